@@ -1,0 +1,52 @@
+/**
+ * The base of every ctsim command: one-line errors and the project's exit codes
+ * (STYLE.md "Errors"): 0 ok, 1 failure reported by the simulation, 2 usage, 3 invalid
+ * input — never a stack trace unless `--debug` is given.
+ */
+import { Command, Flags } from '@oclif/core';
+import { InputError } from '../sim/input-error.js';
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({ description: 'Show stack traces for internal errors.', helpGroup: 'GLOBAL' }),
+  };
+
+  /** Writes `text` to stdout exactly (no added newline). */
+  protected out(text: string): void {
+    process.stdout.write(text);
+  }
+
+  /** Writes `text` to stderr exactly (no added newline). */
+  protected err(text: string): void {
+    process.stderr.write(text);
+  }
+
+  /** Prints a JSON document the way every `--json` output of ctsim is printed. */
+  protected printJson(value: unknown): void {
+    process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  }
+
+  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    const debug = this.argv.includes('--debug');
+    if (error instanceof InputError) {
+      process.stderr.write(`ctsim ${this.id ?? ''}: ${error.message}\n`.replace('ctsim : ', 'ctsim: '));
+      if (debug) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    // oclif's own parse errors (unknown flag, missing argument) are usage errors.
+    const oclifExit = error.oclif?.exit;
+    if (oclifExit !== undefined) {
+      if (oclifExit === 0) return;
+      const msg = error.message.split('\n')[0];
+      process.stderr.write(`ctsim ${this.id ?? ''}: ${msg}\nSee: ctsim ${this.id ?? ''} --help\n`.replaceAll('ctsim  ', 'ctsim '));
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`ctsim: internal error: ${error.message}\n`);
+    if (debug) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('ctsim: run again with --debug to see where it happened, and please report it\n');
+    process.exitCode = 70;
+    return;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * A simulated host: an engine, a physical machine and a booted kernel, with a way
+ * to run commands in it from outside (the library facade the CLI and tests use).
+ *
+ *     const host = createHost({ cpus: 2, seed: 1 });
+ *     const r = host.run(['/bin/sh', '-c', 'echo hi | cat']);
+ *     r.stdout === 'hi\n'; r.status === 0;
+ */
+import { Engine, type Ns, NS_PER_SEC } from './sim/engine.js';
+import { PhysicalMachine } from './hw/physical-machine.js';
+import { loadDefaultCosts, type LoadedCosts } from './hw/cost-table.js';
+import { bootKernel } from './kernel/boot.js';
+import type { Kernel } from './kernel/kernel.js';
+import type { Console } from './kernel/fs/console.js';
+import { spawnUserProcess } from './kernel/exec/usermode-helper.js';
+import { HostInput, HostOutput, hostInputOps, hostOutputOps } from './kernel/tty/host-stream.js';
+import { OpenFile } from './kernel/vfs/file.js';
+import { SysError } from './kernel/errno.js';
+import { shellStatus } from './kernel/proc/wstatus.js';
+import type { Task } from './kernel/proc/task.js';
+import { defaultPrograms } from './userland/index.js';
+import type { ProgramTable } from './kernel/exec/program-table.js';
+import type { TraceCategory, TraceSink } from './sim/trace.js';
+
+export interface HostOptions {
+  /** Number of CPUs (default 2). */
+  cpus?: number;
+  /** RAM in bytes (default 4 GiB). */
+  memoryBytes?: number;
+  /** The seed of every random choice (default 1). */
+  seed?: number;
+  costs?: LoadedCosts;
+  hostname?: string;
+  /** CLOCK_REALTIME at boot, ns since the epoch (default 2025-01-01T00:00:00Z). */
+  bootEpochNs?: Ns;
+  programs?: ProgramTable;
+  /** Trace categories to record, and where records go. */
+  trace?: { categories: TraceCategory[] | 'all'; sink: TraceSink };
+}
+
+/** 2025-01-01T00:00:00Z: the simulated clock's date at boot, unless told otherwise. */
+export const DEFAULT_BOOT_EPOCH_NS = 1_735_689_600 * NS_PER_SEC;
+/** Time given to boot (init's exec) before the first command runs. */
+const BOOT_SETTLE_NS = 0;
+
+export interface RunOptions {
+  /** Standard input: bytes, or a HostInput the caller feeds (interactive use). Default: empty. */
+  stdin?: string | HostInput;
+  /** Where output goes as it is written; by default it is collected into the result. */
+  stdout?: (bytes: string) => void;
+  stderr?: (bytes: string) => void;
+  /** Environment (default: a root login's). */
+  env?: string[];
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  /** Stop after this much simulated time (ns) even if the command is still running. */
+  timeLimitNs?: Ns;
+  /** Stop after this many engine steps (a guard against runaway simulations). */
+  maxSteps?: number;
+}
+
+export interface RunResult {
+  /** The shell-style status: the exit code, or 128 + signal. */
+  status: number;
+  /** The raw wait status word. */
+  waitStatus: number;
+  stdout: string;
+  stderr: string;
+  /** The command's PID. */
+  pid: number;
+  /** Simulated ns from the command's start to its exit. */
+  elapsedNs: Ns;
+  /** Why the run ended: 'exit', or a limit that stopped it ('time-limit', 'max-steps', 'idle'). */
+  ended: 'exit' | 'time-limit' | 'max-steps' | 'idle';
+}
+
+export const ROOT_ENV = [
+  'HOME=/root',
+  'LOGNAME=root',
+  'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  'SHELL=/bin/sh',
+  'USER=root',
+  'PWD=/root',
+];
+
+export class Host {
+  readonly engine: Engine;
+  readonly machine: PhysicalMachine;
+  readonly kernel: Kernel;
+  readonly console: Console;
+
+  constructor(opts: HostOptions = {}) {
+    this.engine = new Engine(opts.seed ?? 1);
+    if (opts.trace) {
+      this.engine.trace.enable(opts.trace.categories);
+      this.engine.trace.addSink(opts.trace.sink);
+    }
+    this.machine = new PhysicalMachine(this.engine, {
+      name: 'host',
+      cpus: opts.cpus ?? 2,
+      ramBytes: opts.memoryBytes ?? 4 * 1024 ** 3,
+      costs: opts.costs ?? loadDefaultCosts(),
+    });
+    const booted = bootKernel(this.machine, {
+      hostname: opts.hostname ?? 'ctsim',
+      bootEpochNs: opts.bootEpochNs ?? DEFAULT_BOOT_EPOCH_NS,
+      programs: opts.programs ?? defaultPrograms(),
+    });
+    this.kernel = booted.kernel;
+    this.console = booted.console;
+    // Let init start.
+    this.engine.run({ until: BOOT_SETTLE_NS });
+    this.engine.run({ maxSteps: 10_000 });
+  }
+
+  /** Simulated time since boot. */
+  get now(): Ns {
+    return this.engine.now;
+  }
+
+  /** Starts `argv` (argv[0] is the file) as a child of init without running the simulation. */
+  spawn(argv: string[], opts: RunOptions = {}): { task: Task; stdout: () => string; stderr: () => string; input: HostInput } {
+    const k = this.kernel;
+    let outText = '';
+    let errText = '';
+    const input = opts.stdin instanceof HostInput ? opts.stdin : new HostInput(k);
+    if (typeof opts.stdin === 'string' || opts.stdin === undefined) {
+      if (opts.stdin) input.push(opts.stdin);
+      input.end();
+    }
+    const stdout = new HostOutput(k, opts.stdout ?? ((b) => (outText += b)));
+    const stderr = new HostOutput(k, opts.stderr ?? ((b) => (errText += b)));
+    const f0 = new OpenFile(hostInputOps, 0, null, null, 'pipe:[stdin]', input);
+    const f1 = new OpenFile(hostOutputOps, 1, null, null, 'pipe:[stdout]', stdout);
+    const f2 = new OpenFile(hostOutputOps, 1, null, null, 'pipe:[stderr]', stderr);
+    const env = opts.env ?? ROOT_ENV;
+    const home = env.find((e) => e.startsWith('HOME='))?.slice(5) ?? '/';
+    const task = spawnUserProcess(k, {
+      path: argv[0],
+      argv,
+      envp: env,
+      cwd: opts.cwd ?? home,
+      stdio: [f0, f1, f2],
+      uid: opts.uid,
+      gid: opts.gid,
+    });
+    // The spawner's own references are dropped: the child holds the only ones.
+    for (const f of [f0, f1, f2]) f.refs--;
+    if (task instanceof SysError) throw new Error(`cannot start ${argv[0]}: ${task.message}`);
+    return { task, stdout: () => outText, stderr: () => errText, input };
+  }
+
+  /** Runs `argv` to completion (or a limit) and returns its status and output. */
+  run(argv: string[], opts: RunOptions = {}): RunResult {
+    const started = this.engine.now;
+    const { task, stdout, stderr } = this.spawn(argv, opts);
+    let exited = false;
+    const hook = (t: Task): void => {
+      if (t === task) {
+        exited = true;
+        this.engine.stop();
+      }
+    };
+    this.kernel.exitHooks.add(hook);
+    let ended: RunResult['ended'] = 'exit';
+    try {
+      const until = opts.timeLimitNs !== undefined ? started + opts.timeLimitNs : undefined;
+      const why = this.engine.run({ until, maxSteps: opts.maxSteps });
+      if (!exited) ended = why === 'until' ? 'time-limit' : why === 'max-steps' ? 'max-steps' : 'idle';
+    } finally {
+      this.kernel.exitHooks.delete(hook);
+    }
+    const ws = exited ? task.exitStatus : 0;
+    return {
+      status: exited ? shellStatus(ws) : 124,
+      waitStatus: ws,
+      stdout: stdout(),
+      stderr: stderr(),
+      pid: task.tid,
+      elapsedNs: this.engine.now - started,
+      ended,
+    };
+  }
+
+  /** Runs a shell script with /bin/sh -c, as `ctsim sh -c` does. */
+  sh(script: string, opts: RunOptions = {}, args: string[] = []): RunResult {
+    return this.run(['/bin/sh', '-c', script, ...args], opts);
+  }
+}
+
+/** Boots a simulated host. */
+export function createHost(opts: HostOptions = {}): Host {
+  return new Host(opts);
+}

@@ -1,0 +1,103 @@
+/**
+ * The cost table: what each simulated operation costs, in integer nanoseconds, as
+ * data (DESIGN.md decision 8). The default table is `fixtures/costs/default.json`,
+ * where every figure names its source; `--costs FILE` overrides some or all figures.
+ */
+import { InputError } from '../sim/input-error.js';
+import { readFixtureJson } from '../sim/fixtures.js';
+
+/** The names of the charged operations; a cost file may not use any other key. */
+export const COST_KEYS = [
+  'syscall',
+  'contextSwitch',
+  'fork',
+  'exit',
+  'exec',
+  'pageFault',
+  'ptRef',
+  'timerProgram',
+  'ipi',
+  'idleExit',
+  'signalDelivery',
+  'vfsLookup',
+  'fileOpen',
+  'copyKiB',
+  'pipeOp',
+  'ttyWrite',
+] as const;
+export type CostKey = (typeof COST_KEYS)[number];
+
+/** Nanoseconds per operation. Invariant: every value is a non-negative safe integer. */
+export type CostTable = Readonly<Record<CostKey, number>>;
+
+/** Where each figure came from (shown by `ctsim features --costs` and in reports). */
+export type CostSources = Readonly<Record<CostKey, string>>;
+
+export interface LoadedCosts {
+  name: string;
+  costs: CostTable;
+  sources: CostSources;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates a parsed cost document. With `base`, the document may give a subset of
+ * keys (an override file); without, it must give all of them. Unknown keys are errors.
+ */
+export function parseCostTable(doc: unknown, file: string, base?: LoadedCosts): LoadedCosts {
+  const fail = (path: string, expected: string, found: unknown, fix?: string): never => {
+    throw new InputError({ source: file, path, expected, found: JSON.stringify(found) ?? String(found), fix });
+  };
+  if (!isRecord(doc)) fail('$', 'a JSON object with a "costs" object', doc);
+  const d = doc as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    if (!['name', 'description', 'costs', '$schema'].includes(k)) {
+      fail(`$.${k}`, 'one of the keys name, description, costs', k, `remove "${k}"`);
+    }
+  }
+  if (d.name !== undefined && typeof d.name !== 'string') fail('$.name', 'a string', d.name);
+  if (!isRecord(d.costs)) fail('$.costs', 'an object mapping operation names to nanoseconds', d.costs);
+  const costs: Record<string, number> = base ? { ...base.costs } : {};
+  const sources: Record<string, string> = base ? { ...base.sources } : {};
+  for (const [key, raw] of Object.entries(d.costs as Record<string, unknown>)) {
+    const path = `$.costs.${key}`;
+    if (!(COST_KEYS as readonly string[]).includes(key)) {
+      fail(path, `a known operation (${COST_KEYS.join(', ')})`, key, 'check the spelling or remove the key');
+    }
+    let ns: unknown = raw;
+    let source = `${file}`;
+    if (isRecord(raw)) {
+      for (const k of Object.keys(raw)) if (k !== 'ns' && k !== 'source') fail(`${path}.${k}`, 'only "ns" and "source"', k);
+      ns = raw.ns;
+      if (raw.source !== undefined) {
+        if (typeof raw.source !== 'string') fail(`${path}.source`, 'a string', raw.source);
+        source = raw.source as string;
+      }
+    }
+    if (typeof ns !== 'number' || !Number.isSafeInteger(ns) || ns < 0) {
+      fail(isRecord(raw) ? `${path}.ns` : path, 'a non-negative integer number of nanoseconds', ns);
+    }
+    costs[key] = ns as number;
+    sources[key] = source;
+  }
+  if (!base) {
+    for (const k of COST_KEYS) if (!(k in costs)) fail(`$.costs`, `a figure for "${k}"`, 'nothing', `add "${k}": {"ns": N, "source": "…"}`);
+  }
+  return { name: (d.name as string | undefined) ?? base?.name ?? file, costs: costs as CostTable, sources: sources as CostSources };
+}
+
+/** Charge for copying `bytes` bytes (copy_to_user / copy_from_user), rounded up to whole ns. */
+export function copyCost(costs: CostTable, bytes: number): number {
+  return bytes <= 0 ? 0 : Math.ceil((bytes * costs.copyKiB) / 1024);
+}
+
+let defaultCosts: LoadedCosts | undefined;
+
+/** The default cost table (fixtures/costs/default.json), loaded once. */
+export function loadDefaultCosts(): LoadedCosts {
+  defaultCosts ??= parseCostTable(readFixtureJson('costs/default.json'), 'fixtures/costs/default.json');
+  return defaultCosts;
+}

@@ -1,0 +1,48 @@
+/**
+ * A CPU of a machine: a processor of the engine with a local one-shot timer.
+ *
+ * The CPU does not decide what runs: the kernel installs its per-CPU entry point
+ * (`onRun`), which the engine calls whenever this CPU's next action is due — the
+ * end of the current piece of work (`busyUntil`) or the timer deadline, whichever
+ * comes first. The kernel keeps `busyUntil` up to date; the timer is programmed only
+ * through the machine (a privileged action).
+ */
+import type { Engine, Ns, Processor } from '../sim/engine.js';
+
+export class Cpu implements Processor {
+  /** CPU number, from 0. */
+  readonly id: number;
+  /** When the current piece of work ends (Infinity when halted). Owned by the kernel. */
+  busyUntil: Ns = Infinity;
+  /** The local timer's deadline (Infinity when disarmed). Set via Machine.programTimer. */
+  timerDeadline: Ns = Infinity;
+  /** min(busyUntil, timerDeadline), maintained by `update()`. */
+  nextTime: Ns = Infinity;
+  /** The kernel's per-CPU entry point; runs when the CPU's next action is due. */
+  onRun: ((cpu: Cpu) => void) | null = null;
+  /** True while the CPU is halted waiting for an interrupt (idle). */
+  halted = true;
+  /** Nanoseconds spent halted (idle), in user mode and in kernel mode; /proc/stat reads them. */
+  idleNs: Ns = 0;
+  userNs: Ns = 0;
+  systemNs: Ns = 0;
+  /** When the CPU last became halted (for idle accounting). */
+  haltedSince: Ns = 0;
+  readonly engine: Engine;
+
+  constructor(engine: Engine, id: number) {
+    this.engine = engine;
+    this.id = id;
+  }
+
+  /** Recomputes nextTime from busyUntil and the timer. */
+  update(): void {
+    const b = this.busyUntil;
+    const t = this.timerDeadline;
+    this.nextTime = b < t ? b : t;
+  }
+
+  step(): void {
+    this.onRun!(this);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The Machine interface: the hardware a kernel runs on (DESIGN.md decision 3).
+ *
+ * Every privileged action the kernel takes — entering the kernel for a system call,
+ * switching address spaces, programming a CPU's timer, sending an inter-processor
+ * interrupt, halting an idle CPU — goes through this interface and returns what it
+ * cost in ns. A PhysicalMachine charges the native figure from the cost table; a
+ * VirtualMachine (the hypervisor issue) charges what its virtualization technique
+ * costs and counts the exits. The kernel never knows which one it has.
+ *
+ *    kernel ──privileged op──▶ Machine ──▶ cost (ns) + counters
+ *                               │
+ *                 PhysicalMachine | VirtualMachine
+ */
+import type { Engine, Ns } from '../sim/engine.js';
+import type { Cpu } from './cpu.js';
+import type { CostTable, CostSources } from './cost-table.js';
+
+/** Privileged operations a machine counts. */
+export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt';
+
+export interface Machine {
+  /** 'physical' or 'virtual': for reports only; the kernel must not branch on it. */
+  readonly kind: 'physical' | 'virtual';
+  /** A name for reports (`host`, a VM's name). */
+  readonly name: string;
+  readonly engine: Engine;
+  readonly cpus: readonly Cpu[];
+  /** Installed RAM in bytes. */
+  readonly ramBytes: number;
+  /** The cost table the machine charges native operations from. */
+  readonly costs: CostTable;
+  readonly costSources: CostSources;
+  /** Counts of privileged operations by kind. */
+  readonly privilegedOps: Record<PrivilegedOp, number>;
+
+  /** A system call instruction and its return (syscall/sysret): cost in ns. */
+  syscallTrap(cpu: Cpu): Ns;
+  /** Loads a new address-space root (CR3) on `cpu`: cost in ns. */
+  switchAddressSpace(cpu: Cpu, asid: number): Ns;
+  /** Arms `cpu`'s one-shot timer for absolute time `deadline` (Infinity disarms): cost in ns. */
+  programTimer(cpu: Cpu, deadline: Ns): Ns;
+  /** Sends an inter-processor interrupt from `from` to `to`, making `to` run at `at`: cost to the sender. */
+  sendIpi(from: Cpu | null, to: Cpu, at: Ns): Ns;
+  /** Halts `cpu` until its next interrupt (idle). */
+  halt(cpu: Cpu): void;
+  /** Wakes `cpu` (an interrupt): a halted CPU runs after its wake-up latency. Returns that latency in ns. */
+  wake(cpu: Cpu): Ns;
+}

@@ -1,0 +1,316 @@
+/**
+ * The per-CPU run loop (DESIGN.md "Execution and time model"). The engine calls
+ * `runCpu` when a CPU's next action is due; the CPU then executes *pieces* of work —
+ * a user-mode burst, a kernel path (a system call's cost), a context switch — each
+ * ending at a time, until its next action is not before the engine's horizon.
+ *
+ *   piece ends ─▶ account time ─▶ timer? tick ─▶ resched? schedule() : continueTask()
+ *                                                    │                   │
+ *                                      switch to next task      resume the program,
+ *                                       (contextSwitch cost)    run its next op
+ *
+ * User bursts are preemptible: an interrupt that finds `needResched` splits the
+ * burst and the rest runs when the task is next dispatched. Kernel pieces are not
+ * (a kernel without full preemption): a reschedule waits for their end.
+ */
+import type { Cpu } from '../hw/cpu.js';
+import type { Ns } from '../sim/engine.js';
+import type { Kernel } from './kernel.js';
+import { TaskState, type Task } from './proc/task.js';
+import type { CpuRunState } from './sched/scheduler.js';
+import { BLOCK } from './vfs/file.js';
+import { SYSCALL_TABLE } from './syscalls/dispatch.js';
+import { err } from './errno.js';
+import { deliverSignals, hasDeliverableSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
+import { doExit } from './proc/task-exit.js';
+import { exitedStatus } from './proc/wstatus.js';
+import { NR, SYSCALL_NAMES } from './syscalls/numbers.js';
+import type { SigSet } from './proc/signals.js';
+import type { SyscallRequest } from './proc/program.js';
+
+/** What a CPU is doing between two actions. */
+export const enum Piece {
+  Idle = 0,
+  User = 1,
+  Kernel = 2,
+  Switch = 3,
+}
+
+/** The kernel's per-CPU state (Linux's struct rq, minus the queues, which are shared). */
+export class PerCpu implements CpuRunState {
+  readonly id: number;
+  readonly cpu: Cpu;
+  current: Task | null = null;
+  needResched = false;
+  /** Set when a signal was sent to the running task: interrupt its user burst to handle it. */
+  interrupt = false;
+  /** An idle CPU already chosen to wake for a task (so a second wake-up picks another). */
+  reserved = false;
+  piece: Piece = Piece.Idle;
+  pieceStart: Ns = 0;
+  /** Context switches on this CPU (/proc/stat "ctxt"). */
+  switches = 0;
+
+  constructor(cpu: Cpu) {
+    this.id = cpu.id;
+    this.cpu = cpu;
+  }
+}
+
+/** Charges the time since the piece started to its owner, and restarts the piece's clock. */
+function account(pc: PerCpu, now: Ns): void {
+  const elapsed = now - pc.pieceStart;
+  if (elapsed <= 0) return;
+  pc.pieceStart = now;
+  const cpu = pc.cpu;
+  switch (pc.piece) {
+    case Piece.User:
+      cpu.userNs += elapsed;
+      pc.current!.utimeNs += elapsed;
+      break;
+    case Piece.Kernel:
+      cpu.systemNs += elapsed;
+      pc.current!.stimeNs += elapsed;
+      break;
+    case Piece.Switch:
+      cpu.systemNs += elapsed;
+      break;
+    case Piece.Idle:
+      cpu.idleNs += elapsed;
+      break;
+  }
+}
+
+function startPiece(pc: PerCpu, kind: Piece, now: Ns, durationNs: Ns): void {
+  pc.piece = kind;
+  pc.pieceStart = now;
+  pc.cpu.busyUntil = now + (durationNs > 0 ? durationNs : 1);
+}
+
+/** The engine's entry into a CPU: run actions while they are due before the horizon. */
+export function runCpu(k: Kernel, pc: PerCpu): void {
+  const cpu = pc.cpu;
+  const engine = k.engine;
+  k.currentCpu = pc;
+  for (;;) {
+    const now = cpu.nextTime;
+    engine.now = now;
+    account(pc, now);
+    if (now >= cpu.timerDeadline) {
+      cpu.timerDeadline = Infinity;
+      timerTick(k, pc, now);
+    }
+    if (pc.piece === Piece.Idle) {
+      schedule(k, pc, now);
+    } else if (now < cpu.busyUntil) {
+      // An interrupt in the middle of a piece. Only a user burst can be cut short.
+      if (pc.piece === Piece.User && (pc.needResched || pc.interrupt)) {
+        const t = pc.current!;
+        t.burstLeftNs = cpu.busyUntil - now;
+        cpu.busyUntil = now;
+        if (pc.needResched) schedule(k, pc, now);
+        else continueTask(k, pc, t, now);
+      }
+    } else if (pc.needResched || pc.current === null || pc.current.state !== TaskState.Running) {
+      schedule(k, pc, now);
+    } else {
+      continueTask(k, pc, pc.current, now);
+    }
+    cpu.update();
+    if (!(cpu.nextTime < engine.horizon)) break;
+  }
+  k.currentCpu = null;
+  k.current = null;
+}
+
+/** The timer interrupt: charge the running task and decide whether its slice is over. */
+function timerTick(k: Kernel, pc: PerCpu, now: Ns): void {
+  const cur = pc.current;
+  if (!cur || cur.state !== TaskState.Running) return;
+  k.sched.updateCurr(cur, now);
+  if (k.sched.tickWantsSwitch(cur, now - cur.sliceStart)) {
+    pc.needResched = true;
+  } else if (k.sched.queued > 0) {
+    const slice = k.sched.sliceFor(cur);
+    if (slice !== Infinity) {
+      const left = Math.max(slice - (now - cur.sliceStart), k.sched.tunables.minGranularityNs);
+      k.machine.programTimer(pc.cpu, now + left);
+    }
+  }
+}
+
+/** Picks the next task for this CPU and switches to it (__schedule()). */
+export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
+  const prev = pc.current;
+  const involuntary = pc.needResched;
+  pc.needResched = false;
+  pc.interrupt = false;
+  pc.reserved = false;
+  if (prev !== null) {
+    k.sched.updateCurr(prev, now);
+    const yielded = prev.yieldPending;
+    prev.yieldPending = false;
+    prev.cpu = null;
+    pc.current = null;
+    if (prev.state === TaskState.Running && !prev.exiting) {
+      k.sched.enqueue(prev, yielded ? 'yield' : 'preempted');
+      prev.lastStateChange = now;
+    }
+  }
+  const next = k.sched.pickNext();
+  const cpu = pc.cpu;
+  if (next === null) {
+    pc.piece = Piece.Idle;
+    pc.pieceStart = now;
+    if (cpu.timerDeadline !== Infinity) k.machine.programTimer(cpu, Infinity);
+    k.machine.halt(cpu);
+    if (prev !== null && k.engine.trace.on('sched')) k.engine.trace.emit('sched', 'idle', { cpu: pc.id, prev: prev.tid });
+    if (prev !== null && prev.state !== TaskState.Running) prev.nvcsw++;
+    return;
+  }
+  if (cpu.halted) cpu.halted = false;
+  next.runDelayNs += now - next.lastStateChange;
+  next.cpu = cpu;
+  next.lastCpu = pc.id;
+  pc.current = next;
+  let cost = 0;
+  if (next !== prev) {
+    if (prev !== null) {
+      if (prev.state === TaskState.Running && involuntary) prev.nivcsw++;
+      else if (prev.state !== TaskState.Running || !involuntary) prev.nvcsw++;
+    }
+    pc.switches++;
+    cost = k.costs.contextSwitch + k.machine.switchAddressSpace(cpu, next.tid);
+    if (k.engine.trace.on('sched')) {
+      k.engine.trace.emit('sched', 'switch', { cpu: pc.id, prev: prev?.tid ?? 0, next: next.tid, comm: next.comm });
+    }
+  }
+  next.execStart = now + cost;
+  next.sliceStart = now + cost;
+  // Arm the tick only when someone else is waiting (tickless otherwise, like NO_HZ).
+  const slice = k.sched.queued > 0 ? k.sched.sliceFor(next) : Infinity;
+  const deadline = slice === Infinity ? Infinity : now + cost + slice;
+  if (deadline !== cpu.timerDeadline) cost += k.machine.programTimer(cpu, deadline);
+  if (cost > 0 && next !== prev) {
+    startPiece(pc, Piece.Switch, now, cost);
+    return;
+  }
+  continueTask(k, pc, next, now);
+}
+
+/** Runs the task's program from where it stopped until it starts a piece of work or leaves the CPU. */
+function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns): void {
+  k.current = t;
+  pc.interrupt = false;
+  for (;;) {
+    if (t.burstLeftNs > 0) {
+      const left = t.burstLeftNs;
+      t.burstLeftNs = 0;
+      startPiece(pc, Piece.User, now, left);
+      return;
+    }
+    if (!t.sigPending.isEmpty()) {
+      if (t.pendingSyscall !== null && hasDeliverableSignal(t)) interruptSyscall(t);
+      const outcome: SignalOutcome = deliverSignals(k, t);
+      if (outcome === 'gone') {
+        leaveCpu(k, pc, now);
+        return;
+      }
+    }
+    let req: SyscallRequest;
+    let restarted = false;
+    if (t.pendingSyscall !== null) {
+      req = t.pendingSyscall;
+      t.pendingSyscall = null;
+      restarted = true;
+    } else {
+      const frame = t.frames[t.frames.length - 1];
+      const r = frame.gen.next(t.resumeValue);
+      t.resumeValue = undefined;
+      if (r.done === true) {
+        if (t.frames.length > 1) {
+          sigreturn(t);
+          continue;
+        }
+        k.pendingCost = 0;
+        doExit(k, t, exitedStatus(typeof r.value === 'number' ? r.value : 0));
+        finishSyscall(k, pc, t, now);
+        return;
+      }
+      const op = r.value;
+      if (typeof op === 'number') {
+        startPiece(pc, Piece.User, now, op);
+        return;
+      }
+      req = op;
+    }
+    // A system call: trap into the kernel, run the handler, charge its cost.
+    k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
+    t.syscalls++;
+    const handler = SYSCALL_TABLE[req.nr];
+    const res = handler !== undefined ? handler(k, t, req) : err('ENOSYS', `system call ${SYSCALL_NAMES[req.nr] ?? req.nr} is not modelled by ctsim`);
+    if (res === BLOCK) {
+      t.pendingSyscall = req;
+    } else {
+      t.resumeValue = res;
+      t.syscallState = undefined;
+    }
+    if (k.engine.trace.on('syscall')) traceSyscall(k, t, req, res);
+    if (!finishSyscall(k, pc, t, now)) return;
+  }
+}
+
+/** After a handler: start the kernel piece, or leave the CPU. Returns true to keep running the task now. */
+function finishSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns): boolean {
+  const cost = k.pendingCost;
+  k.pendingCost = 0;
+  if (t.state !== TaskState.Running || t.exiting) {
+    if (cost > 0) startPiece(pc, Piece.Kernel, now, cost);
+    else leaveCpu(k, pc, now);
+    return false;
+  }
+  if (pc.needResched) {
+    if (cost > 0) startPiece(pc, Piece.Kernel, now, cost);
+    else schedule(k, pc, now);
+    return false;
+  }
+  if (cost > 0) {
+    startPiece(pc, Piece.Kernel, now, cost);
+    return false;
+  }
+  return true;
+}
+
+function leaveCpu(k: Kernel, pc: PerCpu, now: Ns): void {
+  schedule(k, pc, now);
+}
+
+/** A signal arrived while the task slept in a system call: fail it with EINTR or restart it. */
+function interruptSyscall(t: Task): void {
+  const req = t.pendingSyscall!;
+  t.pendingSyscall = null;
+  t.resumeValue = err('EINTR');
+  if (req.nr === NR.rt_sigsuspend) {
+    // sigsuspend never restarts; the caller's mask comes back after the handler.
+    t.savedSigmask = (t.syscallState as { old: SigSet }).old;
+    t.syscallState = undefined;
+    return;
+  }
+  t.interruptedSyscall = req;
+}
+
+function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): void {
+  const args: Record<string, unknown> = {};
+  for (const key of Object.keys(req)) {
+    if (key === 'nr') continue;
+    const v = req[key];
+    if (typeof v === 'function') continue;
+    args[key] = typeof v === 'string' && v.length > 64 ? v.slice(0, 64) + '...' : v;
+  }
+  const ret = res === BLOCK ? 'blocked' : res instanceof Object && 'errno' in res ? (res as { errno: string }).errno : res;
+  k.engine.trace.emit('syscall', SYSCALL_NAMES[req.nr] ?? String(req.nr), {
+    pid: t.tid,
+    args,
+    ret: typeof ret === 'string' && ret.length > 64 ? ret.slice(0, 64) + '...' : ret,
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * /proc/PID: one directory per process of the procfs's PID namespace (proc(5)),
+ * owned by the process's effective user. Its fd/ directory holds magic links to the
+ * open files; cwd, root and exe jump to their objects.
+ */
+import { err, SysError } from '../../errno.js';
+import type { Task } from '../../proc/task.js';
+import { TaskState } from '../../proc/task.js';
+import {
+  renderCmdline,
+  renderEnviron,
+  renderLimits,
+  renderSchedstat,
+  renderStat,
+  renderStatm,
+  renderStatus,
+} from '../../proc/proc-render.js';
+import { renderMountinfo, renderMounts } from '../../vfs/mounts-render.js';
+import { pathOf, resolve } from '../../vfs/namei.js';
+import type { Path } from '../../vfs/mount.js';
+import type { Vnode } from '../../vfs/vnode.js';
+import type { OpenFile } from '../../vfs/file.js';
+import { S_IFIFO, type Stat } from '../../vfs/types.js';
+import { ProcDir, ProcFile, ProcLink, type Owner, type ProcEntry, type ProcFsBase } from './nodes.js';
+
+/** The vnode behind /proc/PID/fd/N for an object without a path (a pipe). */
+class AnonFileVnode implements Vnode {
+  readonly fs: ProcFsBase;
+  readonly ino: number;
+  private readonly file: OpenFile;
+
+  constructor(fs: ProcFsBase, file: OpenFile) {
+    this.fs = fs;
+    this.file = file;
+    const desc = file.ops.describe?.(file) ?? '';
+    this.ino = Number(/\[(\d+)\]/.exec(desc)?.[1] ?? 0);
+  }
+
+  mode(): number {
+    return S_IFIFO | 0o600;
+  }
+
+  getattr(): Stat {
+    const t = this.fs.kernel.realtimeNs;
+    return { dev: 0x0e, ino: this.ino, mode: this.mode(), nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0, atimeNs: t, mtimeNs: t, ctimeNs: t };
+  }
+
+  open(flags: number) {
+    if (!this.file.ops.reopen) return err('ENXIO');
+    return this.file.ops.reopen(this.fs.kernel, this.file, flags);
+  }
+}
+
+/** The tty fields of /proc/PID/stat; the terminal layer installs a better answer. */
+export type TtyLookup = (t: Task) => { ttyNr: number; tpgid: number };
+
+export function pidDir(fs: ProcFsBase & { ttyOf: TtyLookup; procRoot: () => Vnode; procMountPath: () => Path }, t: Task, pid: number): ProcDir {
+  const k = fs.kernel;
+  const ns = (fs as unknown as { pidNs: Task['pidNs'] }).pidNs;
+  const key = `pid:${t.tid}`;
+  const owner: Owner = () => ({ uid: t.creds.euid, gid: t.creds.egid });
+  const alive = (): boolean => t.state !== TaskState.Zombie && t.state !== TaskState.Dead;
+  const file = (name: string, perm: number, render: () => string | SysError, write?: (d: string) => number | SysError): ProcEntry => ({
+    name,
+    make: () => new ProcFile(fs, `${key}/${name}`, perm, owner, render, write),
+  });
+  const magic = (name: string, path: () => Path | null): ProcEntry => ({
+    name,
+    make: () =>
+      new ProcLink(
+        fs,
+        `${key}/${name}`,
+        0o777,
+        owner,
+        () => {
+          const p = alive() ? path() : null;
+          return p ? pathOf(k.current ?? t, p) : err('ENOENT');
+        },
+        () => (alive() ? path() ?? err('ENOENT') : err('ENOENT')),
+      ),
+  });
+
+  const fdDir = (): ProcDir =>
+    new ProcDir(
+      fs,
+      `${key}/fd`,
+      0o500,
+      owner,
+      () =>
+        alive()
+          ? t.files.openFds().map((fd) => ({
+              name: String(fd),
+              make: () => fdLink(fd),
+            }))
+          : [],
+      () => self,
+    );
+
+  const fdLink = (fd: number): Vnode => {
+    const f = t.files.get(fd);
+    const perm = f ? 0o700 & ~(f.canRead ? 0 : 0o400) & ~(f.canWrite ? 0 : 0o200) : 0o700;
+    return new ProcLink(
+      fs,
+      `${key}/fd/${fd}`,
+      perm,
+      owner,
+      () => {
+        const of = t.files.get(fd);
+        if (!of) return err('ENOENT');
+        if (of.vnode && of.mnt) return pathOf(k.current ?? t, { mnt: of.mnt, vn: of.vnode });
+        return of.ops.describe?.(of) ?? of.path;
+      },
+      () => {
+        const of = t.files.get(fd);
+        if (!of) return err('ENOENT');
+        if (of.vnode && of.mnt) return { mnt: of.mnt, vn: of.vnode };
+        return { mnt: fs.procMountPath().mnt, vn: new AnonFileVnode(fs, of) };
+      },
+    );
+  };
+
+  const entries = (): ProcEntry[] => [
+    file('cmdline', 0o444, () => renderCmdline(t)),
+    file('comm', 0o644, () => `${t.comm}\n`, (d) => {
+      t.comm = d.replace(/\n$/, '').slice(0, 15);
+      return d.length;
+    }),
+    magic('cwd', () => t.fs.cwd),
+    file('environ', 0o400, () => renderEnviron(t)),
+    {
+      name: 'exe',
+      make: () =>
+        new ProcLink(fs, `${key}/exe`, 0o777, owner, () => (alive() ? t.exe : err('ENOENT')), () => {
+          if (!alive()) return err('ENOENT');
+          const p = resolve(k, k.current ?? t, t.exe, { follow: true });
+          return p instanceof SysError ? p : p;
+        }),
+    },
+    { name: 'fd', make: fdDir },
+    file('limits', 0o444, () => renderLimits(t)),
+    file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL'))),
+    file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
+    magic('root', () => t.fs.root),
+    file('schedstat', 0o444, () => renderSchedstat(t)),
+    file('stat', 0o444, () => renderStat(k, t, ns, fs.ttyOf(t))),
+    file('statm', 0o444, () => renderStatm(t)),
+    file('status', 0o444, () => renderStatus(k, t, ns)),
+  ];
+  const self: ProcDir = new ProcDir(fs, key, 0o555, owner, entries, () => fs.procRoot());
+  void pid;
+  return self;
+}

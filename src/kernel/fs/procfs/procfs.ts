@@ -1,0 +1,238 @@
+/**
+ * procfs (proc(5)): a synthetic file system whose files are the kernel's state as
+ * text. An instance belongs to the PID namespace of the process that mounted it and
+ * lists that namespace's processes, whoever looks (pid_namespaces(7), PID-16).
+ *
+ *   /proc ── PID/ (status, stat, cmdline, fd/, cwd, …)   one per process of the namespace
+ *        ├── self → PID of the reader    ├── uptime, loadavg, stat, meminfo, cpuinfo, version
+ *        ├── mounts → self/mounts         └── sys/kernel/{hostname, pid_max, threads-max, …}
+ */
+import type { Kernel } from '../../kernel.js';
+import { UTS_RELEASE, UTS_VERSION, UTS_SYSNAME } from '../../kernel.js';
+import { err, SysError } from '../../errno.js';
+import type { PidNamespace } from '../../proc/pid-namespace.js';
+import type { Task } from '../../proc/task.js';
+import type { Mount, Path } from '../../vfs/mount.js';
+import type { Vnode } from '../../vfs/vnode.js';
+import { ProcDir, ProcFile, ProcLink, ROOT_OWNER, type ProcEntry } from './nodes.js';
+import { pidDir, type TtyLookup } from './pid-dir.js';
+import { formatLoad, loadAverages } from '../../sched/loadavg.js';
+import { threadsMax } from '../../proc/task-clone.js';
+import { USER_HZ } from '../../syscalls/sys-info.js';
+import { Piece } from '../../cpu-loop.js';
+
+export class ProcFs {
+  readonly type = 'proc';
+  readonly source = 'proc';
+  readonly dev: number;
+  readonly kernel: Kernel;
+  readonly pidNs: PidNamespace;
+  private readonly inos = new Map<string, number>();
+  private nextIno = 4026531840 - 4096;
+  private readonly rootDir: ProcDir;
+  /** The mount this procfs was first mounted at (for magic links to anonymous files). */
+  mount: Mount | null = null;
+  /** Answers the tty fields of /proc/PID/stat. */
+  ttyOf: TtyLookup = () => ({ ttyNr: 0, tpgid: -1 });
+
+  constructor(k: Kernel, pidNs: PidNamespace, dev: number) {
+    this.kernel = k;
+    this.pidNs = pidNs;
+    this.dev = dev;
+    this.inos.set('/', 1);
+    this.rootDir = new ProcDir(this, '/', 0o555, ROOT_OWNER, () => this.rootEntries(), () => this.rootDir);
+  }
+
+  root(): Vnode {
+    return this.rootDir;
+  }
+
+  options(): string {
+    return '';
+  }
+
+  inoFor(key: string): number {
+    let ino = this.inos.get(key);
+    if (ino === undefined) {
+      ino = this.nextIno++;
+      this.inos.set(key, ino);
+    }
+    return ino;
+  }
+
+  procRoot = (): Vnode => this.rootDir;
+
+  procMountPath = (): Path => {
+    if (!this.mount) throw new Error('procfs used before it was mounted');
+    return { mnt: this.mount, vn: this.rootDir };
+  };
+
+  /** The PID of the task reading, in this procfs's namespace (0 if it cannot be seen). */
+  private readerPid(): number {
+    const t = this.kernel.current;
+    return t ? t.pidIn(this.pidNs) : 0;
+  }
+
+  private file(name: string, render: () => string | SysError, perm = 0o444, write?: (d: string) => number | SysError): ProcEntry {
+    return { name, make: () => new ProcFile(this, `/${name}`, perm, ROOT_OWNER, render, write) };
+  }
+
+  private rootEntries(): ProcEntry[] {
+    const k = this.kernel;
+    const fixed: ProcEntry[] = [
+      this.file('cmdline', () => `BOOT_IMAGE=/boot/vmlinuz-${UTS_RELEASE} root=/dev/sda1 ro quiet\n`),
+      this.file('cpuinfo', () => this.cpuinfo()),
+      this.file('filesystems', () => 'nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tdevpts\nnodev\tcgroup2\nnodev\toverlay\n\text4\n'),
+      this.file('loadavg', () => this.loadavg()),
+      this.file('meminfo', () => this.meminfo()),
+      { name: 'mounts', make: () => new ProcLink(this, '/mounts', 0o777, ROOT_OWNER, () => 'self/mounts') },
+      {
+        name: 'self',
+        make: () => new ProcLink(this, '/self', 0o777, ROOT_OWNER, () => (this.readerPid() ? String(this.readerPid()) : err('ENOENT'))),
+      },
+      this.file('stat', () => this.stat()),
+      { name: 'sys', make: () => this.sysDir() },
+      {
+        name: 'thread-self',
+        make: () => new ProcLink(this, '/thread-self', 0o777, ROOT_OWNER, () => (this.readerPid() ? `${this.readerPid()}/task/${this.readerPid()}` : err('ENOENT'))),
+      },
+      this.file('uptime', () => this.uptime()),
+      this.file('version', () => `${UTS_SYSNAME} version ${UTS_RELEASE} (ctsim@ctsim) (gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) ${UTS_VERSION}\n`),
+    ];
+    const pids: ProcEntry[] = [];
+    for (const [pid, t] of [...this.pidNs.tasks.entries()].sort((a, b) => a[0] - b[0])) {
+      pids.push({ name: String(pid), make: () => pidDir(this, t, pid) });
+    }
+    void k;
+    return [...fixed, ...pids];
+  }
+
+  /** /proc/sys: the kernel's tunables (sysctl(8)). */
+  private sysDir(): ProcDir {
+    const k = this.kernel;
+    const w = (apply: (v: string) => SysError | undefined) => (d: string): number | SysError => {
+      const t = k.current;
+      if (t && t.creds.euid !== 0) return err('EACCES');
+      const r = apply(d.replace(/\n$/, ''));
+      return r ?? d.length;
+    };
+    const kernelEntries = (): ProcEntry[] => [
+      {
+        name: 'domainname',
+        make: () => new ProcFile(this, '/sys/kernel/domainname', 0o644, ROOT_OWNER, () => `${k.domainname}\n`, w((v) => void (k.domainname = v.slice(0, 64)))),
+      },
+      {
+        name: 'hostname',
+        make: () => new ProcFile(this, '/sys/kernel/hostname', 0o644, ROOT_OWNER, () => `${k.hostname}\n`, w((v) => void (k.hostname = v.slice(0, 64)))),
+      },
+      { name: 'ostype', make: () => new ProcFile(this, '/sys/kernel/ostype', 0o444, ROOT_OWNER, () => `${UTS_SYSNAME}\n`) },
+      { name: 'osrelease', make: () => new ProcFile(this, '/sys/kernel/osrelease', 0o444, ROOT_OWNER, () => `${UTS_RELEASE}\n`) },
+      {
+        name: 'pid_max',
+        make: () =>
+          new ProcFile(this, '/sys/kernel/pid_max', 0o644, ROOT_OWNER, () => `${k.initPidNs.pidMax}\n`, w((v) => {
+            const n = Number(v);
+            if (!Number.isInteger(n) || n < 301 || n > 4194304) return err('EINVAL');
+            k.initPidNs.pidMax = n;
+            return undefined;
+          })),
+      },
+      { name: 'threads-max', make: () => new ProcFile(this, '/sys/kernel/threads-max', 0o644, ROOT_OWNER, () => `${threadsMax(k.machine.ramBytes)}\n`) },
+      { name: 'version', make: () => new ProcFile(this, '/sys/kernel/version', 0o444, ROOT_OWNER, () => `${UTS_VERSION}\n`) },
+    ];
+    const sys: ProcDir = new ProcDir(
+      this,
+      '/sys',
+      0o555,
+      ROOT_OWNER,
+      () => [{ name: 'kernel', make: () => new ProcDir(this, '/sys/kernel', 0o555, ROOT_OWNER, kernelEntries, () => sys) }],
+      () => this.rootDir,
+    );
+    return sys;
+  }
+
+  /** A CPU's times including the piece it is in the middle of. */
+  private cpuTimes(i: number): { user: number; system: number; idle: number } {
+    const k = this.kernel;
+    const pc = k.percpu[i];
+    const cpu = pc.cpu;
+    const open = Math.max(0, k.now - pc.pieceStart);
+    return {
+      user: cpu.userNs + (pc.piece === Piece.User ? open : 0),
+      system: cpu.systemNs + (pc.piece === Piece.Kernel || pc.piece === Piece.Switch ? open : 0),
+      idle: cpu.idleNs + (pc.piece === Piece.Idle ? open : 0),
+    };
+  }
+
+  private stat(): string {
+    const k = this.kernel;
+    const tick = (ns: number): number => Math.floor(ns / (1e9 / USER_HZ));
+    const line = (name: string, c: { user: number; system: number; idle: number }): string =>
+      `${name} ${tick(c.user)} 0 ${tick(c.system)} ${tick(c.idle)} 0 0 0 0 0 0`;
+    const per = k.percpu.map((_, i) => this.cpuTimes(i));
+    const sum = per.reduce((a, c) => ({ user: a.user + c.user, system: a.system + c.system, idle: a.idle + c.idle }), { user: 0, system: 0, idle: 0 });
+    let ctxt = 0;
+    for (const pc of k.percpu) ctxt += pc.switches;
+    let blocked = 0;
+    for (const t of k.tasks.values()) if (t.state === 'D') blocked++;
+    return [
+      line('cpu ', sum),
+      ...per.map((c, i) => line(`cpu${i}`, c)),
+      'intr 0',
+      `ctxt ${ctxt}`,
+      `btime ${Math.floor(k.config.bootEpochNs / 1e9)}`,
+      `processes ${k.forks + 1}`,
+      `procs_running ${k.sched.nrRunning()}`,
+      `procs_blocked ${blocked}`,
+      'softirq 0 0 0 0 0 0 0 0 0 0 0',
+    ].join('\n') + '\n';
+  }
+
+  private uptime(): string {
+    const k = this.kernel;
+    let idle = 0;
+    for (let i = 0; i < k.percpu.length; i++) idle += this.cpuTimes(i).idle;
+    const s = (ns: number): string => (Math.floor(ns / 1e7) / 100).toFixed(2);
+    return `${s(k.now)} ${s(idle)}\n`;
+  }
+
+  private loadavg(): string {
+    const k = this.kernel;
+    const l = loadAverages(k);
+    let last = 0;
+    for (const pid of this.pidNs.tasks.keys()) if (pid > last) last = pid;
+    return `${formatLoad(l[0])} ${formatLoad(l[1])} ${formatLoad(l[2])} ${k.sched.nrRunning()}/${this.pidNs.tasks.size} ${last}\n`;
+  }
+
+  private meminfo(): string {
+    const kb = Math.floor(this.kernel.machine.ramBytes / 1024);
+    const row = (name: string, v: number): string => `${(name + ':').padEnd(16)}${String(v).padStart(8)} kB`;
+    return [row('MemTotal', kb), row('MemFree', kb), row('MemAvailable', kb), row('Buffers', 0), row('Cached', 0), row('SwapCached', 0), row('SwapTotal', 0), row('SwapFree', 0)].join('\n') + '\n';
+  }
+
+  private cpuinfo(): string {
+    const k = this.kernel;
+    const n = k.machine.cpus.length;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      out += [
+        `processor\t: ${i}`,
+        'vendor_id\t: GenuineIntel',
+        'cpu family\t: 6',
+        'model\t\t: 85',
+        'model name\t: ctsim simulated x86-64 CPU @ 3.00GHz',
+        'cpu MHz\t\t: 3000.000',
+        `physical id\t: 0`,
+        `siblings\t: ${n}`,
+        `core id\t\t: ${i}`,
+        `cpu cores\t: ${n}`,
+        'flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl xtopology cpuid pni vmx ssse3 cx16 sse4_1 sse4_2 x2apic popcnt hypervisor lahf_lm',
+        'bogomips\t: 6000.00',
+        '',
+      ].join('\n') + '\n';
+    }
+    return out;
+  }
+}
+
+export type { Task };

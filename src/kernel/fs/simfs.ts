@@ -1,0 +1,391 @@
+/**
+ * simfs: a disk-like or memory file system whose tree and bytes are stored in one
+ * memfs Volume (DESIGN.md decision 7). memfs's Links are the directory entries and
+ * its Nodes hold the bytes; everything Linux decides about a file — inode number,
+ * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
+ * stamps (wall-clock dates, the host's uid) are never read.
+ *
+ * The same class serves the root file system (type "ext4") and tmpfs mounts.
+ *
+ *    SimFs ── meta: WeakMap<Node, InodeMeta>   (ino, mode, uid, gid, times)
+ *      └── memfs Volume ── Link (name, parent, children) ── Node (bytes, nlink)
+ */
+import { Volume } from 'memfs';
+import type { Link, Node, Superblock } from '@jsonjoy.com/fs-core';
+import { err, SysError } from '../errno.js';
+import type { Creds } from '../proc/creds.js';
+import type { FileOps, OpenFile } from '../vfs/file.js';
+import type { FileSystem, SetAttr, Vnode } from '../vfs/vnode.js';
+import {
+  type Bytes,
+  type DirEntry,
+  type Stat,
+  dtype,
+  isDir,
+  O_APPEND,
+  O_TRUNC,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+} from '../vfs/types.js';
+
+/** What the kernel records for an inode (memfs keeps only the bytes and links). */
+export interface InodeMeta {
+  ino: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  atimeNs: number;
+  mtimeNs: number;
+  ctimeNs: number;
+}
+
+export interface SimFsOptions {
+  /** ext4 for the root file system, tmpfs for memory mounts. */
+  type: 'ext4' | 'tmpfs' | 'devtmpfs';
+  dev: number;
+  source: string;
+  /** Mode of the root directory. */
+  rootMode?: number;
+  nowNs: number;
+  /** Extra /proc/mounts options. */
+  options?: string;
+}
+
+export class SimFs implements FileSystem {
+  readonly type: string;
+  readonly dev: number;
+  readonly source: string;
+  /** The memfs volume holding this file system's tree and bytes. */
+  readonly volume: Volume;
+  private readonly sb: Superblock;
+  private readonly meta = new WeakMap<Node, InodeMeta>();
+  private readonly vnodes = new WeakMap<Link, SimVnode>();
+  private nextIno: number;
+  private readonly opts: string;
+  private readonly rootVnode: SimVnode;
+
+  constructor(o: SimFsOptions) {
+    this.type = o.type;
+    this.dev = o.dev;
+    this.source = o.source;
+    this.opts = o.options ?? '';
+    this.volume = new Volume();
+    this.sb = (this.volume as unknown as { _core: Superblock })._core;
+    // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
+    const rootIno = o.type === 'ext4' ? 2 : 1;
+    this.nextIno = o.type === 'ext4' ? 12 : 2;
+    const root = this.sb.root;
+    this.meta.set(root.getNode(), {
+      ino: rootIno,
+      mode: S_IFDIR | (o.rootMode ?? 0o755),
+      uid: 0,
+      gid: 0,
+      rdev: 0,
+      atimeNs: o.nowNs,
+      mtimeNs: o.nowNs,
+      ctimeNs: o.nowNs,
+    });
+    this.rootVnode = this.vnodeOf(root);
+  }
+
+  root(): Vnode {
+    return this.rootVnode;
+  }
+
+  options(): string {
+    return this.opts;
+  }
+
+  /** The vnode for a memfs link (one object per link, so identity checks are cheap). */
+  vnodeOf(link: Link): SimVnode {
+    let v = this.vnodes.get(link);
+    if (!v) {
+      v = new SimVnode(this, link);
+      this.vnodes.set(link, v);
+    }
+    return v;
+  }
+
+  metaOf(node: Node): InodeMeta {
+    const m = this.meta.get(node);
+    if (!m) throw new Error(`simfs ${this.source}: memfs node without kernel metadata`);
+    return m;
+  }
+
+  /** Creates a node with fresh metadata. */
+  newNode(mode: number, uid: number, gid: number, nowNs: number, rdev = 0): Node {
+    const node = this.sb.createNode(mode);
+    this.meta.set(node, { ino: this.nextIno++, mode, uid, gid, rdev, atimeNs: nowNs, mtimeNs: nowNs, ctimeNs: nowNs });
+    return node;
+  }
+
+  /** Drops a node whose last link is gone and which no open file holds. */
+  releaseNode(node: Node): void {
+    if (node.nlink <= 0) this.sb.deleteNode(node);
+  }
+}
+
+/** A simfs object, reached through one memfs link. */
+export class SimVnode implements Vnode {
+  readonly fs: SimFs;
+  /** The memfs directory entry this vnode was reached through. */
+  readonly dentry: Link;
+  readonly node: Node;
+
+  constructor(fs: SimFs, link: Link) {
+    this.fs = fs;
+    this.dentry = link;
+    this.node = link.getNode();
+  }
+
+  get ino(): number {
+    return this.fs.metaOf(this.node).ino;
+  }
+
+  mode(): number {
+    return this.fs.metaOf(this.node).mode;
+  }
+
+  getattr(): Stat {
+    const m = this.fs.metaOf(this.node);
+    const node = this.node;
+    const size = isDir(m.mode) ? 4096 : (m.mode & S_IFMT) === S_IFLNK ? node.symlink.length : node.getSize();
+    return {
+      dev: this.fs.dev,
+      ino: m.ino,
+      mode: m.mode,
+      nlink: node.nlink,
+      uid: m.uid,
+      gid: m.gid,
+      rdev: m.rdev,
+      size,
+      blksize: 4096,
+      blocks: Math.ceil(size / 4096) * 8,
+      atimeNs: m.atimeNs,
+      mtimeNs: m.mtimeNs,
+      ctimeNs: m.ctimeNs,
+    };
+  }
+
+  setattr(a: SetAttr): SysError | undefined {
+    const m = this.fs.metaOf(this.node);
+    if (a.mode !== undefined) m.mode = (m.mode & S_IFMT) | (a.mode & 0o7777);
+    if (a.uid !== undefined && a.uid !== -1) m.uid = a.uid;
+    if (a.gid !== undefined && a.gid !== -1) m.gid = a.gid;
+    if (a.size !== undefined) {
+      if (isDir(m.mode)) return err('EISDIR');
+      this.node.truncate(a.size);
+      m.mtimeNs = a.nowNs;
+    }
+    if (a.atimeNs !== undefined) m.atimeNs = a.atimeNs;
+    if (a.mtimeNs !== undefined) m.mtimeNs = a.mtimeNs;
+    m.ctimeNs = a.nowNs;
+    return undefined;
+  }
+
+  private touchDir(nowNs: number): void {
+    const m = this.fs.metaOf(this.node);
+    m.mtimeNs = nowNs;
+    m.ctimeNs = nowNs;
+  }
+
+  lookup(name: string): Vnode | SysError {
+    if (name === '..') return this.fs.vnodeOf(this.dentry.parent ?? this.dentry);
+    const child = this.dentry.children.get(name);
+    if (child === undefined || name === '.') return err('ENOENT');
+    return this.fs.vnodeOf(child);
+  }
+
+  readdir(): DirEntry[] {
+    const out: DirEntry[] = [];
+    out.push({ name: '.', ino: this.ino, type: dtype(this.mode()) });
+    const parent = this.dentry.parent ?? this.dentry;
+    out.push({ name: '..', ino: this.fs.metaOf(parent.getNode()).ino, type: dtype(this.fs.metaOf(parent.getNode()).mode) });
+    for (const [name, child] of this.dentry.children) {
+      if (name === '.' || name === '..' || child === undefined) continue;
+      const m = this.fs.metaOf(child.getNode());
+      out.push({ name, ino: m.ino, type: dtype(m.mode) });
+    }
+    return out;
+  }
+
+  private addChild(name: string, node: Node, nowNs: number): SimVnode {
+    const link = this.dentry.createChild(name, node);
+    this.touchDir(nowNs);
+    return this.fs.vnodeOf(link);
+  }
+
+  private exists(name: string): boolean {
+    return this.dentry.children.get(name) !== undefined;
+  }
+
+  create(name: string, mode: number, creds: Creds, nowNs: number): Vnode | SysError {
+    if (this.exists(name)) return err('EEXIST');
+    const node = this.fs.newNode(S_IFREG | (mode & 0o7777), creds.fsuid, this.childGid(creds), nowNs);
+    return this.addChild(name, node, nowNs);
+  }
+
+  mkdir(name: string, mode: number, creds: Creds, nowNs: number): Vnode | SysError {
+    if (this.exists(name)) return err('EEXIST');
+    const parentMode = this.mode();
+    // A directory created in a set-group-ID directory inherits the bit (mkdir(2)).
+    const sgid = parentMode & 0o2000;
+    const node = this.fs.newNode(S_IFDIR | (mode & 0o7777) | sgid, creds.fsuid, this.childGid(creds), nowNs);
+    return this.addChild(name, node, nowNs);
+  }
+
+  mknod(name: string, mode: number, rdev: number, creds: Creds, nowNs: number): Vnode | SysError {
+    if (this.exists(name)) return err('EEXIST');
+    const node = this.fs.newNode(mode, creds.fsuid, this.childGid(creds), nowNs, rdev);
+    return this.addChild(name, node, nowNs);
+  }
+
+  symlink(name: string, target: string, creds: Creds, nowNs: number): Vnode | SysError {
+    if (this.exists(name)) return err('EEXIST');
+    const node = this.fs.newNode(S_IFLNK | 0o777, creds.fsuid, this.childGid(creds), nowNs);
+    node.makeSymlink(target);
+    return this.addChild(name, node, nowNs);
+  }
+
+  link(name: string, target: Vnode, nowNs: number): SysError | undefined {
+    if (!(target instanceof SimVnode) || target.fs !== this.fs) return err('EXDEV');
+    if (this.exists(name)) return err('EEXIST');
+    const node = target.node;
+    node.nlink++;
+    this.dentry.createChild(name, node);
+    this.touchDir(nowNs);
+    this.fs.metaOf(node).ctimeNs = nowNs;
+    return undefined;
+  }
+
+  unlink(name: string, nowNs: number): SysError | undefined {
+    const child = this.dentry.children.get(name);
+    if (child === undefined || name === '.' || name === '..') return err('ENOENT');
+    const node = child.getNode();
+    if (node.isDirectory()) return err('EISDIR');
+    this.dentry.deleteChild(child);
+    node.nlink--;
+    this.fs.metaOf(node).ctimeNs = nowNs;
+    this.touchDir(nowNs);
+    this.maybeRelease(node);
+    return undefined;
+  }
+
+  rmdir(name: string, nowNs: number): SysError | undefined {
+    if (name === '.') return err('EINVAL');
+    if (name === '..') return err('ENOTEMPTY');
+    const child = this.dentry.children.get(name);
+    if (child === undefined) return err('ENOENT');
+    const node = child.getNode();
+    if (!node.isDirectory()) return err('ENOTDIR');
+    for (const k of child.children.keys()) if (k !== '.' && k !== '..') return err('ENOTEMPTY');
+    this.dentry.deleteChild(child);
+    node.nlink = 0;
+    this.touchDir(nowNs);
+    this.fs.releaseNode(node);
+    return undefined;
+  }
+
+  rename(oldName: string, newDir: Vnode, newName: string, nowNs: number): SysError | undefined {
+    if (!(newDir instanceof SimVnode) || newDir.fs !== this.fs) return err('EXDEV');
+    const src = this.dentry.children.get(oldName);
+    if (src === undefined) return err('ENOENT');
+    const srcNode = src.getNode();
+    // Moving a directory into its own subtree is EINVAL (rename(2)).
+    if (srcNode.isDirectory()) {
+      for (let l: Link | undefined = newDir.dentry; l; l = l.parent) if (l === src) return err('EINVAL');
+    }
+    const dst = newDir.dentry.children.get(newName);
+    if (dst === src) return undefined;
+    if (dst !== undefined) {
+      const dstNode = dst.getNode();
+      if (dstNode.isDirectory()) {
+        if (!srcNode.isDirectory()) return err('EISDIR');
+        for (const k of dst.children.keys()) if (k !== '.' && k !== '..') return err('ENOTEMPTY');
+        newDir.dentry.deleteChild(dst);
+        dstNode.nlink = 0;
+        this.fs.releaseNode(dstNode);
+      } else {
+        if (srcNode.isDirectory()) return err('ENOTDIR');
+        newDir.dentry.deleteChild(dst);
+        dstNode.nlink--;
+        this.maybeRelease(dstNode);
+      }
+    }
+    this.dentry.deleteChild(src);
+    src.name = newName;
+    newDir.dentry.setChild(newName, src);
+    this.touchDir(nowNs);
+    newDir.touchDir(nowNs);
+    this.fs.metaOf(srcNode).ctimeNs = nowNs;
+    return undefined;
+  }
+
+  readlink(): string | SysError {
+    if ((this.mode() & S_IFMT) !== S_IFLNK) return err('EINVAL');
+    return this.node.symlink;
+  }
+
+  open(flags: number): { ops: FileOps; priv?: unknown } | SysError {
+    const mode = this.mode();
+    if ((mode & S_IFMT) === S_IFREG) {
+      if (flags & O_TRUNC && (flags & 3) !== 0) this.node.truncate(0);
+      openCount.set(this.node, (openCount.get(this.node) ?? 0) + 1);
+      return { ops: regularFileOps, priv: this };
+    }
+    return err('ENXIO');
+  }
+
+  /** The group of a new object: the directory's group if it is set-group-ID, else the creator's fsgid. */
+  private childGid(creds: Creds): number {
+    const m = this.fs.metaOf(this.node);
+    return m.mode & 0o2000 ? m.gid : creds.fsgid;
+  }
+
+  private maybeRelease(node: Node): void {
+    if (node.nlink <= 0 && (openCount.get(node) ?? 0) === 0) this.fs.releaseNode(node);
+  }
+}
+
+/** Open files per memfs node: an unlinked file lives until its last close (unlink(2)). */
+const openCount = new WeakMap<Node, number>();
+
+/** Reads, writes and seeks of a regular simfs file. */
+const regularFileOps: FileOps = {
+  read(k, _t, f: OpenFile, count: number): Bytes {
+    const v = f.priv as SimVnode;
+    const size = v.node.getSize();
+    if (f.pos >= size || count <= 0) return '';
+    const n = Math.min(count, size - f.pos);
+    const buf = Buffer.allocUnsafe(n);
+    const got = v.node.read(buf, 0, n, f.pos);
+    f.pos += got;
+    v.fs.metaOf(v.node).atimeNs = k.now;
+    return buf.toString('latin1', 0, got);
+  },
+  write(k, _t, f: OpenFile, data: Bytes): number {
+    const v = f.priv as SimVnode;
+    if (f.flags & O_APPEND) f.pos = v.node.getSize();
+    const buf = Buffer.from(data, 'latin1');
+    v.node.write(buf, 0, buf.length, f.pos);
+    f.pos += buf.length;
+    const m = v.fs.metaOf(v.node);
+    m.mtimeNs = k.now;
+    m.ctimeNs = k.now;
+    return buf.length;
+  },
+  seekable(f: OpenFile): number {
+    return (f.priv as SimVnode).node.getSize();
+  },
+  release(_k, f: OpenFile): void {
+    const v = f.priv as SimVnode;
+    const n = (openCount.get(v.node) ?? 1) - 1;
+    openCount.set(v.node, n);
+    if (n === 0 && v.node.nlink <= 0) v.fs.releaseNode(v.node);
+  },
+};
+
+export { SysError };

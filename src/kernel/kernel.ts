@@ -1,0 +1,238 @@
+/**
+ * The simulated kernel: one instance per booted machine (the host, or a guest inside
+ * a VM — the same code either way; everything privileged goes through `machine`).
+ *
+ * It owns the task table, PID and mount namespaces, the scheduler and the per-CPU
+ * run loop (cpu-loop.ts), and the primitives system calls are built from: sleeping
+ * on a wait queue, waking, charging time, sending signals.
+ *
+ *    programs ──yield──▶ cpu-loop ──▶ syscalls/* ──▶ proc · vfs · fs · sched
+ *                           │
+ *                        Machine (costs of privileged operations)
+ */
+import type { Engine, Ns } from '../sim/engine.js';
+import type { Rng } from '../sim/rng.js';
+import type { Machine } from '../hw/machine.js';
+import type { Cpu } from '../hw/cpu.js';
+import type { CostTable } from '../hw/cost-table.js';
+import { Scheduler, defaultTunables, type SchedTunables } from './sched/scheduler.js';
+import { Task, TaskState } from './proc/task.js';
+import { PidNamespace } from './proc/pid-namespace.js';
+import type { WaitQueue } from './proc/wait-queue.js';
+import { BLOCK, type Block } from './vfs/file.js';
+import { MountNamespace } from './vfs/mount.js';
+import { PerCpu, runCpu } from './cpu-loop.js';
+import type { ProgramTable } from './exec/program-table.js';
+import { KernelPanic } from './panic.js';
+import type { CharDevice } from './fs/chrdev.js';
+import { isRt } from './sched/scheduler.js';
+
+/** Boot-time settings of a kernel. */
+export interface KernelConfig {
+  /** The host name at boot (/etc/hostname is written from it). */
+  hostname: string;
+  /** CLOCK_REALTIME at boot, in ns since the Unix epoch. */
+  bootEpochNs: Ns;
+  /** The programs exec can run, by name. */
+  programs: ProgramTable;
+  /** Scheduler tunables; Linux's defaults for the CPU count when absent. */
+  sched?: Partial<SchedTunables>;
+}
+
+/** uname(2)'s fixed fields. */
+export const UTS_SYSNAME = 'Linux';
+export const UTS_RELEASE = '6.1.0-ctsim';
+export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC ctsim';
+export const UTS_MACHINE = 'x86_64';
+
+/** Initial namespace inode numbers, as Linux assigns them (namespaces(7), NS-01). */
+export const INITIAL_NS_INUM = {
+  ipc: 4026531839,
+  uts: 4026531838,
+  user: 4026531837,
+  pid: 4026531836,
+  cgroup: 4026531835,
+  time: 4026531834,
+  net: 4026531833,
+  mnt: 4026531832,
+} as const;
+
+export class Kernel {
+  readonly machine: Machine;
+  readonly engine: Engine;
+  readonly costs: CostTable;
+  readonly config: KernelConfig;
+  readonly sched: Scheduler<PerCpu>;
+  readonly percpu: PerCpu[];
+  /** Every task that has not been reaped, by global tid. */
+  readonly tasks = new Map<number, Task>();
+  readonly initPidNs: PidNamespace;
+  readonly initMntNs: MountNamespace;
+  /** The UTS name (uts_namespaces(7)); per namespace from the isolation issue on. */
+  hostname: string;
+  domainname = '(none)';
+  /** The task running on the CPU being simulated right now, if any. */
+  current: Task | null = null;
+  /** The CPU being simulated right now, if any. */
+  currentCpu: PerCpu | null = null;
+  /** Extra ns the running system call costs (added by handlers through `charge`). */
+  pendingCost: Ns = 0;
+  /** Next inode number for namespaces and anonymous objects (pipes), as nsfs/pipefs count. */
+  private nextAnonIno = 4026532000;
+  readonly nextMountId = { value: 21 };
+  /** Processes forked since boot (the "processes" line of /proc/stat). */
+  forks = 0;
+  /** The kernel's entropy pool: /dev/urandom and getrandom(2), seeded from the engine. */
+  readonly entropy: Rng;
+  /** Character devices by device number (makedev(major, minor)). */
+  readonly chrdevs = new Map<number, CharDevice>();
+  /** Called when a task exits (after it became a zombie): the harness watches commands it started. */
+  readonly exitHooks = new Set<(t: Task) => void>();
+  /** Kernel log lines with their time (dmesg). */
+  readonly log: { t: Ns; text: string }[] = [];
+
+  constructor(machine: Machine, config: KernelConfig) {
+    this.machine = machine;
+    this.engine = machine.engine;
+    this.costs = machine.costs;
+    this.config = config;
+    this.hostname = config.hostname;
+    this.entropy = this.engine.rng.fork(`kernel:${machine.name}:entropy`);
+    this.percpu = machine.cpus.map((c) => new PerCpu(c));
+    this.sched = new Scheduler(this.percpu, { ...defaultTunables(machine.cpus.length), ...config.sched });
+    this.initPidNs = new PidNamespace(null, INITIAL_NS_INUM.pid);
+    this.initMntNs = new MountNamespace(INITIAL_NS_INUM.mnt, this.nextMountId);
+    for (const pc of this.percpu) {
+      pc.cpu.onRun = (cpu: Cpu) => runCpu(this, this.percpu[cpu.id]);
+    }
+    this.printk(`Linux version ${UTS_RELEASE} (ctsim) ${UTS_VERSION}`);
+    this.printk(`smpboot: Allowing ${machine.cpus.length} CPUs`);
+    this.printk(`Memory: ${Math.floor(machine.ramBytes / 1024)}K available`);
+  }
+
+  /** The current simulated time in ns. */
+  get now(): Ns {
+    return this.engine.now;
+  }
+
+  /** CLOCK_REALTIME now, in ns since the epoch. */
+  get realtimeNs(): Ns {
+    return this.config.bootEpochNs + this.engine.now;
+  }
+
+  /** Appends a kernel log line (dmesg). */
+  printk(text: string): void {
+    this.log.push({ t: this.engine.now, text });
+  }
+
+  /** A fresh inode number for a namespace or an anonymous object. */
+  allocAnonIno(): number {
+    return this.nextAnonIno++;
+  }
+
+  /** Adds `ns` to what the running system call costs. */
+  charge(ns: Ns): void {
+    this.pendingCost += ns;
+  }
+
+  /** The live task with PID `pid` in namespace `ns`, or undefined. */
+  taskByPid(ns: PidNamespace, pid: number): Task | undefined {
+    return ns.tasks.get(pid);
+  }
+
+  /**
+   * Puts `t` to sleep on `wq` (or on nothing: a timer or a signal will wake it) and
+   * returns BLOCK: the system call is re-run when the task wakes.
+   */
+  sleepOn(t: Task, wq: WaitQueue | null, state: TaskState = TaskState.Sleeping): Block {
+    t.state = state;
+    t.lastStateChange = this.engine.now;
+    if (wq) {
+      wq.add(t);
+      t.waitingOn.push(wq);
+    }
+    return BLOCK;
+  }
+
+  /** Sleeps until absolute time `at` (or an earlier wake-up). */
+  sleepUntil(t: Task, at: Ns, wq: WaitQueue | null = null): Block {
+    this.engine.cancel(t.wakeTimer);
+    t.wakeTimer = this.engine.at(at, () => {
+      t.wakeTimer = null;
+      this.wakeUp(t);
+    });
+    return this.sleepOn(t, wq);
+  }
+
+  /** Wakes every task sleeping on `wq`. */
+  wakeAll(wq: WaitQueue): void {
+    if (wq.sleepers.length === 0) return;
+    for (const t of [...wq.sleepers]) this.wakeUp(t);
+  }
+
+  /** Makes a sleeping task runnable (try_to_wake_up()). */
+  wakeUp(t: Task): void {
+    if (t.state !== TaskState.Sleeping && t.state !== TaskState.DiskSleep) return;
+    for (const wq of t.waitingOn) wq.remove(t);
+    t.waitingOn.length = 0;
+    this.engine.cancel(t.wakeTimer);
+    t.wakeTimer = null;
+    t.state = TaskState.Running;
+    t.lastStateChange = this.engine.now;
+    // Still on its CPU finishing the system call that slept: it simply carries on.
+    if (t.cpu !== null) return;
+    this.sched.enqueue(t, 'wakeup');
+    this.kick(t);
+  }
+
+  /** Makes a runnable, queued task run soon: wake an idle CPU or preempt a busy one. */
+  kick(t: Task): void {
+    const idle = this.pickIdleCpu(t);
+    if (idle) {
+      idle.reserved = true;
+      this.machine.wake(idle.cpu);
+      return;
+    }
+    const victim = isRt(t) ? this.sched.rtVictim(t) : this.percpu[t.lastCpu] ?? this.percpu[0];
+    if (victim === null) return;
+    if (this.sched.wakeupPreempts(victim.current, t)) this.resched(victim);
+    else this.ensureTick(victim);
+  }
+
+  private pickIdleCpu(t: Task): PerCpu | null {
+    const last = this.percpu[t.lastCpu];
+    if (last && last.current === null && !last.reserved) return last;
+    for (const pc of this.percpu) if (pc.current === null && !pc.reserved) return pc;
+    return null;
+  }
+
+  /** Asks CPU `pc` to reschedule at the next opportunity (an IPI unless it is this CPU). */
+  resched(pc: PerCpu): void {
+    pc.needResched = true;
+    if (pc !== this.currentCpu) {
+      const cost = this.machine.sendIpi(this.currentCpu?.cpu ?? null, pc.cpu, this.engine.now);
+      if (this.currentCpu) this.charge(cost);
+    }
+  }
+
+  /** Makes sure CPU `pc` will look at its runqueue again when its task's slice ends. */
+  ensureTick(pc: PerCpu): void {
+    const cur = pc.current;
+    if (!cur || pc.cpu.timerDeadline !== Infinity) return;
+    const slice = this.sched.sliceFor(cur);
+    if (slice === Infinity) return;
+    const ran = this.engine.now - cur.sliceStart;
+    const left = Math.max(slice - ran, this.sched.tunables.minGranularityNs);
+    this.machine.programTimer(pc.cpu, this.engine.now + left);
+  }
+
+  /** A broken invariant: stop the simulation with the facts. */
+  panic(message: string, facts: Record<string, unknown> = {}): never {
+    throw new KernelPanic(message, facts);
+  }
+
+  /** Tasks in global tid order. */
+  allTasks(): Task[] {
+    return [...this.tasks.values()].sort((a, b) => a.tid - b.tid);
+  }
+}

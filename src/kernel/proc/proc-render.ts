@@ -1,0 +1,254 @@
+/**
+ * The text of /proc/PID/{status,stat,cmdline,environ,comm,statm,limits} in Linux's
+ * formats (proc(5)), rendered by the process subsystem for procfs to serve. PIDs are
+ * shown as seen from the PID namespace of the procfs instance (`ns`).
+ *
+ * Simplification: memory figures are 0 until the virtual-memory issue gives tasks an
+ * address space; capability sets are derived from euid 0.
+ */
+import type { Kernel } from '../kernel.js';
+import type { PidNamespace } from './pid-namespace.js';
+import { SchedPolicy, TaskState, type Task } from './task.js';
+import { SigSet } from './signals.js';
+import { threadsMax } from './task-clone.js';
+import { USER_HZ } from '../syscalls/sys-info.js';
+
+const NS_PER_TICK = 1e9 / USER_HZ;
+const STATE_NAMES: Record<string, string> = {
+  R: 'R (running)',
+  S: 'S (sleeping)',
+  D: 'D (disk sleep)',
+  T: 'T (stopped)',
+  Z: 'Z (zombie)',
+  X: 'X (dead)',
+};
+/** Every capability of Linux 6.1 (CAP_LAST_CAP = 40): 0x1ffffffffff. */
+const CAP_FULL = '000001ffffffffff';
+const CAP_NONE = '0000000000000000';
+
+/** The task's PIDs from `ns` down to its own namespace (NSpid), tab-separated. */
+function nsChain(t: Task, ns: PidNamespace, ids: number[]): string {
+  return ids.slice(ns.level).join('\t');
+}
+
+function ignoredAndCaught(t: Task): { ign: SigSet; cgt: SigSet } {
+  const ign = new SigSet();
+  const cgt = new SigSet();
+  t.sighand.actions.forEach((a, sig) => {
+    if (!a) return;
+    if (a.handler === 'ignore') ign.add(sig);
+    else if (typeof a.handler === 'function') cgt.add(sig);
+  });
+  return { ign, cgt };
+}
+
+/** The controlling terminal's device number and foreground group, for stat fields 7 and 8. */
+export interface TtyInfo {
+  ttyNr: number;
+  tpgid: number;
+}
+
+export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
+  const c = t.creds;
+  const ppid = t.pidNs.init === t && ns !== t.pidNs.parent ? 0 : (t.parent?.pidIn(ns) ?? 0);
+  const { ign, cgt } = ignoredAndCaught(t);
+  const pgidIds = pidsOfGroup(k, t.pgid, t, ns);
+  const sidIds = pidsOfGroup(k, t.sid, t, ns);
+  const ncpu = k.machine.cpus.length;
+  const privileged = c.euid === 0;
+  const lines = [
+    `Name:\t${t.comm}`,
+    `Umask:\t${t.fs.umask.toString(8).padStart(4, '0')}`,
+    `State:\t${STATE_NAMES[t.state]}`,
+    `Tgid:\t${t.pidIn(ns)}`,
+    `Ngid:\t0`,
+    `Pid:\t${t.pidIn(ns)}`,
+    `PPid:\t${ppid}`,
+    `TracerPid:\t0`,
+    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}`,
+    `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}`,
+    `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(t.files.openFds().at(-1) ?? 0, 1) + 1)))}`,
+    `Groups:\t${c.groups.join(' ')} `,
+    `NStgid:\t${nsChain(t, ns, t.nsPids)}`,
+    `NSpid:\t${nsChain(t, ns, t.nsPids)}`,
+    `NSpgid:\t${pgidIds}`,
+    `NSsid:\t${sidIds}`,
+    `Kthread:\t0`,
+  ];
+  if (t.state !== TaskState.Zombie) {
+    lines.push(
+      `VmPeak:\t       0 kB`,
+      `VmSize:\t       0 kB`,
+      `VmLck:\t       0 kB`,
+      `VmPin:\t       0 kB`,
+      `VmHWM:\t       0 kB`,
+      `VmRSS:\t       0 kB`,
+      `RssAnon:\t       0 kB`,
+      `RssFile:\t       0 kB`,
+      `RssShmem:\t       0 kB`,
+      `VmData:\t       0 kB`,
+      `VmStk:\t       0 kB`,
+      `VmExe:\t       0 kB`,
+      `VmLib:\t       0 kB`,
+      `VmPTE:\t       0 kB`,
+      `VmSwap:\t       0 kB`,
+      `HugetlbPages:\t       0 kB`,
+    );
+  }
+  lines.push(
+    `CoreDumping:\t0`,
+    `THP_enabled:\t1`,
+    `Threads:\t1`,
+    `SigQ:\t0/${Math.floor(threadsMax(k.machine.ramBytes) / 2)}`,
+    `SigPnd:\t${t.sigPending.toHex()}`,
+    `ShdPnd:\t0000000000000000`,
+    `SigBlk:\t${t.sigBlocked.toHex()}`,
+    `SigIgn:\t${ign.toHex()}`,
+    `SigCgt:\t${cgt.toHex()}`,
+    `CapInh:\t${CAP_NONE}`,
+    `CapPrm:\t${privileged ? CAP_FULL : CAP_NONE}`,
+    `CapEff:\t${privileged ? CAP_FULL : CAP_NONE}`,
+    `CapBnd:\t${CAP_FULL}`,
+    `CapAmb:\t${CAP_NONE}`,
+    `NoNewPrivs:\t0`,
+    `Seccomp:\t0`,
+    `Seccomp_filters:\t0`,
+    `Speculation_Store_Bypass:\tthread vulnerable`,
+    `SpeculationIndirectBranch:\tconditional enabled`,
+    `Cpus_allowed:\t${((2 ** ncpu - 1) >>> 0).toString(16)}`,
+    `Cpus_allowed_list:\t${ncpu === 1 ? '0' : `0-${ncpu - 1}`}`,
+    `Mems_allowed:\t00000001`,
+    `Mems_allowed_list:\t0`,
+    `voluntary_ctxt_switches:\t${t.nvcsw}`,
+    `nonvoluntary_ctxt_switches:\t${t.nivcsw}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** The NSpgid/NSsid value: the group or session leader's ids from `ns` down to the task's level. */
+function pidsOfGroup(k: Kernel, globalId: number, t: Task, ns: PidNamespace): string {
+  const leader = k.tasks.get(globalId);
+  if (leader) return leader.nsPids.slice(ns.level, t.nsPids.length).join('\t');
+  return String(globalId);
+}
+
+/** Linux's "priority" field: 20 + nice for normal tasks, -1 - rt_priority for real-time ones. */
+function priorityOf(t: Task): number {
+  return t.policy === SchedPolicy.Fifo || t.policy === SchedPolicy.RR ? -1 - t.rtPriority : 20 + t.nice;
+}
+
+export function renderStat(k: Kernel, t: Task, ns: PidNamespace, tty: TtyInfo): string {
+  const ticks = (ns_: number): number => Math.floor(ns_ / NS_PER_TICK);
+  const ppid = t.parent?.pidIn(ns) ?? 0;
+  const { ign, cgt } = ignoredAndCaught(t);
+  const sigDec = (s: SigSet): string => String(s.lo >>> 0);
+  const pgid = k.tasks.get(t.pgid)?.pidIn(ns) ?? (ns.level === 0 ? t.pgid : 0);
+  const sid = k.tasks.get(t.sid)?.pidIn(ns) ?? (ns.level === 0 ? t.sid : 0);
+  const exitCode = t.state === TaskState.Zombie ? t.exitStatus : 0;
+  const fields = [
+    t.pidIn(ns),
+    `(${t.comm})`,
+    t.state,
+    ppid,
+    pgid,
+    sid,
+    tty.ttyNr,
+    tty.tpgid,
+    4194304,
+    t.minFlt,
+    0,
+    t.majFlt,
+    0,
+    ticks(t.utimeNs),
+    ticks(t.stimeNs),
+    ticks(t.cutimeNs),
+    ticks(t.cstimeNs),
+    priorityOf(t),
+    t.nice,
+    1,
+    0,
+    ticks(t.startTime),
+    0,
+    0,
+    '18446744073709551615',
+    0,
+    0,
+    0,
+    0,
+    0,
+    sigDec(t.sigPending),
+    sigDec(t.sigBlocked),
+    sigDec(ign),
+    sigDec(cgt),
+    0,
+    0,
+    0,
+    t.exitSignal,
+    t.lastCpu,
+    t.rtPriority,
+    t.policy,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    exitCode,
+  ];
+  return fields.join(' ') + '\n';
+}
+
+/** /proc/PID/cmdline: the arguments, each followed by a NUL; empty for zombies. */
+export function renderCmdline(t: Task): string {
+  if (t.state === TaskState.Zombie) return '';
+  return t.argv.map((a) => a + '\0').join('');
+}
+
+export function renderEnviron(t: Task): string {
+  if (t.state === TaskState.Zombie) return '';
+  return t.envp.map((a) => a + '\0').join('');
+}
+
+/** /proc/PID/statm: size resident shared text lib data dt, in pages. */
+export function renderStatm(_t: Task): string {
+  return '0 0 0 0 0 0 0\n';
+}
+
+/** /proc/PID/schedstat: time on CPU (ns), time waiting on a runqueue (ns), timeslices run. */
+export function renderSchedstat(t: Task): string {
+  return `${t.utimeNs + t.stimeNs} ${t.runDelayNs} ${t.nvcsw + t.nivcsw}\n`;
+}
+
+const LIMIT_ROWS: [string, number, string][] = [
+  ['Max cpu time', 0, 'seconds'],
+  ['Max file size', 1, 'bytes'],
+  ['Max data size', 2, 'bytes'],
+  ['Max stack size', 3, 'bytes'],
+  ['Max core file size', 4, 'bytes'],
+  ['Max resident set', 5, 'bytes'],
+  ['Max processes', 6, 'processes'],
+  ['Max open files', 7, 'files'],
+  ['Max locked memory', 8, 'bytes'],
+  ['Max address space', 9, 'bytes'],
+  ['Max file locks', 10, 'locks'],
+  ['Max pending signals', 11, 'signals'],
+  ['Max msgqueue size', 12, 'bytes'],
+  ['Max nice priority', 13, ''],
+  ['Max realtime priority', 14, ''],
+  ['Max realtime timeout', 15, 'us'],
+];
+
+/** /proc/PID/limits, with Linux's column layout. */
+export function renderLimits(t: Task): string {
+  const v = (n: number): string => (n === Infinity ? 'unlimited' : String(n));
+  let out = 'Limit                     Soft Limit           Hard Limit           Units     \n';
+  for (const [name, res, unit] of LIMIT_ROWS) {
+    const l = t.rlimits[res] ?? { soft: Infinity, hard: Infinity };
+    out += `${name.padEnd(26)}${v(l.soft).padEnd(21)}${v(l.hard).padEnd(21)}${unit.padEnd(10)}\n`;
+  }
+  return out;
+}

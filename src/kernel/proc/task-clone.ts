@@ -1,0 +1,112 @@
+/**
+ * Process creation (clone(2), fork(2)): a new task that shares or copies its
+ * parent's file table, file-system context, signal handlers and credentials as the
+ * CLONE_* flags say, gets a PID in its PID namespace and every ancestor, and starts
+ * runnable. The child runs `entry` (see program.ts: a generator cannot be copied).
+ */
+import type { Kernel } from '../kernel.js';
+import { err, type SysError } from '../errno.js';
+import { Task } from './task.js';
+import { WaitQueue } from './wait-queue.js';
+import type { CloneEntry } from '../syscalls/abi.js';
+import {
+  CLONE_FILES,
+  CLONE_FS,
+  CLONE_NEWPID,
+  CLONE_NEWUSER,
+  CLONE_NEWNS,
+  CLONE_PARENT,
+  CLONE_SIGHAND,
+  CLONE_THREAD,
+  CLONE_VM,
+  RLIMIT_NPROC,
+} from '../syscalls/abi.js';
+import type { PidNamespace } from './pid-namespace.js';
+
+/** /proc/sys/kernel/threads-max for the simulated RAM (Linux: RAM pages / 8 / (THREAD_SIZE/PAGE_SIZE)). */
+export function threadsMax(ramBytes: number): number {
+  return Math.max(20, Math.floor(ramBytes / 4096 / 8 / 4));
+}
+
+/** Creates a child of `parent` running `entry`. Returns the child, or why not. */
+export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: number, exitSignal: number): Task | SysError {
+  if (flags & CLONE_THREAD) return err('EINVAL', 'ctsim models single-threaded processes: CLONE_THREAD is not supported');
+  if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return err('EINVAL', 'CLONE_SIGHAND requires CLONE_VM (clone(2))');
+  if ((flags & CLONE_FS) && (flags & (CLONE_NEWNS | CLONE_NEWUSER))) return err('EINVAL', 'CLONE_FS cannot be combined with CLONE_NEWNS or CLONE_NEWUSER (clone(2))');
+  if (flags & CLONE_NEWPID && k.current?.pidNs.init === k.current && flags & CLONE_PARENT) return err('EINVAL');
+
+  // Limits: the system-wide task count, then the caller's RLIMIT_NPROC (fork(2) EAGAIN).
+  const max = threadsMax(k.machine.ramBytes);
+  if (k.tasks.size >= max) return err('EAGAIN', `the system task limit (threads-max=${max}) is reached`);
+  const nproc = parent.rlimits[RLIMIT_NPROC]?.soft ?? Infinity;
+  if (parent.creds.uid !== 0 && nproc !== Infinity) {
+    let mine = 0;
+    for (const t of k.tasks.values()) if (t.creds.uid === parent.creds.uid) mine++;
+    if (mine >= nproc) return err('EAGAIN', `RLIMIT_NPROC=${nproc} reached for uid ${parent.creds.uid}`);
+  }
+
+  const ns = parent.pidNsForChildren;
+  // After the namespace's init has died no new process may enter it (PID-09).
+  if (ns.level > 0 && ns.init === null && ns.tasks.size > 0) return err('ENOMEM', 'the PID namespace\'s init has exited');
+  const nsPids: number[] = [];
+  const chain: PidNamespace[] = [];
+  for (let n: PidNamespace | null = ns; n !== null; n = n.parent) chain.unshift(n);
+  for (const n of chain) {
+    const pid = n.allocate();
+    if (pid === 0) return err('EAGAIN', `no free PID in the PID namespace (pid_max=${n.pidMax})`);
+    nsPids.push(pid);
+  }
+
+  let files = parent.files;
+  if (flags & CLONE_FILES) files.users++;
+  else files = parent.files.fork();
+  let fs = parent.fs;
+  if (flags & CLONE_FS) fs.users++;
+  else fs = parent.fs.copy();
+  const sighand = flags & CLONE_SIGHAND ? parent.sighand : parent.sighand.clone();
+  const realParent = flags & CLONE_PARENT && parent.parent ? parent.parent : parent;
+
+  const child = new Task({
+    tid: nsPids[0],
+    nsPids,
+    pidNs: ns,
+    comm: parent.comm,
+    argv: parent.argv,
+    envp: parent.envp,
+    exe: parent.exe,
+    parent: realParent,
+    creds: parent.creds.clone(),
+    files,
+    fs,
+    sighand,
+    childWait: new WaitQueue(),
+    pgid: parent.pgid,
+    sid: parent.sid,
+    exitSignal,
+    now: k.now,
+  });
+  child.sigBlocked = parent.sigBlocked.copy();
+  child.policy = parent.policy;
+  child.nice = parent.nice;
+  child.weight = parent.weight;
+  child.rtPriority = parent.rtPriority;
+  child.vruntime = parent.vruntime;
+  child.rlimits = parent.rlimits.map((r) => ({ ...r }));
+  child.lastCpu = parent.lastCpu;
+  child.frames.push({ gen: entry() });
+
+  k.tasks.set(child.tid, child);
+  for (const n of chain) {
+    n.tasks.set(child.nsPids[n.level], child);
+    if (n.init === null && n.level > 0 && n.tasks.size === 1) n.init = child;
+  }
+  realParent.children.push(child);
+  k.forks++;
+  k.charge(k.costs.fork);
+  if (k.engine.trace.on('proc')) {
+    k.engine.trace.emit('proc', 'fork', { parent: parent.tid, child: child.tid, comm: child.comm });
+  }
+  k.sched.enqueue(child, 'new');
+  k.kick(child);
+  return child;
+}

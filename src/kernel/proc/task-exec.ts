@@ -1,0 +1,101 @@
+/**
+ * Program execution (execve(2)): resolve the file, check it may be executed, read
+ * its first bytes to pick a format — a `#!` script (binfmt_script: run the named
+ * interpreter with the script's path) or a ctsim executable (the ELF-like image of a
+ * program in the kernel's program table) — then replace the task's program, close
+ * close-on-exec descriptors, reset caught signals and take the new name.
+ */
+import type { Kernel } from '../kernel.js';
+import { err, SysError } from '../errno.js';
+import type { Task } from './task.js';
+import { resolve, pathOf } from '../vfs/namei.js';
+import { MAY_EXEC, mayAccess } from '../vfs/permission.js';
+import { isDir, isReg, O_RDONLY } from '../vfs/types.js';
+import { parseBinaryImage } from '../exec/program-table.js';
+import { releaseFile } from '../vfs/file-ops.js';
+import { OpenFile } from '../vfs/file.js';
+
+/** Linux's limit on nested interpreters (BINPRM_MAX_RECURSION). */
+const MAX_INTERP_DEPTH = 4;
+/** ARG_MAX as getconf reports it with the default 8 MiB stack: a quarter of the stack. */
+export const ARG_MAX = 2 * 1024 * 1024;
+/** Bytes of a `#!` line the kernel reads (BINPRM_BUF_SIZE). */
+const BINPRM_BUF_SIZE = 256;
+
+function readHead(k: Kernel, t: Task, vn: { open?: (flags: number) => unknown }, mntPath: string): string | SysError {
+  if (!vn.open) return err('EACCES');
+  const o = vn.open(O_RDONLY) as { ops: OpenFile['ops']; priv?: unknown } | SysError;
+  if (o instanceof SysError) return o;
+  const f = new OpenFile(o.ops, O_RDONLY, null, null, mntPath, o.priv);
+  const head = o.ops.read ? o.ops.read(k, t, f, BINPRM_BUF_SIZE) : '';
+  releaseFile(k, f);
+  if (typeof head !== 'string') return err('EACCES');
+  return head;
+}
+
+/** Replaces `t`'s program. On success the call does not return to the old program. */
+export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[], envp: readonly string[]): SysError | undefined {
+  let size = 0;
+  for (const a of argv) size += a.length + 1;
+  for (const e of envp) size += e.length + 1;
+  if (size > ARG_MAX) return err('E2BIG', `arguments and environment take ${size} bytes; ARG_MAX is ${ARG_MAX}`);
+
+  const filename = path;
+  let file = path;
+  let args = [...argv];
+  for (let depth = 0; ; depth++) {
+    if (depth > MAX_INTERP_DEPTH) return err('ELOOP', 'too many levels of #! interpreters');
+    const p = resolve(k, t, file, { follow: true });
+    if (p instanceof SysError) return p;
+    const mode = p.vn.mode();
+    if (isDir(mode) || !isReg(mode)) return err('EACCES', `${file} is not a regular file`);
+    if (p.mnt.flags.noexec) return err('EACCES', `${file} is on a file system mounted noexec`);
+    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES', `${file} is not executable by uid ${t.creds.euid}`);
+    const head = readHead(k, t, p.vn, file);
+    if (head instanceof SysError) return head;
+    if (head.startsWith('#!')) {
+      const nl = head.indexOf('\n');
+      const line = (nl < 0 ? head.slice(2) : head.slice(2, nl)).replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+      if (line === '') return err('ENOEXEC');
+      const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
+      const interp = m[1];
+      const optArg = m[2];
+      // argv[0] is replaced by the interpreter, its optional argument, and the script path.
+      args = [interp, ...(optArg !== undefined ? [optArg] : []), file, ...args.slice(1)];
+      file = interp;
+      continue;
+    }
+    const name = parseBinaryImage(head);
+    if (name === null) return err('ENOEXEC', `${file} is neither a ctsim executable nor a #! script`);
+    const spec = k.config.programs.get(name);
+    if (!spec) return err('ENOEXEC', `${file} names program "${name}", which this ctsim does not have`);
+
+    // Point of no return: the old program is gone.
+    if (t.files.users > 1) {
+      t.files.users--;
+      t.files = t.files.fork();
+    }
+    for (const fd of t.files.openFds()) {
+      if (t.files.entry(fd)!.cloexec) {
+        const f = t.files.remove(fd);
+        if (f) releaseFile(k, f);
+      }
+    }
+    if (t.sighand.actions.some((a) => a !== undefined)) {
+      t.sighand = t.sighand.clone();
+      t.sighand.resetForExec();
+    }
+    const base = filename.replace(/\/+$/, '').split('/').pop() ?? filename;
+    t.comm = base.slice(0, 15);
+    t.argv = args;
+    t.envp = [...envp];
+    t.exe = pathOf(t, p);
+    t.didExec = true;
+    t.frames.length = 0;
+    t.frames.push({ gen: spec.main({ argv: args, envp: t.envp }) });
+    t.resumeValue = undefined;
+    k.charge(k.costs.exec);
+    if (k.engine.trace.on('proc')) k.engine.trace.emit('proc', 'exec', { pid: t.tid, file: t.exe, argv: args });
+    return undefined;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Process termination (exit(2), do_exit()): release the task's files, hand its
+ * children to the reaper, become a zombie holding the wait status, and tell the
+ * parent (its exit signal, usually SIGCHLD, and a wake-up of wait4 sleepers).
+ * A zombie disappears when its parent reaps it (`reap`), or at once when the parent
+ * ignores SIGCHLD (waitpid(2) NOTES: SA_NOCLDWAIT / SIG_IGN).
+ */
+import type { Kernel } from '../kernel.js';
+import { SIG, signalName } from './signals.js';
+import { TaskState, type Task } from './task.js';
+import { sendSignal } from './task-signal.js';
+import { releaseFile } from '../vfs/file-ops.js';
+import { WIFEXITED, WEXITSTATUS, WTERMSIG } from './wstatus.js';
+
+/** Terminates `t` with wait status `wstatus`. Idempotent. */
+export function doExit(k: Kernel, t: Task, wstatus: number): void {
+  if (t.exiting) return;
+  t.exiting = true;
+  k.charge(k.costs.exit);
+  for (const wq of t.waitingOn) wq.remove(t);
+  t.waitingOn.length = 0;
+  k.engine.cancel(t.wakeTimer);
+  t.wakeTimer = null;
+  k.sched.dequeue(t);
+  t.pendingSyscall = null;
+  t.frames.length = 0;
+
+  // Close every descriptor (the last user of a shared table closes the files).
+  t.files.users--;
+  if (t.files.users === 0) {
+    for (const fd of t.files.openFds()) {
+      const f = t.files.remove(fd);
+      if (f) releaseFile(k, f);
+    }
+  }
+  t.fs.users--;
+
+  const trace = k.engine.trace;
+  if (trace.on('proc')) {
+    trace.emit('proc', 'exit', {
+      pid: t.tid,
+      comm: t.comm,
+      ...(WIFEXITED(wstatus) ? { code: WEXITSTATUS(wstatus) } : { signal: signalName(WTERMSIG(wstatus)) }),
+    });
+  }
+
+  // The namespace's init dying takes every other member with it (pid_namespaces(7)).
+  if (t.pidNs.init === t) {
+    if (t.pidNs.level === 0) k.panic('Attempted to kill init!', { exitcode: `0x${wstatus.toString(16).padStart(8, '0')}` });
+    for (const other of t.pidNs.sortedTasks()) if (other !== t) sendSignal(k, other, SIG.SIGKILL, false);
+  }
+
+  reparentChildren(k, t);
+  t.state = TaskState.Zombie;
+  t.exitStatus = wstatus;
+  t.lastStateChange = k.now;
+  notifyParentOfExit(k, t);
+  for (const hook of k.exitHooks) hook(t);
+}
+
+/** Hands `t`'s children to the child reaper: the init of t's PID namespace (PID-10). */
+function reparentChildren(k: Kernel, t: Task): void {
+  if (t.children.length === 0) return;
+  let reaper = t.pidNs.init;
+  if (reaper === null || reaper === t || reaper.exiting) reaper = k.initPidNs.init;
+  if (reaper === null) return;
+  for (const c of t.children) {
+    c.parent = reaper;
+    reaper.children.push(c);
+    if (c.state === TaskState.Zombie) notifyParentOfExit(k, c);
+  }
+  t.children.length = 0;
+}
+
+/** Tells the parent a child exited: auto-reap if it ignores SIGCHLD, else signal and wake it. */
+function notifyParentOfExit(k: Kernel, t: Task): void {
+  const parent = t.parent;
+  if (parent === null) return;
+  const act = parent.sighand.get(SIG.SIGCHLD);
+  if (t.exitSignal === SIG.SIGCHLD && act !== undefined && (act.handler === 'ignore' || act.noChildWait)) {
+    reap(k, t);
+    k.wakeAll(parent.childWait);
+    return;
+  }
+  if (t.exitSignal !== 0) sendSignal(k, parent, t.exitSignal);
+  k.wakeAll(parent.childWait);
+}
+
+/** A stop or continue of `t`: SIGCHLD to the parent unless SA_NOCLDSTOP, and wake wait4. */
+export function notifyParent(k: Kernel, t: Task, _status: number): void {
+  const parent = t.parent;
+  if (parent === null) return;
+  const act = parent.sighand.get(SIG.SIGCHLD);
+  if (!act?.noChildStop) sendSignal(k, parent, SIG.SIGCHLD);
+  k.wakeAll(parent.childWait);
+}
+
+/** Removes a zombie for good: its PIDs are freed and its times go to the parent. */
+export function reap(k: Kernel, t: Task): void {
+  const parent = t.parent;
+  if (parent) {
+    const i = parent.children.indexOf(t);
+    if (i >= 0) parent.children.splice(i, 1);
+    parent.cutimeNs += t.utimeNs + t.cutimeNs;
+    parent.cstimeNs += t.stimeNs + t.cstimeNs;
+  }
+  t.state = TaskState.Dead;
+  for (let ns: typeof t.pidNs | null = t.pidNs; ns !== null; ns = ns.parent) {
+    ns.tasks.delete(t.nsPids[ns.level]);
+    if (ns.init === t) ns.init = null;
+  }
+  k.tasks.delete(t.tid);
+  k.engine.metrics.drop(`pid:${t.tid}`);
+  if (k.engine.trace.on('proc')) k.engine.trace.emit('proc', 'reap', { pid: t.tid, by: parent?.tid ?? 0 });
+}

@@ -1,0 +1,181 @@
+/**
+ * Signal generation and delivery (signal(7)).
+ *
+ * Generation (`sendSignal`) marks the signal pending unless it would be ignored,
+ * wakes an interruptibly sleeping target, and resumes a stopped one for SIGKILL or
+ * SIGCONT. Delivery (`deliverSignals`) happens when the task returns to user mode:
+ * the lowest unblocked pending signal is acted on — default action (terminate, dump
+ * core, stop, continue, ignore) or a handler, which runs as a nested program on the
+ * task's stack until it returns (sigreturn).
+ *
+ * Simplification: no core files are written; "core" actions set the core-dump bit of
+ * the wait status only when RLIMIT_CORE allows it (it does not by default, as on Debian).
+ */
+import type { Kernel } from '../kernel.js';
+import { SIG, SigSet, defaultAction, signalName } from './signals.js';
+import { TaskState, type Task } from './task.js';
+import { doExit, notifyParent } from './task-exit.js';
+import { signaledStatus, CONTINUED_STATUS, stoppedStatus } from './wstatus.js';
+import { err } from '../errno.js';
+
+const STOP_SIGNALS = [SIG.SIGSTOP, SIG.SIGTSTP, SIG.SIGTTIN, SIG.SIGTTOU];
+
+/** True when `sig` would be ignored by `t` right now (discarded at generation if unblocked). */
+export function isIgnored(t: Task, sig: number): boolean {
+  const act = t.sighand.get(sig);
+  if (sig === SIG.SIGKILL || sig === SIG.SIGSTOP) return false;
+  if (act && act.handler === 'ignore') return true;
+  if (act && typeof act.handler === 'function') return false;
+  return defaultAction(sig) === 'ign';
+}
+
+/**
+ * Sends `sig` to `t` (the permission checks are the caller's). Signal 0 does nothing.
+ * `fromInside` is true when the sender is in the target's PID namespace (for the
+ * rule that a namespace init only gets signals it has handlers for).
+ */
+export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true): void {
+  if (sig === 0 || t.state === TaskState.Zombie || t.state === TaskState.Dead || t.exiting) return;
+  const trace = k.engine.trace;
+  // An init only receives signals it installed a handler for; from an ancestor
+  // namespace SIGKILL and SIGSTOP are forced (pid_namespaces(7), PID-11/12).
+  if (t.pidNs.init === t) {
+    const act = t.sighand.get(sig);
+    const handled = act !== undefined && typeof act.handler === 'function';
+    const forced = !fromInside && (sig === SIG.SIGKILL || sig === SIG.SIGSTOP);
+    if (!handled && !forced) {
+      if (trace.on('signal')) trace.emit('signal', 'drop', { pid: t.tid, sig: signalName(sig), why: 'init without handler' });
+      return;
+    }
+  }
+  if (sig === SIG.SIGKILL || sig === SIG.SIGCONT) {
+    for (const s of STOP_SIGNALS) t.sigPending.delete(s);
+    if (t.state === TaskState.Stopped) continueTask(k, t);
+  }
+  if (STOP_SIGNALS.includes(sig as never)) t.sigPending.delete(SIG.SIGCONT);
+  if (isIgnored(t, sig) && !t.sigBlocked.has(sig)) {
+    if (trace.on('signal')) trace.emit('signal', 'ignore', { pid: t.tid, sig: signalName(sig) });
+    return;
+  }
+  t.sigPending.add(sig);
+  if (trace.on('signal')) trace.emit('signal', 'generate', { pid: t.tid, sig: signalName(sig) });
+  if (t.sigBlocked.has(sig) && sig !== SIG.SIGKILL && sig !== SIG.SIGSTOP) return;
+  if (t.state === TaskState.Sleeping) {
+    k.wakeUp(t);
+  } else if (t.state === TaskState.Stopped && sig === SIG.SIGKILL) {
+    continueTask(k, t);
+  } else if (t.cpu !== null && t !== k.current) {
+    // Running on another CPU: interrupt its user burst so the signal is handled now.
+    const pc = k.percpu[t.cpu.id];
+    pc.interrupt = true;
+    k.machine.sendIpi(k.currentCpu?.cpu ?? null, t.cpu, k.now);
+  }
+}
+
+/** SIGCONT / SIGKILL on a stopped task: make it runnable again. */
+function continueTask(k: Kernel, t: Task): void {
+  if (t.state !== TaskState.Stopped) return;
+  t.state = TaskState.Running;
+  t.stopSignal = 0;
+  t.lastStateChange = k.now;
+  t.contUnreported = true;
+  t.stopUnreported = false;
+  if (t.cpu === null) {
+    k.sched.enqueue(t, 'wakeup');
+    k.kick(t);
+  }
+  notifyParent(k, t, CONTINUED_STATUS);
+}
+
+/** True when a pending signal would be acted on at the next return to user mode. */
+export function hasDeliverableSignal(t: Task): boolean {
+  return t.sigPending.firstDeliverable(t.sigBlocked) !== 0;
+}
+
+export type SignalOutcome = 'continue' | 'gone';
+
+/** Acts on pending signals at return to user mode. 'gone': the task died or stopped. */
+export function deliverSignals(k: Kernel, t: Task): SignalOutcome {
+  const trace = k.engine.trace;
+  for (;;) {
+    const sig = t.sigPending.firstDeliverable(t.sigBlocked);
+    if (sig === 0) break;
+    t.sigPending.delete(sig);
+    const act = t.sighand.get(sig);
+    const handler = act?.handler;
+    if (typeof handler === 'function') {
+      const interrupted = t.interruptedSyscall;
+      t.interruptedSyscall = null;
+      const restart = interrupted !== null && act!.restart;
+      const restoreMask = t.savedSigmask ?? t.sigBlocked.copy();
+      t.savedSigmask = null;
+      t.frames.push({
+        gen: handler(sig),
+        savedMask: restoreMask,
+        savedResume: restart ? undefined : t.resumeValue,
+        savedRestart: restart ? interrupted : null,
+        savedState: t.syscallState,
+      });
+      const mask = t.sigBlocked.copy();
+      mask.lo |= act!.mask.lo;
+      mask.hi |= act!.mask.hi;
+      mask.add(sig);
+      t.sigBlocked = mask;
+      t.resumeValue = undefined;
+      t.syscallState = undefined;
+      k.charge(k.costs.signalDelivery);
+      if (trace.on('signal')) trace.emit('signal', 'handle', { pid: t.tid, sig: signalName(sig) });
+      return 'continue';
+    }
+    if (handler === 'ignore') continue;
+    const action = defaultAction(sig);
+    if (action === 'ign' || action === 'cont') continue;
+    if (action === 'stop') {
+      stopTask(k, t, sig);
+      if (t.interruptedSyscall) {
+        t.pendingSyscall = t.interruptedSyscall;
+        t.interruptedSyscall = null;
+        t.resumeValue = undefined;
+      }
+      return 'gone';
+    }
+    if (trace.on('signal')) trace.emit('signal', 'kill', { pid: t.tid, sig: signalName(sig), action });
+    // Simplification: no core dumps (RLIMIT_CORE is 0 by default), so the core bit stays clear.
+    doExit(k, t, signaledStatus(sig, false));
+    return 'gone';
+  }
+  if (t.savedSigmask) {
+    t.sigBlocked = t.savedSigmask;
+    t.savedSigmask = null;
+  }
+  // No handler consumed an interrupted call: restart it as if nothing happened.
+  if (t.interruptedSyscall) {
+    t.pendingSyscall = t.interruptedSyscall;
+    t.interruptedSyscall = null;
+    t.resumeValue = undefined;
+  }
+  return 'continue';
+}
+
+/** Stops `t` with `sig` (group stop): it leaves the CPU until SIGCONT. */
+export function stopTask(k: Kernel, t: Task, sig: number): void {
+  t.state = TaskState.Stopped;
+  t.stopSignal = sig;
+  t.lastStateChange = k.now;
+  t.stopUnreported = true;
+  t.contUnreported = false;
+  k.sched.dequeue(t);
+  if (k.engine.trace.on('signal')) k.engine.trace.emit('signal', 'stop', { pid: t.tid, sig: signalName(sig) });
+  notifyParent(k, t, stoppedStatus(sig));
+}
+
+/** Returns from a signal handler: restores the mask and the interrupted frame's state. */
+export function sigreturn(t: Task): void {
+  const frame = t.frames.pop()!;
+  t.sigBlocked = frame.savedMask ?? new SigSet();
+  t.resumeValue = frame.savedResume;
+  t.pendingSyscall = frame.savedRestart ?? null;
+  t.syscallState = frame.savedState;
+}
+
+export { err };

@@ -1,0 +1,280 @@
+/**
+ * A task: the kernel's record of one thread of execution (Linux's task_struct).
+ * ctsim's processes are single-threaded, so a task is also its process (tgid = tid).
+ *
+ * What clone(2) may share between tasks is held by reference — the file table, the
+ * filesystem context (cwd, root, umask), the signal handlers — as in Linux, so that
+ * CLONE_FILES / CLONE_FS / CLONE_SIGHAND are a matter of sharing or copying.
+ */
+import type { Ns } from '../../sim/engine.js';
+import type { Program, SignalHandler, SyscallRequest } from './program.js';
+import type { Creds } from './creds.js';
+import { SigSet } from './signals.js';
+import type { WaitQueue } from './wait-queue.js';
+import type { FdTable } from '../vfs/fd-table.js';
+import type { FsContext } from '../vfs/fs-context.js';
+import type { PidNamespace } from './pid-namespace.js';
+import type { SimEvent } from '../../sim/engine.js';
+import type { Cpu } from '../../hw/cpu.js';
+
+/**
+ * Task states, with the letter ps(1) shows: R running or runnable, S interruptible
+ * sleep, D uninterruptible sleep, T stopped, Z zombie, X dead (reaped).
+ */
+export const enum TaskState {
+  Running = 'R',
+  Sleeping = 'S',
+  DiskSleep = 'D',
+  Stopped = 'T',
+  Zombie = 'Z',
+  Dead = 'X',
+}
+
+/** Scheduling policies (sched(7)); values as in <sched.h>. */
+export const enum SchedPolicy {
+  Other = 0,
+  Fifo = 1,
+  RR = 2,
+  Batch = 3,
+  Idle = 5,
+}
+
+/** A disposition set with sigaction(2). */
+export interface SigAction {
+  handler: 'default' | 'ignore' | SignalHandler;
+  /** Signals blocked while the handler runs (besides the signal itself). */
+  mask: SigSet;
+  /** SA_RESTART: restart interrupted system calls instead of failing them with EINTR. */
+  restart: boolean;
+  /** SA_NOCLDSTOP (SIGCHLD only): no SIGCHLD when a child stops or continues. */
+  noChildStop?: boolean;
+  /** SA_NOCLDWAIT (SIGCHLD only): children do not become zombies. */
+  noChildWait?: boolean;
+}
+
+/** The signal dispositions of a process; shared by CLONE_SIGHAND. */
+export class SigHandlers {
+  readonly actions: (SigAction | undefined)[] = [];
+
+  get(sig: number): SigAction | undefined {
+    return this.actions[sig];
+  }
+
+  clone(): SigHandlers {
+    const h = new SigHandlers();
+    for (let i = 0; i < this.actions.length; i++) {
+      const a = this.actions[i];
+      if (a) h.actions[i] = { ...a, mask: a.mask.copy() };
+    }
+    return h;
+  }
+
+  /** execve(2): caught signals return to their default action; ignored ones stay ignored. */
+  resetForExec(): void {
+    for (let i = 0; i < this.actions.length; i++) {
+      const a = this.actions[i];
+      if (a && typeof a.handler === 'function') this.actions[i] = undefined;
+    }
+  }
+}
+
+/** One level of a task's program stack: the program, or a signal handler running on top of it. */
+export interface Frame {
+  gen: Program;
+  /** For a handler frame: the signal mask to restore at sigreturn, and the interrupted call's state. */
+  savedMask?: SigSet;
+  /** The value the interrupted frame is resumed with after the handler returns. */
+  savedResume?: unknown;
+  /** A system call the handler interrupted, restarted after sigreturn (SA_RESTART). */
+  savedRestart?: SyscallRequest | null;
+  /** The interrupted call's scratch state. */
+  savedState?: unknown;
+}
+
+export class Task {
+  /** Global (initial PID namespace) thread id. Invariant: unique among live tasks. */
+  readonly tid: number;
+  /** PID in each PID namespace from the initial one (index 0) down to the task's own. */
+  readonly nsPids: number[];
+  /** The PID namespace the task is in. */
+  pidNs: PidNamespace;
+  /** Where children go (changes with unshare/setns of CLONE_NEWPID). */
+  pidNsForChildren: PidNamespace;
+
+  /** Command name, at most 15 bytes (TASK_COMM_LEN - 1), from the executable's basename. */
+  comm: string;
+  /** The argument vector of the current program (/proc/PID/cmdline). */
+  argv: readonly string[];
+  envp: readonly string[];
+  /** Path of the executable (/proc/PID/exe). */
+  exe: string;
+
+  parent: Task | null;
+  /** The parent that created the task; differs from `parent` after reparenting. */
+  realParent: Task | null;
+  readonly children: Task[] = [];
+  /** Signal sent to the parent on exit (SIGCHLD for fork). */
+  exitSignal: number;
+
+  pgid: number;
+  sid: number;
+
+  state: TaskState = TaskState.Running;
+  /** The wait(2) status word once the task has exited (see wstatus.ts). */
+  exitStatus = 0;
+  /** True once exit has begun (the task never runs user code again). */
+  exiting = false;
+  /** The signal that stopped the task, while stopped. */
+  stopSignal = 0;
+  /** A stop or continue not yet reported to a waiting parent (WUNTRACED / WCONTINUED). */
+  stopUnreported = false;
+  contUnreported = false;
+  /** True once the task has called execve (setpgid on it then fails with EACCES). */
+  didExec = false;
+  /** Sleepers in wait4() for this task's children. */
+  readonly childWait: WaitQueue;
+
+  /** The program stack: the main program, with signal-handler frames on top. */
+  readonly frames: Frame[] = [];
+  /** The value the top frame is resumed with next. */
+  resumeValue: unknown = undefined;
+  /** A system call that blocked and is re-run when the task wakes. */
+  pendingSyscall: SyscallRequest | null = null;
+  /** A blocked system call a signal interrupted; restarted after the handler when SA_RESTART is set. */
+  interruptedSyscall: SyscallRequest | null = null;
+  /** Per-call scratch state of a blocked system call (a sleep's deadline). */
+  syscallState: unknown = undefined;
+  /** Wait queues the task sleeps on; it is removed from all of them on wake-up. */
+  waitingOn: WaitQueue[] = [];
+  /** A timer that wakes the task (nanosleep). */
+  wakeTimer: SimEvent | null = null;
+  /** The pending alarm(2), which sends SIGALRM. */
+  alarmEvent: SimEvent | null = null;
+  /** Set by sched_yield: the task goes behind the others when it leaves the CPU. */
+  yieldPending = false;
+  /** Remaining ns of an interrupted user-mode burst, resumed before the program continues. */
+  burstLeftNs: Ns = 0;
+
+  creds: Creds;
+  files: FdTable;
+  fs: FsContext;
+  sighand: SigHandlers;
+  /** Signals pending for this task. */
+  readonly sigPending = new SigSet();
+  /** Blocked signals (sigprocmask). */
+  sigBlocked = new SigSet();
+  /** The mask to restore after the handler that interrupted rt_sigsuspend (Linux's saved_sigmask). */
+  savedSigmask: SigSet | null = null;
+
+  /** Resource limits (getrlimit(2)), indexed by RLIMIT_*; Infinity is RLIM_INFINITY. */
+  rlimits: { soft: number; hard: number }[] = [];
+
+  // Scheduling entity.
+  policy: SchedPolicy = SchedPolicy.Other;
+  /** Nice value, -20..19. */
+  nice = 0;
+  /** Load weight from the nice value (sched_prio_to_weight). */
+  weight = 1024;
+  /** Real-time priority 1..99 for FIFO/RR, 0 otherwise. */
+  rtPriority = 0;
+  /** Virtual runtime in weighted ns (CFS). */
+  vruntime = 0;
+  /** True while queued on a runqueue (not while running). */
+  onRunqueue = false;
+  /** The CPU the task runs on, or null. */
+  cpu: Cpu | null = null;
+  /** The CPU the task last ran on (wake-up affinity). */
+  lastCpu = 0;
+  /** When the task was last dispatched (its slice is measured from here). */
+  sliceStart: Ns = 0;
+  /** RR: ns left of the round-robin quantum. */
+  rrLeftNs: Ns = 0;
+  /** When the task last started running (for vruntime accounting). */
+  execStart: Ns = 0;
+  /** Index in the fair runqueue's heap, or -1. */
+  rqIndex = -1;
+
+  // Accounting (/proc/PID/stat, getrusage, times).
+  startTime: Ns;
+  utimeNs: Ns = 0;
+  stimeNs: Ns = 0;
+  /** Children's times, added when they are reaped. */
+  cutimeNs: Ns = 0;
+  cstimeNs: Ns = 0;
+  /** Voluntary and involuntary context switches. */
+  nvcsw = 0;
+  nivcsw = 0;
+  syscalls = 0;
+  /** Minor and major faults (the virtual-memory issue fills these in). */
+  minFlt = 0;
+  majFlt = 0;
+  /** When the task last went to sleep or became runnable (for wait time accounting). */
+  lastStateChange: Ns;
+  /** Total ns spent runnable but waiting for a CPU (schedstat). */
+  runDelayNs: Ns = 0;
+
+  constructor(init: {
+    tid: number;
+    nsPids: number[];
+    pidNs: PidNamespace;
+    comm: string;
+    argv: readonly string[];
+    envp: readonly string[];
+    exe: string;
+    parent: Task | null;
+    creds: Creds;
+    files: FdTable;
+    fs: FsContext;
+    sighand: SigHandlers;
+    childWait: WaitQueue;
+    pgid: number;
+    sid: number;
+    exitSignal: number;
+    now: Ns;
+  }) {
+    this.tid = init.tid;
+    this.nsPids = init.nsPids;
+    this.pidNs = init.pidNs;
+    this.pidNsForChildren = init.pidNs;
+    this.comm = init.comm;
+    this.argv = init.argv;
+    this.envp = init.envp;
+    this.exe = init.exe;
+    this.parent = init.parent;
+    this.realParent = init.parent;
+    this.creds = init.creds;
+    this.files = init.files;
+    this.fs = init.fs;
+    this.sighand = init.sighand;
+    this.childWait = init.childWait;
+    this.pgid = init.pgid;
+    this.sid = init.sid;
+    this.exitSignal = init.exitSignal;
+    this.startTime = init.now;
+    this.lastStateChange = init.now;
+  }
+
+  /** The thread-group id (= tid: ctsim processes have one thread). */
+  get tgid(): number {
+    return this.tid;
+  }
+
+  /** The task's PID as seen from PID namespace `ns`, or 0 when `ns` cannot see it. */
+  pidIn(ns: PidNamespace): number {
+    const level = ns.level;
+    if (level >= this.nsPids.length) return 0;
+    // Visible only if `ns` is the task's namespace or one of its ancestors.
+    let n: PidNamespace | null = this.pidNs;
+    while (n !== null && n.level > level) n = n.parent;
+    return n === ns ? this.nsPids[level] : 0;
+  }
+
+  /** The PID the task sees for itself (getpid). */
+  get pid(): number {
+    return this.nsPids[this.nsPids.length - 1];
+  }
+
+  get isZombie(): boolean {
+    return this.state === TaskState.Zombie;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Time and system-information calls: nanosleep, clock_gettime, clock_nanosleep,
+ * gettimeofday, time, times, getrusage, uname, sethostname, setdomainname, sysinfo,
+ * getrandom, prlimit64.
+ */
+import type { Kernel } from '../kernel.js';
+import { err } from '../errno.js';
+import type { Task } from '../proc/task.js';
+import type { HandlerTable } from './handler.js';
+import {
+  CLOCK_BOOTTIME,
+  CLOCK_MONOTONIC,
+  CLOCK_PROCESS_CPUTIME_ID,
+  CLOCK_REALTIME,
+  CLOCK_THREAD_CPUTIME_ID,
+  RLIMIT_NOFILE,
+  type Rlimit,
+  type Rusage,
+  type SysInfo,
+  type Tms,
+  type Utsname,
+} from './abi.js';
+import { UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../kernel.js';
+import { loadAverages } from '../sched/loadavg.js';
+
+/** USER_HZ: the unit of times(2) and /proc/PID/stat times. */
+export const USER_HZ = 100;
+const NS_PER_TICK = 1e9 / USER_HZ;
+/** HOST_NAME_MAX. */
+const HOST_NAME_MAX = 64;
+
+function sleepFor(k: Kernel, t: Task, ns: number): unknown {
+  const state = t.syscallState as { deadline: number } | undefined;
+  if (state === undefined) {
+    if (!Number.isFinite(ns) || ns < 0) return err('EINVAL');
+    const deadline = k.now + Math.floor(ns);
+    t.syscallState = { deadline };
+    return k.sleepUntil(t, deadline);
+  }
+  if (k.now >= state.deadline) return 0;
+  return k.sleepUntil(t, state.deadline);
+}
+
+export const infoSyscalls: HandlerTable = {
+  /** nanosleep({ns}). */
+  nanosleep: (k, t, r: { ns: number }) => sleepFor(k, t, r.ns),
+  clock_nanosleep: (k, t, r: { ns: number }) => sleepFor(k, t, r.ns),
+  /** clock_gettime({clock}) → ns. */
+  clock_gettime(k, t, r: { clock: number }) {
+    switch (r.clock) {
+      case CLOCK_REALTIME:
+        return k.realtimeNs;
+      case CLOCK_MONOTONIC:
+      case CLOCK_BOOTTIME:
+        return k.now;
+      case CLOCK_PROCESS_CPUTIME_ID:
+      case CLOCK_THREAD_CPUTIME_ID:
+        return t.utimeNs + t.stimeNs;
+      default:
+        return err('EINVAL');
+    }
+  },
+  gettimeofday: (k) => k.realtimeNs,
+  time: (k) => Math.floor(k.realtimeNs / 1e9),
+  times(k, t): Tms {
+    return {
+      utime: Math.floor(t.utimeNs / NS_PER_TICK),
+      stime: Math.floor(t.stimeNs / NS_PER_TICK),
+      cutime: Math.floor(t.cutimeNs / NS_PER_TICK),
+      cstime: Math.floor(t.cstimeNs / NS_PER_TICK),
+      elapsed: Math.floor(k.now / NS_PER_TICK),
+    };
+  },
+  /** getrusage({who}): 0 = self, -1 = reaped children. */
+  getrusage(_k, t, r: { who: number }): Rusage | ReturnType<typeof err> {
+    if (r.who === 0) return { utimeNs: t.utimeNs, stimeNs: t.stimeNs, maxRssKiB: 0, minFlt: t.minFlt, majFlt: t.majFlt, nvcsw: t.nvcsw, nivcsw: t.nivcsw };
+    if (r.who === -1) return { utimeNs: t.cutimeNs, stimeNs: t.cstimeNs, maxRssKiB: 0, minFlt: 0, majFlt: 0, nvcsw: 0, nivcsw: 0 };
+    return err('EINVAL');
+  },
+  uname(k): Utsname {
+    return { sysname: UTS_SYSNAME, nodename: k.hostname, release: UTS_RELEASE, version: UTS_VERSION, machine: UTS_MACHINE, domainname: k.domainname };
+  },
+  sethostname(k, t, r: { name: string }) {
+    if (t.creds.euid !== 0) return err('EPERM', 'sethostname needs CAP_SYS_ADMIN');
+    if (r.name.length > HOST_NAME_MAX) return err('EINVAL', `host names are at most ${HOST_NAME_MAX} bytes`);
+    k.hostname = r.name;
+    return 0;
+  },
+  setdomainname(k, t, r: { name: string }) {
+    if (t.creds.euid !== 0) return err('EPERM');
+    if (r.name.length > HOST_NAME_MAX) return err('EINVAL');
+    k.domainname = r.name;
+    return 0;
+  },
+  sysinfo(k): SysInfo {
+    return {
+      uptimeSec: Math.floor(k.now / 1e9),
+      loads: loadAverages(k),
+      totalRam: k.machine.ramBytes,
+      freeRam: k.machine.ramBytes,
+      sharedRam: 0,
+      bufferRam: 0,
+      totalSwap: 0,
+      freeSwap: 0,
+      procs: k.tasks.size,
+    };
+  },
+  /** getrandom({count}) → bytes from the kernel's seeded entropy. */
+  getrandom(k, _t, r: { count: number }) {
+    const n = Math.max(0, Math.min(r.count | 0, 33554431));
+    return randomBytes(k, n);
+  },
+  /** prlimit64({pid, resource, limit?}) → the previous limit. */
+  prlimit64(k, t, r: { pid: number; resource: number; limit?: Rlimit }) {
+    const target = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
+    if (!target) return err('ESRCH');
+    if (r.resource < 0 || r.resource > 15) return err('EINVAL');
+    const old = target.rlimits[r.resource] ?? { soft: Infinity, hard: Infinity };
+    if (r.limit) {
+      if (r.limit.soft > r.limit.hard) return err('EINVAL', 'the soft limit exceeds the hard limit');
+      if (r.limit.hard > old.hard && t.creds.euid !== 0) return err('EPERM', 'raising a hard limit needs CAP_SYS_RESOURCE');
+      if (r.resource === RLIMIT_NOFILE && r.limit.hard > 1048576) return err('EPERM', 'RLIMIT_NOFILE cannot exceed fs.nr_open (1048576)');
+      target.rlimits[r.resource] = { soft: r.limit.soft, hard: r.limit.hard };
+    }
+    void k;
+    return { ...old };
+  },
+};
+
+/** `n` bytes from the kernel's random stream (/dev/urandom, getrandom). */
+export function randomBytes(k: Kernel, n: number): string {
+  const rng = k.entropy;
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(rng.byte());
+  return s;
+}

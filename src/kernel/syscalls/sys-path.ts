@@ -1,0 +1,329 @@
+/**
+ * Path system calls: stat/lstat/newfstatat, access/faccessat, mkdir, rmdir,
+ * unlink/unlinkat, rename, link, symlink, readlink, chdir/fchdir, getcwd, chmod,
+ * chown, truncate/ftruncate, utimensat, umask, chroot — each with the errno its
+ * man page gives for the same failure.
+ */
+import type { Kernel } from '../kernel.js';
+import { err, SysError } from '../errno.js';
+import type { Task } from '../proc/task.js';
+import { resolve, resolveParent, pathOf, type ParentLookup } from '../vfs/namei.js';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, mayAccess } from '../vfs/permission.js';
+import {
+  AT_EACCESS,
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_REMOVEDIR,
+  AT_SYMLINK_FOLLOW,
+  AT_SYMLINK_NOFOLLOW,
+  S_ISVTX,
+  isDir,
+  isLnk,
+  type Stat,
+} from '../vfs/types.js';
+import type { Path } from '../vfs/mount.js';
+import { sameVnode, type Vnode } from '../vfs/vnode.js';
+import type { HandlerTable } from './handler.js';
+
+function lookupPath(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean, flags = 0): Path | SysError {
+  if (path === '' && flags & AT_EMPTY_PATH) {
+    if (dirfd === AT_FDCWD) return t.fs.cwd;
+    const f = t.files.get(dirfd);
+    if (!f) return err('EBADF');
+    if (!f.vnode || !f.mnt) return err('EBADF');
+    return { mnt: f.mnt, vn: f.vnode };
+  }
+  return resolve(k, t, path, { follow, dirfd });
+}
+
+/** Write and search permission on the directory whose entry is changing, or EACCES; EROFS on read-only mounts. */
+function mayModifyDir(t: Task, dir: Path, what: string): SysError | undefined {
+  if (!mayAccess(t.creds, dir.vn.getattr(), MAY_WRITE | MAY_EXEC)) {
+    return err('EACCES', `uid ${t.creds.fsuid} lacks write permission on the directory to ${what}`);
+  }
+  if (dir.mnt.flags.readonly) return err('EROFS', `the directory is on a read-only mount`);
+  return undefined;
+}
+
+/** The sticky-bit rule: in a sticky directory only the owner of the entry or of the directory (or root) may remove it. */
+function stickyDenies(t: Task, dir: Vnode, victim: Vnode): boolean {
+  const d = dir.getattr();
+  if (!(d.mode & S_ISVTX) || t.creds.fsuid === 0) return false;
+  const v = victim.getattr();
+  return t.creds.fsuid !== v.uid && t.creds.fsuid !== d.uid;
+}
+
+function childOf(pl: ParentLookup): Vnode | SysError {
+  return pl.parent.vn.lookup ? pl.parent.vn.lookup(pl.name) : err('ENOTDIR');
+}
+
+function doUnlink(k: Kernel, t: Task, dirfd: number, path: string): number | SysError {
+  const pl = resolveParent(k, t, path, dirfd);
+  if (pl instanceof SysError) return pl;
+  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EISDIR');
+  const victim = childOf(pl);
+  if (victim instanceof SysError) return victim;
+  if (isDir(victim.mode())) return err('EISDIR', `${path} is a directory (use rmdir)`);
+  if (pl.trailingSlash) return err('ENOTDIR');
+  const denied = mayModifyDir(t, pl.parent, `remove ${path}`);
+  if (denied) return denied;
+  if (stickyDenies(t, pl.parent.vn, victim)) return err('EPERM', `the directory is sticky and ${path} belongs to someone else`);
+  if (isMountpoint(pl.parent, victim)) return err('EBUSY');
+  const r = pl.parent.vn.unlink ? pl.parent.vn.unlink(pl.name, k.realtimeNs) : err('EPERM');
+  return r ?? 0;
+}
+
+function isMountpoint(dir: Path, vn: Vnode): boolean {
+  return dir.mnt.childAt(vn) !== undefined;
+}
+
+function doRmdir(k: Kernel, t: Task, dirfd: number, path: string): number | SysError {
+  const pl = resolveParent(k, t, path, dirfd);
+  if (pl instanceof SysError) return pl;
+  if (pl.name === '.' ) return err('EINVAL');
+  if (pl.name === '..') return err('ENOTEMPTY');
+  if (pl.name === '') return err('EBUSY');
+  const victim = childOf(pl);
+  if (victim instanceof SysError) return victim;
+  if (!isDir(victim.mode())) return err('ENOTDIR');
+  const denied = mayModifyDir(t, pl.parent, `remove ${path}`);
+  if (denied) return denied;
+  if (stickyDenies(t, pl.parent.vn, victim)) return err('EPERM');
+  if (isMountpoint(pl.parent, victim)) return err('EBUSY', `${path} is a mount point`);
+  if (sameVnode(victim, t.fs.root.vn) && pl.parent.mnt === t.fs.root.mnt) return err('EBUSY');
+  const r = pl.parent.vn.rmdir ? pl.parent.vn.rmdir(pl.name, k.realtimeNs) : err('EPERM');
+  return r ?? 0;
+}
+
+function doMkdir(k: Kernel, t: Task, dirfd: number, path: string, mode: number): number | SysError {
+  const pl = resolveParent(k, t, path, dirfd);
+  if (pl instanceof SysError) return pl;
+  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EEXIST');
+  const existing = childOf(pl);
+  if (!(existing instanceof SysError)) return err('EEXIST', `${path} already exists`);
+  const denied = mayModifyDir(t, pl.parent, `create ${path}`);
+  if (denied) return denied;
+  if (!pl.parent.vn.mkdir) return err('EPERM');
+  const r = pl.parent.vn.mkdir(pl.name, mode & ~t.fs.umask & 0o7777, t.creds, k.realtimeNs);
+  return r instanceof SysError ? r : 0;
+}
+
+function doRename(k: Kernel, t: Task, olddirfd: number, oldpath: string, newdirfd: number, newpath: string): number | SysError {
+  const from = resolveParent(k, t, oldpath, olddirfd);
+  if (from instanceof SysError) return from;
+  const to = resolveParent(k, t, newpath, newdirfd);
+  if (to instanceof SysError) return to;
+  if (from.name === '' || from.name === '.' || from.name === '..' || to.name === '' || to.name === '.' || to.name === '..') return err('EBUSY');
+  const src = childOf(from);
+  if (src instanceof SysError) return src;
+  if (from.parent.mnt !== to.parent.mnt) return err('EXDEV', 'rename across mounts is not possible (use cp and rm)');
+  for (const side of [from, to]) {
+    const denied = mayModifyDir(t, side.parent, 'rename');
+    if (denied) return denied;
+  }
+  if (stickyDenies(t, from.parent.vn, src)) return err('EPERM');
+  if (isMountpoint(from.parent, src)) return err('EBUSY');
+  const r = from.parent.vn.rename ? from.parent.vn.rename(from.name, to.parent.vn, to.name, k.realtimeNs) : err('EPERM');
+  return r ?? 0;
+}
+
+function doLink(k: Kernel, t: Task, oldpath: string, newpath: string, follow: boolean): number | SysError {
+  const src = resolve(k, t, oldpath, { follow });
+  if (src instanceof SysError) return src;
+  if (isDir(src.vn.mode())) return err('EPERM', 'hard links to directories are not allowed');
+  const pl = resolveParent(k, t, newpath);
+  if (pl instanceof SysError) return pl;
+  if (pl.name === '') return err('EEXIST');
+  if (!(childOf(pl) instanceof SysError)) return err('EEXIST');
+  if (pl.parent.mnt !== src.mnt) return err('EXDEV');
+  const denied = mayModifyDir(t, pl.parent, `create ${newpath}`);
+  if (denied) return denied;
+  const r = pl.parent.vn.link ? pl.parent.vn.link(pl.name, src.vn, k.realtimeNs) : err('EPERM');
+  return r ?? 0;
+}
+
+function doSymlink(k: Kernel, t: Task, target: string, path: string): number | SysError {
+  if (target === '') return err('ENOENT');
+  const pl = resolveParent(k, t, path);
+  if (pl instanceof SysError) return pl;
+  if (pl.name === '') return err('EEXIST');
+  if (!(childOf(pl) instanceof SysError)) return err('EEXIST', `${path} already exists`);
+  const denied = mayModifyDir(t, pl.parent, `create ${path}`);
+  if (denied) return denied;
+  const r = pl.parent.vn.symlink ? pl.parent.vn.symlink(pl.name, target, t.creds, k.realtimeNs) : err('EPERM');
+  return r instanceof SysError ? r : 0;
+}
+
+/** chmod: only the owner or root; a non-member of the group loses set-group-ID (chmod(2)). */
+function doChmod(k: Kernel, t: Task, p: Path, mode: number): number | SysError {
+  const st = p.vn.getattr();
+  if (t.creds.fsuid !== 0 && t.creds.fsuid !== st.uid) return err('EPERM', `only the owner (uid ${st.uid}) or root may change the mode`);
+  if (p.mnt.flags.readonly) return err('EROFS');
+  let m = mode & 0o7777;
+  if (t.creds.fsuid !== 0 && !t.creds.inGroup(st.gid)) m &= ~0o2000;
+  const r = p.vn.setattr ? p.vn.setattr({ mode: m, nowNs: k.realtimeNs }) : err('EPERM');
+  return r ?? 0;
+}
+
+/** chown: only root changes the owner; the owner may change the group to one of its groups (chown(2)). */
+function doChown(k: Kernel, t: Task, p: Path, uid: number, gid: number): number | SysError {
+  const st = p.vn.getattr();
+  const c = t.creds;
+  if (c.fsuid !== 0) {
+    if (uid !== -1 && uid !== st.uid) return err('EPERM', 'only root may give a file away');
+    if (gid !== -1 && gid !== st.gid && (c.fsuid !== st.uid || !c.inGroup(gid))) return err('EPERM');
+  }
+  if (p.mnt.flags.readonly) return err('EROFS');
+  let mode: number | undefined;
+  // Changing the owner clears set-user-ID and set-group-ID on executables.
+  if ((uid !== -1 || gid !== -1) && !isDir(st.mode) && st.mode & 0o6000 && st.mode & 0o111) mode = st.mode & ~0o6000;
+  const r = p.vn.setattr ? p.vn.setattr({ uid, gid, mode, nowNs: k.realtimeNs }) : err('EPERM');
+  return r ?? 0;
+}
+
+function doTruncate(k: Kernel, t: Task, p: Path, length: number, checkPerm: boolean): number | SysError {
+  if (length < 0) return err('EINVAL');
+  if (isDir(p.vn.mode())) return err('EISDIR');
+  if (checkPerm && !mayAccess(t.creds, p.vn.getattr(), MAY_WRITE)) return err('EACCES');
+  if (p.mnt.flags.readonly) return err('EROFS');
+  const r = p.vn.setattr ? p.vn.setattr({ size: length, nowNs: k.realtimeNs }) : err('EINVAL');
+  return r ?? 0;
+}
+
+export const pathSyscalls: HandlerTable = {
+  stat(k, t, r: { path: string }): Stat | SysError {
+    const p = resolve(k, t, r.path, { follow: true });
+    return p instanceof SysError ? p : p.vn.getattr();
+  },
+  lstat(k, t, r: { path: string }): Stat | SysError {
+    const p = resolve(k, t, r.path, { follow: false });
+    return p instanceof SysError ? p : p.vn.getattr();
+  },
+  newfstatat(k, t, r: { dirfd: number; path: string; flags: number }): Stat | SysError {
+    const p = lookupPath(k, t, r.dirfd, r.path, !(r.flags & AT_SYMLINK_NOFOLLOW), r.flags);
+    return p instanceof SysError ? p : p.vn.getattr();
+  },
+  access: (k, t, r: { path: string; mode: number }) => doAccess(k, t, AT_FDCWD, r.path, r.mode, 0),
+  faccessat: (k, t, r: { dirfd: number; path: string; mode: number; flags?: number }) => doAccess(k, t, r.dirfd, r.path, r.mode, r.flags ?? 0),
+  mkdir: (k, t, r: { path: string; mode: number }) => doMkdir(k, t, AT_FDCWD, r.path, r.mode),
+  mkdirat: (k, t, r: { dirfd: number; path: string; mode: number }) => doMkdir(k, t, r.dirfd, r.path, r.mode),
+  rmdir: (k, t, r: { path: string }) => doRmdir(k, t, AT_FDCWD, r.path),
+  unlink: (k, t, r: { path: string }) => doUnlink(k, t, AT_FDCWD, r.path),
+  unlinkat: (k, t, r: { dirfd: number; path: string; flags: number }) =>
+    r.flags & AT_REMOVEDIR ? doRmdir(k, t, r.dirfd, r.path) : doUnlink(k, t, r.dirfd, r.path),
+  rename: (k, t, r: { oldpath: string; newpath: string }) => doRename(k, t, AT_FDCWD, r.oldpath, AT_FDCWD, r.newpath),
+  renameat: (k, t, r: { olddirfd: number; oldpath: string; newdirfd: number; newpath: string }) =>
+    doRename(k, t, r.olddirfd, r.oldpath, r.newdirfd, r.newpath),
+  link: (k, t, r: { oldpath: string; newpath: string }) => doLink(k, t, r.oldpath, r.newpath, false),
+  linkat: (k, t, r: { oldpath: string; newpath: string; flags: number }) => doLink(k, t, r.oldpath, r.newpath, (r.flags & AT_SYMLINK_FOLLOW) !== 0),
+  symlink: (k, t, r: { target: string; path: string }) => doSymlink(k, t, r.target, r.path),
+  readlink(k, t, r: { path: string }) {
+    const p = resolve(k, t, r.path, { follow: false });
+    if (p instanceof SysError) return p;
+    if (!isLnk(p.vn.mode()) || !p.vn.readlink) return err('EINVAL', `${r.path} is not a symbolic link`);
+    return p.vn.readlink();
+  },
+  chdir(k, t, r: { path: string }) {
+    const p = resolve(k, t, r.path, { follow: true });
+    if (p instanceof SysError) return p;
+    if (!isDir(p.vn.mode())) return err('ENOTDIR');
+    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES');
+    t.fs.cwd = p;
+    return 0;
+  },
+  fchdir(_k, t, r: { fd: number }) {
+    const f = t.files.get(r.fd);
+    if (!f) return err('EBADF');
+    if (!f.vnode || !f.mnt || !isDir(f.vnode.mode())) return err('ENOTDIR');
+    if (!mayAccess(t.creds, f.vnode.getattr(), MAY_EXEC)) return err('EACCES');
+    t.fs.cwd = { mnt: f.mnt, vn: f.vnode };
+    return 0;
+  },
+  getcwd: (_k, t) => pathOf(t, t.fs.cwd),
+  chmod(k, t, r: { path: string; mode: number }) {
+    const p = resolve(k, t, r.path, { follow: true });
+    return p instanceof SysError ? p : doChmod(k, t, p, r.mode);
+  },
+  fchmod(k, t, r: { fd: number; mode: number }) {
+    const f = t.files.get(r.fd);
+    if (!f) return err('EBADF');
+    if (!f.vnode || !f.mnt) return err('EINVAL');
+    return doChmod(k, t, { mnt: f.mnt, vn: f.vnode }, r.mode);
+  },
+  fchmodat(k, t, r: { dirfd: number; path: string; mode: number }) {
+    const p = resolve(k, t, r.path, { follow: true, dirfd: r.dirfd });
+    return p instanceof SysError ? p : doChmod(k, t, p, r.mode);
+  },
+  chown(k, t, r: { path: string; uid: number; gid: number }) {
+    const p = resolve(k, t, r.path, { follow: true });
+    return p instanceof SysError ? p : doChown(k, t, p, r.uid, r.gid);
+  },
+  lchown(k, t, r: { path: string; uid: number; gid: number }) {
+    const p = resolve(k, t, r.path, { follow: false });
+    return p instanceof SysError ? p : doChown(k, t, p, r.uid, r.gid);
+  },
+  fchown(k, t, r: { fd: number; uid: number; gid: number }) {
+    const f = t.files.get(r.fd);
+    if (!f) return err('EBADF');
+    if (!f.vnode || !f.mnt) return err('EINVAL');
+    return doChown(k, t, { mnt: f.mnt, vn: f.vnode }, r.uid, r.gid);
+  },
+  truncate(k, t, r: { path: string; length: number }) {
+    const p = resolve(k, t, r.path, { follow: true });
+    return p instanceof SysError ? p : doTruncate(k, t, p, r.length, true);
+  },
+  ftruncate(k, t, r: { fd: number; length: number }) {
+    const f = t.files.get(r.fd);
+    if (!f) return err('EBADF');
+    if (!f.vnode || !f.mnt || !f.canWrite) return err('EINVAL');
+    return doTruncate(k, t, { mnt: f.mnt, vn: f.vnode }, r.length, false);
+  },
+  /** utimensat({dirfd, path, atimeNs, mtimeNs, flags}); absent times mean "now" (UTIME_NOW). */
+  utimensat(k, t, r: { dirfd?: number; path: string; atimeNs?: number; mtimeNs?: number; flags?: number }) {
+    const p = lookupPath(k, t, r.dirfd ?? AT_FDCWD, r.path, !((r.flags ?? 0) & AT_SYMLINK_NOFOLLOW), r.flags ?? 0);
+    if (p instanceof SysError) return p;
+    const st = p.vn.getattr();
+    const explicit = r.atimeNs !== undefined || r.mtimeNs !== undefined;
+    // Setting explicit times needs ownership; "now" needs ownership or write permission.
+    if (t.creds.fsuid !== 0 && t.creds.fsuid !== st.uid) {
+      if (explicit) return err('EPERM');
+      if (!mayAccess(t.creds, st, MAY_WRITE)) return err('EACCES');
+    }
+    if (p.mnt.flags.readonly) return err('EROFS');
+    const now = k.realtimeNs;
+    const res = p.vn.setattr ? p.vn.setattr({ atimeNs: r.atimeNs ?? now, mtimeNs: r.mtimeNs ?? now, nowNs: now }) : err('EPERM');
+    return res ?? 0;
+  },
+  umask(_k, t, r: { mask: number }) {
+    const old = t.fs.umask;
+    t.fs.umask = r.mask & 0o777;
+    return old;
+  },
+  /** chroot({path}): needs CAP_SYS_CHROOT (root here); does not change the working directory (chroot(2)). */
+  chroot(k, t, r: { path: string }) {
+    const p = resolve(k, t, r.path, { follow: true });
+    if (p instanceof SysError) return p;
+    if (!isDir(p.vn.mode())) return err('ENOTDIR');
+    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES');
+    if (t.creds.euid !== 0) return err('EPERM', 'chroot needs CAP_SYS_CHROOT');
+    t.fs.root = p;
+    return 0;
+  },
+};
+
+function doAccess(k: Kernel, t: Task, dirfd: number, path: string, mode: number, flags: number): number | SysError {
+  if (mode & ~7) return err('EINVAL');
+  const p = lookupPath(k, t, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags);
+  if (p instanceof SysError) return p;
+  if (mode === 0) return 0;
+  // access(2) checks with the real IDs unless AT_EACCESS.
+  const creds = flags & AT_EACCESS ? t.creds : t.creds.clone();
+  if (!(flags & AT_EACCESS)) {
+    creds.fsuid = t.creds.uid;
+    creds.fsgid = t.creds.gid;
+  }
+  const mask = (mode & 4 ? MAY_READ : 0) | (mode & 2 ? MAY_WRITE : 0) | (mode & 1 ? MAY_EXEC : 0);
+  if (!mayAccess(creds, p.vn.getattr(), mask)) return err('EACCES');
+  if (mode & 2 && p.mnt.flags.readonly) return err('EROFS');
+  return 0;
+}

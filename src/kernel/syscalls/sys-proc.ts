@@ -1,0 +1,236 @@
+/**
+ * Process system calls: clone/fork, execve, exit, wait4, the identity calls
+ * (getpid, getppid, getuid, …), kill, and process groups and sessions
+ * (setpgid(2), setsid(2), credentials(7)).
+ */
+import type { Kernel } from '../kernel.js';
+import { err } from '../errno.js';
+import { TaskState, type Task } from '../proc/task.js';
+import { doClone } from '../proc/task-clone.js';
+import { doExec } from '../proc/task-exec.js';
+import { doExit, reap } from '../proc/task-exit.js';
+import { sendSignal } from '../proc/task-signal.js';
+import { NSIG } from '../proc/signals.js';
+import { exitedStatus, WCONTINUED, WNOHANG, WUNTRACED, stoppedStatus, CONTINUED_STATUS } from '../proc/wstatus.js';
+import type { HandlerTable } from './handler.js';
+import type { WaitResult, CloneEntry } from './abi.js';
+import { SIG } from '../proc/signals.js';
+
+/** A signal may be sent if the sender is privileged or its real/effective uid matches the target's real/saved uid (kill(2)). */
+export function maySignal(sender: Task, target: Task): boolean {
+  const s = sender.creds;
+  const d = target.creds;
+  if (s.euid === 0) return true;
+  return s.euid === d.uid || s.euid === d.suid || s.uid === d.uid || s.uid === d.suid;
+}
+
+/** Tasks in process group `pgid` (global id), visible from `viewer`'s PID namespace. */
+function groupMembers(k: Kernel, viewer: Task, pgid: number): Task[] {
+  const out: Task[] = [];
+  for (const t of viewer.pidNs.sortedTasks()) if (t.pgid === pgid && t.state !== TaskState.Zombie) out.push(t);
+  void k;
+  return out;
+}
+
+/** The global id for a PID the caller named in its own namespace, or 0. */
+function globalPid(t: Task, pid: number): number {
+  return t.pidNs.tasks.get(pid)?.tid ?? 0;
+}
+
+function doKill(k: Kernel, t: Task, pid: number, sig: number): unknown {
+  if (!Number.isInteger(sig) || sig < 0 || sig > NSIG) return err('EINVAL', `signal ${sig} does not exist`);
+  let targets: Task[];
+  if (pid > 0) {
+    const target = t.pidNs.tasks.get(pid);
+    if (!target || target.state === TaskState.Dead) return err('ESRCH', `no process ${pid} in the caller's PID namespace`);
+    targets = [target];
+  } else if (pid === 0) {
+    targets = groupMembers(k, t, t.pgid);
+  } else if (pid === -1) {
+    // Every process the caller may signal, except init and itself (kill(2)).
+    targets = t.pidNs.sortedTasks().filter((x) => x !== t && x !== t.pidNs.init && x.state !== TaskState.Zombie);
+  } else {
+    const pg = globalPid(t, -pid);
+    targets = pg ? groupMembers(k, t, pg) : [];
+  }
+  if (targets.length === 0) return err('ESRCH', pid < -1 ? `no process group ${-pid}` : 'no such process');
+  let sent = 0;
+  let denied = 0;
+  for (const target of targets) {
+    if (!maySignal(t, target)) {
+      denied++;
+      continue;
+    }
+    sendSignal(k, target, sig, target.pidNs === t.pidNs || isInside(target, t));
+    sent++;
+  }
+  if (sent === 0 && denied > 0) return err('EPERM', `uid ${t.creds.euid} may not signal a process of uid ${targets[0].creds.uid}`);
+  return 0;
+}
+
+/** True when `sender` is in `target`'s PID namespace or a descendant of it. */
+function isInside(target: Task, sender: Task): boolean {
+  for (let n: typeof sender.pidNs | null = sender.pidNs; n !== null; n = n.parent) if (n === target.pidNs) return true;
+  return false;
+}
+
+function doWait(k: Kernel, t: Task, req: { pid: number; options: number }): unknown {
+  const { pid, options } = req;
+  const matches = (c: Task): boolean => {
+    if (pid > 0) return c.pidIn(t.pidNs) === pid;
+    if (pid === -1) return true;
+    if (pid === 0) return c.pgid === t.pgid;
+    return c.pgid === globalPid(t, -pid);
+  };
+  const kids = t.children.filter(matches);
+  if (kids.length === 0) return err('ECHILD', pid > 0 ? `process ${pid} is not a child of the caller` : 'the caller has no children to wait for');
+  for (const c of kids) {
+    if (c.state === TaskState.Zombie) {
+      const res: WaitResult = { pid: c.pidIn(t.pidNs), status: c.exitStatus, utimeNs: c.utimeNs + c.cutimeNs, stimeNs: c.stimeNs + c.cstimeNs };
+      reap(k, c);
+      return res;
+    }
+    if (options & WUNTRACED && c.state === TaskState.Stopped && c.stopUnreported) {
+      c.stopUnreported = false;
+      return { pid: c.pidIn(t.pidNs), status: stoppedStatus(c.stopSignal), utimeNs: c.utimeNs, stimeNs: c.stimeNs } satisfies WaitResult;
+    }
+    if (options & WCONTINUED && c.contUnreported) {
+      c.contUnreported = false;
+      return { pid: c.pidIn(t.pidNs), status: CONTINUED_STATUS, utimeNs: c.utimeNs, stimeNs: c.stimeNs } satisfies WaitResult;
+    }
+  }
+  if (options & WNOHANG) return { pid: 0, status: 0, utimeNs: 0, stimeNs: 0 } satisfies WaitResult;
+  return k.sleepOn(t, t.childWait);
+}
+
+export const procSyscalls: HandlerTable = {
+  /** clone({entry, flags, exitSignal}) → child PID in the caller's namespace. */
+  clone(k, t, req: { entry: CloneEntry; flags?: number; exitSignal?: number }) {
+    const child = doClone(k, t, req.entry, req.flags ?? 0, req.exitSignal ?? SIG.SIGCHLD);
+    if (!(child instanceof Object) || 'errno' in child) return child;
+    return child.pidIn(t.pidNs);
+  },
+  /** fork({entry}) = clone with SIGCHLD. */
+  fork(k, t, req: { entry: CloneEntry }) {
+    const child = doClone(k, t, req.entry, 0, SIG.SIGCHLD);
+    if ('errno' in child) return child;
+    return child.pidIn(t.pidNs);
+  },
+  /** execve({path, argv, envp}). */
+  execve(k, t, req: { path: string; argv: string[]; envp: string[] }) {
+    const r = doExec(k, t, req.path, req.argv, req.envp);
+    return r ?? 0;
+  },
+  exit(k, t, req: { status: number }) {
+    doExit(k, t, exitedStatus(req.status));
+    return 0;
+  },
+  exit_group(k, t, req: { status: number }) {
+    doExit(k, t, exitedStatus(req.status));
+    return 0;
+  },
+  /** wait4({pid, options}) → WaitResult. */
+  wait4: doWait,
+  kill(k, t, req: { pid: number; sig: number }) {
+    return doKill(k, t, req.pid, req.sig);
+  },
+  tgkill(k, t, req: { tgid: number; tid: number; sig: number }) {
+    return doKill(k, t, req.tid, req.sig);
+  },
+  getpid: (_k, t) => t.pid,
+  gettid: (_k, t) => t.pid,
+  getppid(_k, t) {
+    const p = t.parent;
+    return p === null ? 0 : p.pidIn(t.pidNs);
+  },
+  getuid: (_k, t) => t.creds.uid,
+  geteuid: (_k, t) => t.creds.euid,
+  getgid: (_k, t) => t.creds.gid,
+  getegid: (_k, t) => t.creds.egid,
+  getresuid: (_k, t) => [t.creds.uid, t.creds.euid, t.creds.suid],
+  getresgid: (_k, t) => [t.creds.gid, t.creds.egid, t.creds.sgid],
+  getgroups: (_k, t) => [...t.creds.groups],
+  setuid(_k, t, req: { uid: number }) {
+    const c = t.creds;
+    if (c.euid === 0) {
+      c.uid = c.euid = c.suid = c.fsuid = req.uid;
+      return 0;
+    }
+    if (req.uid === c.uid || req.uid === c.suid) {
+      c.euid = c.fsuid = req.uid;
+      return 0;
+    }
+    return err('EPERM', `uid ${c.euid} may not become uid ${req.uid}`);
+  },
+  setgid(_k, t, req: { gid: number }) {
+    const c = t.creds;
+    if (c.euid === 0) {
+      c.gid = c.egid = c.sgid = c.fsgid = req.gid;
+      return 0;
+    }
+    if (req.gid === c.gid || req.gid === c.sgid) {
+      c.egid = c.fsgid = req.gid;
+      return 0;
+    }
+    return err('EPERM');
+  },
+  setgroups(_k, t, req: { groups: number[] }) {
+    if (t.creds.euid !== 0) return err('EPERM');
+    t.creds.groups = [...req.groups];
+    return 0;
+  },
+  getpgid(k, t, req: { pid: number }) {
+    const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
+    if (!target) return err('ESRCH');
+    return pidOfGlobal(k, t, target.pgid);
+  },
+  getpgrp: (k, t) => pidOfGlobal(k, t, t.pgid),
+  getsid(k, t, req: { pid: number }) {
+    const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
+    if (!target) return err('ESRCH');
+    return pidOfGlobal(k, t, target.sid);
+  },
+  setsid(k, t) {
+    // A process-group leader cannot start a session (setsid(2) EPERM).
+    for (const x of k.tasks.values()) if (x.pgid === t.tid && x.state !== TaskState.Zombie) return err('EPERM', 'the caller is a process-group leader');
+    t.sid = t.tid;
+    t.pgid = t.tid;
+    return t.pid;
+  },
+  setpgid(k, t, req: { pid: number; pgid: number }) {
+    const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
+    if (!target || (target !== t && target.parent !== t)) return err('ESRCH');
+    if (req.pgid < 0) return err('EINVAL');
+    if (target !== t && target.didExec) return err('EACCES', 'the child has already called execve');
+    if (target.sid !== t.sid) return err('EPERM');
+    if (target.sid === target.tid) return err('EPERM', 'a session leader cannot change its process group');
+    const pgid = req.pgid === 0 ? target.tid : globalPid(t, req.pgid);
+    if (pgid !== target.tid) {
+      let ok = false;
+      for (const x of k.tasks.values()) if (x.pgid === pgid && x.sid === t.sid) ok = true;
+      if (!ok) return err('EPERM', `process group ${req.pgid} does not exist in the caller's session`);
+    }
+    target.pgid = pgid;
+    return 0;
+  },
+  prctl(_k, t, req: { option: number; name?: string }) {
+    const PR_SET_NAME = 15;
+    const PR_GET_NAME = 16;
+    if (req.option === PR_SET_NAME) {
+      t.comm = (req.name ?? '').slice(0, 15);
+      return 0;
+    }
+    if (req.option === PR_GET_NAME) return t.comm;
+    return err('EINVAL');
+  },
+};
+
+/**
+ * The caller-visible number of a global id (a process group or session id). The
+ * leader may be gone; in the initial namespace the number is the same.
+ */
+export function pidOfGlobal(k: Kernel, t: Task, globalId: number): number {
+  const leader = k.tasks.get(globalId);
+  if (leader) return leader.pidIn(t.pidNs);
+  return t.pidNs.level === 0 ? globalId : 0;
+}

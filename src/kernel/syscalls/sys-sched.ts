@@ -1,0 +1,89 @@
+/**
+ * Scheduling calls: sched_yield, setpriority/getpriority (nice), sched_setscheduler,
+ * sched_getscheduler, sched_getparam (sched(7), setpriority(2)).
+ */
+import type { Kernel } from '../kernel.js';
+import { err } from '../errno.js';
+import { SchedPolicy, type Task } from '../proc/task.js';
+import { niceToWeight } from '../sched/weights.js';
+import type { HandlerTable } from './handler.js';
+import { PRIO_PGRP, PRIO_PROCESS, PRIO_USER } from './abi.js';
+
+/** Applies a scheduling change to a task that may be queued. */
+function requeue(k: Kernel, t: Task, change: () => void): void {
+  const queued = t.onRunqueue;
+  if (queued) k.sched.dequeue(t);
+  change();
+  if (queued) k.sched.enqueue(t, 'preempted');
+}
+
+function targetsOf(k: Kernel, t: Task, which: number, who: number): Task[] {
+  if (which === PRIO_PROCESS) {
+    const x = who === 0 ? t : t.pidNs.tasks.get(who);
+    return x ? [x] : [];
+  }
+  if (which === PRIO_PGRP) {
+    const pg = who === 0 ? t.pgid : (t.pidNs.tasks.get(who)?.tid ?? -1);
+    return t.pidNs.sortedTasks().filter((x) => x.pgid === pg);
+  }
+  if (which === PRIO_USER) {
+    const uid = who === 0 ? t.creds.uid : who;
+    return [...k.tasks.values()].filter((x) => x.creds.uid === uid);
+  }
+  return [];
+}
+
+export const schedSyscalls: HandlerTable = {
+  sched_yield(k, t) {
+    t.yieldPending = true;
+    if (k.currentCpu) k.currentCpu.needResched = true;
+    return 0;
+  },
+  /** setpriority({which, who, prio}): lowering a nice value needs CAP_SYS_NICE (root here). */
+  setpriority(k, t, r: { which: number; who: number; prio: number }) {
+    if (r.which < 0 || r.which > 2) return err('EINVAL');
+    const targets = targetsOf(k, t, r.which, r.who);
+    if (targets.length === 0) return err('ESRCH');
+    const nice = Math.max(-20, Math.min(19, Math.trunc(r.prio)));
+    for (const x of targets) {
+      if (t.creds.euid !== 0 && t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid) return err('EPERM');
+      if (nice < x.nice && t.creds.euid !== 0) return err('EACCES', `lowering nice from ${x.nice} to ${nice} needs CAP_SYS_NICE`);
+      requeue(k, x, () => {
+        x.nice = nice;
+        x.weight = niceToWeight(nice);
+      });
+    }
+    return 0;
+  },
+  /** getpriority({which, who}) → the lowest nice value among the targets (as glibc's wrapper returns it). */
+  getpriority(k, t, r: { which: number; who: number }) {
+    const targets = targetsOf(k, t, r.which, r.who);
+    if (targets.length === 0) return err('ESRCH');
+    return Math.min(...targets.map((x) => x.nice));
+  },
+  /** sched_setscheduler({pid, policy, priority}). */
+  sched_setscheduler(k, t, r: { pid: number; policy: number; priority: number }) {
+    const x = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
+    if (!x) return err('ESRCH');
+    const policy = r.policy & ~0x40000000; // SCHED_RESET_ON_FORK
+    const rt = policy === SchedPolicy.Fifo || policy === SchedPolicy.RR;
+    if (![SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RR, SchedPolicy.Batch, SchedPolicy.Idle].includes(policy)) return err('EINVAL');
+    if (rt ? r.priority < 1 || r.priority > 99 : r.priority !== 0) return err('EINVAL', rt ? 'real-time priorities are 1..99' : 'non-real-time policies take priority 0');
+    if (rt && t.creds.euid !== 0) return err('EPERM', 'real-time policies need CAP_SYS_NICE');
+    requeue(k, x, () => {
+      x.policy = policy;
+      x.rtPriority = rt ? r.priority : 0;
+      x.rrLeftNs = 0;
+    });
+    if (k.currentCpu && x.cpu) k.currentCpu.needResched = true;
+    return 0;
+  },
+  sched_getscheduler(_k, t, r: { pid: number }) {
+    const x = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
+    return x ? x.policy : err('ESRCH');
+  },
+  sched_getparam(_k, t, r: { pid: number }) {
+    const x = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
+    return x ? x.rtPriority : err('ESRCH');
+  },
+};

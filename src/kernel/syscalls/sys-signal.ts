@@ -1,0 +1,107 @@
+/**
+ * Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending, pause, alarm
+ * (sigaction(2), sigprocmask(2), pause(2), alarm(2)).
+ */
+import { err } from '../errno.js';
+import { SIG, SigSet, NSIG } from '../proc/signals.js';
+import type { SigAction } from '../proc/task.js';
+import type { HandlerTable } from './handler.js';
+import type { SigActionArg } from './abi.js';
+import { hasDeliverableSignal, sendSignal } from '../proc/task-signal.js';
+import { NS_PER_SEC } from '../../sim/engine.js';
+
+export const SIG_BLOCK = 0;
+export const SIG_UNBLOCK = 1;
+export const SIG_SETMASK = 2;
+
+function toArg(a: SigAction | undefined): SigActionArg {
+  if (!a) return { handler: 'default' };
+  return { handler: a.handler, mask: a.mask.members(), restart: a.restart, noChildStop: a.noChildStop, noChildWait: a.noChildWait };
+}
+
+function setOf(sigs: readonly number[]): SigSet {
+  const s = new SigSet();
+  for (const n of sigs) if (n >= 1 && n <= NSIG) s.add(n);
+  return s;
+}
+
+export const signalSyscalls: HandlerTable = {
+  /** rt_sigaction({sig, act?}) → the previous action. */
+  rt_sigaction(_k, t, r: { sig: number; act?: SigActionArg }) {
+    const sig = r.sig;
+    if (!Number.isInteger(sig) || sig < 1 || sig > NSIG) return err('EINVAL', `signal ${sig} does not exist`);
+    const old = toArg(t.sighand.get(sig));
+    if (r.act) {
+      if (sig === SIG.SIGKILL || sig === SIG.SIGSTOP) return err('EINVAL', 'SIGKILL and SIGSTOP cannot be caught or ignored');
+      t.sighand.actions[sig] =
+        r.act.handler === 'default' && !r.act.noChildStop && !r.act.noChildWait
+          ? undefined
+          : { handler: r.act.handler, mask: setOf(r.act.mask ?? []), restart: r.act.restart ?? false, noChildStop: r.act.noChildStop, noChildWait: r.act.noChildWait };
+      // Setting a pending signal to be ignored discards it (POSIX).
+      if (r.act.handler === 'ignore') t.sigPending.delete(sig);
+    }
+    return old;
+  },
+  /** rt_sigprocmask({how, set?}) → the previous mask, as signal numbers. */
+  rt_sigprocmask(_k, t, r: { how: number; set?: number[] }) {
+    const old = t.sigBlocked.members();
+    if (r.set) {
+      const s = setOf(r.set);
+      const m = t.sigBlocked.copy();
+      if (r.how === SIG_BLOCK) {
+        m.lo |= s.lo;
+        m.hi |= s.hi;
+      } else if (r.how === SIG_UNBLOCK) {
+        m.lo &= ~s.lo;
+        m.hi &= ~s.hi;
+      } else if (r.how === SIG_SETMASK) {
+        m.lo = s.lo;
+        m.hi = s.hi;
+      } else {
+        return err('EINVAL');
+      }
+      m.delete(SIG.SIGKILL);
+      m.delete(SIG.SIGSTOP);
+      t.sigBlocked = m;
+    }
+    return old;
+  },
+  rt_sigpending: (_k, t) => t.sigPending.members(),
+  /** pause(): sleeps until a signal is delivered; then fails with EINTR (pause(2)). */
+  pause(k, t) {
+    const b = k.sleepOn(t, null);
+    if (hasDeliverableSignal(t)) k.wakeUp(t);
+    return b;
+  },
+  /**
+   * rt_sigsuspend({mask}): replaces the mask and sleeps until a signal is delivered;
+   * always fails with EINTR, and the old mask returns after the handler (sigsuspend(2)).
+   */
+  rt_sigsuspend(k, t, r: { mask: number[] }) {
+    if (t.syscallState === undefined) {
+      t.syscallState = { old: t.sigBlocked };
+      const m = setOf(r.mask);
+      m.delete(SIG.SIGKILL);
+      m.delete(SIG.SIGSTOP);
+      t.sigBlocked = m;
+    }
+    const b = k.sleepOn(t, null);
+    // A signal already pending under the new mask ends the wait at once.
+    if (hasDeliverableSignal(t)) k.wakeUp(t);
+    return b;
+  },
+  /** alarm({seconds}) → seconds left of the previous alarm. */
+  alarm(k, t, r: { seconds: number }) {
+    const ev = t.alarmEvent;
+    const prev = ev && ev.fn ? Math.ceil((ev.time - k.now) / NS_PER_SEC) : 0;
+    k.engine.cancel(ev);
+    t.alarmEvent = null;
+    if (r.seconds > 0) {
+      t.alarmEvent = k.engine.after(r.seconds * NS_PER_SEC, () => {
+        t.alarmEvent = null;
+        sendSignal(k, t, SIG.SIGALRM);
+      });
+    }
+    return prev;
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * File permission checks (path_resolution(7), inode_permission in fs/namei.c): the
+ * owner, group or other bits apply by the caller's filesystem uid and gids; the
+ * superuser bypasses read and write checks, and execute checks when at least one
+ * execute bit is set (or the object is a directory).
+ *
+ * Simplification: "superuser" means fsuid 0 until the isolation issue models
+ * CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH in user namespaces.
+ */
+import type { Creds } from '../proc/creds.js';
+import { isDir } from './types.js';
+import type { Stat } from './types.js';
+
+export const MAY_EXEC = 1;
+export const MAY_WRITE = 2;
+export const MAY_READ = 4;
+
+/** True when `creds` may access an object with attributes `st` for `mask` (MAY_*). */
+export function mayAccess(creds: Creds, st: Stat, mask: number): boolean {
+  if (creds.fsuid === 0) {
+    if ((mask & MAY_EXEC) === 0) return true;
+    return isDir(st.mode) || (st.mode & 0o111) !== 0;
+  }
+  let bits: number;
+  if (creds.fsuid === st.uid) bits = (st.mode >> 6) & 7;
+  else if (creds.inGroup(st.gid)) bits = (st.mode >> 3) & 7;
+  else bits = st.mode & 7;
+  return (bits & mask) === mask;
+}
+
+/** The words `ls -l` uses for a mode: `drwxr-xr-x`. */
+export function modeString(mode: number): string {
+  const typeChar: Record<number, string> = {
+    0o140000: 's',
+    0o120000: 'l',
+    0o100000: '-',
+    0o060000: 'b',
+    0o040000: 'd',
+    0o020000: 'c',
+    0o010000: 'p',
+  };
+  const t = typeChar[mode & 0o170000] ?? '?';
+  const rwx = (bits: number, special: boolean, ch: string): string =>
+    (bits & 4 ? 'r' : '-') +
+    (bits & 2 ? 'w' : '-') +
+    (special ? (bits & 1 ? ch : ch.toUpperCase()) : bits & 1 ? 'x' : '-');
+  return (
+    t +
+    rwx((mode >> 6) & 7, (mode & 0o4000) !== 0, 's') +
+    rwx((mode >> 3) & 7, (mode & 0o2000) !== 0, 's') +
+    rwx(mode & 7, (mode & 0o1000) !== 0, 't')
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * The simulation engine: one virtual clock in integer nanoseconds and one event heap
+ * for the whole simulation (host, containers, VMs), ordered by (time, sequence).
+ *
+ * Two kinds of work advance time:
+ *  - events: callbacks scheduled at a time (timers, wakeups, device completions);
+ *  - processors: things that execute a stream of actions, each at its own `nextTime`
+ *    (CPUs). A processor is run when its `nextTime` is the earliest pending time;
+ *    it may then run several actions in a row while they stay before `horizon`
+ *    (the next event or the next action of another processor). This keeps the hot
+ *    path (a CPU running a task's operations) out of the heap.
+ *
+ * Ordering rule (deterministic): at equal times events run before processors, and
+ * processors run in registration order. Invariant: `now` never decreases.
+ */
+import { Heap } from 'heap-js';
+import { Rng } from './rng.js';
+import { Trace } from './trace.js';
+import { Metrics } from './metrics.js';
+
+/** Nanoseconds of simulated time. Invariant: a non-negative safe integer. */
+export type Ns = number;
+
+export const NS_PER_US = 1_000;
+export const NS_PER_MS = 1_000_000;
+export const NS_PER_SEC = 1_000_000_000;
+
+/** A scheduled callback. Cancelling marks it; the heap drops it when it reaches the top. */
+export interface SimEvent {
+  readonly time: Ns;
+  readonly seq: number;
+  fn: (() => void) | null;
+}
+
+/** Something that executes actions at times of its own choosing (a CPU). */
+export interface Processor {
+  /** When this processor's next action is due; Infinity while it has nothing to do. */
+  nextTime: Ns;
+  /**
+   * Runs at least the action due at `nextTime`, then more while `nextTime < engine.horizon`.
+   * Precondition: `engine.now === nextTime`.
+   */
+  step(): void;
+}
+
+export interface RunLimits {
+  /** Stop before any action later than this time (inclusive bound). */
+  until?: Ns;
+  /** Stop after this many engine iterations (events + processor steps); a guard. */
+  maxSteps?: number;
+}
+
+/** Why `run` returned. */
+export type StopReason = 'stopped' | 'idle' | 'until' | 'max-steps';
+
+export class Engine {
+  /** The current simulated time in ns. */
+  now: Ns = 0;
+  /**
+   * The earliest time at which something other than the running processor may act.
+   * Processors stop their inner loop when their next action is not before it.
+   */
+  horizon: Ns = Infinity;
+  readonly rng: Rng;
+  readonly trace: Trace;
+  readonly metrics: Metrics;
+
+  private readonly heap = new Heap<SimEvent>((a, b) => a.time - b.time || a.seq - b.seq);
+  private seq = 0;
+  private readonly processors: Processor[] = [];
+  private stopRequested = false;
+  /** Events run and processor steps taken so far. */
+  steps = 0;
+
+  constructor(seed: number) {
+    this.rng = new Rng(seed);
+    this.trace = new Trace(this);
+    this.metrics = new Metrics();
+  }
+
+  get seed(): number {
+    return this.rng.seed;
+  }
+
+  /** Schedules `fn` at absolute time `time` (clamped to now). */
+  at(time: Ns, fn: () => void): SimEvent {
+    const t = time < this.now ? this.now : time;
+    const ev: SimEvent = { time: t, seq: this.seq++, fn };
+    this.heap.push(ev);
+    if (t < this.horizon) this.horizon = t;
+    return ev;
+  }
+
+  /** Schedules `fn` after `delay` ns. */
+  after(delay: Ns, fn: () => void): SimEvent {
+    return this.at(this.now + delay, fn);
+  }
+
+  /** Cancels an event; a cancelled or already-run event is left alone. */
+  cancel(ev: SimEvent | null | undefined): void {
+    if (ev) ev.fn = null;
+  }
+
+  /** Adds a processor (a CPU). Processors run in the order they were added at equal times. */
+  addProcessor(p: Processor): void {
+    this.processors.push(p);
+  }
+
+  /**
+   * Tells the engine that processor `p` now has an action due at `time` (e.g. an idle CPU
+   * was given work). Lowers the horizon so a running processor yields in time.
+   */
+  poke(p: Processor, time: Ns): void {
+    const t = time < this.now ? this.now : time;
+    if (t < p.nextTime) p.nextTime = t;
+    if (t < this.horizon) this.horizon = t;
+  }
+
+  /** Asks `run` to return after the current action. */
+  stop(): void {
+    this.stopRequested = true;
+    this.horizon = -Infinity;
+  }
+
+  /** True when nothing is scheduled and no processor has work. */
+  isIdle(): boolean {
+    if (this.peekTime() !== Infinity) return false;
+    for (const p of this.processors) if (p.nextTime !== Infinity) return false;
+    return true;
+  }
+
+  /** Time of the earliest live event, or Infinity. Drops cancelled events from the top. */
+  private peekTime(): Ns {
+    const heap = this.heap;
+    for (;;) {
+      const top = heap.peek();
+      if (top === undefined) return Infinity;
+      if (top.fn !== null) return top.time;
+      heap.pop();
+    }
+  }
+
+  /** Runs events and processors in time order until stopped, idle, or a limit is reached. */
+  run(limits: RunLimits = {}): StopReason {
+    const until = limits.until ?? Infinity;
+    const maxSteps = limits.maxSteps ?? Infinity;
+    const procs = this.processors;
+    const n = procs.length;
+    let steps = 0;
+    this.stopRequested = false;
+    for (;;) {
+      if (this.stopRequested) {
+        this.stopRequested = false;
+        this.horizon = Infinity;
+        return 'stopped';
+      }
+      if (steps >= maxSteps) return 'max-steps';
+      const evTime = this.peekTime();
+      // Earliest processor, and the earliest of the others (its horizon).
+      let best: Processor | null = null;
+      let bestTime = Infinity;
+      let second = Infinity;
+      for (let i = 0; i < n; i++) {
+        const p = procs[i];
+        const t = p.nextTime;
+        if (t < bestTime) {
+          second = bestTime;
+          bestTime = t;
+          best = p;
+        } else if (t < second) {
+          second = t;
+        }
+      }
+      if (evTime <= bestTime) {
+        if (evTime === Infinity) return 'idle';
+        if (evTime > until) return 'until';
+        const ev = this.heap.pop()!;
+        this.now = ev.time;
+        const fn = ev.fn!;
+        ev.fn = null;
+        steps++;
+        this.steps++;
+        fn();
+        continue;
+      }
+      if (bestTime > until) return 'until';
+      this.now = bestTime;
+      // The processor may continue while strictly before the next event, the next other
+      // processor, and the run limit.
+      let h = evTime < second ? evTime : second;
+      if (until + 1 < h) h = until + 1;
+      this.horizon = h;
+      steps++;
+      this.steps++;
+      best!.step();
+      this.horizon = Infinity;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Typed system-call helpers for simulated programs: `const fd = yield* sys.open(p, O_RDONLY)`.
+ * Each helper yields one request to the kernel and returns its answer — a value or a
+ * SysError — so a program's view of the system is exactly what the kernel tells it
+ * (the gVisor-like syscall boundary of DESIGN.md decision 2).
+ */
+import { NR } from '../../kernel/syscalls/numbers.js';
+import type { Op } from '../../kernel/proc/program.js';
+import type { SysError } from '../../kernel/errno.js';
+import type { DirEntry, Stat, Bytes } from '../../kernel/vfs/types.js';
+import type {
+  CloneEntry,
+  Rlimit,
+  Rusage,
+  SigActionArg,
+  SysInfo,
+  Tms,
+  Utsname,
+  WaitResult,
+} from '../../kernel/syscalls/abi.js';
+
+/** A system call as a generator: yields one request, returns the kernel's answer. */
+export type Sys<T> = Generator<Op, T | SysError, unknown>;
+
+function* call<T>(req: { nr: number; [k: string]: unknown }): Sys<T> {
+  return (yield req) as T | SysError;
+}
+
+/** Computes for `ns` nanoseconds in user mode. */
+export function* compute(ns: number): Generator<Op, void, unknown> {
+  if (ns > 0) yield ns;
+}
+
+// Files.
+export const open = (path: string, flags: number, mode = 0o666): Sys<number> => call({ nr: NR.open, path, flags, mode });
+export const openat = (dirfd: number, path: string, flags: number, mode = 0o666): Sys<number> =>
+  call({ nr: NR.openat, dirfd, path, flags, mode });
+export const close = (fd: number): Sys<number> => call({ nr: NR.close, fd });
+export const read = (fd: number, count: number): Sys<Bytes> => call({ nr: NR.read, fd, count });
+export const write = (fd: number, data: Bytes): Sys<number> => call({ nr: NR.write, fd, data });
+export const pread = (fd: number, count: number, offset: number): Sys<Bytes> => call({ nr: NR.pread64, fd, count, offset });
+export const lseek = (fd: number, offset: number, whence: number): Sys<number> => call({ nr: NR.lseek, fd, offset, whence });
+export const dup = (fd: number): Sys<number> => call({ nr: NR.dup, fd });
+export const dup2 = (oldfd: number, newfd: number): Sys<number> => call({ nr: NR.dup2, oldfd, newfd });
+export const dup3 = (oldfd: number, newfd: number, flags: number): Sys<number> => call({ nr: NR.dup3, oldfd, newfd, flags });
+export const pipe2 = (flags = 0): Sys<[number, number]> => call({ nr: NR.pipe2, flags });
+export const fcntl = (fd: number, cmd: number, arg?: number): Sys<number> => call({ nr: NR.fcntl, fd, cmd, arg });
+export const ioctl = (fd: number, cmd: number, arg?: unknown): Sys<unknown> => call({ nr: NR.ioctl, fd, cmd, arg });
+export const getdents = (fd: number): Sys<DirEntry[]> => call({ nr: NR.getdents64, fd });
+export const fstat = (fd: number): Sys<Stat> => call({ nr: NR.fstat, fd });
+export const stat = (path: string): Sys<Stat> => call({ nr: NR.stat, path });
+export const lstat = (path: string): Sys<Stat> => call({ nr: NR.lstat, path });
+export const fstatat = (dirfd: number, path: string, flags: number): Sys<Stat> => call({ nr: NR.newfstatat, dirfd, path, flags });
+export const access = (path: string, mode: number): Sys<number> => call({ nr: NR.access, path, mode });
+export const faccessat = (dirfd: number, path: string, mode: number, flags = 0): Sys<number> =>
+  call({ nr: NR.faccessat, dirfd, path, mode, flags });
+export const mkdir = (path: string, mode = 0o777): Sys<number> => call({ nr: NR.mkdir, path, mode });
+export const rmdir = (path: string): Sys<number> => call({ nr: NR.rmdir, path });
+export const unlink = (path: string): Sys<number> => call({ nr: NR.unlink, path });
+export const unlinkat = (dirfd: number, path: string, flags: number): Sys<number> => call({ nr: NR.unlinkat, dirfd, path, flags });
+export const rename = (oldpath: string, newpath: string): Sys<number> => call({ nr: NR.rename, oldpath, newpath });
+export const link = (oldpath: string, newpath: string): Sys<number> => call({ nr: NR.link, oldpath, newpath });
+export const symlink = (target: string, path: string): Sys<number> => call({ nr: NR.symlink, target, path });
+export const readlink = (path: string): Sys<string> => call({ nr: NR.readlink, path });
+export const chdir = (path: string): Sys<number> => call({ nr: NR.chdir, path });
+export const fchdir = (fd: number): Sys<number> => call({ nr: NR.fchdir, fd });
+export const getcwd = (): Sys<string> => call({ nr: NR.getcwd });
+export const chmod = (path: string, mode: number): Sys<number> => call({ nr: NR.chmod, path, mode });
+export const chown = (path: string, uid: number, gid: number): Sys<number> => call({ nr: NR.chown, path, uid, gid });
+export const lchown = (path: string, uid: number, gid: number): Sys<number> => call({ nr: NR.lchown, path, uid, gid });
+export const truncate = (path: string, length: number): Sys<number> => call({ nr: NR.truncate, path, length });
+export const ftruncate = (fd: number, length: number): Sys<number> => call({ nr: NR.ftruncate, fd, length });
+export const utimensat = (path: string, atimeNs?: number, mtimeNs?: number, flags = 0): Sys<number> =>
+  call({ nr: NR.utimensat, path, atimeNs, mtimeNs, flags });
+export const umask = (mask: number): Sys<number> => call({ nr: NR.umask, mask });
+export const chroot = (path: string): Sys<number> => call({ nr: NR.chroot, path });
+
+// Processes.
+/** fork(2): the child runs `entry` (see program.ts); the parent gets the child's PID. */
+export const fork = (entry: CloneEntry): Sys<number> => call({ nr: NR.fork, entry });
+export const clone = (entry: CloneEntry, flags: number, exitSignal = 17): Sys<number> => call({ nr: NR.clone, entry, flags, exitSignal });
+export const execve = (path: string, argv: readonly string[], envp: readonly string[]): Sys<number> =>
+  call({ nr: NR.execve, path, argv, envp });
+export const exit = (status: number): Sys<never> => call({ nr: NR.exit_group, status });
+export const wait4 = (pid: number, options = 0): Sys<WaitResult> => call({ nr: NR.wait4, pid, options });
+export const kill = (pid: number, sig: number): Sys<number> => call({ nr: NR.kill, pid, sig });
+export const getpid = (): Sys<number> => call({ nr: NR.getpid });
+export const getppid = (): Sys<number> => call({ nr: NR.getppid });
+export const getuid = (): Sys<number> => call({ nr: NR.getuid });
+export const geteuid = (): Sys<number> => call({ nr: NR.geteuid });
+export const getgid = (): Sys<number> => call({ nr: NR.getgid });
+export const getegid = (): Sys<number> => call({ nr: NR.getegid });
+export const getgroups = (): Sys<number[]> => call({ nr: NR.getgroups });
+export const setuid = (uid: number): Sys<number> => call({ nr: NR.setuid, uid });
+export const setgid = (gid: number): Sys<number> => call({ nr: NR.setgid, gid });
+export const setgroups = (groups: number[]): Sys<number> => call({ nr: NR.setgroups, groups });
+export const setpgid = (pid: number, pgid: number): Sys<number> => call({ nr: NR.setpgid, pid, pgid });
+export const getpgid = (pid: number): Sys<number> => call({ nr: NR.getpgid, pid });
+export const getpgrp = (): Sys<number> => call({ nr: NR.getpgrp });
+export const setsid = (): Sys<number> => call({ nr: NR.setsid });
+export const getsid = (pid: number): Sys<number> => call({ nr: NR.getsid, pid });
+export const prctlSetName = (name: string): Sys<number> => call({ nr: NR.prctl, option: 15, name });
+
+// Signals.
+export const sigaction = (sig: number, act?: SigActionArg): Sys<SigActionArg> => call({ nr: NR.rt_sigaction, sig, act });
+export const sigprocmask = (how: number, set?: number[]): Sys<number[]> => call({ nr: NR.rt_sigprocmask, how, set });
+export const sigpending = (): Sys<number[]> => call({ nr: NR.rt_sigpending });
+export const sigsuspend = (mask: number[]): Sys<number> => call({ nr: NR.rt_sigsuspend, mask });
+export const pause = (): Sys<number> => call({ nr: NR.pause });
+export const alarm = (seconds: number): Sys<number> => call({ nr: NR.alarm, seconds });
+
+// Time and system information.
+export const nanosleep = (ns: number): Sys<number> => call({ nr: NR.nanosleep, ns });
+export const clockGettime = (clock: number): Sys<number> => call({ nr: NR.clock_gettime, clock });
+export const times = (): Sys<Tms> => call({ nr: NR.times });
+export const getrusage = (who: number): Sys<Rusage> => call({ nr: NR.getrusage, who });
+export const uname = (): Sys<Utsname> => call({ nr: NR.uname });
+export const sethostname = (name: string): Sys<number> => call({ nr: NR.sethostname, name });
+export const sysinfo = (): Sys<SysInfo> => call({ nr: NR.sysinfo });
+export const getrandom = (count: number): Sys<Bytes> => call({ nr: NR.getrandom, count });
+export const prlimit = (pid: number, resource: number, limit?: Rlimit): Sys<Rlimit> => call({ nr: NR.prlimit64, pid, resource, limit });
+
+// Scheduling.
+export const schedYield = (): Sys<number> => call({ nr: NR.sched_yield });
+export const setpriority = (which: number, who: number, prio: number): Sys<number> => call({ nr: NR.setpriority, which, who, prio });
+export const getpriority = (which: number, who: number): Sys<number> => call({ nr: NR.getpriority, which, who });
+export const schedSetscheduler = (pid: number, policy: number, priority: number): Sys<number> =>
+  call({ nr: NR.sched_setscheduler, pid, policy, priority });
+export const schedGetscheduler = (pid: number): Sys<number> => call({ nr: NR.sched_getscheduler, pid });
