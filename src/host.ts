@@ -44,6 +44,8 @@ export const DEFAULT_BOOT_EPOCH_NS = 1_735_689_600 * NS_PER_SEC;
 const BOOT_SETTLE_NS = 0;
 
 export interface RunOptions {
+  /** The file to execute; argv[0] when absent. */
+  path?: string;
   /** Standard input: bytes, or a HostInput the caller feeds (interactive use). Default: empty. */
   stdin?: string | HostInput;
   /** Where output goes as it is written; by default it is collected into the result. */
@@ -137,7 +139,7 @@ export class Host {
     const env = opts.env ?? ROOT_ENV;
     const home = env.find((e) => e.startsWith('HOME='))?.slice(5) ?? '/';
     const task = spawnUserProcess(k, {
-      path: argv[0],
+      path: opts.path ?? argv[0],
       argv,
       envp: env,
       cwd: opts.cwd ?? home,
@@ -183,9 +185,9 @@ export class Host {
     };
   }
 
-  /** Runs a shell script with /bin/sh -c, as `ctsim sh -c` does. */
+  /** Runs a shell script as `sh -c SCRIPT ARGS…` (argv[0] "sh", file /bin/sh), as `ctsim sh -c` does. */
   sh(script: string, opts: RunOptions = {}, args: string[] = []): RunResult {
-    return this.run(['/bin/sh', '-c', script, ...args], opts);
+    return this.run(['sh', '-c', script, ...args], { path: '/bin/sh', ...opts });
   }
 }
 

@@ -1,22 +1,36 @@
 /**
  * The simulated userland: the programs a fresh ctsim root file system has, each
  * installed where Debian installs it. Programs talk to the kernel only through
- * system calls (lib/sys.ts).
+ * system calls (lib/sys.ts). Each group of programs registers itself from its own
+ * folder's index.
  */
 import { ProgramTable } from '../kernel/exec/program-table.js';
 import { init } from './programs/init.js';
 import { trueMain, falseMain, sleepMain } from './programs/trivial.js';
 import { catMain } from './programs/cat.js';
 import { echoMain } from './programs/echo.js';
+import { registerDash } from './programs/dash/index.js';
+import { registerTextutils } from './programs/textutils/index.js';
+import { registerSysutils } from './programs/sysutils/index.js';
+
+/** Registers the programs of one group (a package, in Debian's terms). */
+export type ProgramGroup = (t: ProgramTable) => void;
+
+const base: ProgramGroup = (t) => {
+  t.add({ name: 'init', main: init, paths: ['/usr/sbin/init'], summary: 'PID 1: reaps orphans (ctsim init)' });
+  t.add({ name: 'true', main: trueMain, paths: ['/usr/bin/true'], summary: 'coreutils true' });
+  t.add({ name: 'false', main: falseMain, paths: ['/usr/bin/false'], summary: 'coreutils false' });
+  t.add({ name: 'sleep', main: sleepMain, paths: ['/usr/bin/sleep'], summary: 'coreutils sleep: NUMBER[smhd]...' });
+  t.add({ name: 'cat', main: catMain, paths: ['/usr/bin/cat'], summary: 'coreutils cat: -n' });
+  t.add({ name: 'echo', main: echoMain, paths: ['/usr/bin/echo'], summary: 'coreutils echo: -n -e -E' });
+};
+
+/** Every group, in installation order. Helpers of later issues add theirs here. */
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {
   const t = new ProgramTable();
-  t.add({ name: 'init', main: init, paths: ['/usr/sbin/init'], summary: 'PID 1: reaps orphans' });
-  t.add({ name: 'true', main: trueMain, paths: ['/usr/bin/true'] });
-  t.add({ name: 'false', main: falseMain, paths: ['/usr/bin/false'] });
-  t.add({ name: 'sleep', main: sleepMain, paths: ['/usr/bin/sleep'] });
-  t.add({ name: 'cat', main: catMain, paths: ['/usr/bin/cat'] });
-  t.add({ name: 'echo', main: echoMain, paths: ['/usr/bin/echo'] });
+  for (const g of PROGRAM_GROUPS) g(t);
   return t;
 }

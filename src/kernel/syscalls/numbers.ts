@@ -64,6 +64,7 @@ export const NR = {
   sysinfo: 99,
   times: 100,
   getuid: 102,
+  syslog: 103,
   getgid: 104,
   setuid: 105,
   setgid: 106,

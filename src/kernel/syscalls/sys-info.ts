@@ -105,6 +105,17 @@ export const infoSyscalls: HandlerTable = {
       procs: k.tasks.size,
     };
   },
+  /**
+   * syslog({type}) (syslog(2)): 3 = SYSLOG_ACTION_READ_ALL returns the kernel log as
+   * "[seconds.micros] text" lines; 10 = SYSLOG_ACTION_SIZE_BUFFER. Reading needs
+   * CAP_SYSLOG (root) because Debian sets kernel.dmesg_restrict=1.
+   */
+  syslog(k, t, r: { type: number }) {
+    if (r.type === 10) return 1 << 17;
+    if (r.type !== 3 && r.type !== 2) return err('EINVAL');
+    if (t.creds.euid !== 0) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG');
+    return k.log.map((l) => `[${(Math.floor(l.t / 1000) / 1e6).toFixed(6).padStart(12)}] ${l.text}\n`).join('');
+  },
   /** getrandom({count}) → bytes from the kernel's seeded entropy. */
   getrandom(k, _t, r: { count: number }) {
     const n = Math.max(0, Math.min(r.count | 0, 33554431));

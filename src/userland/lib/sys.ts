@@ -117,6 +117,8 @@ export const getrusage = (who: number): Sys<Rusage> => call({ nr: NR.getrusage, 
 export const uname = (): Sys<Utsname> => call({ nr: NR.uname });
 export const sethostname = (name: string): Sys<number> => call({ nr: NR.sethostname, name });
 export const sysinfo = (): Sys<SysInfo> => call({ nr: NR.sysinfo });
+/** syslog(2) SYSLOG_ACTION_READ_ALL: the kernel log. */
+export const syslog = (type = 3): Sys<string> => call({ nr: NR.syslog, type });
 export const getrandom = (count: number): Sys<Bytes> => call({ nr: NR.getrandom, count });
 export const prlimit = (pid: number, resource: number, limit?: Rlimit): Sys<Rlimit> => call({ nr: NR.prlimit64, pid, resource, limit });
 
