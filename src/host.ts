@@ -21,6 +21,11 @@ import type { Task } from './kernel/proc/task.js';
 import { defaultPrograms } from './userland/index.js';
 import type { ProgramTable } from './kernel/exec/program-table.js';
 import type { TraceCategory, TraceSink } from './sim/trace.js';
+import { createTerminal, setControllingTty, type Tty, type WinSize } from './kernel/tty/tty.js';
+import { resolve } from './kernel/vfs/namei.js';
+import { openVnode } from './kernel/syscalls/sys-file.js';
+import { O_NOCTTY, O_RDWR } from './kernel/vfs/types.js';
+import { releaseFile } from './kernel/vfs/file-ops.js';
 
 export interface HostOptions {
   /** Number of CPUs (default 2). */
@@ -151,6 +156,40 @@ export class Host {
     for (const f of [f0, f1, f2]) f.refs--;
     if (task instanceof SysError) throw new Error(`cannot start ${argv[0]}: ${task.message}`);
     return { task, stdout: () => outText, stderr: () => errText, input };
+  }
+
+  /**
+   * Opens a new terminal (/dev/pts/N) whose output goes to `sink`, for an interactive
+   * session driven from outside (the CLI's `ctsim sh` at a real terminal).
+   */
+  openTerminal(sink: (bytes: string) => void, winsize?: WinSize): Tty {
+    const tty = createTerminal(this.kernel, sink);
+    if (winsize) tty.winsize = winsize;
+    return tty;
+  }
+
+  /**
+   * Starts `argv` in a new session whose controlling terminal is `tty`, with the
+   * terminal as descriptors 0, 1 and 2 and its process group in the foreground —
+   * what login(1) does before it runs a user's shell.
+   */
+  spawnOnTerminal(argv: string[], tty: Tty, opts: RunOptions = {}): Task {
+    const k = this.kernel;
+    const init = k.initPidNs.init!;
+    const saved = k.current;
+    k.current = init;
+    const p = resolve(k, init, `/dev/${tty.name}`, { follow: true });
+    const f = p instanceof SysError ? p : openVnode(k, init, p.mnt, p.vn, O_RDWR | O_NOCTTY, `/dev/${tty.name}`);
+    k.current = saved;
+    k.pendingCost = 0;
+    if (f instanceof SysError) throw new Error(`cannot open /dev/${tty.name}: ${f.message}`);
+    const env = opts.env ?? [...ROOT_ENV, 'TERM=xterm-256color'];
+    const home = env.find((e) => e.startsWith('HOME='))?.slice(5) ?? '/';
+    const task = spawnUserProcess(k, { path: opts.path ?? argv[0], argv, envp: env, cwd: opts.cwd ?? home, stdio: [f, f, f], uid: opts.uid, gid: opts.gid });
+    releaseFile(k, f);
+    if (task instanceof SysError) throw new Error(`cannot start ${argv[0]}: ${task.message}`);
+    setControllingTty(k, task, tty);
+    return task;
   }
 
   /** Runs `argv` to completion (or a limit) and returns its status and output. */

@@ -2,4 +2,10 @@
  * The command table (oclif "explicit" strategy: faster start-up than scanning a
  * directory). Keys are command ids; `ctsim a b` is id `a:b`.
  */
-export const commands = {};
+import Sched from './sched.js';
+import Sh from './sh.js';
+
+export const commands = {
+  sched: Sched,
+  sh: Sh,
+};

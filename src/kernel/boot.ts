@@ -88,6 +88,9 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   procfs.mount = ns.attach(lookup(k, root, '/proc'), procfs, procfs.root(), { nosuid: true, nodev: true, noexec: true });
   const devfs = makeDevfs(k, anonDev());
   ns.attach(lookup(k, root, '/dev'), devfs, devfs.root(), { nosuid: true });
+  const devpts = new SimFs({ type: 'devpts', dev: anonDev(), source: 'devpts', rootMode: 0o755, nowNs: k.realtimeNs, options: 'gid=5,mode=620,ptmxmode=000' });
+  ns.attach(lookup(k, root, '/dev/pts'), devpts, devpts.root(), { nosuid: true, noexec: true });
+  k.devpts = devpts;
   const run = new SimFs({ type: 'tmpfs', dev: anonDev(), source: 'tmpfs', rootMode: 0o755, nowNs: k.realtimeNs, options: 'size=10%,mode=755' });
   ns.attach(lookup(k, root, '/run'), run, run.root(), { nosuid: true, nodev: true, noexec: true });
   const shm = new SimFs({ type: 'tmpfs', dev: anonDev(), source: 'tmpfs', rootMode: 0o1777, nowNs: k.realtimeNs });

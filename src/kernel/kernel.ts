@@ -25,6 +25,8 @@ import { PerCpu, runCpu } from './cpu-loop.js';
 import type { ProgramTable } from './exec/program-table.js';
 import { KernelPanic } from './panic.js';
 import type { CharDevice } from './fs/chrdev.js';
+import type { Tty } from './tty/tty.js';
+import type { SimFs } from './fs/simfs.js';
 import { isRt } from './sched/scheduler.js';
 
 /** Boot-time settings of a kernel. */
@@ -86,6 +88,12 @@ export class Kernel {
   readonly entropy: Rng;
   /** Character devices by device number (makedev(major, minor)). */
   readonly chrdevs = new Map<number, CharDevice>();
+  /** The devpts instance where /dev/pts/N nodes of new terminals appear. */
+  devpts: SimFs | null = null;
+  /** Terminals by index (/dev/pts/N). */
+  readonly ttys: Tty[] = [];
+  /** Controlling terminals by session (global id of the session leader). */
+  readonly sessionTty = new Map<number, Tty>();
   /** Called when a task exits (after it became a zombie): the harness watches commands it started. */
   readonly exitHooks = new Set<(t: Task) => void>();
   /** Kernel log lines with their time (dmesg). */

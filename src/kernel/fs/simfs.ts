@@ -44,7 +44,7 @@ export interface InodeMeta {
 
 export interface SimFsOptions {
   /** ext4 for the root file system, tmpfs for memory mounts. */
-  type: 'ext4' | 'tmpfs' | 'devtmpfs';
+  type: 'ext4' | 'tmpfs' | 'devtmpfs' | 'devpts';
   dev: number;
   source: string;
   /** Mode of the root directory. */
@@ -296,7 +296,8 @@ export class SimVnode implements Vnode {
     const srcNode = src.getNode();
     // Moving a directory into its own subtree is EINVAL (rename(2)).
     if (srcNode.isDirectory()) {
-      for (let l: Link | undefined = newDir.dentry; l; l = l.parent) if (l === src) return err('EINVAL');
+      // memfs's root link is its own parent.
+      for (let l: Link | undefined = newDir.dentry; l; l = l.parent === l ? undefined : l.parent) if (l === src) return err('EINVAL');
     }
     const dst = newDir.dentry.children.get(newName);
     if (dst === src) return undefined;

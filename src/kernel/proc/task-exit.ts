@@ -10,6 +10,7 @@ import { SIG, signalName } from './signals.js';
 import { TaskState, type Task } from './task.js';
 import { sendSignal } from './task-signal.js';
 import { releaseFile } from '../vfs/file-ops.js';
+import { hangupSession } from '../tty/tty.js';
 import { WIFEXITED, WEXITSTATUS, WTERMSIG } from './wstatus.js';
 
 /** Terminates `t` with wait status `wstatus`. Idempotent. */
@@ -50,6 +51,7 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     for (const other of t.pidNs.sortedTasks()) if (other !== t) sendSignal(k, other, SIG.SIGKILL, false);
   }
 
+  if (t.sid === t.tid) hangupSession(k, t);
   reparentChildren(k, t);
   t.state = TaskState.Zombie;
   t.exitStatus = wstatus;

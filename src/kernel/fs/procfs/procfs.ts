@@ -20,6 +20,7 @@ import { formatLoad, loadAverages } from '../../sched/loadavg.js';
 import { threadsMax } from '../../proc/task-clone.js';
 import { USER_HZ } from '../../syscalls/sys-info.js';
 import { Piece } from '../../cpu-loop.js';
+import { ttyInfo } from '../../tty/tty.js';
 
 export class ProcFs {
   readonly type = 'proc';
@@ -33,7 +34,7 @@ export class ProcFs {
   /** The mount this procfs was first mounted at (for magic links to anonymous files). */
   mount: Mount | null = null;
   /** Answers the tty fields of /proc/PID/stat. */
-  ttyOf: TtyLookup = () => ({ ttyNr: 0, tpgid: -1 });
+  ttyOf: TtyLookup = (t) => ttyInfo(this.kernel, t, this.pidNs);
 
   constructor(k: Kernel, pidNs: PidNamespace, dev: number) {
     this.kernel = k;

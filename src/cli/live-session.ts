@@ -1,0 +1,141 @@
+/**
+ * Driving a simulation from a real terminal or stream (the CLI edge: real time and
+ * real input live here, never in the simulation). The engine runs in chunks; between
+ * chunks Node can deliver keystrokes (^C must be able to stop a runaway `yes`). When
+ * the simulation has nothing left to do but wait for input, the driver waits for the
+ * user — with readline's line editing and history when a terminal is attached.
+ */
+import * as readline from 'node:readline';
+import type { Host } from '../host.js';
+import type { Task } from '../kernel/proc/task.js';
+import type { Tty } from '../kernel/tty/tty.js';
+import type { HostInput } from '../kernel/tty/host-stream.js';
+import { SIG } from '../kernel/proc/signals.js';
+
+/** Engine steps per chunk: small enough that ^C feels immediate. */
+const CHUNK_STEPS = 20_000;
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs until `task` exits; returns its wait status. */
+async function runUntilExit(host: Host, task: Task, waitForInput: () => Promise<void>): Promise<number> {
+  let exited = false;
+  const hook = (t: Task): void => {
+    if (t === task) {
+      exited = true;
+      host.engine.stop();
+    }
+  };
+  host.kernel.exitHooks.add(hook);
+  try {
+    for (;;) {
+      const why = host.engine.run({ maxSteps: CHUNK_STEPS });
+      if (exited) break;
+      if (why === 'max-steps') {
+        await tick();
+        continue;
+      }
+      // Idle: every task waits for something only the outside world can give.
+      await waitForInput();
+    }
+  } finally {
+    host.kernel.exitHooks.delete(hook);
+  }
+  return task.exitStatus;
+}
+
+/** A command whose standard input is fed, as it arrives, from a real stream. */
+export async function runWithLiveInput(host: Host, task: Task, input: HostInput, stream: NodeJS.ReadableStream): Promise<number> {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  let wake: (() => void) | null = null;
+  stream.on('data', (d: Buffer) => {
+    chunks.push(d);
+    wake?.();
+  });
+  stream.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  const status = await runUntilExit(host, task, async () => {
+    while (chunks.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    for (const c of chunks.splice(0)) input.push(c.toString('latin1'));
+    if (ended && !input.isEnded) input.end();
+  });
+  stream.removeAllListeners('data');
+  stream.removeAllListeners('end');
+  if ('pause' in stream) (stream as NodeJS.ReadStream).pause();
+  return status;
+}
+
+/**
+ * An interactive session on a simulated terminal: readline edits lines (with
+ * history) in the real terminal; the simulated shell's prompt — whatever it wrote
+ * after its last newline — becomes readline's prompt.
+ */
+export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJS.WriteStream, input: NodeJS.ReadStream): Promise<number> {
+  let pending = '';
+  tty.sink = (bytes: string): void => {
+    const text = pending + bytes;
+    const nl = text.lastIndexOf('\n');
+    if (nl >= 0) {
+      out.write(Buffer.from(text.slice(0, nl + 1), 'latin1'));
+      pending = text.slice(nl + 1);
+    } else {
+      pending = text;
+    }
+  };
+  const history: string[] = [];
+  let rl: readline.Interface | null = null;
+  let wake: (() => void) | null = null;
+  let gotInput = false;
+  const deliver = (): void => {
+    gotInput = true;
+    wake?.();
+  };
+  const open = (): readline.Interface => {
+    const r = readline.createInterface({ input, output: out, terminal: true, history: [...history], historySize: 1000, prompt: '' });
+    r.on('line', (line) => {
+      if (line.trim() !== '' && history[0] !== line) history.unshift(line);
+      tty.inputLine(Buffer.from(line + '\n', 'utf8').toString('latin1'));
+      deliver();
+    });
+    r.on('SIGINT', () => {
+      out.write('^C\n');
+      tty.inputSignal(SIG.SIGINT);
+      deliver();
+    });
+    r.on('SIGTSTP', () => {
+      out.write('^Z\n');
+      tty.inputSignal(SIG.SIGTSTP);
+      deliver();
+    });
+    r.on('close', () => {
+      rl = null;
+      if (!closing) {
+        tty.inputEof();
+        deliver();
+      }
+    });
+    return r;
+  };
+  let closing = false;
+  rl = open();
+  const status = await runUntilExit(host, task, async () => {
+    if (tty.hasWaitingReader) {
+      if (!rl) rl = open();
+      rl.setPrompt(Buffer.from(pending, 'latin1').toString('utf8'));
+      pending = '';
+      rl.prompt(true);
+    }
+    gotInput = false;
+    while (!gotInput) await new Promise<void>((r) => (wake = r));
+    wake = null;
+  });
+  closing = true;
+  if (pending) out.write(Buffer.from(pending, 'latin1'));
+  (rl as readline.Interface | null)?.close();
+  input.pause();
+  return status;
+}

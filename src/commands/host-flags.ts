@@ -1,0 +1,51 @@
+/**
+ * The flags every command that boots a simulated host shares (--cpus, --memory,
+ * --seed, --costs), and their translation into HostOptions with clear errors.
+ */
+import { readFileSync } from 'node:fs';
+import { Flags } from '@oclif/core';
+import { UsageError, InputError } from '../sim/input-error.js';
+import { parseSize } from '../sim/units.js';
+import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
+import type { HostOptions } from '../host.js';
+
+export const hostFlags = {
+  cpus: Flags.integer({ description: 'Number of simulated CPUs.', default: 2, helpGroup: 'HOST' }),
+  memory: Flags.string({ description: 'Simulated RAM, e.g. 4G, 512M.', default: '4G', helpGroup: 'HOST' }),
+  seed: Flags.integer({ description: 'Seed of every random choice; the same seed gives the same run.', default: 1, helpGroup: 'HOST' }),
+  costs: Flags.string({ description: 'A cost-table JSON file overriding some or all of fixtures/costs/default.json.', helpGroup: 'HOST' }),
+};
+
+/** Reads and validates a --costs file on top of the defaults. */
+export function loadCostsFile(path: string): LoadedCosts {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError({ source: path, expected: 'a readable cost-table JSON file', found: (e as NodeJS.ErrnoException).code ?? String(e), fix: 'check the path given to --costs' });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError({ source: path, expected: 'valid JSON', found: (e as Error).message, fix: 'see fixtures/costs/default.json for the format' });
+  }
+  return parseCostTable(doc, path, loadDefaultCosts());
+}
+
+export function hostOptionsFrom(flags: { cpus: number; memory: string; seed: number; costs?: string }): HostOptions {
+  if (!Number.isInteger(flags.cpus) || flags.cpus < 1 || flags.cpus > 1024) {
+    throw new UsageError({ source: '--cpus', expected: 'a whole number of CPUs from 1 to 1024', found: String(flags.cpus) });
+  }
+  const memoryBytes = parseSize(flags.memory);
+  if (memoryBytes === null || memoryBytes < 16 * 1024 * 1024) {
+    throw new UsageError({ source: '--memory', expected: 'a size of at least 16M, like 512M or 4G', found: flags.memory });
+  }
+  if (flags.seed < 0) throw new UsageError({ source: '--seed', expected: 'a non-negative whole number', found: String(flags.seed) });
+  return {
+    cpus: flags.cpus,
+    memoryBytes,
+    seed: flags.seed,
+    costs: flags.costs ? loadCostsFile(flags.costs) : undefined,
+  };
+}

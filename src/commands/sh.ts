@@ -1,0 +1,130 @@
+/**
+ * `ctsim sh`: boot a simulated host and run a shell in it — a script (`-c`), a script
+ * file, or, at a terminal, an interactive session that lives until `exit`.
+ */
+import { readFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from './base.js';
+import { hostFlags, hostOptionsFrom } from './host-flags.js';
+import { InputError, UsageError } from '../sim/input-error.js';
+import { parseDurationNs } from '../sim/units.js';
+import { createHost, type Host } from '../host.js';
+import { formatTraceJson, formatTraceText, parseTraceCategories, type TraceRecord } from '../sim/trace.js';
+import { HostInput } from '../kernel/tty/host-stream.js';
+import { shellStatus } from '../kernel/proc/wstatus.js';
+import { runOnTerminal, runWithLiveInput } from '../cli/live-session.js';
+
+const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+export default class Sh extends BaseCommand {
+  static override summary = 'Run a shell (dash) on a freshly booted simulated host.';
+  static override description = `Boots a simulated Linux host and runs /bin/sh (dash) in it as root. With -c the script runs and ctsim exits with its status; with FILE the file is read from your machine and run; with neither, at a terminal, you get an interactive shell until "exit" (line editing and history as usual; ^C, ^Z and ^D reach the simulated terminal).
+
+Everything happens inside the simulation: the same script and --seed give byte-identical output. Arguments after the script become $0, $1, … (use -- before arguments that start with "-").`;
+  static override examples = [
+    `<%= config.bin %> sh -c 'echo hi | cat; sleep 1 & echo $!; wait; echo $?'`,
+    `<%= config.bin %> sh -c 'ps -e -o pid=,comm='`,
+    `<%= config.bin %> sh --cpus 4 --seed 7 -c 'stress --cpu 4 --timeout 1s; cat /proc/loadavg'`,
+    `<%= config.bin %> sh --trace sched,proc -c 'sleep 1 & wait'`,
+    `<%= config.bin %> sh script.sh arg1 arg2`,
+    `<%= config.bin %> sh            # interactive, at a terminal`,
+  ];
+  static override strict = false;
+  static override args = {
+    file: Args.string({ description: 'A script file on your machine to run (instead of -c).', required: false }),
+  };
+  static override flags = {
+    command: Flags.string({ char: 'c', description: 'The script to run (sh -c SCRIPT [ARG0 [ARG…]]).' }),
+    ...hostFlags,
+    trace: Flags.string({ description: 'Record a timeline of these event categories: sched, syscall, proc, signal, vfs (comma-separated, or "all").' }),
+    'trace-file': Flags.string({ description: 'Write the trace to this file instead of standard error.' }),
+    'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
+    json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
+    'time-limit': Flags.string({ description: 'Stop after this much simulated time (e.g. 10s, 500ms); the status is then 124.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags, argv } = await this.parse(Sh);
+    const rest = (argv as string[]).slice();
+    const hostOpts = hostOptionsFrom(flags);
+    const timeLimitNs = flags['time-limit'] !== undefined ? parseDurationNs(flags['time-limit']) : undefined;
+    if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
+
+    let traceOut: WriteStream | null = null;
+    if (flags.trace !== undefined) {
+      const cats = parseTraceCategories(flags.trace);
+      if (!Array.isArray(cats)) throw new UsageError({ source: '--trace', expected: 'categories among sched, syscall, proc, signal, vfs (or "all")', found: cats.bad });
+      const format = flags['trace-format'] === 'json' ? formatTraceJson : formatTraceText;
+      if (flags['trace-file']) traceOut = createWriteStream(flags['trace-file']);
+      const write = (rec: TraceRecord): void => {
+        const line = format(rec) + '\n';
+        if (traceOut) traceOut.write(line);
+        else process.stderr.write(line);
+      };
+      hostOpts.trace = { categories: cats, sink: write };
+    }
+
+    // What to run: -c SCRIPT [ARG0 ARGS…], FILE [ARGS…], or an interactive shell.
+    let script: string | null = null;
+    let shArgs: string[] = [];
+    if (flags.command !== undefined) {
+      script = toBytes(flags.command);
+      shArgs = rest.map(toBytes);
+    } else if (rest.length > 0) {
+      const file = rest[0];
+      try {
+        script = readFileSync(file).toString('latin1');
+      } catch (e) {
+        throw new InputError({ source: file, expected: 'a readable script file', found: (e as NodeJS.ErrnoException).code ?? String(e), fix: 'check the path, or use -c to give the script inline' });
+      }
+      shArgs = rest.map(toBytes);
+    }
+
+    const host = createHost(hostOpts);
+    let status: number;
+    try {
+      if (script === null && process.stdin.isTTY && process.stdout.isTTY && !flags.json) {
+        status = await this.interactive(host);
+      } else {
+        status = await this.runScript(host, script, shArgs, flags.json, timeLimitNs);
+      }
+    } finally {
+      if (traceOut) await new Promise<void>((r) => traceOut!.end(r));
+    }
+    process.exitCode = status;
+  }
+
+  private async runScript(host: Host, script: string | null, shArgs: string[], json: boolean, timeLimitNs: number | undefined): Promise<number> {
+    const argv = script === null ? ['sh'] : ['sh', '-c', script, ...shArgs];
+    const out = (b: string): void => void process.stdout.write(Buffer.from(b, 'latin1'));
+    const errw = (b: string): void => void process.stderr.write(Buffer.from(b, 'latin1'));
+    // Standard input: all of it up front when it is a file or pipe (reproducible); live from a terminal.
+    const liveStdin = process.stdin.isTTY === true;
+    const stdinText = liveStdin ? undefined : readFileSync(0).toString('latin1');
+    if (json || !liveStdin) {
+      const r = host.run(argv, { path: '/bin/sh', stdin: stdinText ?? '', stdout: json ? undefined : out, stderr: json ? undefined : errw, timeLimitNs });
+      if (json) {
+        this.printJson({
+          ctsim: this.config.version,
+          seed: host.engine.seed,
+          status: r.status,
+          ended: r.ended,
+          simulatedNs: r.elapsedNs,
+          stdout: Buffer.from(r.stdout, 'latin1').toString('utf8'),
+          stderr: Buffer.from(r.stderr, 'latin1').toString('utf8'),
+        });
+      }
+      return r.status;
+    }
+    const input = new HostInput(host.kernel);
+    const { task } = host.spawn(argv, { path: '/bin/sh', stdin: input, stdout: out, stderr: errw });
+    return shellStatus(await runWithLiveInput(host, task, input, process.stdin));
+  }
+
+  private async interactive(host: Host): Promise<number> {
+    const tty = host.openTerminal(() => undefined, { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 });
+    // A login shell (argv[0] "-sh") reads /etc/profile, as at a Debian console.
+    const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
+    return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin));
+  }
+}
