@@ -2,10 +2,12 @@
  * The command table (oclif "explicit" strategy: faster start-up than scanning a
  * directory). Keys are command ids; `ctsim a b` is id `a:b`.
  */
+import Features from './features.js';
 import Sched from './sched.js';
 import Sh from './sh.js';
 
 export const commands = {
+  features: Features,
   sched: Sched,
   sh: Sh,
 };

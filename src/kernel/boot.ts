@@ -127,7 +127,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   cons.refs += 2;
   init.files.install(1, cons, false);
   init.files.install(2, cons, false);
-  init.frames.push({ gen: execStub('/sbin/init', ['/sbin/init'], INIT_ENV) });
+  init.setProgram(execStub('/sbin/init', ['/sbin/init'], INIT_ENV));
   if (k.initPidNs.allocate() !== 1) throw new KernelPanic('boot: PID 1 is taken');
   k.tasks.set(1, init);
   k.initPidNs.tasks.set(1, init);

@@ -26,7 +26,7 @@ import { doExit } from './proc/task-exit.js';
 import { exitedStatus } from './proc/wstatus.js';
 import { NR, SYSCALL_NAMES } from './syscalls/numbers.js';
 import type { SigSet } from './proc/signals.js';
-import type { SyscallRequest } from './proc/program.js';
+import type { Op, SyscallRequest } from './proc/program.js';
 
 /** What a CPU is doing between two actions. */
 export const enum Piece {
@@ -55,6 +55,24 @@ export class PerCpu implements CpuRunState {
     this.id = cpu.id;
     this.cpu = cpu;
   }
+}
+
+/**
+ * A task's user and system CPU time up to now, including the piece of work it is in
+ * the middle of (accounting is otherwise brought up to date only when a piece ends).
+ */
+export function taskTimes(k: Kernel, t: Task): { utimeNs: Ns; stimeNs: Ns } {
+  let u = t.utimeNs;
+  let s = t.stimeNs;
+  if (t.cpu !== null) {
+    const pc = k.percpu[t.cpu.id];
+    if (pc.current === t) {
+      const open = Math.max(0, k.now - pc.pieceStart);
+      if (pc.piece === Piece.User) u += open;
+      else if (pc.piece === Piece.Kernel) s += open;
+    }
+  }
+  return { utimeNs: u, stimeNs: s };
 }
 
 /** Charges the time since the piece started to its owner, and restarts the piece's clock. */
@@ -95,6 +113,30 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
   for (;;) {
     const now = cpu.nextTime;
     engine.now = now;
+    // Fast path: a user burst ended on time, nothing else is due, and the program's
+    // next operation is another burst. Accounting waits for the end of user mode.
+    if (pc.piece === Piece.User && now === cpu.busyUntil && now < cpu.timerDeadline && !pc.needResched && !pc.interrupt) {
+      const t = pc.current!;
+      if (t.burstLeftNs === 0 && t.pendingSyscall === null && (t.sigPending.lo | t.sigPending.hi) === 0) {
+        k.current = t;
+        const r = t.top!.next(t.resumeValue);
+        t.resumeValue = undefined;
+        const op = r.value;
+        if (r.done !== true && typeof op === 'number') {
+          const end = now + (op > 0 ? op : 1);
+          cpu.busyUntil = end;
+          const next = end < cpu.timerDeadline ? end : cpu.timerDeadline;
+          cpu.nextTime = next;
+          if (next < engine.horizon) continue;
+          break;
+        }
+        account(pc, now);
+        continueTask(k, pc, t, now, r);
+        cpu.update();
+        if (!(cpu.nextTime < engine.horizon)) break;
+        continue;
+      }
+    }
     account(pc, now);
     if (now >= cpu.timerDeadline) {
       cpu.timerDeadline = Infinity;
@@ -198,11 +240,21 @@ export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
   continueTask(k, pc, next, now);
 }
 
-/** Runs the task's program from where it stopped until it starts a piece of work or leaves the CPU. */
-function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns): void {
+/**
+ * Runs the task's program from where it stopped until it starts a piece of work or
+ * leaves the CPU. `fetched` is the program's next operation when the caller already
+ * resumed it (the fast path).
+ */
+function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns, fetched?: IteratorResult<Op, number | void>): void {
   k.current = t;
   pc.interrupt = false;
   for (;;) {
+    if (fetched !== undefined) {
+      const r = fetched;
+      fetched = undefined;
+      if (!handleResult(k, pc, t, now, r)) return;
+      continue;
+    }
     if (t.burstLeftNs > 0) {
       const left = t.burstLeftNs;
       t.burstLeftNs = 0;
@@ -217,47 +269,56 @@ function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns): void {
         return;
       }
     }
-    let req: SyscallRequest;
-    let restarted = false;
     if (t.pendingSyscall !== null) {
-      req = t.pendingSyscall;
+      // A system call that slept runs again now that the task woke up.
+      const req = t.pendingSyscall;
       t.pendingSyscall = null;
-      restarted = true;
-    } else {
-      const frame = t.frames[t.frames.length - 1];
-      const r = frame.gen.next(t.resumeValue);
-      t.resumeValue = undefined;
-      if (r.done === true) {
-        if (t.frames.length > 1) {
-          sigreturn(t);
-          continue;
-        }
-        k.pendingCost = 0;
-        doExit(k, t, exitedStatus(typeof r.value === 'number' ? r.value : 0));
-        finishSyscall(k, pc, t, now);
-        return;
-      }
-      const op = r.value;
-      if (typeof op === 'number') {
-        startPiece(pc, Piece.User, now, op);
-        return;
-      }
-      req = op;
+      if (!runSyscall(k, pc, t, now, req, true)) return;
+      continue;
     }
-    // A system call: trap into the kernel, run the handler, charge its cost.
-    k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
-    t.syscalls++;
-    const handler = SYSCALL_TABLE[req.nr];
-    const res = handler !== undefined ? handler(k, t, req) : err('ENOSYS', `system call ${SYSCALL_NAMES[req.nr] ?? req.nr} is not modelled by ctsim`);
-    if (res === BLOCK) {
-      t.pendingSyscall = req;
-    } else {
-      t.resumeValue = res;
-      t.syscallState = undefined;
-    }
-    if (k.engine.trace.on('syscall')) traceSyscall(k, t, req, res);
-    if (!finishSyscall(k, pc, t, now)) return;
+    const r = t.top!.next(t.resumeValue);
+    t.resumeValue = undefined;
+    if (!handleResult(k, pc, t, now, r)) return;
   }
+}
+
+/**
+ * Acts on what the program yielded or returned. Returns true when the task should
+ * keep running now (a handler frame returned, or a system call finished at no cost).
+ */
+function handleResult(k: Kernel, pc: PerCpu, t: Task, now: Ns, r: IteratorResult<Op, number | void>): boolean {
+  if (r.done === true) {
+    if (t.frames.length > 1) {
+      sigreturn(t);
+      return true;
+    }
+    k.pendingCost = 0;
+    doExit(k, t, exitedStatus(typeof r.value === 'number' ? r.value : 0));
+    finishSyscall(k, pc, t, now);
+    return false;
+  }
+  const op = r.value;
+  if (typeof op === 'number') {
+    startPiece(pc, Piece.User, now, op);
+    return false;
+  }
+  return runSyscall(k, pc, t, now, op, false);
+}
+
+/** Traps into the kernel for `req`, runs its handler and charges its cost. Returns true to keep running the task now. */
+function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest, restarted: boolean): boolean {
+  k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
+  t.syscalls++;
+  const handler = SYSCALL_TABLE[req.nr];
+  const res = handler !== undefined ? handler(k, t, req) : err('ENOSYS', `system call ${SYSCALL_NAMES[req.nr] ?? req.nr} is not modelled by ctsim`);
+  if (res === BLOCK) {
+    t.pendingSyscall = req;
+  } else {
+    t.resumeValue = res;
+    t.syscallState = undefined;
+  }
+  if (k.engine.trace.on('syscall')) traceSyscall(k, t, req, res);
+  return finishSyscall(k, pc, t, now);
 }
 
 /** After a handler: start the kernel piece, or leave the CPU. Returns true to keep running the task now. */

@@ -12,6 +12,7 @@ import { SchedPolicy, TaskState, type Task } from './task.js';
 import { SigSet } from './signals.js';
 import { threadsMax } from './task-clone.js';
 import { USER_HZ } from '../syscalls/sys-info.js';
+import { taskTimes } from '../cpu-loop.js';
 
 const NS_PER_TICK = 1e9 / USER_HZ;
 const STATE_NAMES: Record<string, string> = {
@@ -145,6 +146,7 @@ export function renderStat(k: Kernel, t: Task, ns: PidNamespace, tty: TtyInfo): 
   const pgid = k.tasks.get(t.pgid)?.pidIn(ns) ?? (ns.level === 0 ? t.pgid : 0);
   const sid = k.tasks.get(t.sid)?.pidIn(ns) ?? (ns.level === 0 ? t.sid : 0);
   const exitCode = t.state === TaskState.Zombie ? t.exitStatus : 0;
+  const times = taskTimes(k, t);
   const fields = [
     t.pidIn(ns),
     `(${t.comm})`,
@@ -159,8 +161,8 @@ export function renderStat(k: Kernel, t: Task, ns: PidNamespace, tty: TtyInfo): 
     0,
     t.majFlt,
     0,
-    ticks(t.utimeNs),
-    ticks(t.stimeNs),
+    ticks(times.utimeNs),
+    ticks(times.stimeNs),
     ticks(t.cutimeNs),
     ticks(t.cstimeNs),
     priorityOf(t),
@@ -219,8 +221,9 @@ export function renderStatm(_t: Task): string {
 }
 
 /** /proc/PID/schedstat: time on CPU (ns), time waiting on a runqueue (ns), timeslices run. */
-export function renderSchedstat(t: Task): string {
-  return `${t.utimeNs + t.stimeNs} ${t.runDelayNs} ${t.nvcsw + t.nivcsw}\n`;
+export function renderSchedstat(k: Kernel, t: Task): string {
+  const times = taskTimes(k, t);
+  return `${times.utimeNs + times.stimeNs} ${t.runDelayNs} ${t.nvcsw + t.nivcsw}\n`;
 }
 
 const LIMIT_ROWS: [string, number, string][] = [

@@ -93,7 +93,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.vruntime = parent.vruntime;
   child.rlimits = parent.rlimits.map((r) => ({ ...r }));
   child.lastCpu = parent.lastCpu;
-  child.frames.push({ gen: entry() });
+  child.setProgram(entry());
 
   k.tasks.set(child.tid, child);
   for (const n of chain) {

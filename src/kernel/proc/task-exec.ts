@@ -91,8 +91,7 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     t.envp = [...envp];
     t.exe = pathOf(t, p);
     t.didExec = true;
-    t.frames.length = 0;
-    t.frames.push({ gen: spec.main({ argv: args, envp: t.envp }) });
+    t.setProgram(spec.main({ argv: args, envp: t.envp }));
     t.resumeValue = undefined;
     k.charge(k.costs.exec);
     if (k.engine.trace.on('proc')) k.engine.trace.emit('proc', 'exec', { pid: t.tid, file: t.exe, argv: args });

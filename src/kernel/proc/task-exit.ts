@@ -24,7 +24,7 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   t.wakeTimer = null;
   k.sched.dequeue(t);
   t.pendingSyscall = null;
-  t.frames.length = 0;
+  t.setProgram(null);
 
   // Close every descriptor (the last user of a shared table closes the files).
   t.files.users--;

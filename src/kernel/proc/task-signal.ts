@@ -109,7 +109,7 @@ export function deliverSignals(k: Kernel, t: Task): SignalOutcome {
       const restart = interrupted !== null && act!.restart;
       const restoreMask = t.savedSigmask ?? t.sigBlocked.copy();
       t.savedSigmask = null;
-      t.frames.push({
+      t.pushFrame({
         gen: handler(sig),
         savedMask: restoreMask,
         savedResume: restart ? undefined : t.resumeValue,
@@ -171,7 +171,7 @@ export function stopTask(k: Kernel, t: Task, sig: number): void {
 
 /** Returns from a signal handler: restores the mask and the interrupted frame's state. */
 export function sigreturn(t: Task): void {
-  const frame = t.frames.pop()!;
+  const frame = t.popFrame()!;
   t.sigBlocked = frame.savedMask ?? new SigSet();
   t.resumeValue = frame.savedResume;
   t.pendingSyscall = frame.savedRestart ?? null;

@@ -134,8 +134,10 @@ export class Task {
   /** Sleepers in wait4() for this task's children. */
   readonly childWait: WaitQueue;
 
-  /** The program stack: the main program, with signal-handler frames on top. */
+  /** The program stack: the main program, with signal-handler frames on top. Change it only through pushFrame/popFrame/setProgram. */
   readonly frames: Frame[] = [];
+  /** The generator of the top frame (the hot path resumes it without indexing `frames`), or null. */
+  top: Program | null = null;
   /** The value the top frame is resumed with next. */
   resumeValue: unknown = undefined;
   /** A system call that blocked and is re-run when the task wakes. */
@@ -257,6 +259,26 @@ export class Task {
   /** The thread-group id (= tid: ctsim processes have one thread). */
   get tgid(): number {
     return this.tid;
+  }
+
+  /** Runs `f` on top of the current program (a signal handler). */
+  pushFrame(f: Frame): void {
+    this.frames.push(f);
+    this.top = f.gen;
+  }
+
+  /** Removes the top frame (sigreturn) and returns it. */
+  popFrame(): Frame | undefined {
+    const f = this.frames.pop();
+    this.top = this.frames.length > 0 ? this.frames[this.frames.length - 1].gen : null;
+    return f;
+  }
+
+  /** Replaces the whole program stack (fork's entry, execve), or empties it (exit) with null. */
+  setProgram(gen: Program | null): void {
+    this.frames.length = 0;
+    if (gen) this.frames.push({ gen });
+    this.top = gen;
   }
 
   /** The task's PID as seen from PID namespace `ns`, or 0 when `ns` cannot see it. */

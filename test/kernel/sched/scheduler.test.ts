@@ -11,6 +11,7 @@ import type { Program } from '../../../src/kernel/proc/program.js';
 import type { Host } from '../../../src/index.js';
 import { niceToWeight } from '../../../src/kernel/sched/weights.js';
 import { SchedPolicy } from '../../../src/kernel/proc/task.js';
+import { taskTimes } from '../../../src/kernel/cpu-loop.js';
 
 const MS = 1_000_000;
 
@@ -29,7 +30,7 @@ function startHogs(host: Host, n: number, setup?: (i: number) => Program): numbe
 }
 
 function cpuOf(host: Host, pid: number): number {
-  const t = host.kernel.tasks.get(pid)!;
+  const t = taskTimes(host.kernel, host.kernel.tasks.get(pid)!);
   return t.utimeNs + t.stimeNs;
 }
 

@@ -1,0 +1,59 @@
+/**
+ * What ctsim models, in one table (STYLE.md "Support table"): system calls,
+ * namespaces, cgroup controllers, devices, file systems, scheduling policies,
+ * virtualization modes and programs — each full, partial (with a note) or none.
+ * `ctsim features` prints it and docs/FEATURES.md is generated from it.
+ */
+import { syscallSupport, type SupportLevel } from './kernel/syscalls/support.js';
+import { defaultPrograms } from './userland/index.js';
+
+export type { SupportLevel };
+
+export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'virtualization', 'program'] as const;
+export type FeatureArea = (typeof FEATURE_AREAS)[number];
+
+export interface Feature {
+  area: FeatureArea;
+  name: string;
+  level: SupportLevel;
+  note: string;
+}
+
+const f = (area: FeatureArea, name: string, level: SupportLevel, note = ''): Feature => ({ area, name, level, note });
+
+/** Every feature, grouped by area in FEATURE_AREAS order. */
+export function features(): Feature[] {
+  const out: Feature[] = [];
+  for (const s of syscallSupport()) out.push(f('syscall', `${s.name} (${s.nr})`, s.level, s.note));
+  for (const ns of ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts']) {
+    out.push(f('namespace', ns, ns === 'pid' || ns === 'mnt' ? 'partial' : 'none', ns === 'pid' ? 'the initial namespace only; nesting comes with the isolation issue' : ns === 'mnt' ? 'the initial namespace only; mount(2) comes with the isolation issue' : 'comes with the isolation issue'));
+  }
+  for (const c of ['cpu', 'memory', 'pids', 'io', 'cpuset']) out.push(f('cgroup', c, 'none', 'comes with the isolation issue'));
+  out.push(
+    f('device', '/dev/null (1,3)', 'full'),
+    f('device', '/dev/zero (1,5)', 'full'),
+    f('device', '/dev/full (1,7)', 'full'),
+    f('device', '/dev/random (1,8), /dev/urandom (1,9)', 'full', 'bytes from the kernel\'s seeded stream, so runs are reproducible'),
+    f('device', '/dev/tty (5,0), /dev/pts/N (136,N)', 'partial', 'canonical mode, ISIG, ONLCR, job control; line editing and echo are done by the real terminal'),
+    f('device', '/dev/console (5,1)', 'partial', 'output is kept in the kernel; no input'),
+    f('device', 'disks, NICs', 'none', 'come with the hypervisor and network issues'),
+  );
+  out.push(
+    f('filesystem', 'ext4 (root, simfs on memfs)', 'partial', 'inodes, modes, owners, times, hard and symbolic links; no quotas, xattrs or journalling'),
+    f('filesystem', 'tmpfs', 'partial', 'as simfs; size= is shown but not enforced'),
+    f('filesystem', 'proc', 'partial', 'PID directories (status, stat, cmdline, environ, comm, fd/, cwd, root, exe, mounts, mountinfo, limits, statm, schedstat), self, uptime, loadavg, stat, meminfo, cpuinfo, version, mounts, sys/kernel'),
+    f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices'),
+    f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
+  );
+  out.push(
+    f('scheduler', 'SCHED_OTHER (CFS-like)', 'partial', 'weighted fair by nice (Linux\'s weights), sched_latency/min_granularity/wakeup_granularity, START_DEBIT, sleeper credit; one runqueue for all CPUs'),
+    f('scheduler', 'SCHED_FIFO, SCHED_RR', 'partial', 'priorities 1-99 above CFS; RR quantum 100 ms; no RT throttling'),
+    f('scheduler', 'SCHED_BATCH, SCHED_IDLE', 'partial', 'scheduled as SCHED_OTHER without wake-up preemption'),
+    f('scheduler', 'load average', 'partial', 'Linux\'s fixed-point decay every 5 s, sampled when read'),
+  );
+  for (const v of ['type 1 hypervisor', 'type 2 hypervisor', 'binary translation', 'paravirtualization', 'hardware assist (VT-x/AMD-V)', 'shadow paging', 'nested paging']) {
+    out.push(f('virtualization', v, 'none', 'comes with the hypervisor issue'));
+  }
+  for (const p of defaultPrograms().all()) out.push(f('program', p.paths[0], 'partial', p.summary ?? ''));
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * The support table of system calls (as `runsc syscalls` prints gVisor's): for each
+ * call ctsim knows the number of, whether it is modelled fully, in part (with what is
+ * missing), or not at all (the call fails with ENOSYS).
+ */
+import { NR, type SyscallName } from './numbers.js';
+import { implementedSyscalls } from './dispatch.js';
+
+export type SupportLevel = 'full' | 'partial' | 'none';
+
+export interface SyscallSupport {
+  name: SyscallName;
+  nr: number;
+  level: SupportLevel;
+  note: string;
+}
+
+/** What is missing from calls that are only partly modelled, or why a call is absent. */
+const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
+  clone: ['partial', 'the child runs an entry function (generators cannot be copied); CLONE_THREAD and CLONE_VM sharing are not modelled; namespaces come with the isolation issue'],
+  fork: ['partial', 'the child runs an entry function instead of returning 0 from the same call site'],
+  vfork: ['none', 'use fork'],
+  execve: ['partial', 'runs ctsim executables and #! scripts; set-user-ID bits are not honoured yet'],
+  wait4: ['partial', 'rusage carries CPU times only'],
+  ioctl: ['partial', 'terminals: TCGETS, TCSETS (accepted, ignored), TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCNOTTY; pipes: FIONREAD'],
+  fcntl: ['partial', 'F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK), F_DUPFD, F_DUPFD_CLOEXEC; no locks'],
+  getdents64: ['full', 'returns entries as objects, all remaining ones per call'],
+  prctl: ['partial', 'PR_SET_NAME and PR_GET_NAME'],
+  rt_sigaction: ['partial', 'handlers are simulated programs; SA_RESTART, SA_NOCLDSTOP, SA_NOCLDWAIT; no SA_SIGINFO data'],
+  getrusage: ['partial', 'CPU times, faults and context switches; no maxrss until the virtual-memory issue'],
+  sysinfo: ['partial', 'memory figures are the installed RAM until the virtual-memory issue'],
+  prlimit64: ['partial', 'limits are stored and reported; RLIMIT_NOFILE and RLIMIT_NPROC are enforced'],
+  setpriority: ['full', 'nice changes the CFS weight at once'],
+  sched_setscheduler: ['partial', 'SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_IDLE; no RT throttling, no SCHED_DEADLINE'],
+  syslog: ['partial', 'SYSLOG_ACTION_READ_ALL and SYSLOG_ACTION_SIZE_BUFFER'],
+  chroot: ['full', 'changes the root of path walks; the working directory stays where it is, as on Linux'],
+  pipe: ['full', '64 KiB capacity; PIPE_BUF atomicity'],
+  pipe2: ['full', 'O_CLOEXEC, O_NONBLOCK'],
+  mmap: ['none', 'comes with the virtual-memory issue'],
+  munmap: ['none', 'comes with the virtual-memory issue'],
+  brk: ['none', 'comes with the virtual-memory issue'],
+  poll: ['none', 'comes with the network issue'],
+  rt_sigreturn: ['full', 'implicit: a handler program returning is sigreturn'],
+  statx: ['none', 'use stat, lstat or newfstatat'],
+  sched_setaffinity: ['none', 'one runqueue serves all CPUs (see the scheduler README)'],
+  sched_getaffinity: ['none', 'one runqueue serves all CPUs'],
+  gettimeofday: ['full', 'returns ns since the epoch'],
+  pwrite64: ['none', 'not needed by the programs ctsim ships'],
+};
+
+export function syscallSupport(): SyscallSupport[] {
+  const implemented = new Set(implementedSyscalls());
+  const out: SyscallSupport[] = [];
+  for (const name of Object.keys(NR) as SyscallName[]) {
+    const note = NOTES[name];
+    const level: SupportLevel = implemented.has(name) ? (note?.[0] === 'none' ? 'partial' : (note?.[0] ?? 'full')) : 'none';
+    out.push({ name, nr: NR[name], level, note: note?.[1] ?? (implemented.has(name) ? '' : 'not modelled: fails with ENOSYS') });
+  }
+  return out.sort((a, b) => a.nr - b.nr);
+}
