@@ -39,6 +39,8 @@ export interface HostOptions {
   /** CLOCK_REALTIME at boot, ns since the epoch (default 2025-01-01T00:00:00Z). */
   bootEpochNs?: Ns;
   programs?: ProgramTable;
+  /** The policy every process inherits from init: 'cfs' (default), 'rr' or 'fifo'. */
+  schedPolicy?: 'cfs' | 'rr' | 'fifo';
   /** Trace categories to record, and where records go. */
   trace?: { categories: TraceCategory[] | 'all'; sink: TraceSink };
 }
@@ -113,6 +115,7 @@ export class Host {
       hostname: opts.hostname ?? 'ctsim',
       bootEpochNs: opts.bootEpochNs ?? DEFAULT_BOOT_EPOCH_NS,
       programs: opts.programs ?? defaultPrograms(),
+      defaultPolicy: opts.schedPolicy,
     });
     this.kernel = booted.kernel;
     this.console = booted.console;

@@ -14,6 +14,12 @@ export const hostFlags = {
   memory: Flags.string({ description: 'Simulated RAM, e.g. 4G, 512M.', default: '4G', helpGroup: 'HOST' }),
   seed: Flags.integer({ description: 'Seed of every random choice; the same seed gives the same run.', default: 1, helpGroup: 'HOST' }),
   costs: Flags.string({ description: 'A cost-table JSON file overriding some or all of fixtures/costs/default.json.', helpGroup: 'HOST' }),
+  sched: Flags.string({
+    description: 'The scheduling policy every process inherits: cfs (Linux\'s default, SCHED_OTHER), rr (SCHED_RR) or fifo (SCHED_FIFO), both at priority 1.',
+    options: ['cfs', 'rr', 'fifo'],
+    default: 'cfs',
+    helpGroup: 'HOST',
+  }),
 };
 
 /** Reads and validates a --costs file on top of the defaults. */
@@ -33,7 +39,7 @@ export function loadCostsFile(path: string): LoadedCosts {
   return parseCostTable(doc, path, loadDefaultCosts());
 }
 
-export function hostOptionsFrom(flags: { cpus: number; memory: string; seed: number; costs?: string }): HostOptions {
+export function hostOptionsFrom(flags: { cpus: number; memory: string; seed: number; costs?: string; sched?: string }): HostOptions {
   if (!Number.isInteger(flags.cpus) || flags.cpus < 1 || flags.cpus > 1024) {
     throw new UsageError({ source: '--cpus', expected: 'a whole number of CPUs from 1 to 1024', found: String(flags.cpus) });
   }
@@ -47,5 +53,6 @@ export function hostOptionsFrom(flags: { cpus: number; memory: string; seed: num
     memoryBytes,
     seed: flags.seed,
     costs: flags.costs ? loadCostsFile(flags.costs) : undefined,
+    schedPolicy: (flags.sched ?? 'cfs') as 'cfs' | 'rr' | 'fifo',
   };
 }

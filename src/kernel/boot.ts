@@ -17,7 +17,7 @@ import { SysError } from './errno.js';
 import { KernelPanic } from './panic.js';
 import type { Path } from './vfs/mount.js';
 import { makedev, O_RDWR } from './vfs/types.js';
-import { Task, SigHandlers } from './proc/task.js';
+import { Task, SigHandlers, SchedPolicy } from './proc/task.js';
 import { Creds } from './proc/creds.js';
 import { FdTable } from './vfs/fd-table.js';
 import { FsContext } from './vfs/fs-context.js';
@@ -117,6 +117,10 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
     now: k.now,
   });
   init.rlimits = defaultRlimits(k);
+  if (config.defaultPolicy === 'rr' || config.defaultPolicy === 'fifo') {
+    init.policy = config.defaultPolicy === 'rr' ? SchedPolicy.RR : SchedPolicy.Fifo;
+    init.rtPriority = 1;
+  }
   k.current = init;
   const consolePath = lookup(k, root, '/dev/console');
   const cons = openVnode(k, init, consolePath.mnt, consolePath.vn, O_RDWR, '/dev/console');

@@ -173,11 +173,8 @@ function timerTick(k: Kernel, pc: PerCpu, now: Ns): void {
   if (k.sched.tickWantsSwitch(cur, now - cur.sliceStart)) {
     pc.needResched = true;
   } else if (k.sched.queued > 0) {
-    const slice = k.sched.sliceFor(cur);
-    if (slice !== Infinity) {
-      const left = Math.max(slice - (now - cur.sliceStart), k.sched.tunables.minGranularityNs);
-      k.machine.programTimer(pc.cpu, now + left);
-    }
+    const left = k.sched.remainingSlice(cur, now);
+    if (left !== Infinity) k.machine.programTimer(pc.cpu, now + left);
   }
 }
 

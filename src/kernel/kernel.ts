@@ -39,6 +39,12 @@ export interface KernelConfig {
   programs: ProgramTable;
   /** Scheduler tunables; Linux's defaults for the CPU count when absent. */
   sched?: Partial<SchedTunables>;
+  /**
+   * The scheduling policy of init, which every process inherits unless it changes its
+   * own (as if init had run `chrt`): SCHED_OTHER (CFS) by default, or SCHED_RR/SCHED_FIFO
+   * at priority 1 to watch a whole system scheduled round-robin or first-come-first-served.
+   */
+  defaultPolicy?: 'cfs' | 'rr' | 'fifo';
 }
 
 /** uname(2)'s fixed fields. */
@@ -227,10 +233,8 @@ export class Kernel {
   ensureTick(pc: PerCpu): void {
     const cur = pc.current;
     if (!cur || pc.cpu.timerDeadline !== Infinity) return;
-    const slice = this.sched.sliceFor(cur);
-    if (slice === Infinity) return;
-    const ran = this.engine.now - cur.sliceStart;
-    const left = Math.max(slice - ran, this.sched.tunables.minGranularityNs);
+    const left = this.sched.remainingSlice(cur, this.engine.now);
+    if (left === Infinity) return;
     this.machine.programTimer(pc.cpu, this.engine.now + left);
   }
 

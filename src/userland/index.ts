@@ -12,6 +12,7 @@ import { echoMain } from './programs/echo.js';
 import { registerDash } from './programs/dash/index.js';
 import { registerTextutils } from './programs/textutils/index.js';
 import { registerSysutils } from './programs/sysutils/index.js';
+import { registerSchedutils } from './programs/schedutils/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
 export type ProgramGroup = (t: ProgramTable) => void;
@@ -26,7 +27,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {

@@ -194,13 +194,30 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     return this.fairSlice(t);
   }
 
+  /**
+   * How long the running task `t` may still run before its slice (fair) or quantum
+   * (RR) is used up, from `now`; Infinity for FIFO. Never less than min_granularity
+   * for fair tasks.
+   */
+  remainingSlice(t: Task, now: Ns): Ns {
+    if (t.policy === SchedPolicy.Fifo) return Infinity;
+    if (t.policy === SchedPolicy.RR) {
+      if (t.rrLeftNs <= 0) t.rrLeftNs = this.tunables.rrTimesliceNs;
+      return Math.max(1, t.rrLeftNs - (now - t.execStart));
+    }
+    return Math.max(this.fairSlice(t) - (now - t.sliceStart), this.tunables.minGranularityNs);
+  }
+
   /** True when some queued task should run instead of `cur` at its tick (check_preempt_tick()). */
   tickWantsSwitch(cur: Task, ranNs: Ns): boolean {
     if (isRt(cur)) {
       if (this.rt.topPriority() > cur.rtPriority) return true;
+      // An expired RR quantum goes to the tail of its list if another task of the same
+      // priority waits (the quantum is refilled at the next dispatch).
       if (cur.policy === SchedPolicy.RR && cur.rrLeftNs <= 0) {
+        if (this.rt.topPriority() === cur.rtPriority) return true;
         cur.rrLeftNs = this.tunables.rrTimesliceNs;
-        return this.rt.topPriority() === cur.rtPriority;
+        return false;
       }
       return false;
     }

@@ -129,3 +129,4 @@ export const getpriority = (which: number, who: number): Sys<number> => call({ n
 export const schedSetscheduler = (pid: number, policy: number, priority: number): Sys<number> =>
   call({ nr: NR.sched_setscheduler, pid, policy, priority });
 export const schedGetscheduler = (pid: number): Sys<number> => call({ nr: NR.sched_getscheduler, pid });
+export const schedGetparam = (pid: number): Sys<number> => call({ nr: NR.sched_getparam, pid });

@@ -143,3 +143,25 @@ test('nice values map to Linux weights', () => {
   expect(niceToWeight(19)).toBe(15);
   expect(niceToWeight(5)).toBe(335);
 });
+
+describe('the policy every process inherits (--sched)', () => {
+  test('with rr, two hogs alternate in 100 ms quanta (SCHED_RR)', () => {
+    const host = hostWith({ hog }, { cpus: 1, schedPolicy: 'rr' });
+    const [a, b] = startHogs(host, 2);
+    host.engine.run({ until: host.now + 250 * MS });
+    const t = host.kernel.tasks.get(a)!;
+    expect(t.policy).toBe(SchedPolicy.RR);
+    // 250 ms: a ran [0,100) and [200,250), b ran [100,200).
+    expect(cpuOf(host, a)).toBeGreaterThan(140 * MS);
+    expect(cpuOf(host, b)).toBeGreaterThan(95 * MS);
+    expect(cpuOf(host, b)).toBeLessThan(105 * MS);
+  });
+
+  test('with fifo, the first hog keeps the CPU until it blocks', () => {
+    const host = hostWith({ hog }, { cpus: 1, schedPolicy: 'fifo' });
+    const [a, b] = startHogs(host, 2);
+    host.engine.run({ until: host.now + 500 * MS });
+    expect(cpuOf(host, a)).toBeGreaterThan(495 * MS);
+    expect(cpuOf(host, b)).toBe(0);
+  });
+});
