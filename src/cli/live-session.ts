@@ -17,8 +17,29 @@ const CHUNK_STEPS = 20_000;
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Runs until `task` exits; returns its wait status. */
-async function runUntilExit(host: Host, task: Task, waitForInput: () => Promise<void>): Promise<number> {
+/** Waits until `arm`'s callback is called or `ms` milliseconds pass (Infinity: no timeout). */
+function waitOrTimeout(arm: (wake: () => void) => void, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    arm(() => {
+      if (timer) clearTimeout(timer);
+      resolve();
+    });
+    if (ms !== Infinity) timer = setTimeout(resolve, ms);
+  });
+}
+
+/**
+ * Runs until `task` exits; returns its wait status. Simulated time is paced to real
+ * time (never ahead of the wall clock since the session started), so that at a
+ * terminal `sleep 5` takes five seconds and a background job is still running when
+ * you look at it; when the simulation is slower than real time it runs flat out.
+ * `waitForInput(ms)` waits for input for at most `ms` milliseconds (Infinity: until some).
+ */
+async function runUntilExit(host: Host, task: Task, waitForInput: (ms: number) => Promise<void>): Promise<number> {
+  const simStart = host.engine.now;
+  const realStart = performance.now();
+  const realNowNs = (): number => simStart + Math.floor((performance.now() - realStart) * 1e6);
   let exited = false;
   const hook = (t: Task): void => {
     if (t === task) {
@@ -29,14 +50,20 @@ async function runUntilExit(host: Host, task: Task, waitForInput: () => Promise<
   host.kernel.exitHooks.add(hook);
   try {
     for (;;) {
-      const why = host.engine.run({ maxSteps: CHUNK_STEPS });
+      const why = host.engine.run({ maxSteps: CHUNK_STEPS, until: realNowNs() });
       if (exited) break;
       if (why === 'max-steps') {
         await tick();
         continue;
       }
+      if (why === 'until') {
+        // Ahead of the wall clock: wait for it (or for input) until the next action is due.
+        const aheadMs = (host.engine.nextActionTime() - realNowNs()) / 1e6;
+        await waitForInput(Math.max(1, Math.min(aheadMs, 100)));
+        continue;
+      }
       // Idle: every task waits for something only the outside world can give.
-      await waitForInput();
+      await waitForInput(Infinity);
     }
   } finally {
     host.kernel.exitHooks.delete(hook);
@@ -57,8 +84,8 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
     ended = true;
     wake?.();
   });
-  const status = await runUntilExit(host, task, async () => {
-    while (chunks.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+  const status = await runUntilExit(host, task, async (ms) => {
+    if (chunks.length === 0 && !ended) await waitOrTimeout((r) => (wake = r), ms);
     wake = null;
     for (const c of chunks.splice(0)) input.push(c.toString('latin1'));
     if (ended && !input.isEnded) input.end();
@@ -90,8 +117,11 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
   let rl: readline.Interface | null = null;
   let wake: (() => void) | null = null;
   let gotInput = false;
+  /** True while readline shows the simulated prompt and no line has come back yet. */
+  let prompted = false;
   const deliver = (): void => {
     gotInput = true;
+    prompted = false;
     wake?.();
   };
   const open = (): readline.Interface => {
@@ -122,15 +152,16 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
   };
   let closing = false;
   rl = open();
-  const status = await runUntilExit(host, task, async () => {
-    if (tty.hasWaitingReader) {
+  const status = await runUntilExit(host, task, async (ms) => {
+    if (tty.hasWaitingReader && !prompted) {
       if (!rl) rl = open();
       rl.setPrompt(Buffer.from(pending, 'latin1').toString('utf8'));
       pending = '';
       rl.prompt(true);
+      prompted = true;
     }
     gotInput = false;
-    while (!gotInput) await new Promise<void>((r) => (wake = r));
+    await waitOrTimeout((r) => (wake = r), ms);
     wake = null;
   });
   closing = true;

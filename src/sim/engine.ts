@@ -122,6 +122,13 @@ export class Engine {
     this.horizon = -Infinity;
   }
 
+  /** When the next event or processor action is due (Infinity when idle). */
+  nextActionTime(): Ns {
+    let t = this.peekTime();
+    for (const p of this.processors) if (p.nextTime < t) t = p.nextTime;
+    return t;
+  }
+
   /** True when nothing is scheduled and no processor has work. */
   isIdle(): boolean {
     if (this.peekTime() !== Infinity) return false;
