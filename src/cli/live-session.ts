@@ -29,6 +29,21 @@ function waitOrTimeout(arm: (wake: () => void) => void, ms: number): Promise<voi
   });
 }
 
+/** Simulated time that keeps pace with the wall clock from the start of a live session. */
+interface Pacer {
+  /** The simulated time that corresponds to the wall clock now. */
+  realNowNs: () => number;
+  /** Moves an idle simulation's clock up to the wall clock (call before feeding it input). */
+  sync: () => void;
+}
+
+function makePacer(host: Host): Pacer {
+  const simStart = host.engine.now;
+  const realStart = performance.now();
+  const realNowNs = (): number => simStart + Math.floor((performance.now() - realStart) * 1e6);
+  return { realNowNs, sync: () => host.engine.advanceTo(realNowNs()) };
+}
+
 /**
  * Runs until `task` exits; returns its wait status. Simulated time is paced to real
  * time (never ahead of the wall clock since the session started), so that at a
@@ -36,10 +51,8 @@ function waitOrTimeout(arm: (wake: () => void) => void, ms: number): Promise<voi
  * you look at it; when the simulation is slower than real time it runs flat out.
  * `waitForInput(ms)` waits for input for at most `ms` milliseconds (Infinity: until some).
  */
-async function runUntilExit(host: Host, task: Task, waitForInput: (ms: number) => Promise<void>): Promise<number> {
-  const simStart = host.engine.now;
-  const realStart = performance.now();
-  const realNowNs = (): number => simStart + Math.floor((performance.now() - realStart) * 1e6);
+async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<number> {
+  const realNowNs = pacer.realNowNs;
   let exited = false;
   const hook = (t: Task): void => {
     if (t === task) {
@@ -60,10 +73,12 @@ async function runUntilExit(host: Host, task: Task, waitForInput: (ms: number) =
         // Ahead of the wall clock: wait for it (or for input) until the next action is due.
         const aheadMs = (host.engine.nextActionTime() - realNowNs()) / 1e6;
         await waitForInput(Math.max(1, Math.min(aheadMs, 100)));
+        pacer.sync();
         continue;
       }
       // Idle: every task waits for something only the outside world can give.
       await waitForInput(Infinity);
+      pacer.sync();
     }
   } finally {
     host.kernel.exitHooks.delete(hook);
@@ -73,6 +88,7 @@ async function runUntilExit(host: Host, task: Task, waitForInput: (ms: number) =
 
 /** A command whose standard input is fed, as it arrives, from a real stream. */
 export async function runWithLiveInput(host: Host, task: Task, input: HostInput, stream: NodeJS.ReadableStream): Promise<number> {
+  const pacer = makePacer(host);
   const chunks: Buffer[] = [];
   let ended = false;
   let wake: (() => void) | null = null;
@@ -84,9 +100,10 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
     ended = true;
     wake?.();
   });
-  const status = await runUntilExit(host, task, async (ms) => {
+  const status = await runUntilExit(host, task, pacer, async (ms) => {
     if (chunks.length === 0 && !ended) await waitOrTimeout((r) => (wake = r), ms);
     wake = null;
+    pacer.sync();
     for (const c of chunks.splice(0)) input.push(c.toString('latin1'));
     if (ended && !input.isEnded) input.end();
   });
@@ -113,6 +130,7 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
       pending = text;
     }
   };
+  const pacer = makePacer(host);
   const history: string[] = [];
   let rl: readline.Interface | null = null;
   let wake: (() => void) | null = null;
@@ -128,22 +146,26 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
     const r = readline.createInterface({ input, output: out, terminal: true, history: [...history], historySize: 1000, prompt: '' });
     r.on('line', (line) => {
       if (line.trim() !== '' && history[0] !== line) history.unshift(line);
+      pacer.sync();
       tty.inputLine(Buffer.from(line + '\n', 'utf8').toString('latin1'));
       deliver();
     });
     r.on('SIGINT', () => {
       out.write('^C\n');
+      pacer.sync();
       tty.inputSignal(SIG.SIGINT);
       deliver();
     });
     r.on('SIGTSTP', () => {
       out.write('^Z\n');
+      pacer.sync();
       tty.inputSignal(SIG.SIGTSTP);
       deliver();
     });
     r.on('close', () => {
       rl = null;
       if (!closing) {
+        pacer.sync();
         tty.inputEof();
         deliver();
       }
@@ -152,7 +174,7 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
   };
   let closing = false;
   rl = open();
-  const status = await runUntilExit(host, task, async (ms) => {
+  const status = await runUntilExit(host, task, pacer, async (ms) => {
     if (tty.hasWaitingReader && !prompted) {
       if (!rl) rl = open();
       rl.setPrompt(Buffer.from(pending, 'latin1').toString('utf8'));

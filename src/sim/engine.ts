@@ -129,6 +129,16 @@ export class Engine {
     return t;
   }
 
+  /**
+   * Moves the clock forward to `t` when nothing is due before then — the simulated
+   * machine simply waited (an interactive session keeping pace with the wall clock).
+   */
+  advanceTo(t: Ns): void {
+    const limit = this.nextActionTime();
+    const target = t < limit ? t : limit;
+    if (target > this.now && Number.isFinite(target)) this.now = Math.floor(target);
+  }
+
   /** True when nothing is scheduled and no processor has work. */
   isIdle(): boolean {
     if (this.peekTime() !== Infinity) return false;
