@@ -134,11 +134,9 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
   const history: string[] = [];
   let rl: readline.Interface | null = null;
   let wake: (() => void) | null = null;
-  let gotInput = false;
   /** True while readline shows the simulated prompt and no line has come back yet. */
   let prompted = false;
   const deliver = (): void => {
-    gotInput = true;
     prompted = false;
     wake?.();
   };
@@ -182,7 +180,6 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
       rl.prompt(true);
       prompted = true;
     }
-    gotInput = false;
     await waitOrTimeout((r) => (wake = r), ms);
     wake = null;
   });

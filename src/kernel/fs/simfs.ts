@@ -163,7 +163,8 @@ export class SimVnode implements Vnode {
       rdev: m.rdev,
       size,
       blksize: 4096,
-      blocks: Math.ceil(size / 4096) * 8,
+      // A short symlink target lives in the inode (ext4 "fast" symlinks, tmpfs): no blocks.
+      blocks: (m.mode & S_IFMT) === S_IFLNK && size < 60 ? 0 : Math.ceil(size / 4096) * 8,
       atimeNs: m.atimeNs,
       mtimeNs: m.mtimeNs,
       ctimeNs: m.ctimeNs,
@@ -319,6 +320,9 @@ export class SimVnode implements Vnode {
     this.dentry.deleteChild(src);
     src.name = newName;
     newDir.dentry.setChild(newName, src);
+    // memfs finds a link's key from its cached path (steps): recompute it, or a later unlink or
+    // rename of the new name would remove the old key and leave the entry behind.
+    src.syncSteps();
     this.touchDir(nowNs);
     newDir.touchDir(nowNs);
     this.fs.metaOf(srcNode).ctimeNs = nowNs;
@@ -364,7 +368,7 @@ const regularFileOps: FileOps = {
     const buf = Buffer.allocUnsafe(n);
     const got = v.node.read(buf, 0, n, f.pos);
     f.pos += got;
-    v.fs.metaOf(v.node).atimeNs = k.now;
+    v.fs.metaOf(v.node).atimeNs = k.realtimeNs;
     return buf.toString('latin1', 0, got);
   },
   write(k, _t, f: OpenFile, data: Bytes): number {
@@ -374,8 +378,8 @@ const regularFileOps: FileOps = {
     v.node.write(buf, 0, buf.length, f.pos);
     f.pos += buf.length;
     const m = v.fs.metaOf(v.node);
-    m.mtimeNs = k.now;
-    m.ctimeNs = k.now;
+    m.mtimeNs = k.realtimeNs;
+    m.ctimeNs = k.realtimeNs;
     return buf.length;
   },
   seekable(f: OpenFile): number {

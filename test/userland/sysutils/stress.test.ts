@@ -1,0 +1,62 @@
+/** The stress load generator: messages, workers, timeout, CPU use and rejections. */
+import { describe, expect, test } from 'vitest';
+import { run } from '../../helpers/host.js';
+import { bootHost } from './sysutils-host.js';
+import { parseStressTime } from '../../../src/userland/programs/sysutils/stress.js';
+
+describe('stress', () => {
+  test('dispatches CPU hogs, ends them at the timeout and reports the run', () => {
+    const r = run(['/usr/bin/stress', '--cpu', '2', '--timeout', '3s']);
+    expect(r.stdout).toBe('stress: info: [2] dispatching hogs: 2 cpu, 0 io, 0 vm, 0 hdd\nstress: info: [2] successful run completed in 3s\n');
+    expect(r.status).toBe(0);
+    expect(r.elapsedNs).toBeGreaterThanOrEqual(3e9);
+    expect(r.elapsedNs).toBeLessThan(3.1e9);
+  });
+
+  test('-v shows the workers coming and going; -q is silent', () => {
+    const v = run(['/usr/bin/stress', '-v', '--cpu', '1', '--fork', '1', '--timeout', '1s']);
+    expect(v.stdout).toBe(
+      'stress: dbug: [2] using backoff sleep of 6000us\n' +
+        'stress: dbug: [2] setting timeout to 1s\n' +
+        'stress: info: [2] dispatching hogs: 1 cpu, 0 io, 0 vm, 0 hdd, 1 fork\n' +
+        'stress: dbug: [2] --> hogcpu worker 1 [3] forked\n' +
+        'stress: dbug: [2] --> hogfork worker 1 [4] forked\n' +
+        'stress: dbug: [2] <-- worker 3 signalled normally\n' +
+        'stress: dbug: [2] <-- worker 4 signalled normally\n' +
+        'stress: info: [2] successful run completed in 1s\n',
+    );
+    const q = run(['/usr/bin/stress', '-q', '--cpu', '1', '-t', '1']);
+    expect(q.stdout + q.stderr).toBe('');
+    expect(q.status).toBe(0);
+  });
+
+  test('CPU workers keep their CPUs busy; fork workers create many short-lived children', () => {
+    const h = bootHost();
+    h.start(['/usr/bin/stress', '--cpu', '2', '--fork', '1', '--timeout', '60s', '-q']);
+    h.wait(2);
+    const lines = h.run(['/usr/bin/ps', '-e', '-o', 'pid=,%cpu=,stat=,comm=']).stdout.trim().split('\n');
+    // Three hogs share two CPUs: together they use nearly all of both.
+    const hogs = lines.filter((l) => / R +stress$/.test(l)).map((l) => Number(l.trim().split(/ +/)[1]));
+    expect(hogs).toHaveLength(3);
+    expect(hogs.reduce((a, b) => a + b, 0)).toBeGreaterThan(180);
+    // PIDs handed out to the fork worker's children push the next PID far beyond the workers'.
+    const last = Number(lines[lines.length - 1].trim().split(/ +/)[0]);
+    expect(last).toBeGreaterThan(1000);
+  });
+
+  test('memory, I/O and disk workers are refused until their models exist; bad values fail', () => {
+    const vm = run(['/usr/bin/stress', '--vm', '1']);
+    expect(vm.stderr).toMatch(/^stress: FAIL: --vm workers are not available yet: .*virtual-memory/);
+    expect(vm.status).toBe(1);
+    expect(run(['/usr/bin/stress', '--io', '1']).status).toBe(1);
+    expect(run(['/usr/bin/stress', '--cpu', 'x']).stderr).toBe('stress: FAIL: [2] invalid number in --cpu: x\n');
+    expect(run(['/usr/bin/stress', '--cpu', '1', '--timeout', '1x']).stderr).toBe('stress: FAIL: [2] invalid time suffix in --timeout: 1x\n');
+    const usage = run(['/usr/bin/stress']);
+    expect(usage.stdout).toContain("`stress' imposes certain types of compute stress on your system");
+    expect(usage.status).toBe(1);
+  });
+
+  test('time suffixes', () => {
+    expect(['10', '10s', '2m', '1h', '1d', '1y', 'x', '1.5'].map(parseStressTime)).toEqual([10, 10, 120, 3600, 86400, 31536000, null, null]);
+  });
+});
