@@ -54,9 +54,17 @@ class AnonFileVnode implements Vnode {
 /** The tty fields of /proc/PID/stat; the terminal layer installs a better answer. */
 export type TtyLookup = (t: Task) => { ttyNr: number; tpgid: number };
 
-export function pidDir(fs: ProcFsBase & { ttyOf: TtyLookup; procRoot: () => Vnode; procMountPath: () => Path }, t: Task, pid: number): ProcDir {
+/** The procfs instance as /proc/PID needs it: its PID namespace, terminal lookup, root and mount. */
+export interface PidDirHost extends ProcFsBase {
+  readonly pidNs: Task['pidNs'];
+  ttyOf: TtyLookup;
+  procRoot: () => Vnode;
+  procMountPath: () => Path;
+}
+
+export function pidDir(fs: PidDirHost, t: Task): ProcDir {
   const k = fs.kernel;
-  const ns = (fs as unknown as { pidNs: Task['pidNs'] }).pidNs;
+  const ns = fs.pidNs;
   const key = `pid:${t.tid}`;
   const owner: Owner = () => ({ uid: t.creds.euid, gid: t.creds.egid });
   const alive = (): boolean => t.state !== TaskState.Zombie && t.state !== TaskState.Dead;
@@ -132,8 +140,7 @@ export function pidDir(fs: ProcFsBase & { ttyOf: TtyLookup; procRoot: () => Vnod
       make: () =>
         new ProcLink(fs, `${key}/exe`, 0o777, owner, () => (alive() ? t.exe : err('ENOENT')), () => {
           if (!alive()) return err('ENOENT');
-          const p = resolve(k, k.current ?? t, t.exe, { follow: true });
-          return p instanceof SysError ? p : p;
+          return resolve(k, k.current ?? t, t.exe, { follow: true });
         }),
     },
     { name: 'fd', make: fdDir },
@@ -147,6 +154,5 @@ export function pidDir(fs: ProcFsBase & { ttyOf: TtyLookup; procRoot: () => Vnod
     file('status', 0o444, () => renderStatus(k, t, ns)),
   ];
   const self: ProcDir = new ProcDir(fs, key, 0o555, owner, entries, () => fs.procRoot());
-  void pid;
   return self;
 }

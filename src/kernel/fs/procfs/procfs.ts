@@ -102,7 +102,7 @@ export class ProcFs {
     ];
     const pids: ProcEntry[] = [];
     for (const [pid, t] of [...this.pidNs.tasks.entries()].sort((a, b) => a[0] - b[0])) {
-      pids.push({ name: String(pid), make: () => pidDir(this, t, pid) });
+      pids.push({ name: String(pid), make: () => pidDir(this, t) });
     }
     void k;
     return [...fixed, ...pids];
