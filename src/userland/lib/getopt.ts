@@ -11,7 +11,11 @@ export interface OptionSpec {
   short?: string;
   /** Long name without dashes, if any. */
   long?: string;
-  /** 'none', 'required', or 'optional' (long options only: --name=value). */
+  /**
+   * 'none', 'required', or 'optional': an optional argument must be attached
+   * (--name=value, -xVALUE), as with getopt's "x::". Give a short letter that takes
+   * no argument while its long name does (ls -F, --classify[=WHEN]) as two specs.
+   */
   arg?: 'none' | 'required' | 'optional';
   /** The key the parsed value is stored under (default: long name, else short letter). */
   key?: string;
@@ -47,7 +51,8 @@ export function getopt(prog: string, args: readonly string[], specs: OptionSpec[
       const exact = specs.find((s) => s.long === name);
       const matches = exact ? [exact] : specs.filter((s) => s.long?.startsWith(name));
       if (matches.length === 0) throw new GetoptError(`${prog}: unrecognized option '${eq >= 0 ? a.slice(0, eq) : a}'`);
-      if (matches.length > 1) throw new GetoptError(`${prog}: option '${a}' is ambiguous; possibilities:${matches.map((m) => ` '--${m.long}'`).join('')}`);
+      // Like glibc, prefixes of several names for one option (--col: --color, --colour) are not ambiguous.
+      if (matches.length > 1 && matches.some((m) => keyOf(m) !== keyOf(matches[0]) || (m.arg ?? 'none') !== (matches[0].arg ?? 'none'))) throw new GetoptError(`${prog}: option '${a}' is ambiguous; possibilities:${matches.map((m) => ` '--${m.long}'`).join('')}`);
       const s = matches[0];
       const kind = s.arg ?? 'none';
       if (kind === 'none') {
@@ -68,6 +73,10 @@ export function getopt(prog: string, args: readonly string[], specs: OptionSpec[
         const c = a[j];
         const s = specs.find((x) => x.short === c);
         if (!s) throw new GetoptError(`${prog}: invalid option -- '${c}'`);
+        if (s.arg === 'optional') {
+          push(s, j + 1 < a.length ? a.slice(j + 1) : true);
+          break;
+        }
         if ((s.arg ?? 'none') === 'required') {
           if (j + 1 < a.length) push(s, a.slice(j + 1));
           else if (i + 1 < args.length) push(s, args[++i]);

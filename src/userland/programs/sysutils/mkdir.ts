@@ -40,7 +40,8 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
     { short: 'm', long: 'mode', arg: 'required' },
     { short: 'p', long: 'parents' },
     { short: 'v', long: 'verbose' },
-    { short: 'Z', long: 'context', arg: 'optional' },
+    { short: 'Z', key: 'context' },
+    { long: 'context', arg: 'optional' },
   ]);
   if (!parsed) return 1;
   if (parsed.operands.length === 0) return yield* usageError(prog, 'missing operand');
