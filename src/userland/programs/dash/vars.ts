@@ -1,0 +1,166 @@
+/**
+ * Shell variables (dash's var.c): a table of name → value with the export,
+ * readonly and unset flags, `local` scopes, and the environment passed to exec.
+ *
+ * The environment lists exported variables in the order dash's hash table holds
+ * them — bucket (first byte × 16 + sum of the name's bytes) mod 39, then insertion
+ * order within a bucket — so `env` run from ctsim's sh prints what it prints on Debian.
+ */
+
+export const V_EXPORT = 1;
+export const V_READONLY = 2;
+/** Declared (export x / readonly x / local x) but without a value. */
+export const V_UNSET = 4;
+
+export interface Var {
+  value: string;
+  flags: number;
+  /** Creation order, for dash's hash-chain order. */
+  seq: number;
+  /** dash's hash bucket of the name. */
+  bucket: number;
+}
+
+/** dash's hashvar(): the bucket of a name in a 39-entry table. */
+function bucketOf(name: string): number {
+  let h = name.charCodeAt(0) << 4;
+  for (let i = 0; i < name.length; i++) h += name.charCodeAt(i);
+  return h % 39;
+}
+
+/** A saved variable for `local`: the name and what to restore (undefined: it did not exist). */
+export interface SavedVar {
+  name: string;
+  saved: Var | undefined;
+}
+
+export class VarTable {
+  private map = new Map<string, Var>();
+  private seq = 0;
+  /** The exported environment, rebuilt when an exported variable changes. */
+  private envCache: string[] | null = null;
+  /** Called when a variable with a side effect changes (PATH, OPTIND, IFS). */
+  onChange: ((name: string) => void) | null = null;
+
+  /** The value of a set variable, or undefined. */
+  get(name: string): string | undefined {
+    const v = this.map.get(name);
+    return v === undefined || v.flags & V_UNSET ? undefined : v.value;
+  }
+
+  lookup(name: string): Var | undefined {
+    return this.map.get(name);
+  }
+
+  isReadonly(name: string): boolean {
+    const v = this.map.get(name);
+    return v !== undefined && (v.flags & V_READONLY) !== 0;
+  }
+
+  /**
+   * Sets a variable. `flags` are added to its flags. Returns false when it is
+   * read-only (the caller reports the error).
+   */
+  set(name: string, value: string, flags = 0): boolean {
+    const v = this.map.get(name);
+    if (v !== undefined) {
+      if (v.flags & V_READONLY) return false;
+      v.value = value;
+      const had = v.flags;
+      v.flags = (v.flags & ~V_UNSET) | flags;
+      if ((had | v.flags) & V_EXPORT) this.envCache = null;
+    } else {
+      this.map.set(name, { value, flags, seq: this.seq++, bucket: bucketOf(name) });
+      if (flags & V_EXPORT) this.envCache = null;
+    }
+    if (this.onChange !== null && (name === 'PATH' || name === 'OPTIND' || name === 'IFS')) this.onChange(name);
+    return true;
+  }
+
+  /** Adds flags (export, readonly) to a variable, creating it unset if needed. */
+  setFlags(name: string, flags: number): void {
+    const v = this.map.get(name);
+    if (v !== undefined) {
+      v.flags |= flags;
+    } else {
+      this.map.set(name, { value: '', flags: flags | V_UNSET, seq: this.seq++, bucket: bucketOf(name) });
+    }
+    this.envCache = null;
+  }
+
+  /** unset: false when the variable is read-only. */
+  unset(name: string): boolean {
+    const v = this.map.get(name);
+    if (v === undefined) return true;
+    if (v.flags & V_READONLY) return false;
+    if (v.flags & V_EXPORT) this.envCache = null;
+    this.map.delete(name);
+    if (this.onChange !== null && (name === 'PATH' || name === 'OPTIND' || name === 'IFS')) this.onChange(name);
+    return true;
+  }
+
+  /** Saves a variable before `local` shadows it. */
+  save(name: string): SavedVar {
+    const v = this.map.get(name);
+    return { name, saved: v === undefined ? undefined : { ...v } };
+  }
+
+  /** Restores a variable saved by `save` (function return). */
+  restore(s: SavedVar): void {
+    const cur = this.map.get(s.name);
+    if ((cur && cur.flags & V_EXPORT) || (s.saved && s.saved.flags & V_EXPORT)) this.envCache = null;
+    if (s.saved === undefined) this.map.delete(s.name);
+    else this.map.set(s.name, s.saved);
+    if (this.onChange !== null && (s.name === 'PATH' || s.name === 'OPTIND' || s.name === 'IFS')) this.onChange(s.name);
+  }
+
+  /** The environment for execve: exported, set variables in dash's hash-table order. */
+  environment(): string[] {
+    if (this.envCache !== null) return this.envCache;
+    const list: Var[] = [];
+    const names: string[] = [];
+    for (const [name, v] of this.map) {
+      if ((v.flags & (V_EXPORT | V_UNSET)) === V_EXPORT) {
+        list.push(v);
+        names.push(name);
+      }
+    }
+    const idx = list.map((_, i) => i);
+    idx.sort((a, b) => list[a].bucket - list[b].bucket || list[a].seq - list[b].seq);
+    this.envCache = idx.map((i) => `${names[i]}=${list[i].value}`);
+    return this.envCache;
+  }
+
+  /** Every variable, sorted by name as strcmp does (for `set`, `export -p`). */
+  sorted(): [string, Var][] {
+    return [...this.map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /** An independent copy (a forked child's variables). */
+  clone(): VarTable {
+    const t = new VarTable();
+    for (const [k, v] of this.map) t.map.set(k, { ...v });
+    t.seq = this.seq;
+    t.envCache = this.envCache;
+    return t;
+  }
+}
+
+/** dash's single_quote(): `it's` → `'it'"'"'s'`. */
+export function singleQuote(s: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    let q = s.indexOf("'", i);
+    if (q < 0) q = s.length;
+    out += `'${s.slice(i, q)}'`;
+    i = q;
+    if (i >= s.length) break;
+    let j = i;
+    while (s[j] === "'") j++;
+    out += `"${s.slice(i, j)}"`;
+    i = j;
+    if (i >= s.length) break;
+  }
+  return out;
+}
