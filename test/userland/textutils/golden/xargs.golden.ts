@@ -1,0 +1,63 @@
+/**
+ * xargs.
+ * Expected output captured from the real tools (GNU coreutils 9.1, grep 3.8, sed 4.9,
+ * findutils 4.9 on Debian 12) run with LC_ALL=C in a scratch directory. Generated;
+ * regenerate rather than edit by hand.
+ */
+import type { GoldenCase } from '../golden-case.js';
+
+const FILES: Record<string, string> = { 'list': 'a\nb c\n' };
+
+export const CASES: GoldenCase[] = [
+  { argv: ['xargs'], stdin: 'a b\nc "d e" \'f g\' h\\ i\n', files: FILES, stdout: 'a b c d e f g h i\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-n', '2'], stdin: 'a b c d e\n', files: FILES, stdout: 'a b\nc d\ne\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-I{}', 'echo', 'x{}y'], stdin: 'a\nb\nc\n', files: FILES, stdout: 'xay\nxby\nxcy\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-L', '1', 'echo'], stdin: 'a b\nc\n', files: FILES, stdout: 'a b\nc\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-0', '-n1', 'echo'], stdin: 'a\x00b c\x00', files: FILES, stdout: 'a\nb c\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-d:', '-n1'], stdin: 'a:b:c', files: FILES, stdout: 'a\nb\nc\n', stderr: '', status: 0 },
+  { argv: ['xargs', 'echo', 'hi'], stdin: '', files: FILES, stdout: 'hi\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-r', 'echo', 'hi'], stdin: '', files: FILES, stdout: '', stderr: '', status: 0 },
+  { argv: ['xargs', '-t', 'echo'], stdin: 'a b\n', files: FILES, stdout: 'a b\n', stderr: 'echo a b\n', status: 0 },
+  { argv: ['xargs'], stdin: 'it\'s\n', files: FILES, stdout: '', stderr: 'xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n', status: 1 },
+  { argv: ['xargs', 'nosuchcmd'], stdin: 'x\n', files: FILES, stdout: '', stderr: 'xargs: nosuchcmd: No such file or directory\n', status: 127 },
+  { argv: ['xargs', 'false'], stdin: 'x\n', files: FILES, stdout: '', stderr: '', status: 123 },
+  { argv: ['xargs', '/etc/passwd'], stdin: 'x\n', files: FILES, stdout: '', stderr: 'xargs: /etc/passwd: Permission denied\n', status: 126 },
+  { argv: ['xargs', '-n', '0'], stdin: 'a b\n', files: FILES, stdout: '', stderr: 'xargs: value 0 for -n option should be >= 1\nTry \'xargs --help\' for more information.\n', status: 1 },
+  { argv: ['xargs', '-P', '2', 'echo'], stdin: 'a\n', files: FILES, stdout: 'a\n', stderr: '', status: 0 },
+  { argv: ['xargs', '--bogus'], stdin: '', files: FILES, stdout: '', stderr: 'xargs: unrecognized option \'--bogus\'\nTry \'xargs --help\' for more information.\n', status: 1 },
+  { argv: ['xargs', '-i', 'echo', '[{}]'], stdin: 'a\nb\n', files: FILES, stdout: '[a]\n[b]\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-E', 'two', 'echo'], stdin: 'one two\n', files: FILES, stdout: 'one\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-s', '5', 'echo'], stdin: 'a\n', files: FILES, stdout: '', stderr: 'xargs: argument line too long\n', status: 1 },
+  { argv: ['xargs', '-L', '0'], stdin: 'a\n', files: FILES, stdout: '', stderr: 'xargs: value 0 for -L option should be >= 1\nTry \'xargs --help\' for more information.\n', status: 1 },
+  { argv: ['xargs', '-P', 'x'], stdin: 'a\n', files: FILES, stdout: '', stderr: 'xargs: invalid number "x" for -P option\nTry \'xargs --help\' for more information.\n', status: 1 },
+  { argv: ['xargs', '-s', 'x'], stdin: 'a\n', files: FILES, stdout: '', stderr: 'xargs: invalid number "x" for -s option\nTry \'xargs --help\' for more information.\n', status: 1 },
+  { argv: ['xargs', '-n', 'x'], stdin: 'a\n', files: FILES, stdout: '', stderr: 'xargs: invalid number "x" for -n option\nTry \'xargs --help\' for more information.\n', status: 1 },
+  { argv: ['xargs', '-d', 'ab'], stdin: 'a\n', files: FILES, stdout: '', stderr: 'xargs: Invalid input delimiter specification ab: the delimiter must be either a single character or an escape sequence starting with \\.\n', status: 1 },
+  { argv: ['xargs', '-L', '1'], stdin: 'a b \nc\nd\n', files: FILES, stdout: 'a b c\nd\n', stderr: '', status: 0 },
+  { argv: ['xargs'], stdin: 'a\n"b\n', files: FILES, stdout: 'a\n', stderr: 'xargs: unmatched double quote; by default quotes are special to xargs unless you use the -0 option\n', status: 1 },
+  { argv: ['xargs', '-I{}', 'echo', '[{}]'], stdin: ' a b \n', files: FILES, stdout: '[a b ]\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-I{}', 'echo', '[{}]'], stdin: 'a\\ b "c d"\n', files: FILES, stdout: '[a b c d]\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-d', '\\t', '-n1'], stdin: 'a\tb\n', files: FILES, stdout: 'a\nb\n\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-d', '\\n', '-n1', 'echo', 'X'], stdin: 'a\nb\n', files: FILES, stdout: 'X a\nX b\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-n2', '-t'], stdin: 'a b c', files: FILES, stdout: 'a b\nc\n', stderr: 'echo a b\necho c\n', status: 0 },
+  { argv: ['xargs', '-x', '-s', '8', 'echo'], stdin: 'a\n', files: FILES, stdout: 'a\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-a', '/nonexist', 'echo'], stdin: '', files: FILES, stdout: '', stderr: 'xargs: Cannot open input file \'/nonexist\': No such file or directory\n', status: 1 },
+  { argv: ['xargs', '-e_', 'echo'], stdin: 'a\n_\nb\n', files: FILES, stdout: 'a\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-E', '', 'echo'], stdin: 'a\n_\nb\n', files: FILES, stdout: 'a _ b\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-I{}', '-n1', 'echo', '{}'], stdin: 'abc\n', files: FILES, stdout: 'abc\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-n1', '-I%', 'echo', '%%'], stdin: 'x y\n', files: FILES, stdout: 'x yx y\n', stderr: 'xargs: warning: options --max-args and --replace/-I/-i are mutually exclusive, ignoring previous --max-args value\n', status: 0 },
+  { argv: ['xargs', '-0'], stdin: 'a\n', files: FILES, stdout: 'a\n\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-d', '\\x41'], stdin: 'a b\n', files: FILES, stdout: 'a b\n\n', stderr: '', status: 0 },
+  { argv: ['xargs', 'echo', 'X'], stdin: '\n\n', files: FILES, stdout: 'X\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-r', 'echo', 'Y'], stdin: '  \n', files: FILES, stdout: '', stderr: '', status: 0 },
+  { argv: ['xargs', 'echo', '-n'], stdin: 'a\n', files: FILES, stdout: 'a', stderr: '', status: 0 },
+  { argv: ['xargs', '-L1', '-t', 'echo'], stdin: 'a\nb\n', files: FILES, stdout: 'a\nb\n', stderr: 'echo a\necho b\n', status: 0 },
+  { argv: ['xargs', '-a', 'list', '-n1', 'echo', 'got'], stdin: 'ignored\n', files: FILES, stdout: 'got a\ngot b\ngot c\n', stderr: '', status: 0 },
+  { argv: ['xargs', 'cat'], stdin: 'list\n', files: FILES, stdout: 'a\nb c\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-n', '1', 'cat'], stdin: 'list nofile list\n', files: FILES, stdout: 'a\nb c\na\nb c\n', stderr: 'cat: nofile: No such file or directory\n', status: 123 },
+  { argv: ['xargs', '--version'], stdin: '', files: FILES, stdout: 'xargs (GNU findutils) 4.9.0\nCopyright (C) 2022 Free Software Foundation, Inc.\nLicense GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\nThis is free software: you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n\nWritten by Eric B. Decker, James Youngman, and Kevin Dalley.\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-l', 'echo'], stdin: 'a b\nc\n', files: FILES, stdout: 'a b\nc\n', stderr: '', status: 0 },
+  { argv: ['xargs', '-n', '3', '-L', '1'], stdin: 'a b c d\ne\n', files: FILES, stdout: 'a b c d\ne\n', stderr: 'xargs: warning: options --max-args and -L are mutually exclusive, ignoring previous --max-args value\n', status: 0 },
+  { argv: ['xargs', 'true'], stdin: 'x\n', files: FILES, stdout: '', stderr: '', status: 0 },
+  { argv: ['xargs', '-s', '12', 'echo'], stdin: 'aa bb cc dd\n', files: FILES, stdout: 'aa bb\ncc dd\n', stderr: '', status: 0 },
+];
