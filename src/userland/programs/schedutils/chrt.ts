@@ -1,18 +1,32 @@
 /**
- * chrt(1) from util-linux: show or set a process's real-time scheduling policy and
- * priority (sched_setscheduler(2)), or run a command with them.
+ * chrt(1) from util-linux 2.38: show or set a process's scheduling policy and
+ * real-time priority (sched_getscheduler(2), sched_getparam(2),
+ * sched_setscheduler(2)), or run a command under them.
  *
- *   chrt -p PID                 show
+ *   chrt -p PID                 show PID's policy and priority
  *   chrt -f -p 10 PID           set SCHED_FIFO 10 on PID
- *   chrt -r 5 COMMAND [ARG…]    run COMMAND under SCHED_RR 5
- *   chrt -m                     show each policy's priority range
+ *   chrt -r 5 COMMAND [ARG…]    run COMMAND under SCHED_RR 5 (RR is the default)
+ *   chrt -m                     each policy's priority range
+ *
+ * Options stop at the first operand, as util-linux's "+" getopt string asks, so
+ * `chrt 5 ls -l` passes -l to ls. Messages name the program "chrt", as util-linux
+ * does, whatever argv[0] says.
+ *
+ * Simplification: SCHED_DEADLINE (-d, -T, -P, -D), SCHED_RESET_ON_FORK (-R) and
+ * threads (-a) are not modelled; those options are refused as unknown.
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
 import * as sys from '../../lib/sys.js';
 import { SysError } from '../../../kernel/errno.js';
 import { errOut, out } from '../../lib/io.js';
 import { execvp } from '../../lib/exec.js';
+import { getopt, GetoptError } from '../../lib/getopt.js';
 import { SchedPolicy } from '../../../kernel/proc/task.js';
+
+const PROG = 'chrt';
+const TRY = `Try '${PROG} --help' for more information.\n`;
+/** User CPU of chrt's own work, ns: a design choice. */
+const CHRT_NS = 20_000;
 
 const NAMES: Record<number, string> = {
   [SchedPolicy.Other]: 'SCHED_OTHER',
@@ -22,71 +36,156 @@ const NAMES: Record<number, string> = {
   [SchedPolicy.Idle]: 'SCHED_IDLE',
 };
 
-const USAGE = "Try 'chrt --help' for more information.\n";
+/** sched_get_priority_min/max(2) for each policy, in the order `chrt -m` lists them. */
+const RANGES: [number, number, number][] = [
+  [SchedPolicy.Other, 0, 0],
+  [SchedPolicy.Fifo, 1, 99],
+  [SchedPolicy.RR, 1, 99],
+  [SchedPolicy.Batch, 0, 0],
+  [SchedPolicy.Idle, 0, 0],
+];
+
+const HELP =
+  'Show or change the real-time scheduling attributes of a process.\n\n' +
+  'Set policy:\n chrt [options] <priority> <command> [<arg>...]\n chrt [options] --pid <priority> <pid>\n\n' +
+  'Get policy:\n chrt [options] -p <pid>\n\n' +
+  'Policy options:\n' +
+  ' -b, --batch          set policy to SCHED_BATCH\n' +
+  ' -f, --fifo           set policy to SCHED_FIFO\n' +
+  ' -i, --idle           set policy to SCHED_IDLE\n' +
+  ' -o, --other          set policy to SCHED_OTHER\n' +
+  ' -r, --rr             set policy to SCHED_RR (default)\n\n' +
+  'Other options:\n' +
+  ' -m, --max            show min and max valid priorities\n' +
+  ' -p, --pid            operate on existing given pid\n' +
+  ' -v, --verbose        display status information\n\n' +
+  ' -h, --help           display this help\n' +
+  ' -V, --version        display version\n\n' +
+  'For more details see chrt(1).\n';
+
+const POLICY_OPTIONS: Record<string, number> = {
+  batch: SchedPolicy.Batch,
+  fifo: SchedPolicy.Fifo,
+  idle: SchedPolicy.Idle,
+  other: SchedPolicy.Other,
+  rr: SchedPolicy.RR,
+};
+
+/** A PID or priority as util-linux's strtos32_or_err reads it: a whole decimal number. */
+function parseInteger(s: string): number | null {
+  return /^\s*[+-]?\d+$/.test(s) && Math.abs(Number(s)) <= 0x7fffffff ? Number(s) : null;
+}
 
 export function* chrtMain({ argv, envp }: ProgramArgs): Program {
+  yield CHRT_NS;
+  let parsed;
+  try {
+    parsed = getopt(
+      PROG,
+      argv.slice(1),
+      [
+        { short: 'b', long: 'batch' },
+        { short: 'f', long: 'fifo' },
+        { short: 'i', long: 'idle' },
+        { short: 'o', long: 'other' },
+        { short: 'r', long: 'rr' },
+        { short: 'm', long: 'max' },
+        { short: 'p', long: 'pid' },
+        { short: 'v', long: 'verbose' },
+        { short: 'h', long: 'help' },
+        { short: 'V', long: 'version' },
+      ],
+      { stopAtOperand: true },
+    );
+  } catch (e) {
+    if (!(e instanceof GetoptError)) throw e;
+    yield* errOut(`${e.message}\n${TRY}`);
+    return 1;
+  }
   let policy: number = SchedPolicy.RR;
   let pidMode = false;
-  let i = 1;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('-') || a === '-' || /^-?\d+$/.test(a)) break;
-    if (a === '--') {
-      i++;
-      break;
-    }
-    if (a === '-m' || a === '--max') {
-      for (const p of [SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RR, SchedPolicy.Batch, SchedPolicy.Idle]) {
-        const rt = p === SchedPolicy.Fifo || p === SchedPolicy.RR;
-        yield* out(`${NAMES[p]} min/max priority\t: ${rt ? 1 : 0}/${rt ? 99 : 0}\n`);
-      }
-      yield* out('SCHED_DEADLINE min/max priority\t: 0/0\n');
+  let verbose = false;
+  for (const [key] of parsed.list) {
+    if (key in POLICY_OPTIONS) policy = POLICY_OPTIONS[key];
+    else if (key === 'pid') pidMode = true;
+    else if (key === 'verbose') verbose = true;
+    else if (key === 'help') {
+      yield* out(HELP);
+      return 0;
+    } else if (key === 'version') {
+      yield* out('chrt from util-linux 2.38.1\n');
+      return 0;
+    } else if (key === 'max') {
+      let text = '';
+      for (const [p, min, max] of RANGES) text += `${NAMES[p]} min/max priority\t: ${min}/${max}\n`;
+      yield* out(text + 'SCHED_DEADLINE min/max priority\t: 0/0\n');
       return 0;
     }
-    const longs: Record<string, string> = { '--fifo': 'f', '--rr': 'r', '--other': 'o', '--batch': 'b', '--idle': 'i', '--pid': 'p' };
-    const letters = longs[a] ?? a.slice(1);
-    for (const c of letters) {
-      if (c === 'f') policy = SchedPolicy.Fifo;
-      else if (c === 'r') policy = SchedPolicy.RR;
-      else if (c === 'o') policy = SchedPolicy.Other;
-      else if (c === 'b') policy = SchedPolicy.Batch;
-      else if (c === 'i') policy = SchedPolicy.Idle;
-      else if (c === 'p') pidMode = true;
-      else {
-        yield* errOut(`chrt: invalid option -- '${c}'\n${USAGE}`);
-        return 1;
-      }
-    }
   }
-  const rest = argv.slice(i);
-  if (pidMode && rest.length === 1) {
-    const pid = Number(rest[0]);
-    const p = yield* sys.schedGetscheduler(pid);
-    if (p instanceof SysError) {
-      yield* errOut(`chrt: failed to get pid ${rest[0]}'s policy: ${p.message}\n`);
+  const rest = parsed.operands;
+
+  // chrt -p PID: show. util-linux takes the PID from the last argument.
+  if (pidMode && rest.length <= 1) {
+    const text = rest[0] ?? argv[argv.length - 1];
+    const pid = parseInteger(text);
+    if (pid === null) {
+      yield* errOut(`${PROG}: invalid PID argument: '${text}'\n`);
       return 1;
     }
-    const prio = yield* sys.schedGetparam(pid);
-    yield* out(`pid ${pid}'s current scheduling policy: ${NAMES[p] ?? p}\npid ${pid}'s current scheduling priority: ${prio instanceof SysError ? 0 : prio}\n`);
-    return 0;
+    return yield* show(pid, 'current');
   }
   if (rest.length < 2) {
-    yield* errOut(`chrt: too few arguments\n${USAGE}`);
+    yield* errOut(`${PROG}: bad usage\n${TRY}`);
     return 1;
   }
-  const prio = Number(rest[0]);
-  if (!Number.isInteger(prio)) {
-    yield* errOut(`chrt: invalid priority argument: '${rest[0]}'\n${USAGE}`);
+  const prio = parseInteger(rest[0]);
+  if (prio === null) {
+    yield* errOut(`${PROG}: invalid priority argument: '${rest[0]}'\n${TRY}`);
     return 1;
   }
-  const target = pidMode ? Number(rest[1]) : 0;
+  const range = RANGES.find(([p]) => p === policy)!;
+  if (prio < range[1] || prio > range[2]) {
+    yield* errOut(`${PROG}: unsupported priority value for the policy: ${prio}: see --max for valid range\n`);
+    return 1;
+  }
+  let target = 0;
+  if (pidMode) {
+    const pid = parseInteger(rest[1]);
+    if (pid === null) {
+      yield* errOut(`${PROG}: invalid PID argument: '${rest[1]}'\n`);
+      return 1;
+    }
+    target = pid;
+    // -v shows the attributes before and after the change.
+    if (verbose && (yield* show(target, 'current')) !== 0) return 1;
+  }
   const r = yield* sys.schedSetscheduler(target, policy, prio);
   if (r instanceof SysError) {
-    yield* errOut(`chrt: failed to set pid ${target}'s policy: ${r.message}\n`);
+    yield* errOut(`${PROG}: failed to set pid ${target}'s policy: ${r.message}\n`);
     return 1;
   }
-  if (pidMode) return 0;
+  if (pidMode) return verbose ? yield* show(target, 'new') : 0;
   const e = yield* execvp(rest[1], rest.slice(1), envp);
-  yield* errOut(`chrt: failed to execute ${rest[1]}: ${e.message}\n`);
+  yield* errOut(`${PROG}: failed to execute ${rest[1]}: ${e.message}\n`);
   return e.errno === 'ENOENT' ? 127 : 126;
+}
+
+/** "pid N's current (or new) scheduling policy: …" and its priority; PID 0 is chrt itself. */
+function* show(pid: number, which: 'current' | 'new'): Program {
+  if (pid === 0) {
+    const self = yield* sys.getpid();
+    if (!(self instanceof SysError)) pid = self;
+  }
+  const p = yield* sys.schedGetscheduler(pid);
+  if (p instanceof SysError) {
+    yield* errOut(`${PROG}: failed to get pid ${pid}'s policy: ${p.message}\n`);
+    return 1;
+  }
+  const prio = yield* sys.schedGetparam(pid);
+  if (prio instanceof SysError) {
+    yield* errOut(`${PROG}: failed to get pid ${pid}'s attributes: ${prio.message}\n`);
+    return 1;
+  }
+  yield* out(`pid ${pid}'s ${which} scheduling policy: ${NAMES[p] ?? p}\npid ${pid}'s ${which} scheduling priority: ${prio}\n`);
+  return 0;
 }
