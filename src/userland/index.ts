@@ -9,6 +9,7 @@ import { init } from './programs/init.js';
 import { trueMain, falseMain, sleepMain } from './programs/trivial.js';
 import { catMain } from './programs/cat.js';
 import { echoMain } from './programs/echo.js';
+import { clearMain } from './programs/clear.js';
 import { registerDash } from './programs/dash/index.js';
 import { registerTextutils } from './programs/textutils/index.js';
 import { registerSysutils } from './programs/sysutils/index.js';
@@ -24,6 +25,7 @@ const base: ProgramGroup = (t) => {
   t.add({ name: 'sleep', main: sleepMain, paths: ['/usr/bin/sleep'], summary: 'coreutils sleep: NUMBER[smhd]...' });
   t.add({ name: 'cat', main: catMain, paths: ['/usr/bin/cat'], summary: 'coreutils cat: -n' });
   t.add({ name: 'echo', main: echoMain, paths: ['/usr/bin/echo'], summary: 'coreutils echo: -n -e -E' });
+  t.add({ name: 'clear', main: clearMain, paths: ['/usr/bin/clear'], summary: 'ncurses clear: -T TYPE -x -V (common terminal types, no terminfo files)' });
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
