@@ -38,7 +38,8 @@ export abstract class BaseCommand extends Command {
     const oclifExit = error.oclif?.exit;
     if (oclifExit !== undefined) {
       if (oclifExit === 0) return;
-      const msg = error.message.split('\n')[0];
+      // Some oclif messages put the reason on a second line ("Parsing --seed\n\tExpected an integer…").
+      const msg = error.message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('See more help')).join(': ');
       process.stderr.write(`ctsim ${this.id ?? ''}: ${msg}\nSee: ctsim ${this.id ?? ''} --help\n`.replaceAll('ctsim  ', 'ctsim '));
       process.exitCode = 2;
       return;

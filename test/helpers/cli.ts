@@ -49,11 +49,17 @@ export function loadCliConfig(): Promise<Config> {
 
 type Write = typeof process.stdout.write;
 
-/** Replaces `stream.write` with one that appends to `sink`; returns the original. */
+/**
+ * Replaces `stream.write` with one that appends to `sink`; returns the original.
+ * Node's process warnings ("(node:123) [UnparsedCommand] Warning: …") are left out:
+ * Node prints them on a later tick, so one run's warning would land in the next
+ * run's capture, and oclif warns when a command's parse threw.
+ */
 function capture(stream: NodeJS.WriteStream, sink: string[]): Write {
   const original = stream.write;
   stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
-    sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (!/^\(node:\d+\) /.test(text)) sink.push(text);
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') (done as () => void)();
     return true;

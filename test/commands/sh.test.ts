@@ -1,0 +1,101 @@
+/**
+ * `ctsim sh` as a user runs it: a script's output and exit status come through,
+ * arguments become $0 $1 …, --json reports the run, the same --seed gives the same
+ * bytes, and bad flags or files get one clear line and a non-zero exit.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Sh from '../../src/commands/sh.js';
+import { runCli } from '../helpers/cli.js';
+
+/** What the command reads as its standard input (fd 0) when that is not a terminal. */
+let stdinText = '';
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((file: unknown, ...rest: unknown[]) =>
+    file === 0 ? Buffer.from(stdinText, 'utf8') : (fs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest)) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
+
+afterEach(() => {
+  stdinText = '';
+});
+
+const run = (...argv: string[]) => runCli(Sh, argv, 'sh');
+
+describe('ctsim sh', () => {
+  it('prints what the script prints and exits with its status', async () => {
+    const r = await run('-c', 'echo hi | cat; echo oops >&2; exit 3');
+    expect(r).toMatchObject({ stdout: 'hi\n', stderr: 'oops\n', exitCode: 3 });
+  });
+
+  it('passes the words after the script as $0, $1, …', async () => {
+    const r = await run('-c', 'echo "$0 $1 $#"', 'name', 'one');
+    expect(r.stdout).toBe('name one 1\n');
+  });
+
+  it('reports a killed command as 128 + the signal, as dash does', async () => {
+    expect((await run('-c', 'sleep 100 & kill -9 $!; wait $!; echo $?')).stdout).toBe('137\n');
+  });
+
+  it('feeds its own standard input to the script', async () => {
+    stdinText = 'b\na\n';
+    expect((await run('-c', 'sort')).stdout).toBe('a\nb\n');
+  });
+
+  it('runs a script file from the real machine, with $0 its name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctsim-sh-'));
+    const file = path.join(dir, 'hello.sh');
+    writeFileSync(file, 'echo "$0:$1"; uname -n\n');
+    const r = await run(file, 'x');
+    expect(r).toMatchObject({ stdout: `${file}:x\nctsim\n`, exitCode: 0 });
+  });
+
+  it('--json gives status, output, seed and simulated time', async () => {
+    const r = await run('--json', '--seed', '9', '-c', 'sleep 2; echo done; exit 1');
+    expect(r.exitCode).toBe(1);
+    const doc = r.json<{ seed: number; status: number; stdout: string; stderr: string; simulatedNs: number; ended: string }>();
+    expect(doc).toMatchObject({ seed: 9, status: 1, stdout: 'done\n', stderr: '' });
+    expect(doc.simulatedNs).toBeGreaterThanOrEqual(2e9);
+  });
+
+  it('gives the same bytes for the same seed', async () => {
+    const script = 'for i in 1 2 3; do (yes | head -c 50000 | wc -c) & done; wait; ps -e -o pid,comm,time; cat /proc/uptime';
+    const a = await run('--seed', '5', '--cpus', '2', '-c', script);
+    const b = await run('--seed', '5', '--cpus', '2', '-c', script);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toContain('50000\n');
+  });
+
+  it('writes a JSON Lines trace to --trace-file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctsim-trace-'));
+    const file = path.join(dir, 'trace.jsonl');
+    const r = await run('--trace', 'proc', '--trace-format', 'json', '--trace-file', file, '-c', 'true');
+    expect(r.exitCode).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cat: string });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((l) => l.cat))).toEqual(new Set(['proc']));
+  });
+
+  it('stops at --time-limit with status 124', async () => {
+    const r = await run('--time-limit', '1s', '-c', 'sleep 5; echo never');
+    expect(r).toMatchObject({ stdout: '', exitCode: 124 });
+  });
+
+  it.each([
+    [['--cpus', '0', '-c', 'true'], /^ctsim sh: --cpus: expected a whole number of CPUs from 1 to 1024, found 0$/, 2],
+    [['--seed', 'abc', '-c', 'true'], /^ctsim sh: Parsing --seed: Expected an integer but received: abc$/, 2],
+    [['--memory', '12Q', '-c', 'true'], /^ctsim sh: --memory: expected a size/, 2],
+    [['--trace', 'bogus', '-c', 'true'], /^ctsim sh: --trace: expected categories among/, 2],
+    [['/nonexistent/script.sh'], /^ctsim sh: \/nonexistent\/script\.sh: expected a readable script file, found ENOENT/, 3],
+  ])('%j is refused with one clear line', async (argv, message, code) => {
+    const r = await run(...argv);
+    expect(r.exitCode).toBe(code);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
