@@ -104,7 +104,9 @@ function doMkdir(k: Kernel, t: Task, dirfd: number, path: string, mode: number):
   const denied = mayModifyDir(t, pl.parent, `create ${path}`);
   if (denied) return denied;
   if (!pl.parent.vn.mkdir) return err('EPERM');
-  const r = pl.parent.vn.mkdir(pl.name, mode & ~t.fs.umask & 0o7777, t.creds, k.realtimeNs);
+  // mkdir(2): the permission bits less the umask, and S_ISVTX; set-user-ID and
+  // set-group-ID are not taken from `mode` (a set-group-ID parent passes its bit on).
+  const r = pl.parent.vn.mkdir(pl.name, mode & ~t.fs.umask & 0o1777, t.creds, k.realtimeNs);
   return r instanceof SysError ? r : 0;
 }
 

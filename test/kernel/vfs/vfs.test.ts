@@ -53,6 +53,26 @@ describe('files and directories', () => {
     ).toBe('600 EEXIST\n');
   });
 
+  test('mkdir(2) keeps the sticky bit but not set-user-ID or set-group-ID; a set-group-ID parent passes its bit on', () => {
+    // Checked on Linux 6.x: os.mkdir(p, 0o7777) with umask 0 gives 1777; inside a 2777 directory, 2777.
+    expect(
+      check(function* () {
+        yield* sys.umask(0);
+        yield* sys.mkdir('/tmp/m', 0o7777);
+        yield* sys.mkdir('/tmp/g', 0o777);
+        yield* sys.chmod('/tmp/g', 0o2777);
+        yield* sys.mkdir('/tmp/g/x', 0o777);
+        const modes: string[] = [];
+        for (const p of ['/tmp/m', '/tmp/g/x']) {
+          const st = yield* sys.stat(p);
+          modes.push(st instanceof SysError ? st.errno : (st.mode & 0o7777).toString(8));
+        }
+        yield* out(modes.join(' ') + '\n');
+        return 0;
+      }),
+    ).toBe('1777 2777\n');
+  });
+
   test('errors: ENOENT, ENOTDIR, EISDIR, ENOTEMPTY, EEXIST, trailing slash on a file', () => {
     expect(
       check(function* () {

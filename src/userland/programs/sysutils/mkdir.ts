@@ -50,6 +50,8 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
   const umask = (yield* sys.umask(0)) as number;
   yield* sys.umask(umask);
   let mode: number | null = null;
+  /** The bits -m speaks about: only these are corrected after mkdir(2). */
+  let modeBits = 0;
   const spec = parsed.values.get('mode');
   if (typeof spec === 'string') {
     const ch = compileMode(spec);
@@ -57,7 +59,7 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
       yield* errOut(`${prog}: invalid mode ${quote(spec)}\n`);
       return 1;
     }
-    mode = adjustMode(S_IRWXUGO, true, umask, ch).mode;
+    ({ mode, changedBits: modeBits } = adjustMode(S_IRWXUGO, true, umask, ch));
   }
   const out = new OutBuffer(1);
   const announce = function* (dir: string): Gen<void> {
@@ -93,7 +95,7 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
         continue;
       }
     }
-    const r = yield* sys.mkdir(dir, mode ?? S_IRWXUGO);
+    const r = mode === null ? yield* sys.mkdir(dir, S_IRWXUGO) : yield* mkdirWithMode(dir, mode);
     if (r instanceof SysError) {
       if (parents && r.errno === 'EEXIST') {
         const st = yield* sys.stat(dir);
@@ -105,8 +107,7 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
     }
     yield* announce(dir);
     if (mode !== null) {
-      // -m gives the mode exactly: set it again past the umask.
-      const c = yield* sys.chmod(dir, mode);
+      const c = yield* fixSpecifiedBits(dir, mode, modeBits);
       if (c instanceof SysError) {
         yield* out.flush();
         yield* errOut(`${prog}: cannot set permissions of ${quote(dir)}: ${c.message}\n`);
@@ -115,6 +116,31 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
     }
   }
   return (yield* out.flush()) ? 1 : status;
+}
+
+/**
+ * mkdir(2) for -m MODE, as GNU mkdir makes the call (seen with strace): with the
+ * umask cleared, so the mode is not masked; but a mode with set-user-ID, set-group-ID
+ * or sticky bits is first made without group and other write, so that no one else
+ * can write in the directory before its special bits are right.
+ */
+function* mkdirWithMode(dir: string, mode: number): Gen<number | SysError> {
+  const saved = (yield* sys.umask(0)) as number;
+  const r = yield* sys.mkdir(dir, mode & 0o7000 ? mode & ~0o022 : mode);
+  yield* sys.umask(saved);
+  return r;
+}
+
+/**
+ * Sets `mode` on a directory made by mkdirWithMode when it differs in a bit the -m
+ * spec named: `-m 1777` is 1777 in the end, while `-m +t` (which names only the sticky
+ * bit) keeps the 1755 it was made with, as GNU mkdir leaves them.
+ */
+function* fixSpecifiedBits(dir: string, mode: number, modeBits: number): Gen<number | SysError> {
+  const st = yield* sys.stat(dir);
+  if (st instanceof SysError) return st;
+  if (((st.mode ^ mode) & modeBits & 0o7777) === 0) return 0;
+  return yield* sys.chmod(dir, mode);
 }
 
 export function* rmdirMain({ argv }: ProgramArgs): Program {
