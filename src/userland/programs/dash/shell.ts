@@ -244,6 +244,8 @@ export class Shell {
   *setVar(name: string, value: string, flags = 0): Gen<void> {
     if (this.opts.a) flags |= V_EXPORT;
     if (!this.vars.set(name, value, flags)) throw yield* this.error(`${name}: is read only`);
+    // Any assignment to OPTIND restarts getopts there, and must be a number.
+    if (name === 'OPTIND' && !this.settingOptind && !/^\d+$/.test(value)) throw yield* this.error(`Illegal number: ${value}`);
   }
 
   /** The value of a parameter or variable by name (undefined when unset). */

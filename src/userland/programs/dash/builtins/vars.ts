@@ -6,6 +6,7 @@ import { V_EXPORT, V_READONLY, V_UNSET, singleQuote } from '../vars.js';
 import { OPTION_NAMES, type Options, type Shell, type Gen } from '../shell.js';
 import { mklocal } from '../command.js';
 import { setsignal } from '../trap.js';
+import { setjobctl } from '../job-control.js';
 import { SIG } from '../../../../kernel/proc/signals.js';
 import { def, nextopt, number, type Builtin } from './table.js';
 
@@ -72,6 +73,8 @@ function* unsetcmd(sh: Shell, argv: string[]): Gen<number> {
     }
     if (!NAME.test(name)) throw yield* sh.error(`${name}: bad variable name`);
     if (!sh.vars.unset(name)) throw yield* sh.error(`${name}: is read only`);
+    // Unsetting OPTIND hands getopts an empty value, which is not a number.
+    if (name === 'OPTIND') throw yield* sh.error('Illegal number: ');
   }
   return 0;
 }
@@ -143,7 +146,13 @@ function* setcmd(sh: Shell, argv: string[]): Gen<number> {
     showvars(sh, '', 0);
     return 0;
   }
+  const monitorBefore = sh.opts.m;
   const [first, reset] = yield* parseSetOptions(sh, argv);
+  if (sh.opts.m && !monitorBefore && !sh.jobctl && !(yield* setjobctl(sh))) {
+    // set -m with no terminal to take: dash warns and leaves the option off.
+    yield* setoption(sh, 'm', false);
+    yield* sh.warn("can't access tty; job control turned off");
+  }
   if (reset || first < argv.length) {
     sh.params = argv.slice(first);
     sh.getoptsState = { optind: 1, optoff: -1 };
