@@ -22,6 +22,9 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   t.waitingOn.length = 0;
   k.engine.cancel(t.wakeTimer);
   t.wakeTimer = null;
+  // A process's interval timer dies with it (alarm(2), setitimer(2)).
+  k.engine.cancel(t.alarmEvent);
+  t.alarmEvent = null;
   k.sched.dequeue(t);
   t.pendingSyscall = null;
   t.setProgram(null);

@@ -150,8 +150,10 @@ export class Task {
   waitingOn: WaitQueue[] = [];
   /** A timer that wakes the task (nanosleep). */
   wakeTimer: SimEvent | null = null;
-  /** The pending alarm(2), which sends SIGALRM. */
+  /** The pending ITIMER_REAL expiry (alarm(2), setitimer(2)), which sends SIGALRM. */
   alarmEvent: SimEvent | null = null;
+  /** ITIMER_REAL's reload interval in ns (0: one-shot, as alarm(2) sets it). */
+  alarmIntervalNs = 0;
   /** Set by sched_yield: the task goes behind the others when it leaves the CPU. */
   yieldPending = false;
   /** Remaining ns of an interrupted user-mode burst, resumed before the program continues. */

@@ -63,6 +63,22 @@ export interface Rusage {
   nivcsw: number;
 }
 
+/** setitimer(2)'s struct itimerval, in ns: time to the next expiry (0: disarmed) and the reload interval. */
+export interface ItimerVal {
+  valueNs: number;
+  intervalNs: number;
+}
+
+/** sigprocmask(2)'s `how`. */
+export const SIG_BLOCK = 0;
+export const SIG_UNBLOCK = 1;
+export const SIG_SETMASK = 2;
+
+/** The interval timers of setitimer(2). */
+export const ITIMER_REAL = 0;
+export const ITIMER_VIRTUAL = 1;
+export const ITIMER_PROF = 2;
+
 /** sigaction(2)'s struct sigaction. */
 export interface SigActionArg {
   handler: 'default' | 'ignore' | SignalHandler;

@@ -22,6 +22,8 @@ const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
   vfork: ['none', 'use fork'],
   execve: ['partial', 'runs ctsim executables and #! scripts; set-user-ID bits are not honoured yet'],
   wait4: ['partial', 'rusage carries CPU times only'],
+  getitimer: ['partial', 'ITIMER_REAL only (one timer with alarm, as on Linux); ITIMER_VIRTUAL and ITIMER_PROF fail with EINVAL'],
+  setitimer: ['partial', 'ITIMER_REAL only (one timer with alarm, as on Linux); ITIMER_VIRTUAL and ITIMER_PROF fail with EINVAL'],
   ioctl: ['partial', 'terminals: TCGETS, TCSETS (accepted, ignored), TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCNOTTY; pipes: FIONREAD'],
   fcntl: ['partial', 'F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK), F_DUPFD, F_DUPFD_CLOEXEC; no locks'],
   getdents64: ['full', 'returns entries as objects, all remaining ones per call'],

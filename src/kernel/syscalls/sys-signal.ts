@@ -1,18 +1,18 @@
 /**
- * Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending, pause, alarm
- * (sigaction(2), sigprocmask(2), pause(2), alarm(2)).
+ * Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending, pause, alarm,
+ * getitimer, setitimer (sigaction(2), sigprocmask(2), pause(2), alarm(2),
+ * setitimer(2)). alarm and ITIMER_REAL are one timer per process, as on Linux.
  */
 import { err } from '../errno.js';
+import type { Kernel } from '../kernel.js';
+import type { SigAction, Task } from '../proc/task.js';
 import { SIG, SigSet, NSIG } from '../proc/signals.js';
-import type { SigAction } from '../proc/task.js';
 import type { HandlerTable } from './handler.js';
-import type { SigActionArg } from './abi.js';
+import { ITIMER_REAL, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, type ItimerVal, type SigActionArg } from './abi.js';
 import { hasDeliverableSignal, sendSignal } from '../proc/task-signal.js';
 import { NS_PER_SEC } from '../../sim/engine.js';
 
-export const SIG_BLOCK = 0;
-export const SIG_UNBLOCK = 1;
-export const SIG_SETMASK = 2;
+export { SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK } from './abi.js';
 
 function toArg(a: SigAction | undefined): SigActionArg {
   if (!a) return { handler: 'default' };
@@ -90,18 +90,43 @@ export const signalSyscalls: HandlerTable = {
     if (hasDeliverableSignal(t)) k.wakeUp(t);
     return b;
   },
-  /** alarm({seconds}) → seconds left of the previous alarm. */
+  /** alarm({seconds}) → seconds left of the previous alarm (rounded up, as Linux does). */
   alarm(k, t, r: { seconds: number }) {
-    const ev = t.alarmEvent;
-    const prev = ev && ev.fn ? Math.ceil((ev.time - k.now) / NS_PER_SEC) : 0;
-    k.engine.cancel(ev);
-    t.alarmEvent = null;
-    if (r.seconds > 0) {
-      t.alarmEvent = k.engine.after(r.seconds * NS_PER_SEC, () => {
-        t.alarmEvent = null;
-        sendSignal(k, t, SIG.SIGALRM);
-      });
-    }
-    return prev;
+    const left = realTimerLeft(k, t);
+    armRealTimer(k, t, r.seconds * NS_PER_SEC, 0);
+    return left > 0 ? Math.max(1, Math.round(left / NS_PER_SEC)) : 0;
+  },
+  /** getitimer({which}) → the timer's time left and interval. */
+  getitimer(k, t, r: { which: number }) {
+    if (r.which !== ITIMER_REAL) return err('EINVAL', 'only ITIMER_REAL is modelled');
+    return { valueNs: realTimerLeft(k, t), intervalNs: t.alarmIntervalNs } satisfies ItimerVal;
+  },
+  /** setitimer({which, value}) → the old value. A zero valueNs disarms the timer. */
+  setitimer(k, t, r: { which: number; value: ItimerVal }) {
+    if (r.which !== ITIMER_REAL) return err('EINVAL', 'only ITIMER_REAL is modelled');
+    const { valueNs, intervalNs } = r.value;
+    if (!(valueNs >= 0) || !(intervalNs >= 0)) return err('EINVAL', 'timer values must not be negative');
+    const old: ItimerVal = { valueNs: realTimerLeft(k, t), intervalNs: t.alarmIntervalNs };
+    armRealTimer(k, t, Math.ceil(valueNs), Math.ceil(intervalNs));
+    return old;
   },
 };
+
+/** Time to the next ITIMER_REAL expiry, ns (0 when disarmed). */
+function realTimerLeft(k: Kernel, t: Task): number {
+  const ev = t.alarmEvent;
+  return ev && ev.fn ? ev.time - k.now : 0;
+}
+
+/** (Re)arms ITIMER_REAL: SIGALRM in `valueNs` (0 disarms), then every `intervalNs` if that is not 0. */
+function armRealTimer(k: Kernel, t: Task, valueNs: number, intervalNs: number): void {
+  k.engine.cancel(t.alarmEvent);
+  t.alarmEvent = null;
+  t.alarmIntervalNs = valueNs > 0 ? intervalNs : 0;
+  if (valueNs <= 0) return;
+  t.alarmEvent = k.engine.after(valueNs, () => {
+    t.alarmEvent = null;
+    sendSignal(k, t, SIG.SIGALRM);
+    if (t.alarmIntervalNs > 0) armRealTimer(k, t, t.alarmIntervalNs, t.alarmIntervalNs);
+  });
+}

@@ -12,6 +12,7 @@ import type {
   CloneEntry,
   Rlimit,
   Rusage,
+  ItimerVal,
   SigActionArg,
   SysInfo,
   Tms,
@@ -108,6 +109,8 @@ export const sigpending = (): Sys<number[]> => call({ nr: NR.rt_sigpending });
 export const sigsuspend = (mask: number[]): Sys<number> => call({ nr: NR.rt_sigsuspend, mask });
 export const pause = (): Sys<number> => call({ nr: NR.pause });
 export const alarm = (seconds: number): Sys<number> => call({ nr: NR.alarm, seconds });
+export const getitimer = (which: number): Sys<ItimerVal> => call({ nr: NR.getitimer, which });
+export const setitimer = (which: number, value: ItimerVal): Sys<ItimerVal> => call({ nr: NR.setitimer, which, value });
 
 // Time and system information.
 export const nanosleep = (ns: number): Sys<number> => call({ nr: NR.nanosleep, ns });

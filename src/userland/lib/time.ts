@@ -285,3 +285,30 @@ export function parseDate(text: string, nowNs: number): number | null {
   }
   return null;
 }
+
+/** Seconds per suffix of a coreutils time interval. */
+const INTERVAL_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * A time interval as sleep(1) and timeout(1) read one: a non-negative floating-point
+ * number as strtod(3) takes it (leading blanks, '+', decimal with exponent, hex with
+ * binary exponent, "inf"/"infinity") and an optional suffix s, m, h or d. Returns
+ * seconds (Infinity for "inf"), or null when the text is not an interval ("nan",
+ * "-1", "1x", "1S" are not).
+ */
+export function parseInterval(text: string): number | null {
+  const m = /^[ \t\n\v\f\r]*\+?(?:(inf(?:inity)?)|0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?|(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))([smhd]?)$/i.exec(text);
+  if (!m) return null;
+  const [, inf, hexInt, hexFrac, hexExp, dec, unit] = m;
+  let seconds: number;
+  if (inf !== undefined) seconds = Infinity;
+  else if (dec !== undefined) seconds = Number(dec);
+  else {
+    const int = hexInt ?? '';
+    const frac = hexFrac ?? '';
+    if (int === '' && frac === '') return null;
+    seconds = (parseInt(int + frac || '0', 16) / 16 ** frac.length) * 2 ** Number(hexExp ?? 0);
+  }
+  if (!(unit in INTERVAL_UNITS)) return null;
+  return seconds * INTERVAL_UNITS[unit];
+}

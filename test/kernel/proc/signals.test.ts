@@ -8,6 +8,7 @@ import { out } from '../../../src/userland/lib/io.js';
 import { SysError } from '../../../src/kernel/errno.js';
 import type { Program } from '../../../src/kernel/proc/program.js';
 import { SIG } from '../../../src/kernel/proc/signals.js';
+import { ITIMER_REAL, ITIMER_VIRTUAL } from '../../../src/kernel/syscalls/abi.js';
 import { WIFSTOPPED, WSTOPSIG, WIFCONTINUED, WUNTRACED, WCONTINUED, WTERMSIG, WIFSIGNALED } from '../../../src/kernel/proc/wstatus.js';
 
 const SECOND = 1_000_000_000;
@@ -178,5 +179,56 @@ describe('signal delivery', () => {
       },
     });
     expect(host.run(['/usr/bin/t']).stdout).toBe('ESRCH EPERM\n');
+  });
+});
+
+describe('interval timers: alarm(2) and setitimer(2) share ITIMER_REAL', () => {
+  test('a periodic timer sends SIGALRM every interval until disarmed; getitimer reads it', () => {
+    const host = hostWith({
+      *t() {
+        const times: number[] = [];
+        yield* sys.sigaction(SIG.SIGALRM, {
+          handler: function* (): Program {
+            times.push(Number(yield* sys.clockGettime(1)));
+            return 0;
+          },
+        });
+        const start = Number(yield* sys.clockGettime(1));
+        yield* sys.setitimer(ITIMER_REAL, { valueNs: 0.25 * SECOND, intervalNs: 0.1 * SECOND });
+        const during = yield* sys.getitimer(ITIMER_REAL);
+        while (times.length < 4) yield* sys.pause();
+        const old = yield* sys.setitimer(ITIMER_REAL, { valueNs: 0, intervalNs: 0 });
+        yield* sys.nanosleep(SECOND);
+        const offsets = times.map((t) => Math.round((t - start) / 1e6));
+        const d = during as { valueNs: number; intervalNs: number };
+        const o = old as { valueNs: number; intervalNs: number };
+        yield* out(`${offsets.join(' ')} | ${d.intervalNs / 1e6} ${d.valueNs > 0.2 * SECOND} | ${o.intervalNs / 1e6} | after=${times.length}\n`);
+        return 0;
+      },
+    });
+    expect(host.run(['/usr/bin/t']).stdout).toBe('250 350 450 550 | 100 true | 100 | after=4\n');
+  });
+
+  test('alarm returns the seconds left, rounded to the nearest and at least 1, and cancels a setitimer', () => {
+    // Checked on Linux with Python: alarm(3), 1.3 s later alarm(0) → 2; 1.7 s later → 1; 0.1 s left → 1.
+    const host = hostWith({
+      *t() {
+        const r: number[] = [];
+        yield* sys.alarm(3);
+        yield* sys.nanosleep(1.3 * SECOND);
+        r.push(Number(yield* sys.alarm(3)));
+        yield* sys.nanosleep(1.7 * SECOND);
+        r.push(Number(yield* sys.alarm(1)));
+        yield* sys.nanosleep(0.9 * SECOND);
+        r.push(Number(yield* sys.alarm(0)));
+        yield* sys.setitimer(ITIMER_REAL, { valueNs: 0.2 * SECOND, intervalNs: 0 });
+        r.push(Number(yield* sys.alarm(0)));
+        const left = yield* sys.getitimer(ITIMER_REAL);
+        const bad = yield* sys.setitimer(ITIMER_VIRTUAL, { valueNs: 1, intervalNs: 0 });
+        yield* out(`${r.join(' ')} ${(left as { valueNs: number }).valueNs} ${bad instanceof SysError ? bad.errno : 'ok'}\n`);
+        return 0;
+      },
+    });
+    expect(host.run(['/usr/bin/t']).stdout).toBe('2 1 1 1 0 EINVAL\n');
   });
 });
