@@ -31,7 +31,8 @@ Everything happens inside the simulation: the same script and --seed give byte-i
   ];
   static override strict = false;
   static override args = {
-    file: Args.string({ description: 'A script file on your machine to run (instead of -c).', required: false }),
+    // ignoreStdin: oclif would otherwise read a piped stdin as this argument, and the script would get none of it.
+    file: Args.string({ description: 'A script file on your machine to run (instead of -c).', required: false, ignoreStdin: true }),
   };
   static override flags = {
     command: Flags.string({ char: 'c', description: 'The script to run (sh -c SCRIPT [ARG0 [ARG…]]).' }),
