@@ -19,6 +19,7 @@ import { uniqMain } from './uniq.js';
 import { grepMain } from './grep.js';
 import { sedMain } from './sed.js';
 import { xargsMain } from './xargs.js';
+import { exprMain } from './expr.js';
 
 const PROGRAMS: [string, ProgramMain, string][] = [
   ['yes', yesMain, 'coreutils yes: [STRING]...'],
@@ -36,6 +37,7 @@ const PROGRAMS: [string, ProgramMain, string][] = [
   ['sed', sedMain, 'GNU sed 4.9: -n -e -f -E -r -i -s -z -l --posix --sandbox; all commands incl. s y a i c b t T D N P h H g G x l = q Q r R w W e F z'],
   ['xargs', xargsMain, 'findutils xargs: -0 -a -d -E -e -I -i -L -l -n -P (sequential) -r -s -t -x'],
   ['tr', trMain, 'coreutils tr: -c -d -s -t, ranges, classes, [c*n], escapes'],
+  ['expr', exprMain, 'coreutils expr: | & comparisons + - * / % (any size), STRING : BRE, match substr index length'],
 ];
 
 export function registerTextutils(t: ProgramTable): void {
