@@ -20,6 +20,7 @@ import { mkdirMain, rmdirMain } from './mkdir.js';
 import { mvMain } from './mv.js';
 import { niceMain } from './nice.js';
 import { timeoutMain } from './timeout.js';
+import { pstreeMain } from './pstree.js';
 import { nprocMain } from './nproc.js';
 import { pgrepMain, pkillMain } from './pgrep.js';
 import { psMain } from './ps.js';
@@ -47,6 +48,7 @@ export function registerSysutils(t: ProgramTable): void {
   t.add({ name: 'mkdir', main: mkdirMain, paths: bin('mkdir'), summary: 'coreutils mkdir: -p -m -v' });
   t.add({ name: 'mv', main: mvMain, paths: bin('mv'), summary: 'coreutils mv: -f -i -n -t -T -v, copies across file systems' });
   t.add({ name: 'nice', main: niceMain, paths: bin('nice'), summary: 'coreutils nice: -n N, -N, prints the niceness' });
+  t.add({ name: 'pstree', main: pstreeMain, paths: bin('pstree'), summary: 'psmisc pstree: -a -A -c -l -n -p -s -T -U, PID or USER' });
   t.add({ name: 'timeout', main: timeoutMain, paths: bin('timeout'), summary: 'coreutils timeout: -s SIGNAL -k DURATION -v --foreground --preserve-status' });
   t.add({ name: 'nproc', main: nprocMain, paths: bin('nproc'), summary: 'coreutils nproc: --all --ignore' });
   t.add({ name: 'printenv', main: printenvMain, paths: bin('printenv'), summary: 'coreutils printenv: NAME..., -0' });
