@@ -26,10 +26,15 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(JSON.stringify(value, null, 2) + '\n');
   }
 
+  /** The command as the user types it: id `mem:replay` is `mem replay` (oclif's topic separator is a space). */
+  private get typedName(): string {
+    return (this.id ?? '').replaceAll(':', ' ');
+  }
+
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     const debug = this.argv.includes('--debug');
     if (error instanceof InputError) {
-      process.stderr.write(`ctsim ${this.id ?? ''}: ${error.message}\n`.replace('ctsim : ', 'ctsim: '));
+      process.stderr.write(`ctsim ${this.typedName}: ${error.message}\n`.replace('ctsim : ', 'ctsim: '));
       if (debug) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error.exitCode;
       return;
@@ -38,9 +43,14 @@ export abstract class BaseCommand extends Command {
     const oclifExit = error.oclif?.exit;
     if (oclifExit !== undefined) {
       if (oclifExit === 0) return;
-      // Some oclif messages put the reason on a second line ("Parsing --seed\n\tExpected an integer…").
-      const msg = error.message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('See more help')).join(': ');
-      process.stderr.write(`ctsim ${this.id ?? ''}: ${msg}\nSee: ctsim ${this.id ?? ''} --help\n`.replaceAll('ctsim  ', 'ctsim '));
+      // Some oclif messages put the reason on a second line ("Parsing --seed\n\tExpected an integer…"),
+      // and flag conflicts come under a heading ("The following error occurred:\n  --a cannot also…").
+      const msg = error.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('See more help') && !/^The following errors? occurred:$/.test(l))
+        .join(': ');
+      process.stderr.write(`ctsim ${this.typedName}: ${msg}\nSee: ctsim ${this.typedName} --help\n`.replaceAll('ctsim  ', 'ctsim '));
       process.exitCode = 2;
       return;
     }

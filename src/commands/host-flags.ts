@@ -2,12 +2,12 @@
  * The flags every command that boots a simulated host shares (--cpus, --memory,
  * --seed, --costs), and their translation into HostOptions with clear errors.
  */
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
-import { UsageError, InputError } from '../sim/input-error.js';
+import { UsageError } from '../sim/input-error.js';
 import { parseSize } from '../sim/units.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import type { HostOptions } from '../host.js';
+import { readJsonFile } from './input-files.js';
 
 export const hostFlags = {
   cpus: Flags.integer({ description: 'Number of simulated CPUs.', default: 2, helpGroup: 'HOST' }),
@@ -24,18 +24,7 @@ export const hostFlags = {
 
 /** Reads and validates a --costs file on top of the defaults. */
 export function loadCostsFile(path: string): LoadedCosts {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError({ source: path, expected: 'a readable cost-table JSON file', found: (e as NodeJS.ErrnoException).code ?? String(e), fix: 'check the path given to --costs' });
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError({ source: path, expected: 'valid JSON', found: (e as Error).message, fix: 'see fixtures/costs/default.json for the format' });
-  }
+  const doc = readJsonFile(path, '--costs', 'a readable cost-table JSON file', 'see fixtures/costs/default.json for the format');
   return parseCostTable(doc, path, loadDefaultCosts());
 }
 

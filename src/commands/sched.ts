@@ -33,6 +33,7 @@ import {
 } from '../teach/sched/index.js';
 import { renderSchedReport } from '../report/sched-report.js';
 import { BaseCommand } from './base.js';
+import { parseSeed, parseWhole } from './flag-values.js';
 
 /** Which policies each policy-specific flag applies to. */
 const FLAG_POLICIES: Record<string, readonly PolicyName[]> = {
@@ -50,20 +51,6 @@ const FLAG_POLICIES: Record<string, readonly PolicyName[]> = {
   latency: ['cfs'],
   'min-granularity': ['cfs'],
 };
-
-/** A whole number written in decimal digits, optionally signed. */
-const WHOLE = /^[+-]?\d+$/;
-
-/** Parses one whole-number flag value; `min`/`max` bound it. */
-function parseWhole(flag: string, raw: string, min: number, fix: string, what = 'a whole number', max?: number): number {
-  const text = raw.trim();
-  const value = WHOLE.test(text) ? Number(text) : NaN;
-  const bounds = max === undefined ? `>= ${min}` : `in ${min}..${max}`;
-  if (!Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
-    throw new UsageError({ source: flag, expected: `${what} ${bounds}`, found: JSON.stringify(raw), fix });
-  }
-  return value;
-}
 
 /**
  * Parses a comma-separated list of whole numbers. Errors name the item: `job N` (from
@@ -204,7 +191,7 @@ export default class Sched extends BaseCommand {
         fix: 'drop --seed, or drop --jobs to draw random jobs',
       });
     }
-    const seed = flags.seed === undefined ? 0 : parseWhole('--seed', flags.seed, 0, 'e.g. --seed 42', 'a whole number', Number.MAX_SAFE_INTEGER);
+    const seed = flags.seed === undefined ? 0 : parseSeed(flags.seed);
     const rng = new Rng(seed);
     const usesSeed = jobsRandom || policy === 'lottery';
 
