@@ -3,13 +3,17 @@
  * escapes are those of `%b`) and coreutils' /usr/bin/printf. POSIX XCU printf:
  * the format is reused until the arguments are used up; `%d` `%i` `%o` `%u` `%x`
  * `%X` take integers (a leading `'` or `"` gives a character's code), `%e` `%f`
- * `%g` … doubles formatted with C's exact round-half-even rules, `%s` `%c` `%b`
- * strings. The flavours differ where the programs do: coreutils knows `\x` `\u`
- * `\c` in the format, `%q` and length modifiers; dash rejects them; their error
- * messages differ ("expected numeric value" / "expected a numeric value").
+ * `%g` `%a` floating point (lib/format-float.ts), `%s` `%c` `%b` strings. The
+ * flavours differ where the programs do: dash reads and prints a `double` (strtod),
+ * coreutils a `long double` (strtold, so `%a` prints `0x8p-3` for 1 and `%.20f` of
+ * 0.1 is `0.10000000000000000000`); coreutils knows `\x` `\u` `\c` in the format,
+ * `%q` and length modifiers, dash rejects them; their error messages differ
+ * ("expected numeric value" / "expected a numeric value").
  *
  * Integers are 64-bit (intmax_t / uintmax_t) and computed with BigInt.
  */
+
+import { DOUBLE, LONG_DOUBLE, formatFloat, fromNumber, scanCFloat, zeroOf, type CFloat, type FloatSpec } from './format-float.js';
 
 export type PrintfFlavor = 'dash' | 'coreutils';
 
@@ -107,6 +111,7 @@ export function expandEscapes(s: string, mode: 'format' | 'b', flavor: PrintfFla
 /** strtoimax/strtoumax with base 0 on an argument: [value, chars used, out of range]. */
 function parseInteger(s: string, unsigned: boolean): { v: bigint; ok: 'ok' | 'none' | 'partial' | 'range' } {
   if (s[0] === "'" || s[0] === '"') return { v: s.length > 1 ? BigInt(s.charCodeAt(1)) : 0n, ok: 'ok' };
+  if (s === '') return { v: 0n, ok: 'ok' };
   const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
   if (!m) return { v: 0n, ok: 'none' };
   const neg = m[1] === '-';
@@ -132,108 +137,20 @@ function parseInteger(s: string, unsigned: boolean): { v: bigint; ok: 'ok' | 'no
   return { v, ok };
 }
 
-function parseDouble(s: string): { v: number; ok: 'ok' | 'none' | 'partial' | 'range' } {
-  if (s[0] === "'" || s[0] === '"') return { v: s.length > 1 ? s.charCodeAt(1) : 0, ok: 'ok' };
-  const m = /^[ \t\n\v\f\r]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|inf(?:inity)?|nan)/i.exec(s);
-  if (!m) return { v: 0, ok: 'none' };
-  const t = m[0].trim();
-  let v = /^[+-]?0[xX]/.test(t) ? Number(BigInt(t.replace(/^[+-]/, ''))) * (t[0] === '-' ? -1 : 1) : /inf/i.test(t) ? (t[0] === '-' ? -Infinity : Infinity) : /nan/i.test(t) ? NaN : Number(t);
-  let ok: 'ok' | 'partial' | 'range' = m[0].length === s.length ? 'ok' : 'partial';
-  if (!Number.isFinite(v) && !/inf|nan/i.test(t)) ok = 'range';
-  if (v === 0 && /[1-9]/.test(t.split(/[eE]/)[0])) {
-    ok = 'range';
-    v = 0;
-  }
-  return { v, ok };
-}
-
-/** Exact decimal rounding of a double: round(|v| × 10^p) as a BigInt, half to even. */
-function scaledRound(v: number, p: number): bigint {
-  const [m, e] = decompose(v);
-  let num = m;
-  let den = 1n;
-  if (e >= 0) num <<= BigInt(e);
-  else den <<= BigInt(-e);
-  if (p >= 0) num *= 10n ** BigInt(p);
-  else den *= 10n ** BigInt(-p);
-  const q = num / den;
-  const r2 = (num - q * den) * 2n;
-  if (r2 > den || (r2 === den && q % 2n === 1n)) return q + 1n;
-  return q;
-}
-
-/** |v| = m × 2^e with m an integer. */
-function decompose(v: number): [bigint, number] {
-  const a = Math.abs(v);
-  if (a === 0) return [0n, 0];
-  const buf = new DataView(new ArrayBuffer(8));
-  buf.setFloat64(0, a);
-  const hi = buf.getUint32(0);
-  const lo = buf.getUint32(4);
-  const exp = (hi >>> 20) & 0x7ff;
-  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  if (exp === 0) return [mant, -1074];
-  mant |= 1n << 52n;
-  return [mant, exp - 1075];
-}
-
-function fixed(v: number, p: number): string {
-  const q = scaledRound(v, p).toString();
-  if (p === 0) return q;
-  const padded = q.padStart(p + 1, '0');
-  return padded.slice(0, padded.length - p) + '.' + padded.slice(padded.length - p);
-}
-
-/** [digits of d.ddd (p+1 digits), decimal exponent] of |v| rounded to p fractional digits in %e form. */
-function expParts(v: number, p: number): [string, number] {
-  if (v === 0) return ['0'.repeat(p + 1), 0];
-  let x = Math.floor(Math.log10(Math.abs(v)));
-  for (;;) {
-    const d = scaledRound(v, p - x).toString();
-    if (d.length === p + 2) {
-      x++;
-      continue;
-    }
-    if (d.length < p + 1) {
-      x--;
-      continue;
-    }
-    return [d, x];
-  }
-}
-
-function expo(v: number, p: number, upper: boolean, alt: boolean): string {
-  const [d, x] = expParts(v, p);
-  const mant = p === 0 ? d + (alt ? '.' : '') : d[0] + '.' + d.slice(1);
-  const es = `${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
-  return mant + (upper ? 'E' : 'e') + es;
-}
-
-function general(v: number, prec: number, upper: boolean, alt: boolean): string {
-  const P = prec === 0 ? 1 : prec;
-  const x = v === 0 ? 0 : expParts(v, P - 1)[1];
-  let s: string;
-  if (P > x && x >= -4) s = fixed(v, P - 1 - x);
-  else s = expo(v, P - 1, upper, alt);
-  if (!alt) {
-    const m = /^([^eE]*?)(\.?0*)([eE].*)?$/.exec(s);
-    if (m && s.includes('.')) s = m[1] + (m[3] ?? '');
-  }
-  return s;
-}
-
-function hexFloat(v: number, upper: boolean): string {
-  if (v === 0) return upper ? '0X0P+0' : '0x0p+0';
-  const [m, e] = decompose(v);
-  let mant = m;
-  let exp = e;
-  while (mant < 1n << 52n) {
-    mant <<= 1n;
-    exp--;
-  }
-  const frac = (mant & ((1n << 52n) - 1n)).toString(16).padStart(13, '0').replace(/0+$/, '');
-  const s = `0x1${frac ? '.' + frac : ''}p${exp + 52 >= 0 ? '+' : ''}${exp + 52}`;
-  return upper ? s.toUpperCase() : s;
+/**
+ * strtod (dash) or strtold (coreutils) on an argument: the value and how the
+ * conversion went. An empty argument is 0 without complaint, as for integers. With
+ * both ERANGE and text left over, dash reports the leftover, coreutils the range.
+ */
+function parseFloatArg(s: string, flavor: PrintfFlavor): { v: CFloat; ok: 'ok' | 'none' | 'partial' | 'range' } {
+  const format = flavor === 'dash' ? DOUBLE : LONG_DOUBLE;
+  if (s[0] === "'" || s[0] === '"') return { v: fromNumber(s.length > 1 ? s.charCodeAt(1) : 0, format), ok: 'ok' };
+  if (s === '') return { v: zeroOf(format), ok: 'ok' };
+  const r = scanCFloat(s, format);
+  if (r === null) return { v: zeroOf(format), ok: 'none' };
+  const partial = r.length < s.length;
+  if (r.range && (flavor === 'coreutils' || !partial)) return { v: r.value, ok: 'range' };
+  return { v: r.value, ok: partial ? 'partial' : 'ok' };
 }
 
 interface Spec {
@@ -277,23 +194,6 @@ function formatInt(v: bigint, conv: string, spec: Spec): string {
   }
   const s = prefix + digits;
   return pad(s, spec.prec !== null ? { ...spec, flags: spec.flags.replace('0', '') } : spec, true);
-}
-
-function formatFloat(v: number, conv: string, spec: Spec): string {
-  const upper = conv === conv.toUpperCase();
-  let body: string;
-  const p = spec.prec ?? 6;
-  const alt = spec.flags.includes('#');
-  if (!Number.isFinite(v)) {
-    body = Number.isNaN(v) ? 'nan' : 'inf';
-    if (upper) body = body.toUpperCase();
-  } else if (conv === 'f' || conv === 'F') body = fixed(v, p) + (alt && p === 0 ? '.' : '');
-  else if (conv === 'e' || conv === 'E') body = expo(v, p, upper, alt);
-  else if (conv === 'g' || conv === 'G') body = general(v, p, upper, alt);
-  else body = hexFloat(Math.abs(v), upper);
-  const neg = v < 0 || Object.is(v, -0);
-  const sign = neg ? '-' : spec.flags.includes('+') ? '+' : spec.flags.includes(' ') ? ' ' : '';
-  return pad(sign + body, Number.isFinite(v) ? spec : { ...spec, flags: spec.flags.replace('0', '') }, true);
 }
 
 /** coreutils %q: shell-quotes a string the way `ls --quoting-style=shell-escape` does, simplified. */
@@ -396,7 +296,7 @@ export function printfFormat(format: string, args: readonly string[], flavor: Pr
       if (flavor === 'coreutils') while (i < format.length && 'hlLjzt'.includes(format[i])) i++;
       const conv = format[i];
       const spec: Spec = { flags, width, prec };
-      if (conv === undefined || !'diouxXeEfFgGaAcsb'.includes(conv) || (flavor === 'dash' && (conv === 'F' || conv === 'A')) || (conv === 'q' && flavor === 'dash')) {
+      if (conv === undefined || !'diouxXeEfFgGaAcsb'.includes(conv) || (conv === 'q' && flavor === 'dash')) {
         if (conv === 'q' && flavor === 'coreutils') {
           res.out += pad(shellQuote(next() ?? ''), spec, false);
           i++;
@@ -440,14 +340,14 @@ export function printfFormat(format: string, args: readonly string[], flavor: Pr
         }
         default: {
           const a = next();
-          let v = 0;
+          let v = zeroOf(flavor === 'dash' ? DOUBLE : LONG_DOUBLE);
           if (a !== undefined) {
-            const r = parseDouble(a);
+            const r = parseFloatArg(a, flavor);
             numError(a, r.ok);
-            v = r.ok === 'range' && !Number.isFinite(r.v) ? r.v : r.v;
-            if (r.ok === 'range' && Number.isNaN(v)) v = Infinity;
+            v = r.v;
           }
-          res.out += formatFloat(v, conv, spec);
+          const floatSpec: FloatSpec = { flags, width: width ?? 0, precision: prec ?? undefined, conv: conv as FloatSpec['conv'] };
+          res.out += formatFloat(v, floatSpec);
           break;
         }
       }

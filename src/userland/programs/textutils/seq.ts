@@ -16,14 +16,20 @@
  *  - Errors are checked in this order: options, operand count, the -f format, -f with
  *    -w, then each operand left to right (INCREMENT's zero check as soon as it is read).
  *
- * Simplification: -f formats a double (lib/format-float.ts); coreutils formats a long
- * double, which differs past ~15 significant digits and beyond 1.8e308.
+ *  - With -f or the %g default, the i-th number is computed in x87 long double as
+ *    coreutils does, FIRST + i·INCREMENT with each operation rounded
+ *    (`seq -f %a 0.1 0.7 3` ends in 0x8.cccccccccccccccp-2, one ulp below strtold("2.2")),
+ *    and compared with LAST as a long double.
+ *
+ * Simplification: the default fixed-point format prints and compares the exact decimal
+ * values (seq-number.ts); they differ from long double arithmetic only past ~19
+ * significant digits, beyond what its few places show.
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
 import { errOut } from '../../lib/io.js';
 import { quote } from '../../lib/gnu-quote.js';
 import { OutBuffer } from '../../lib/out-buffer.js';
-import { formatFloat, type FloatSpec } from '../../lib/format-float.js';
+import { LONG_DOUBLE, addFloats, compareFloats, formatFloat, fromNumber, multiplyFloats, parseCFloat, scanCFloat, type CFloat, type FloatSpec } from '../../lib/format-float.js';
 import { parseOptions, HELP_VERSION, helpOrVersion, coreutilsVersion, usageError } from './cli.js';
 import { fixedText, isZero, ONE, readOperand, rescale, toDouble, type SeqOperand } from './seq-number.js';
 
@@ -106,6 +112,16 @@ function optionSpan(args: readonly string[]): number {
   return args.length;
 }
 
+/**
+ * Whether strtold reports ERANGE for `text` yet returns a nonzero (subnormal) value:
+ * seq refuses such an operand ("1e-4940"), though it accepts one that underflows all
+ * the way to 0 ("1e-5000").
+ */
+function underflowsToSubnormal(text: string): boolean {
+  const r = scanCFloat(text, LONG_DOUBLE);
+  return r !== null && r.range && r.value.kind === 'finite' && r.value.mant !== 0n;
+}
+
 /** How each number becomes text: a user format, %g, or fixed-point with `places`. */
 type Layout =
   | { kind: 'user'; format: UserFormat }
@@ -118,18 +134,21 @@ interface Term {
   readonly approx: number;
   /** Printed with a minus even if zero (FIRST written as "-0"). */
   readonly negZero: boolean;
+  /** The number as coreutils computes it, FIRST + i·INCREMENT in long double; null in the default fixed-point layout, which prints `coef`. */
+  readonly value: CFloat | null;
 }
 
 /** The number's own text (the directive's output, without -f's surrounding text). */
 function termText(t: Term, layout: Layout, scale: number): string {
   switch (layout.kind) {
     case 'user':
-      return formatFloat(t.approx, layout.format.spec);
+      return formatFloat(t.value ?? fromNumber(t.approx, LONG_DOUBLE), layout.format.spec);
     case 'general':
-      return formatFloat(t.approx, { flags: '', width: 0, conv: 'g' });
+      return formatFloat(t.value ?? fromNumber(t.approx, LONG_DOUBLE), { flags: '', width: 0, conv: 'g' });
     case 'fixed':
       if (t.coef !== null) return fixedText(t.coef, scale, layout.places, layout.width, t.negZero);
-      return formatFloat(t.approx, { flags: layout.width > 0 ? '0' : '', width: layout.width, precision: layout.places, conv: 'f' });
+      // Not exact: FIRST or INCREMENT is infinite, and so are the numbers.
+      return formatFloat(fromNumber(t.approx, LONG_DOUBLE), { flags: layout.width > 0 ? '0' : '', width: layout.width, precision: layout.places, conv: 'f' });
   }
 }
 
@@ -208,7 +227,7 @@ export function* seqMain({ argv }: ProgramArgs): Program {
   const read: SeqOperand[] = [];
   for (let k = 0; k < operands.length; k++) {
     const op = readOperand(operands[k]);
-    if (op === 'invalid') return yield* usageError(prog, `invalid floating point argument: ${quote(operands[k])}`);
+    if (op === 'invalid' || (op !== 'nan' && underflowsToSubnormal(operands[k]))) return yield* usageError(prog, `invalid floating point argument: ${quote(operands[k])}`);
     if (op === 'nan') return yield* usageError(prog, `invalid 'not-a-number' argument: ${quote(operands[k])}`);
     if (operands.length === 3 && k === 1 && isZero(op)) return yield* usageError(prog, `invalid Zero increment value: ${quote(operands[k])}`);
     read.push(op);
@@ -227,18 +246,35 @@ export function* seqMain({ argv }: ProgramArgs): Program {
   const stepCoef = step.exact ? rescale(step.exact.coef, step.exact.scale, scale) : 0n;
   const lastCoef = last.exact ? rescale(last.exact.coef, last.exact.scale, scale) : null;
   const descending = step.approx < 0;
+  // The operands as strtold reads them (readOperand has checked their syntax).
+  const asLongDouble = (k: number, op: SeqOperand): CFloat => parseCFloat(operands[k], LONG_DOUBLE) ?? fromNumber(op.approx, LONG_DOUBLE);
+  const n = read.length;
+  const firstValue = n >= 2 ? asLongDouble(0, first) : fromNumber(1, LONG_DOUBLE);
+  const stepValue = n === 3 ? asLongDouble(1, step) : fromNumber(1, LONG_DOUBLE);
+  const lastValue = asLongDouble(n - 1, last);
+  /** The default fixed-point format works on exact values; -f and %g on long doubles. */
+  const inLongDouble = layout.kind !== 'fixed';
 
   const termAt = (i: number, coef: bigint): Term => {
-    if (i === 0) return { coef: exact ? firstCoef : null, approx: first.approx, negZero: Object.is(first.approx, -0) };
-    if (exact) return { coef, approx: toDouble(coef, scale), negZero: false };
-    return { coef: null, approx: first.approx + i * step.approx, negZero: false };
+    if (i === 0) return { coef: exact ? firstCoef : null, approx: first.approx, negZero: Object.is(first.approx, -0), value: inLongDouble ? firstValue : null };
+    const value = inLongDouble ? addFloats(firstValue, multiplyFloats(fromNumber(i, LONG_DOUBLE), stepValue)) : null;
+    if (exact) return { coef, approx: toDouble(coef, scale), negZero: false, value };
+    return { coef: null, approx: first.approx + i * step.approx, negZero: false, value };
   };
   const isPast = (t: Term): boolean => {
+    if (t.value !== null) {
+      const c = compareFloats(t.value, lastValue);
+      return descending ? c < 0 : c > 0;
+    }
     if (t.coef !== null && lastCoef !== null) return descending ? t.coef < lastCoef : t.coef > lastCoef;
     return descending ? t.approx < last.approx : t.approx > last.approx;
   };
   /** Whether a number's text, read back whole as strtold would (so not "2   "), is LAST's value. */
   const readsAsLast = (text: string): boolean => {
+    if (inLongDouble) {
+      const back = parseCFloat(text, LONG_DOUBLE);
+      return back !== null && compareFloats(back, lastValue) === 0;
+    }
     const back = readOperand(text);
     if (typeof back === 'string') return false;
     if (back.exact === null || last.exact === null) return back.approx === last.approx;

@@ -4,7 +4,7 @@
  * Data is bytes: the C locale collates by byte value (memcmp). Where a key lies in a
  * line is sort-key-span.ts; -V's order is sort-version.ts.
  */
-import { parseCFloat } from '../../lib/format-float.js';
+import { LONG_DOUBLE, compareFloats, scanCFloat, type CFloat } from '../../lib/format-float.js';
 import { versionCompare } from './sort-version.js';
 
 export { keySpan } from './sort-key-span.js';
@@ -193,24 +193,48 @@ export function humanCompare(a: string, b: string): number {
   return d || numCompare(a, b);
 }
 
-/** strtold's longest numeric prefix: the value, or null when there is none. */
-function strtoldPrefix(s: string): number | null {
-  const m = /^[ \t\n\v\f\r]*([+-]?(?:inf(?:inity)?|nan|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))/i.exec(s);
-  if (!m) return null;
-  // An exponent without digits is not part of the number.
-  return parseCFloat(m[1]);
+/** Parsed -g keys: a sort compares each key about log2(n) times, and parsing is exact (BigInt), so it is done once. */
+const parsedKeys = new Map<string, CFloat | null>();
+const PARSED_KEYS_MAX = 1 << 16;
+
+/** strtold's longest numeric prefix (leading blanks skipped): the value, or null when there is none. */
+function strtoldPrefix(s: string): CFloat | null {
+  let v = parsedKeys.get(s);
+  if (v === undefined) {
+    if (parsedKeys.size >= PARSED_KEYS_MAX) parsedKeys.clear();
+    v = scanCFloat(s, LONG_DOUBLE)?.value ?? null;
+    parsedKeys.set(s, v);
+  }
+  return v;
 }
 
+/**
+ * Orders two NaNs as GNU sort does: by the bytes of the 16-byte little-endian long
+ * double (memcmp) — the significand's low byte first, then the sign. "nan" and
+ * "nan(0)" tie; "nan" sorts before "-nan" and before "nan(1)".
+ */
+function nanCompare(a: CFloat & { kind: 'nan' }, b: CFloat & { kind: 'nan' }): number {
+  const quiet = 0xc000000000000000n;
+  const ma = quiet | a.payload;
+  const mb = quiet | b.payload;
+  for (let byte = 0n; byte < 64n; byte += 8n) {
+    const d = Number((ma >> byte) & 0xffn) - Number((mb >> byte) & 0xffn);
+    if (d !== 0) return Math.sign(d);
+  }
+  return Number(a.negative) - Number(b.negative);
+}
+
+/** -g: no number < NaN < -inf < … < inf, compared as long doubles (strtold). */
 export function generalNumCompare(a: string, b: string): number {
   const x = strtoldPrefix(a);
   const y = strtoldPrefix(b);
   if (x === null) return y === null ? 0 : -1;
   if (y === null) return 1;
-  if (x < y) return -1;
-  if (x > y) return 1;
-  if (x === y) return 0;
-  if (Number.isNaN(x) && Number.isNaN(y)) return 0;
-  return Number.isNaN(x) ? -1 : 1;
+  if (x.kind === 'nan' || y.kind === 'nan') {
+    if (x.kind === 'nan' && y.kind === 'nan') return nanCompare(x, y);
+    return x.kind === 'nan' ? -1 : 1;
+  }
+  return compareFloats(x, y);
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
