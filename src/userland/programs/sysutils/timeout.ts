@@ -122,7 +122,7 @@ function* parseCommandLine(argv: readonly string[]): Gen<TimeoutOptions | number
       o.killAfterSec = s;
     } else if (key === 'signal') {
       const sig = parseSignal(value as string);
-      if (sig === null || sig === 0) return yield* refuse(`${quote(value as string)}: invalid signal`);
+      if (sig === null) return yield* refuse(`${quote(value as string)}: invalid signal`);
       o.signal = sig;
     } else if (key === 'verbose') o.verbose = true;
     else if (key === 'foreground') o.foreground = true;
@@ -180,12 +180,7 @@ export function* timeoutMain({ argv, envp }: ProgramArgs): Program {
   let signal = o.signal;
   let killAfterSec = o.killAfterSec;
   for (;;) {
-    const r = yield* sys.wait4(child);
-    if (!(r instanceof SysError)) return yield* finish(r.status, timedOut, o.preserveStatus);
-    if (r.errno !== 'EINTR') {
-      yield* errOut(`${PROG}: error waiting for command: ${r.message}\n`);
-      return EXIT_CANCELED;
-    }
+    // Signals first: the timer may already have fired before the first wait.
     while (received.length > 0) {
       let sig = received.shift()!;
       if (sig === SIG.SIGALRM) {
@@ -200,29 +195,37 @@ export function* timeoutMain({ argv, envp }: ProgramArgs): Program {
         killAfterSec = 0;
       }
     }
+    const r = yield* sys.wait4(child);
+    if (!(r instanceof SysError)) return yield* finish(r.status, timedOut, o.preserveStatus);
+    if (r.errno !== 'EINTR') {
+      yield* errOut(`${PROG}: error waiting for command: ${r.message}\n`);
+      return EXIT_CANCELED;
+    }
   }
 }
 
 /** Sends `sig` to the command (and, without --foreground, to the whole group, timeout excepted unless it is KILL). */
 function* sendSignal(child: number, sig: number, o: TimeoutOptions): Gen<void> {
-  if (o.verbose) yield* errOut(`${PROG}: sending signal ${signalName(sig).replace(/^SIG/, '')} to command ${quote(o.command[0])}\n`);
+  if (o.verbose) yield* errOut(`${PROG}: sending signal ${sig === 0 ? 'EXIT' : signalName(sig).replace(/^SIG/, '')} to command ${quote(o.command[0])}\n`);
   yield* sys.kill(child, sig);
+  if (sig === 0) return;
   if (!o.foreground) {
     // Ignore our own copy while the group gets it (KILL cannot be ignored: timeout goes too).
     const old = sig === SIG.SIGKILL ? null : yield* sys.sigaction(sig, { handler: 'ignore' });
     yield* sys.kill(0, sig);
     if (old !== null && !(old instanceof SysError)) yield* sys.sigaction(sig, old);
   }
-  // A stopped command must be woken to act on the signal.
-  if (sig !== SIG.SIGKILL && sig !== SIG.SIGCONT) {
+  // A stopped command must be woken to act on the signal (not with --foreground).
+  if (sig !== SIG.SIGKILL && sig !== SIG.SIGCONT && !o.foreground) {
     yield* sys.kill(child, SIG.SIGCONT);
-    if (!o.foreground) yield* sys.kill(0, SIG.SIGCONT);
+    yield* sys.kill(0, SIG.SIGCONT);
   }
 }
 
 /** timeout's exit for the command's wait status. */
 function* finish(status: number, timedOut: boolean, preserveStatus: boolean): Gen<number> {
-  if (timedOut && !preserveStatus) return EXIT_TIMEDOUT;
+  // KILL is 137 even on a timeout (with --foreground timeout itself survives it).
+  if (timedOut && !preserveStatus) return WIFSIGNALED(status) && WTERMSIG(status) === SIG.SIGKILL ? 128 + SIG.SIGKILL : EXIT_TIMEDOUT;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   // The signal timeout sent on timing out is reported as a status, not re-raised.
   if (WIFSIGNALED(status) && timedOut) return 128 + WTERMSIG(status);

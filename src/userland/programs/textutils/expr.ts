@@ -88,6 +88,12 @@ const HELP =
 /** A recursive-descent reader over the argument list, one level per precedence group. */
 class Parser {
   private i = 0;
+  /**
+   * Above 0 while reading an operand whose value is not needed (the right of `|`
+   * after a true left, of `&` after a false one): expr does not evaluate it, so
+   * errors of evaluation (division by zero, non-integers, bad patterns) are not raised.
+   */
+  private dry = 0;
 
   constructor(private readonly args: readonly string[]) {}
 
@@ -112,8 +118,9 @@ class Parser {
     while (this.peek() === '|') {
       this.i++;
       this.needsMore();
-      const r = this.and();
-      v = isFalse(v) ? (isFalse(r) ? 0n : r) : v;
+      const needed = isFalse(v);
+      const r = this.unevaluatedUnless(needed, () => this.and());
+      if (needed) v = isFalse(r) ? 0n : r;
     }
     return v;
   }
@@ -123,8 +130,9 @@ class Parser {
     while (this.peek() === '&') {
       this.i++;
       this.needsMore();
-      const r = this.comparison();
-      v = isFalse(v) || isFalse(r) ? 0n : v;
+      const needed = !isFalse(v);
+      const r = this.unevaluatedUnless(needed, () => this.comparison());
+      v = !needed || isFalse(r) ? 0n : v;
     }
     return v;
   }
@@ -150,7 +158,7 @@ class Parser {
     for (let op = this.peek(); op === '+' || op === '-'; op = this.peek()) {
       this.i++;
       this.needsMore();
-      const [a, b] = integers(v, this.product());
+      const [a, b] = this.integers(v, this.product());
       v = op === '+' ? a + b : a - b;
     }
     return v;
@@ -161,8 +169,14 @@ class Parser {
     for (let op = this.peek(); op === '*' || op === '/' || op === '%'; op = this.peek()) {
       this.i++;
       this.needsMore();
-      const [a, b] = integers(v, this.match());
-      if (op !== '*' && b === 0n) throw new ExprError('division by zero');
+      const [a, b] = this.integers(v, this.match());
+      if (op !== '*' && b === 0n) {
+        if (this.dry > 0) {
+          v = 0n;
+          continue;
+        }
+        throw new ExprError('division by zero');
+      }
       v = op === '*' ? a * b : op === '/' ? a / b : a % b;
     }
     return v;
@@ -173,7 +187,7 @@ class Parser {
     while (this.peek() === ':') {
       this.i++;
       this.needsMore();
-      v = patternMatch(text(v), text(this.unary()));
+      v = this.patternMatch(text(v), text(this.unary()));
     }
     return v;
   }
@@ -196,7 +210,7 @@ class Parser {
         return BigInt(text(this.unary()).length);
       case 'match': {
         const s = text(this.unary());
-        return patternMatch(s, text(this.unary()));
+        return this.patternMatch(s, text(this.unary()));
       }
       case 'index': {
         const s = text(this.unary());
@@ -211,38 +225,48 @@ class Parser {
         if (pos === null || len === null || pos < 1n || len < 1n || pos > BigInt(s.length)) return '';
         return s.substr(Number(pos) - 1, Number(len > BigInt(s.length) ? BigInt(s.length) : len));
       }
+      case ')':
+        throw new ExprError("syntax error: unexpected ')'");
       default:
-        if (t === ')') throw new ExprError("syntax error: unexpected ')'");
-        if (this.isOperator(t)) throw new ExprError(`syntax error: unexpected argument ${quote(t)}`);
+        // Where an operand is expected, any other word is one, even `-`, `*` or `=`.
         return t;
     }
   }
 
-  private isOperator(t: string): boolean {
-    return t === '|' || t === '&' || t === ':' || t === '-' || t === '*' || t === '/' || t === '%' || COMPARISONS.includes(t);
+  private unevaluatedUnless(needed: boolean, read: () => Value): Value {
+    if (!needed) this.dry++;
+    try {
+      return read();
+    } finally {
+      if (!needed) this.dry--;
+    }
+  }
+
+  private integers(a: Value, b: Value): [bigint, bigint] {
+    const x = toInteger(a);
+    const y = toInteger(b);
+    if (x !== null && y !== null) return [x, y];
+    if (this.dry > 0) return [0n, 1n];
+    throw new ExprError('non-integer argument');
+  }
+
+  /** STRING : REGEXP — a BRE anchored at the start of STRING. */
+  private patternMatch(s: string, pattern: string): Value {
+    const compiled = compilePosixRegex(pattern, { extended: false, dialect: 'grep' });
+    if (compiled instanceof RegexSyntaxError) {
+      if (this.dry > 0) return 0n;
+      throw new ExprError(compiled.message);
+    }
+    const m = compiled.regex.exec(s, 0);
+    const hit = m !== null && m.index === 0 ? m : null;
+    if (compiled.regex.groups > 0) return hit?.groups[1] ?? '';
+    return BigInt(hit ? hit.end : 0);
   }
 
   /** After a binary operator there must be an operand. */
   private needsMore(): void {
     if (this.i >= this.args.length) throw new ExprError(`syntax error: missing argument after ${quote(this.args[this.i - 1])}`);
   }
-}
-
-function integers(a: Value, b: Value): [bigint, bigint] {
-  const x = toInteger(a);
-  const y = toInteger(b);
-  if (x === null || y === null) throw new ExprError('non-integer argument');
-  return [x, y];
-}
-
-/** STRING : REGEXP — a BRE anchored at the start of STRING. */
-function patternMatch(s: string, pattern: string): Value {
-  const compiled = compilePosixRegex(pattern, { extended: false, dialect: 'grep' });
-  if (compiled instanceof RegexSyntaxError) throw new ExprError(compiled.message);
-  const m = compiled.regex.exec(s, 0);
-  const hit = m !== null && m.index === 0 ? m : null;
-  if (compiled.regex.groups > 0) return hit?.groups[1] ?? '';
-  return BigInt(hit ? hit.end : 0);
 }
 
 export function* exprMain({ argv }: ProgramArgs): Program {
