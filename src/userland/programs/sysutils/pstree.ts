@@ -139,7 +139,12 @@ export function* pstreeMain({ argv }: ProgramArgs): Program {
   const target = parsed.operands[0];
   let roots: Node[];
   if (target === undefined || /^\d+$/.test(target)) {
-    const root = nodes.get(target === undefined ? 1 : Number(target));
+    const pid = target === undefined ? 1 : Number(target);
+    const root = nodes.get(pid);
+    if (!root && o.parents) {
+      yield* errOut(`Process ${pid} not found.\n`);
+      return 1;
+    }
     roots = root ? [root] : [];
   } else {
     const db = yield* UserDb.load();
@@ -175,6 +180,8 @@ function compare(a: Node, b: Node, numeric: boolean): number {
 /** A node's own text: name, (PID) or ,PID, and with -a its arguments. */
 function label(p: ProcInfo, o: Options): string {
   if (!o.args) return o.pids ? `${p.comm}(${p.pid})` : p.comm;
+  // A zombie has no arguments left; -a shows it in parentheses.
+  if (p.state === 'Z') return o.pids ? `(${p.comm},${p.pid})` : `(${p.comm})`;
   const head = o.pids ? `${p.comm},${p.pid}` : p.comm;
   const rest = p.argv.slice(1);
   // Arguments are kept apart by ARG_SEP until fit() decides how many fit on the line.
@@ -236,14 +243,19 @@ function renderCompact(n: Node, o: Options): string[] {
   return lines;
 }
 
-/** Consecutive siblings with the same subtree shape, counted. */
+/** Siblings with the same subtree shape, counted at the place of the first of them. */
 function mergeRepeats(children: Node[]): { node: Node; count: number }[] {
-  const out: { node: Node; count: number; sig: string }[] = [];
+  const out: { node: Node; count: number }[] = [];
+  const bySignature = new Map<string, { node: Node; count: number }>();
   for (const c of children) {
     const sig = signature(c);
-    const prev = out[out.length - 1];
-    if (prev && prev.sig === sig) prev.count++;
-    else out.push({ node: c, count: 1, sig });
+    const seen = bySignature.get(sig);
+    if (seen) seen.count++;
+    else {
+      const group = { node: c, count: 1 };
+      bySignature.set(sig, group);
+      out.push(group);
+    }
   }
   return out;
 }
