@@ -244,8 +244,9 @@ export class Shell {
   *setVar(name: string, value: string, flags = 0): Gen<void> {
     if (this.opts.a) flags |= V_EXPORT;
     if (!this.vars.set(name, value, flags)) throw yield* this.error(`${name}: is read only`);
-    // Any assignment to OPTIND restarts getopts there, and must be a number.
-    if (name === 'OPTIND' && !this.settingOptind && !/^\d+$/.test(value)) throw yield* this.error(`Illegal number: ${value}`);
+    // Any assignment to OPTIND restarts getopts there, and must be a number from 0 to
+    // INT_MAX (blanks around it and a sign allowed, as real dash takes "+1", " 1", "-0").
+    if (name === 'OPTIND' && !this.settingOptind && !isOptindNumber(value)) throw yield* this.error(`Illegal number: ${value}`);
   }
 
   /** The value of a parameter or variable by name (undefined when unset). */
@@ -325,4 +326,12 @@ export function* initIdentity(sh: Shell): Gen<void> {
   sh.pid = typeof pid === 'number' ? pid : 0;
   sh.rootPid = sh.pid;
   sh.ppid = typeof ppid === 'number' ? ppid : 0;
+}
+
+/** Whether dash takes `value` for OPTIND: a decimal from 0 to 2147483647, blanks around it allowed. */
+function isOptindNumber(value: string): boolean {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)[ \t\n\v\f\r]*$/.exec(value);
+  if (!m) return false;
+  const n = BigInt(m[2]);
+  return m[1] === '-' ? n === 0n : n <= 2147483647n;
 }

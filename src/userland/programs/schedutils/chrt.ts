@@ -71,9 +71,11 @@ const POLICY_OPTIONS: Record<string, number> = {
   rr: SchedPolicy.RR,
 };
 
-/** A PID or priority as util-linux's strtos32_or_err reads it: a whole decimal number. */
-function parseInteger(s: string): number | null {
-  return /^\s*[+-]?\d+$/.test(s) && Math.abs(Number(s)) <= 0x7fffffff ? Number(s) : null;
+/** A PID or priority as util-linux reads one: a whole decimal number of 32 bits, or why not. */
+function parseInteger(s: string): number | 'invalid' | 'range' {
+  if (!/^\s*[+-]?\d+$/.test(s)) return 'invalid';
+  const n = Number(s);
+  return n >= -0x80000000 && n <= 0x7fffffff ? n : 'range';
 }
 
 export function* chrtMain({ argv, envp }: ProgramArgs): Program {
@@ -128,7 +130,7 @@ export function* chrtMain({ argv, envp }: ProgramArgs): Program {
   if (pidMode && rest.length <= 1) {
     const text = rest[0] ?? argv[argv.length - 1];
     const pid = parseInteger(text);
-    if (pid === null) {
+    if (typeof pid !== 'number') {
       yield* errOut(`${PROG}: invalid PID argument: '${text}'\n`);
       return 1;
     }
@@ -139,8 +141,8 @@ export function* chrtMain({ argv, envp }: ProgramArgs): Program {
     return 1;
   }
   const prio = parseInteger(rest[0]);
-  if (prio === null) {
-    yield* errOut(`${PROG}: invalid priority argument: '${rest[0]}'\n${TRY}`);
+  if (typeof prio !== 'number') {
+    yield* errOut(`${PROG}: invalid priority argument: '${rest[0]}'${prio === 'range' ? ': Numerical result out of range' : ''}\n`);
     return 1;
   }
   const range = RANGES.find(([p]) => p === policy)!;
@@ -150,9 +152,11 @@ export function* chrtMain({ argv, envp }: ProgramArgs): Program {
   }
   let target = 0;
   if (pidMode) {
-    const pid = parseInteger(rest[1]);
-    if (pid === null) {
-      yield* errOut(`${PROG}: invalid PID argument: '${rest[1]}'\n`);
+    // The PID is the last argument, as util-linux takes it.
+    const pidText = rest[rest.length - 1];
+    const pid = parseInteger(pidText);
+    if (typeof pid !== 'number') {
+      yield* errOut(`${PROG}: invalid PID argument: '${pidText}'\n`);
       return 1;
     }
     target = pid;
