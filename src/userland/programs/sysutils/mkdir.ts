@@ -140,7 +140,10 @@ function* fixSpecifiedBits(dir: string, mode: number, modeBits: number): Gen<num
   const st = yield* sys.stat(dir);
   if (st instanceof SysError) return st;
   if (((st.mode ^ mode) & modeBits & 0o7777) === 0) return 0;
-  return yield* sys.chmod(dir, mode);
+  // Set-user-ID and set-group-ID bits the spec does not name stay as the directory
+  // has them (inherited from a set-group-ID parent), as chmod(1) keeps them.
+  const keep = 0o6000 & ~modeBits;
+  return yield* sys.chmod(dir, (mode & ~keep) | (st.mode & keep));
 }
 
 export function* rmdirMain({ argv }: ProgramArgs): Program {
