@@ -101,6 +101,7 @@ export function deliverSignals(k: Kernel, t: Task): SignalOutcome {
     const sig = t.sigPending.firstDeliverable(t.sigBlocked);
     if (sig === 0) break;
     t.sigPending.delete(sig);
+    if (sig === SIG.SIGALRM && t.alarmReloadPending) reloadRealTimer(k, t);
     const act = t.sighand.get(sig);
     const handler = act?.handler;
     if (typeof handler === 'function') {
@@ -179,3 +180,35 @@ export function sigreturn(t: Task): void {
 }
 
 export { err };
+
+/** Time to the next ITIMER_REAL expiry, ns (0 when disarmed). */
+export function realTimerLeft(k: Kernel, t: Task): number {
+  const ev = t.alarmEvent;
+  return ev && ev.fn ? ev.time - k.now : 0;
+}
+
+/**
+ * (Re)arms ITIMER_REAL (alarm(2), setitimer(2)): SIGALRM in `valueNs` (0 disarms).
+ * A periodic timer is reloaded when its SIGALRM is delivered, as Linux does, so an
+ * ignored SIGALRM stops it and a blocked one holds it until it is taken.
+ */
+export function armRealTimer(k: Kernel, t: Task, valueNs: number, intervalNs: number): void {
+  k.engine.cancel(t.alarmEvent);
+  t.alarmEvent = null;
+  t.alarmReloadPending = false;
+  t.alarmIntervalNs = valueNs > 0 ? intervalNs : 0;
+  if (valueNs <= 0) return;
+  t.alarmEvent = k.engine.after(valueNs, () => {
+    t.alarmEvent = null;
+    t.alarmReloadPending = t.alarmIntervalNs > 0;
+    t.alarmExpiredAtNs = k.now;
+    sendSignal(k, t, SIG.SIGALRM);
+  });
+}
+
+/** Reloads an expired periodic ITIMER_REAL at the next point of its period after now. */
+function reloadRealTimer(k: Kernel, t: Task): void {
+  const period = t.alarmIntervalNs;
+  const next = t.alarmExpiredAtNs + (Math.floor((k.now - t.alarmExpiredAtNs) / period) + 1) * period;
+  armRealTimer(k, t, next - k.now, period);
+}

@@ -154,6 +154,10 @@ export class Task {
   alarmEvent: SimEvent | null = null;
   /** ITIMER_REAL's reload interval in ns (0: one-shot, as alarm(2) sets it). */
   alarmIntervalNs = 0;
+  /** ITIMER_REAL expired and is reloaded when its SIGALRM is delivered. */
+  alarmReloadPending = false;
+  /** When it last expired: the reload keeps to the period counted from there. */
+  alarmExpiredAtNs = 0;
   /** Set by sched_yield: the task goes behind the others when it leaves the CPU. */
   yieldPending = false;
   /** Remaining ns of an interrupted user-mode burst, resumed before the program continues. */

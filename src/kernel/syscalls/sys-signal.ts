@@ -4,12 +4,11 @@
  * setitimer(2)). alarm and ITIMER_REAL are one timer per process, as on Linux.
  */
 import { err } from '../errno.js';
-import type { Kernel } from '../kernel.js';
-import type { SigAction, Task } from '../proc/task.js';
+import type { SigAction } from '../proc/task.js';
 import { SIG, SigSet, NSIG } from '../proc/signals.js';
 import type { HandlerTable } from './handler.js';
 import { ITIMER_REAL, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, type ItimerVal, type SigActionArg } from './abi.js';
-import { hasDeliverableSignal, sendSignal } from '../proc/task-signal.js';
+import { armRealTimer, hasDeliverableSignal, realTimerLeft } from '../proc/task-signal.js';
 import { NS_PER_SEC } from '../../sim/engine.js';
 
 export { SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK } from './abi.js';
@@ -105,28 +104,9 @@ export const signalSyscalls: HandlerTable = {
   setitimer(k, t, r: { which: number; value: ItimerVal }) {
     if (r.which !== ITIMER_REAL) return err('EINVAL', 'only ITIMER_REAL is modelled');
     const { valueNs, intervalNs } = r.value;
-    if (!(valueNs >= 0) || !(intervalNs >= 0)) return err('EINVAL', 'timer values must not be negative');
+    if (!(valueNs >= 0 && Number.isFinite(valueNs)) || !(intervalNs >= 0 && Number.isFinite(intervalNs))) return err('EINVAL', 'timer values must be finite and not negative');
     const old: ItimerVal = { valueNs: realTimerLeft(k, t), intervalNs: t.alarmIntervalNs };
     armRealTimer(k, t, Math.ceil(valueNs), Math.ceil(intervalNs));
     return old;
   },
 };
-
-/** Time to the next ITIMER_REAL expiry, ns (0 when disarmed). */
-function realTimerLeft(k: Kernel, t: Task): number {
-  const ev = t.alarmEvent;
-  return ev && ev.fn ? ev.time - k.now : 0;
-}
-
-/** (Re)arms ITIMER_REAL: SIGALRM in `valueNs` (0 disarms), then every `intervalNs` if that is not 0. */
-function armRealTimer(k: Kernel, t: Task, valueNs: number, intervalNs: number): void {
-  k.engine.cancel(t.alarmEvent);
-  t.alarmEvent = null;
-  t.alarmIntervalNs = valueNs > 0 ? intervalNs : 0;
-  if (valueNs <= 0) return;
-  t.alarmEvent = k.engine.after(valueNs, () => {
-    t.alarmEvent = null;
-    sendSignal(k, t, SIG.SIGALRM);
-    if (t.alarmIntervalNs > 0) armRealTimer(k, t, t.alarmIntervalNs, t.alarmIntervalNs);
-  });
-}

@@ -232,3 +232,35 @@ describe('interval timers: alarm(2) and setitimer(2) share ITIMER_REAL', () => {
     expect(host.run(['/usr/bin/t']).stdout).toBe('2 1 1 1 0 EINVAL\n');
   });
 });
+
+describe('a periodic ITIMER_REAL is reloaded when its SIGALRM is delivered', () => {
+  // Checked on Linux with Python: with SIGALRM ignored, getitimer after the first
+  // expiry reads (0.0, 0.1): the timer stopped; with it blocked, it waits to be taken,
+  // and is then reloaded to the next point of its period (0.35 s in: 0.05 s left).
+  test('an ignored SIGALRM stops the timer; a blocked one holds it until unblocked', () => {
+    const host = hostWith({
+      *t() {
+        yield* sys.sigaction(SIG.SIGALRM, { handler: 'ignore' });
+        yield* sys.setitimer(ITIMER_REAL, { valueNs: 0.1 * SECOND, intervalNs: 0.1 * SECOND });
+        yield* sys.nanosleep(0.35 * SECOND);
+        const ignored = (yield* sys.getitimer(ITIMER_REAL)) as { valueNs: number; intervalNs: number };
+        let fired = 0;
+        yield* sys.sigaction(SIG.SIGALRM, {
+          handler: function* (): Program {
+            fired++;
+            return 0;
+          },
+        });
+        yield* sys.sigprocmask(0, [SIG.SIGALRM]);
+        yield* sys.setitimer(ITIMER_REAL, { valueNs: 0.1 * SECOND, intervalNs: 0.1 * SECOND });
+        yield* sys.nanosleep(0.35 * SECOND);
+        const blocked = (yield* sys.getitimer(ITIMER_REAL)) as { valueNs: number };
+        yield* sys.sigprocmask(1, [SIG.SIGALRM]);
+        const after = (yield* sys.getitimer(ITIMER_REAL)) as { valueNs: number };
+        yield* out(`${ignored.valueNs} ${ignored.intervalNs / 1e6} | ${blocked.valueNs} ${fired} | ${Math.round(after.valueNs / 1e6)}\n`);
+        return 0;
+      },
+    });
+    expect(host.run(['/usr/bin/t']).stdout).toBe('0 100 | 0 1 | 50\n');
+  });
+});
