@@ -20,7 +20,7 @@ const HOME_CLEAR_ALL = '\x1b[H\x1b[2J';
 const HOME_CLEAR_BELOW = '\x1b[H\x1b[J';
 const SCROLLBACK = '\x1b[3J';
 
-/** clear and E3 of each terminal type ncurses-base ships an entry for. */
+/** clear and E3 of the common terminal types (12 of the entries ncurses-base ships). */
 const TERMINALS: Record<string, { clear: string; e3: string }> = {
   xterm: { clear: HOME_CLEAR_ALL, e3: SCROLLBACK },
   'xterm-256color': { clear: HOME_CLEAR_ALL, e3: SCROLLBACK },
