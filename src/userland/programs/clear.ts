@@ -20,7 +20,7 @@ const HOME_CLEAR_ALL = '\x1b[H\x1b[2J';
 const HOME_CLEAR_BELOW = '\x1b[H\x1b[J';
 const SCROLLBACK = '\x1b[3J';
 
-/** clear and E3 of the common terminal types (12 of the entries ncurses-base ships). */
+/** clear and E3 of the common terminal types (23 of the entries ncurses-base ships). */
 const TERMINALS: Record<string, { clear: string; e3: string }> = {
   xterm: { clear: HOME_CLEAR_ALL, e3: SCROLLBACK },
   'xterm-256color': { clear: HOME_CLEAR_ALL, e3: SCROLLBACK },
@@ -34,6 +34,17 @@ const TERMINALS: Record<string, { clear: string; e3: string }> = {
   vt100: { clear: HOME_CLEAR_BELOW, e3: '' },
   vt220: { clear: HOME_CLEAR_BELOW, e3: '' },
   ansi: { clear: HOME_CLEAR_BELOW, e3: '' },
+  'rxvt-unicode': { clear: HOME_CLEAR_ALL, e3: '' },
+  'rxvt-unicode-256color': { clear: HOME_CLEAR_ALL, e3: '' },
+  vt102: { clear: HOME_CLEAR_BELOW, e3: '' },
+  'screen.xterm-256color': { clear: HOME_CLEAR_ALL, e3: '' },
+  'xterm-debian': { clear: HOME_CLEAR_ALL, e3: SCROLLBACK },
+  'screen-bce': { clear: HOME_CLEAR_BELOW, e3: '' },
+  'xterm-mono': { clear: HOME_CLEAR_ALL, e3: '' },
+  'xterm-r6': { clear: HOME_CLEAR_ALL, e3: '' },
+  'xterm-xfree86': { clear: HOME_CLEAR_ALL, e3: '' },
+  cons25: { clear: HOME_CLEAR_BELOW, e3: '' },
+  sun: { clear: '\f', e3: '' },
 };
 
 const USAGE = 'Usage: clear [options]\n\nOptions:\n  -T TERM     use this instead of $TERM\n  -V          print curses-version\n  -x          do not try to clear scrollback\n';

@@ -20,6 +20,10 @@ describe('clear', () => {
     ['screen-256color', '\x1b[H\x1b[J'],
     ['vt100', '\x1b[H\x1b[J'],
     ['rxvt', '\x1b[H\x1b[2J'],
+    ['rxvt-unicode-256color', '\x1b[H\x1b[2J'],
+    ['xterm-debian', '\x1b[H\x1b[2J\x1b[3J'],
+    ['screen-bce', '\x1b[H\x1b[J'],
+    ['sun', '\f'],
   ])('TERM=%s', (term, bytes) => {
     expect(run([], [`TERM=${term}`])).toEqual({ stdout: bytes, stderr: '', status: 0 });
   });
