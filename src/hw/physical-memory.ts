@@ -1,0 +1,185 @@
+/**
+ * Physical memory as 4 KiB page frames (issue 3's first building block): a frame
+ * allocator, per-frame metadata (owner, map count, referenced and dirty bits), and
+ * page contents that cost host memory only for frames that hold data other than
+ * zeros — so a host with gigabytes of simulated RAM stays small until programs
+ * really store bytes in it.
+ *
+ *     frame number ──▶ owner[f]  mapCount[f]  flags[f] (USED | REFERENCED | DIRTY)
+ *                  └─▶ contents: Map<frame, Uint8Array(4096)>  (absent: all zeros)
+ *
+ * The allocator hands out the lowest-numbered frames first and then reuses the most
+ * recently freed one (a stack), so the same run gets the same frames; it counts what
+ * it does. It knows nothing of processes
+ * or page tables: the kernel's memory manager decides what a frame is for, and the
+ * MMU (a later step) sets the referenced and dirty bits.
+ */
+
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+
+/** Frame flags. */
+export const FRAME_USED = 1;
+/** Set by an access through the MMU; cleared by page replacement (CLOCK's use bit). */
+export const FRAME_REFERENCED = 2;
+/** Set by a write through the MMU; cleared when the page is written back. */
+export const FRAME_DIRTY = 4;
+
+/** No owner recorded (free frames, and frames the kernel has not tagged). */
+export const NO_OWNER = -1;
+
+export interface PhysicalMemoryStats {
+  totalFrames: number;
+  freeFrames: number;
+  /** Frames whose contents are stored (not all zeros). */
+  storedFrames: number;
+  allocations: number;
+  frees: number;
+}
+
+export class PhysicalMemory {
+  readonly totalFrames: number;
+  private readonly owner: Int32Array;
+  private readonly mapCount: Uint16Array;
+  private readonly flags: Uint8Array;
+  /** Free frame numbers; the next to hand out is at the top (the lowest number). */
+  private readonly freeStack: Int32Array;
+  private freeTop: number;
+  private readonly contents = new Map<number, Uint8Array>();
+  private allocations = 0;
+  private frees = 0;
+
+  /** `bytes` of RAM, rounded down to whole frames. */
+  constructor(bytes: number) {
+    if (!Number.isSafeInteger(bytes) || bytes < PAGE_SIZE) throw new RangeError(`physical memory needs at least one ${PAGE_SIZE}-byte frame, got ${bytes} bytes`);
+    const n = Math.floor(bytes / PAGE_SIZE);
+    this.totalFrames = n;
+    this.owner = new Int32Array(n).fill(NO_OWNER);
+    this.mapCount = new Uint16Array(n);
+    this.flags = new Uint8Array(n);
+    this.freeStack = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.freeStack[i] = n - 1 - i;
+    this.freeTop = n;
+  }
+
+  get freeFrames(): number {
+    return this.freeTop;
+  }
+
+  /** A free frame, zero-filled, tagged with `owner`; null when memory is exhausted. */
+  alloc(owner = NO_OWNER): number | null {
+    if (this.freeTop === 0) return null;
+    const f = this.freeStack[--this.freeTop];
+    this.flags[f] = FRAME_USED;
+    this.owner[f] = owner;
+    this.mapCount[f] = 0;
+    this.allocations++;
+    return f;
+  }
+
+  /** Returns a frame to the free pool; its contents are dropped (it reads as zeros). */
+  free(frame: number): void {
+    this.checkUsed(frame, 'free');
+    this.flags[frame] = 0;
+    this.owner[frame] = NO_OWNER;
+    this.mapCount[frame] = 0;
+    this.contents.delete(frame);
+    this.freeStack[this.freeTop++] = frame;
+    this.frees++;
+  }
+
+  isUsed(frame: number): boolean {
+    return this.inRange(frame) && (this.flags[frame] & FRAME_USED) !== 0;
+  }
+
+  ownerOf(frame: number): number {
+    this.checkUsed(frame, 'ownerOf');
+    return this.owner[frame];
+  }
+
+  setOwner(frame: number, owner: number): void {
+    this.checkUsed(frame, 'setOwner');
+    this.owner[frame] = owner;
+  }
+
+  /** How many page-table entries map the frame (shared after fork until copy-on-write). */
+  mapCountOf(frame: number): number {
+    this.checkUsed(frame, 'mapCountOf');
+    return this.mapCount[frame];
+  }
+
+  /** Adds `delta` (±1) to the map count; returns the new count. */
+  adjustMapCount(frame: number, delta: number): number {
+    this.checkUsed(frame, 'adjustMapCount');
+    const v = this.mapCount[frame] + delta;
+    if (v < 0 || v > 0xffff) throw new RangeError(`frame ${frame}: map count would become ${v}`);
+    this.mapCount[frame] = v;
+    return v;
+  }
+
+  hasFlag(frame: number, flag: number): boolean {
+    this.checkUsed(frame, 'hasFlag');
+    return (this.flags[frame] & flag) !== 0;
+  }
+
+  setFlag(frame: number, flag: number, on: boolean): void {
+    this.checkUsed(frame, 'setFlag');
+    if (flag === FRAME_USED) throw new RangeError('FRAME_USED is the allocator\'s; use alloc and free');
+    this.flags[frame] = on ? this.flags[frame] | flag : this.flags[frame] & ~flag;
+  }
+
+  /** Copies `length` bytes at `offset` in the frame out (zeros where nothing was stored). */
+  read(frame: number, offset: number, length: number): Uint8Array {
+    this.checkUsed(frame, 'read');
+    this.checkSpan(offset, length);
+    const page = this.contents.get(frame);
+    return page ? page.slice(offset, offset + length) : new Uint8Array(length);
+  }
+
+  /** Stores bytes at `offset` in the frame; writing only zeros to an empty frame stores nothing. */
+  write(frame: number, offset: number, bytes: Uint8Array): void {
+    this.checkUsed(frame, 'write');
+    this.checkSpan(offset, bytes.length);
+    let page = this.contents.get(frame);
+    if (!page) {
+      if (bytes.every((b) => b === 0)) return;
+      page = new Uint8Array(PAGE_SIZE);
+      this.contents.set(frame, page);
+    }
+    page.set(bytes, offset);
+  }
+
+  /** Copies a whole frame's contents to another (copy-on-write, swap-in). */
+  copyFrame(from: number, to: number): void {
+    this.checkUsed(from, 'copyFrame');
+    this.checkUsed(to, 'copyFrame');
+    const page = this.contents.get(from);
+    if (page) this.contents.set(to, page.slice());
+    else this.contents.delete(to);
+  }
+
+  /** Fills a frame with zeros. */
+  zeroFrame(frame: number): void {
+    this.checkUsed(frame, 'zeroFrame');
+    this.contents.delete(frame);
+  }
+
+  stats(): PhysicalMemoryStats {
+    return { totalFrames: this.totalFrames, freeFrames: this.freeTop, storedFrames: this.contents.size, allocations: this.allocations, frees: this.frees };
+  }
+
+  private inRange(frame: number): boolean {
+    return Number.isInteger(frame) && frame >= 0 && frame < this.totalFrames;
+  }
+
+  private checkUsed(frame: number, what: string): void {
+    if (!this.inRange(frame)) throw new RangeError(`${what}: frame ${frame} is outside physical memory (0..${this.totalFrames - 1})`);
+    if (!(this.flags[frame] & FRAME_USED)) throw new RangeError(`${what}: frame ${frame} is not allocated`);
+  }
+
+  private checkSpan(offset: number, length: number): void {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > PAGE_SIZE) {
+      throw new RangeError(`bytes ${offset}..${offset + length} do not lie within one ${PAGE_SIZE}-byte frame`);
+    }
+  }
+}

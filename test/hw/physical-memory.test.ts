@@ -1,0 +1,115 @@
+/**
+ * Physical memory as frames: allocation and freeing keep the books straight, a frame
+ * reads as zeros until something other than zeros is written, contents stay with their
+ * frame, and storage is spent only on frames that hold data.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FRAME_DIRTY, FRAME_REFERENCED, PAGE_SIZE, PhysicalMemory } from '../../src/hw/physical-memory.js';
+
+describe('PhysicalMemory', () => {
+  it('hands out the lowest frames first, then reuses the latest freed, and runs out', () => {
+    const m = new PhysicalMemory(4 * PAGE_SIZE + 100);
+    expect(m.totalFrames).toBe(4);
+    expect([m.alloc(), m.alloc(), m.alloc()]).toEqual([0, 1, 2]);
+    m.free(1);
+    expect(m.alloc()).toBe(1);
+    expect(m.alloc()).toBe(3);
+    expect(m.alloc()).toBeNull();
+    expect(m.stats()).toEqual({ totalFrames: 4, freeFrames: 0, storedFrames: 0, allocations: 5, frees: 1 });
+  });
+
+  it('reads zeros until bytes are stored, and stores nothing for zeros', () => {
+    const m = new PhysicalMemory(8 * PAGE_SIZE);
+    const f = m.alloc()!;
+    expect(m.read(f, 0, 4)).toEqual(new Uint8Array(4));
+    m.write(f, 100, new Uint8Array(64));
+    expect(m.stats().storedFrames).toBe(0);
+    m.write(f, PAGE_SIZE - 2, Uint8Array.of(7, 9));
+    expect(m.read(f, PAGE_SIZE - 3, 3)).toEqual(Uint8Array.of(0, 7, 9));
+    expect(m.stats().storedFrames).toBe(1);
+  });
+
+  it('copies a frame for copy-on-write; freeing and zeroing drop the contents', () => {
+    const m = new PhysicalMemory(8 * PAGE_SIZE);
+    const a = m.alloc()!;
+    const b = m.alloc()!;
+    m.write(a, 0, Uint8Array.of(1, 2, 3));
+    m.copyFrame(a, b);
+    m.write(b, 0, Uint8Array.of(9));
+    expect(m.read(a, 0, 3)).toEqual(Uint8Array.of(1, 2, 3));
+    expect(m.read(b, 0, 3)).toEqual(Uint8Array.of(9, 2, 3));
+    m.zeroFrame(b);
+    expect(m.read(b, 0, 3)).toEqual(new Uint8Array(3));
+    m.free(a);
+    const again = m.alloc()!;
+    expect(again).toBe(a);
+    expect(m.read(again, 0, 3)).toEqual(new Uint8Array(3));
+  });
+
+  it('keeps owner, map count and the referenced/dirty bits per frame, reset by free', () => {
+    const m = new PhysicalMemory(2 * PAGE_SIZE);
+    const f = m.alloc(42)!;
+    expect(m.ownerOf(f)).toBe(42);
+    expect(m.adjustMapCount(f, 1)).toBe(1);
+    expect(m.adjustMapCount(f, 1)).toBe(2);
+    m.setFlag(f, FRAME_REFERENCED, true);
+    m.setFlag(f, FRAME_DIRTY, true);
+    m.setFlag(f, FRAME_REFERENCED, false);
+    expect([m.hasFlag(f, FRAME_REFERENCED), m.hasFlag(f, FRAME_DIRTY)]).toEqual([false, true]);
+    m.free(f);
+    const g = m.alloc()!;
+    expect([m.ownerOf(g), m.mapCountOf(g), m.hasFlag(g, FRAME_DIRTY)]).toEqual([-1, 0, false]);
+  });
+
+  it('refuses frames that are free or out of range, spans across frames, and a negative map count', () => {
+    const m = new PhysicalMemory(2 * PAGE_SIZE);
+    const f = m.alloc()!;
+    expect(() => m.read(1, 0, 1)).toThrow(/frame 1 is not allocated/);
+    expect(() => m.free(7)).toThrow(/outside physical memory/);
+    expect(() => m.write(f, PAGE_SIZE - 1, Uint8Array.of(1, 2))).toThrow(/within one 4096-byte frame/);
+    expect(() => m.adjustMapCount(f, -1)).toThrow(/map count/);
+    m.free(f);
+    expect(() => m.free(f)).toThrow(/not allocated/);
+    expect(() => new PhysicalMemory(100)).toThrow(/at least one/);
+  });
+
+  it('never hands out a frame twice, and its free count matches (random alloc/free runs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant<'alloc'>('alloc'), fc.nat({ max: 63 })), { maxLength: 300 }), (ops) => {
+        const m = new PhysicalMemory(16 * PAGE_SIZE);
+        const held = new Set<number>();
+        for (const op of ops) {
+          if (op === 'alloc') {
+            const f = m.alloc();
+            if (f === null) expect(held.size).toBe(16);
+            else {
+              expect(held.has(f)).toBe(false);
+              held.add(f);
+            }
+          } else if (held.size > 0) {
+            const f = [...held][op % held.size];
+            m.free(f);
+            held.delete(f);
+          }
+          expect(m.freeFrames).toBe(16 - held.size);
+        }
+      }),
+    );
+  });
+
+  it('gives back what was written, frame by frame (random writes)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ frame: fc.nat({ max: 3 }), offset: fc.nat({ max: PAGE_SIZE - 8 }), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }), { maxLength: 60 }), (writes) => {
+        const m = new PhysicalMemory(4 * PAGE_SIZE);
+        for (let i = 0; i < 4; i++) m.alloc();
+        const model = [0, 1, 2, 3].map(() => new Uint8Array(PAGE_SIZE));
+        for (const w of writes) {
+          m.write(w.frame, w.offset, w.bytes);
+          model[w.frame].set(w.bytes, w.offset);
+        }
+        for (let f = 0; f < 4; f++) expect(m.read(f, 0, PAGE_SIZE)).toEqual(model[f]);
+      }),
+    );
+  });
+});
