@@ -86,6 +86,9 @@ describe('ctsim mem replay --json', () => {
     const commas = (await replay('--trace-file', file('commas.txt', '0, 1,2 0\n1,3'), '--policy', 'lru', '--json')).json<ReplayJson>();
     expect(perLine.accesses.map((a) => a.page)).toEqual([0, 1, 2, 0, 1, 3]);
     expect(commas).toEqual(perLine);
+    // Files written on Windows end their lines with CRLF.
+    const crlf = (await replay('--trace-file', file('crlf.txt', '0\r\n1\r\n2\r\n0\r\n1\r\n3\r\n'), '--policy', 'LRU', '--json')).json<ReplayJson>();
+    expect(crlf).toEqual(perLine);
   });
 
   it('draws 10 accesses to pages 0..9 from --seed without a trace', async () => {

@@ -91,9 +91,10 @@ export default class MemReplay extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(MemReplay);
-    const policyText = flags.policy ?? 'fifo';
+    // paging-policy.py spells policies in capitals (-p LRU); either case is taken.
+    const policyText = (flags.policy ?? 'fifo').toLowerCase();
     if (!isReplacementPolicy(policyText)) {
-      throw new UsageError({ source: '--policy', expected: `one of ${REPLACEMENT_POLICIES.join(', ')}`, found: JSON.stringify(policyText), fix: 'e.g. --policy lru' });
+      throw new UsageError({ source: '--policy', expected: `one of ${REPLACEMENT_POLICIES.join(', ')}`, found: JSON.stringify(flags.policy), fix: 'e.g. --policy lru' });
     }
     const policy = policyText;
     if (flags['clock-bits'] !== undefined && policy !== 'clock') {

@@ -81,8 +81,8 @@ export default class MemTranslate extends BaseCommand {
   ].join('\n\n');
 
   static override examples = [
-    { description: 'x86-64 4-level paging: walk two addresses through a generated table.', command: '<%= config.bin %> mem translate --arch x86-64 --seed 1' },
-    { description: "OSTEP's homework geometry (paging-multilevel-translate.py): 15-bit addresses, 32-byte pages.", command: '<%= config.bin %> mem translate --arch ostep --seed 3 --address 0x611c,0x3da8' },
+    { description: 'x86-64 4-level paging: walk four addresses through a table generated from the seed.', command: '<%= config.bin %> mem translate --arch x86-64 --seed 1' },
+    { description: "OSTEP's homework geometry (paging-multilevel-translate.py): 15-bit addresses, 32-byte pages. The table is ctsim's own for the seed, not the script's; to check a homework answer, give the script's memory as --table.", command: '<%= config.bin %> mem translate --arch ostep --seed 3 --address 0x611c,0x3da8' },
     { description: 'A table of your own, from a JSON file.', command: '<%= config.bin %> mem translate --table my-table.json --address 0x611c' },
     { description: 'A 3-level geometry of your own: 39-bit addresses, 4 KiB pages (like RISC-V Sv39).', command: '<%= config.bin %> mem translate --levels 3 --page-size 4096 --address-bits 39 --address 0x12345678' },
     { description: 'Every step as JSON, and the generated table in the --table format.', command: '<%= config.bin %> mem translate --arch ostep --seed 1 --json' },
@@ -149,8 +149,8 @@ export default class MemTranslate extends BaseCommand {
   private geometry(flags: Record<string, string | boolean | undefined>): Geometry {
     const given = Object.keys(GEOMETRY_FLAGS).filter((f) => flags[f] !== undefined);
     if (given.length === 0) {
-      const arch = (flags.arch as string | undefined) ?? 'x86-64';
-      if (!isArchName(arch)) throw new UsageError({ source: '--arch', expected: `one of ${ARCH_NAMES.join(', ')}`, found: JSON.stringify(arch), fix: 'e.g. --arch x86-64, or give --levels, --page-size and --address-bits' });
+      const arch = ((flags.arch as string | undefined) ?? 'x86-64').toLowerCase();
+      if (!isArchName(arch)) throw new UsageError({ source: '--arch', expected: `one of ${ARCH_NAMES.join(', ')}`, found: JSON.stringify(flags.arch), fix: 'e.g. --arch x86-64, or give --levels, --page-size and --address-bits' });
       return archGeometry(arch);
     }
     for (const required of ['levels', 'page-size', 'address-bits']) {

@@ -68,7 +68,7 @@ const NUMBER_TEXT = /^(?:0[xX][0-9a-fA-F]+|\d+)$/;
  * are errors.
  */
 export function parsePageTable(doc: unknown, source: string): PageTable {
-  const fail = (path: string, expected: string, found: string, fix?: string): never => {
+  const fail = (path: string, expected: string, found: string, fix = 'correct it in the file; `ctsim mem translate --help` describes the --table format, and --json prints a valid table to start from'): never => {
     throw new InputError({ source, path, expected, found, fix });
   };
   const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));

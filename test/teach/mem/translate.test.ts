@@ -137,7 +137,7 @@ describe('parsePageTable (the --table format)', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['not an object', [1], /^t\.json at \$: expected an object \{geometry, rootFrame, tables\}, found \[1\]$/],
+    ['not an object', [1], /^t\.json at \$: expected an object \{geometry, rootFrame, tables\}, found \[1\] \(fix: correct it in the file; `ctsim mem translate --help` describes the --table format, and --json prints a valid table to start from\)$/],
     ['an unknown key', { ...ok, pdbr: 3 }, /^t\.json at \$\.pdbr: expected only the keys geometry, rootFrame, tables, found "pdbr" \(fix: remove "pdbr"\)$/],
     ['an unknown preset', { ...ok, geometry: 'arm64' }, /at \$\.geometry: expected a preset \(x86-64, x86, ostep\) or an object, found "arm64"/],
     ['a bad custom geometry', { ...ok, geometry: { addressBits: 48, pageSizeBytes: 4096, levels: 3, entryBytes: 8, physAddressBits: 52 } }, /at \$\.geometry\.levels: expected 4 levels/],
@@ -157,6 +157,7 @@ describe('parsePageTable (the --table format)', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(message);
+    expect((error as InputError).message).toMatch(/\(fix: .+\)$/);
   });
 });
 
