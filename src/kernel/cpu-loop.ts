@@ -21,7 +21,8 @@ import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
 import { SYSCALL_TABLE } from './syscalls/dispatch.js';
 import { err } from './errno.js';
-import { deliverSignals, hasDeliverableSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
+import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
+import { SIG } from './proc/signals.js';
 import { doExit } from './proc/task-exit.js';
 import { exitedStatus } from './proc/wstatus.js';
 import { NR, SYSCALL_NAMES } from './syscalls/numbers.js';
@@ -119,7 +120,7 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
       const t = pc.current!;
       if (t.burstLeftNs === 0 && t.pendingSyscall === null && (t.sigPending.lo | t.sigPending.hi) === 0) {
         k.current = t;
-        const r = t.top!.next(t.resumeValue);
+        const r = resume(k, t);
         t.resumeValue = undefined;
         const op = r.value;
         if (r.done !== true && typeof op === 'number') {
@@ -273,7 +274,7 @@ function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns, fetched?: Iterato
       if (!runSyscall(k, pc, t, now, req, true)) return;
       continue;
     }
-    const r = t.top!.next(t.resumeValue);
+    const r = resume(k, t);
     t.resumeValue = undefined;
     if (!handleResult(k, pc, t, now, r)) return;
   }
@@ -371,4 +372,23 @@ function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): vo
     args,
     ret: typeof ret === 'string' && ret.length > 64 ? ret.slice(0, 64) + '...' : ret,
   });
+}
+
+/**
+ * Runs the program to its next operation. A JavaScript exception inside it is a bug in
+ * ctsim's program, not in the simulated system: the process dies of SIGSEGV (the
+ * shell says "Segmentation fault", status 139) with a kernel log line saying what
+ * happened, and the simulation goes on — one broken program must not stop the host.
+ */
+function resume(k: Kernel, t: Task): IteratorResult<Op, number | void> {
+  try {
+    return t.top!.next(t.resumeValue);
+  } catch (e) {
+    k.printk(`ctsim: ${t.comm}[${t.tid}]: internal error in the simulated program: ${e instanceof Error ? e.message : String(e)} (a ctsim bug; please report it)`);
+    t.sighand.actions[SIG.SIGSEGV] = undefined;
+    t.sigBlocked.delete(SIG.SIGSEGV);
+    sendSignal(k, t, SIG.SIGSEGV);
+    // A zero-length burst: the signal is taken on the way back to user mode.
+    return { done: false, value: 0 };
+  }
 }

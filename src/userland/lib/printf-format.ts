@@ -97,7 +97,8 @@ export function expandEscapes(s: string, mode: 'format' | 'b', flavor: PrintfFla
     if (flavor === 'coreutils' && (n === 'u' || n === 'U')) {
       const len = n === 'u' ? 4 : 8;
       const hex = s.slice(i + 1, i + 1 + len);
-      if (hex.length === len && /^[0-9a-fA-F]+$/.test(hex)) {
+      // Past U+10FFFF there is no character: the text stays as written, as real printf leaves it.
+      if (hex.length === len && /^[0-9a-fA-F]+$/.test(hex) && parseInt(hex, 16) <= 0x10ffff) {
         out += utf8(parseInt(hex, 16));
         i += len;
         continue;

@@ -138,3 +138,19 @@ describe('fork, exit and wait4', () => {
     expect(host.run(['/usr/bin/t']).stdout).toBe('1 1\n');
   });
 });
+
+describe('a program that throws', () => {
+  // A JavaScript exception in a simulated program is a ctsim bug: it must cost that
+  // process (SIGSEGV, as a crashing C program would die), not the whole simulation.
+  test('dies of SIGSEGV with a kernel log line, and the shell goes on', () => {
+    const host = hostWith({
+      *t() {
+        yield 1000;
+        throw new Error('boom');
+      },
+    });
+    const r = host.sh('/usr/bin/t; echo "status $?"; dmesg | grep -c "t\\[.*internal error in the simulated program: boom"');
+    expect(r.stdout).toBe('status 139\n1\n');
+    expect(r.stderr).toBe('Segmentation fault\n');
+  });
+});

@@ -89,6 +89,8 @@ describe('coreutils printf, test and [', () => {
     expect({ out: r.stdout, err: r.stderr, status: r.status }).toEqual({ out: 'a=1\nb=0\n', err: "printf: 'x': expected a numeric value\n", status: 1 });
     const m = run(['printf'], { path: '/usr/bin/printf' });
     expect({ err: m.stderr, status: m.status }).toEqual({ err: "printf: missing operand\nTry 'printf --help' for more information.\n", status: 1 });
+    // Past U+10FFFF there is no character: the real printf leaves \U… as written.
+    expect(run(['printf', '\\U00110000|\\UFFFFFFFF|%b', '\\U00110000'], { path: '/usr/bin/printf' }).stdout).toBe('\\U00110000|\\UFFFFFFFF|\\U00110000');
   });
 
   test('/usr/bin/test and /usr/bin/[', () => {
