@@ -120,7 +120,12 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
       const t = pc.current!;
       if (t.burstLeftNs === 0 && t.pendingSyscall === null && (t.sigPending.lo | t.sigPending.hi) === 0) {
         k.current = t;
-        const r = resume(k, t);
+        let r: IteratorResult<Op, number | void>;
+        try {
+          r = t.top!.next(t.resumeValue);
+        } catch (e) {
+          r = crashed(k, t, e);
+        }
         t.resumeValue = undefined;
         const op = r.value;
         if (r.done !== true && typeof op === 'number') {
@@ -274,7 +279,12 @@ function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns, fetched?: Iterato
       if (!runSyscall(k, pc, t, now, req, true)) return;
       continue;
     }
-    const r = resume(k, t);
+    let r: IteratorResult<Op, number | void>;
+    try {
+      r = t.top!.next(t.resumeValue);
+    } catch (e) {
+      r = crashed(k, t, e);
+    }
     t.resumeValue = undefined;
     if (!handleResult(k, pc, t, now, r)) return;
   }
@@ -375,20 +385,16 @@ function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): vo
 }
 
 /**
- * Runs the program to its next operation. A JavaScript exception inside it is a bug in
+ * A JavaScript exception raised by a program (caught around each resume) is a bug in
  * ctsim's program, not in the simulated system: the process dies of SIGSEGV (the
  * shell says "Segmentation fault", status 139) with a kernel log line saying what
  * happened, and the simulation goes on — one broken program must not stop the host.
  */
-function resume(k: Kernel, t: Task): IteratorResult<Op, number | void> {
-  try {
-    return t.top!.next(t.resumeValue);
-  } catch (e) {
-    k.printk(`ctsim: ${t.comm}[${t.tid}]: internal error in the simulated program: ${e instanceof Error ? e.message : String(e)} (a ctsim bug; please report it)`);
-    t.sighand.actions[SIG.SIGSEGV] = undefined;
-    t.sigBlocked.delete(SIG.SIGSEGV);
-    sendSignal(k, t, SIG.SIGSEGV);
-    // A zero-length burst: the signal is taken on the way back to user mode.
-    return { done: false, value: 0 };
-  }
+function crashed(k: Kernel, t: Task, e: unknown): IteratorResult<Op, number | void> {
+  k.printk(`ctsim: ${t.comm}[${t.tid}]: internal error in the simulated program: ${e instanceof Error ? e.message : String(e)} (a ctsim bug; please report it)`);
+  t.sighand.actions[SIG.SIGSEGV] = undefined;
+  t.sigBlocked.delete(SIG.SIGSEGV);
+  sendSignal(k, t, SIG.SIGSEGV);
+  // A zero-length burst: the signal is taken on the way back to user mode.
+  return { done: false, value: 0 };
 }
