@@ -15,7 +15,8 @@ import * as sys from '../../lib/sys.js';
 import { errOut, READ_CHUNK, writeAll } from '../../lib/io.js';
 import type { OutBuffer } from '../../lib/out-buffer.js';
 import { canonicalize } from '../../lib/canonicalize.js';
-import { joinPath, quoteaf, readDirNames } from './gnu-style.js';
+import { joinPath, quoteaf, readDirNames, usageError } from './gnu-style.js';
+import type { ParsedOptions } from '../../lib/getopt.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -158,4 +159,31 @@ export function* copyFile(o: CopyOptions, src: string, dst: string, topLevel: bo
   if (!(yield* copyData(o, src, dst, st, dstExists))) return false;
   if (o.verbose) yield* o.out.write(`${quoteaf(src)} -> ${quoteaf(dst)}\n`);
   return yield* preserve(o, dst, st, false);
+}
+
+/**
+ * The operands of cp and mv: SOURCE... DIRECTORY (the last operand is an existing
+ * directory, or -t DIRECTORY), or SOURCE DEST (-T, or two operands). Returns the
+ * sources and the target directory (null: copy to files[1]), or the exit status
+ * after coreutils' message.
+ */
+export function* sourcesAndTarget(prog: string, parsed: ParsedOptions): Gen<{ files: string[]; target: string | null } | number> {
+  const files = [...parsed.operands];
+  let target = (parsed.values.get('target-directory') as string | undefined) ?? null;
+  if (files.length === 0) return yield* usageError(prog, 'missing file operand');
+  if (parsed.values.has('no-target-directory')) {
+    if (files.length !== 2) return yield* usageError(prog, files.length < 2 ? `missing destination file operand after ${quoteaf(files[0])}` : `extra operand ${quoteaf(files[2])}`);
+  } else if (target === null) {
+    if (files.length === 1) return yield* usageError(prog, `missing destination file operand after ${quoteaf(files[0])}`);
+    const last = files[files.length - 1];
+    const st = yield* sys.stat(last);
+    if (!(st instanceof SysError) && isDir(st.mode)) {
+      target = last;
+      files.pop();
+    } else if (files.length > 2) {
+      yield* errOut(st instanceof SysError ? `${prog}: target ${quoteaf(last)}: ${st.message}\n` : `${prog}: target ${quoteaf(last)}: Not a directory\n`);
+      return 1;
+    }
+  }
+  return { files, target };
 }

@@ -6,13 +6,10 @@
  * whether source symlinks are followed, -v reports `'src' -> 'dest'`.
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
-import { SysError } from '../../../kernel/errno.js';
-import { isDir } from '../../../kernel/vfs/types.js';
 import * as sys from '../../lib/sys.js';
-import { errOut } from '../../lib/io.js';
 import { OutBuffer } from '../../lib/out-buffer.js';
-import { joinPath, lastComponent, parseOptions, quoteaf, usageError } from './gnu-style.js';
-import { copyFile, type CopyOptions } from './copy.js';
+import { joinPath, lastComponent, parseOptions } from './gnu-style.js';
+import { copyFile, sourcesAndTarget, type CopyOptions } from './copy.js';
 
 /** User CPU to start cp — a design choice. */
 const CP_NS = 20_000;
@@ -86,23 +83,9 @@ export function* cpMain({ argv }: ProgramArgs): Program {
   }
   // -R without -L/-H follows no symlinks (cp's default for recursive copies).
   if (o.recursive && !derefGiven) o.deref = 'never';
-  const files = [...parsed.operands];
-  let target = (parsed.values.get('target-directory') as string | undefined) ?? null;
-  if (files.length === 0) return yield* usageError(prog, 'missing file operand');
-  if (parsed.values.has('no-target-directory')) {
-    if (files.length !== 2) return yield* usageError(prog, files.length < 2 ? `missing destination file operand after ${quoteaf(files[0])}` : `extra operand ${quoteaf(files[2])}`);
-  } else if (target === null) {
-    if (files.length === 1) return yield* usageError(prog, `missing destination file operand after ${quoteaf(files[0])}`);
-    const last = files[files.length - 1];
-    const st = yield* sys.stat(last);
-    if (!(st instanceof SysError) && isDir(st.mode)) {
-      target = last;
-      files.pop();
-    } else if (files.length > 2) {
-      yield* errOut(st instanceof SysError ? `${prog}: target ${quoteaf(last)}: ${st.message}\n` : `${prog}: target ${quoteaf(last)}: Not a directory\n`);
-      return 1;
-    }
-  }
+  const operands = yield* sourcesAndTarget(prog, parsed);
+  if (typeof operands === 'number') return operands;
+  const { files, target } = operands;
   let ok = true;
   if (target !== null) {
     for (const f of files) if (!(yield* copyFile(o, f, joinPath(target, lastComponent(f)), true))) ok = false;

@@ -10,8 +10,8 @@ import { isDir } from '../../../kernel/vfs/types.js';
 import * as sys from '../../lib/sys.js';
 import { errOut, LineReader } from '../../lib/io.js';
 import { OutBuffer } from '../../lib/out-buffer.js';
-import { joinPath, lastComponent, parseOptions, quoteaf, readDirNames, usageError } from './gnu-style.js';
-import { copyFile, isInside, type CopyOptions } from './copy.js';
+import { joinPath, lastComponent, parseOptions, quoteaf, readDirNames } from './gnu-style.js';
+import { copyFile, isInside, sourcesAndTarget, type CopyOptions } from './copy.js';
 
 /** User CPU to start mv and per file moved — design choices. */
 const MV_NS = 20_000;
@@ -54,23 +54,9 @@ export function* mvMain({ argv }: ProgramArgs): Program {
   const verbose = parsed.values.has('verbose');
   const out = new OutBuffer(1);
   const stdin = new LineReader(0);
-  const files = [...parsed.operands];
-  let target = (parsed.values.get('target-directory') as string | undefined) ?? null;
-  if (files.length === 0) return yield* usageError(prog, 'missing file operand');
-  if (parsed.values.has('no-target-directory')) {
-    if (files.length !== 2) return yield* usageError(prog, files.length < 2 ? `missing destination file operand after ${quoteaf(files[0])}` : `extra operand ${quoteaf(files[2])}`);
-  } else if (target === null) {
-    if (files.length === 1) return yield* usageError(prog, `missing destination file operand after ${quoteaf(files[0])}`);
-    const last = files[files.length - 1];
-    const st = yield* sys.stat(last);
-    if (!(st instanceof SysError) && isDir(st.mode)) {
-      target = last;
-      files.pop();
-    } else if (files.length > 2) {
-      yield* errOut(st instanceof SysError ? `${prog}: target ${quoteaf(last)}: ${st.message}\n` : `${prog}: target ${quoteaf(last)}: Not a directory\n`);
-      return 1;
-    }
-  }
+  const operands = yield* sourcesAndTarget(prog, parsed);
+  if (typeof operands === 'number') return operands;
+  const { files, target } = operands;
   const umask = (yield* sys.umask(0)) as number;
   yield* sys.umask(umask);
   const fail = function* (msg: string): Gen<false> {
