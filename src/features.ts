@@ -9,7 +9,7 @@ import { defaultPrograms } from './userland/index.js';
 
 export type { SupportLevel };
 
-export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'virtualization', 'program'] as const;
+export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'memory', 'virtualization', 'program'] as const;
 export type FeatureArea = (typeof FEATURE_AREAS)[number];
 
 export interface Feature {
@@ -41,7 +41,7 @@ export function features(): Feature[] {
   out.push(
     f('filesystem', 'ext4 (root, simfs on memfs)', 'partial', 'inodes, modes, owners, times, hard and symbolic links; no quotas, xattrs or journalling'),
     f('filesystem', 'tmpfs', 'partial', 'as simfs; size= is shown but not enforced'),
-    f('filesystem', 'proc', 'partial', 'PID directories (status, stat, cmdline, environ, comm, fd/, cwd, root, exe, mounts, mountinfo, limits, statm, schedstat), self, uptime, loadavg, stat, meminfo, cpuinfo, version, mounts, sys/kernel'),
+    f('filesystem', 'proc', 'partial', 'PID directories (status, stat, cmdline, environ, comm, fd/, cwd, root, exe, maps, mounts, mountinfo, limits, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, sys/kernel'),
     f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices'),
     f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
   );
@@ -50,6 +50,19 @@ export function features(): Feature[] {
     f('scheduler', 'SCHED_FIFO, SCHED_RR', 'partial', 'priorities 1-99 above CFS; RR quantum 100 ms; no RT throttling'),
     f('scheduler', 'SCHED_BATCH, SCHED_IDLE', 'partial', 'scheduled as SCHED_OTHER without wake-up preemption'),
     f('scheduler', 'load average', 'partial', 'Linux\'s fixed-point decay every 5 s, sampled when read'),
+  );
+  out.push(
+    f('memory', 'page frames', 'full', '4 KiB frames with owner, map count, referenced and dirty bits; contents stored only for frames holding non-zero bytes'),
+    f('memory', 'x86-64 page tables and MMU walk', 'partial', '4 levels in simulated frames, P/RW/US/A/D/NX bits, 4 references per walk; no large pages, PCID, SMEP/SMAP'),
+    f('memory', 'TLB', 'partial', 'one set-associative TLB per CPU (size and ways from the cost table), LRU within a set, flushed on CR3 load, INVLPG and shootdowns; no second level, no PCID'),
+    f('memory', 'demand paging, zero page, copy-on-write fork', 'full'),
+    f('memory', 'memory accesses', 'partial', 'programs touch address ranges page by page (one access per page), not byte by byte'),
+    f('memory', 'swap and page replacement', 'partial', 'one swap device (--swap), direct reclaim by --swap-policy clock (default), lru (exact), fifo or rand; no swap cache, no kswapd watermarks, no active/inactive lists'),
+    f('memory', 'overcommit', 'partial', 'the default heuristic (vm.overcommit_memory=0) only: one request larger than RAM + swap fails'),
+    f('memory', 'OOM killer', 'partial', 'badness = RSS + swap entries + page tables; kills, logs as Linux 6.1 does, reaps at once; no oom_score_adj file, no memory cgroups yet'),
+    f('memory', 'mmap', 'partial', 'anonymous and private file mappings, MAP_FIXED(_NOREPLACE); no MAP_SHARED, mprotect, mremap, mlock'),
+    f('memory', 'address-space layout randomisation', 'none', 'addresses are fixed, as with `setarch -R`, so runs are reproducible'),
+    f('memory', 'huge pages, NUMA, KSM', 'none'),
   );
   for (const v of ['type 1 hypervisor', 'type 2 hypervisor', 'binary translation', 'paravirtualization', 'hardware assist (VT-x/AMD-V)', 'shadow paging', 'nested paging']) {
     out.push(f('virtualization', v, 'none', 'comes with the hypervisor issue'));

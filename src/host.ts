@@ -20,6 +20,7 @@ import { shellStatus } from './kernel/proc/wstatus.js';
 import type { Task } from './kernel/proc/task.js';
 import { defaultPrograms } from './userland/index.js';
 import type { ProgramTable } from './kernel/exec/program-table.js';
+import type { SwapPolicy } from './kernel/mm/memory.js';
 import type { TraceCategory, TraceSink } from './sim/trace.js';
 import { createTerminal, setControllingTty, type Tty, type WinSize } from './kernel/tty/tty.js';
 import { resolve } from './kernel/vfs/namei.js';
@@ -41,6 +42,10 @@ export interface HostOptions {
   programs?: ProgramTable;
   /** The policy every process inherits from init: 'cfs' (default), 'rr' or 'fifo'. */
   schedPolicy?: 'cfs' | 'rr' | 'fifo';
+  /** Swap device size in bytes (default 0: no swap). */
+  swapBytes?: number;
+  /** Page replacement policy (default clock). */
+  swapPolicy?: SwapPolicy;
   /** Trace categories to record, and where records go. */
   trace?: { categories: TraceCategory[] | 'all'; sink: TraceSink };
 }
@@ -116,6 +121,8 @@ export class Host {
       bootEpochNs: opts.bootEpochNs ?? DEFAULT_BOOT_EPOCH_NS,
       programs: opts.programs ?? defaultPrograms(),
       defaultPolicy: opts.schedPolicy,
+      swapBytes: opts.swapBytes,
+      swapPolicy: opts.swapPolicy,
     });
     this.kernel = booted.kernel;
     this.console = booted.console;

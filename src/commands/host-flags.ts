@@ -8,6 +8,7 @@ import { parseSize } from '../sim/units.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import type { HostOptions } from '../host.js';
 import { readJsonFile } from './input-files.js';
+import { SWAP_POLICIES, type SwapPolicy } from '../kernel/mm/memory.js';
 
 export const hostFlags = {
   cpus: Flags.integer({ description: 'Number of simulated CPUs.', default: 2, helpGroup: 'HOST' }),
@@ -20,6 +21,17 @@ export const hostFlags = {
     default: 'cfs',
     helpGroup: 'HOST',
   }),
+  swap: Flags.string({
+    description: 'Size of the swap device, e.g. 1G; 0 means no swap (the default, as on most cloud VMs and Kubernetes nodes).',
+    default: '0',
+    helpGroup: 'HOST',
+  }),
+  'swap-policy': Flags.string({
+    description: 'Which page the kernel evicts to swap when RAM runs out: clock (second chance, the default), lru, fifo or rand.',
+    options: [...SWAP_POLICIES],
+    default: 'clock',
+    helpGroup: 'HOST',
+  }),
 };
 
 /** Reads and validates a --costs file on top of the defaults. */
@@ -28,13 +40,25 @@ export function loadCostsFile(path: string): LoadedCosts {
   return parseCostTable(doc, path, loadDefaultCosts());
 }
 
-export function hostOptionsFrom(flags: { cpus: number; memory: string; seed: number; costs?: string; sched?: string }): HostOptions {
+export function hostOptionsFrom(flags: {
+  cpus: number;
+  memory: string;
+  seed: number;
+  costs?: string;
+  sched?: string;
+  swap?: string;
+  'swap-policy'?: string;
+}): HostOptions {
   if (!Number.isInteger(flags.cpus) || flags.cpus < 1 || flags.cpus > 1024) {
     throw new UsageError({ source: '--cpus', expected: 'a whole number of CPUs from 1 to 1024', found: String(flags.cpus) });
   }
   const memoryBytes = parseSize(flags.memory);
   if (memoryBytes === null || memoryBytes < 16 * 1024 * 1024) {
     throw new UsageError({ source: '--memory', expected: 'a size of at least 16M, like 512M or 4G', found: flags.memory });
+  }
+  const swapBytes = parseSize(flags.swap ?? '0');
+  if (swapBytes === null || (swapBytes > 0 && swapBytes < 40 * 1024)) {
+    throw new UsageError({ source: '--swap', expected: 'a size of 0 (no swap) or at least 40K, like 512M or 2G', found: String(flags.swap) });
   }
   if (flags.seed < 0) throw new UsageError({ source: '--seed', expected: 'a non-negative whole number', found: String(flags.seed) });
   return {
@@ -43,5 +67,7 @@ export function hostOptionsFrom(flags: { cpus: number; memory: string; seed: num
     seed: flags.seed,
     costs: flags.costs ? loadCostsFile(flags.costs) : undefined,
     schedPolicy: (flags.sched ?? 'cfs') as 'cfs' | 'rr' | 'fifo',
+    swapBytes,
+    swapPolicy: (flags['swap-policy'] ?? 'clock') as SwapPolicy,
   };
 }

@@ -24,10 +24,23 @@ export const COST_KEYS = [
   'copyKiB',
   'pipeOp',
   'ttyWrite',
+  'memKiB',
+  'tlbFlush',
+  'invlpg',
+  'swapIn',
+  'swapOut',
+  'tlbEntries',
+  'tlbWays',
 ] as const;
 export type CostKey = (typeof COST_KEYS)[number];
 
-/** Nanoseconds per operation. Invariant: every value is a non-negative safe integer. */
+/**
+ * Keys that give a size rather than a time: the TLB's geometry, which a cost file
+ * writes as `{"count": N, "source": …}`.
+ */
+export const COUNT_KEYS: readonly CostKey[] = ['tlbEntries', 'tlbWays'];
+
+/** Nanoseconds per operation (or a count, for COUNT_KEYS). Invariant: every value is a non-negative safe integer. */
 export type CostTable = Readonly<Record<CostKey, number>>;
 
 /** Where each figure came from (shown by `ctsim features --costs` and in reports). */
@@ -67,24 +80,31 @@ export function parseCostTable(doc: unknown, file: string, base?: LoadedCosts): 
     if (!(COST_KEYS as readonly string[]).includes(key)) {
       fail(path, `a known operation (${COST_KEYS.join(', ')})`, key, 'check the spelling or remove the key');
     }
+    const unit = COUNT_KEYS.includes(key as CostKey) ? 'count' : 'ns';
     let ns: unknown = raw;
     let source = `${file}`;
     if (isRecord(raw)) {
-      for (const k of Object.keys(raw)) if (k !== 'ns' && k !== 'source') fail(`${path}.${k}`, 'only "ns" and "source"', k);
-      ns = raw.ns;
+      for (const k of Object.keys(raw)) if (k !== unit && k !== 'source') fail(`${path}.${k}`, `only "${unit}" and "source"`, k);
+      ns = raw[unit];
       if (raw.source !== undefined) {
         if (typeof raw.source !== 'string') fail(`${path}.source`, 'a string', raw.source);
         source = raw.source as string;
       }
     }
-    if (typeof ns !== 'number' || !Number.isSafeInteger(ns) || ns < 0) {
-      fail(isRecord(raw) ? `${path}.ns` : path, 'a non-negative integer number of nanoseconds', ns);
+    const what = unit === 'ns' ? 'a non-negative integer number of nanoseconds' : 'a positive whole number';
+    if (typeof ns !== 'number' || !Number.isSafeInteger(ns) || ns < (unit === 'ns' ? 0 : 1)) {
+      fail(isRecord(raw) ? `${path}.${unit}` : path, what, ns);
     }
     costs[key] = ns as number;
     sources[key] = source;
   }
   if (!base) {
-    for (const k of COST_KEYS) if (!(k in costs)) fail(`$.costs`, `a figure for "${k}"`, 'nothing', `add "${k}": {"ns": N, "source": "…"}`);
+    for (const k of COST_KEYS) {
+      if (!(k in costs)) fail(`$.costs`, `a figure for "${k}"`, 'nothing', `add "${k}": {"${COUNT_KEYS.includes(k) ? 'count' : 'ns'}": N, "source": "…"}`);
+    }
+  }
+  if (costs.tlbEntries % costs.tlbWays !== 0) {
+    fail('$.costs.tlbWays', `a number of ways that divides tlbEntries (${costs.tlbEntries})`, costs.tlbWays, 'use a divisor such as 4 or 8');
   }
   return { name: (d.name as string | undefined) ?? base?.name ?? file, costs: costs as CostTable, sources: sources as CostSources };
 }

@@ -8,6 +8,7 @@
  * through the machine (a privileged action).
  */
 import type { Engine, Ns, Processor } from '../sim/engine.js';
+import type { Tlb } from './tlb.js';
 
 export class Cpu implements Processor {
   /** CPU number, from 0. */
@@ -29,10 +30,17 @@ export class Cpu implements Processor {
   /** When the CPU last became halted (for idle accounting). */
   haltedSince: Ns = 0;
   readonly engine: Engine;
+  /** The CPU's TLB (tlb.ts), in front of the machine's MMU. */
+  readonly tlb: Tlb;
+  /** The loaded page-table root (CR3) as a frame number; -1 before any was loaded. */
+  cr3 = -1;
+  /** What the memory accesses translated since the kernel last looked cost (walks), in ns. */
+  accessCostNs: Ns = 0;
 
-  constructor(engine: Engine, id: number) {
+  constructor(engine: Engine, id: number, tlb: Tlb) {
     this.engine = engine;
     this.id = id;
+    this.tlb = tlb;
   }
 
   /** Recomputes nextTime from busyUntil and the timer. */

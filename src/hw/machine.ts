@@ -15,9 +15,11 @@
 import type { Engine, Ns } from '../sim/engine.js';
 import type { Cpu } from './cpu.js';
 import type { CostTable, CostSources } from './cost-table.js';
+import type { PhysicalMemory } from './physical-memory.js';
+import type { Mmu } from './mmu.js';
 
 /** Privileged operations a machine counts. */
-export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt';
+export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt' | 'invlpg' | 'tlbFlush';
 
 export interface Machine {
   /** 'physical' or 'virtual': for reports only; the kernel must not branch on it. */
@@ -34,10 +36,29 @@ export interface Machine {
   /** Counts of privileged operations by kind. */
   readonly privilegedOps: Record<PrivilegedOp, number>;
 
+  /** The RAM as page frames, which the kernel allocates and its page tables live in. */
+  readonly memory: PhysicalMemory;
+  /** The page walker behind every CPU's TLB, with its counters (walks, memory references). */
+  readonly mmu: Mmu;
+
   /** A system call instruction and its return (syscall/sysret): cost in ns. */
   syscallTrap(cpu: Cpu): Ns;
-  /** Loads a new address-space root (CR3) on `cpu`: cost in ns. */
-  switchAddressSpace(cpu: Cpu, asid: number): Ns;
+  /**
+   * Loads the page-table root (CR3: the frame of a PML4) on `cpu` — which flushes its
+   * TLB — unless that root is already loaded: cost in ns beyond the context switch.
+   */
+  switchAddressSpace(cpu: Cpu, root: number): Ns;
+  /**
+   * A user-mode access to virtual page `vpn` of the address space loaded on `cpu`:
+   * the TLB, and on a miss the page walk (whose cost goes to `cpu.accessCostNs`).
+   * Returns the frame, or WALK_NOT_PRESENT / WALK_PROTECTION (mmu.ts) for the kernel's
+   * page-fault handler.
+   */
+  translate(cpu: Cpu, vpn: number, write: boolean): number;
+  /** Drops `cpu`'s cached translation of `vpn` (INVLPG) after the kernel changed its entry: cost in ns. */
+  invalidatePage(cpu: Cpu, vpn: number): Ns;
+  /** Drops every cached translation of `cpu`: cost in ns. */
+  flushTlb(cpu: Cpu): Ns;
   /** Arms `cpu`'s one-shot timer for absolute time `deadline` (Infinity disarms): cost in ns. */
   programTimer(cpu: Cpu, deadline: Ns): Ns;
   /** Sends an inter-processor interrupt from `from` to `to`, making `to` run at `at`: cost to the sender. */

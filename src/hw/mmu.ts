@@ -13,10 +13,11 @@
  * one, as the hardware does; it counts one memory reference per entry read (4 per
  * walk natively — a nested walk under a hypervisor will count more).
  *
- * Simplification: no large pages (the PS bit), no PCID, no SMEP/SMAP or CR0.WP; the
- * TLB in front of this walk comes next.
+ * Simplification: no large pages (the PS bit), no PCID, no SMEP/SMAP or CR0.WP. The
+ * TLB in front of this walk is tlb.ts; the Machine puts the two together.
  */
 import { FRAME_DIRTY, FRAME_REFERENCED, PAGE_SHIFT, PAGE_SIZE, type PhysicalMemory } from './physical-memory.js';
+import { TLB_DIRTY, TLB_USER, TLB_WRITABLE } from './tlb.js';
 
 export const PTE_PRESENT = 0x1;
 export const PTE_WRITABLE = 0x2;
@@ -62,16 +63,13 @@ export function decodeEntry(lo: number, hi: number): { frame: number; flags: num
 /** Writes entry `index` of the table in `tableFrame`: `frame` with `flags` (and no-execute). */
 export function writeEntry(memory: PhysicalMemory, tableFrame: number, index: number, frame: number, flags: number, noExecute = false): void {
   if (!Number.isInteger(index) || index < 0 || index >= 1 << INDEX_BITS) throw new RangeError(`a table has 512 entries; index ${index}`);
-  const bytes = new Uint8Array(ENTRY_BYTES);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, ((frame % 2 ** 20) * PAGE_SIZE + (flags & 0xfff)) >>> 0, true);
-  view.setUint32(4, (Math.floor(frame / 2 ** 20) & 0xfffff) | (noExecute ? PTE_HI_NO_EXECUTE : 0), true);
-  memory.write(tableFrame, index * ENTRY_BYTES, bytes);
+  memory.writeU32(tableFrame, index * ENTRY_BYTES, ((frame % 2 ** 20) * PAGE_SIZE + (flags & 0xfff)) >>> 0);
+  memory.writeU32(tableFrame, index * ENTRY_BYTES + 4, ((Math.floor(frame / 2 ** 20) & 0xfffff) | (noExecute ? PTE_HI_NO_EXECUTE : 0)) >>> 0);
 }
 
-function readEntry(memory: PhysicalMemory, tableFrame: number, index: number): { lo: number; hi: number } {
-  const view = new DataView(memory.read(tableFrame, index * ENTRY_BYTES, ENTRY_BYTES).buffer);
-  return { lo: view.getUint32(0, true), hi: view.getUint32(4, true) };
+/** Reads entry `index` of the table in `tableFrame` (the kernel's software walk). */
+export function readEntry(memory: PhysicalMemory, tableFrame: number, index: number): { lo: number; hi: number } {
+  return { lo: memory.readU32(tableFrame, index * ENTRY_BYTES), hi: memory.readU32(tableFrame, index * ENTRY_BYTES + 4) };
 }
 
 /** The four table indices and the page offset of a canonical 48-bit address; null if it is not canonical. */
@@ -86,57 +84,106 @@ export function splitAddress(vaddr: bigint): { indices: number[]; offset: number
   return { indices, offset: Number(vaddr & 0xfffn) };
 }
 
+/** walkVpn's answers besides a frame number. */
+export const WALK_NOT_PRESENT = -1;
+export const WALK_PROTECTION = -2;
+
+const KIND_CODE: Record<AccessKind, number> = { read: 0, write: 1, execute: 2 };
+const LEVEL_DIVISOR = [2 ** 27, 2 ** 18, 2 ** 9, 1];
+
 /** The walker of one machine's memory, with its counters. */
 export class Mmu {
   /** Page-table entries read by walks (memory references). */
   memoryReferences = 0;
   walks = 0;
   faults = 0;
+  /** After a walkVpn fault: the level (0 = PML4) whose entry stopped it. */
+  faultLevel = 0;
+  /** After a successful walkVpn: what the translation allows, as TLB_* bits (tlb.ts). */
+  perm = 0;
 
   constructor(readonly memory: PhysicalMemory) {}
 
-  /** Translates `vaddr` from the tables rooted at frame `root` (CR3) for `access`. */
+  /** Translates `vaddr` from the tables rooted at frame `root` (CR3) for `access`, recording each step. */
   walk(root: number, vaddr: bigint, access: Access): WalkResult {
-    this.walks++;
     const steps: WalkStep[] = [];
     const split = splitAddress(vaddr);
-    if (!split) return this.fault('non-canonical', 0, steps);
-    let table = root;
-    let writable = true;
-    let user = true;
-    let executable = true;
-    for (let level = 0; level < PAGING_LEVELS; level++) {
-      const index = split.indices[level];
-      const { lo, hi } = readEntry(this.memory, table, index);
-      this.memoryReferences++;
-      steps.push({ level, index, entryAddress: table * PAGE_SIZE + index * ENTRY_BYTES, lo, hi });
-      if (!(lo & PTE_PRESENT)) return this.fault('not-present', level, steps);
-      writable &&= (lo & PTE_WRITABLE) !== 0;
-      user &&= (lo & PTE_USER) !== 0;
-      executable &&= (hi & PTE_HI_NO_EXECUTE) === 0;
-      table = decodeEntry(lo, hi).frame;
+    if (!split) {
+      this.walks++;
+      this.faults++;
+      return { ok: false, fault: 'non-canonical', level: 0, steps };
     }
-    if ((access.kind === 'write' && !writable) || (access.user && !user) || (access.kind === 'execute' && !executable)) {
-      return this.fault('protection', PAGING_LEVELS - 1, steps);
-    }
-    // The hardware marks what it used: accessed on every level, dirty on the last for a write.
-    steps.forEach((s, i) => {
-      const last = i === steps.length - 1;
-      const set = PTE_ACCESSED | (last && access.kind === 'write' ? PTE_DIRTY : 0);
-      if ((s.lo & set) !== set) {
-        const tableFrame = Math.floor(s.entryAddress / PAGE_SIZE);
-        const e = decodeEntry(s.lo, s.hi);
-        writeEntry(this.memory, tableFrame, s.index, e.frame, e.flags | set, e.noExecute);
-      }
-    });
-    const frame = table;
-    this.memory.setFlag(frame, FRAME_REFERENCED, true);
-    if (access.kind === 'write') this.memory.setFlag(frame, FRAME_DIRTY, true);
+    const vpn = Number((vaddr >> 12n) & 0xf_ffff_ffffn);
+    const frame = this.walkCore(root, vpn, KIND_CODE[access.kind], access.user, steps);
+    if (frame < 0) return { ok: false, fault: frame === WALK_NOT_PRESENT ? 'not-present' : 'protection', level: this.faultLevel, steps };
     return { ok: true, physAddress: frame * PAGE_SIZE + split.offset, frame, steps };
   }
 
-  private fault(fault: 'non-canonical' | 'not-present' | 'protection', level: number, steps: WalkStep[]): WalkResult {
+  /**
+   * The TLB-miss path: translates virtual page `vpn` (a canonical address >> 12, below
+   * 2^36) for a read or write. Returns the frame, or WALK_NOT_PRESENT / WALK_PROTECTION
+   * with `faultLevel` set. Allocates nothing.
+   */
+  walkVpn(root: number, vpn: number, write: boolean, user: boolean): number {
+    return this.walkCore(root, vpn, write ? 1 : 0, user, null);
+  }
+
+  private walkCore(root: number, vpn: number, kind: number, user: boolean, steps: WalkStep[] | null): number {
+    this.walks++;
+    const mem = this.memory;
+    let table = root;
+    let writable = true;
+    let userOk = true;
+    let executable = true;
+    // Entry addresses, to set the accessed bits once the walk succeeds.
+    let e0 = 0;
+    let e1 = 0;
+    let e2 = 0;
+    let e3 = 0;
+    for (let level = 0; level < PAGING_LEVELS; level++) {
+      const index = Math.floor(vpn / LEVEL_DIVISOR[level]) % 512;
+      const off = index * ENTRY_BYTES;
+      const lo = mem.readU32(table, off);
+      const hi = mem.readU32(table, off + 4);
+      this.memoryReferences++;
+      if (steps) steps.push({ level, index, entryAddress: table * PAGE_SIZE + off, lo, hi });
+      const addr = table * PAGE_SIZE + off;
+      if (level === 0) e0 = addr;
+      else if (level === 1) e1 = addr;
+      else if (level === 2) e2 = addr;
+      else e3 = addr;
+      if (!(lo & PTE_PRESENT)) return this.fault(WALK_NOT_PRESENT, level);
+      writable &&= (lo & PTE_WRITABLE) !== 0;
+      userOk &&= (lo & PTE_USER) !== 0;
+      executable &&= (hi & PTE_HI_NO_EXECUTE) === 0;
+      table = (hi & 0xfffff) * 2 ** 20 + (lo >>> PAGE_SHIFT);
+    }
+    if ((kind === 1 && !writable) || (user && !userOk) || (kind === 2 && !executable)) return this.fault(WALK_PROTECTION, PAGING_LEVELS - 1);
+    // The hardware marks what it used: accessed on every level, dirty on the last for a write.
+    this.mark(e0, PTE_ACCESSED);
+    this.mark(e1, PTE_ACCESSED);
+    this.mark(e2, PTE_ACCESSED);
+    const dirty = kind === 1 ? PTE_DIRTY : 0;
+    const last = this.mark(e3, PTE_ACCESSED | dirty);
+    const frame = table;
+    mem.setFlag(frame, FRAME_REFERENCED, true);
+    if (kind === 1) mem.setFlag(frame, FRAME_DIRTY, true);
+    this.perm = (writable ? TLB_WRITABLE : 0) | (userOk ? TLB_USER : 0) | (last & PTE_DIRTY ? TLB_DIRTY : 0);
+    return frame;
+  }
+
+  /** Sets `bits` in the entry at physical address `addr`; returns the entry's low word after. */
+  private mark(addr: number, bits: number): number {
+    const frame = Math.floor(addr / PAGE_SIZE);
+    const off = addr % PAGE_SIZE;
+    const lo = this.memory.readU32(frame, off);
+    if ((lo & bits) !== bits) this.memory.writeU32(frame, off, (lo | bits) >>> 0);
+    return lo | bits;
+  }
+
+  private fault(code: number, level: number): number {
     this.faults++;
-    return { ok: false, fault, level, steps };
+    this.faultLevel = level;
+    return code;
   }
 }

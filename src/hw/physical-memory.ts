@@ -39,12 +39,15 @@ export interface PhysicalMemoryStats {
 
 export class PhysicalMemory {
   readonly totalFrames: number;
+  /** Owner + 1 (0: none), so that a new memory needs no initialising pass. */
   private readonly owner: Int32Array;
   private readonly mapCount: Uint16Array;
   private readonly flags: Uint8Array;
-  /** Free frame numbers; the next to hand out is at the top (the lowest number). */
+  /** Freed frame numbers; the next to hand out is at the top (the most recently freed). */
   private readonly freeStack: Int32Array;
-  private freeTop: number;
+  private freeTop = 0;
+  /** Frames from here up have never been handed out. */
+  private fresh = 0;
   private readonly contents = new Map<number, Uint8Array>();
   private allocations = 0;
   private frees = 0;
@@ -54,24 +57,24 @@ export class PhysicalMemory {
     if (!Number.isSafeInteger(bytes) || bytes < PAGE_SIZE) throw new RangeError(`physical memory needs at least one ${PAGE_SIZE}-byte frame, got ${bytes} bytes`);
     const n = Math.floor(bytes / PAGE_SIZE);
     this.totalFrames = n;
-    this.owner = new Int32Array(n).fill(NO_OWNER);
+    this.owner = new Int32Array(n);
     this.mapCount = new Uint16Array(n);
     this.flags = new Uint8Array(n);
     this.freeStack = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.freeStack[i] = n - 1 - i;
-    this.freeTop = n;
   }
 
   get freeFrames(): number {
-    return this.freeTop;
+    return this.freeTop + this.totalFrames - this.fresh;
   }
 
   /** A free frame, zero-filled, tagged with `owner`; null when memory is exhausted. */
   alloc(owner = NO_OWNER): number | null {
-    if (this.freeTop === 0) return null;
-    const f = this.freeStack[--this.freeTop];
+    let f: number;
+    if (this.freeTop > 0) f = this.freeStack[--this.freeTop];
+    else if (this.fresh < this.totalFrames) f = this.fresh++;
+    else return null;
     this.flags[f] = FRAME_USED;
-    this.owner[f] = owner;
+    this.owner[f] = owner + 1;
     this.mapCount[f] = 0;
     this.allocations++;
     return f;
@@ -81,7 +84,7 @@ export class PhysicalMemory {
   free(frame: number): void {
     this.checkUsed(frame, 'free');
     this.flags[frame] = 0;
-    this.owner[frame] = NO_OWNER;
+    this.owner[frame] = 0;
     this.mapCount[frame] = 0;
     this.contents.delete(frame);
     this.freeStack[this.freeTop++] = frame;
@@ -94,12 +97,12 @@ export class PhysicalMemory {
 
   ownerOf(frame: number): number {
     this.checkUsed(frame, 'ownerOf');
-    return this.owner[frame];
+    return this.owner[frame] - 1;
   }
 
   setOwner(frame: number, owner: number): void {
     this.checkUsed(frame, 'setOwner');
-    this.owner[frame] = owner;
+    this.owner[frame] = owner + 1;
   }
 
   /** How many page-table entries map the frame (shared after fork until copy-on-write). */
@@ -149,6 +152,40 @@ export class PhysicalMemory {
     page.set(bytes, offset);
   }
 
+  /** The little-endian 32-bit word at byte `offset` (a multiple of 4) of the frame: the walk's fast read. */
+  readU32(frame: number, offset: number): number {
+    const page = this.contents.get(frame);
+    if (!page) return 0;
+    return (page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24)) >>> 0;
+  }
+
+  /** Stores a little-endian 32-bit word at byte `offset` (a multiple of 4) of the frame. */
+  writeU32(frame: number, offset: number, value: number): void {
+    let page = this.contents.get(frame);
+    if (!page) {
+      if (value === 0) return;
+      this.checkUsed(frame, 'writeU32');
+      page = new Uint8Array(PAGE_SIZE);
+      this.contents.set(frame, page);
+    }
+    page[offset] = value & 0xff;
+    page[offset + 1] = (value >>> 8) & 0xff;
+    page[offset + 2] = (value >>> 16) & 0xff;
+    page[offset + 3] = value >>> 24;
+  }
+
+  /** The frame's stored contents, or null when it holds only zeros (swap-out reads this). */
+  contentsOf(frame: number): Uint8Array | null {
+    return this.contents.get(frame) ?? null;
+  }
+
+  /** Replaces the frame's contents (swap-in); null makes it all zeros. */
+  setContents(frame: number, page: Uint8Array | null): void {
+    this.checkUsed(frame, 'setContents');
+    if (page) this.contents.set(frame, page);
+    else this.contents.delete(frame);
+  }
+
   /** Copies a whole frame's contents to another (copy-on-write, swap-in). */
   copyFrame(from: number, to: number): void {
     this.checkUsed(from, 'copyFrame');
@@ -165,7 +202,7 @@ export class PhysicalMemory {
   }
 
   stats(): PhysicalMemoryStats {
-    return { totalFrames: this.totalFrames, freeFrames: this.freeTop, storedFrames: this.contents.size, allocations: this.allocations, frees: this.frees };
+    return { totalFrames: this.totalFrames, freeFrames: this.freeFrames, storedFrames: this.contents.size, allocations: this.allocations, frees: this.frees };
   }
 
   private inRange(frame: number): boolean {

@@ -25,7 +25,8 @@ import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type Signa
 import { SIG } from './proc/signals.js';
 import { doExit } from './proc/task-exit.js';
 import { exitedStatus } from './proc/wstatus.js';
-import { NR, SYSCALL_NAMES } from './syscalls/numbers.js';
+import { MEM_ACCESS_NR, NR, SYSCALL_NAMES } from './syscalls/numbers.js';
+import { memAccess, type MemAccessRequest } from './syscalls/sys-mm.js';
 import type { SigSet } from './proc/signals.js';
 import type { Op, SyscallRequest } from './proc/program.js';
 
@@ -225,7 +226,7 @@ export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
       else if (prev.state !== TaskState.Running || !involuntary) prev.nvcsw++;
     }
     pc.switches++;
-    cost = k.costs.contextSwitch + k.machine.switchAddressSpace(cpu, next.tid);
+    cost = k.costs.contextSwitch + k.machine.switchAddressSpace(cpu, next.mm?.root ?? -1);
     if (k.engine.trace.on('sched')) {
       k.engine.trace.emit('sched', 'switch', { cpu: pc.id, prev: prev?.tid ?? 0, next: next.tid, comm: next.comm });
     }
@@ -263,6 +264,14 @@ function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns, fetched?: Iterato
       t.burstLeftNs = 0;
       startPiece(pc, Piece.User, now, left);
       return;
+    }
+    // A memory access that waited for swap finishes before any signal is taken (the
+    // fault is uninterruptible; a fatal signal makes it give up at once).
+    if (t.pendingSyscall !== null && t.pendingSyscall.nr === MEM_ACCESS_NR) {
+      const req = t.pendingSyscall;
+      t.pendingSyscall = null;
+      if (!runSyscall(k, pc, t, now, req, true)) return;
+      continue;
     }
     if (!t.sigPending.isEmpty()) {
       if (t.pendingSyscall !== null && hasDeliverableSignal(t)) interruptSyscall(t);
@@ -315,6 +324,18 @@ function handleResult(k: Kernel, pc: PerCpu, t: Task, now: Ns, r: IteratorResult
 
 /** Traps into the kernel for `req`, runs its handler and charges its cost. Returns true to keep running the task now. */
 function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest, restarted: boolean): boolean {
+  if (req.nr === MEM_ACCESS_NR) {
+    // Loads and stores: no trap into the kernel unless they fault.
+    k.pendingCost = 0;
+    const r = memAccess(k, t, req as unknown as MemAccessRequest);
+    if (r === BLOCK) {
+      t.pendingSyscall = req;
+    } else {
+      t.resumeValue = r;
+      t.syscallState = undefined;
+    }
+    return finishSyscall(k, pc, t, now);
+  }
   k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
   t.syscalls++;
   const handler = SYSCALL_TABLE[req.nr];

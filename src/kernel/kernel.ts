@@ -28,6 +28,9 @@ import type { CharDevice } from './fs/chrdev.js';
 import type { Tty } from './tty/tty.js';
 import type { SimFs } from './fs/simfs.js';
 import { isRt } from './sched/scheduler.js';
+import { MemoryManager, type SwapPolicy } from './mm/memory.js';
+import { outOfMemory } from './mm/oom.js';
+import { tlbShootdown } from './mm/vm.js';
 
 /** Boot-time settings of a kernel. */
 export interface KernelConfig {
@@ -45,6 +48,10 @@ export interface KernelConfig {
    * at priority 1 to watch a whole system scheduled round-robin or first-come-first-served.
    */
   defaultPolicy?: 'cfs' | 'rr' | 'fifo';
+  /** Size of the swap device in bytes (0: no swap). */
+  swapBytes?: number;
+  /** The page-replacement policy (default clock). */
+  swapPolicy?: SwapPolicy;
 }
 
 /** uname(2)'s fixed fields. */
@@ -104,6 +111,8 @@ export class Kernel {
   readonly exitHooks = new Set<(t: Task) => void>();
   /** Kernel log lines with their time (dmesg). */
   readonly log: { t: Ns; text: string }[] = [];
+  /** Page frames, swap and page replacement (mm/). */
+  readonly mem: MemoryManager;
 
   constructor(machine: Machine, config: KernelConfig) {
     this.machine = machine;
@@ -121,7 +130,16 @@ export class Kernel {
     }
     this.printk(`Linux version ${UTS_RELEASE} (ctsim) ${UTS_VERSION}`);
     this.printk(`smpboot: Allowing ${machine.cpus.length} CPUs`);
-    this.printk(`Memory: ${Math.floor(machine.ramBytes / 1024)}K available`);
+    this.mem = new MemoryManager({
+      memory: machine.memory,
+      swapBytes: config.swapBytes ?? 0,
+      policy: config.swapPolicy ?? 'clock',
+      rng: this.engine.rng.fork(`kernel:${machine.name}:reclaim`),
+      shootdown: (mm, vpn) => tlbShootdown(this, mm, vpn),
+      outOfMemory: () => outOfMemory(this),
+    });
+    this.printk(`Memory: ${this.mem.totalFrames * 4}K/${Math.floor(machine.ramBytes / 1024)}K available (${this.mem.reservedFrames * 4}K reserved)`);
+    if (this.mem.swap.slots > 0) this.printk(`Adding ${this.mem.swap.slots * 4}k swap on /dev/sda2.  Priority:-2 extents:1 across:${this.mem.swap.slots * 4}k SS`);
   }
 
   /** The current simulated time in ns. */
@@ -168,14 +186,14 @@ export class Kernel {
     return BLOCK;
   }
 
-  /** Sleeps until absolute time `at` (or an earlier wake-up). */
-  sleepUntil(t: Task, at: Ns, wq: WaitQueue | null = null): Block {
+  /** Sleeps until absolute time `at` (or an earlier wake-up); DiskSleep for I/O no signal interrupts. */
+  sleepUntil(t: Task, at: Ns, wq: WaitQueue | null = null, state: TaskState = TaskState.Sleeping): Block {
     this.engine.cancel(t.wakeTimer);
     t.wakeTimer = this.engine.at(at, () => {
       t.wakeTimer = null;
       this.wakeUp(t);
     });
-    return this.sleepOn(t, wq);
+    return this.sleepOn(t, wq, state);
   }
 
   /** Wakes every task sleeping on `wq`. */

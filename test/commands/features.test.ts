@@ -14,7 +14,8 @@ describe('ctsim features', () => {
     const byName = new Map(doc.features.map((f) => [f.name.split(' ')[0], f.level]));
     expect(byName.get('read')).toBe('full');
     expect(byName.get('clone')).toBe('partial');
-    expect(byName.get('mmap')).toBe('none');
+    expect(byName.get('mmap')).toBe('partial');
+    expect(byName.get('brk')).toBe('full');
   });
 
   test('a call without a handler is never listed as supported', () => {

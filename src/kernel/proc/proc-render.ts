@@ -3,9 +3,9 @@
  * formats (proc(5)), rendered by the process subsystem for procfs to serve. PIDs are
  * shown as seen from the PID namespace of the procfs instance (`ns`).
  *
- * Simplification: memory figures are 0 until the virtual-memory issue gives tasks an
- * address space; capability sets are derived from euid 0.
+ * Simplification: capability sets are derived from euid 0.
  */
+import { renderStatmOf, renderStatusVm } from '../mm/mm-render.js';
 import type { Kernel } from '../kernel.js';
 import type { PidNamespace } from './pid-namespace.js';
 import { SchedPolicy, TaskState, type Task } from './task.js';
@@ -76,26 +76,7 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
     `NSsid:\t${sidIds}`,
     `Kthread:\t0`,
   ];
-  if (t.state !== TaskState.Zombie) {
-    lines.push(
-      `VmPeak:\t       0 kB`,
-      `VmSize:\t       0 kB`,
-      `VmLck:\t       0 kB`,
-      `VmPin:\t       0 kB`,
-      `VmHWM:\t       0 kB`,
-      `VmRSS:\t       0 kB`,
-      `RssAnon:\t       0 kB`,
-      `RssFile:\t       0 kB`,
-      `RssShmem:\t       0 kB`,
-      `VmData:\t       0 kB`,
-      `VmStk:\t       0 kB`,
-      `VmExe:\t       0 kB`,
-      `VmLib:\t       0 kB`,
-      `VmPTE:\t       0 kB`,
-      `VmSwap:\t       0 kB`,
-      `HugetlbPages:\t       0 kB`,
-    );
-  }
+  if (t.state !== TaskState.Zombie && t.mm && !t.mm.dead) lines.push(...renderStatusVm(t.mm, t.exe));
   lines.push(
     `CoreDumping:\t0`,
     `THP_enabled:\t1`,
@@ -170,8 +151,8 @@ export function renderStat(k: Kernel, t: Task, ns: PidNamespace, tty: TtyInfo): 
     1,
     0,
     ticks(t.startTime),
-    0,
-    0,
+    t.mm && !t.mm.dead ? t.mm.totalVm() * 4096 : 0,
+    t.mm && !t.mm.dead ? t.mm.rss : 0,
     '18446744073709551615',
     0,
     0,
@@ -216,8 +197,8 @@ export function renderEnviron(t: Task): string {
 }
 
 /** /proc/PID/statm: size resident shared text lib data dt, in pages. */
-export function renderStatm(_t: Task): string {
-  return '0 0 0 0 0 0 0\n';
+export function renderStatm(t: Task): string {
+  return renderStatmOf(t.mm, t.exe);
 }
 
 /** /proc/PID/schedstat: time on CPU (ns), time waiting on a runqueue (ns), timeslices run. */

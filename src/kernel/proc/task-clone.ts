@@ -22,6 +22,7 @@ import {
   RLIMIT_NPROC,
 } from '../syscalls/abi.js';
 import type { PidNamespace } from './pid-namespace.js';
+import { copyMm } from '../mm/vm.js';
 
 /** /proc/sys/kernel/threads-max for the simulated RAM (Linux: RAM pages / 8 / (THREAD_SIZE/PAGE_SIZE)). */
 export function threadsMax(ramBytes: number): number {
@@ -55,6 +56,14 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
     const pid = n.allocate();
     if (pid === 0) return err('EAGAIN', `no free PID in the PID namespace (pid_max=${n.pidMax})`);
     nsPids.push(pid);
+  }
+
+  // The address space: shared (CLONE_VM) or copied for copy-on-write (fork).
+  let mm = parent.mm;
+  if (mm && flags & CLONE_VM) mm.users++;
+  else if (mm) {
+    mm = copyMm(k, mm, nsPids[0]);
+    if (!mm) return err('ENOMEM', 'no memory for the child\'s page tables');
   }
 
   let files = parent.files;
@@ -93,6 +102,8 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.vruntime = parent.vruntime;
   child.rlimits = parent.rlimits.map((r) => ({ ...r }));
   child.lastCpu = parent.lastCpu;
+  child.mm = mm;
+  child.oomScoreAdj = parent.oomScoreAdj;
   child.setProgram(entry());
 
   k.tasks.set(child.tid, child);

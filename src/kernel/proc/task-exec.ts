@@ -14,6 +14,8 @@ import { isDir, isReg, O_RDONLY } from '../vfs/types.js';
 import { parseBinaryImage } from '../exec/program-table.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import { OpenFile } from '../vfs/file.js';
+import { execMm, prefaultExec, releaseMm } from '../mm/vm.js';
+import { fileMapping } from '../syscalls/sys-mm.js';
 
 /** Linux's limit on nested interpreters (BINPRM_MAX_RECURSION). */
 const MAX_INTERP_DEPTH = 4;
@@ -70,7 +72,18 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     const spec = k.config.programs.get(name);
     if (!spec) return err('ENOEXEC', `${file} names program "${name}", which this ctsim does not have`);
 
+    // The new address space, before the point of no return (exec fails with ENOMEM without one).
+    const image = fileMapping(k, t, p.mnt, p.vn, pathOf(t, p));
+    if (image instanceof SysError) return image;
+    const mm = execMm(k, t, image);
+    if (!mm) return err('ENOMEM', 'no memory for the new program\'s page tables');
+
     // Point of no return: the old program is gone.
+    const old = t.mm;
+    t.mm = mm;
+    if (k.currentCpu && k.current === t) k.charge(k.machine.switchAddressSpace(k.currentCpu.cpu, mm.root));
+    if (old) releaseMm(k, old);
+    prefaultExec(k, t, mm);
     if (t.files.users > 1) {
       t.files.users--;
       t.files = t.files.fork();

@@ -12,6 +12,7 @@ import { sendSignal } from './task-signal.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import { hangupSession } from '../tty/tty.js';
 import { WIFEXITED, WEXITSTATUS, WTERMSIG } from './wstatus.js';
+import { releaseMm } from '../mm/vm.js';
 
 /** Terminates `t` with wait status `wstatus`. Idempotent. */
 export function doExit(k: Kernel, t: Task, wstatus: number): void {
@@ -38,6 +39,11 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     }
   }
   t.fs.users--;
+  // The address space goes now (exit_mm): a zombie holds no memory.
+  if (t.mm) {
+    releaseMm(k, t.mm);
+    t.mm = null;
+  }
 
   const trace = k.engine.trace;
   if (trace.on('proc')) {

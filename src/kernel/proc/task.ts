@@ -16,6 +16,7 @@ import type { FsContext } from '../vfs/fs-context.js';
 import type { PidNamespace } from './pid-namespace.js';
 import type { SimEvent } from '../../sim/engine.js';
 import type { Cpu } from '../../hw/cpu.js';
+import type { MmStruct } from '../mm/mm-struct.js';
 
 /**
  * Task states, with the letter ps(1) shows: R running or runnable, S interruptible
@@ -213,7 +214,11 @@ export class Task {
   nvcsw = 0;
   nivcsw = 0;
   syscalls = 0;
-  /** Minor and major faults (the virtual-memory issue fills these in). */
+  /** The address space (null before the first exec, and after exit). */
+  mm: MmStruct | null = null;
+  /** /proc/PID/oom_score_adj: added to the OOM killer's badness, in thousandths of memory. */
+  oomScoreAdj = 0;
+  /** Minor and major page faults (/proc/PID/stat minflt, majflt). */
   minFlt = 0;
   majFlt = 0;
   /** When the task last went to sleep or became runnable (for wait time accounting). */

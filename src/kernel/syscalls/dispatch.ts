@@ -11,10 +11,11 @@ import { pathSyscalls } from './sys-path.js';
 import { signalSyscalls } from './sys-signal.js';
 import { infoSyscalls } from './sys-info.js';
 import { schedSyscalls } from './sys-sched.js';
+import { mmSyscalls } from './sys-mm.js';
 
 export const SYSCALL_TABLE: (Handler | undefined)[] = [];
 
-const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSyscalls, infoSyscalls, schedSyscalls];
+const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSyscalls, infoSyscalls, schedSyscalls, mmSyscalls];
 for (const table of ALL) {
   for (const [name, h] of Object.entries(table)) SYSCALL_TABLE[NR[name as SyscallName]] = h;
 }

@@ -126,6 +126,13 @@ export const NR = {
 
 export type SyscallName = keyof typeof NR;
 
+/**
+ * ctsim's memory-access request (not a Linux system call: a program's loads and
+ * stores, which the CPU performs without entering the kernel unless they fault).
+ * Outside x86-64's numbers so that nothing mistakes it for one.
+ */
+export const MEM_ACCESS_NR = 1000;
+
 /** The name of a syscall number, for traces. */
 export const SYSCALL_NAMES: string[] = [];
 for (const [name, nr] of Object.entries(NR)) SYSCALL_NAMES[nr] = name;

@@ -37,8 +37,8 @@ describe('ps on a fresh host (init is PID 1, ps is PID 2)', () => {
   test('aux: BSD user format with STAT letters (s for session leaders)', () => {
     expect(run(['/usr/bin/ps', 'aux']).stdout).toBe(
       'USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n' +
-        'root         1  0.0  0.0      0     0 ?        Ss   00:00   0:00 /sbin/init\n' +
-        'root         2  0.0  0.0      0     0 ?        Rs   00:00   0:00 /usr/bin/ps aux\n',
+        'root         1  0.0  0.0    164     8 ?        Ss   00:00   0:00 /sbin/init\n' +
+        'root         2  0.0  0.0    164     8 ?        Rs   00:00   0:00 /usr/bin/ps aux\n',
     );
   });
 
@@ -52,7 +52,7 @@ describe('ps on a fresh host (init is PID 1, ps is PID 2)', () => {
     const r = run(['/usr/bin/ps', '-p', '1', '-o', 'pid,ppid,pgid,sid,user,uid,group,stat,state,comm,etime,time,tty,ni,pri,psr,rss,vsz,%cpu,%mem,nlwp,lstart,stime,args']);
     expect(r.stdout).toBe(
       '  PID  PPID  PGID   SID USER       UID GROUP    STAT S COMMAND             ELAPSED     TIME TT        NI PRI PSR   RSS    VSZ %CPU %MEM NLWP                  STARTED STIME COMMAND\n' +
-        '    1     0     1     1 root         0 root     Ss   S init                  00:00 00:00:00 ?          0  19   0     0      0  0.0  0.0    1 Wed Jan  1 00:00:00 2025 00:00 /sbin/init\n',
+        '    1     0     1     1 root         0 root     Ss   S init                  00:00 00:00:00 ?          0  19   0     8    164  0.0  0.0    1 Wed Jan  1 00:00:00 2025 00:00 /sbin/init\n',
     );
   });
 
@@ -71,7 +71,7 @@ describe('ps on a fresh host (init is PID 1, ps is PID 2)', () => {
 
   test('-l, -F, -j and the BSD j/l formats have procps headers', () => {
     expect(run(['/usr/bin/ps', '-l']).stdout.split('\n')[0]).toBe('F S   UID   PID  PPID  C PRI  NI ADDR SZ WCHAN  TTY          TIME CMD');
-    expect(run(['/usr/bin/ps', '-lf']).stdout.split('\n')[1]).toBe('0 S root         1     0  0  80   0 -     0 -      00:00 ?        00:00:00 /sbin/init');
+    expect(run(['/usr/bin/ps', '-lf']).stdout.split('\n')[1]).toBe('0 S root         1     0  0  80   0 -    41 -      00:00 ?        00:00:00 /sbin/init');
     expect(run(['/usr/bin/ps', '-F']).stdout.split('\n')[0]).toBe('UID        PID  PPID  C    SZ   RSS PSR STIME TTY          TIME CMD');
     expect(run(['/usr/bin/ps', '-j']).stdout).toBe('  PID  PGID   SID TTY          TIME CMD\n    1     1     1 ?        00:00:00 init\n    2     2     2 ?        00:00:00 ps\n');
     // BSD l and j without x select processes with a terminal: none here (exit 1, header only).

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { run } from '../../helpers/host.js';
 import { bootHost } from './sysutils-host.js';
-import { parseStressTime } from '../../../src/userland/programs/sysutils/stress.js';
+import { parseStressSize, parseStressTime } from '../../../src/userland/programs/sysutils/stress.js';
 
 describe('stress', () => {
   test('dispatches CPU hogs, ends them at the timeout and reports the run', () => {
@@ -44,10 +44,17 @@ describe('stress', () => {
     expect(last).toBeGreaterThan(1000);
   });
 
-  test('memory, I/O and disk workers are refused until their models exist; bad values fail', () => {
-    const vm = run(['/usr/bin/stress', '--vm', '1']);
-    expect(vm.stderr).toMatch(/^stress: FAIL: --vm workers are not available yet: .*virtual-memory/);
-    expect(vm.status).toBe(1);
+  test('--vm workers malloc, touch and free memory until the timeout; -v narrates it as stress does', () => {
+    const vm = run(['/usr/bin/stress', '-v', '--vm', '1', '--vm-bytes', '1M', '--timeout', '1']);
+    expect(vm.status).toBe(0);
+    expect(vm.stdout).toMatch(/^stress: dbug: \[2\] using backoff sleep of 3000us\nstress: dbug: \[2\] setting timeout to 1s\nstress: info: \[2\] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n/);
+    expect(vm.stdout).toContain('stress: dbug: [3] allocating 1048576 bytes ...\nstress: dbug: [3] touching bytes in strides of 4096 bytes ...\nstress: dbug: [3] freed 1048576 bytes\n');
+    expect(vm.stdout).toMatch(/successful run completed in 1s\n$/);
+    expect(run(['/usr/bin/stress', '--vm', '1', '--vm-bytes', '1x']).stderr).toBe('stress: FAIL: [2] unrecognized suffix: x\n');
+    expect(run(['/usr/bin/stress', '--vm', '1', '--vm-stride', '0']).stderr).toBe('stress: FAIL: [2] invalid stride value: 0\n');
+  });
+
+  test('I/O and disk workers are refused until their models exist; bad values fail', () => {
     expect(run(['/usr/bin/stress', '--io', '1']).status).toBe(1);
     expect(run(['/usr/bin/stress', '--cpu', 'x']).stderr).toBe('stress: FAIL: [2] invalid number in --cpu: x\n');
     expect(run(['/usr/bin/stress', '--cpu', '1', '--timeout', '1x']).stderr).toBe('stress: FAIL: [2] invalid time suffix in --timeout: 1x\n');
@@ -58,5 +65,6 @@ describe('stress', () => {
 
   test('time suffixes', () => {
     expect(['10', '10s', '2m', '1h', '1d', '1y', 'x', '1.5'].map(parseStressTime)).toEqual([10, 10, 120, 3600, 86400, 31536000, null, null]);
+    expect(['1', '1b', '2k', '3M', '1g', '1x'].map(parseStressSize)).toEqual([1, 1, 2048, 3 * 1024 ** 2, 1024 ** 3, 'unrecognized suffix: x']);
   });
 });

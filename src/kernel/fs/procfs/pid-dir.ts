@@ -3,6 +3,7 @@
  * owned by the process's effective user. Its fd/ directory holds magic links to the
  * open files; cwd, root and exe jump to their objects.
  */
+import { renderMaps } from '../../mm/mm-render.js';
 import { err, SysError } from '../../errno.js';
 import type { Task } from '../../proc/task.js';
 import { TaskState } from '../../proc/task.js';
@@ -145,6 +146,7 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
     },
     { name: 'fd', make: fdDir },
     file('limits', 0o444, () => renderLimits(t)),
+    file('maps', 0o444, () => renderMaps(t.mm)),
     file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL'))),
     file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
     magic('root', () => t.fs.root),

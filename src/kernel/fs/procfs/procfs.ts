@@ -7,6 +7,7 @@
  *        ├── self → PID of the reader    ├── uptime, loadavg, stat, meminfo, cpuinfo, version
  *        ├── mounts → self/mounts         └── sys/kernel/{hostname, pid_max, threads-max, …}
  */
+import { renderMeminfo, renderVmstat } from '../../mm/mm-render.js';
 import type { Kernel } from '../../kernel.js';
 import { UTS_RELEASE, UTS_VERSION, UTS_SYSNAME } from '../../kernel.js';
 import { err, SysError } from '../../errno.js';
@@ -85,7 +86,7 @@ export class ProcFs {
       this.file('cpuinfo', () => this.cpuinfo()),
       this.file('filesystems', () => 'nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tdevpts\nnodev\tcgroup2\nnodev\toverlay\n\text4\n'),
       this.file('loadavg', () => this.loadavg()),
-      this.file('meminfo', () => this.meminfo()),
+      this.file('meminfo', () => renderMeminfo(k)),
       { name: 'mounts', make: () => new ProcLink(this, '/mounts', 0o777, ROOT_OWNER, () => 'self/mounts') },
       {
         name: 'self',
@@ -98,6 +99,7 @@ export class ProcFs {
         make: () => new ProcLink(this, '/thread-self', 0o777, ROOT_OWNER, () => (this.readerPid() ? `${this.readerPid()}/task/${this.readerPid()}` : err('ENOENT'))),
       },
       this.file('uptime', () => this.uptime()),
+      this.file('vmstat', () => renderVmstat(k)),
       this.file('version', () => `${UTS_SYSNAME} version ${UTS_RELEASE} (ctsim@ctsim) (gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) ${UTS_VERSION}\n`),
     ];
     const pids: ProcEntry[] = [];
@@ -203,12 +205,6 @@ export class ProcFs {
     let last = 0;
     for (const pid of this.pidNs.tasks.keys()) if (pid > last) last = pid;
     return `${formatLoad(l[0])} ${formatLoad(l[1])} ${formatLoad(l[2])} ${k.sched.nrRunning()}/${this.pidNs.tasks.size} ${last}\n`;
-  }
-
-  private meminfo(): string {
-    const kb = Math.floor(this.kernel.machine.ramBytes / 1024);
-    const row = (name: string, v: number): string => `${(name + ':').padEnd(16)}${String(v).padStart(8)} kB`;
-    return [row('MemTotal', kb), row('MemFree', kb), row('MemAvailable', kb), row('Buffers', 0), row('Cached', 0), row('SwapCached', 0), row('SwapTotal', 0), row('SwapFree', 0)].join('\n') + '\n';
   }
 
   private cpuinfo(): string {

@@ -10,9 +10,11 @@
  *
  * Deliberate differences: stress's FAIL/WARN lines carry the C source line, which
  * ctsim omits; the classic workers time themselves out with SIGALRM, here the
- * parent ends them (SIGTERM) so that one place owns the timeout. Memory (--vm),
- * I/O (--io) and disk (--hdd) workers need the virtual-memory and block-device
- * models and are rejected for now.
+ * parent ends them (SIGTERM) so that one place owns the timeout. --vm N workers
+ * malloc --vm-bytes (default 256M), write a byte every --vm-stride bytes (default
+ * 4096), read them back, and free, in a loop (--vm-keep: keep the memory and
+ * redirty it; --vm-hang N: sleep N seconds holding it, 0 for ever). I/O (--io) and
+ * disk (--hdd) workers need the block-device model and are rejected for now.
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
@@ -22,6 +24,7 @@ import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from '../../../kernel/p
 import * as sys from '../../lib/sys.js';
 import { writeAll } from '../../lib/io.js';
 import { getopt, GetoptError } from '../../lib/getopt.js';
+import { Heap, PAGE_SIZE, touch } from '../../lib/mem.js';
 
 /**
  * One CPU worker's burst between checks, in ns — a design choice: short enough
@@ -61,6 +64,69 @@ export function parseStressTime(text: string): number | null {
   if (!m) return null;
   const mult = { '': 1, s: 1, m: 60, h: 3600, d: 86400, y: 31536000 }[m[2]]!;
   return Number(m[1]) * mult;
+}
+
+/** Parses stress's size argument: N with an optional suffix b, k, m or g (powers of 1024); a message if invalid. */
+export function parseStressSize(text: string): number | string {
+  const m = /^(\d+)(.?)$/.exec(text);
+  if (!m) return `unrecognized suffix: ${text.replace(/^\d+/, '')}`;
+  const mult: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+  const f = mult[m[2].toLowerCase()];
+  if (f === undefined) return `unrecognized suffix: ${m[2]}`;
+  return Number(m[1]) * f;
+}
+
+interface VmOptions {
+  bytes: number;
+  stride: number;
+  /** Seconds to hold the memory; 0 for ever; -1 not at all. */
+  hang: number;
+  keep: boolean;
+}
+
+/** Touches every `stride`-th byte of [p, p + bytes): the pages those bytes are in. */
+function* strided(p: number, bytes: number, stride: number, write: boolean): Generator<import('../../../kernel/proc/program.js').Op, number | SysError, unknown> {
+  if (stride <= PAGE_SIZE) return yield* touch(p, bytes, write);
+  for (let i = 0; i < bytes; i += stride) {
+    const r = yield* touch(p + i, 1, write);
+    if (r instanceof SysError) return r;
+  }
+  return 0;
+}
+
+function vmWorker(o: VmOptions, say: (kind: 'dbug' | 'FAIL', msg: string) => Generator<import('../../../kernel/proc/program.js').Op, void, unknown>): () => Program {
+  return function* (): Program {
+    const heap = new Heap();
+    let p = 0;
+    let doMalloc = true;
+    for (;;) {
+      if (doMalloc) {
+        yield* say('dbug', `allocating ${o.bytes} bytes ...`);
+        const q = yield* heap.alloc(o.bytes);
+        if (q instanceof SysError) {
+          yield* say('FAIL', `hogvm malloc failed: ${q.message}`);
+          return 1;
+        }
+        p = q;
+        if (o.keep) doMalloc = false;
+      }
+      yield* say('dbug', `touching bytes in strides of ${o.stride} bytes ...`);
+      yield* strided(p, o.bytes, o.stride, true);
+      if (o.hang === 0) {
+        yield* say('dbug', 'sleeping forever with allocated memory');
+        for (;;) yield* sys.nanosleep(1024 * NS_PER_SEC);
+      } else if (o.hang > 0) {
+        yield* say('dbug', `sleeping for ${o.hang}s with allocated memory`);
+        yield* sys.nanosleep(o.hang * NS_PER_SEC);
+      }
+      // Reading the bytes back checks them (the simulated memory keeps what was written).
+      yield* strided(p, o.bytes, o.stride, false);
+      if (doMalloc) {
+        yield* heap.free(p);
+        yield* say('dbug', `freed ${o.bytes} bytes`);
+      }
+    }
+  };
 }
 
 function* cpuWorker(): Program {
@@ -129,6 +195,8 @@ export function* stressMain({ argv }: ProgramArgs): Program {
   }
   let cpus = 0;
   let forks = 0;
+  let vms = 0;
+  const vm: VmOptions = { bytes: 256 * 1024 * 1024, stride: PAGE_SIZE, hang: -1, keep: false };
   let timeout = 0;
   let backoffUs = BACKOFF_US;
   const count = function* (name: string, v: string): Generator<import('../../../kernel/proc/program.js').Op, number | null, unknown> {
@@ -155,9 +223,31 @@ export function* stressMain({ argv }: ProgramArgs): Program {
         timeout = t;
         break;
       }
-      case 'vm': case 'vm-bytes': case 'vm-stride': case 'vm-hang': case 'vm-keep':
-        yield* writeAll(2, 'stress: FAIL: --vm workers are not available yet: ctsim has no virtual-memory model to stress (it comes with the virtual-memory issue)\n');
-        return 1;
+      case 'vm': { const n = yield* count('--vm', val); if (n === null) return 1; vms = n; break; }
+      case 'vm-bytes': case 'vm-stride': {
+        const size = parseStressSize(val);
+        if (typeof size === 'string') {
+          yield* say('FAIL', size);
+          return 1;
+        }
+        if (k === 'vm-stride' && size === 0) {
+          yield* say('FAIL', `invalid stride value: ${val}`);
+          return 1;
+        }
+        if (k === 'vm-bytes') vm.bytes = size;
+        else vm.stride = size;
+        break;
+      }
+      case 'vm-hang': {
+        const t = parseStressTime(val);
+        if (t === null) {
+          yield* say('FAIL', `invalid time suffix in --vm-hang: ${val}`);
+          return 1;
+        }
+        vm.hang = t;
+        break;
+      }
+      case 'vm-keep': vm.keep = true; break;
       case 'io':
         yield* writeAll(2, 'stress: FAIL: --io workers are not available yet: ctsim has no block devices to sync\n');
         return 1;
@@ -170,11 +260,11 @@ export function* stressMain({ argv }: ProgramArgs): Program {
   const dryRun = parsed.values.has('dry-run');
   const started = yield* sys.clockGettime(CLOCK_REALTIME);
   const startSec = Math.floor((started as number) / NS_PER_SEC);
-  const backoff = backoffUs * (cpus + forks);
+  const backoff = backoffUs * (cpus + forks + vms);
   yield* say('dbug', `using backoff sleep of ${backoff}us`);
   if (timeout) yield* say('dbug', `setting timeout to ${timeout}s`);
   else yield* say('dbug', 'timeout not set');
-  yield* say('info', `dispatching hogs: ${cpus} cpu, 0 io, 0 vm, 0 hdd${forks ? `, ${forks} fork` : ''}`);
+  yield* say('info', `dispatching hogs: ${cpus} cpu, 0 io, ${vms} vm, 0 hdd${forks ? `, ${forks} fork` : ''}`);
 
   // The parent's alarm ends the run: its handler only notes that it fired.
   let timedOut = false;
@@ -200,6 +290,14 @@ export function* stressMain({ argv }: ProgramArgs): Program {
   };
   for (let i = cpus; i > 0; i--) yield* start('hogcpu', i, cpuWorker);
   for (let i = forks; i > 0; i--) yield* start('hogfork', i, forkWorker);
+  const workerSay = function* (kind: 'dbug' | 'FAIL', msg: string): Generator<import('../../../kernel/proc/program.js').Op, void, unknown> {
+    // A worker speaks with its own PID, as stress's workers do.
+    const me = (yield* sys.getpid()) as number;
+    const need = kind === 'dbug' ? 3 : 0;
+    if (level < need) return;
+    yield* writeAll(kind === 'FAIL' ? 2 : 1, `stress: ${kind}: [${me}] ${msg}\n`);
+  };
+  for (let i = vms; i > 0; i--) yield* start('hogvm', i, vmWorker(vm, workerSay));
   if (timeout) yield* sys.alarm(timeout);
 
   let failures = 0;

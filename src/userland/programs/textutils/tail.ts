@@ -4,12 +4,22 @@
  * in head; the obsolete `tail -5`, `tail +5`, `tail -5c` forms (one option and at most
  * one file) are accepted.
  *
+ * Input is read as a stream, keeping only what the answer may still need — the last
+ * N lines (and the line being read) or the last N bytes — in a buffer charged to the
+ * process's heap, as GNU tail keeps a pipe's data in malloc'd buffers. So the classic
+ * memory hog `tail /dev/zero`, one endless line, grows its heap until swap or the
+ * OOM killer stops it.
+ *
  * Simplification: -f/-F (follow) are accepted and ignored — tail prints what the file
  * holds and exits, as it does on a pipe.
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
-import { errOut, readAll } from '../../lib/io.js';
+import { errOut } from '../../lib/io.js';
+import * as sys from '../../lib/sys.js';
+import { Heap, touch } from '../../lib/mem.js';
+import type { OutBuffer } from '../../lib/out-buffer.js';
+import type { Op } from '../../../kernel/proc/program.js';
 import { quote } from '../../lib/gnu-quote.js';
 import { eachHeadedFile } from './headed-files.js';
 import { parseOptions, HELP_VERSION, helpOrVersion, coreutilsVersion, parseSize } from './cli.js';
@@ -145,11 +155,71 @@ export function* tailMain({ argv }: ProgramArgs): Program {
     else if (k === 'v') headers = true;
     else if (k === 'z') o.eol = '\0';
   }
-  return yield* eachHeadedFile(prog, opts.operands, headers, function* (fd, out) {
-    const data = yield* readAll(fd);
-    if (data instanceof SysError) return data;
-    yield data.length * TAIL_NS_PER_BYTE;
-    yield* out.write(tailOf(data, o));
-    return null;
-  });
+  const heap = new Heap();
+  return yield* eachHeadedFile(prog, opts.operands, headers, (fd, out) => tailStream(fd, o, out, heap));
+}
+
+/** Read size: GNU tail's BUFSIZ-sized pipe buffers. */
+const TAIL_READ = 8192;
+
+/** How many `eol` bytes `s` holds. */
+function countEol(s: string, eol: string): number {
+  let n = 0;
+  for (let i = s.indexOf(eol); i >= 0; i = s.indexOf(eol, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Reads `fd` to its end keeping what the answer may need, then writes the answer.
+ * The kept text is a list of chunks (a chunk equal to the one before is kept by
+ * reference, so an endless run of one byte costs the host little); the bytes kept
+ * are charged to the process's heap as they grow.
+ */
+function* tailStream(fd: number, o: TailOptions, out: OutBuffer, heap: Heap): Generator<Op, SysError | null, unknown> {
+  const chunks: string[] = [];
+  const eols: number[] = [];
+  let held = 0;
+  let heldEols = 0;
+  let capacity = 0;
+  let last = '';
+  let lastEols = 0;
+  for (;;) {
+    const chunk = yield* sys.read(fd, TAIL_READ);
+    if (chunk instanceof SysError) return chunk;
+    if (chunk === '') break;
+    yield chunk.length * TAIL_NS_PER_BYTE;
+    const same = chunk === last;
+    const c = same ? last : chunk;
+    const n = same ? lastEols : countEol(chunk, o.eol);
+    last = c;
+    lastEols = n;
+    chunks.push(c);
+    eols.push(n);
+    held += c.length;
+    heldEols += n;
+    // Drop from the front what can no longer be part of the answer.
+    if (!o.fromStart) {
+      if (o.bytes) {
+        while (chunks.length > 1 && held - chunks[0].length >= o.count) {
+          held -= chunks.shift()!.length;
+          heldEols -= eols.shift()!;
+        }
+      } else {
+        while (chunks.length > 1 && heldEols - eols[0] > o.count) {
+          held -= chunks.shift()!.length;
+          heldEols -= eols.shift()!;
+        }
+      }
+    }
+    if (held > capacity) {
+      // The buffer grows in the heap (malloc), and the read writes into it.
+      const more = held - capacity;
+      const p = yield* heap.alloc(more);
+      if (p instanceof SysError) return p;
+      capacity = held;
+      yield* touch(p, more, true);
+    }
+  }
+  yield* out.write(tailOf(chunks.join(''), o));
+  return null;
 }

@@ -1,0 +1,358 @@
+/**
+ * The kernel's page-frame management: who a frame belongs to, which user pages are
+ * resident and in what order, and getting a frame when none is free — by evicting a
+ * page chosen by the replacement policy to swap, or, when nothing can be evicted,
+ * by asking the OOM killer for memory.
+ *
+ *   allocPage ─▶ free frame? ──yes──▶ frame
+ *                   │ no
+ *                   ▼
+ *               evict(policy) ──ok──▶ unmap it everywhere (rmap), write it to swap
+ *                   │ nothing evictable
+ *                   ▼
+ *               OOM killer ─▶ kill + reap a victim ─▶ retry
+ *
+ * Policies (`--swap-policy`): fifo evicts the page resident longest; lru the page
+ * used longest ago; clock sweeps a hand over the pages, giving each referenced page
+ * a second chance (clearing its bit) and evicting the first unreferenced one; rand
+ * evicts a page chosen with the seeded generator.
+ *
+ * Simplification: one replacement list for anonymous and file pages, and direct
+ * reclaim by the allocating process (Linux has active/inactive lists per type and a
+ * kswapd thread that reclaims ahead between watermarks). The lru policy is exact
+ * LRU, which the hardware cannot give Linux (it approximates it with the accessed bits).
+ */
+import { FRAME_REFERENCED, PAGE_SIZE, type PhysicalMemory } from '../../hw/physical-memory.js';
+import type { Rng } from '../../sim/rng.js';
+import { SwapDevice } from './swap.js';
+import { PTE_SWAP, pteSlot, readPte, writePte, type MmStruct } from './mm-struct.js';
+
+export const SWAP_POLICIES = ['clock', 'lru', 'fifo', 'rand'] as const;
+export type SwapPolicy = (typeof SWAP_POLICIES)[number];
+
+/** What a frame holds. */
+export const enum FrameKind {
+  Free = 0,
+  Anon = 1,
+  File = 2,
+  Table = 3,
+  Kernel = 4,
+}
+
+/** The /proc/vmstat event counters ctsim keeps. */
+export interface VmEvents {
+  pgfault: number;
+  pgmajfault: number;
+  pswpin: number;
+  pswpout: number;
+  pgalloc: number;
+  pgfree: number;
+  pgscan: number;
+  pgsteal: number;
+  oomKill: number;
+  cowFaults: number;
+}
+
+/** Where a page is mapped: an address space and a virtual page. */
+export interface Rmap {
+  mm: MmStruct;
+  vpn: number;
+}
+
+export interface MemoryManagerConfig {
+  memory: PhysicalMemory;
+  swapBytes: number;
+  policy: SwapPolicy;
+  rng: Rng;
+  /** Drops the cached translations of `vpn` in `mm` on every CPU that runs it (TLB shootdown). */
+  shootdown: (mm: MmStruct, vpn: number) => void;
+  /** Frees memory by killing a process; false when there is nobody to kill. */
+  outOfMemory: () => boolean;
+}
+
+export class MemoryManager {
+  readonly memory: PhysicalMemory;
+  readonly swap: SwapDevice;
+  readonly policy: SwapPolicy;
+  /** The shared page of zeros that reads of untouched anonymous memory map. */
+  readonly zeroFrame: number;
+  /** Frames the kernel keeps for itself (its image and the page array): MemTotal leaves them out. */
+  readonly reservedFrames: number;
+  readonly events: VmEvents = { pgfault: 0, pgmajfault: 0, pswpin: 0, pswpout: 0, pgalloc: 0, pgfree: 0, pgscan: 0, pgsteal: 0, oomKill: 0, cowFaults: 0 };
+  /** Resident pages by kind (AnonPages, file pages, PageTables). */
+  anonPages = 0;
+  filePages = 0;
+  tablePages = 0;
+  /** I/O the current fault must wait for (swap reads and writes), in ns of device time; the fault handler takes it. */
+  ioPages = { in: 0, out: 0 };
+  private readonly kind: Uint8Array;
+  /** The resident list, oldest first: links are frame + 1 (0: none). */
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private head = -1;
+  private tail = -1;
+  private resident = 0;
+  /** CLOCK's hand: the frame it looks at next (-1: the list's head). */
+  private hand = -1;
+  private readonly rmaps = new Map<number, Rmap[]>();
+  private readonly rng: Rng;
+  private readonly shootdown: (mm: MmStruct, vpn: number) => void;
+  private readonly outOfMemory: () => boolean;
+  private reclaiming = false;
+
+  constructor(cfg: MemoryManagerConfig) {
+    this.memory = cfg.memory;
+    this.swap = new SwapDevice(cfg.swapBytes);
+    this.policy = cfg.policy;
+    this.rng = cfg.rng;
+    this.shootdown = cfg.shootdown;
+    this.outOfMemory = cfg.outOfMemory;
+    const n = this.memory.totalFrames;
+    this.kind = new Uint8Array(n);
+    this.next = new Int32Array(n);
+    this.prev = new Int32Array(n);
+    // The kernel's share: its page array (64 bytes per frame) and its image, at most an eighth of small RAM.
+    this.reservedFrames = Math.floor(n / 64) + Math.min(4096, Math.floor(n / 8));
+    for (let i = 0; i < this.reservedFrames; i++) this.kind[this.memory.alloc()!] = FrameKind.Kernel;
+    this.zeroFrame = this.memory.alloc()!;
+    this.kind[this.zeroFrame] = FrameKind.Kernel;
+  }
+
+  /** Frames user space and page tables can have (MemTotal). */
+  get totalFrames(): number {
+    return this.memory.totalFrames - this.reservedFrames;
+  }
+
+  get freeFrames(): number {
+    return this.memory.freeFrames;
+  }
+
+  kindOf(frame: number): FrameKind {
+    return this.kind[frame] as FrameKind;
+  }
+
+  /** A frame for a page table; tables are never evicted. Null when memory is exhausted. */
+  allocTable(owner: number): number | null {
+    const f = this.getFrame(owner);
+    if (f === null) return null;
+    this.kind[f] = FrameKind.Table;
+    this.tablePages++;
+    return f;
+  }
+
+  freeTable(frame: number): void {
+    this.tablePages--;
+    this.release(frame);
+  }
+
+  /** A frame for a user page, put on the resident list. Null when memory is exhausted. */
+  allocPage(kind: FrameKind.Anon | FrameKind.File, owner: number): number | null {
+    const f = this.getFrame(owner);
+    if (f === null) return null;
+    this.kind[f] = kind;
+    if (kind === FrameKind.Anon) this.anonPages++;
+    else this.filePages++;
+    this.listAppend(f);
+    return f;
+  }
+
+  /** Drops one mapping of a user page; frees the frame when it was the last. */
+  unmapPage(frame: number, mm: MmStruct, vpn: number): void {
+    if (frame === this.zeroFrame) return;
+    this.removeRmap(frame, mm, vpn);
+    if (this.memory.adjustMapCount(frame, -1) === 0) this.freePage(frame);
+  }
+
+  /** Frees a user page that was never mapped. */
+  dropPage(frame: number): void {
+    this.freePage(frame);
+  }
+
+  /** Records that `mm` maps `frame` at `vpn`. */
+  addRmap(frame: number, mm: MmStruct, vpn: number): void {
+    this.memory.adjustMapCount(frame, 1);
+    const list = this.rmaps.get(frame);
+    if (list) list.push({ mm, vpn });
+    else this.rmaps.set(frame, [{ mm, vpn }]);
+  }
+
+  /** Tells the LRU policy that `frame` was just used. */
+  touched(frame: number): void {
+    if (frame === this.tail || (this.kind[frame] !== FrameKind.Anon && this.kind[frame] !== FrameKind.File)) return;
+    this.listRemove(frame);
+    this.listAppend(frame);
+  }
+
+  /** Number of resident user pages. */
+  get residentPages(): number {
+    return this.resident;
+  }
+
+  /** Evicts one page by the policy. False when no page can be evicted (swap full, or nothing resident). */
+  evictOne(): boolean {
+    const victim = this.pickVictim();
+    if (victim < 0) return false;
+    this.evict(victim);
+    return true;
+  }
+
+  private getFrame(owner: number): number | null {
+    for (let attempt = 0; ; attempt++) {
+      const f = this.memory.alloc(owner);
+      if (f !== null) {
+        this.events.pgalloc++;
+        return f;
+      }
+      if (this.reclaiming) return null;
+      this.reclaiming = true;
+      try {
+        if (this.evictOne()) continue;
+        if (attempt > 8 || !this.outOfMemory()) return null;
+      } finally {
+        this.reclaiming = false;
+      }
+    }
+  }
+
+  private freePage(frame: number): void {
+    if (this.kind[frame] === FrameKind.Anon) this.anonPages--;
+    else this.filePages--;
+    this.listRemove(frame);
+    this.rmaps.delete(frame);
+    this.release(frame);
+  }
+
+  private release(frame: number): void {
+    this.kind[frame] = FrameKind.Free;
+    this.memory.free(frame);
+    this.events.pgfree++;
+  }
+
+  private removeRmap(frame: number, mm: MmStruct, vpn: number): void {
+    const list = this.rmaps.get(frame);
+    if (!list) return;
+    const i = list.findIndex((r) => r.mm === mm && r.vpn === vpn);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.rmaps.delete(frame);
+  }
+
+  /** Can this page go now? A file page always can (its file has the data); an anonymous one needs a swap slot. */
+  private evictable(frame: number): boolean {
+    return this.kind[frame] === FrameKind.File || this.swap.freeSlots > 0;
+  }
+
+  private pickVictim(): number {
+    if (this.resident === 0) return -1;
+    switch (this.policy) {
+      case 'fifo':
+      case 'lru':
+        for (let f = this.head; f >= 0; f = this.next[f] - 1) {
+          this.events.pgscan++;
+          if (this.evictable(f)) return f;
+        }
+        return -1;
+      case 'rand': {
+        // Walk from a random position: uniform over evictable pages when all are.
+        let f = this.nth(this.rng.int(0, this.resident - 1));
+        for (let i = 0; i < this.resident; i++) {
+          this.events.pgscan++;
+          if (this.evictable(f)) return f;
+          f = this.next[f] - 1 < 0 ? this.head : this.next[f] - 1;
+        }
+        return -1;
+      }
+      case 'clock': {
+        // Two sweeps at most: the first clears reference bits.
+        let f = this.hand >= 0 ? this.hand : this.head;
+        for (let i = 0; i < 2 * this.resident + 1; i++) {
+          this.events.pgscan++;
+          const nextF = this.next[f] - 1 < 0 ? this.head : this.next[f] - 1;
+          if (this.memory.hasFlag(f, FRAME_REFERENCED)) {
+            this.memory.setFlag(f, FRAME_REFERENCED, false);
+          } else if (this.evictable(f)) {
+            this.hand = nextF === f ? -1 : nextF;
+            return f;
+          }
+          f = nextF;
+        }
+        return -1;
+      }
+    }
+  }
+
+  private nth(i: number): number {
+    let f = this.head;
+    while (i-- > 0) f = this.next[f] - 1;
+    return f;
+  }
+
+  /** Unmaps `frame` from every address space that maps it and frees it; anonymous contents go to swap. */
+  private evict(frame: number): void {
+    const anon = this.kind[frame] === FrameKind.Anon;
+    const maps = this.rmaps.get(frame) ?? [];
+    let slot = 0;
+    if (anon) {
+      slot = this.swap.alloc(this.memory.contentsOf(frame)?.slice() ?? null, maps.length)!;
+      this.events.pswpout++;
+      this.ioPages.out++;
+    }
+    for (const { mm, vpn } of maps) {
+      const s = pteSlot(this.memory, mm, vpn, null);
+      if (s >= 0) {
+        const { hi } = readPte(this.memory, s);
+        if (anon) writePte(this.memory, s, slot, PTE_SWAP, (hi & 0x80000000) !== 0);
+        else writePte(this.memory, s, 0, 0, false);
+      }
+      if (anon) {
+        mm.rssAnon--;
+        mm.swapEnts++;
+      } else {
+        mm.rssFile--;
+      }
+      this.shootdown(mm, vpn);
+    }
+    this.events.pgsteal++;
+    this.freePage(frame);
+  }
+
+  private listAppend(f: number): void {
+    this.prev[f] = this.tail + 1;
+    this.next[f] = 0;
+    if (this.tail >= 0) this.next[this.tail] = f + 1;
+    else this.head = f;
+    this.tail = f;
+    this.resident++;
+    // CLOCK: a new page goes just behind the hand, the last place it will look.
+    if (this.policy === 'clock' && this.hand >= 0 && this.hand !== f) {
+      this.listRemoveLinks(f);
+      const before = this.prev[this.hand] - 1;
+      this.prev[f] = before + 1;
+      this.next[f] = this.hand + 1;
+      this.prev[this.hand] = f + 1;
+      if (before >= 0) this.next[before] = f + 1;
+      else this.head = f;
+    }
+  }
+
+  private listRemove(f: number): void {
+    if (this.hand === f) this.hand = this.next[f] - 1;
+    this.listRemoveLinks(f);
+    this.resident--;
+  }
+
+  private listRemoveLinks(f: number): void {
+    const p = this.prev[f] - 1;
+    const n = this.next[f] - 1;
+    if (p >= 0) this.next[p] = n + 1;
+    else this.head = n;
+    if (n >= 0) this.prev[n] = p + 1;
+    else this.tail = p;
+    this.prev[f] = 0;
+    this.next[f] = 0;
+  }
+
+  /** Bytes of RAM MemTotal reports. */
+  totalBytes(): number {
+    return this.totalFrames * PAGE_SIZE;
+  }
+}

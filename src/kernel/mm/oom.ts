@@ -1,0 +1,64 @@
+/**
+ * The OOM killer (mm/oom_kill.c): when no page can be freed, pick the process whose
+ * death frees the most memory, log why, kill it with SIGKILL and reap its memory at
+ * once (the OOM reaper), so that the allocation that ran out can go on.
+ *
+ * Badness (oom_badness()): resident pages + swap entries + page-table pages, plus
+ * oom_score_adj × (RAM + swap pages) / 1000. Init and processes already exiting are
+ * never chosen; among equals the later one in the task list wins, as in Linux's scan.
+ * The log lines are Linux 6.1's (dmesg shows them).
+ *
+ * Simplification: no memory cgroups yet (the cgroup issue adds memory.max and
+ * per-cgroup OOM), no oom_score_adj file (every process has 0), and the Mem-Info
+ * dump Linux prints between the header and the task list is left out.
+ */
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../proc/task.js';
+import { SIG } from '../proc/signals.js';
+import { sendSignal } from '../proc/task-signal.js';
+import { teardown } from './vm.js';
+
+const kb = (pages: number): number => pages * 4;
+
+export function badness(k: Kernel, t: Task): number {
+  const mm = t.mm;
+  if (!mm || mm.dead) return -Infinity;
+  return mm.rss + mm.swapEnts + mm.ptPages + Math.floor((t.oomScoreAdj * (k.mem.totalFrames + k.mem.swap.slots)) / 1000);
+}
+
+/** Kills a process to free memory; false when no process can be chosen. */
+export function outOfMemory(k: Kernel): boolean {
+  const trigger = k.current;
+  let victim: Task | null = null;
+  let best = -Infinity;
+  const candidates = k.allTasks().filter((t) => t.tid !== 1 && !t.exiting && t.mm !== null && !t.mm.dead);
+  for (const t of candidates) {
+    const points = badness(k, t);
+    if (points >= best) {
+      best = points;
+      victim = t;
+    }
+  }
+  if (!victim) return false;
+  const mm = victim.mm!;
+  const who = trigger ?? victim;
+  k.printk(`${who.comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${who.oomScoreAdj}`);
+  k.printk('Tasks state (memory values in pages):');
+  k.printk('[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name');
+  for (const t of candidates) {
+    const m = t.mm!;
+    k.printk(
+      `[${String(t.tid).padStart(7)}] ${String(t.creds.uid).padStart(5)} ${String(t.tid).padStart(5)} ${String(m.totalVm()).padStart(8)} ${String(m.rss).padStart(8)} ${String(m.ptPages * 4096).padStart(8)} ${String(m.swapEnts).padStart(8)}         ${String(t.oomScoreAdj).padStart(5)} ${t.comm}`,
+    );
+  }
+  k.printk(`oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=${victim.comm},pid=${victim.tid},uid=${victim.creds.uid}`);
+  k.printk(
+    `Out of memory: Killed process ${victim.tid} (${victim.comm}) total-vm:${kb(mm.totalVm())}kB, anon-rss:${kb(mm.rssAnon)}kB, file-rss:${kb(mm.rssFile)}kB, shmem-rss:0kB, UID:${victim.creds.uid} pgtables:${kb(mm.ptPages)}kB oom_score_adj:${victim.oomScoreAdj}`,
+  );
+  k.mem.events.oomKill++;
+  sendSignal(k, victim, SIG.SIGKILL, false);
+  teardown(k, mm);
+  k.printk(`oom_reaper: reaped process ${victim.tid} (${victim.comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`);
+  if (k.engine.trace.on('mm')) k.engine.trace.emit('mm', 'oom-kill', { pid: victim.tid, comm: victim.comm, badness: best });
+  return true;
+}

@@ -1,0 +1,282 @@
+/**
+ * Memory calls: brk(2), mmap(2), munmap(2) — and ctsim's memory-access request, the
+ * way a program touches its memory (`yield` a read or write of an address range):
+ * every page of the range goes through the CPU's TLB, the MMU walk and, when they
+ * cannot translate, the page-fault handler.
+ *
+ * Simplification: accesses are counted per page, not per byte (a range touches each
+ * of its pages once, in order); MAP_SHARED mappings are not modelled (mmap refuses
+ * them with EINVAL and says so); file mappings are private copies of the file's pages.
+ */
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../proc/task.js';
+import { TaskState } from '../proc/task.js';
+import { err, SysError } from '../errno.js';
+import type { HandlerTable } from './handler.js';
+import { BLOCK, OpenFile } from '../vfs/file.js';
+import { isReg, O_RDONLY } from '../vfs/types.js';
+import { PAGE_SIZE } from '../../hw/physical-memory.js';
+import { SIG } from '../proc/signals.js';
+import { sendSignal } from '../proc/task-signal.js';
+import { FaultResult, handleFault, overcommitAllows, removeVmas, unmapRange } from '../mm/vm.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type MappedFile, type MmStruct } from '../mm/mm-struct.js';
+import { releaseFile } from '../vfs/file-ops.js';
+import type { Mount } from '../vfs/mount.js';
+import type { Vnode } from '../vfs/vnode.js';
+
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_NORESERVE = 0x4000;
+export const MAP_POPULATE = 0x8000;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+const MAP_KNOWN = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE | MAP_FIXED_NOREPLACE | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x10000 | 0x20000 | 0x40000;
+
+const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+
+/**
+ * The memory-access request: {addr, len, write}. A write may carry the bytes to store
+ * (`data`, len of them); a read with `fetch` returns the bytes it read.
+ */
+export interface MemAccessRequest {
+  readonly nr: number;
+  readonly addr: number;
+  readonly len: number;
+  readonly write: boolean;
+  readonly data?: string;
+  readonly fetch?: boolean;
+}
+
+/** Where an access blocked for swap I/O resumes, and what it fetched so far. */
+interface AccessState {
+  next: number;
+  got: string;
+}
+
+/**
+ * Runs a memory access: each page through Machine.translate, faults through the
+ * handler. Returns 0, EFAULT (after SIGSEGV), or BLOCK while the task waits for
+ * swap I/O (it resumes at the page it stopped on). User time — streaming the bytes
+ * and the page walks — is added to the task's user burst; fault handling is charged
+ * as kernel time.
+ */
+export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | string | SysError | typeof BLOCK {
+  const mm = t.mm;
+  // A process the OOM killer chose has no memory any more: it only has to die.
+  if (!mm || mm.dead || t.sigPending.has(SIG.SIGKILL)) return 0;
+  const { addr, len, write } = req;
+  if (len <= 0) return 0;
+  const cpu = k.currentCpu!.cpu;
+  const machine = k.machine;
+  const mem = k.mem;
+  const lru = mem.policy === 'lru';
+  const first = Math.floor(addr / PAGE_SIZE);
+  const last = Math.floor((addr + len - 1) / PAGE_SIZE);
+  const state = t.syscallState as AccessState | undefined;
+  let vpn = state?.next ?? first;
+  const start = vpn;
+  let faults = 0;
+  let got = state?.got ?? '';
+  let result: number | string | SysError | typeof BLOCK = 0;
+  if (addr < 0 || addr + len > TASK_SIZE) {
+    segv(k, t);
+    return err('EFAULT', `address 0x${addr.toString(16)} is outside user space`);
+  }
+  for (; vpn <= last; vpn++) {
+    let frame = machine.translate(cpu, vpn, write);
+    let tries = 0;
+    while (frame < 0) {
+      const r = handleFault(k, t, mm, vpn, write);
+      if (r === FaultResult.Segv) {
+        segv(k, t);
+        result = err('EFAULT', `no mapping allows a ${write ? 'write' : 'read'} at 0x${(vpn * PAGE_SIZE).toString(16)}`);
+        break;
+      }
+      if (r === FaultResult.Oom || mm.dead) {
+        if (!mm.dead) sendSignal(k, t, SIG.SIGKILL, false);
+        result = 0;
+        break;
+      }
+      faults++;
+      if (++tries > 8) k.panic('memory access: a fault did not make the page accessible', { pid: t.tid, vpn });
+      const io = mem.ioPages;
+      if (io.in + io.out > 0) {
+        // Wait for the swap device before touching the page.
+        const waitNs = io.in * k.costs.swapIn + io.out * k.costs.swapOut;
+        io.in = 0;
+        io.out = 0;
+        t.syscallState = { next: vpn, got } satisfies AccessState;
+        k.sleepUntil(t, k.now + waitNs, null, TaskState.DiskSleep);
+        result = BLOCK;
+        break;
+      }
+      frame = machine.translate(cpu, vpn, write);
+    }
+    if (frame < 0) break;
+    if (lru) mem.touched(frame);
+    if (req.data !== undefined || req.fetch) {
+      // The bytes of this page the access covers.
+      const from = Math.max(addr, vpn * PAGE_SIZE);
+      const to = Math.min(addr + len, (vpn + 1) * PAGE_SIZE);
+      const off = from - vpn * PAGE_SIZE;
+      if (req.data !== undefined) {
+        const bytes = new Uint8Array(to - from);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = req.data.charCodeAt(from - addr + i) & 0xff;
+        machine.memory.write(frame, off, bytes);
+      } else {
+        got += String.fromCharCode(...machine.memory.read(frame, off, to - from));
+      }
+    }
+  }
+  if (req.fetch && result === 0) result = got;
+  // User time: the bytes streamed and the page walks the hardware did.
+  const pages = vpn - start;
+  t.burstLeftNs += Math.ceil((pages * PAGE_SIZE * k.costs.memKiB) / 1024) + cpu.accessCostNs;
+  cpu.accessCostNs = 0;
+  if (k.engine.trace.on('mm') && faults > 0) k.engine.trace.emit('mm', 'access', { pid: t.tid, addr, len, write, pages, faults });
+  return result;
+}
+
+/** A bad access: SIGSEGV, which the process cannot block or ignore (force_sig_fault). */
+function segv(k: Kernel, t: Task): void {
+  const act = t.sighand.actions[SIG.SIGSEGV];
+  if (t.sigBlocked.has(SIG.SIGSEGV) || (act && act.handler === 'ignore')) {
+    t.sighand.actions[SIG.SIGSEGV] = undefined;
+    t.sigBlocked.delete(SIG.SIGSEGV);
+  }
+  sendSignal(k, t, SIG.SIGSEGV);
+}
+
+function heapVma(mm: MmStruct) {
+  return mm.vmas.find((v) => v.name === '[heap]');
+}
+
+/** brk(2): moves the program break; returns the new break, or the old one when it cannot. */
+function doBrk(k: Kernel, t: Task, addr: number): number {
+  const mm = t.mm;
+  if (!mm) return 0;
+  if (!Number.isFinite(addr) || addr <= mm.brkStart || addr > TASK_SIZE) {
+    if (addr === mm.brkStart) shrinkHeap(k, mm, mm.brkStart);
+    return mm.brk;
+  }
+  const oldEnd = pageUp(mm.brk);
+  const newEnd = pageUp(addr);
+  if (newEnd > oldEnd) {
+    const next = mm.vmaAbove(oldEnd);
+    if (next && next.start < newEnd + PAGE_SIZE) return mm.brk;
+    if (!overcommitAllows(k, (newEnd - oldEnd) / PAGE_SIZE)) return mm.brk;
+    const heap = heapVma(mm);
+    if (heap) {
+      heap.end = newEnd;
+      mm.noteVm();
+    } else {
+      mm.insertVma({ start: mm.brkStart, end: newEnd, prot: PROT_READ | PROT_WRITE, file: null, pgoff: 0, name: '[heap]', growsDown: false });
+    }
+  } else if (newEnd < oldEnd) {
+    shrinkHeap(k, mm, newEnd);
+  }
+  mm.brk = addr;
+  return addr;
+}
+
+function shrinkHeap(k: Kernel, mm: MmStruct, newEnd: number): void {
+  const heap = heapVma(mm);
+  if (!heap || newEnd >= heap.end) return;
+  unmapRange(k, mm, newEnd, heap.end);
+  if (newEnd <= heap.start) removeVmas(mm, heap.start, heap.end);
+  else heap.end = newEnd;
+  mm.brk = newEnd;
+}
+
+/** A private, read-only view of a regular file for a mapping (a file mmap, or exec's image). */
+export function fileMapping(k: Kernel, t: Task, mnt: Mount | null, vn: Vnode, path: string): MappedFile | SysError {
+  if (!isReg(vn.mode()) || !vn.open) return err('ENODEV', `${path} is not a regular file and cannot be mapped`);
+  const st = vn.getattr();
+  return {
+    path,
+    dev: st.dev,
+    ino: st.ino,
+    read(offset: number, length: number): string {
+      const o = vn.open!(O_RDONLY);
+      if (o instanceof SysError || !o.ops.read) return '';
+      const rf = new OpenFile(o.ops, O_RDONLY, mnt, vn, path, o.priv);
+      rf.pos = offset;
+      const r = o.ops.read(k, t, rf, length);
+      releaseFile(k, rf);
+      return typeof r === 'string' ? r : '';
+    },
+  };
+}
+
+interface MmapRequest {
+  addr: number;
+  length: number;
+  prot: number;
+  flags: number;
+  fd: number;
+  offset: number;
+}
+
+function doMmap(k: Kernel, t: Task, r: MmapRequest): number | SysError {
+  const mm = t.mm;
+  if (!mm) return err('ENOMEM');
+  const { addr, prot, flags } = r;
+  const offset = r.offset ?? 0;
+  if (!(r.length > 0) || !Number.isSafeInteger(r.length)) return err('EINVAL', 'length must be greater than 0 (mmap(2))');
+  if (offset % PAGE_SIZE !== 0) return err('EINVAL', 'offset must be a multiple of the page size (mmap(2))');
+  if ((flags & ~MAP_KNOWN) !== 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return err('EINVAL', 'flags must contain exactly one of MAP_SHARED and MAP_PRIVATE (mmap(2))');
+  if (flags & MAP_SHARED) return err('EINVAL', 'ctsim does not model shared mappings (MAP_SHARED); use MAP_PRIVATE');
+  const length = pageUp(r.length);
+  if (length > TASK_SIZE) return err('ENOMEM');
+  let file: MappedFile | null = null;
+  if (!(flags & MAP_ANONYMOUS)) {
+    const f = t.files.get(r.fd);
+    if (!f) return err('EBADF', `descriptor ${r.fd} is not open`);
+    if (!f.canRead) return err('EACCES', `descriptor ${r.fd} is not open for reading`);
+    const mf = f.vnode ? fileMapping(k, t, f.mnt, f.vnode, f.path) : err('ENODEV', `descriptor ${r.fd} is not a file that can be mapped`);
+    if (mf instanceof SysError) return mf;
+    file = mf;
+  }
+  const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+  if (fixed && addr % PAGE_SIZE !== 0) return err('EINVAL', 'a fixed address must be page-aligned (mmap(2))');
+  // Private writable memory counts against the overcommit heuristic (unless MAP_NORESERVE).
+  if (prot & PROT_WRITE && !(flags & MAP_NORESERVE) && !overcommitAllows(k, length / PAGE_SIZE)) {
+    return err('ENOMEM', `${length} bytes is more than RAM + swap (vm.overcommit_memory=0)`);
+  }
+  let start: number;
+  if (fixed) {
+    if (addr + length > TASK_SIZE || addr < PAGE_SIZE * 16) return err(flags & MAP_FIXED_NOREPLACE ? 'EEXIST' : 'EPERM');
+    if (!mm.isFree(addr, addr + length)) {
+      if (flags & MAP_FIXED_NOREPLACE) return err('EEXIST', 'the range is already mapped (MAP_FIXED_NOREPLACE)');
+      unmapRange(k, mm, addr, addr + length);
+      removeVmas(mm, addr, addr + length);
+    }
+    start = addr;
+  } else {
+    const hint = Math.floor(addr / PAGE_SIZE) * PAGE_SIZE;
+    start = hint >= PAGE_SIZE * 16 && hint + length <= TASK_SIZE && mm.isFree(hint, hint + length) ? hint : mm.findFreeTopDown(length);
+    if (start === 0) return err('ENOMEM', 'no free range of that size in the address space');
+  }
+  mm.insertVma({ start, end: start + length, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), file, pgoff: offset, name: '', growsDown: false });
+  return start;
+}
+
+function doMunmap(k: Kernel, t: Task, addr: number, length: number): number | SysError {
+  const mm = t.mm;
+  if (!mm) return 0;
+  if (addr % PAGE_SIZE !== 0 || !(length > 0) || addr + length > TASK_SIZE) return err('EINVAL', 'munmap needs a page-aligned address and a length greater than 0');
+  const end = addr + pageUp(length);
+  unmapRange(k, mm, addr, end);
+  removeVmas(mm, addr, end);
+  return 0;
+}
+
+export const mmSyscalls: HandlerTable = {
+  /** brk({addr}) */
+  brk: (k, t, r: { addr: number }) => doBrk(k, t, r.addr),
+  /** mmap({addr, length, prot, flags, fd, offset}) */
+  mmap: (k, t, r: MmapRequest) => doMmap(k, t, r),
+  /** munmap({addr, length}) */
+  munmap: (k, t, r: { addr: number; length: number }) => doMunmap(k, t, r.addr, r.length),
+};
