@@ -25,6 +25,9 @@ export const FRAME_REFERENCED = 2;
 /** Set by a write through the MMU; cleared when the page is written back. */
 export const FRAME_DIRTY = 4;
 
+/** A frame holding more non-zero words than this is stored as a full page. */
+const MAX_WORDS = 64;
+
 /** No owner recorded (free frames, and frames the kernel has not tagged). */
 export const NO_OWNER = -1;
 
@@ -41,7 +44,7 @@ export class PhysicalMemory {
   readonly totalFrames: number;
   /** Owner + 1 (0: none), so that a new memory needs no initialising pass. */
   private readonly owner: Int32Array;
-  private readonly mapCount: Uint16Array;
+  private readonly mapCount: Int32Array;
   private readonly flags: Uint8Array;
   /** Freed frame numbers; the next to hand out is at the top (the most recently freed). */
   private readonly freeStack: Int32Array;
@@ -49,6 +52,12 @@ export class PhysicalMemory {
   /** Frames from here up have never been handed out. */
   private fresh = 0;
   private readonly contents = new Map<number, Uint8Array>();
+  /**
+   * Frames written only as a few 32-bit words (page tables are mostly empty): the
+   * non-zero words by byte offset, so that a table costs the host bytes, not 4 KiB.
+   * A frame is in at most one of `contents` and `words`.
+   */
+  private readonly words = new Map<number, Map<number, number>>();
   private allocations = 0;
   private frees = 0;
 
@@ -58,7 +67,7 @@ export class PhysicalMemory {
     const n = Math.floor(bytes / PAGE_SIZE);
     this.totalFrames = n;
     this.owner = new Int32Array(n);
-    this.mapCount = new Uint16Array(n);
+    this.mapCount = new Int32Array(n);
     this.flags = new Uint8Array(n);
     this.freeStack = new Int32Array(n);
   }
@@ -87,6 +96,7 @@ export class PhysicalMemory {
     this.owner[frame] = 0;
     this.mapCount[frame] = 0;
     this.contents.delete(frame);
+    this.words.delete(frame);
     this.freeStack[this.freeTop++] = frame;
     this.frees++;
   }
@@ -115,7 +125,7 @@ export class PhysicalMemory {
   adjustMapCount(frame: number, delta: number): number {
     this.checkUsed(frame, 'adjustMapCount');
     const v = this.mapCount[frame] + delta;
-    if (v < 0 || v > 0xffff) throw new RangeError(`frame ${frame}: map count would become ${v}`);
+    if (v < 0) throw new RangeError(`frame ${frame}: map count would become ${v}`);
     this.mapCount[frame] = v;
     return v;
   }
@@ -135,7 +145,7 @@ export class PhysicalMemory {
   read(frame: number, offset: number, length: number): Uint8Array {
     this.checkUsed(frame, 'read');
     this.checkSpan(offset, length);
-    const page = this.contents.get(frame);
+    const page = this.contents.get(frame) ?? this.promote(frame);
     return page ? page.slice(offset, offset + length) : new Uint8Array(length);
   }
 
@@ -143,7 +153,7 @@ export class PhysicalMemory {
   write(frame: number, offset: number, bytes: Uint8Array): void {
     this.checkUsed(frame, 'write');
     this.checkSpan(offset, bytes.length);
-    let page = this.contents.get(frame);
+    let page = this.contents.get(frame) ?? this.promote(frame);
     if (!page) {
       if (bytes.every((b) => b === 0)) return;
       page = new Uint8Array(PAGE_SIZE);
@@ -155,33 +165,59 @@ export class PhysicalMemory {
   /** The little-endian 32-bit word at byte `offset` (a multiple of 4) of the frame: the walk's fast read. */
   readU32(frame: number, offset: number): number {
     const page = this.contents.get(frame);
-    if (!page) return 0;
+    if (!page) return this.words.get(frame)?.get(offset) ?? 0;
     return (page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24)) >>> 0;
   }
 
   /** Stores a little-endian 32-bit word at byte `offset` (a multiple of 4) of the frame. */
   writeU32(frame: number, offset: number, value: number): void {
-    let page = this.contents.get(frame);
-    if (!page) {
-      if (value === 0) return;
-      this.checkUsed(frame, 'writeU32');
-      page = new Uint8Array(PAGE_SIZE);
-      this.contents.set(frame, page);
+    const page = this.contents.get(frame);
+    if (page) {
+      page[offset] = value & 0xff;
+      page[offset + 1] = (value >>> 8) & 0xff;
+      page[offset + 2] = (value >>> 16) & 0xff;
+      page[offset + 3] = value >>> 24;
+      return;
     }
-    page[offset] = value & 0xff;
-    page[offset + 1] = (value >>> 8) & 0xff;
-    page[offset + 2] = (value >>> 16) & 0xff;
-    page[offset + 3] = value >>> 24;
+    let w = this.words.get(frame);
+    if (value === 0) {
+      if (w?.delete(offset) && w.size === 0) this.words.delete(frame);
+      return;
+    }
+    if (!w) {
+      this.checkUsed(frame, 'writeU32');
+      w = new Map();
+      this.words.set(frame, w);
+    }
+    w.set(offset, value >>> 0);
+    if (w.size > MAX_WORDS) this.promote(frame);
+  }
+
+  /** Turns a frame kept as words into a full page (null if it has none). */
+  private promote(frame: number): Uint8Array | null {
+    const w = this.words.get(frame);
+    if (!w) return null;
+    const page = new Uint8Array(PAGE_SIZE);
+    for (const [off, v] of w) {
+      page[off] = v & 0xff;
+      page[off + 1] = (v >>> 8) & 0xff;
+      page[off + 2] = (v >>> 16) & 0xff;
+      page[off + 3] = v >>> 24;
+    }
+    this.words.delete(frame);
+    this.contents.set(frame, page);
+    return page;
   }
 
   /** The frame's stored contents, or null when it holds only zeros (swap-out reads this). */
   contentsOf(frame: number): Uint8Array | null {
-    return this.contents.get(frame) ?? null;
+    return this.contents.get(frame) ?? this.promote(frame);
   }
 
   /** Replaces the frame's contents (swap-in); null makes it all zeros. */
   setContents(frame: number, page: Uint8Array | null): void {
     this.checkUsed(frame, 'setContents');
+    this.words.delete(frame);
     if (page) this.contents.set(frame, page);
     else this.contents.delete(frame);
   }
@@ -190,7 +226,8 @@ export class PhysicalMemory {
   copyFrame(from: number, to: number): void {
     this.checkUsed(from, 'copyFrame');
     this.checkUsed(to, 'copyFrame');
-    const page = this.contents.get(from);
+    this.words.delete(to);
+    const page = this.contents.get(from) ?? this.promote(from);
     if (page) this.contents.set(to, page.slice());
     else this.contents.delete(to);
   }
@@ -199,10 +236,11 @@ export class PhysicalMemory {
   zeroFrame(frame: number): void {
     this.checkUsed(frame, 'zeroFrame');
     this.contents.delete(frame);
+    this.words.delete(frame);
   }
 
   stats(): PhysicalMemoryStats {
-    return { totalFrames: this.totalFrames, freeFrames: this.freeFrames, storedFrames: this.contents.size, allocations: this.allocations, frees: this.frees };
+    return { totalFrames: this.totalFrames, freeFrames: this.freeFrames, storedFrames: this.contents.size + this.words.size, allocations: this.allocations, frees: this.frees };
   }
 
   private inRange(frame: number): boolean {

@@ -112,4 +112,54 @@ describe('PhysicalMemory', () => {
       }),
     );
   });
+
+  it('property: 32-bit words and byte ranges read back the same, however the frame is stored', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.tuple(fc.constant('w32' as const), fc.integer({ min: 0, max: 1023 }), fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff }))),
+            fc.tuple(fc.constant('bytes' as const), fc.integer({ min: 0, max: PAGE_SIZE - 8 }), fc.integer({ min: 0, max: 255 })),
+            fc.tuple(fc.constant('copy' as const), fc.constant(0), fc.constant(0)),
+          ),
+          { maxLength: 200 },
+        ),
+        (ops) => {
+          const m = new PhysicalMemory(2 * PAGE_SIZE);
+          const a = m.alloc()!;
+          const b = m.alloc()!;
+          const model = new Uint8Array(PAGE_SIZE);
+          for (const [op, at, v] of ops) {
+            if (op === 'w32') {
+              m.writeU32(a, at * 4, v);
+              new DataView(model.buffer).setUint32(at * 4, v, true);
+            } else if (op === 'bytes') {
+              m.write(a, at, new Uint8Array(8).fill(v));
+              model.fill(v, at, at + 8);
+            } else {
+              m.copyFrame(a, b);
+              expect(m.read(b, 0, PAGE_SIZE)).toEqual(model);
+            }
+          }
+          for (let i = 0; i < PAGE_SIZE / 4; i++) expect(m.readU32(a, i * 4)).toBe(new DataView(model.buffer).getUint32(i * 4, true));
+          expect(m.read(a, 0, PAGE_SIZE)).toEqual(model);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a sparsely written frame (a page table) counts as stored, reads the same as a whole page, and is dropped when freed', () => {
+    const m = new PhysicalMemory(4 * PAGE_SIZE);
+    const f = m.alloc()!;
+    for (let i = 0; i < 10; i++) m.writeU32(f, i * 8, 0x1007 + i * 0x1000);
+    expect(m.stats().storedFrames).toBe(1);
+    const page = m.contentsOf(f)!;
+    expect(page[8]).toBe(0x07);
+    expect(page[9]).toBe(0x20);
+    expect(m.readU32(f, 8)).toBe(0x2007);
+    m.free(f);
+    expect(m.stats().storedFrames).toBe(0);
+    expect(m.readU32(m.alloc()!, 8)).toBe(0);
+  });
 });

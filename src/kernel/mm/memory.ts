@@ -53,12 +53,6 @@ export interface VmEvents {
   cowFaults: number;
 }
 
-/** Where a page is mapped: an address space and a virtual page. */
-export interface Rmap {
-  mm: MmStruct;
-  vpn: number;
-}
-
 export interface MemoryManagerConfig {
   memory: PhysicalMemory;
   swapBytes: number;
@@ -94,7 +88,8 @@ export class MemoryManager {
   private resident = 0;
   /** CLOCK's hand: the frame it looks at next (-1: the list's head). */
   private hand = -1;
-  private readonly rmaps = new Map<number, Rmap[]>();
+  /** Reverse mappings: for each user frame, the address spaces mapping it and at which page (one page per space). */
+  private readonly rmaps = new Map<number, Map<MmStruct, number>>();
   private readonly rng: Rng;
   private readonly shootdown: (mm: MmStruct, vpn: number) => void;
   private readonly outOfMemory: () => boolean;
@@ -171,9 +166,9 @@ export class MemoryManager {
   /** Records that `mm` maps `frame` at `vpn`. */
   addRmap(frame: number, mm: MmStruct, vpn: number): void {
     this.memory.adjustMapCount(frame, 1);
-    const list = this.rmaps.get(frame);
-    if (list) list.push({ mm, vpn });
-    else this.rmaps.set(frame, [{ mm, vpn }]);
+    const maps = this.rmaps.get(frame);
+    if (maps) maps.set(mm, vpn);
+    else this.rmaps.set(frame, new Map([[mm, vpn]]));
   }
 
   /** Tells the LRU policy that `frame` was just used. */
@@ -229,11 +224,10 @@ export class MemoryManager {
   }
 
   private removeRmap(frame: number, mm: MmStruct, vpn: number): void {
-    const list = this.rmaps.get(frame);
-    if (!list) return;
-    const i = list.findIndex((r) => r.mm === mm && r.vpn === vpn);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.rmaps.delete(frame);
+    const maps = this.rmaps.get(frame);
+    if (!maps || maps.get(mm) !== vpn) return;
+    maps.delete(mm);
+    if (maps.size === 0) this.rmaps.delete(frame);
   }
 
   /** Can this page go now? A file page always can (its file has the data); an anonymous one needs a swap slot. */
@@ -289,14 +283,14 @@ export class MemoryManager {
   /** Unmaps `frame` from every address space that maps it and frees it; anonymous contents go to swap. */
   private evict(frame: number): void {
     const anon = this.kind[frame] === FrameKind.Anon;
-    const maps = this.rmaps.get(frame) ?? [];
+    const maps = this.rmaps.get(frame) ?? new Map<MmStruct, number>();
     let slot = 0;
     if (anon) {
-      slot = this.swap.alloc(this.memory.contentsOf(frame)?.slice() ?? null, maps.length)!;
+      slot = this.swap.alloc(this.memory.contentsOf(frame)?.slice() ?? null, maps.size)!;
       this.events.pswpout++;
       this.ioPages.out++;
     }
-    for (const { mm, vpn } of maps) {
+    for (const [mm, vpn] of maps) {
       const s = pteSlot(this.memory, mm, vpn, null);
       if (s >= 0) {
         const { hi } = readPte(this.memory, s);

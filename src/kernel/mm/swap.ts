@@ -15,7 +15,7 @@
 export class SwapDevice {
   /** Usable slots (the header page excluded). */
   readonly slots: number;
-  private readonly count: Uint16Array;
+  private readonly count: Int32Array;
   private readonly contents = new Map<number, Uint8Array>();
   private used = 0;
   /** Lowest slot that may be free. */
@@ -24,7 +24,7 @@ export class SwapDevice {
   constructor(bytes: number) {
     const pages = Math.floor(Math.max(0, bytes) / 4096);
     this.slots = Math.max(0, pages - 1);
-    this.count = new Uint16Array(pages + 1);
+    this.count = new Int32Array(pages + 1);
   }
 
   get usedSlots(): number {
