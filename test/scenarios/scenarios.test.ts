@@ -14,7 +14,7 @@ interface Scenario {
   name: string;
   rule: string;
   source: string;
-  host: { cpus?: number; seed?: number; memoryBytes?: number };
+  host: { cpus?: number; seed?: number; memoryBytes?: number; swapBytes?: number; swapPolicy?: 'clock' | 'lru' | 'fifo' | 'rand' };
   status: number;
   script: string;
   stdout: string;
@@ -57,6 +57,8 @@ export function parseScenario(name: string, text: string): Scenario {
     if (k === 'cpus') host.cpus = Number(v);
     else if (k === 'seed') host.seed = Number(v);
     else if (k === 'memory') host.memoryBytes = Number(v);
+    else if (k === 'swap') host.swapBytes = Number(v);
+    else if (k === 'swap-policy') host.swapPolicy = v as Scenario['host']['swapPolicy'];
     else throw new Error(`${name}: unknown host setting ${k}`);
   }
   // The script section's last newline separates it from the next marker.

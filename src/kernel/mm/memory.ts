@@ -88,8 +88,14 @@ export class MemoryManager {
   private resident = 0;
   /** CLOCK's hand: the frame it looks at next (-1: the list's head). */
   private hand = -1;
-  /** Reverse mappings: for each user frame, the address spaces mapping it and at which page (one page per space). */
-  private readonly rmaps = new Map<number, Map<MmStruct, number>>();
+  /**
+   * Reverse mappings: which address space maps each user frame, and at which page.
+   * The usual single mapping is kept inline (soleMm, soleVpn); a frame shared after
+   * fork keeps the others in `shared` (one page per space).
+   */
+  private readonly soleMm: (MmStruct | undefined)[] = [];
+  private readonly soleVpn: Float64Array;
+  private readonly shared = new Map<number, Map<MmStruct, number>>();
   private readonly rng: Rng;
   private readonly shootdown: (mm: MmStruct, vpn: number) => void;
   private readonly outOfMemory: () => boolean;
@@ -106,6 +112,7 @@ export class MemoryManager {
     this.kind = new Uint8Array(n);
     this.next = new Int32Array(n);
     this.prev = new Int32Array(n);
+    this.soleVpn = new Float64Array(n);
     // The kernel's share: its page array (64 bytes per frame) and its image, at most an eighth of small RAM.
     this.reservedFrames = Math.floor(n / 64) + Math.min(4096, Math.floor(n / 8));
     for (let i = 0; i < this.reservedFrames; i++) this.kind[this.memory.alloc()!] = FrameKind.Kernel;
@@ -166,9 +173,14 @@ export class MemoryManager {
   /** Records that `mm` maps `frame` at `vpn`. */
   addRmap(frame: number, mm: MmStruct, vpn: number): void {
     this.memory.adjustMapCount(frame, 1);
-    const maps = this.rmaps.get(frame);
+    if (this.soleMm[frame] === undefined) {
+      this.soleMm[frame] = mm;
+      this.soleVpn[frame] = vpn;
+      return;
+    }
+    const maps = this.shared.get(frame);
     if (maps) maps.set(mm, vpn);
-    else this.rmaps.set(frame, new Map([[mm, vpn]]));
+    else this.shared.set(frame, new Map([[mm, vpn]]));
   }
 
   /** Tells the LRU policy that `frame` was just used. */
@@ -213,7 +225,8 @@ export class MemoryManager {
     if (this.kind[frame] === FrameKind.Anon) this.anonPages--;
     else this.filePages--;
     this.listRemove(frame);
-    this.rmaps.delete(frame);
+    this.soleMm[frame] = undefined;
+    this.shared.delete(frame);
     this.release(frame);
   }
 
@@ -224,10 +237,33 @@ export class MemoryManager {
   }
 
   private removeRmap(frame: number, mm: MmStruct, vpn: number): void {
-    const maps = this.rmaps.get(frame);
+    const maps = this.shared.get(frame);
+    if (this.soleMm[frame] === mm && this.soleVpn[frame] === vpn) {
+      // Promote one of the others, if any, to the inline slot.
+      const next = maps?.entries().next();
+      if (maps && next && !next.done) {
+        this.soleMm[frame] = next.value[0];
+        this.soleVpn[frame] = next.value[1];
+        maps.delete(next.value[0]);
+        if (maps.size === 0) this.shared.delete(frame);
+      } else {
+        this.soleMm[frame] = undefined;
+      }
+      return;
+    }
     if (!maps || maps.get(mm) !== vpn) return;
     maps.delete(mm);
-    if (maps.size === 0) this.rmaps.delete(frame);
+    if (maps.size === 0) this.shared.delete(frame);
+  }
+
+  /** Every (address space, page) mapping `frame`. */
+  private mappingsOf(frame: number): [MmStruct, number][] {
+    const sole = this.soleMm[frame];
+    if (sole === undefined) return [];
+    const out: [MmStruct, number][] = [[sole, this.soleVpn[frame]]];
+    const maps = this.shared.get(frame);
+    if (maps) out.push(...maps);
+    return out;
   }
 
   /** Can this page go now? A file page always can (its file has the data); an anonymous one needs a swap slot. */
@@ -283,10 +319,10 @@ export class MemoryManager {
   /** Unmaps `frame` from every address space that maps it and frees it; anonymous contents go to swap. */
   private evict(frame: number): void {
     const anon = this.kind[frame] === FrameKind.Anon;
-    const maps = this.rmaps.get(frame) ?? new Map<MmStruct, number>();
+    const maps = this.mappingsOf(frame);
     let slot = 0;
     if (anon) {
-      slot = this.swap.alloc(this.memory.contentsOf(frame)?.slice() ?? null, maps.size)!;
+      slot = this.swap.alloc(this.memory.contentsOf(frame)?.slice() ?? null, maps.length)!;
       this.events.pswpout++;
       this.ioPages.out++;
     }

@@ -80,7 +80,7 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
   let got = state?.got ?? '';
   let result: number | string | SysError | typeof BLOCK = 0;
   if (addr < 0 || addr + len > TASK_SIZE) {
-    segv(k, t);
+    segv(k, t, addr, write);
     return err('EFAULT', `address 0x${addr.toString(16)} is outside user space`);
   }
   for (; vpn <= last; vpn++) {
@@ -89,7 +89,7 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
     while (frame < 0) {
       const r = handleFault(k, t, mm, vpn, write);
       if (r === FaultResult.Segv) {
-        segv(k, t);
+        segv(k, t, Math.max(addr, vpn * PAGE_SIZE), write);
         result = err('EFAULT', `no mapping allows a ${write ? 'write' : 'read'} at 0x${(vpn * PAGE_SIZE).toString(16)}`);
         break;
       }
@@ -138,9 +138,27 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
   return result;
 }
 
-/** A bad access: SIGSEGV, which the process cannot block or ignore (force_sig_fault). */
-function segv(k: Kernel, t: Task): void {
+/**
+ * A bad access: SIGSEGV, which the process cannot block or ignore (force_sig_fault).
+ * Unless the program catches it, the kernel logs the fault as x86's show_signal_msg()
+ * does: the address, the error code (4 user, 2 write, 1 protection) and the area.
+ * Simplification: ctsim programs have no instruction pointer; ip is shown as the
+ * start of the program's text and sp as the top of its stack.
+ */
+function segv(k: Kernel, t: Task, addr: number, write: boolean): void {
   const act = t.sighand.actions[SIG.SIGSEGV];
+  if (!act || typeof act.handler !== 'function') {
+    const mm = t.mm;
+    const mapped = mm?.findVma(addr) !== undefined;
+    const code = 4 | (write ? 2 : 0) | (mapped ? 1 : 0);
+    const text = mm?.vmas.find((v) => v.prot & PROT_EXEC);
+    const px = (n: number): string => n.toString(16).padStart(16, '0');
+    const where = text ? ` in ${t.comm}[${text.start.toString(16)}+${(text.end - text.start).toString(16)}]` : '';
+    const cpu = k.currentCpu?.id ?? 0;
+    k.printk(
+      `${t.comm}[${t.tid}]: segfault at ${addr.toString(16)} ip ${px(text?.start ?? 0)} sp ${px(TASK_SIZE - PAGE_SIZE)} error ${code}${where} likely on CPU ${cpu} (core ${cpu}, socket 0)`,
+    );
+  }
   if (t.sigBlocked.has(SIG.SIGSEGV) || (act && act.handler === 'ignore')) {
     t.sighand.actions[SIG.SIGSEGV] = undefined;
     t.sigBlocked.delete(SIG.SIGSEGV);

@@ -139,6 +139,10 @@ describe('bad addresses', () => {
     const r = host.run(['/bin/sh', '-c', 't; echo status=$?']);
     expect(r.stdout).toBe('status=139\n');
     expect(r.stderr).toBe('Segmentation fault\n');
+    // The kernel logs it as x86's show_signal_msg() does: error 6 = a user-mode write to an unmapped page.
+    expect(host.run(['/bin/dmesg']).stdout).toMatch(
+      /\] t\[3\]: segfault at 1000 ip 0000555555555000 sp 00007fffffffe000 error 6 in t\[555555555000\+4000\] likely on CPU 0 \(core 0, socket 0\)\n/,
+    );
   });
 
   test('writing a read-only mapping is a SIGSEGV; after munmap the range is gone', () => {
