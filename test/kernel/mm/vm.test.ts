@@ -310,6 +310,20 @@ describe('the OOM killer', () => {
   });
 });
 
+describe('programs charge their buffers', () => {
+  test('sort holds all its input (and a line record each) in memory; wc streams and does not', () => {
+    const host = hostWith({});
+    const faults = (cmd: string): number => {
+      const before = vmstat(host).pgfault;
+      host.run(['/bin/sh', '-c', cmd]);
+      return vmstat(host).pgfault - before;
+    };
+    // 200,000 lines of seq: 1.29 MB of text plus 6.4 MB of line records, ~1,880 pages.
+    expect(faults('seq 1 200000 | sort -n > /dev/null')).toBeGreaterThan(1800);
+    expect(faults('seq 1 200000 | wc -l > /dev/null')).toBeLessThan(100);
+  });
+});
+
 describe('counters add up', () => {
   test('every TLB miss is one walk; a walk that finds the page reads 4 entries', () => {
     const host = hostWith({
