@@ -11,6 +11,7 @@ import { cpMain } from './cp.js';
 import { dateMain } from './date.js';
 import { dmesgMain } from './dmesg.js';
 import { envMain, printenvMain } from './env.js';
+import { freeMain } from './free.js';
 import { hostnameMain } from './hostname.js';
 import { idMain, whoamiMain } from './id.js';
 import { killMain } from './kill.js';
@@ -33,6 +34,7 @@ import { touchMain } from './touch.js';
 import { ttyMain } from './tty.js';
 import { unameMain } from './uname.js';
 import { uptimeMain } from './uptime.js';
+import { vmstatMain } from './vmstat.js';
 
 export function registerSysutils(t: ProgramTable): void {
   const bin = (name: string): string[] => [`/usr/bin/${name}`];
@@ -69,6 +71,8 @@ export function registerSysutils(t: ProgramTable): void {
   t.add({ name: 'pkill', main: pkillMain, paths: bin('pkill'), summary: 'procps pkill: -SIG --signal -e, pgrep selection' });
   t.add({ name: 'ps', main: psMain, paths: bin('ps'), summary: 'procps ps: -e -A -f -F -l -j -H -o -p -u -U -g -s -t -C --ppid --sort --forest, BSD a u x f o p j l' });
   t.add({ name: 'uptime', main: uptimeMain, paths: bin('uptime'), summary: 'procps uptime: -p -s' });
+  t.add({ name: 'free', main: freeMain, paths: bin('free'), summary: 'procps free: -b -k -m -g --kilo…--pebi -h --si -w -l -t -v -s N -c N' });
+  t.add({ name: 'vmstat', main: vmstatMain, paths: bin('vmstat'), summary: 'procps vmstat: DELAY COUNT, -a -w -n -t -y -S unit, -s, -f' });
   // util-linux
   t.add({ name: 'dmesg', main: dmesgMain, paths: bin('dmesg'), summary: 'util-linux dmesg: -t -T -r (root only: dmesg_restrict)' });
   // Load generator.
