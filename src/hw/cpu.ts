@@ -25,6 +25,8 @@ export class Cpu implements Processor {
   halted = true;
   /** Nanoseconds spent halted (idle), in user mode and in kernel mode; /proc/stat reads them. */
   idleNs: Ns = 0;
+  /** Halted while a task that last ran here waited for I/O (iowait). */
+  iowaitNs: Ns = 0;
   userNs: Ns = 0;
   systemNs: Ns = 0;
   /** When the CPU last became halted (for idle accounting). */

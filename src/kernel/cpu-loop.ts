@@ -52,6 +52,8 @@ export class PerCpu implements CpuRunState {
   pieceStart: Ns = 0;
   /** Context switches on this CPU (/proc/stat "ctxt"). */
   switches = 0;
+  /** Tasks that went to sleep for I/O from this CPU: its idle time counts as iowait meanwhile. */
+  nrIowait = 0;
 
   constructor(cpu: Cpu) {
     this.id = cpu.id;
@@ -96,9 +98,15 @@ function account(pc: PerCpu, now: Ns): void {
       cpu.systemNs += elapsed;
       break;
     case Piece.Idle:
-      cpu.idleNs += elapsed;
+      if (pc.nrIowait > 0) cpu.iowaitNs += elapsed;
+      else cpu.idleNs += elapsed;
       break;
   }
+}
+
+/** Brings an idle CPU's idle/iowait accounting up to now (before its iowait count changes). */
+export function accountIdle(pc: PerCpu, now: Ns): void {
+  if (pc.piece === Piece.Idle) account(pc, now);
 }
 
 function startPiece(pc: PerCpu, kind: Piece, now: Ns, durationNs: Ns): void {

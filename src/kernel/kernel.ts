@@ -21,7 +21,7 @@ import { PidNamespace } from './proc/pid-namespace.js';
 import type { WaitQueue } from './proc/wait-queue.js';
 import { BLOCK, type Block } from './vfs/file.js';
 import { MountNamespace } from './vfs/mount.js';
-import { PerCpu, runCpu } from './cpu-loop.js';
+import { PerCpu, accountIdle, runCpu } from './cpu-loop.js';
 import type { ProgramTable } from './exec/program-table.js';
 import { KernelPanic } from './panic.js';
 import type { CharDevice } from './fs/chrdev.js';
@@ -177,6 +177,13 @@ export class Kernel {
    * returns BLOCK: the system call is re-run when the task wakes.
    */
   sleepOn(t: Task, wq: WaitQueue | null, state: TaskState = TaskState.Sleeping): Block {
+    if (state === TaskState.DiskSleep && t.iowaitCpu < 0) {
+      // Waiting for I/O: the CPU it ran on counts its idle time as iowait (/proc/stat).
+      const pc = this.percpu[t.lastCpu] ?? this.percpu[0];
+      accountIdle(pc, this.engine.now);
+      pc.nrIowait++;
+      t.iowaitCpu = pc.id;
+    }
     t.state = state;
     t.lastStateChange = this.engine.now;
     if (wq) {
@@ -205,6 +212,12 @@ export class Kernel {
   /** Makes a sleeping task runnable (try_to_wake_up()). */
   wakeUp(t: Task): void {
     if (t.state !== TaskState.Sleeping && t.state !== TaskState.DiskSleep) return;
+    if (t.iowaitCpu >= 0) {
+      const pc = this.percpu[t.iowaitCpu];
+      accountIdle(pc, this.engine.now);
+      pc.nrIowait--;
+      t.iowaitCpu = -1;
+    }
     for (const wq of t.waitingOn) wq.remove(t);
     t.waitingOn.length = 0;
     this.engine.cancel(t.wakeTimer);

@@ -97,8 +97,14 @@ export function renderMeminfo(k: Kernel): string {
     ['DirectMap2M', 0],
     ['DirectMap1G', 0],
   ];
-  // Counts print as "%8lu" with " kB"; the HugePages_ counts have no unit.
-  return rows.map(([name, v]) => (v === '' ? `${(name + ':').padEnd(16)}${'0'.padStart(8)}` : `${(name + ':').padEnd(16)}${String(v).padStart(8)} kB`)).join('\n') + '\n';
+  // Counts print as "%8lu kB" after the padded name; the HugePages_ counts have no
+  // unit, and HardwareCorrupted is "%5lu kB" after one space (fs/proc/meminfo.c).
+  const render = ([name, v]: [string, number | string]): string => {
+    if (v === '') return `${(name + ':').padEnd(16)}${'0'.padStart(8)}`;
+    if (name === 'HardwareCorrupted') return `${name}: ${String(v).padStart(5)} kB`;
+    return `${(name + ':').padEnd(16)}${String(v).padStart(8)} kB`;
+  };
+  return rows.map(render).join('\n') + '\n';
 }
 
 export function renderVmstat(k: Kernel): string {

@@ -216,6 +216,8 @@ export class Task {
   syscalls = 0;
   /** The address space (null before the first exec, and after exit). */
   mm: MmStruct | null = null;
+  /** The CPU whose iowait count includes this task while it sleeps for I/O, or -1. */
+  iowaitCpu = -1;
   /** /proc/PID/oom_score_adj: added to the OOM killer's badness, in thousandths of memory. */
   oomScoreAdj = 0;
   /** Minor and major page faults (/proc/PID/stat minflt, majflt). */

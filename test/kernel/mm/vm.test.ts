@@ -273,6 +273,16 @@ describe('swap', () => {
     });
   }
 
+  test('a process waiting for swap is in D state, and its CPU counts the wait as iowait in /proc/stat', () => {
+    const host = hostWith({ hog: hog(64) }, { memoryBytes: 32 * MiB, swapBytes: 128 * MiB, cpus: 2 });
+    const r = host.run(['/bin/sh', '-c', 'hog > /dev/null & sleep 0.02; grep procs_blocked /proc/stat; ps -o stat= -p $!; wait; head -1 /proc/stat']);
+    const [blocked, stat, cpu] = r.stdout.trim().split('\n');
+    expect(blocked).toBe('procs_blocked 1');
+    expect(stat.trim()).toBe('D');
+    // cpu  user nice system idle iowait ...
+    expect(Number(cpu.split(/ +/)[5])).toBeGreaterThan(0);
+  });
+
   test('the same seed gives the same paging, page for page', () => {
     const run = () => {
       const host = hostWith({ hog: hog(48) }, { memoryBytes: 32 * MiB, swapBytes: 64 * MiB, swapPolicy: 'rand', seed: 7 });

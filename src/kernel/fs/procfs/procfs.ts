@@ -155,25 +155,26 @@ export class ProcFs {
   }
 
   /** A CPU's times including the piece it is in the middle of. */
-  private cpuTimes(i: number): { user: number; system: number; idle: number } {
+  private cpuTimes(i: number): CpuTimes {
     const k = this.kernel;
     const pc = k.percpu[i];
     const cpu = pc.cpu;
     const open = Math.max(0, k.now - pc.pieceStart);
+    const idleOpen = pc.piece === Piece.Idle ? open : 0;
     return {
       user: cpu.userNs + (pc.piece === Piece.User ? open : 0),
       system: cpu.systemNs + (pc.piece === Piece.Kernel || pc.piece === Piece.Switch ? open : 0),
-      idle: cpu.idleNs + (pc.piece === Piece.Idle ? open : 0),
+      idle: cpu.idleNs + (pc.nrIowait > 0 ? 0 : idleOpen),
+      iowait: cpu.iowaitNs + (pc.nrIowait > 0 ? idleOpen : 0),
     };
   }
 
   private stat(): string {
     const k = this.kernel;
     const tick = (ns: number): number => Math.floor(ns / (1e9 / USER_HZ));
-    const line = (name: string, c: { user: number; system: number; idle: number }): string =>
-      `${name} ${tick(c.user)} 0 ${tick(c.system)} ${tick(c.idle)} 0 0 0 0 0 0`;
+    const line = (name: string, c: CpuTimes): string => `${name} ${tick(c.user)} 0 ${tick(c.system)} ${tick(c.idle)} ${tick(c.iowait)} 0 0 0 0 0`;
     const per = k.percpu.map((_, i) => this.cpuTimes(i));
-    const sum = per.reduce((a, c) => ({ user: a.user + c.user, system: a.system + c.system, idle: a.idle + c.idle }), { user: 0, system: 0, idle: 0 });
+    const sum = per.reduce((a, c) => ({ user: a.user + c.user, system: a.system + c.system, idle: a.idle + c.idle, iowait: a.iowait + c.iowait }), { user: 0, system: 0, idle: 0, iowait: 0 });
     let ctxt = 0;
     for (const pc of k.percpu) ctxt += pc.switches;
     let blocked = 0;
@@ -233,3 +234,11 @@ export class ProcFs {
 }
 
 export type { Task };
+
+/** A CPU's time by state, in ns (the /proc/stat cpu columns ctsim fills). */
+interface CpuTimes {
+  user: number;
+  system: number;
+  idle: number;
+  iowait: number;
+}
