@@ -62,6 +62,13 @@ export interface MemoryManagerConfig {
   shootdown: (mm: MmStruct, vpn: number) => void;
   /** Frees memory by killing a process; false when there is nobody to kill. */
   outOfMemory: () => boolean;
+  /** vm.min_free_kbytes; Linux's default for the RAM when absent. */
+  minFreeKbytes?: number;
+}
+
+/** Linux's default vm.min_free_kbytes: sqrt(16 × RAM in KiB), between 128 KiB and 256 MiB (mm/page_alloc.c). */
+export function defaultMinFreeKbytes(ramKbytes: number): number {
+  return Math.min(262144, Math.max(128, Math.floor(Math.sqrt(ramKbytes * 16))));
 }
 
 export class MemoryManager {
@@ -77,6 +84,12 @@ export class MemoryManager {
   anonPages = 0;
   filePages = 0;
   tablePages = 0;
+  /** vm.overcommit_memory: 0 heuristic (default), 1 always, 2 never beyond CommitLimit. */
+  overcommitMemory = 0;
+  /** vm.overcommit_ratio: the percentage of RAM CommitLimit counts in mode 2. */
+  overcommitRatio = 50;
+  /** vm.min_free_kbytes: below this many free KiB, user allocations reclaim first. */
+  minFreeKbytes: number;
   /** I/O the current fault must wait for (swap reads and writes), in ns of device time; the fault handler takes it. */
   ioPages = { in: 0, out: 0 };
   private readonly kind: Uint8Array;
@@ -118,6 +131,12 @@ export class MemoryManager {
     for (let i = 0; i < this.reservedFrames; i++) this.kind[this.memory.alloc()!] = FrameKind.Kernel;
     this.zeroFrame = this.memory.alloc()!;
     this.kind[this.zeroFrame] = FrameKind.Kernel;
+    this.minFreeKbytes = cfg.minFreeKbytes ?? defaultMinFreeKbytes(this.totalFrames * 4);
+  }
+
+  /** The min watermark in frames. */
+  get minFreeFrames(): number {
+    return Math.ceil(this.minFreeKbytes / 4);
   }
 
   /** Frames user space and page tables can have (MemTotal). */
@@ -203,22 +222,29 @@ export class MemoryManager {
     return true;
   }
 
+  /**
+   * A free frame. Below the min watermark the caller reclaims first (direct reclaim),
+   * and when nothing can be evicted the OOM killer is asked; only when nobody can be
+   * killed does the allocation dip into the reserve.
+   */
   private getFrame(owner: number): number | null {
     for (let attempt = 0; ; attempt++) {
-      const f = this.memory.alloc(owner);
-      if (f !== null) {
-        this.events.pgalloc++;
-        return f;
-      }
-      if (this.reclaiming) return null;
+      if (this.memory.freeFrames > this.minFreeFrames) return this.take(owner);
+      if (this.reclaiming) return this.take(owner);
       this.reclaiming = true;
       try {
         if (this.evictOne()) continue;
-        if (attempt > 8 || !this.outOfMemory()) return null;
+        if (attempt > 8 || !this.outOfMemory()) return this.take(owner);
       } finally {
         this.reclaiming = false;
       }
     }
+  }
+
+  private take(owner: number): number | null {
+    const f = this.memory.alloc(owner);
+    if (f !== null) this.events.pgalloc++;
+    return f;
   }
 
   private freePage(frame: number): void {

@@ -11,26 +11,13 @@ import type { Kernel } from '../kernel.js';
 import { PAGE_SIZE } from '../../hw/physical-memory.js';
 import { major, minor } from '../vfs/types.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type MmStruct, type Vma } from './mm-struct.js';
+import { commitLimit, committedAs } from './vm.js';
 
 const KB_PER_PAGE = PAGE_SIZE / 1024;
 const pagesOf = (v: Vma): number => (v.end - v.start) / PAGE_SIZE;
-/** vm.overcommit_ratio's default: CommitLimit is swap + 50% of RAM. */
-const OVERCOMMIT_RATIO = 50;
 /** Kernel stack per task (THREAD_SIZE on x86-64). */
 const KERNEL_STACK_KB = 16;
 
-/** Pages of private writable memory (what counts toward Committed_AS and VmData). */
-function committedPages(mm: MmStruct): number {
-  let n = 0;
-  for (const v of mm.vmas) if (v.prot & PROT_WRITE) n += pagesOf(v);
-  return n;
-}
-
-function liveMms(k: Kernel): MmStruct[] {
-  const seen = new Set<MmStruct>();
-  for (const t of k.tasks.values()) if (t.mm && !t.mm.dead) seen.add(t.mm);
-  return [...seen];
-}
 
 export function renderMeminfo(k: Kernel): string {
   const mem = k.mem;
@@ -40,8 +27,7 @@ export function renderMeminfo(k: Kernel): string {
   const anon = mem.anonPages * KB_PER_PAGE;
   const swapTotal = mem.swap.slots * KB_PER_PAGE;
   const swapFree = mem.swap.freeSlots * KB_PER_PAGE;
-  let committed = 0;
-  for (const mm of liveMms(k)) committed += committedPages(mm);
+  const committed = committedAs(k);
   const rows: [string, number | string][] = [
     ['MemTotal', total],
     ['MemFree', free],
@@ -75,7 +61,7 @@ export function renderMeminfo(k: Kernel): string {
     ['NFS_Unstable', 0],
     ['Bounce', 0],
     ['WritebackTmp', 0],
-    ['CommitLimit', swapTotal + Math.floor((total * OVERCOMMIT_RATIO) / 100)],
+    ['CommitLimit', commitLimit(k) * KB_PER_PAGE],
     ['Committed_AS', committed * KB_PER_PAGE],
     ['VmallocTotal', 34359738367],
     ['VmallocUsed', 0],

@@ -355,7 +355,44 @@ export function removeVmas(mm: MmStruct, start: number, end: number): void {
   mm.vmas.push(...out.sort((a, b) => a.start - b.start));
 }
 
-/** Linux's default overcommit heuristic (vm.overcommit_memory=0): refuse a request bigger than RAM + swap. */
+/** Pages of private writable memory an address space has committed (what Committed_AS sums). */
+export function committedPages(mm: MmStruct): number {
+  let n = 0;
+  for (const v of mm.vmas) if (v.prot & PROT_WRITE) n += (v.end - v.start) / PAGE_SIZE;
+  return n;
+}
+
+/** Committed_AS: the committed pages of every live address space. */
+export function committedAs(k: Kernel): number {
+  const seen = new Set<MmStruct>();
+  let n = 0;
+  for (const t of k.tasks.values()) {
+    const mm = t.mm;
+    if (mm && !mm.dead && !seen.has(mm)) {
+      seen.add(mm);
+      n += committedPages(mm);
+    }
+  }
+  return n;
+}
+
+/** CommitLimit in pages: swap plus overcommit_ratio percent of RAM. */
+export function commitLimit(k: Kernel): number {
+  return k.mem.swap.slots + Math.floor((k.mem.totalFrames * k.mem.overcommitRatio) / 100);
+}
+
+/**
+ * May `pages` more of private writable memory be committed (__vm_enough_memory)?
+ * vm.overcommit_memory 0: Linux's heuristic, which refuses only a request larger than
+ * RAM + swap; 1: always; 2: only while Committed_AS stays within CommitLimit.
+ */
 export function overcommitAllows(k: Kernel, pages: number): boolean {
-  return pages <= k.mem.totalFrames + k.mem.swap.slots;
+  switch (k.mem.overcommitMemory) {
+    case 1:
+      return true;
+    case 2:
+      return committedAs(k) + pages <= commitLimit(k);
+    default:
+      return pages <= k.mem.totalFrames + k.mem.swap.slots;
+  }
 }

@@ -22,7 +22,7 @@ import {
   RLIMIT_NPROC,
 } from '../syscalls/abi.js';
 import type { PidNamespace } from './pid-namespace.js';
-import { copyMm } from '../mm/vm.js';
+import { committedPages, copyMm, overcommitAllows } from '../mm/vm.js';
 
 /** /proc/sys/kernel/threads-max for the simulated RAM (Linux: RAM pages / 8 / (THREAD_SIZE/PAGE_SIZE)). */
 export function threadsMax(ramBytes: number): number {
@@ -62,6 +62,10 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   let mm = parent.mm;
   if (mm && flags & CLONE_VM) mm.users++;
   else if (mm) {
+    // Strict overcommit (mode 2) accounts the child's private writable memory at fork (dup_mmap).
+    if (k.mem.overcommitMemory === 2 && !overcommitAllows(k, committedPages(mm))) {
+      return err('ENOMEM', 'the child\'s private memory would take Committed_AS past CommitLimit (vm.overcommit_memory=2)');
+    }
     mm = copyMm(k, mm, nsPids[0]);
     if (!mm) return err('ENOMEM', 'no memory for the child\'s page tables');
   }

@@ -9,7 +9,7 @@ import { FrameKind, MemoryManager, type SwapPolicy } from '../../../src/kernel/m
 import { Rng } from '../../../src/sim/rng.js';
 
 function manager(policy: SwapPolicy, swapBytes = 1024 * 1024, onOom = () => false) {
-  return new MemoryManager({ memory: new PhysicalMemory(64 * 4096), swapBytes, policy, rng: new Rng(1), shootdown: () => {}, outOfMemory: onOom });
+  return new MemoryManager({ memory: new PhysicalMemory(64 * 4096), swapBytes, policy, rng: new Rng(1), shootdown: () => {}, outOfMemory: onOom, minFreeKbytes: 0 });
 }
 
 /** Fills memory with anonymous pages; returns them in allocation order. */

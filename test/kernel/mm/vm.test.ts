@@ -320,6 +320,36 @@ describe('the OOM killer', () => {
   });
 });
 
+describe('overcommit and the watermark (sysctl vm.*)', () => {
+  test('vm.overcommit_memory: 0 refuses only a single request larger than RAM + swap, 2 keeps Committed_AS within CommitLimit, 1 allows anything', () => {
+    const host = hostWith({
+      *t(): Program {
+        const big = yield* mmap(0, 3 * 1024 * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        yield* out(big instanceof SysError ? `${big.errno}\n` : 'ok\n');
+        return 0;
+      },
+    }, { memoryBytes: 4096 * MiB });
+    const r = host.run([
+      '/bin/sh',
+      '-c',
+      't; echo 2 > /proc/sys/vm/overcommit_memory; t; grep -E "^Commit" /proc/meminfo; echo 100 > /proc/sys/vm/overcommit_ratio; t; echo 1 > /proc/sys/vm/overcommit_memory; t; echo 3 > /proc/sys/vm/overcommit_memory; cat /proc/sys/vm/overcommit_memory',
+    ]);
+    // 4 GiB minus the kernel's share is 4,112,384 KiB; CommitLimit at 50% is half of it.
+    expect(r.stdout).toBe('ok\nENOMEM\nCommitLimit:     2056192 kB\nCommitted_AS:        408 kB\nok\nok\n1\n');
+    expect(r.stderr).toBe('/bin/sh: 1: echo: echo: I/O error\n');
+  });
+
+  test('free memory settles at vm.min_free_kbytes under pressure, not at zero', () => {
+    const host = hostWith({ hog: hog(64) }, { memoryBytes: 32 * MiB, swapBytes: 128 * MiB });
+    const r = host.run(['/bin/sh', '-c', 'hog > /dev/null & sleep 0.02; cat /proc/sys/vm/min_free_kbytes; grep MemFree /proc/meminfo; wait']);
+    const [minFree, memFree] = r.stdout.trim().split('\n');
+    // sqrt(16 × 28,160 KiB) = 671 KiB; free stays within a page of it.
+    expect(minFree).toBe('671');
+    expect(Number(/\d+/.exec(memFree)![0])).toBeGreaterThanOrEqual(668);
+    expect(Number(/\d+/.exec(memFree)![0])).toBeLessThan(671 + 8);
+  });
+});
+
 describe('programs charge their buffers', () => {
   test('sort holds all its input (and a line record each) in memory; wc streams and does not', () => {
     const host = hostWith({});

@@ -50,6 +50,17 @@ describe('stress', () => {
     expect(vm.stdout).toMatch(/^stress: dbug: \[2\] using backoff sleep of 3000us\nstress: dbug: \[2\] setting timeout to 1s\nstress: info: \[2\] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n/);
     expect(vm.stdout).toContain('stress: dbug: [3] allocating 1048576 bytes ...\nstress: dbug: [3] touching bytes in strides of 4096 bytes ...\nstress: dbug: [3] freed 1048576 bytes\n');
     expect(vm.stdout).toMatch(/successful run completed in 1s\n$/);
+    // A worker that cannot get its memory fails the run; stress then tries to end the
+    // others through its process group, which a script's stress does not lead.
+    const nomem = run(['/bin/sh', '-c', 'echo 2 > /proc/sys/vm/overcommit_memory; stress --vm 1 --vm-bytes 8G -t 1']);
+    expect(nomem.stderr).toBe(
+      'stress: FAIL: [4] hogvm malloc failed: Cannot allocate memory\n' +
+        'stress: FAIL: [3] <-- worker 4 returned error 1\n' +
+        'stress: WARN: [3] now reaping child worker processes\n' +
+        'stress: FAIL: [3] kill error: No such process\n' +
+        'stress: FAIL: [3] failed run completed in 0s\n',
+    );
+    expect(nomem.status).toBe(1);
     expect(run(['/usr/bin/stress', '--vm', '1', '--vm-bytes', '1x']).stderr).toBe('stress: FAIL: [2] unrecognized suffix: x\n');
     expect(run(['/usr/bin/stress', '--vm', '1', '--vm-stride', '0']).stderr).toBe('stress: FAIL: [2] invalid stride value: 0\n');
   });

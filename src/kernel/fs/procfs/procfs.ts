@@ -5,7 +5,8 @@
  *
  *   /proc ── PID/ (status, stat, cmdline, fd/, cwd, …)   one per process of the namespace
  *        ├── self → PID of the reader    ├── uptime, loadavg, stat, meminfo, cpuinfo, version
- *        ├── mounts → self/mounts         └── sys/kernel/{hostname, pid_max, threads-max, …}
+ *        ├── mounts → self/mounts         └── sys/kernel/{hostname, pid_max, threads-max, …},
+ *                                           sys/vm/{min_free_kbytes, overcommit_memory, overcommit_ratio}
  */
 import { renderMeminfo, renderVmstat } from '../../mm/mm-render.js';
 import type { Kernel } from '../../kernel.js';
@@ -143,12 +144,32 @@ export class ProcFs {
       { name: 'threads-max', make: () => new ProcFile(this, '/sys/kernel/threads-max', 0o644, ROOT_OWNER, () => `${threadsMax(k.machine.ramBytes)}\n`) },
       { name: 'version', make: () => new ProcFile(this, '/sys/kernel/version', 0o444, ROOT_OWNER, () => `${UTS_VERSION}\n`) },
     ];
+    // vm: the memory tunables ctsim acts on (Documentation/admin-guide/sysctl/vm.rst).
+    const intKnob = (name: string, get: () => number, set: (n: number) => void, ok: (n: number) => boolean): ProcEntry => ({
+      name,
+      make: () =>
+        new ProcFile(this, `/sys/vm/${name}`, 0o644, ROOT_OWNER, () => `${get()}\n`, w((v) => {
+          const n = Number(v.trim());
+          if (!/^\s*-?\d+\s*$/.test(v) || !ok(n)) return err('EINVAL');
+          set(n);
+          return undefined;
+        })),
+    });
+    const mem = k.mem;
+    const vmEntries = (): ProcEntry[] => [
+      intKnob('min_free_kbytes', () => mem.minFreeKbytes, (n) => (mem.minFreeKbytes = n), (n) => n >= 0 && n <= mem.totalFrames * 4),
+      intKnob('overcommit_memory', () => mem.overcommitMemory, (n) => (mem.overcommitMemory = n), (n) => n >= 0 && n <= 2),
+      intKnob('overcommit_ratio', () => mem.overcommitRatio, (n) => (mem.overcommitRatio = n), (n) => n >= 0),
+    ];
     const sys: ProcDir = new ProcDir(
       this,
       '/sys',
       0o555,
       ROOT_OWNER,
-      () => [{ name: 'kernel', make: () => new ProcDir(this, '/sys/kernel', 0o555, ROOT_OWNER, kernelEntries, () => sys) }],
+      () => [
+        { name: 'kernel', make: () => new ProcDir(this, '/sys/kernel', 0o555, ROOT_OWNER, kernelEntries, () => sys) },
+        { name: 'vm', make: () => new ProcDir(this, '/sys/vm', 0o555, ROOT_OWNER, vmEntries, () => sys) },
+      ],
       () => this.rootDir,
     );
     return sys;
