@@ -41,7 +41,7 @@ export function features(): Feature[] {
   out.push(
     f('filesystem', 'ext4 (root, simfs on memfs)', 'partial', 'inodes, modes, owners, times, hard and symbolic links; no quotas, xattrs or journalling'),
     f('filesystem', 'tmpfs', 'partial', 'as simfs; size= is shown but not enforced'),
-    f('filesystem', 'proc', 'partial', 'PID directories (status, stat, cmdline, environ, comm, fd/, cwd, root, exe, maps, mounts, mountinfo, limits, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, sys/kernel'),
+    f('filesystem', 'proc', 'partial', 'PID directories (status, stat, cmdline, environ, comm, fd/, cwd, root, exe, maps, mounts, mountinfo, limits, oom_score, oom_score_adj, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, sys/kernel, sys/vm (min_free_kbytes, overcommit_memory, overcommit_ratio)'),
     f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices'),
     f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
   );
@@ -57,9 +57,9 @@ export function features(): Feature[] {
     f('memory', 'TLB', 'partial', 'one set-associative TLB per CPU (size and ways from the cost table), LRU within a set, flushed on CR3 load, INVLPG and shootdowns; no second level, no PCID'),
     f('memory', 'demand paging, zero page, copy-on-write fork', 'full'),
     f('memory', 'memory accesses', 'partial', 'programs touch address ranges page by page (one access per page), not byte by byte'),
-    f('memory', 'swap and page replacement', 'partial', 'one swap device (--swap), direct reclaim by --swap-policy clock (default), lru (exact), fifo or rand; no swap cache, no kswapd watermarks, no active/inactive lists'),
-    f('memory', 'overcommit', 'partial', 'the default heuristic (vm.overcommit_memory=0) only: one request larger than RAM + swap fails'),
-    f('memory', 'OOM killer', 'partial', 'badness = RSS + swap entries + page tables; kills, logs as Linux 6.1 does, reaps at once; no oom_score_adj file, no memory cgroups yet'),
+    f('memory', 'swap and page replacement', 'partial', 'one swap device (--swap), direct reclaim below vm.min_free_kbytes by --swap-policy clock (default), lru (exact), fifo or rand; no swap cache, no kswapd, no active/inactive lists'),
+    f('memory', 'OOM killer', 'partial', 'badness = RSS + swap entries + page tables + oom_score_adj (/proc/PID/oom_score, oom_score_adj); kills, logs as Linux 6.1 does, reaps at once; no memory cgroups yet'),
+    f('memory', 'overcommit', 'full', 'vm.overcommit_memory 0 (heuristic), 1 (always), 2 (CommitLimit from vm.overcommit_ratio); Committed_AS in /proc/meminfo'),
     f('memory', 'mmap', 'partial', 'anonymous and private file mappings, MAP_FIXED(_NOREPLACE); no MAP_SHARED, mprotect, mremap, mlock'),
     f('memory', 'address-space layout randomisation', 'none', 'addresses are fixed, as with `setarch -R`, so runs are reproducible'),
     f('memory', 'huge pages, NUMA, KSM', 'none'),

@@ -4,13 +4,13 @@
  * once (the OOM reaper), so that the allocation that ran out can go on.
  *
  * Badness (oom_badness()): resident pages + swap entries + page-table pages, plus
- * oom_score_adj × (RAM + swap pages) / 1000. Init and processes already exiting are
- * never chosen; among equals the later one in the task list wins, as in Linux's scan.
+ * oom_score_adj × ((RAM + swap pages) / 1000). Init, processes already exiting and
+ * those at oom_score_adj -1000 are never chosen; among equals the later one in the task list wins, as in Linux's scan.
  * The log lines are Linux 6.1's (dmesg shows them).
  *
  * Simplification: no memory cgroups yet (the cgroup issue adds memory.max and
- * per-cgroup OOM), no oom_score_adj file (every process has 0), and the Mem-Info
- * dump Linux prints between the header and the task list is left out.
+ * per-cgroup OOM), and the Mem-Info dump Linux prints between the header and the
+ * task list is left out.
  */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../proc/task.js';
@@ -20,10 +20,31 @@ import { teardown } from './vm.js';
 
 const kb = (pages: number): number => pages * 4;
 
-export function badness(k: Kernel, t: Task): number {
+/** OOM_SCORE_ADJ_MIN: a process with this oom_score_adj is never chosen. */
+export const OOM_SCORE_ADJ_MIN = -1000;
+export const OOM_SCORE_ADJ_MAX = 1000;
+
+/** RAM + swap in pages: what badness is measured against for a global OOM. */
+function totalPages(k: Kernel): number {
+  return k.mem.totalFrames + k.mem.swap.slots;
+}
+
+/**
+ * oom_badness(): resident + swapped-out + page-table pages, plus oom_score_adj
+ * thousandths of memory; null (LONG_MIN) for a process that may not be chosen —
+ * init, one without memory, one already dying, or one at OOM_SCORE_ADJ_MIN.
+ */
+export function badness(k: Kernel, t: Task): number | null {
   const mm = t.mm;
-  if (!mm || mm.dead) return -Infinity;
-  return mm.rss + mm.swapEnts + mm.ptPages + Math.floor((t.oomScoreAdj * (k.mem.totalFrames + k.mem.swap.slots)) / 1000);
+  if (t.tid === 1 || !mm || mm.dead || t.exiting || t.oomScoreAdj === OOM_SCORE_ADJ_MIN) return null;
+  return mm.rss + mm.swapEnts + mm.ptPages + t.oomScoreAdj * Math.floor(totalPages(k) / 1000);
+}
+
+/** /proc/PID/oom_score: badness scaled into 0..2000 and then by 2/3, as fs/proc/base.c does. */
+export function oomScore(k: Kernel, t: Task): number {
+  const b = badness(k, t);
+  if (b === null) return 0;
+  return Math.trunc(((1000 + Math.trunc((b * 1000) / totalPages(k))) * 2) / 3);
 }
 
 /** Kills a process to free memory; false when no process can be chosen. */
@@ -34,7 +55,7 @@ export function outOfMemory(k: Kernel): boolean {
   const candidates = k.allTasks().filter((t) => t.tid !== 1 && !t.exiting && t.mm !== null && !t.mm.dead);
   for (const t of candidates) {
     const points = badness(k, t);
-    if (points >= best) {
+    if (points !== null && points >= best) {
       best = points;
       victim = t;
     }

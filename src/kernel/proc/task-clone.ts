@@ -108,6 +108,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.lastCpu = parent.lastCpu;
   child.mm = mm;
   child.oomScoreAdj = parent.oomScoreAdj;
+  child.oomScoreAdjMin = parent.oomScoreAdjMin;
   child.setProgram(entry());
 
   k.tasks.set(child.tid, child);

@@ -220,6 +220,8 @@ export class Task {
   iowaitCpu = -1;
   /** /proc/PID/oom_score_adj: added to the OOM killer's badness, in thousandths of memory. */
   oomScoreAdj = 0;
+  /** The lowest oom_score_adj a privileged writer set: unprivileged writes may not go below it. */
+  oomScoreAdjMin = 0;
   /** Minor and major page faults (/proc/PID/stat minflt, majflt). */
   minFlt = 0;
   majFlt = 0;

@@ -364,6 +364,31 @@ describe('programs charge their buffers', () => {
   });
 });
 
+describe('oom_score and oom_score_adj', () => {
+  test('/proc/PID/oom_score is badness scaled to 0..1000 (2/3 of 0..2000); init scores 0; oom_score_adj takes -1000..1000', () => {
+    const host = hostWith({});
+    const r = host.run([
+      '/bin/sh',
+      '-c',
+      'cat /proc/self/oom_score /proc/1/oom_score /proc/self/oom_score_adj; sh -c "echo 500 > /proc/self/oom_score_adj; cat /proc/self/oom_score"; echo 1001 > /proc/self/oom_score_adj; echo $?',
+    ]);
+    // A small process scores (1000 + 0) * 2/3 = 666, as on the real kernel. At +500 the
+    // real kernel shows 1000; here 999, because oom_badness scales the adjustment by
+    // floor(totalpages / 1000) and ctsim's process has only 3 resident pages to make up
+    // the rounding (the real sh has hundreds).
+    expect(r.stdout).toBe('666\n0\n0\n999\n1\n');
+    const student = host.run(['/bin/sh', '-c', 'echo 100 > /proc/self/oom_score_adj && cat /proc/self/oom_score_adj; echo -5 > /proc/self/oom_score_adj; echo $?'], { uid: 1000, gid: 1000 });
+    expect(student.stdout).toBe('100\n1\n');
+  });
+
+  test('the OOM killer spares a process at -1000 and takes the next worst', () => {
+    const host = hostWith({ big: hog(24), small: hog(16) }, { memoryBytes: 32 * MiB, swapBytes: 8 * MiB });
+    const r = host.run(['/bin/sh', '-c', '(echo -1000 > /proc/self/oom_score_adj; exec big) & small; echo "small $?"; wait $!; echo "big $?"']);
+    expect(r.stdout).toBe('small 137\nfirst last!\nbig 0\n');
+    expect(host.run(['/bin/dmesg']).stdout).toMatch(/Out of memory: Killed process \d+ \(small\)/);
+  });
+});
+
 describe('counters add up', () => {
   test('every TLB miss is one walk; a walk that finds the page reads 4 entries', () => {
     const host = hostWith({

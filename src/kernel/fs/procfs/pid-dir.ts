@@ -4,6 +4,7 @@
  * open files; cwd, root and exe jump to their objects.
  */
 import { renderMaps } from '../../mm/mm-render.js';
+import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../mm/oom.js';
 import { err, SysError } from '../../errno.js';
 import type { Task } from '../../proc/task.js';
 import { TaskState } from '../../proc/task.js';
@@ -147,6 +148,19 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
     { name: 'fd', make: fdDir },
     file('limits', 0o444, () => renderLimits(t)),
     file('maps', 0o444, () => renderMaps(t.mm)),
+    file('oom_score', 0o444, () => `${oomScore(k, t)}\n`),
+    file('oom_score_adj', 0o644, () => `${t.oomScoreAdj}\n`, (d) => {
+      // -1000..1000; only a privileged writer may go below the lowest value one set (CAP_SYS_RESOURCE).
+      if (!/^\s*-?\d+\s*$/.test(d)) return err('EINVAL');
+      const v = Number(d.trim());
+      if (v < OOM_SCORE_ADJ_MIN || v > OOM_SCORE_ADJ_MAX) return err('EINVAL');
+      if (!alive()) return err('ESRCH');
+      const privileged = (k.current?.creds.euid ?? 0) === 0;
+      if (v < t.oomScoreAdjMin && !privileged) return err('EACCES', 'lowering oom_score_adj below its minimum needs CAP_SYS_RESOURCE');
+      t.oomScoreAdj = v;
+      if (privileged) t.oomScoreAdjMin = v;
+      return d.length;
+    }),
     file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL'))),
     file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
     magic('root', () => t.fs.root),
