@@ -137,6 +137,7 @@ export default class Sched extends BaseCommand {
   ];
 
   static override flags = {
+    help: Flags.help({ char: 'h', description: 'Show this help (-h, as OSTEP\'s scripts take it).' }),
     policy: Flags.string({ description: `Scheduling policy: ${POLICY_NAMES.join(', ')}. [default: fifo]`, helpValue: 'NAME' }),
     jobs: Flags.string({
       description: 'Job list. fifo/sjf/rr/lottery/cfs: CPU lengths in ticks, e.g. 10,20,30. mlfq: start,run,ioFreq per job separated by ":", e.g. 0,100,0:0,50,5 (ioFreq 0 = no I/O). [default: 3 random jobs from --seed]',
@@ -195,7 +196,7 @@ export default class Sched extends BaseCommand {
     const rng = new Rng(seed);
     const usesSeed = jobsRandom || policy === 'lottery';
 
-    const result = this.schedule(policy, flags, rng);
+    const result = this.schedule(policy, flags as Record<string, string | boolean | undefined>, rng);
     const info = { version: this.config.version, seed: usesSeed ? seed : undefined, jobsRandom };
     if (flags.json) {
       const { policy: name, ...rest } = result;

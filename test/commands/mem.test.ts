@@ -294,6 +294,19 @@ describe('ctsim mem translate', () => {
   });
 });
 
+describe('ctsim mem translate: upper-half addresses and -h', () => {
+  it('--json gives each address as canonical hex too, since 0xffff8… does not fit a JSON number', async () => {
+    const doc = (await translate('--address', '0x1000,0xffff800000001000', '--json')).json<{ translations: { virtualAddressHex: string; virtualAddress: number }[] }>();
+    expect(doc.translations.map((t) => t.virtualAddressHex)).toEqual(['0x000000001000', '0xffff800000001000']);
+    expect(doc.translations[1].virtualAddress).toBe(0x800000001000);
+  });
+
+  it('-h prints the help, as the OSTEP scripts take it', async () => {
+    const r = await translate('-h');
+    expect(r.stdout).toContain('Walk virtual addresses through a multi-level page table');
+  });
+});
+
 describe('ctsim mem translate bad input: one line on stderr, no stack trace', () => {
   const cases: [string, string[], RegExp][] = [
     ['an address too wide for the geometry', ['--arch', 'ostep', '--address', '0x8000'], /^ctsim mem translate: --address at entry 1: expected an address of at most 15 bits \(below 0x8000\), found "0x8000", which needs 16 bits \(fix: /],
@@ -305,6 +318,10 @@ describe('ctsim mem translate bad input: one line on stderr, no stack trace', ()
     ['an incomplete custom geometry', ['--levels', '3'], /--page-size: expected it with the other geometry flags, found only --levels/],
     ['a geometry whose levels do not add up', ['--levels', '3', '--page-size', '4096', '--address-bits', '48'], /^ctsim mem translate: --levels: expected 4 levels: 36 page-number bits over tables of 512 entries/],
     ['a page size that is not a power of two', ['--levels', '2', '--page-size', '1000', '--address-bits', '20'], /--page-size: expected a power of two/],
+    ['zero levels', ['--levels', '0', '--page-size', '4096', '--address-bits', '48'], /^ctsim mem translate: --levels: expected a whole number in 1\.\.5, found 0 \(fix: x86-64 uses 4 levels\)$/m],
+    ['a zero page size', ['--levels', '4', '--page-size', '0', '--address-bits', '48'], /--page-size: expected a power of two from 2 bytes to 1 GiB, found 0/],
+    ['zero address bits', ['--levels', '4', '--page-size', '4096', '--address-bits', '0'], /--address-bits: expected a whole number in 2\.\.52, found 0/],
+    ['zero-byte entries (not blamed on the default --phys-bits)', ['--levels', '4', '--page-size', '4096', '--address-bits', '48', '--entry-bytes', '0'], /--entry-bytes: expected a power of two from 1 to 8/],
   ];
   it.each(cases)('%s (exit 2)', async (_what, argv, message) => {
     expectOneLineError(await translate(...argv), 2, message);

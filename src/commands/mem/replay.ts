@@ -79,6 +79,7 @@ export default class MemReplay extends BaseCommand {
   ];
 
   static override flags = {
+    help: Flags.help({ char: 'h', description: 'Show this help (-h, as OSTEP\'s scripts take it).' }),
     policy: Flags.string({ description: `Replacement policy: ${REPLACEMENT_POLICIES.join(', ')}. [default: fifo, as paging-policy.py]`, helpValue: 'NAME' }),
     frames: Flags.string({ description: 'Page frames of memory (paging-policy.py -C). [default: 3]', helpValue: 'N' }),
     trace: Flags.string({ description: 'The pages accessed, in order, e.g. 0,1,2,0,1,3. [default: random, from --seed]', helpValue: 'LIST', exclusive: ['trace-file'] }),

@@ -27,7 +27,7 @@ import {
   type GeometrySpec,
   type PageTable,
 } from '../../teach/mem/index.js';
-import { renderTranslateReport } from '../../report/mem-translate-report.js';
+import { renderTranslateReport, virtualHex } from '../../report/mem-translate-report.js';
 import { BaseCommand } from '../base.js';
 import { parseSeed, parseWhole } from '../flag-values.js';
 import { readJsonFile } from '../input-files.js';
@@ -89,6 +89,7 @@ export default class MemTranslate extends BaseCommand {
   ];
 
   static override flags = {
+    help: Flags.help({ char: 'h', description: 'Show this help (-h, as OSTEP\'s scripts take it).' }),
     address: Flags.string({ description: 'Virtual addresses to translate, hex (0x…) or decimal, comma-separated. [default: 4 drawn from --seed]', helpValue: 'LIST' }),
     arch: Flags.string({ description: `A preset geometry: ${ARCH_NAMES.join(', ')}. [default: x86-64]`, helpValue: 'NAME', exclusive: ['levels', 'page-size', 'address-bits', 'entry-bytes', 'phys-bits', 'table'] }),
     levels: Flags.string({ description: 'Custom geometry: number of levels of tables (1-5).', helpValue: 'N', exclusive: ['table'] }),
@@ -98,7 +99,7 @@ export default class MemTranslate extends BaseCommand {
     'phys-bits': Flags.string({ description: `Custom geometry: width of a physical address in bits. [default: 8 × entry bytes, at most ${MAX_ADDRESS_BITS}]`, helpValue: 'N', exclusive: ['table'] }),
     table: Flags.string({ description: 'A page table in JSON (see the description); its geometry comes with it.', helpValue: 'FILE', exclusive: ['seed'] }),
     seed: Flags.string({ description: 'Seed of the generated page table and of the drawn addresses. [default: 0]', helpValue: 'N' }),
-    json: Flags.boolean({ description: 'Print {version, seed or tableFile, geometry, table (in the --table format), translations: [{virtualAddress, vpn, offset, indices, steps, physicalAddress, fault, memoryReferences}]}.' }),
+    json: Flags.boolean({ description: 'Print {version, seed or tableFile, geometry, table (in the --table format), translations: [{virtualAddressHex (canonical, sign-extended), virtualAddress (its low address bits), vpn, offset, indices, steps, physicalAddress, fault, memoryReferences}]}.' }),
   };
 
   async run(): Promise<void> {
@@ -110,7 +111,7 @@ export default class MemTranslate extends BaseCommand {
     if (flags.table !== undefined) {
       table = this.readTable(flags.table);
     } else {
-      generated = generatePageTable(this.geometry(flags), rng.fork('mem.table'));
+      generated = generatePageTable(this.geometry(flags as Record<string, string | boolean | undefined>), rng.fork('mem.table'));
       table = generated.table;
     }
     const g = table.geometry;
@@ -129,7 +130,9 @@ export default class MemTranslate extends BaseCommand {
         ...(generated ? { seed } : { tableFile: flags.table }),
         geometry: { ...(arch ? { arch } : {}), ...geometry },
         table: pageTableDocument(table),
-        translations,
+        // The address as written, sign-extended where the geometry is canonical: an
+        // upper-half x86-64 address does not fit a JSON number exactly.
+        translations: translations.map((t) => ({ virtualAddressHex: virtualHex(g, t.virtualAddress), ...t })),
       });
       return;
     }
@@ -158,15 +161,16 @@ export default class MemTranslate extends BaseCommand {
         throw new UsageError({ source: `--${required}`, expected: 'it with the other geometry flags', found: `only ${given.map((f) => `--${f}`).join(', ')}`, fix: 'give --levels, --page-size and --address-bits together, or use --arch' });
       }
     }
+    // Any whole number passes here; geometryProblem then says what each field allows (levels 1-5, …).
     const whole = (flag: string, fallback?: number): number =>
-      flags[flag] === undefined ? fallback! : parseWhole(`--${flag}`, flags[flag] as string, 1, `e.g. --${flag} ${{ levels: 4, 'page-size': 4096, 'address-bits': 48, 'entry-bytes': 8, 'phys-bits': 52 }[flag]}`, 'a whole number', 2 ** 30);
+      flags[flag] === undefined ? fallback! : parseWhole(`--${flag}`, flags[flag] as string, 0, `e.g. --${flag} ${{ levels: 4, 'page-size': 4096, 'address-bits': 48, 'entry-bytes': 8, 'phys-bits': 52 }[flag]}`, 'a whole number', 2 ** 30);
     const entryBytes = whole('entry-bytes', 8);
     const spec: GeometrySpec = {
       levels: whole('levels'),
       pageSizeBytes: whole('page-size'),
       addressBits: whole('address-bits'),
       entryBytes,
-      physAddressBits: whole('phys-bits', Math.min(MAX_ADDRESS_BITS, 8 * entryBytes)),
+      physAddressBits: whole('phys-bits', Math.min(MAX_ADDRESS_BITS, 8 * (entryBytes || 8))),
     };
     const problem = geometryProblem(spec);
     if (problem) {
