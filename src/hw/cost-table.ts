@@ -43,7 +43,7 @@ export const COUNT_KEYS: readonly CostKey[] = ['tlbEntries', 'tlbWays'];
 /** Nanoseconds per operation (or a count, for COUNT_KEYS). Invariant: every value is a non-negative safe integer. */
 export type CostTable = Readonly<Record<CostKey, number>>;
 
-/** Where each figure came from (shown by `ctsim features --costs` and in reports). */
+/** Where each figure came from (kept beside the figures for reports). */
 export type CostSources = Readonly<Record<CostKey, string>>;
 
 export interface LoadedCosts {
