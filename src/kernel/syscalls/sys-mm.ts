@@ -134,7 +134,19 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
   const pages = vpn - start;
   t.burstLeftNs += Math.ceil((pages * PAGE_SIZE * k.costs.memKiB) / 1024) + cpu.accessCostNs;
   cpu.accessCostNs = 0;
-  if (k.engine.trace.on('mm') && faults > 0) k.engine.trace.emit('mm', 'access', { pid: t.tid, addr, len, write, pages, faults });
+  if (k.engine.trace.on('mm') && faults > 0) {
+    // One record per stretch of the access that faulted: where, how many pages, and
+    // whether it now waits for swap.
+    const from = start * PAGE_SIZE;
+    k.engine.trace.emit('mm', result === BLOCK ? 'fault-wait' : 'access', {
+      pid: t.tid,
+      addr: `0x${from.toString(16)}`,
+      pages,
+      write,
+      faults,
+      ...(result === BLOCK ? { waitFor: 'swap' } : {}),
+    });
+  }
   return result;
 }
 
