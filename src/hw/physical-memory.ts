@@ -25,6 +25,9 @@ export const FRAME_REFERENCED = 2;
 /** Set by a write through the MMU; cleared when the page is written back. */
 export const FRAME_DIRTY = 4;
 
+/** Frames the per-frame arrays start with (16 MiB of RAM); they double as frames are handed out. */
+const INITIAL_FRAMES = 4096;
+
 /** A frame holding more non-zero words than this is stored as a full page. */
 const MAX_WORDS = 64;
 
@@ -43,11 +46,11 @@ export interface PhysicalMemoryStats {
 export class PhysicalMemory {
   readonly totalFrames: number;
   /** Owner + 1 (0: none), so that a new memory needs no initialising pass. */
-  private readonly owner: Int32Array;
-  private readonly mapCount: Int32Array;
-  private readonly flags: Uint8Array;
+  private owner: Int32Array;
+  private mapCount: Int32Array;
+  private flags: Uint8Array;
   /** Freed frame numbers; the next to hand out is at the top (the most recently freed). */
-  private readonly freeStack: Int32Array;
+  private freeStack: Int32Array;
   private freeTop = 0;
   /** Frames from here up have never been handed out. */
   private fresh = 0;
@@ -66,10 +69,31 @@ export class PhysicalMemory {
     if (!Number.isSafeInteger(bytes) || bytes < PAGE_SIZE) throw new RangeError(`physical memory needs at least one ${PAGE_SIZE}-byte frame, got ${bytes} bytes`);
     const n = Math.floor(bytes / PAGE_SIZE);
     this.totalFrames = n;
-    this.owner = new Int32Array(n);
-    this.mapCount = new Int32Array(n);
-    this.flags = new Uint8Array(n);
-    this.freeStack = new Int32Array(n);
+    // The per-frame arrays cover the frames handed out so far and double as more are:
+    // a host with gigabytes of RAM that uses a few megabytes allocates little.
+    const cap = Math.min(n, INITIAL_FRAMES);
+    this.owner = new Int32Array(cap);
+    this.mapCount = new Int32Array(cap);
+    this.flags = new Uint8Array(cap);
+    this.freeStack = new Int32Array(cap);
+  }
+
+  /** Frames the per-frame arrays cover (every frame below it may have been handed out). */
+  get capacity(): number {
+    return this.flags.length;
+  }
+
+  private grow(): void {
+    const cap = Math.min(this.totalFrames, this.flags.length * 2);
+    const widen = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.owner = widen(this.owner, (k) => new Int32Array(k));
+    this.mapCount = widen(this.mapCount, (k) => new Int32Array(k));
+    this.flags = widen(this.flags, (k) => new Uint8Array(k));
+    this.freeStack = widen(this.freeStack, (k) => new Int32Array(k));
   }
 
   get freeFrames(): number {
@@ -80,8 +104,10 @@ export class PhysicalMemory {
   alloc(owner = NO_OWNER): number | null {
     let f: number;
     if (this.freeTop > 0) f = this.freeStack[--this.freeTop];
-    else if (this.fresh < this.totalFrames) f = this.fresh++;
-    else return null;
+    else if (this.fresh < this.totalFrames) {
+      if (this.fresh === this.flags.length) this.grow();
+      f = this.fresh++;
+    } else return null;
     this.flags[f] = FRAME_USED;
     this.owner[f] = owner + 1;
     this.mapCount[f] = 0;

@@ -162,4 +162,22 @@ describe('PhysicalMemory', () => {
     expect(m.stats().storedFrames).toBe(0);
     expect(m.readU32(m.alloc()!, 8)).toBe(0);
   });
+
+  it('keeps owners, map counts and flags as its per-frame arrays grow with use', () => {
+    const m = new PhysicalMemory(64 * 1024 * 1024);
+    const frames: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const f = m.alloc(i % 7)!;
+      m.adjustMapCount(f, 1 + (i % 3));
+      if (i % 5 === 0) m.setFlag(f, FRAME_DIRTY, true);
+      frames.push(f);
+    }
+    expect(new Set(frames).size).toBe(10_000);
+    frames.forEach((f, i) => {
+      expect(m.ownerOf(f)).toBe(i % 7);
+      expect(m.mapCountOf(f)).toBe(1 + (i % 3));
+      expect(m.hasFlag(f, FRAME_DIRTY)).toBe(i % 5 === 0);
+    });
+    expect(m.isUsed(16_383)).toBe(false);
+  });
 });

@@ -92,10 +92,10 @@ export class MemoryManager {
   minFreeKbytes: number;
   /** I/O the current fault must wait for (swap reads and writes), in ns of device time; the fault handler takes it. */
   ioPages = { in: 0, out: 0 };
-  private readonly kind: Uint8Array;
+  private kind: Uint8Array;
   /** The resident list, oldest first: links are frame + 1 (0: none). */
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
+  private next: Int32Array;
+  private prev: Int32Array;
   private head = -1;
   private tail = -1;
   private resident = 0;
@@ -107,7 +107,7 @@ export class MemoryManager {
    * fork keeps the others in `shared` (one page per space).
    */
   private readonly soleMm: (MmStruct | undefined)[] = [];
-  private readonly soleVpn: Float64Array;
+  private soleVpn: Float64Array;
   private readonly shared = new Map<number, Map<MmStruct, number>>();
   private readonly rng: Rng;
   private readonly shootdown: (mm: MmStruct, vpn: number) => void;
@@ -122,14 +122,20 @@ export class MemoryManager {
     this.shootdown = cfg.shootdown;
     this.outOfMemory = cfg.outOfMemory;
     const n = this.memory.totalFrames;
-    this.kind = new Uint8Array(n);
-    this.next = new Int32Array(n);
-    this.prev = new Int32Array(n);
-    this.soleVpn = new Float64Array(n);
+    // Per-frame arrays follow physical memory's: they cover the frames handed out so far.
+    this.kind = new Uint8Array(0);
+    this.next = new Int32Array(0);
+    this.prev = new Int32Array(0);
+    this.soleVpn = new Float64Array(0);
     // The kernel's share: its page array (64 bytes per frame) and its image, at most an eighth of small RAM.
     this.reservedFrames = Math.floor(n / 64) + Math.min(4096, Math.floor(n / 8));
-    for (let i = 0; i < this.reservedFrames; i++) this.kind[this.memory.alloc()!] = FrameKind.Kernel;
+    for (let i = 0; i < this.reservedFrames; i++) {
+      const f = this.memory.alloc()!;
+      this.cover();
+      this.kind[f] = FrameKind.Kernel;
+    }
     this.zeroFrame = this.memory.alloc()!;
+    this.cover();
     this.kind[this.zeroFrame] = FrameKind.Kernel;
     this.minFreeKbytes = cfg.minFreeKbytes ?? defaultMinFreeKbytes(this.totalFrames * 4);
   }
@@ -243,8 +249,24 @@ export class MemoryManager {
 
   private take(owner: number): number | null {
     const f = this.memory.alloc(owner);
-    if (f !== null) this.events.pgalloc++;
+    if (f === null) return null;
+    this.events.pgalloc++;
+    this.cover();
     return f;
+  }
+
+  /** Widens the per-frame arrays to physical memory's capacity. */
+  private cover(): void {
+    const cap = this.memory.capacity;
+    if (this.kind.length === cap) return;
+    const widen = <T extends Uint8Array | Int32Array | Float64Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.kind = widen(this.kind, new Uint8Array(cap));
+    this.next = widen(this.next, new Int32Array(cap));
+    this.prev = widen(this.prev, new Int32Array(cap));
+    this.soleVpn = widen(this.soleVpn, new Float64Array(cap));
   }
 
   private freePage(frame: number): void {

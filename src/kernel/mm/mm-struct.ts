@@ -213,12 +213,13 @@ export function forEachPte(
     const first = Math.max(0, Math.floor((startVpn - base) / span));
     const last = Math.min(511, Math.floor((endVpn - 1 - base) / span));
     for (let i = first; i <= last; i++) {
-      const { lo, hi } = readEntry(memory, table, i);
+      const lo = memory.readU32(table, i * 8);
+      const hi = memory.readU32(table, i * 8 + 4);
       const vpn = base + i * span;
       if (level === 3) {
         if (lo !== 0 || hi !== 0) fn(slotOf(table, i), vpn, lo, hi);
       } else if (lo & PTE_PRESENT) {
-        visit(decodeEntry(lo, hi).frame, level + 1, vpn);
+        visit(frameOf(lo, hi), level + 1, vpn);
       }
     }
   };
@@ -230,12 +231,17 @@ export function forEachTable(memory: PhysicalMemory, mm: MmStruct, fn: (frame: n
   const visit = (table: number, level: number): void => {
     if (level === 3) return;
     for (let i = 0; i < 512; i++) {
-      const { lo, hi } = readEntry(memory, table, i);
+      const lo = memory.readU32(table, i * 8);
       if (!(lo & PTE_PRESENT)) continue;
-      const child = decodeEntry(lo, hi).frame;
+      const child = frameOf(lo, memory.readU32(table, i * 8 + 4));
       visit(child, level + 1);
       fn(child);
     }
   };
   visit(mm.root, 0);
+}
+
+/** The frame an entry points at (its bits 12-51). */
+function frameOf(lo: number, hi: number): number {
+  return (hi & 0xfffff) * 2 ** 20 + (lo >>> 12);
 }
