@@ -190,6 +190,14 @@ export class MemoryManager {
     if (this.memory.adjustMapCount(frame, -1) === 0) this.freePage(frame);
   }
 
+  /** The swap I/O recorded since the last call, as device time in ns; resets the record. */
+  takeIoNs(inNs: number, outNs: number): number {
+    const ns = this.ioPages.in * inNs + this.ioPages.out * outNs;
+    this.ioPages.in = 0;
+    this.ioPages.out = 0;
+    return ns;
+  }
+
   /** Frees a user page that was never mapped. */
   dropPage(frame: number): void {
     this.freePage(frame);

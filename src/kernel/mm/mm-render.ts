@@ -176,6 +176,7 @@ export function renderStatusVm(mm: MmStruct, exe: string): string[] {
     line('VmLib', s.lib),
     line('VmPTE', mm.ptPages),
     line('VmSwap', mm.swapEnts),
+    line('HugetlbPages', 0),
   ];
 }
 

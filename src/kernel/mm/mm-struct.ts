@@ -63,6 +63,8 @@ export interface Vma {
   name: string;
   /** The stack: faults just below it grow it (VM_GROWSDOWN). */
   growsDown: boolean;
+  /** Counted in Committed_AS when writable (VM_ACCOUNT; not for MAP_NORESERVE outside overcommit mode 2). */
+  accounted: boolean;
 }
 
 /** Encodes a page-table slot (table frame, index) in one number. */
@@ -79,11 +81,15 @@ export class MmStruct {
   users = 1;
   brkStart = 0;
   brk = 0;
-  /** Resident pages by kind, swapped-out pages, page-table pages (status: RssAnon, RssFile, VmSwap, VmPTE). */
+  /**
+   * Resident pages by kind, swapped-out pages, and page-table pages below the root
+   * (status: RssAnon, RssFile, VmSwap, VmPTE — Linux's mm_pgtables_bytes leaves the
+   * PGD out too).
+   */
   rssAnon = 0;
   rssFile = 0;
   swapEnts = 0;
-  ptPages = 1;
+  ptPages = 0;
   /** High-water marks in pages (VmHWM, VmPeak). */
   hiwaterRss = 0;
   hiwaterVm = 0;

@@ -77,7 +77,8 @@ export function outOfMemory(k: Kernel): boolean {
     `Out of memory: Killed process ${victim.tid} (${victim.comm}) total-vm:${kb(mm.totalVm())}kB, anon-rss:${kb(mm.rssAnon)}kB, file-rss:${kb(mm.rssFile)}kB, shmem-rss:0kB, UID:${victim.creds.uid} pgtables:${kb(mm.ptPages)}kB oom_score_adj:${victim.oomScoreAdj}`,
   );
   k.mem.events.oomKill++;
-  sendSignal(k, victim, SIG.SIGKILL, false);
+  // Every process sharing the address space dies with it (__oom_kill_process).
+  for (const t of k.allTasks()) if (t.mm === mm) sendSignal(k, t, SIG.SIGKILL, false);
   teardown(k, mm);
   k.printk(`oom_reaper: reaped process ${victim.tid} (${victim.comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`);
   if (k.engine.trace.on('mm')) k.engine.trace.emit('mm', 'oom-kill', { pid: victim.tid, comm: victim.comm, badness: best });

@@ -53,10 +53,31 @@ export const enum FaultResult {
 
 const vpnOf = (addr: number): number => Math.floor(addr / PAGE_SIZE);
 
+/**
+ * A page-table allocator for `mm`. Getting a frame may run the OOM killer, which can
+ * choose the very process whose tables are being built and reap them: then the new
+ * frame is given back and the walk stops (it must not write into freed tables).
+ */
+function tableAllocator(k: Kernel, mm: MmStruct, owner: number): () => number | null {
+  return () => {
+    const f = k.mem.allocTable(owner);
+    if (f !== null && mm.dead) {
+      k.mem.freeTable(f);
+      return null;
+    }
+    return f;
+  };
+}
+
 /** A new, empty address space (a PML4 and nothing mapped); null when no frame is free. */
 export function newMm(k: Kernel, owner: number): MmStruct | null {
   const root = k.mem.allocTable(owner);
   return root === null ? null : new MmStruct(root);
+}
+
+/** Swap I/O that building or copying an address space caused, charged as kernel time of the caller (not left for the next fault to wait on). */
+function chargeIo(k: Kernel): void {
+  k.charge(k.mem.takeIoNs(k.costs.swapIn, k.costs.swapOut));
 }
 
 /**
@@ -79,12 +100,12 @@ export function execMm(k: Kernel, t: Task, file: MappedFile): MmStruct | null {
   ];
   let addr = ELF_BASE;
   for (const [pages, prot] of image) {
-    mm.insertVma({ start: addr, end: addr + pages * PAGE_SIZE, prot, file, pgoff: addr - ELF_BASE, name: '', growsDown: false });
+    mm.insertVma({ start: addr, end: addr + pages * PAGE_SIZE, prot, file, pgoff: addr - ELF_BASE, name: '', growsDown: false, accounted: true });
     addr += pages * PAGE_SIZE;
   }
   mm.brkStart = addr;
   mm.brk = addr;
-  mm.insertVma({ start: STACK_TOP - STACK_INITIAL, end: STACK_TOP, prot: PROT_READ | PROT_WRITE, file: null, pgoff: 0, name: '[stack]', growsDown: true });
+  mm.insertVma({ start: STACK_TOP - STACK_INITIAL, end: STACK_TOP, prot: PROT_READ | PROT_WRITE, file: null, pgoff: 0, name: '[stack]', growsDown: true, accounted: true });
   return mm;
 }
 
@@ -92,6 +113,7 @@ export function execMm(k: Kernel, t: Task, file: MappedFile): MmStruct | null {
 export function prefaultExec(k: Kernel, t: Task, mm: MmStruct): void {
   handleFault(k, t, mm, vpnOf(ELF_BASE) + 1, false);
   handleFault(k, t, mm, vpnOf(STACK_TOP) - 1, true);
+  chargeIo(k);
 }
 
 /** Drops a user of `mm`; the last one tears it down. */
@@ -162,16 +184,25 @@ export function copyMm(k: Kernel, parent: MmStruct, childTid: number): MmStruct 
   child.brk = parent.brk;
   let copied = 0;
   let failed = false;
+  const childTable = tableAllocator(k, child, childTid);
   for (const v of parent.vmas) {
     child.insertVma({ ...v });
     const cow = (v.prot & PROT_WRITE) !== 0;
-    forEachPte(memory, parent, vpnOf(v.start), vpnOf(v.end), (slot, vpn, lo, hi) => {
-      if (failed) return;
-      const cs = pteSlot(memory, child, vpn, () => mem.allocTable(childTid));
-      if (cs < 0) {
+    forEachPte(memory, parent, vpnOf(v.start), vpnOf(v.end), (slot, vpn) => {
+      if (failed || parent.dead) {
         failed = true;
         return;
       }
+      // The child's table first: getting it may evict this very page or kill the
+      // parent, so the parent's entry is read only afterwards (as Linux allocates the
+      // destination table before it takes the source entries).
+      const cs = pteSlot(memory, child, vpn, childTable);
+      if (cs < 0 || parent.dead) {
+        failed = true;
+        return;
+      }
+      const { lo, hi } = readPte(memory, slot);
+      if (lo === 0 && hi === 0) return;
       const e = decodeEntry(lo, hi);
       copied++;
       if (lo & PTE_PRESENT) {
@@ -194,6 +225,7 @@ export function copyMm(k: Kernel, parent: MmStruct, childTid: number): MmStruct 
     });
     if (failed) break;
   }
+  chargeIo(k);
   // The parent's cached writable translations are stale now: flush them.
   for (const pc of k.percpu) if (pc.cpu.cr3 === parent.root) k.charge(k.machine.flushTlb(pc.cpu));
   k.charge(copied * 2 * k.costs.ptRef);
@@ -235,12 +267,13 @@ function vmaForFault(t: Task, mm: MmStruct, addr: number): Vma | undefined {
 export function handleFault(k: Kernel, t: Task, mm: MmStruct, vpn: number, write: boolean): FaultResult {
   const mem = k.mem;
   const memory = k.machine.memory;
-  mem.events.pgfault++;
   k.charge(k.costs.pageFault);
   const addr = vpn * PAGE_SIZE;
   const v = vmaForFault(t, mm, addr);
   if (!v || !allowed(v, write)) return FaultResult.Segv;
-  const slot = pteSlot(memory, mm, vpn, () => mem.allocTable(t.tid));
+  // Counted where Linux counts it (handle_mm_fault): a bad access is not a page fault in /proc/vmstat.
+  mem.events.pgfault++;
+  const slot = pteSlot(memory, mm, vpn, tableAllocator(k, mm, t.tid));
   if (slot < 0 || mm.dead) return FaultResult.Oom;
   const { lo, hi } = readPte(memory, slot);
   const nx = (v.prot & PROT_EXEC) === 0;
@@ -358,7 +391,7 @@ export function removeVmas(mm: MmStruct, start: number, end: number): void {
 /** Pages of private writable memory an address space has committed (what Committed_AS sums). */
 export function committedPages(mm: MmStruct): number {
   let n = 0;
-  for (const v of mm.vmas) if (v.prot & PROT_WRITE) n += (v.end - v.start) / PAGE_SIZE;
+  for (const v of mm.vmas) if (v.prot & PROT_WRITE && v.accounted) n += (v.end - v.start) / PAGE_SIZE;
   return n;
 }
 

@@ -22,7 +22,8 @@ import {
   RLIMIT_NPROC,
 } from '../syscalls/abi.js';
 import type { PidNamespace } from './pid-namespace.js';
-import { committedPages, copyMm, overcommitAllows } from '../mm/vm.js';
+import { committedPages, copyMm, overcommitAllows, releaseMm } from '../mm/vm.js';
+import { SIG } from './signals.js';
 
 /** /proc/sys/kernel/threads-max for the simulated RAM (Linux: RAM pages / 8 / (THREAD_SIZE/PAGE_SIZE)). */
 export function threadsMax(ramBytes: number): number {
@@ -66,8 +67,14 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
     if (k.mem.overcommitMemory === 2 && !overcommitAllows(k, committedPages(mm))) {
       return err('ENOMEM', 'the child\'s private memory would take Committed_AS past CommitLimit (vm.overcommit_memory=2)');
     }
+    const parentMm = mm;
     mm = copyMm(k, mm, nsPids[0]);
     if (!mm) return err('ENOMEM', 'no memory for the child\'s page tables');
+    // Copying may have run the OOM killer on the parent itself: then there is no child (copy_process checks fatal_signal_pending).
+    if (parentMm.dead || parent.sigPending.has(SIG.SIGKILL)) {
+      releaseMm(k, mm);
+      return err('ENOMEM', 'the parent was killed while its memory was being copied');
+    }
   }
 
   let files = parent.files;

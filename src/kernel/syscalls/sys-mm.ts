@@ -19,7 +19,7 @@ import { PAGE_SIZE } from '../../hw/physical-memory.js';
 import { SIG } from '../proc/signals.js';
 import { sendSignal } from '../proc/task-signal.js';
 import { FaultResult, handleFault, overcommitAllows, removeVmas, unmapRange } from '../mm/vm.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type MappedFile, type MmStruct } from '../mm/mm-struct.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type MappedFile } from '../mm/mm-struct.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import type { Mount } from '../vfs/mount.js';
 import type { Vnode } from '../vfs/vnode.js';
@@ -31,7 +31,6 @@ export const MAP_ANONYMOUS = 0x20;
 export const MAP_NORESERVE = 0x4000;
 export const MAP_POPULATE = 0x8000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
-const MAP_KNOWN = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE | MAP_FIXED_NOREPLACE | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x10000 | 0x20000 | 0x40000;
 
 const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
@@ -66,6 +65,10 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
   // A process the OOM killer chose has no memory any more: it only has to die.
   if (!mm || mm.dead || t.sigPending.has(SIG.SIGKILL)) return 0;
   const { addr, len, write } = req;
+  if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(len) || (req.data !== undefined && req.data.length !== len)) {
+    segv(k, t, Number.isSafeInteger(addr) ? addr : 0, write);
+    return err('EFAULT', `a memory access needs a whole-number address and length, got ${addr} and ${len}`);
+  }
   if (len <= 0) return 0;
   const cpu = k.currentCpu!.cpu;
   const machine = k.machine;
@@ -100,12 +103,9 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
       }
       faults++;
       if (++tries > 8) k.panic('memory access: a fault did not make the page accessible', { pid: t.tid, vpn });
-      const io = mem.ioPages;
-      if (io.in + io.out > 0) {
+      const waitNs = mem.takeIoNs(k.costs.swapIn, k.costs.swapOut);
+      if (waitNs > 0) {
         // Wait for the swap device before touching the page.
-        const waitNs = io.in * k.costs.swapIn + io.out * k.costs.swapOut;
-        io.in = 0;
-        io.out = 0;
         t.syscallState = { next: vpn, got } satisfies AccessState;
         k.sleepUntil(t, k.now + waitNs, null, TaskState.DiskSleep);
         result = BLOCK;
@@ -178,45 +178,34 @@ function segv(k: Kernel, t: Task, addr: number, write: boolean): void {
   sendSignal(k, t, SIG.SIGSEGV);
 }
 
-function heapVma(mm: MmStruct) {
-  return mm.vmas.find((v) => v.name === '[heap]');
-}
-
-/** brk(2): moves the program break; returns the new break, or the old one when it cannot. */
+/**
+ * brk(2): moves the program break; returns the new break, or the old one when it
+ * cannot. Growing extends the area that ends at the old break (or starts a new
+ * [heap] area) when [old, new) and a guard page above it are free; shrinking unmaps
+ * [new, old) whatever is there, as do_munmap does.
+ */
 function doBrk(k: Kernel, t: Task, addr: number): number {
   const mm = t.mm;
   if (!mm) return 0;
-  if (!Number.isFinite(addr) || addr <= mm.brkStart || addr > TASK_SIZE) {
-    if (addr === mm.brkStart) shrinkHeap(k, mm, mm.brkStart);
-    return mm.brk;
-  }
+  if (!Number.isSafeInteger(addr) || addr < mm.brkStart || addr > TASK_SIZE) return mm.brk;
   const oldEnd = pageUp(mm.brk);
   const newEnd = pageUp(addr);
   if (newEnd > oldEnd) {
-    const next = mm.vmaAbove(oldEnd);
-    if (next && next.start < newEnd + PAGE_SIZE) return mm.brk;
+    if (!mm.isFree(oldEnd, newEnd + PAGE_SIZE)) return mm.brk;
     if (!overcommitAllows(k, (newEnd - oldEnd) / PAGE_SIZE)) return mm.brk;
-    const heap = heapVma(mm);
+    const heap = mm.vmas.find((v) => v.end === oldEnd && v.name === '[heap]');
     if (heap) {
       heap.end = newEnd;
       mm.noteVm();
     } else {
-      mm.insertVma({ start: mm.brkStart, end: newEnd, prot: PROT_READ | PROT_WRITE, file: null, pgoff: 0, name: '[heap]', growsDown: false });
+      mm.insertVma({ start: oldEnd, end: newEnd, prot: PROT_READ | PROT_WRITE, file: null, pgoff: 0, name: '[heap]', growsDown: false, accounted: true });
     }
   } else if (newEnd < oldEnd) {
-    shrinkHeap(k, mm, newEnd);
+    unmapRange(k, mm, newEnd, oldEnd);
+    removeVmas(mm, newEnd, oldEnd);
   }
   mm.brk = addr;
   return addr;
-}
-
-function shrinkHeap(k: Kernel, mm: MmStruct, newEnd: number): void {
-  const heap = heapVma(mm);
-  if (!heap || newEnd >= heap.end) return;
-  unmapRange(k, mm, newEnd, heap.end);
-  if (newEnd <= heap.start) removeVmas(mm, heap.start, heap.end);
-  else heap.end = newEnd;
-  mm.brk = newEnd;
 }
 
 /** A private, read-only view of a regular file for a mapping (a file mmap, or exec's image). */
@@ -248,15 +237,25 @@ interface MmapRequest {
   offset: number;
 }
 
+/** mmap_min_addr's default: nothing may be mapped below 64 KiB. */
+const MMAP_MIN_ADDR = 65536;
+
 function doMmap(k: Kernel, t: Task, r: MmapRequest): number | SysError {
   const mm = t.mm;
   if (!mm) return err('ENOMEM');
   const { addr, prot, flags } = r;
   const offset = r.offset ?? 0;
-  if (!(r.length > 0) || !Number.isSafeInteger(r.length)) return err('EINVAL', 'length must be greater than 0 (mmap(2))');
+  if (r.length === 0) return err('EINVAL', 'length must be greater than 0 (mmap(2))');
+  // A negative length is a huge unsigned one: no room for it.
+  if (!Number.isSafeInteger(r.length) || r.length < 0) return err('ENOMEM', `no room for a mapping of length ${r.length}`);
+  if (!Number.isSafeInteger(offset)) return err('EINVAL', 'offset must be a whole number of bytes');
+  if (offset < 0) return err('EOVERFLOW', 'a negative offset overflows the file offset');
   if (offset % PAGE_SIZE !== 0) return err('EINVAL', 'offset must be a multiple of the page size (mmap(2))');
-  if ((flags & ~MAP_KNOWN) !== 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return err('EINVAL', 'flags must contain exactly one of MAP_SHARED and MAP_PRIVATE (mmap(2))');
-  if (flags & MAP_SHARED) return err('EINVAL', 'ctsim does not model shared mappings (MAP_SHARED); use MAP_PRIVATE');
+  if (!Number.isSafeInteger(addr) || addr < 0) return err('EINVAL', 'the address must be a whole number of bytes');
+  // The mapping type (flags & MAP_TYPE) must be shared or private; other unknown bits are ignored, as Linux does.
+  const type = flags & 0x0f;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 0x03) return err('EINVAL', 'flags must contain exactly one of MAP_SHARED and MAP_PRIVATE (mmap(2))');
+  if (type !== MAP_PRIVATE) return err('EINVAL', 'ctsim does not model shared mappings (MAP_SHARED); use MAP_PRIVATE');
   const length = pageUp(r.length);
   if (length > TASK_SIZE) return err('ENOMEM');
   let file: MappedFile | null = null;
@@ -270,13 +269,15 @@ function doMmap(k: Kernel, t: Task, r: MmapRequest): number | SysError {
   }
   const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
   if (fixed && addr % PAGE_SIZE !== 0) return err('EINVAL', 'a fixed address must be page-aligned (mmap(2))');
-  // Private writable memory counts against the overcommit heuristic (unless MAP_NORESERVE).
-  if (prot & PROT_WRITE && !(flags & MAP_NORESERVE) && !overcommitAllows(k, length / PAGE_SIZE)) {
-    return err('ENOMEM', `${length} bytes is more than RAM + swap (vm.overcommit_memory=0)`);
+  // Private writable memory counts against overcommit; MAP_NORESERVE opts out except in mode 2.
+  const accounted = (prot & PROT_WRITE) !== 0 && (!(flags & MAP_NORESERVE) || k.mem.overcommitMemory === 2);
+  if (accounted && !overcommitAllows(k, length / PAGE_SIZE)) {
+    return err('ENOMEM', `${length} bytes would overcommit memory (vm.overcommit_memory=${k.mem.overcommitMemory})`);
   }
   let start: number;
   if (fixed) {
-    if (addr + length > TASK_SIZE || addr < PAGE_SIZE * 16) return err(flags & MAP_FIXED_NOREPLACE ? 'EEXIST' : 'EPERM');
+    if (addr < MMAP_MIN_ADDR) return err('EPERM', `nothing may be mapped below vm.mmap_min_addr (${MMAP_MIN_ADDR})`);
+    if (addr + length > TASK_SIZE) return err('ENOMEM', 'the range goes past the end of user space');
     if (!mm.isFree(addr, addr + length)) {
       if (flags & MAP_FIXED_NOREPLACE) return err('EEXIST', 'the range is already mapped (MAP_FIXED_NOREPLACE)');
       unmapRange(k, mm, addr, addr + length);
@@ -285,17 +286,19 @@ function doMmap(k: Kernel, t: Task, r: MmapRequest): number | SysError {
     start = addr;
   } else {
     const hint = Math.floor(addr / PAGE_SIZE) * PAGE_SIZE;
-    start = hint >= PAGE_SIZE * 16 && hint + length <= TASK_SIZE && mm.isFree(hint, hint + length) ? hint : mm.findFreeTopDown(length);
+    start = hint >= MMAP_MIN_ADDR && hint + length <= TASK_SIZE && mm.isFree(hint, hint + length) ? hint : mm.findFreeTopDown(length);
     if (start === 0) return err('ENOMEM', 'no free range of that size in the address space');
   }
-  mm.insertVma({ start, end: start + length, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), file, pgoff: offset, name: '', growsDown: false });
+  mm.insertVma({ start, end: start + length, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), file, pgoff: offset, name: '', growsDown: false, accounted });
   return start;
 }
 
 function doMunmap(k: Kernel, t: Task, addr: number, length: number): number | SysError {
   const mm = t.mm;
   if (!mm) return 0;
-  if (addr % PAGE_SIZE !== 0 || !(length > 0) || addr + length > TASK_SIZE) return err('EINVAL', 'munmap needs a page-aligned address and a length greater than 0');
+  if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(length) || addr < 0 || addr % PAGE_SIZE !== 0 || length <= 0 || addr + length > TASK_SIZE) {
+    return err('EINVAL', 'munmap needs a page-aligned address in user space and a length greater than 0');
+  }
   const end = addr + pageUp(length);
   unmapRange(k, mm, addr, end);
   removeVmas(mm, addr, end);

@@ -11,10 +11,8 @@ import * as sys from '../../../src/userland/lib/sys.js';
 import { SysError } from '../../../src/kernel/errno.js';
 import type { Program } from '../../../src/kernel/proc/program.js';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, mmap, munmap, peek, poke, touch } from '../../../src/userland/lib/mem.js';
-import { PTE_PRESENT } from '../../../src/hw/mmu.js';
-import { forEachPte, PTE_SWAP, type MmStruct } from '../../../src/kernel/mm/mm-struct.js';
-import { FrameKind } from '../../../src/kernel/mm/memory.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
+import { checkBooks } from '../../helpers/mm-books.js';
 
 const MiB = 1024 * 1024;
 
@@ -33,55 +31,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('unmap' as const), area: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('fork' as const), steps: fc.integer({ min: 0, max: 6 }) }) },
 );
-
-/**
- * Checks the books against the page tables of every live address space: each space's
- * RSS and swap counters; each frame's map count; the kernel's counts of anonymous,
- * file and page-table pages; each swap slot's use count — so a leaked frame or slot,
- * or a double free, shows up.
- */
-function checkBooks(k: Kernel): void {
-  const seen = new Set<MmStruct>();
-  const mappings = new Map<number, number>();
-  const slots = new Map<number, number>();
-  let tables = 0;
-  for (const t of k.tasks.values()) {
-    const mm = t.mm;
-    if (!mm || mm.dead || seen.has(mm)) continue;
-    seen.add(mm);
-    tables += mm.ptPages;
-    let anon = 0;
-    let file = 0;
-    let swap = 0;
-    forEachPte(k.machine.memory, mm, 0, 2 ** 35, (_slot, _vpn, lo, hi) => {
-      const f = (hi & 0xfffff) * 2 ** 20 + (lo >>> 12);
-      if (lo & PTE_PRESENT) {
-        if (f === k.mem.zeroFrame) return;
-        mappings.set(f, (mappings.get(f) ?? 0) + 1);
-        if (k.mem.kindOf(f) === FrameKind.File) file++;
-        else anon++;
-      } else if (lo & PTE_SWAP) {
-        swap++;
-        slots.set(f, (slots.get(f) ?? 0) + 1);
-      }
-    });
-    expect({ pid: t.tid, anon: mm.rssAnon, file: mm.rssFile, swap: mm.swapEnts }).toEqual({ pid: t.tid, anon, file, swap });
-  }
-  let anonFrames = 0;
-  let fileFrames = 0;
-  for (const [f, n] of mappings) {
-    expect(k.machine.memory.mapCountOf(f)).toBe(n);
-    if (k.mem.kindOf(f) === FrameKind.File) fileFrames++;
-    else anonFrames++;
-  }
-  expect({ anon: k.mem.anonPages, file: k.mem.filePages, tables: k.mem.tablePages, swapSlots: k.mem.swap.usedSlots }).toEqual({
-    anon: anonFrames,
-    file: fileFrames,
-    tables,
-    swapSlots: slots.size,
-  });
-  for (const [slot, n] of slots) expect(k.mem.swap.usersOf(slot)).toBe(n);
-}
 
 interface Area {
   p: number;
