@@ -238,8 +238,8 @@ export class MemoryManager {
 
   /**
    * A free frame. Below the min watermark the caller reclaims first (direct reclaim),
-   * and when nothing can be evicted the OOM killer is asked; only when nobody can be
-   * killed does the allocation dip into the reserve.
+   * and when nothing can be evicted the OOM killer is asked; when nobody can be
+   * killed the allocation fails.
    */
   private getFrame(owner: number): number | null {
     for (let attempt = 0; ; attempt++) {
@@ -248,7 +248,10 @@ export class MemoryManager {
       this.reclaiming = true;
       try {
         if (this.evictOne()) continue;
-        if (attempt > 8 || !this.outOfMemory()) return this.take(owner);
+        // Killing did not free enough after many tries: take from the reserve.
+        if (attempt > 8) return this.take(owner);
+        // Nobody to kill: the allocation fails (Linux would panic; see oom.ts).
+        if (!this.outOfMemory()) return null;
       } finally {
         this.reclaiming = false;
       }

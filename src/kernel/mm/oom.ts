@@ -60,10 +60,15 @@ export function outOfMemory(k: Kernel): boolean {
       victim = t;
     }
   }
-  if (!victim) return false;
-  const mm = victim.mm!;
   const who = trigger ?? victim;
-  k.printk(`${who.comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${who.oomScoreAdj}`);
+  if (who) k.printk(`${who.comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${who.oomScoreAdj}`);
+  if (!victim) {
+    // Linux panics here ("System is deadlocked on memory"). Simplification: ctsim
+    // logs it and fails the allocation, so the faulting process is killed instead.
+    k.printk('Out of memory and no killable processes...');
+    return false;
+  }
+  const mm = victim.mm!;
   k.printk('Tasks state (memory values in pages):');
   k.printk('[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name');
   for (const t of candidates) {

@@ -310,6 +310,13 @@ describe('the OOM killer', () => {
     }
   });
 
+  test('when every process is at -1000 there is nobody to kill: the kernel says so and the faulting process dies', () => {
+    const host = hostWith({}, { memoryBytes: 32 * MiB });
+    const r = host.run(['/bin/sh', '-c', 'echo -1000 > /proc/self/oom_score_adj; tail /dev/zero; echo "status $?"; dmesg | grep -c "Out of memory and no killable processes"']);
+    // Linux panics here ("System is deadlocked on memory"); ctsim kills the faulting process instead.
+    expect(r.stdout).toBe('status 137\n1\n');
+  });
+
   test('without swap, a hog bigger than RAM is killed; the kernel\'s memory is all free again afterwards', () => {
     const host = hostWith({ hog: hog(64) }, { memoryBytes: 32 * MiB });
     const free0 = host.kernel.mem.freeFrames;
