@@ -58,7 +58,7 @@ export function features(): Feature[] {
     f('memory', 'demand paging, zero page, copy-on-write fork', 'full'),
     f('memory', 'memory accesses', 'partial', 'programs touch address ranges page by page (one access per page), not byte by byte'),
     f('memory', 'swap and page replacement', 'partial', 'one swap device (--swap), direct reclaim below vm.min_free_kbytes by --swap-policy clock (default), lru (exact), fifo or rand; no swap cache, no kswapd, no active/inactive lists'),
-    f('memory', 'OOM killer', 'partial', 'badness = RSS + swap entries + page tables + oom_score_adj (/proc/PID/oom_score, oom_score_adj); kills, logs as Linux 6.1 does, reaps at once; no memory cgroups yet'),
+    f('memory', 'OOM killer', 'partial', 'badness = RSS + swap entries + page tables + oom_score_adj (/proc/PID/oom_score, oom_score_adj); kills (with every process sharing the address space), logs as Linux 6.1 does, reaps at once; with nobody killable the faulting process dies where Linux panics; no memory cgroups yet'),
     f('memory', 'overcommit', 'full', 'vm.overcommit_memory 0 (heuristic), 1 (always), 2 (CommitLimit from vm.overcommit_ratio); Committed_AS in /proc/meminfo'),
     f('memory', 'mmap', 'partial', 'anonymous and private file mappings, MAP_FIXED(_NOREPLACE); no MAP_SHARED, mprotect, mremap, mlock'),
     f('memory', 'address-space layout randomisation', 'none', 'addresses are fixed, as with `setarch -R`, so runs are reproducible'),
