@@ -65,7 +65,7 @@ export function memAccess(k: Kernel, t: Task, req: MemAccessRequest): number | s
   // A process the OOM killer chose has no memory any more: it only has to die.
   if (!mm || mm.dead || t.sigPending.has(SIG.SIGKILL)) return 0;
   const { addr, len, write } = req;
-  if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(len) || (req.data !== undefined && req.data.length !== len)) {
+  if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(len) || (req.data !== undefined && (!write || req.data.length !== len))) {
     segv(k, t, Number.isSafeInteger(addr) ? addr : 0, write);
     return err('EFAULT', `a memory access needs a whole-number address and length, got ${addr} and ${len}`);
   }

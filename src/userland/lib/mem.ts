@@ -107,28 +107,4 @@ export class Heap {
     this.big.delete(p);
     return yield* munmap(p, len);
   }
-
-  /**
-   * Grows the block at `p` (of `oldSize`) to `newSize`, as realloc does: in place when
-   * it is the last heap block or the mapping can grow, by moving otherwise. Returns the
-   * block's address.
-   */
-  *realloc(p: number, oldSize: number, newSize: number): Sys<number> {
-    if (p === 0) return yield* this.alloc(newSize);
-    const len = this.big.get(p);
-    if (len !== undefined && newSize <= len) return p;
-    if (len === undefined && p + oldSize === this.top && newSize < MMAP_THRESHOLD) {
-      this.top = p;
-      return yield* this.alloc(newSize);
-    }
-    const q = yield* this.alloc(newSize);
-    if (q instanceof SysError) return q;
-    // The copy reads the old block and writes the new one.
-    const r1 = yield* touch(p, oldSize, false);
-    if (r1 instanceof SysError) return r1;
-    const r2 = yield* touch(q, oldSize, true);
-    if (r2 instanceof SysError) return r2;
-    yield* this.free(p);
-    return q;
-  }
 }
