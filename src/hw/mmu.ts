@@ -55,9 +55,14 @@ export type WalkResult =
   | { ok: true; physAddress: number; frame: number; steps: WalkStep[] }
   | { ok: false; fault: 'non-canonical' | 'not-present' | 'protection'; level: number; steps: WalkStep[] };
 
+/** The frame an entry points at: its bits 12-51, split over the low and high words. */
+export function entryFrame(lo: number, hi: number): number {
+  return (hi & 0xfffff) * 2 ** 20 + (lo >>> PAGE_SHIFT);
+}
+
 /** An entry's fields. */
 export function decodeEntry(lo: number, hi: number): { frame: number; flags: number; noExecute: boolean } {
-  return { frame: (hi & 0xfffff) * 2 ** 20 + (lo >>> PAGE_SHIFT), flags: lo & 0xfff, noExecute: (hi & PTE_HI_NO_EXECUTE) !== 0 };
+  return { frame: entryFrame(lo, hi), flags: lo & 0xfff, noExecute: (hi & PTE_HI_NO_EXECUTE) !== 0 };
 }
 
 /** Writes entry `index` of the table in `tableFrame`: `frame` with `flags` (and no-execute). */
@@ -156,7 +161,7 @@ export class Mmu {
       writable &&= (lo & PTE_WRITABLE) !== 0;
       userOk &&= (lo & PTE_USER) !== 0;
       executable &&= (hi & PTE_HI_NO_EXECUTE) === 0;
-      table = (hi & 0xfffff) * 2 ** 20 + (lo >>> PAGE_SHIFT);
+      table = entryFrame(lo, hi);
     }
     if ((kind === 1 && !writable) || (user && !userOk) || (kind === 2 && !executable)) return this.fault(WALK_PROTECTION, PAGING_LEVELS - 1);
     // The hardware marks what it used: accessed on every level, dirty on the last for a write.

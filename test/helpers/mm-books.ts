@@ -2,7 +2,7 @@
  * Test helper: checks the virtual-memory books of a kernel against its page tables.
  */
 import { expect } from 'vitest';
-import { PTE_PRESENT } from '../../src/hw/mmu.js';
+import { PTE_PRESENT, entryFrame } from '../../src/hw/mmu.js';
 import { forEachPte, PTE_SWAP, type MmStruct } from '../../src/kernel/mm/mm-struct.js';
 import { FrameKind } from '../../src/kernel/mm/memory.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
@@ -27,7 +27,7 @@ export function checkBooks(k: Kernel): void {
     let file = 0;
     let swap = 0;
     forEachPte(k.machine.memory, mm, 0, 2 ** 35, (_slot, _vpn, lo, hi) => {
-      const f = (hi & 0xfffff) * 2 ** 20 + (lo >>> 12);
+      const f = entryFrame(lo, hi);
       if (lo & PTE_PRESENT) {
         if (f === k.mem.zeroFrame) return;
         mappings.set(f, (mappings.get(f) ?? 0) + 1);

@@ -22,7 +22,7 @@
  * kswapd thread that reclaims ahead between watermarks). The lru policy is exact
  * LRU, which the hardware cannot give Linux (it approximates it with the accessed bits).
  */
-import { FRAME_REFERENCED, PAGE_SIZE, type PhysicalMemory } from '../../hw/physical-memory.js';
+import { FRAME_REFERENCED, type PhysicalMemory } from '../../hw/physical-memory.js';
 import type { Rng } from '../../sim/rng.js';
 import { SwapDevice } from './swap.js';
 import { PTE_SWAP, pteSlot, readPte, writePte, type MmStruct } from './mm-struct.js';
@@ -221,11 +221,6 @@ export class MemoryManager {
     if (frame === this.tail || (this.kind[frame] !== FrameKind.Anon && this.kind[frame] !== FrameKind.File)) return;
     this.listRemove(frame);
     this.listAppend(frame);
-  }
-
-  /** Number of resident user pages. */
-  get residentPages(): number {
-    return this.resident;
   }
 
   /** Evicts one page by the policy. False when no page can be evicted (swap full, or nothing resident). */
@@ -438,10 +433,5 @@ export class MemoryManager {
     else this.tail = p;
     this.prev[f] = 0;
     this.next[f] = 0;
-  }
-
-  /** Bytes of RAM MemTotal reports. */
-  totalBytes(): number {
-    return this.totalFrames * PAGE_SIZE;
   }
 }

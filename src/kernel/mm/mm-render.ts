@@ -10,11 +10,10 @@
 import type { Kernel } from '../kernel.js';
 import { PAGE_SIZE } from '../../hw/physical-memory.js';
 import { major, minor } from '../vfs/types.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, type MmStruct, type Vma } from './mm-struct.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, vmaPages, type MmStruct } from './mm-struct.js';
 import { commitLimit, committedAs } from './vm.js';
 
 const KB_PER_PAGE = PAGE_SIZE / 1024;
-const pagesOf = (v: Vma): number => (v.end - v.start) / PAGE_SIZE;
 /** Kernel stack per task (THREAD_SIZE on x86-64). */
 const KERNEL_STACK_KB = 16;
 
@@ -145,7 +144,7 @@ function areaSums(mm: MmStruct, exe: string): { data: number; stack: number; exe
   let exePages = 0;
   let lib = 0;
   for (const v of mm.vmas) {
-    const n = pagesOf(v);
+    const n = vmaPages(v);
     if (v.growsDown) stack += n;
     else if (v.prot & PROT_WRITE) data += n;
     else if (v.prot & PROT_EXEC && v.file) {

@@ -19,7 +19,7 @@
  * present and mapping the shared zero page (read-only).
  */
 import { PAGE_SIZE } from '../../hw/physical-memory.js';
-import { PTE_PRESENT, PTE_USER, PTE_WRITABLE, readEntry, writeEntry, decodeEntry } from '../../hw/mmu.js';
+import { PTE_PRESENT, PTE_USER, PTE_WRITABLE, readEntry, writeEntry, decodeEntry, entryFrame } from '../../hw/mmu.js';
 import type { PhysicalMemory } from '../../hw/physical-memory.js';
 
 /** The top of user space (TASK_SIZE_MAX on x86-64 with 4-level paging). */
@@ -67,6 +67,11 @@ export interface Vma {
   accounted: boolean;
 }
 
+/** Pages an area spans. */
+export function vmaPages(v: Vma): number {
+  return (v.end - v.start) / PAGE_SIZE;
+}
+
 /** Encodes a page-table slot (table frame, index) in one number. */
 export function slotOf(tableFrame: number, index: number): number {
   return tableFrame * 512 + index;
@@ -109,7 +114,7 @@ export class MmStruct {
   /** Total mapped pages (VmSize). */
   totalVm(): number {
     let n = 0;
-    for (const v of this.vmas) n += (v.end - v.start) / PAGE_SIZE;
+    for (const v of this.vmas) n += vmaPages(v);
     return n;
   }
 
@@ -225,7 +230,7 @@ export function forEachPte(
       if (level === 3) {
         if (lo !== 0 || hi !== 0) fn(slotOf(table, i), vpn, lo, hi);
       } else if (lo & PTE_PRESENT) {
-        visit(frameOf(lo, hi), level + 1, vpn);
+        visit(entryFrame(lo, hi), level + 1, vpn);
       }
     }
   };
@@ -239,15 +244,10 @@ export function forEachTable(memory: PhysicalMemory, mm: MmStruct, fn: (frame: n
     for (let i = 0; i < 512; i++) {
       const lo = memory.readU32(table, i * 8);
       if (!(lo & PTE_PRESENT)) continue;
-      const child = frameOf(lo, memory.readU32(table, i * 8 + 4));
+      const child = entryFrame(lo, memory.readU32(table, i * 8 + 4));
       visit(child, level + 1);
       fn(child);
     }
   };
   visit(mm.root, 0);
-}
-
-/** The frame an entry points at (its bits 12-51). */
-function frameOf(lo: number, hi: number): number {
-  return (hi & 0xfffff) * 2 ** 20 + (lo >>> 12);
 }

@@ -34,6 +34,7 @@ import {
   STACK_TOP,
   forEachPte,
   forEachTable,
+  vmaPages,
   pteSlot,
   readPte,
   writePte,
@@ -391,7 +392,7 @@ export function removeVmas(mm: MmStruct, start: number, end: number): void {
 /** Pages of private writable memory an address space has committed (what Committed_AS sums). */
 export function committedPages(mm: MmStruct): number {
   let n = 0;
-  for (const v of mm.vmas) if (v.prot & PROT_WRITE && v.accounted) n += (v.end - v.start) / PAGE_SIZE;
+  for (const v of mm.vmas) if (v.prot & PROT_WRITE && v.accounted) n += vmaPages(v);
   return n;
 }
 
