@@ -153,10 +153,11 @@ export function* stressMain({ argv }: ProgramArgs): Program {
   yield STRESS_SETUP_NS;
   const self = (yield* sys.getpid()) as number;
   let level = 2;
-  const say = function* (kind: 'info' | 'dbug' | 'FAIL' | 'WARN', msg: string): Generator<import('../../../kernel/proc/program.js').Op, void, unknown> {
+  /** A message at a verbosity level, tagged with the speaker's PID (the parent's, unless a worker gives its own). */
+  const say = function* (kind: 'info' | 'dbug' | 'FAIL' | 'WARN', msg: string, pid = self): Generator<import('../../../kernel/proc/program.js').Op, void, unknown> {
     const need = kind === 'info' ? 2 : kind === 'dbug' ? 3 : kind === 'WARN' ? 1 : 0;
     if (level < need) return;
-    yield* writeAll(kind === 'FAIL' || kind === 'WARN' ? 2 : 1, `stress: ${kind}: [${self}] ${msg}\n`);
+    yield* writeAll(kind === 'FAIL' || kind === 'WARN' ? 2 : 1, `stress: ${kind}: [${pid}] ${msg}\n`);
   };
   let parsed;
   try {
@@ -290,12 +291,9 @@ export function* stressMain({ argv }: ProgramArgs): Program {
   };
   for (let i = cpus; i > 0; i--) yield* start('hogcpu', i, cpuWorker);
   for (let i = forks; i > 0; i--) yield* start('hogfork', i, forkWorker);
+  // A worker speaks with its own PID, as stress's workers do.
   const workerSay = function* (kind: 'dbug' | 'FAIL', msg: string): Generator<import('../../../kernel/proc/program.js').Op, void, unknown> {
-    // A worker speaks with its own PID, as stress's workers do.
-    const me = (yield* sys.getpid()) as number;
-    const need = kind === 'dbug' ? 3 : 0;
-    if (level < need) return;
-    yield* writeAll(kind === 'FAIL' ? 2 : 1, `stress: ${kind}: [${me}] ${msg}\n`);
+    yield* say(kind, msg, (yield* sys.getpid()) as number);
   };
   for (let i = vms; i > 0; i--) yield* start('hogvm', i, vmWorker(vm, workerSay));
   if (timeout) yield* sys.alarm(timeout);
