@@ -25,7 +25,8 @@ import { WaitQueue } from './proc/wait-queue.js';
 import { execStub } from './exec/exec-stub.js';
 import { SIG } from './proc/signals.js';
 import { openVnode } from './syscalls/sys-file.js';
-import { threadsMax } from './proc/task-clone.js';
+import { taskHoldsNamespaces, threadsMax } from './proc/task-clone.js';
+import { nsGet } from './ns/namespace.js';
 import {
   RLIMIT_CORE,
   RLIMIT_NOFILE,
@@ -95,6 +96,8 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   ns.attach(lookup(k, root, '/run'), run, run.root(), { nosuid: true, nodev: true, noexec: true });
   const shm = new SimFs({ type: 'tmpfs', dev: anonDev(), source: 'tmpfs', rootMode: 0o1777, nowNs: k.realtimeNs });
   ns.attach(lookup(k, root, '/dev/shm'), shm, shm.root(), { nosuid: true, nodev: true });
+  // systemd makes every mount shared at boot (mount --make-rshared /), as Debian's hosts have it.
+  ns.setPropagation(rootMnt, 'shared', true);
 
   // PID 1.
   const init = new Task({
@@ -106,10 +109,12 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
     envp: [],
     exe: '',
     parent: null,
-    creds: new Creds(0, 0),
+    creds: new Creds(k.initUserNs, 0, 0),
     files: new FdTable(),
-    fs: new FsContext(root, root, 0o022, ns),
+    fs: new FsContext(root, root, 0o022, nsGet(ns)),
     sighand: new SigHandlers(),
+    nsproxy: k.initNsproxy.copy(),
+    cgroup: k.cgroupRoot,
     childWait: new WaitQueue(),
     pgid: 1,
     sid: 1,
@@ -135,6 +140,8 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   if (k.initPidNs.allocate() !== 1) throw new KernelPanic('boot: PID 1 is taken');
   k.tasks.set(1, init);
   k.initPidNs.tasks.set(1, init);
+  taskHoldsNamespaces(init);
+  k.cgroupRoot.tasks.add(init);
   k.initPidNs.init = init;
   k.sched.enqueue(init, 'new');
   k.kick(init);

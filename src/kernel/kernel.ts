@@ -20,7 +20,7 @@ import { Task, TaskState } from './proc/task.js';
 import { PidNamespace } from './proc/pid-namespace.js';
 import type { WaitQueue } from './proc/wait-queue.js';
 import { BLOCK, type Block } from './vfs/file.js';
-import { MountNamespace } from './vfs/mount.js';
+import { MountNamespace, MountTable } from './vfs/mount.js';
 import { PerCpu, accountIdle, runCpu } from './cpu-loop.js';
 import type { ProgramTable } from './exec/program-table.js';
 import { KernelPanic } from './panic.js';
@@ -31,6 +31,16 @@ import { isRt } from './sched/scheduler.js';
 import { MemoryManager, type SwapPolicy } from './mm/memory.js';
 import { outOfMemory } from './mm/oom.js';
 import { tlbShootdown } from './mm/vm.js';
+import { nsGet } from './ns/namespace.js';
+import { UserNamespace } from './ns/user-ns.js';
+import { TimeNamespace, UtsNamespace } from './ns/uts-ns.js';
+import { IpcNamespace } from './ns/ipc-ns.js';
+import { NetNamespace } from './ns/net-ns.js';
+import { CgroupNamespace } from './ns/cgroup-ns.js';
+import { Nsproxy } from './ns/nsproxy.js';
+import { NsFs } from './ns/nsfs.js';
+import { Cgroup } from './cgroup/cgroup.js';
+import { threadsMax } from './proc/task-clone.js';
 
 /** Boot-time settings of a kernel. */
 export interface KernelConfig {
@@ -81,11 +91,15 @@ export class Kernel {
   readonly percpu: PerCpu[];
   /** Every task that has not been reaped, by global tid. */
   readonly tasks = new Map<number, Task>();
+  readonly initUserNs: UserNamespace;
   readonly initPidNs: PidNamespace;
   readonly initMntNs: MountNamespace;
-  /** The UTS name (uts_namespaces(7)); per namespace from the isolation issue on. */
-  hostname: string;
-  domainname = '(none)';
+  /** The root of the cgroup v2 hierarchy. */
+  readonly cgroupRoot: Cgroup;
+  /** The internal file system of /proc/PID/ns files. */
+  readonly nsfs: NsFs;
+  /** The namespaces init starts in (each holds a reference for the kernel, so it never dies). */
+  readonly initNsproxy: Nsproxy;
   /** The task running on the CPU being simulated right now, if any. */
   current: Task | null = null;
   /** The CPU being simulated right now, if any. */
@@ -94,7 +108,8 @@ export class Kernel {
   pendingCost: Ns = 0;
   /** Next inode number for namespaces and anonymous objects (pipes), as nsfs/pipefs count. */
   private nextAnonIno = 4026532000;
-  readonly nextMountId = { value: 21 };
+  /** Every mount of every mount namespace, and the mount and peer-group ID counters. */
+  readonly mounts = new MountTable();
   /** Processes forked since boot (the "processes" line of /proc/stat). */
   forks = 0;
   /** The kernel's entropy pool: /dev/urandom and getrandom(2), seeded from the engine. */
@@ -119,12 +134,25 @@ export class Kernel {
     this.engine = machine.engine;
     this.costs = machine.costs;
     this.config = config;
-    this.hostname = config.hostname;
     this.entropy = this.engine.rng.fork(`kernel:${machine.name}:entropy`);
     this.percpu = machine.cpus.map((c) => new PerCpu(c));
     this.sched = new Scheduler(this.percpu, { ...defaultTunables(machine.cpus.length), ...config.sched });
-    this.initPidNs = new PidNamespace(null, INITIAL_NS_INUM.pid);
-    this.initMntNs = new MountNamespace(INITIAL_NS_INUM.mnt, this.nextMountId);
+    // The initial namespaces (namespaces(7) NS-01), owned by the initial user namespace.
+    const user = nsGet(new UserNamespace(INITIAL_NS_INUM.user, null, 0, 0, true, Math.floor(threadsMax(machine.ramBytes) / 2)));
+    this.initUserNs = user;
+    this.initPidNs = nsGet(new PidNamespace(null, INITIAL_NS_INUM.pid, user));
+    this.initMntNs = nsGet(new MountNamespace(INITIAL_NS_INUM.mnt, user, this.mounts));
+    this.cgroupRoot = new Cgroup('', null);
+    this.initNsproxy = new Nsproxy({
+      uts: new UtsNamespace(INITIAL_NS_INUM.uts, user, config.hostname, '(none)'),
+      ipc: new IpcNamespace(INITIAL_NS_INUM.ipc, user),
+      net: new NetNamespace(INITIAL_NS_INUM.net, user),
+      cgroup: new CgroupNamespace(INITIAL_NS_INUM.cgroup, user, this.cgroupRoot),
+      time: new TimeNamespace(INITIAL_NS_INUM.time, user),
+    });
+    for (const ns of this.initNsproxy.all()) nsGet(ns);
+    this.initNsproxy.net.devices[0].up = true;
+    this.nsfs = new NsFs(this);
     for (const pc of this.percpu) {
       pc.cpu.onRun = (cpu: Cpu) => runCpu(this, this.percpu[cpu.id]);
     }

@@ -5,6 +5,7 @@
  * working directory and environment. The child then executes the program like any
  * other process, so everything it does goes through system calls.
  */
+import { CAP_EMPTY_SET } from '../ns/capabilities.js';
 import type { Kernel } from '../kernel.js';
 import { err, SysError } from '../errno.js';
 import type { OpenFile } from '../vfs/file.js';
@@ -58,6 +59,8 @@ export function spawnUserProcess(k: Kernel, opts: SpawnOptions): Task | SysError
       c.uid = c.euid = c.suid = c.fsuid = opts.uid ?? c.uid;
       c.gid = c.egid = c.sgid = c.fsgid = opts.gid ?? c.gid;
       c.groups = opts.groups ?? [];
+      // A login as a user other than root starts without capabilities (capabilities(7)).
+      if (c.euid !== 0) c.capPrm = c.capEff = CAP_EMPTY_SET;
     }
     if (opts.newSession ?? true) {
       child.sid = child.tid;

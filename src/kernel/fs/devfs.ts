@@ -12,7 +12,6 @@ import { S_IFCHR, makedev } from '../vfs/types.js';
 import { SimFs } from './simfs.js';
 import type { CharDevice } from './chrdev.js';
 import { randomBytes } from '../syscalls/sys-info.js';
-import { Creds } from '../proc/creds.js';
 
 const nullOps: FileOps = {
   read: () => '',
@@ -55,7 +54,7 @@ export function registerMemDevices(k: Kernel): void {
 export function makeDevfs(k: Kernel, dev: number): SimFs {
   const fs = new SimFs({ type: 'devtmpfs', dev, source: 'udev', rootMode: 0o755, nowNs: k.realtimeNs, options: 'size=4096k,nr_inodes=1024,mode=755' });
   const root = fs.root();
-  const rootCreds = new Creds(0, 0);
+  const rootCreds = { fsuid: 0, fsgid: 0 };
   const now = k.realtimeNs;
   const nodes: [string, number, number, number][] = [
     ['null', 1, 3, 0o666],

@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { fixturePath, readFixtureJson } from '../../sim/fixtures.js';
 import { SimFs } from './simfs.js';
 import type { SimVnode } from './simfs.js';
-import { Creds } from '../proc/creds.js';
 import { binaryImage, type ProgramTable } from '../exec/program-table.js';
 import { SysError } from '../errno.js';
-import type { Vnode } from '../vfs/vnode.js';
+import type { FsIds, Vnode } from '../vfs/vnode.js';
 
 type Mode = string | { mode: string; owner?: string };
 
@@ -70,7 +69,7 @@ function lookupPath(fs: SimFs, path: string): Vnode | null {
 }
 
 /** Creates every missing directory of `path` (mkdir -p) and returns the last. */
-function mkdirp(fs: SimFs, path: string, creds: Creds, now: number): Vnode {
+function mkdirp(fs: SimFs, path: string, creds: FsIds, now: number): Vnode {
   let v: Vnode = fs.root();
   for (const c of path.split('/').filter(Boolean)) {
     const n = v.lookup!(c);
@@ -79,7 +78,7 @@ function mkdirp(fs: SimFs, path: string, creds: Creds, now: number): Vnode {
   return v;
 }
 
-function writeFile(fs: SimFs, path: string, content: string, mode: number, creds: Creds, now: number): Vnode {
+function writeFile(fs: SimFs, path: string, content: string, mode: number, creds: FsIds, now: number): Vnode {
   const slash = path.lastIndexOf('/');
   const dir = mkdirp(fs, path.slice(0, slash), creds, now);
   const name = path.slice(slash + 1);
@@ -94,7 +93,7 @@ function writeFile(fs: SimFs, path: string, content: string, mode: number, creds
 export function buildRootfs(programs: ProgramTable, dev: number, nowNs: number, hostname: string): SimFs {
   const { entries, manifest } = loadFixture();
   const fs = new SimFs({ type: 'ext4', dev, source: '/dev/sda1', rootMode: 0o755, nowNs, options: 'errors=remount-ro' });
-  const root = new Creds(0, 0);
+  const root: FsIds = { fsuid: 0, fsgid: 0 };
   for (const e of entries) {
     if (e.dir) mkdirp(fs, e.path, root, nowNs);
     else writeFile(fs, e.path, e.content, 0o644, root, nowNs);

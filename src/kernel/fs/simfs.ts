@@ -13,9 +13,8 @@
 import { Volume } from 'memfs';
 import type { Link, Node, Superblock } from '@jsonjoy.com/fs-core';
 import { err, SysError } from '../errno.js';
-import type { Creds } from '../proc/creds.js';
 import type { FileOps, OpenFile } from '../vfs/file.js';
-import type { FileSystem, SetAttr, Vnode } from '../vfs/vnode.js';
+import type { FileSystem, FsIds, SetAttr, Vnode } from '../vfs/vnode.js';
 import {
   type Bytes,
   type DirEntry,
@@ -223,13 +222,13 @@ export class SimVnode implements Vnode {
     return this.dentry.children.get(name) !== undefined;
   }
 
-  create(name: string, mode: number, creds: Creds, nowNs: number): Vnode | SysError {
+  create(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
     if (this.exists(name)) return err('EEXIST');
     const node = this.fs.newNode(S_IFREG | (mode & 0o7777), creds.fsuid, this.childGid(creds), nowNs);
     return this.addChild(name, node, nowNs);
   }
 
-  mkdir(name: string, mode: number, creds: Creds, nowNs: number): Vnode | SysError {
+  mkdir(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
     if (this.exists(name)) return err('EEXIST');
     const parentMode = this.mode();
     // A directory created in a set-group-ID directory inherits the bit (mkdir(2)).
@@ -238,13 +237,13 @@ export class SimVnode implements Vnode {
     return this.addChild(name, node, nowNs);
   }
 
-  mknod(name: string, mode: number, rdev: number, creds: Creds, nowNs: number): Vnode | SysError {
+  mknod(name: string, mode: number, rdev: number, creds: FsIds, nowNs: number): Vnode | SysError {
     if (this.exists(name)) return err('EEXIST');
     const node = this.fs.newNode(mode, creds.fsuid, this.childGid(creds), nowNs, rdev);
     return this.addChild(name, node, nowNs);
   }
 
-  symlink(name: string, target: string, creds: Creds, nowNs: number): Vnode | SysError {
+  symlink(name: string, target: string, creds: FsIds, nowNs: number): Vnode | SysError {
     if (this.exists(name)) return err('EEXIST');
     const node = this.fs.newNode(S_IFLNK | 0o777, creds.fsuid, this.childGid(creds), nowNs);
     node.makeSymlink(target);
@@ -345,7 +344,7 @@ export class SimVnode implements Vnode {
   }
 
   /** The group of a new object: the directory's group if it is set-group-ID, else the creator's fsgid. */
-  private childGid(creds: Creds): number {
+  private childGid(creds: FsIds): number {
     const m = this.fs.metaOf(this.node);
     return m.mode & 0o2000 ? m.gid : creds.fsgid;
   }

@@ -4,15 +4,22 @@
  * from 1 upwards, skipping numbers in use, and wrap at pid_max (like Linux's
  * idr_alloc_cyclic).
  *
- * This issue models the initial namespace; the isolation issue adds nesting rules,
- * the namespace init and its death.
+ * The first task created in a namespace is its init (PID-01): orphans of the
+ * namespace go to it (PID-10), signals reach it only through handlers (PID-11), and
+ * its death kills the rest (PID-08). Namespaces nest at most 32 levels deep (PID-13).
  */
 import type { Task } from './task.js';
+import { Namespace, nsGet, nsPut } from '../ns/namespace.js';
+import type { UserNamespace } from '../ns/user-ns.js';
 
 /** The default /proc/sys/kernel/pid_max on 64-bit systems with ≤ 32 CPUs. */
 export const PID_MAX_DEFAULT = 32768;
 
-export class PidNamespace {
+/** The deepest PID namespace level (MAX_PID_NS_LEVEL): creating level 33 fails with ENOSPC. */
+export const MAX_PID_NS_LEVEL = 32;
+
+export class PidNamespace extends Namespace {
+  readonly nsType = 'pid' as const;
   readonly level: number;
   readonly parent: PidNamespace | null;
   /** Live tasks by their PID in this namespace. */
@@ -22,13 +29,18 @@ export class PidNamespace {
   /** The last PID handed out; the next search starts after it. */
   private lastPid = 0;
   pidMax = PID_MAX_DEFAULT;
-  /** The namespace's inode number, shown as pid:[N] (namespaces(7)). */
-  readonly inum: number;
+  /** True once the init has died: no process may enter any more (PID-09). */
+  initDied = false;
 
-  constructor(parent: PidNamespace | null, inum: number) {
+  constructor(parent: PidNamespace | null, inum: number, owner: UserNamespace) {
+    super(inum, owner);
     this.parent = parent;
     this.level = parent ? parent.level + 1 : 0;
-    this.inum = inum;
+    if (parent) nsGet(parent);
+  }
+
+  protected override teardown(): void {
+    if (this.parent) nsPut(this.parent);
   }
 
   /** The next free PID, or 0 when every PID is in use. */

@@ -5,6 +5,7 @@
  *
  * Simplification: capability sets are derived from euid 0.
  */
+import { capHex } from '../ns/capabilities.js';
 import { renderStatmOf, renderStatusVm } from '../mm/mm-render.js';
 import type { Kernel } from '../kernel.js';
 import type { PidNamespace } from './pid-namespace.js';
@@ -23,9 +24,6 @@ const STATE_NAMES: Record<string, string> = {
   Z: 'Z (zombie)',
   X: 'X (dead)',
 };
-/** Every capability of Linux 6.1 (CAP_LAST_CAP = 40): 0x1ffffffffff. */
-const CAP_FULL = '000001ffffffffff';
-const CAP_NONE = '0000000000000000';
 
 /** The task's PIDs from `ns` down to its own namespace (NSpid), tab-separated. */
 function nsChain(t: Task, ns: PidNamespace, ids: number[]): string {
@@ -56,7 +54,10 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
   const pgidIds = pidsOfGroup(k, t.pgid, t, ns);
   const sidIds = pidsOfGroup(k, t.sid, t, ns);
   const ncpu = k.machine.cpus.length;
-  const privileged = c.euid === 0;
+  // IDs as the reader's user namespace sees them (proc(5): from_kuid_munged of the opener).
+  const viewer = k.current?.creds.userNs ?? k.initUserNs;
+  const u = (id: number): number => viewer.uidOf(id);
+  const g = (id: number): number => viewer.gidOf(id);
   const lines = [
     `Name:\t${t.comm}`,
     `Umask:\t${t.fs.umask.toString(8).padStart(4, '0')}`,
@@ -66,10 +67,10 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
     `Pid:\t${t.pidIn(ns)}`,
     `PPid:\t${ppid}`,
     `TracerPid:\t0`,
-    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}`,
-    `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}`,
+    `Uid:\t${u(c.uid)}\t${u(c.euid)}\t${u(c.suid)}\t${u(c.fsuid)}`,
+    `Gid:\t${g(c.gid)}\t${g(c.egid)}\t${g(c.sgid)}\t${g(c.fsgid)}`,
     `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(t.files.openFds().at(-1) ?? 0, 1) + 1)))}`,
-    `Groups:\t${c.groups.join(' ')} `,
+    `Groups:\t${c.groups.map(g).join(' ')} `,
     `NStgid:\t${nsChain(t, ns, t.nsPids)}`,
     `NSpid:\t${nsChain(t, ns, t.nsPids)}`,
     `NSpgid:\t${pgidIds}`,
@@ -87,11 +88,11 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
     `SigBlk:\t${t.sigBlocked.toHex()}`,
     `SigIgn:\t${ign.toHex()}`,
     `SigCgt:\t${cgt.toHex()}`,
-    `CapInh:\t${CAP_NONE}`,
-    `CapPrm:\t${privileged ? CAP_FULL : CAP_NONE}`,
-    `CapEff:\t${privileged ? CAP_FULL : CAP_NONE}`,
-    `CapBnd:\t${CAP_FULL}`,
-    `CapAmb:\t${CAP_NONE}`,
+    `CapInh:\t${capHex(c.capInh)}`,
+    `CapPrm:\t${capHex(c.capPrm)}`,
+    `CapEff:\t${capHex(c.capEff)}`,
+    `CapBnd:\t${capHex(c.capBnd)}`,
+    `CapAmb:\t${capHex(c.capAmb)}`,
     `NoNewPrivs:\t0`,
     `Seccomp:\t0`,
     `Seccomp_filters:\t0`,

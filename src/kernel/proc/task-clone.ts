@@ -1,8 +1,9 @@
 /**
  * Process creation (clone(2), fork(2)): a new task that shares or copies its
  * parent's file table, file-system context, signal handlers and credentials as the
- * CLONE_* flags say, gets a PID in its PID namespace and every ancestor, and starts
- * runnable. The child runs `entry` (see program.ts: a generator cannot be copied).
+ * CLONE_* flags say, goes into new namespaces when CLONE_NEW* flags ask (ns-create.ts),
+ * gets a PID in its PID namespace and every ancestor, and starts runnable. The child
+ * runs `entry` (see program.ts: a generator cannot be copied).
  */
 import type { Kernel } from '../kernel.js';
 import { err, type SysError } from '../errno.js';
@@ -12,10 +13,12 @@ import type { CloneEntry } from '../syscalls/abi.js';
 import {
   CLONE_FILES,
   CLONE_FS,
+  CLONE_NEWIPC,
   CLONE_NEWPID,
   CLONE_NEWUSER,
   CLONE_NEWNS,
   CLONE_PARENT,
+  CLONE_SYSVSEM,
   CLONE_SIGHAND,
   CLONE_THREAD,
   CLONE_VM,
@@ -24,6 +27,23 @@ import {
 import type { PidNamespace } from './pid-namespace.js';
 import { committedPages, copyMm, overcommitAllows, releaseMm } from '../mm/vm.js';
 import { SIG } from './signals.js';
+import { createNamespaces, remapFs, type NewNamespaces } from '../ns/ns-create.js';
+import { nsGet, type Namespace } from '../ns/namespace.js';
+import { Nsproxy } from '../ns/nsproxy.js';
+import { CAP, capable } from '../ns/capabilities.js';
+
+/** The references a task holds on the namespaces it is in (its nsproxy's are taken by Nsproxy.copy). */
+export function taskHoldsNamespaces(t: Task): void {
+  nsGet(t.pidNs);
+  nsGet(t.pidNsForChildren);
+  nsGet(t.creds.userNs);
+}
+
+/** Gives back namespaces a failed clone made (nothing references them yet). */
+function dropNew(made: NewNamespaces): void {
+  const all: (Namespace | null)[] = [made.mnt?.ns ?? null, made.uts, made.ipc, made.pid, made.cgroup, made.net, made.user];
+  for (const ns of all) if (ns) ns.destroy();
+}
 
 /** /proc/sys/kernel/threads-max for the simulated RAM (Linux: RAM pages / 8 / (THREAD_SIZE/PAGE_SIZE)). */
 export function threadsMax(ramBytes: number): number {
@@ -32,30 +52,43 @@ export function threadsMax(ramBytes: number): number {
 
 /** Creates a child of `parent` running `entry`. Returns the child, or why not. */
 export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: number, exitSignal: number): Task | SysError {
+  // Invalid combinations (clone(2) ERRORS EINVAL, NS-11), before anything is made.
+  if ((flags & CLONE_FS) && (flags & (CLONE_NEWNS | CLONE_NEWUSER))) return err('EINVAL', 'CLONE_FS cannot be combined with CLONE_NEWNS or CLONE_NEWUSER (clone(2))');
+  if ((flags & CLONE_NEWIPC) && (flags & CLONE_SYSVSEM)) return err('EINVAL', 'CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM (clone(2))');
+  if ((flags & CLONE_THREAD) && (flags & (CLONE_NEWPID | CLONE_NEWUSER))) return err('EINVAL', 'CLONE_THREAD cannot be combined with CLONE_NEWPID or CLONE_NEWUSER (clone(2))');
   if (flags & CLONE_THREAD) return err('EINVAL', 'ctsim models single-threaded processes: CLONE_THREAD is not supported');
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return err('EINVAL', 'CLONE_SIGHAND requires CLONE_VM (clone(2))');
-  if ((flags & CLONE_FS) && (flags & (CLONE_NEWNS | CLONE_NEWUSER))) return err('EINVAL', 'CLONE_FS cannot be combined with CLONE_NEWNS or CLONE_NEWUSER (clone(2))');
-  if (flags & CLONE_NEWPID && k.current?.pidNs.init === k.current && flags & CLONE_PARENT) return err('EINVAL');
+  // A namespace init cannot give its child to its own parent (PID-18).
+  if (flags & CLONE_PARENT && parent.pidNs.init === parent) return err('EINVAL', 'the init of a PID namespace cannot use CLONE_PARENT');
 
   // Limits: the system-wide task count, then the caller's RLIMIT_NPROC (fork(2) EAGAIN).
   const max = threadsMax(k.machine.ramBytes);
   if (k.tasks.size >= max) return err('EAGAIN', `the system task limit (threads-max=${max}) is reached`);
   const nproc = parent.rlimits[RLIMIT_NPROC]?.soft ?? Infinity;
-  if (parent.creds.uid !== 0 && nproc !== Infinity) {
+  if (parent.creds.uid !== 0 && nproc !== Infinity && !capable(parent.creds, CAP.SYS_RESOURCE) && !capable(parent.creds, CAP.SYS_ADMIN)) {
     let mine = 0;
     for (const t of k.tasks.values()) if (t.creds.uid === parent.creds.uid) mine++;
     if (mine >= nproc) return err('EAGAIN', `RLIMIT_NPROC=${nproc} reached for uid ${parent.creds.uid}`);
   }
 
-  const ns = parent.pidNsForChildren;
+  const creds = parent.creds.clone();
+  const made = createNamespaces(k, parent, creds, flags);
+  if ('errno' in made) return made;
+  const ns = made.pid ?? parent.pidNsForChildren;
   // After the namespace's init has died no new process may enter it (PID-09).
-  if (ns.level > 0 && ns.init === null && ns.tasks.size > 0) return err('ENOMEM', 'the PID namespace\'s init has exited');
+  if (ns.initDied) {
+    dropNew(made);
+    return err('ENOMEM', 'the init of the PID namespace has exited: no process can enter it any more');
+  }
   const nsPids: number[] = [];
   const chain: PidNamespace[] = [];
   for (let n: PidNamespace | null = ns; n !== null; n = n.parent) chain.unshift(n);
   for (const n of chain) {
     const pid = n.allocate();
-    if (pid === 0) return err('EAGAIN', `no free PID in the PID namespace (pid_max=${n.pidMax})`);
+    if (pid === 0) {
+      dropNew(made);
+      return err('EAGAIN', `no free PID in the PID namespace (pid_max=${n.pidMax})`);
+    }
     nsPids.push(pid);
   }
 
@@ -65,14 +98,19 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   else if (mm) {
     // Strict overcommit (mode 2) accounts the child's private writable memory at fork (dup_mmap).
     if (k.mem.overcommitMemory === 2 && !overcommitAllows(k, committedPages(mm))) {
+      dropNew(made);
       return err('ENOMEM', 'the child\'s private memory would take Committed_AS past CommitLimit (vm.overcommit_memory=2)');
     }
     const parentMm = mm;
     mm = copyMm(k, mm, nsPids[0]);
-    if (!mm) return err('ENOMEM', 'no memory for the child\'s page tables');
+    if (!mm) {
+      dropNew(made);
+      return err('ENOMEM', 'no memory for the child\'s page tables');
+    }
     // Copying may have run the OOM killer on the parent itself: then there is no child (copy_process checks fatal_signal_pending).
     if (parentMm.dead || parent.sigPending.has(SIG.SIGKILL)) {
       releaseMm(k, mm);
+      dropNew(made);
       return err('ENOMEM', 'the parent was killed while its memory was being copied');
     }
   }
@@ -82,7 +120,14 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   else files = parent.files.fork();
   let fs = parent.fs;
   if (flags & CLONE_FS) fs.users++;
-  else fs = parent.fs.copy();
+  else {
+    fs = parent.fs.copy();
+    if (made.mnt) remapFs(fs, made.mnt.ns, made.mnt.map);
+    nsGet(fs.mntNs);
+  }
+  const p = parent.nsproxy;
+  const nsproxy = new Nsproxy({ uts: made.uts ?? p.uts, ipc: made.ipc ?? p.ipc, net: made.net ?? p.net, cgroup: made.cgroup ?? p.cgroup, time: p.time });
+  for (const n of nsproxy.all()) nsGet(n);
   const sighand = flags & CLONE_SIGHAND ? parent.sighand : parent.sighand.clone();
   const realParent = flags & CLONE_PARENT && parent.parent ? parent.parent : parent;
 
@@ -95,10 +140,12 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
     envp: parent.envp,
     exe: parent.exe,
     parent: realParent,
-    creds: parent.creds.clone(),
+    creds,
     files,
     fs,
     sighand,
+    nsproxy,
+    cgroup: parent.cgroup,
     childWait: new WaitQueue(),
     pgid: parent.pgid,
     sid: parent.sid,
@@ -118,7 +165,9 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.oomScoreAdjMin = parent.oomScoreAdjMin;
   child.setProgram(entry());
 
+  taskHoldsNamespaces(child);
   k.tasks.set(child.tid, child);
+  child.cgroup.tasks.add(child);
   for (const n of chain) {
     n.tasks.set(child.nsPids[n.level], child);
     if (n.init === null && n.level > 0 && n.tasks.size === 1) n.init = child;

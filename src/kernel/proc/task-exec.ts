@@ -10,12 +10,14 @@ import { err, SysError } from '../errno.js';
 import type { Task } from './task.js';
 import { resolve, pathOf } from '../vfs/namei.js';
 import { MAY_EXEC, mayAccess } from '../vfs/permission.js';
-import { isDir, isReg, O_RDONLY } from '../vfs/types.js';
+import { isDir, isReg, O_RDONLY, S_ISGID, S_ISUID, type Stat } from '../vfs/types.js';
 import { parseBinaryImage } from '../exec/program-table.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import { OpenFile } from '../vfs/file.js';
 import { execMm, prefaultExec, releaseMm } from '../mm/vm.js';
 import { fileMapping } from '../syscalls/sys-mm.js';
+import type { Creds } from './creds.js';
+import { CAP_EMPTY_SET } from '../ns/capabilities.js';
 
 /** Linux's limit on nested interpreters (BINPRM_MAX_RECURSION). */
 const MAX_INTERP_DEPTH = 4;
@@ -104,10 +106,46 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     t.envp = [...envp];
     t.exe = pathOf(t, p);
     t.didExec = true;
+    execCreds(t.creds, p.vn.getattr(), p.mnt.flags.nosuid);
     t.setProgram(spec.main({ argv: args, envp: t.envp }));
     t.resumeValue = undefined;
     k.charge(k.costs.exec);
     if (k.engine.trace.on('proc')) k.engine.trace.emit('proc', 'exec', { pid: t.tid, file: t.exe, argv: args });
     return undefined;
+  }
+}
+
+/**
+ * The credentials a program runs with (execve(2), capabilities(7) "Transformation of
+ * capabilities during execve()"): set-user-ID and set-group-ID bits take effect unless
+ * the mount is nosuid or the file's owner or group has no mapping in the user
+ * namespace (USER-15); then, with no file capabilities, root (UID 0 of the user
+ * namespace) gets its bounding set as permitted — and as effective when the effective
+ * UID is root — while everyone else keeps only ambient capabilities (USER-07).
+ */
+function execCreds(c: Creds, st: Stat, nosuid: boolean): void {
+  const ns = c.userNs;
+  const mapped = (ns.uidMap?.up(st.uid) ?? -1) >= 0 && (ns.gidMap?.up(st.gid) ?? -1) >= 0;
+  let setid = false;
+  if (!nosuid && mapped) {
+    if (st.mode & S_ISUID) {
+      c.euid = st.uid;
+      setid = true;
+    }
+    if (st.mode & S_ISGID && st.mode & 0o010) {
+      c.egid = st.gid;
+      setid = true;
+    }
+  }
+  c.suid = c.fsuid = c.euid;
+  c.sgid = c.fsgid = c.egid;
+  if (setid) c.capAmb = CAP_EMPTY_SET;
+  const root = ns.kuid(0);
+  if (root >= 0 && (c.euid === root || c.uid === root)) {
+    c.capPrm = c.capBnd | c.capInh;
+    c.capEff = c.euid === root ? c.capPrm : CAP_EMPTY_SET;
+  } else {
+    c.capPrm = c.capAmb;
+    c.capEff = c.capAmb;
   }
 }

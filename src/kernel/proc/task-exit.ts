@@ -13,6 +13,7 @@ import { releaseFile } from '../vfs/file-ops.js';
 import { hangupSession } from '../tty/tty.js';
 import { WIFEXITED, WEXITSTATUS, WTERMSIG } from './wstatus.js';
 import { releaseMm } from '../mm/vm.js';
+import { nsPut } from '../ns/namespace.js';
 
 /** Terminates `t` with wait status `wstatus`. Idempotent. */
 export function doExit(k: Kernel, t: Task, wstatus: number): void {
@@ -39,6 +40,9 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     }
   }
   t.fs.users--;
+  if (t.fs.users === 0) nsPut(t.fs.mntNs);
+  // The UTS, IPC, network, cgroup and time namespaces go at exit (exit_task_namespaces).
+  t.nsproxy.release();
   // The address space goes now (exit_mm): a zombie holds no memory.
   if (t.mm) {
     releaseMm(k, t.mm);
@@ -54,10 +58,15 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     });
   }
 
-  // The namespace's init dying takes every other member with it (pid_namespaces(7)).
-  if (t.pidNs.init === t) {
-    if (t.pidNs.level === 0) k.panic('Attempted to kill init!', { exitcode: `0x${wstatus.toString(16).padStart(8, '0')}` });
-    for (const other of t.pidNs.sortedTasks()) if (other !== t) sendSignal(k, other, SIG.SIGKILL, false);
+  // The namespace's init dying takes every other member with it (PID-08): no process
+  // may enter any more (PID-09), and, as zap_pid_ns_processes waits, the init's parent
+  // hears of its exit only once the others are gone.
+  const ns = t.pidNs;
+  const zapping = ns.init === t;
+  if (zapping) {
+    if (ns.level === 0) k.panic('Attempted to kill init!', { exitcode: `0x${wstatus.toString(16).padStart(8, '0')}` });
+    ns.initDied = true;
+    for (const other of ns.sortedTasks()) if (other !== t) sendSignal(k, other, SIG.SIGKILL, false);
   }
 
   if (t.sid === t.tid) hangupSession(k, t);
@@ -65,16 +74,23 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   t.state = TaskState.Zombie;
   t.exitStatus = wstatus;
   t.lastStateChange = k.now;
+  if (zapping) {
+    for (const c of [...t.children]) if (c.state === TaskState.Zombie) reap(k, c);
+    if (ns.tasks.size > 1) return;
+  }
   notifyParentOfExit(k, t);
   for (const hook of k.exitHooks) hook(t);
 }
 
-/** Hands `t`'s children to the child reaper: the init of t's PID namespace (PID-10). */
+/**
+ * Hands `t`'s children to the child reaper: the init of t's PID namespace (PID-10),
+ * or a dying init itself, which reaps them as they die.
+ */
 function reparentChildren(k: Kernel, t: Task): void {
   if (t.children.length === 0) return;
   let reaper = t.pidNs.init;
-  if (reaper === null || reaper === t || reaper.exiting) reaper = k.initPidNs.init;
-  if (reaper === null) return;
+  if (reaper === null) reaper = k.initPidNs.init;
+  if (reaper === null || reaper === t) return;
   for (const c of t.children) {
     c.parent = reaper;
     reaper.children.push(c);
@@ -87,6 +103,11 @@ function reparentChildren(k: Kernel, t: Task): void {
 function notifyParentOfExit(k: Kernel, t: Task): void {
   const parent = t.parent;
   if (parent === null) return;
+  // A namespace init on its way out reaps what is left of its namespace itself.
+  if (parent.exiting && parent.pidNs.init === parent) {
+    reap(k, t);
+    return;
+  }
   const act = parent.sighand.get(SIG.SIGCHLD);
   if (t.exitSignal === SIG.SIGCHLD && act !== undefined && (act.handler === 'ignore' || act.noChildWait)) {
     reap(k, t);
@@ -121,6 +142,18 @@ export function reap(k: Kernel, t: Task): void {
     if (ns.init === t) ns.init = null;
   }
   k.tasks.delete(t.tid);
+  t.cgroup.tasks.delete(t);
+  nsPut(t.pidNs);
+  nsPut(t.pidNsForChildren);
+  nsPut(t.creds.userNs);
+  // The last member of a namespace whose init is dying: the init's exit can be told now.
+  for (let ns: typeof t.pidNs | null = t.pidNs; ns !== null; ns = ns.parent) {
+    const init = ns.init;
+    if (init && init.exiting && init.state === TaskState.Zombie && ns.tasks.size === 1) {
+      notifyParentOfExit(k, init);
+      for (const hook of k.exitHooks) hook(init);
+    }
+  }
   k.engine.metrics.drop(`pid:${t.tid}`);
   if (k.engine.trace.on('proc')) k.engine.trace.emit('proc', 'reap', { pid: t.tid, by: parent?.tid ?? 0 });
 }

@@ -17,6 +17,8 @@ import type { PidNamespace } from './pid-namespace.js';
 import type { SimEvent } from '../../sim/engine.js';
 import type { Cpu } from '../../hw/cpu.js';
 import type { MmStruct } from '../mm/mm-struct.js';
+import type { Nsproxy } from '../ns/nsproxy.js';
+import type { Cgroup } from '../cgroup/cgroup.js';
 
 /**
  * Task states, with the letter ps(1) shows: R running or runnable, S interruptible
@@ -168,6 +170,10 @@ export class Task {
   files: FdTable;
   fs: FsContext;
   sighand: SigHandlers;
+  /** The UTS, IPC, network, cgroup and time namespaces (ns/nsproxy.ts). */
+  nsproxy: Nsproxy;
+  /** The cgroup the process belongs to (cgroup v2: exactly one). */
+  cgroup: Cgroup;
   /** Signals pending for this task. */
   readonly sigPending = new SigSet();
   /** Blocked signals (sigprocmask). */
@@ -243,6 +249,8 @@ export class Task {
     files: FdTable;
     fs: FsContext;
     sighand: SigHandlers;
+    nsproxy: Nsproxy;
+    cgroup: Cgroup;
     childWait: WaitQueue;
     pgid: number;
     sid: number;
@@ -263,6 +271,8 @@ export class Task {
     this.files = init.files;
     this.fs = init.fs;
     this.sighand = init.sighand;
+    this.nsproxy = init.nsproxy;
+    this.cgroup = init.cgroup;
     this.childWait = init.childWait;
     this.pgid = init.pgid;
     this.sid = init.sid;

@@ -20,7 +20,7 @@ const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
   clone: ['partial', 'the child runs an entry function (generators cannot be copied); CLONE_THREAD and CLONE_VM sharing are not modelled; namespaces come with the isolation issue'],
   fork: ['partial', 'the child runs an entry function instead of returning 0 from the same call site'],
   vfork: ['none', 'use fork'],
-  execve: ['partial', 'runs ctsim executables and #! scripts; set-user-ID bits are not honoured yet'],
+  execve: ['partial', 'runs ctsim executables and #! scripts; set-user-ID/set-group-ID bits and capability transitions as capabilities(7) says (no file capabilities)'],
   wait4: ['partial', 'rusage carries CPU times only'],
   getitimer: ['partial', 'ITIMER_REAL only (one timer with alarm, as on Linux); ITIMER_VIRTUAL and ITIMER_PROF fail with EINVAL'],
   setitimer: ['partial', 'ITIMER_REAL only (one timer with alarm, as on Linux); ITIMER_VIRTUAL and ITIMER_PROF fail with EINVAL'],

@@ -45,6 +45,7 @@ import type { HandlerTable } from './handler.js';
 import { copyCost } from '../../hw/cost-table.js';
 import { RLIMIT_NOFILE, TCGETS } from './abi.js';
 import { NOFILE_DEFAULT } from '../vfs/fd-table.js';
+import { statFor } from './sys-path.js';
 
 /** The lowest free descriptor within RLIMIT_NOFILE, or EMFILE. */
 export function allocFd(t: Task, min = 0): number | SysError {
@@ -305,7 +306,7 @@ export const fileSyscalls: HandlerTable = {
   fstat(_k, t, r: { fd: number }) {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
-    if (f.vnode) return f.vnode.getattr();
+    if (f.vnode) return statFor(t, f.vnode.getattr());
     return anonStat(f);
   },
 };

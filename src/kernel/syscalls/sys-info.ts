@@ -22,6 +22,7 @@ import {
 } from './abi.js';
 import { UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../kernel.js';
 import { loadAverages } from '../sched/loadavg.js';
+import { CAP, capable, nsCapable } from '../ns/capabilities.js';
 
 /** USER_HZ: the unit of times(2) and /proc/PID/stat times. */
 export const USER_HZ = 100;
@@ -77,19 +78,23 @@ export const infoSyscalls: HandlerTable = {
     if (r.who === -1) return { utimeNs: t.cutimeNs, stimeNs: t.cstimeNs, maxRssKiB: 0, minFlt: 0, majFlt: 0, nvcsw: 0, nivcsw: 0 };
     return err('EINVAL');
   },
-  uname(k): Utsname {
-    return { sysname: UTS_SYSNAME, nodename: k.hostname, release: UTS_RELEASE, version: UTS_VERSION, machine: UTS_MACHINE, domainname: k.domainname };
+  uname(_k, t): Utsname {
+    const uts = t.nsproxy.uts;
+    return { sysname: UTS_SYSNAME, nodename: uts.hostname, release: UTS_RELEASE, version: UTS_VERSION, machine: UTS_MACHINE, domainname: uts.domainname };
   },
-  sethostname(k, t, r: { name: string }) {
-    if (t.creds.euid !== 0) return err('EPERM', 'sethostname needs CAP_SYS_ADMIN');
+  /** sethostname({name}): CAP_SYS_ADMIN in the user namespace that owns the caller's UTS namespace (UTS-03, CAP-02). */
+  sethostname(_k, t, r: { name: string }) {
+    const uts = t.nsproxy.uts;
+    if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `sethostname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}`);
     if (r.name.length > HOST_NAME_MAX) return err('EINVAL', `host names are at most ${HOST_NAME_MAX} bytes`);
-    k.hostname = r.name;
+    uts.hostname = r.name;
     return 0;
   },
-  setdomainname(k, t, r: { name: string }) {
-    if (t.creds.euid !== 0) return err('EPERM');
+  setdomainname(_k, t, r: { name: string }) {
+    const uts = t.nsproxy.uts;
+    if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `setdomainname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}`);
     if (r.name.length > HOST_NAME_MAX) return err('EINVAL');
-    k.domainname = r.name;
+    uts.domainname = r.name;
     return 0;
   },
   sysinfo(k): SysInfo {
@@ -113,7 +118,7 @@ export const infoSyscalls: HandlerTable = {
   syslog(k, t, r: { type: number }) {
     if (r.type === 10) return 1 << 17;
     if (r.type !== 3 && r.type !== 2) return err('EINVAL');
-    if (t.creds.euid !== 0) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG');
+    if (!capable(t.creds, CAP.SYSLOG)) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG');
     return k.log.map((l) => `[${(Math.floor(l.t / 1000) / 1e6).toFixed(6).padStart(12)}] ${l.text}\n`).join('');
   },
   /** getrandom({count}) → bytes from the kernel's seeded entropy. */
@@ -129,7 +134,7 @@ export const infoSyscalls: HandlerTable = {
     const old = target.rlimits[r.resource] ?? { soft: Infinity, hard: Infinity };
     if (r.limit) {
       if (r.limit.soft > r.limit.hard) return err('EINVAL', 'the soft limit exceeds the hard limit');
-      if (r.limit.hard > old.hard && t.creds.euid !== 0) return err('EPERM', 'raising a hard limit needs CAP_SYS_RESOURCE');
+      if (r.limit.hard > old.hard && !capable(t.creds, CAP.SYS_RESOURCE)) return err('EPERM', 'raising a hard limit needs CAP_SYS_RESOURCE');
       if (r.resource === RLIMIT_NOFILE && r.limit.hard > 1048576) return err('EPERM', 'RLIMIT_NOFILE cannot exceed fs.nr_open (1048576)');
       target.rlimits[r.resource] = { soft: r.limit.soft, hard: r.limit.hard };
     }

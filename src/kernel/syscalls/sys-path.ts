@@ -24,6 +24,8 @@ import {
 import type { Path } from '../vfs/mount.js';
 import { sameVnode, type Vnode } from '../vfs/vnode.js';
 import type { HandlerTable } from './handler.js';
+import type { Creds } from '../proc/creds.js';
+import { CAP, capableWrtInode, nsCapable } from '../ns/capabilities.js';
 
 function lookupPath(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean, flags = 0): Path | SysError {
   if (path === '' && flags & AT_EMPTY_PATH) {
@@ -45,12 +47,28 @@ function mayModifyDir(t: Task, dir: Path, what: string): SysError | undefined {
   return undefined;
 }
 
-/** The sticky-bit rule: in a sticky directory only the owner of the entry or of the directory (or root) may remove it. */
+/** The sticky-bit rule: in a sticky directory only the owner of the entry or of the directory (or CAP_FOWNER) may remove it. */
 function stickyDenies(t: Task, dir: Vnode, victim: Vnode): boolean {
   const d = dir.getattr();
-  if (!(d.mode & S_ISVTX) || t.creds.fsuid === 0) return false;
+  if (!(d.mode & S_ISVTX)) return false;
   const v = victim.getattr();
-  return t.creds.fsuid !== v.uid && t.creds.fsuid !== d.uid;
+  return t.creds.fsuid !== v.uid && t.creds.fsuid !== d.uid && !ownerOrCapable(t.creds, v);
+}
+
+/**
+ * inode_owner_or_capable(): the file's owner, or CAP_FOWNER in the caller's user
+ * namespace when the owner is mapped there (USER-08).
+ */
+function ownerOrCapable(c: Creds, st: Stat): boolean {
+  if (c.fsuid === st.uid) return true;
+  return (c.userNs.uidMap?.up(st.uid) ?? -1) >= 0 && nsCapable(c, c.userNs, CAP.FOWNER);
+}
+
+/** struct stat as the caller sees it: owner and group through its user namespace (USER-08, USER-09). */
+export function statFor(t: Task, st: Stat): Stat {
+  const ns = t.creds.userNs;
+  if (ns.parent === null) return st;
+  return { ...st, uid: ns.uidOf(st.uid), gid: ns.gidOf(st.gid) };
 }
 
 function childOf(pl: ParentLookup): Vnode | SysError {
@@ -156,24 +174,33 @@ function doSymlink(k: Kernel, t: Task, target: string, path: string): number | S
   return r instanceof SysError ? r : 0;
 }
 
-/** chmod: only the owner or root; a non-member of the group loses set-group-ID (chmod(2)). */
+/** chmod: only the owner or CAP_FOWNER; a non-member of the group loses set-group-ID without CAP_FSETID (chmod(2)). */
 function doChmod(k: Kernel, t: Task, p: Path, mode: number): number | SysError {
   const st = p.vn.getattr();
-  if (t.creds.fsuid !== 0 && t.creds.fsuid !== st.uid) return err('EPERM', `only the owner (uid ${st.uid}) or root may change the mode`);
+  if (!ownerOrCapable(t.creds, st)) return err('EPERM', `only the owner (uid ${t.creds.userNs.uidOf(st.uid)}) or CAP_FOWNER may change the mode`);
   if (p.mnt.flags.readonly) return err('EROFS');
   let m = mode & 0o7777;
-  if (t.creds.fsuid !== 0 && !t.creds.inGroup(st.gid)) m &= ~0o2000;
+  if (!t.creds.inGroup(st.gid) && !capableWrtInode(t.creds, st.uid, st.gid, CAP.FSETID)) m &= ~0o2000;
   const r = p.vn.setattr ? p.vn.setattr({ mode: m, nowNs: k.realtimeNs }) : err('EPERM');
   return r ?? 0;
 }
 
-/** chown: only root changes the owner; the owner may change the group to one of its groups (chown(2)). */
-function doChown(k: Kernel, t: Task, p: Path, uid: number, gid: number): number | SysError {
+/**
+ * chown: only CAP_CHOWN (over the file: its owner and group mapped in the caller's
+ * user namespace) changes the owner; the owner may change the group to one of its
+ * groups (chown(2)). IDs are the caller's and must map to kernel IDs (EINVAL).
+ */
+function doChown(k: Kernel, t: Task, p: Path, nsUid: number, nsGid: number): number | SysError {
   const st = p.vn.getattr();
   const c = t.creds;
-  if (c.fsuid !== 0) {
-    if (uid !== -1 && uid !== st.uid) return err('EPERM', 'only root may give a file away');
+  const uid = nsUid === -1 ? -1 : c.userNs.kuid(nsUid);
+  const gid = nsGid === -1 ? -1 : c.userNs.kgid(nsGid);
+  if (uid === -1 && nsUid !== -1) return err('EINVAL', `uid ${nsUid} has no mapping in the caller's user namespace`);
+  if (gid === -1 && nsGid !== -1) return err('EINVAL', `gid ${nsGid} has no mapping in the caller's user namespace`);
+  if (!capableWrtInode(c, st.uid, st.gid, CAP.CHOWN)) {
+    if (uid !== -1 && uid !== st.uid) return err('EPERM', 'giving a file away needs CAP_CHOWN over it');
     if (gid !== -1 && gid !== st.gid && (c.fsuid !== st.uid || !c.inGroup(gid))) return err('EPERM');
+    if (uid !== -1 && c.fsuid !== st.uid) return err('EPERM');
   }
   if (p.mnt.flags.readonly) return err('EROFS');
   let mode: number | undefined;
@@ -195,15 +222,15 @@ function doTruncate(k: Kernel, t: Task, p: Path, length: number, checkPerm: bool
 export const pathSyscalls: HandlerTable = {
   stat(k, t, r: { path: string }): Stat | SysError {
     const p = resolve(k, t, r.path, { follow: true });
-    return p instanceof SysError ? p : p.vn.getattr();
+    return p instanceof SysError ? p : statFor(t, p.vn.getattr());
   },
   lstat(k, t, r: { path: string }): Stat | SysError {
     const p = resolve(k, t, r.path, { follow: false });
-    return p instanceof SysError ? p : p.vn.getattr();
+    return p instanceof SysError ? p : statFor(t, p.vn.getattr());
   },
   newfstatat(k, t, r: { dirfd: number; path: string; flags: number }): Stat | SysError {
     const p = lookupPath(k, t, r.dirfd, r.path, !(r.flags & AT_SYMLINK_NOFOLLOW), r.flags);
-    return p instanceof SysError ? p : p.vn.getattr();
+    return p instanceof SysError ? p : statFor(t, p.vn.getattr());
   },
   access: (k, t, r: { path: string; mode: number }) => doAccess(k, t, AT_FDCWD, r.path, r.mode, 0),
   faccessat: (k, t, r: { dirfd: number; path: string; mode: number; flags?: number }) => doAccess(k, t, r.dirfd, r.path, r.mode, r.flags ?? 0),
@@ -287,7 +314,7 @@ export const pathSyscalls: HandlerTable = {
     const st = p.vn.getattr();
     const explicit = r.atimeNs !== undefined || r.mtimeNs !== undefined;
     // Setting explicit times needs ownership; "now" needs ownership or write permission.
-    if (t.creds.fsuid !== 0 && t.creds.fsuid !== st.uid) {
+    if (!ownerOrCapable(t.creds, st)) {
       if (explicit) return err('EPERM');
       if (!mayAccess(t.creds, st, MAY_WRITE)) return err('EACCES');
     }
@@ -301,13 +328,13 @@ export const pathSyscalls: HandlerTable = {
     t.fs.umask = r.mask & 0o777;
     return old;
   },
-  /** chroot({path}): needs CAP_SYS_CHROOT (root here); does not change the working directory (chroot(2)). */
+  /** chroot({path}): needs CAP_SYS_CHROOT in the caller's user namespace; does not change the working directory (chroot(2), CHR-01). */
   chroot(k, t, r: { path: string }) {
     const p = resolve(k, t, r.path, { follow: true });
     if (p instanceof SysError) return p;
     if (!isDir(p.vn.mode())) return err('ENOTDIR');
     if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES');
-    if (t.creds.euid !== 0) return err('EPERM', 'chroot needs CAP_SYS_CHROOT');
+    if (!nsCapable(t.creds, t.creds.userNs, CAP.SYS_CHROOT)) return err('EPERM', 'chroot needs CAP_SYS_CHROOT');
     t.fs.root = p;
     return 0;
   },

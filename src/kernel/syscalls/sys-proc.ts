@@ -15,13 +15,18 @@ import { exitedStatus, WCONTINUED, WNOHANG, WUNTRACED, stoppedStatus, CONTINUED_
 import type { HandlerTable } from './handler.js';
 import type { WaitResult, CloneEntry } from './abi.js';
 import { SIG } from '../proc/signals.js';
+import * as creds from '../proc/cred-ops.js';
+import { CAP, nsCapable } from '../ns/capabilities.js';
 
-/** A signal may be sent if the sender is privileged or its real/effective uid matches the target's real/saved uid (kill(2)). */
+/**
+ * A signal may be sent if the sender's real or effective UID matches the target's
+ * real or saved UID, or the sender has CAP_KILL in the target's user namespace (kill(2)).
+ */
 export function maySignal(sender: Task, target: Task): boolean {
   const s = sender.creds;
   const d = target.creds;
-  if (s.euid === 0) return true;
-  return s.euid === d.uid || s.euid === d.suid || s.uid === d.uid || s.uid === d.suid;
+  if (s.euid === d.uid || s.euid === d.suid || s.uid === d.uid || s.uid === d.suid) return true;
+  return nsCapable(s, d.userNs, CAP.KILL);
 }
 
 /** Tasks in process group `pgid` (global id), visible from `viewer`'s PID namespace. */
@@ -143,42 +148,21 @@ export const procSyscalls: HandlerTable = {
     const p = t.parent;
     return p === null ? 0 : p.pidIn(t.pidNs);
   },
-  getuid: (_k, t) => t.creds.uid,
-  geteuid: (_k, t) => t.creds.euid,
-  getgid: (_k, t) => t.creds.gid,
-  getegid: (_k, t) => t.creds.egid,
-  getresuid: (_k, t) => [t.creds.uid, t.creds.euid, t.creds.suid],
-  getresgid: (_k, t) => [t.creds.gid, t.creds.egid, t.creds.sgid],
-  getgroups: (_k, t) => [...t.creds.groups],
-  setuid(_k, t, req: { uid: number }) {
-    const c = t.creds;
-    if (c.euid === 0) {
-      c.uid = c.euid = c.suid = c.fsuid = req.uid;
-      return 0;
-    }
-    if (req.uid === c.uid || req.uid === c.suid) {
-      c.euid = c.fsuid = req.uid;
-      return 0;
-    }
-    return err('EPERM', `uid ${c.euid} may not become uid ${req.uid}`);
-  },
-  setgid(_k, t, req: { gid: number }) {
-    const c = t.creds;
-    if (c.euid === 0) {
-      c.gid = c.egid = c.sgid = c.fsgid = req.gid;
-      return 0;
-    }
-    if (req.gid === c.gid || req.gid === c.sgid) {
-      c.egid = c.fsgid = req.gid;
-      return 0;
-    }
-    return err('EPERM');
-  },
-  setgroups(_k, t, req: { groups: number[] }) {
-    if (t.creds.euid !== 0) return err('EPERM');
-    t.creds.groups = [...req.groups];
-    return 0;
-  },
+  // IDs as the caller's user namespace sees them; unmapped ones read as 65534 (USER-01).
+  getuid: (_k, t) => t.creds.userNs.uidOf(t.creds.uid),
+  geteuid: (_k, t) => t.creds.userNs.uidOf(t.creds.euid),
+  getgid: (_k, t) => t.creds.userNs.gidOf(t.creds.gid),
+  getegid: (_k, t) => t.creds.userNs.gidOf(t.creds.egid),
+  getresuid: (_k, t) => [t.creds.uid, t.creds.euid, t.creds.suid].map((u) => t.creds.userNs.uidOf(u)),
+  getresgid: (_k, t) => [t.creds.gid, t.creds.egid, t.creds.sgid].map((g) => t.creds.userNs.gidOf(g)),
+  getgroups: (_k, t) => t.creds.groups.map((g) => t.creds.userNs.gidOf(g)),
+  setuid: (_k, t, req: { uid: number }) => creds.setuid(t.creds, req.uid),
+  setgid: (_k, t, req: { gid: number }) => creds.setgid(t.creds, req.gid),
+  setreuid: (_k, t, req: { ruid: number; euid: number }) => creds.setreuid(t.creds, req.ruid, req.euid),
+  setregid: (_k, t, req: { rgid: number; egid: number }) => creds.setresgid(t.creds, req.rgid, req.egid, -1),
+  setresuid: (_k, t, req: { ruid: number; euid: number; suid: number }) => creds.setresuid(t.creds, req.ruid, req.euid, req.suid),
+  setresgid: (_k, t, req: { rgid: number; egid: number; sgid: number }) => creds.setresgid(t.creds, req.rgid, req.egid, req.sgid),
+  setgroups: (_k, t, req: { groups: number[] }) => creds.setgroups(t.creds, req.groups),
   getpgid(k, t, req: { pid: number }) {
     const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
     if (!target) return err('ESRCH');

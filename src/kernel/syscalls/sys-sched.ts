@@ -2,6 +2,7 @@
  * Scheduling calls: sched_yield, setpriority/getpriority (nice), sched_setscheduler,
  * sched_getscheduler, sched_getparam (sched(7), setpriority(2)).
  */
+import { CAP, capable, nsCapable } from '../ns/capabilities.js';
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
 import { SchedPolicy, type Task } from '../proc/task.js';
@@ -46,8 +47,8 @@ export const schedSyscalls: HandlerTable = {
     if (targets.length === 0) return err('ESRCH');
     const nice = Math.max(-20, Math.min(19, Math.trunc(r.prio)));
     for (const x of targets) {
-      if (t.creds.euid !== 0 && t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid) return err('EPERM');
-      if (nice < x.nice && t.creds.euid !== 0) return err('EACCES', `lowering nice from ${x.nice} to ${nice} needs CAP_SYS_NICE`);
+      if (t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid && !nsCapable(t.creds, x.creds.userNs, CAP.SYS_NICE)) return err('EPERM');
+      if (nice < x.nice && !capable(t.creds, CAP.SYS_NICE)) return err('EACCES', `lowering nice from ${x.nice} to ${nice} needs CAP_SYS_NICE`);
       requeue(k, x, () => {
         x.nice = nice;
         x.weight = niceToWeight(nice);
@@ -69,7 +70,7 @@ export const schedSyscalls: HandlerTable = {
     const rt = policy === SchedPolicy.Fifo || policy === SchedPolicy.RR;
     if (![SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RR, SchedPolicy.Batch, SchedPolicy.Idle].includes(policy)) return err('EINVAL');
     if (rt ? r.priority < 1 || r.priority > 99 : r.priority !== 0) return err('EINVAL', rt ? 'real-time priorities are 1..99' : 'non-real-time policies take priority 0');
-    if (rt && t.creds.euid !== 0) return err('EPERM', 'real-time policies need CAP_SYS_NICE');
+    if (rt && !capable(t.creds, CAP.SYS_NICE)) return err('EPERM', 'real-time policies need CAP_SYS_NICE');
     requeue(k, x, () => {
       x.policy = policy;
       x.rtPriority = rt ? r.priority : 0;

@@ -10,6 +10,7 @@
  * `ctsim sh` (node's readline), which hands the simulated terminal whole lines; so the
  * simulated line discipline does not echo. Only the modes listed above are modelled.
  */
+import { CAP, capable } from '../ns/capabilities.js';
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
 import type { Block, FileOps, OpenFile } from '../vfs/file.js';
@@ -17,7 +18,6 @@ import { WaitQueue } from '../proc/wait-queue.js';
 import type { Task } from '../proc/task.js';
 import { TaskState } from '../proc/task.js';
 import { makedev, O_NONBLOCK, O_NOCTTY, S_IFCHR } from '../vfs/types.js';
-import { Creds } from '../proc/creds.js';
 import { SIG } from '../proc/signals.js';
 import { isIgnored, sendSignal } from '../proc/task-signal.js';
 import { FIONREAD, TCGETS, TCSETS, TIOCGPGRP, TIOCGWINSZ, TIOCNOTTY, TIOCSCTTY, TIOCSPGRP } from '../syscalls/abi.js';
@@ -152,7 +152,7 @@ export const ttyOps: FileOps = {
       }
       case TIOCSCTTY:
         if (t.sid !== t.tid) return err('EPERM', 'only a session leader can acquire a controlling terminal');
-        if (tty.session !== 0 && tty.session !== t.sid && t.creds.euid !== 0) return err('EPERM');
+        if (tty.session !== 0 && tty.session !== t.sid && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM');
         setControllingTty(k, t, tty);
         return 0;
       case TIOCNOTTY:
@@ -226,7 +226,7 @@ export function createTerminal(k: Kernel, sink: (bytes: string) => void): Tty {
   k.ttys.push(tty);
   registerTty(k, tty);
   if (k.devpts) {
-    const creds = new Creds(0, 5);
+    const creds = { fsuid: 0, fsgid: 5 };
     k.devpts.root().mknod!(String(tty.index), S_IFCHR | 0o620, tty.dev, creds, k.realtimeNs);
   }
   return tty;

@@ -7,16 +7,56 @@
  *      /            (ext4, mount 21)
  *      ├── proc     (proc, mount 22: mountpoint = /proc's vnode in mount 21)
  *      └── dev      (devtmpfs, mount 23)
+ *
+ * Propagation ("shared subtrees"): a mount is private, shared (a member of a peer
+ * group, `shared:N` in mountinfo), a slave (receives from a master peer group,
+ * `master:N`), both, or unbindable. Mounting or unmounting below a shared mount
+ * happens at the same place below every peer and every slave (MNT-04…MNT-06).
  */
 import type { FileSystem, Vnode } from './vnode.js';
 import { sameVnode } from './vnode.js';
+import { Namespace } from '../ns/namespace.js';
+import type { UserNamespace } from '../ns/user-ns.js';
+import { SysError } from '../errno.js';
 
-/** Per-mount flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RELATIME). */
+/** Per-mount flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC). */
 export interface MountFlags {
   readonly: boolean;
   nosuid: boolean;
   nodev: boolean;
   noexec: boolean;
+}
+
+/** Every live mount of a kernel, the ID counters and the peer groups (one per kernel). */
+export class MountTable {
+  nextId = 21;
+  private nextGroup = 1;
+  private nextEvent = 1;
+  readonly live = new Set<Mount>();
+
+  newGroup(): number {
+    return this.nextGroup++;
+  }
+
+  newEvent(): number {
+    return this.nextEvent++;
+  }
+
+  /** The members of peer group `g`. */
+  peers(g: number): Mount[] {
+    const out: Mount[] = [];
+    if (g === 0) return out;
+    for (const m of this.live) if (m.peerGroup === g) out.push(m);
+    return out;
+  }
+
+  /** The mounts whose master is peer group `g`. */
+  slavesOf(g: number): Mount[] {
+    const out: Mount[] = [];
+    if (g === 0) return out;
+    for (const m of this.live) if (m.master === g) out.push(m);
+    return out;
+  }
 }
 
 export class Mount {
@@ -33,8 +73,19 @@ export class Mount {
   readonly children: Mount[] = [];
   flags: MountFlags;
   ns: MountNamespace;
+  /** The peer group when shared (`shared:N`), else 0. */
+  peerGroup = 0;
+  /** The peer group this mount receives from when a slave (`master:N`), else 0. */
+  master = 0;
+  unbindable = false;
+  /** Inherited by a less privileged namespace with its parent: cannot be unmounted alone (MNT-09). */
+  locked = false;
+  /** Its ro/nosuid/nodev/noexec came from a more privileged namespace and cannot be cleared (MNT-10). */
+  lockedFlags = false;
+  /** The mount event that made this mount; its propagated copies share it, so unmounts follow. */
+  event: number;
 
-  constructor(id: number, fs: FileSystem, root: Vnode, ns: MountNamespace, flags: Partial<MountFlags> = {}) {
+  constructor(id: number, fs: FileSystem, root: Vnode, ns: MountNamespace, flags: Partial<MountFlags>, event: number) {
     this.id = id;
     this.fs = fs;
     this.root = root;
@@ -42,6 +93,7 @@ export class Mount {
     this.mountpoint = null;
     this.ns = ns;
     this.flags = { readonly: false, nosuid: false, nodev: false, noexec: false, ...flags };
+    this.event = event;
   }
 
   /** The topmost child mount covering `vn` in this mount, or undefined. */
@@ -53,6 +105,17 @@ export class Mount {
     }
     return undefined;
   }
+
+  /** This mount and every mount below it, parents first. */
+  subtree(): Mount[] {
+    const out: Mount[] = [];
+    const visit = (m: Mount): void => {
+      out.push(m);
+      for (const c of m.children) visit(c);
+    };
+    visit(this);
+    return out;
+  }
 }
 
 /** A position in a mount tree: a vnode reached through a mount. */
@@ -61,50 +124,276 @@ export interface Path {
   vn: Vnode;
 }
 
-export class MountNamespace {
-  root!: Mount;
-  /** The namespace's inode number, shown as mnt:[N] (namespaces(7)). */
-  readonly inum: number;
-  private readonly nextMountId: { value: number };
+/** mount --make-*: the propagation changes of mount(2) (MS_SHARED, MS_PRIVATE, MS_SLAVE, MS_UNBINDABLE). */
+export type PropagationChange = 'shared' | 'private' | 'slave' | 'unbindable';
 
-  constructor(inum: number, nextMountId: { value: number }) {
-    this.inum = inum;
-    this.nextMountId = nextMountId;
+export class MountNamespace extends Namespace {
+  readonly nsType = 'mnt' as const;
+  root!: Mount;
+  readonly table: MountTable;
+
+  constructor(inum: number, owner: UserNamespace, table: MountTable) {
+    super(inum, owner);
+    this.table = table;
+  }
+
+  /** A dead namespace's mounts go with it (their peers stop propagating to them). */
+  protected override teardown(): void {
+    if (this.root) this.dropTree(this.root);
+  }
+
+  private newMount(fs: FileSystem, root: Vnode, flags: Partial<MountFlags>, event = this.table.newEvent()): Mount {
+    const m = new Mount(this.table.nextId++, fs, root, this, flags, event);
+    this.table.live.add(m);
+    fs.pin?.(root);
+    return m;
   }
 
   /** Creates the root mount of this namespace. */
   mountRoot(fs: FileSystem, flags: Partial<MountFlags> = {}): Mount {
-    const m = new Mount(this.nextMountId.value++, fs, fs.root(), this, flags);
+    const m = this.newMount(fs, fs.root(), flags);
     this.root = m;
     return m;
   }
 
-  /** Attaches `fs` (or its subtree `root`) on top of `at`. */
+  /** Attaches `fs` (or its subtree `root`) on top of `at`, without propagation (boot). */
   attach(at: Path, fs: FileSystem, root: Vnode = fs.root(), flags: Partial<MountFlags> = {}): Mount {
-    const m = new Mount(this.nextMountId.value++, fs, root, this, flags);
-    m.parent = at.mnt;
-    m.mountpoint = at.vn;
-    at.mnt.children.push(m);
+    const m = this.newMount(fs, root, flags);
+    link(m, at);
     return m;
   }
 
-  /** Detaches a mount that has no children (umount). */
-  detach(m: Mount): void {
+  /**
+   * Mounts `fs` at `at` and, when `at`'s mount is shared or a slave's master is, at
+   * the same place in every receiving mount (propagate_mnt). The new mount joins a
+   * new peer group when its parent is shared; copies on peers join it too, copies on
+   * slaves become its slaves.
+   */
+  mountAt(at: Path, fs: FileSystem, root: Vnode, flags: Partial<MountFlags>): Mount {
+    return this.graftTree(at, (ns, event) => ns.newMount(fs, root, { ...flags }, event), null);
+  }
+
+  /**
+   * A bind mount (MS_BIND): `src`'s mount seen from `src.vn`, with every mount below
+   * it when `recursive` (MS_REC); unbindable mounts are left out. Binding a shared
+   * mount puts the copy in its peer group.
+   */
+  bind(at: Path, src: Path, recursive: boolean): Mount | SysError {
+    if (src.mnt.unbindable) return new SysError('EINVAL', 'the source is an unbindable mount (MNT-07)');
+    return this.graftTree(at, (ns, event) => ns.copyMount(src.mnt, src.vn, event), recursive ? src : null);
+  }
+
+  /** A copy of `m` rooted at `root` (clone_mnt), in the same peer group if shared. */
+  private copyMount(m: Mount, root: Vnode, event: number): Mount {
+    const c = this.newMount(m.fs, root, { ...m.flags }, event);
+    c.peerGroup = m.peerGroup;
+    c.master = m.master;
+    return c;
+  }
+
+  /**
+   * Attaches the mount `make` builds at `at`, plus (for a recursive bind) copies of
+   * the mounts below `below`, and propagates the result to `at`'s receivers.
+   */
+  private graftTree(at: Path, make: (ns: MountNamespace, event: number) => Mount, below: Path | null): Mount {
+    const event = this.table.newEvent();
+    const top = make(this, event);
+    link(top, at);
+    if (below) copySubmounts(this, below, top);
+    const parentShared = at.mnt.peerGroup !== 0;
+    if (parentShared) for (const m of top.subtree()) if (m.peerGroup === 0) m.peerGroup = this.table.newGroup();
+    for (const r of receivers(this.table, at.mnt)) {
+      if (!reachable(r.mnt, at.vn)) continue;
+      const copy = r.mnt.ns.copyMount(top, top.root, event);
+      if (r.asSlave) {
+        copy.master = top.peerGroup;
+        copy.peerGroup = 0;
+      }
+      link(copy, { mnt: r.mnt, vn: at.vn });
+    }
+    return top;
+  }
+
+  /**
+   * Detaches `m` and everything below it (umount), and the copies propagation put
+   * below the receivers of its parent (propagate_umount).
+   */
+  umountTree(m: Mount): void {
+    const parent = m.parent;
+    const at = m.mountpoint;
+    if (parent && at) {
+      for (const r of receivers(this.table, parent)) {
+        const c = r.mnt.childAt(at);
+        if (c && c !== m && c.event === m.event && c.children.length === 0) this.dropTree(c);
+      }
+    }
+    this.dropTree(m);
+  }
+
+  /** Unlinks `m`'s subtree from the tree and forgets it. */
+  dropTree(m: Mount): void {
+    for (const x of m.subtree()) {
+      this.table.live.delete(x);
+      x.fs.unpin?.(x.root);
+    }
     const p = m.parent;
-    if (!p) return;
-    const i = p.children.indexOf(m);
-    if (i >= 0) p.children.splice(i, 1);
+    if (p) {
+      const i = p.children.indexOf(m);
+      if (i >= 0) p.children.splice(i, 1);
+    }
     m.parent = null;
+  }
+
+  /** Moves `m` from where it is to `at` (MS_MOVE, pivot_root). */
+  move(m: Mount, at: Path): void {
+    const p = m.parent;
+    if (p) {
+      const i = p.children.indexOf(m);
+      if (i >= 0) p.children.splice(i, 1);
+    }
+    link(m, at);
   }
 
   /** Every mount, parents before children, in mount order (the order of /proc/mounts). */
   all(): Mount[] {
-    const out: Mount[] = [];
-    const visit = (m: Mount): void => {
-      out.push(m);
-      for (const c of m.children) visit(c);
+    return this.root.subtree().sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * A copy of this namespace's tree for a new namespace `ns` (copy_mnt_ns): every
+   * mount is copied with a new ID and the same propagation, except that a namespace
+   * for a less privileged (different) user namespace gets shared mounts as slaves
+   * (MNT-08) and every mount locked (MNT-09, MNT-10). Returns the copy of each mount.
+   */
+  copyInto(ns: MountNamespace): Map<Mount, Mount> {
+    const lessPrivileged = ns.owner !== this.owner;
+    const map = new Map<Mount, Mount>();
+    const visit = (m: Mount, parentCopy: Mount | null): void => {
+      const c = ns.copyMount(m, m.root, m.event);
+      c.unbindable = m.unbindable;
+      if (lessPrivileged) {
+        if (c.peerGroup !== 0) {
+          c.master = c.peerGroup;
+          c.peerGroup = 0;
+        }
+        c.locked = parentCopy !== null;
+        c.lockedFlags = true;
+      } else {
+        c.locked = m.locked;
+        c.lockedFlags = m.lockedFlags;
+      }
+      map.set(m, c);
+      if (parentCopy) link(c, { mnt: parentCopy, vn: m.mountpoint! });
+      else ns.root = c;
+      for (const ch of m.children) visit(ch, c);
     };
-    visit(this.root);
-    return out.sort((a, b) => a.id - b.id);
+    visit(this.root, null);
+    return map;
+  }
+
+  /** mount --make-shared/--make-private/--make-slave/--make-unbindable on `m` (and below it with MS_REC). */
+  setPropagation(m: Mount, change: PropagationChange, recursive: boolean): void {
+    const targets = recursive ? m.subtree().sort((a, b) => a.id - b.id) : [m];
+    for (const x of targets) changePropagation(this.table, x, change);
+  }
+}
+
+/** Puts `m` below `at`. */
+function link(m: Mount, at: Path): void {
+  m.parent = at.mnt;
+  m.mountpoint = at.vn;
+  at.mnt.children.push(m);
+}
+
+/** Copies the mounts below `src` (within its subtree) under `top`, at the same places. */
+function copySubmounts(ns: MountNamespace, src: Path, top: Mount): void {
+  const visit = (from: Mount, to: Mount): void => {
+    for (const ch of from.children) {
+      if (ch.unbindable || ch.mountpoint === null) continue;
+      if (from === src.mnt && !isUnder(from, ch.mountpoint, src.vn)) continue;
+      const c = new Mount(ns.table.nextId++, ch.fs, ch.root, ns, { ...ch.flags }, top.event);
+      ns.table.live.add(c);
+      ch.fs.pin?.(ch.root);
+      c.peerGroup = ch.peerGroup;
+      c.master = ch.master;
+      link(c, { mnt: to, vn: ch.mountpoint });
+      visit(ch, c);
+    }
+  };
+  visit(src.mnt, top);
+}
+
+/** The mounts that receive events from `m`: its peers, and its group's slaves (and theirs). */
+function receivers(table: MountTable, m: Mount): { mnt: Mount; asSlave: boolean }[] {
+  const out: { mnt: Mount; asSlave: boolean }[] = [];
+  const seenGroups = new Set<number>();
+  const seen = new Set<Mount>([m]);
+  const walkGroup = (g: number, asSlave: boolean): void => {
+    if (g === 0 || seenGroups.has(g)) return;
+    seenGroups.add(g);
+    for (const p of table.peers(g)) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push({ mnt: p, asSlave });
+    }
+    for (const s of table.slavesOf(g)) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        out.push({ mnt: s, asSlave: true });
+      }
+      walkGroup(s.peerGroup, true);
+    }
+  };
+  walkGroup(m.peerGroup, false);
+  return out;
+}
+
+/** True when `vn` lies inside the part of its file system that mount `m` shows. */
+function reachable(m: Mount, vn: Vnode): boolean {
+  return vn.fs === m.fs && isUnder(m, vn, m.root);
+}
+
+/** True when `vn` is `top` or below it in `m`'s file system (walking ".."). */
+function isUnder(m: Mount, vn: Vnode, top: Vnode): boolean {
+  let cur: Vnode = vn;
+  for (let guard = 0; guard < 4096; guard++) {
+    if (sameVnode(cur, top)) return true;
+    if (sameVnode(cur, m.fs.root())) return false;
+    const up = cur.lookup ? cur.lookup('..') : null;
+    if (!up || up instanceof SysError || sameVnode(up, cur)) return false;
+    cur = up;
+  }
+  return false;
+}
+
+/** One mount's propagation change (change_mnt_propagation). */
+function changePropagation(table: MountTable, m: Mount, change: PropagationChange): void {
+  switch (change) {
+    case 'shared':
+      if (m.peerGroup === 0) m.peerGroup = table.newGroup();
+      m.unbindable = false;
+      return;
+    case 'slave': {
+      // A shared mount becomes a slave of its former peers; alone in its group it just becomes private.
+      if (m.peerGroup !== 0) {
+        const others = table.peers(m.peerGroup).filter((p) => p !== m);
+        if (others.length > 0) m.master = m.peerGroup;
+        else for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
+        m.peerGroup = 0;
+      }
+      m.unbindable = false;
+      return;
+    }
+    case 'private':
+    case 'unbindable':
+      if (m.peerGroup !== 0) {
+        // Slaves of a group that loses its last member move up to that member's master.
+        const others = table.peers(m.peerGroup).filter((p) => p !== m);
+        if (others.length === 0) for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
+      }
+      m.peerGroup = 0;
+      m.master = 0;
+      m.unbindable = change === 'unbindable';
+      return;
   }
 }

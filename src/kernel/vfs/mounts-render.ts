@@ -7,7 +7,8 @@ import type { Task } from '../proc/task.js';
 import type { Mount } from './mount.js';
 import { pathOf } from './namei.js';
 import { major, minor } from './types.js';
-import { sameVnode } from './vnode.js';
+import { sameVnode, type Vnode } from './vnode.js';
+import { SysError } from '../errno.js';
 
 /** Where `m` is mounted, as seen from `t`'s root; null when it is outside that root. */
 function mountPointOf(t: Task, m: Mount): string | null {
@@ -22,8 +23,36 @@ function optionsOf(m: Mount): string {
   if (m.flags.nosuid) o.push('nosuid');
   if (m.flags.nodev) o.push('nodev');
   if (m.flags.noexec) o.push('noexec');
-  o.push('relatime');
+  // nsfs is an internal SB_NOUSER file system: its binds show no atime option.
+  if (m.fs.type !== 'nsfs') o.push('relatime');
   return o.join(',');
+}
+
+/** The mount's root inside its file system (mountinfo field 4): `/` or the bind-mounted subdirectory. */
+export function rootInFs(m: Mount): string {
+  if (m.fs.rootName) return m.fs.rootName(m.root);
+  const parts: string[] = [];
+  let cur: Vnode = m.root;
+  const top = m.fs.root();
+  for (let guard = 0; guard < 4096 && !sameVnode(cur, top); guard++) {
+    const up = cur.lookup ? cur.lookup('..') : null;
+    if (!up || up instanceof SysError) break;
+    const entries = up.readdir ? up.readdir() : null;
+    const e = entries && !(entries instanceof SysError) ? entries.find((d) => d.ino === cur.ino && d.name !== '.' && d.name !== '..') : undefined;
+    if (!e) break;
+    parts.unshift(e.name);
+    cur = up;
+  }
+  return '/' + parts.join('/');
+}
+
+/** The optional fields of mountinfo: `shared:N`, `master:N`, `unbindable`. */
+function propagationOf(m: Mount): string {
+  const f: string[] = [];
+  if (m.peerGroup) f.push(`shared:${m.peerGroup}`);
+  if (m.master) f.push(`master:${m.master}`);
+  if (m.unbindable) f.push('unbindable');
+  return f.map((x) => ' ' + x).join('');
 }
 
 /** Escapes spaces, tabs, newlines and backslashes as octal, as the kernel's seq_file does. */
@@ -50,7 +79,7 @@ export function renderMountinfo(t: Task): string {
     const parentId = m.parent ? m.parent.id : m.id;
     const dev = `${major(m.fs.dev)}:${minor(m.fs.dev)}`;
     const extra = m.fs.options();
-    out += `${m.id} ${parentId} ${dev} / ${escape(at)} ${optionsOf(m)} shared:${m.id - 20} - ${m.fs.type} ${escape(m.fs.source)} ${m.flags.readonly ? 'ro' : 'rw'}${extra ? ',' + extra : ''}\n`;
+    out += `${m.id} ${parentId} ${dev} ${escape(rootInFs(m))} ${escape(at)} ${optionsOf(m)}${propagationOf(m)} - ${m.fs.type} ${escape(m.fs.source)} ${m.flags.readonly ? 'ro' : 'rw'}${extra ? ',' + extra : ''}\n`;
   }
   return out;
 }

@@ -1,15 +1,15 @@
 /**
- * File permission checks (path_resolution(7), inode_permission in fs/namei.c): the
- * owner, group or other bits apply by the caller's filesystem uid and gids; the
- * superuser bypasses read and write checks, and execute checks when at least one
- * execute bit is set (or the object is a directory).
- *
- * Simplification: "superuser" means fsuid 0 until the isolation issue models
- * CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH in user namespaces.
+ * File permission checks (path_resolution(7), generic_permission in fs/namei.c): the
+ * owner, group or other bits apply by the caller's filesystem uid and gids; when they
+ * deny, CAP_DAC_OVERRIDE overrides read and write (and execute when some execute bit
+ * is set, or on a directory), and CAP_DAC_READ_SEARCH overrides reading files and
+ * reading and searching directories — each only when held in the caller's user
+ * namespace with the file's owner and group mapped there (USER-08).
  */
 import type { Creds } from '../proc/creds.js';
 import { isDir } from './types.js';
 import type { Stat } from './types.js';
+import { CAP, capableWrtInode } from '../ns/capabilities.js';
 
 export const MAY_EXEC = 1;
 export const MAY_WRITE = 2;
@@ -17,15 +17,19 @@ export const MAY_READ = 4;
 
 /** True when `creds` may access an object with attributes `st` for `mask` (MAY_*). */
 export function mayAccess(creds: Creds, st: Stat, mask: number): boolean {
-  if (creds.fsuid === 0) {
-    if ((mask & MAY_EXEC) === 0) return true;
-    return isDir(st.mode) || (st.mode & 0o111) !== 0;
-  }
   let bits: number;
   if (creds.fsuid === st.uid) bits = (st.mode >> 6) & 7;
   else if (creds.inGroup(st.gid)) bits = (st.mode >> 3) & 7;
   else bits = st.mode & 7;
-  return (bits & mask) === mask;
+  if ((bits & mask) === mask) return true;
+  if (creds.capEff === 0n) return false;
+  const cap = (c: number): boolean => capableWrtInode(creds, st.uid, st.gid, c);
+  if (isDir(st.mode)) {
+    if ((mask & MAY_WRITE) === 0 && cap(CAP.DAC_READ_SEARCH)) return true;
+    return cap(CAP.DAC_OVERRIDE);
+  }
+  if (((mask & MAY_EXEC) === 0 || (st.mode & 0o111) !== 0) && cap(CAP.DAC_OVERRIDE)) return true;
+  return mask === MAY_READ && cap(CAP.DAC_READ_SEARCH);
 }
 
 /** The words `ls -l` uses for a mode: `drwxr-xr-x`. */

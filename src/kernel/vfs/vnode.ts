@@ -9,7 +9,6 @@
 import type { SysError } from '../errno.js';
 import type { DirEntry, Stat } from './types.js';
 import type { FileOps } from './file.js';
-import type { Creds } from '../proc/creds.js';
 import type { Path } from './mount.js';
 
 /** Attributes chmod/chown/truncate/utimensat change; absent fields stay as they are. */
@@ -24,6 +23,12 @@ export interface SetAttr {
   nowNs: number;
 }
 
+/** The IDs a new object is owned by: the creator's filesystem uid and gid (kernel IDs). */
+export interface FsIds {
+  readonly fsuid: number;
+  readonly fsgid: number;
+}
+
 /** A file-system instance (a superblock): its type, device number and root. */
 export interface FileSystem {
   /** As /proc/mounts prints it: ext4, tmpfs, proc, devtmpfs, devpts, sysfs, cgroup2, overlay. */
@@ -35,6 +40,11 @@ export interface FileSystem {
   root(): Vnode;
   /** Mount options the file system adds to /proc/mounts (`size=…,mode=755`), or ''. */
   options(): string;
+  /** The mountinfo root field for a mount rooted at `vn`, when not a path (nsfs: `uts:[N]`). */
+  rootName?(vn: Vnode): string;
+  /** A mount rooted at `vn` was made / dropped (nsfs: a bind mount keeps its namespace alive). */
+  pin?(vn: Vnode): void;
+  unpin?(vn: Vnode): void;
 }
 
 /** A file system object. Optional methods are absent where the object does not support them. */
@@ -50,14 +60,14 @@ export interface Vnode {
   /** The entry `name` (never "." — the VFS handles it; ".." must be answered). */
   lookup?(name: string): Vnode | SysError;
   readdir?(): DirEntry[] | SysError;
-  create?(name: string, mode: number, creds: Creds, nowNs: number): Vnode | SysError;
-  mkdir?(name: string, mode: number, creds: Creds, nowNs: number): Vnode | SysError;
-  symlink?(name: string, target: string, creds: Creds, nowNs: number): Vnode | SysError;
+  create?(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError;
+  mkdir?(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError;
+  symlink?(name: string, target: string, creds: FsIds, nowNs: number): Vnode | SysError;
   link?(name: string, target: Vnode, nowNs: number): SysError | undefined;
   unlink?(name: string, nowNs: number): SysError | undefined;
   rmdir?(name: string, nowNs: number): SysError | undefined;
   rename?(oldName: string, newDir: Vnode, newName: string, nowNs: number): SysError | undefined;
-  mknod?(name: string, mode: number, rdev: number, creds: Creds, nowNs: number): Vnode | SysError;
+  mknod?(name: string, mode: number, rdev: number, creds: FsIds, nowNs: number): Vnode | SysError;
 
   // Symbolic links.
   readlink?(): string | SysError;

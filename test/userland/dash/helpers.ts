@@ -12,7 +12,6 @@ import { sh, run, type TestRunOptions } from '../../helpers/host.js';
 import { createHost, type Host, type RunResult } from '../../../src/index.js';
 import { resolve, resolveParent } from '../../../src/kernel/vfs/namei.js';
 import { SysError } from '../../../src/kernel/errno.js';
-import { Creds } from '../../../src/kernel/proc/creds.js';
 
 /** Options of expectSh: those of sh(), plus directories to create first (relative to /root). */
 export type ShOptions = TestRunOptions & { dirs?: string[] };
@@ -25,7 +24,7 @@ export function mkdirs(host: Host, dirs: readonly string[]): void {
     const path = d.startsWith('/') ? d : `/root/${d}`;
     const pl = resolveParent(k, init, path);
     if (pl instanceof SysError) throw new Error(`${path}: ${pl.message}`);
-    const made = pl.parent.vn.mkdir!(pl.name, 0o755, new Creds(0, 0), k.realtimeNs);
+    const made = pl.parent.vn.mkdir!(pl.name, 0o755, { fsuid: 0, fsgid: 0 }, k.realtimeNs);
     if (made instanceof SysError && made.errno !== 'EEXIST') throw new Error(`${path}: ${made.message}`);
     void resolve;
   }

@@ -3,6 +3,7 @@
  * owned by the process's effective user. Its fd/ directory holds magic links to the
  * open files; cwd, root and exe jump to their objects.
  */
+import { CAP, capable } from '../../ns/capabilities.js';
 import { renderMaps } from '../../mm/mm-render.js';
 import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../mm/oom.js';
 import { err, SysError } from '../../errno.js';
@@ -24,6 +25,9 @@ import type { Vnode } from '../../vfs/vnode.js';
 import type { OpenFile } from '../../vfs/file.js';
 import { S_IFIFO, type Stat } from '../../vfs/types.js';
 import { ProcDir, ProcFile, ProcLink, type Owner, type ProcEntry, type ProcFsBase } from './nodes.js';
+import { NS_ENTRIES, nsLinkText, type Namespace, type NsEntry } from '../../ns/namespace.js';
+import { taskNs } from '../../ns/nsproxy.js';
+import { mayPtraceRead } from '../../ns/ptrace-access.js';
 
 /** The vnode behind /proc/PID/fd/N for an object without a path (a pipe). */
 class AnonFileVnode implements Vnode {
@@ -90,6 +94,38 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
       ),
   });
 
+  // /proc/PID/ns: a magic link per namespace (namespaces(7), NS-01); reading one needs
+  // ptrace read access to the process (CAP-06).
+  const nsLink = (entry: NsEntry): Vnode => {
+    const target = (): Namespace | SysError => {
+      if (!alive()) return err('ENOENT');
+      const reader = k.current;
+      if (reader && !mayPtraceRead(reader, t)) return err('EACCES', `uid ${reader.creds.fsuid} may not inspect the namespaces of PID ${t.pid} (ptrace access mode)`);
+      if (entry === 'pid_for_children') {
+        const pns = t.pidNsForChildren;
+        // Until its first process exists, a new PID namespace has no file (PID-04).
+        return pns !== t.pidNs && pns.init === null && !pns.initDied ? err('ENOENT') : pns;
+      }
+      return taskNs(t, entry === 'time_for_children' ? 'time' : entry);
+    };
+    return new ProcLink(
+      fs,
+      `${key}/ns/${entry}`,
+      0o777,
+      owner,
+      () => {
+        const ns = target();
+        return ns instanceof SysError ? ns : nsLinkText(ns);
+      },
+      () => {
+        const ns = target();
+        return ns instanceof SysError ? ns : { mnt: k.nsfs.mount, vn: k.nsfs.vnodeOf(ns) };
+      },
+    );
+  };
+  const nsDir = (): ProcDir =>
+    new ProcDir(fs, `${key}/ns`, 0o511, owner, () => NS_ENTRIES.map((e) => ({ name: e, make: () => nsLink(e) })), () => self);
+
   const fdDir = (): ProcDir =>
     new ProcDir(
       fs,
@@ -155,12 +191,13 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
       const v = Number(d.trim());
       if (v < OOM_SCORE_ADJ_MIN || v > OOM_SCORE_ADJ_MAX) return err('EINVAL');
       if (!alive()) return err('ESRCH');
-      const privileged = (k.current?.creds.euid ?? 0) === 0;
+      const privileged = k.current ? capable(k.current.creds, CAP.SYS_RESOURCE) : true;
       if (v < t.oomScoreAdjMin && !privileged) return err('EACCES', 'lowering oom_score_adj below its minimum needs CAP_SYS_RESOURCE');
       t.oomScoreAdj = v;
       if (privileged) t.oomScoreAdjMin = v;
       return d.length;
     }),
+    { name: 'ns', make: nsDir },
     file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL'))),
     file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
     magic('root', () => t.fs.root),

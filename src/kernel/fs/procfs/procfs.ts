@@ -23,6 +23,7 @@ import { threadsMax } from '../../proc/task-clone.js';
 import { USER_HZ } from '../../syscalls/sys-info.js';
 import { Piece } from '../../cpu-loop.js';
 import { ttyInfo } from '../../tty/tty.js';
+import type { UtsNamespace } from '../../ns/uts-ns.js';
 
 export class ProcFs {
   readonly type = 'proc';
@@ -111,6 +112,11 @@ export class ProcFs {
     return [...fixed, ...pids];
   }
 
+  /** The UTS namespace of the task reading or writing. */
+  private uts(): UtsNamespace {
+    return (this.kernel.current?.nsproxy ?? this.kernel.initNsproxy).uts;
+  }
+
   /** /proc/sys: the kernel's tunables (sysctl(8)). */
   private sysDir(): ProcDir {
     const k = this.kernel;
@@ -121,13 +127,14 @@ export class ProcFs {
       return r ?? d.length;
     };
     const kernelEntries = (): ProcEntry[] => [
+      // The reader's (writer's) UTS namespace, as the uts sysctls are per namespace.
       {
         name: 'domainname',
-        make: () => new ProcFile(this, '/sys/kernel/domainname', 0o644, ROOT_OWNER, () => `${k.domainname}\n`, w((v) => void (k.domainname = v.slice(0, 64)))),
+        make: () => new ProcFile(this, '/sys/kernel/domainname', 0o644, ROOT_OWNER, () => `${this.uts().domainname}\n`, w((v) => void (this.uts().domainname = v.slice(0, 64)))),
       },
       {
         name: 'hostname',
-        make: () => new ProcFile(this, '/sys/kernel/hostname', 0o644, ROOT_OWNER, () => `${k.hostname}\n`, w((v) => void (k.hostname = v.slice(0, 64)))),
+        make: () => new ProcFile(this, '/sys/kernel/hostname', 0o644, ROOT_OWNER, () => `${this.uts().hostname}\n`, w((v) => void (this.uts().hostname = v.slice(0, 64)))),
       },
       { name: 'ostype', make: () => new ProcFile(this, '/sys/kernel/ostype', 0o444, ROOT_OWNER, () => `${UTS_SYSNAME}\n`) },
       { name: 'osrelease', make: () => new ProcFile(this, '/sys/kernel/osrelease', 0o444, ROOT_OWNER, () => `${UTS_RELEASE}\n`) },
