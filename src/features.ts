@@ -25,9 +25,17 @@ const f = (area: FeatureArea, name: string, level: SupportLevel, note = ''): Fea
 export function features(): Feature[] {
   const out: Feature[] = [];
   for (const s of syscallSupport()) out.push(f('syscall', `${s.name} (${s.nr})`, s.level, s.note));
-  for (const ns of ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts']) {
-    out.push(f('namespace', ns, ns === 'pid' || ns === 'mnt' ? 'partial' : 'none', ns === 'pid' ? 'the initial namespace only; nesting comes with the isolation issue' : ns === 'mnt' ? 'the initial namespace only; mount(2) comes with the isolation issue' : 'comes with the isolation issue'));
-  }
+  const NS_NOTES: Record<string, [SupportLevel, string]> = {
+    cgroup: ['partial', 'created by clone/unshare, joined by setns; the cgroup hierarchy itself comes later in this issue'],
+    ipc: ['partial', 'per-namespace object registry and sysctls; the System V calls come later in this issue'],
+    mnt: ['partial', 'per-namespace mount trees copied on unshare, shared/slave/private/unbindable propagation with peer groups, locked mounts for less privileged namespaces; tmpfs, proc, bind and move mounts'],
+    net: ['partial', 'a new namespace has its own lo, DOWN; devices, addresses and sockets come with the network issue'],
+    pid: ['full', 'nesting to 32 levels, NSpid, init and its signal rules, zap of the namespace when init dies, reparenting to the namespace init, a procfs per namespace'],
+    time: ['none', 'only the initial time namespace exists (CLONE_NEWTIME is not offered)'],
+    user: ['partial', 'uid_map/gid_map with Linux\'s write rules, setgroups, overflow IDs, capabilities per namespace, ownership of the other namespaces; no file capabilities'],
+    uts: ['full', 'host and domain names per namespace'],
+  };
+  for (const [ns, [level, note]] of Object.entries(NS_NOTES)) out.push(f('namespace', ns, level, note));
   for (const c of ['cpu', 'memory', 'pids', 'io', 'cpuset']) out.push(f('cgroup', c, 'none', 'comes with the isolation issue'));
   out.push(
     f('device', '/dev/null (1,3)', 'full'),

@@ -76,8 +76,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   registerMemDevices(k);
   const con = new Console();
   registerConsole(k, con);
-  let anonMinor = 20;
-  const anonDev = (): number => makedev(0, anonMinor++);
+  const anonDev = (): number => k.allocAnonDev();
 
   const rootfs = buildRootfs(config.programs, makedev(8, 1), k.realtimeNs, config.hostname);
   const ns = k.initMntNs;

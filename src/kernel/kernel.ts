@@ -40,6 +40,7 @@ import { CgroupNamespace } from './ns/cgroup-ns.js';
 import { Nsproxy } from './ns/nsproxy.js';
 import { NsFs } from './ns/nsfs.js';
 import { Cgroup } from './cgroup/cgroup.js';
+import { makedev } from './vfs/types.js';
 import { threadsMax } from './proc/task-clone.js';
 
 /** Boot-time settings of a kernel. */
@@ -108,6 +109,7 @@ export class Kernel {
   pendingCost: Ns = 0;
   /** Next inode number for namespaces and anonymous objects (pipes), as nsfs/pipefs count. */
   private nextAnonIno = 4026532000;
+  private nextAnonMinor = 20;
   /** Every mount of every mount namespace, and the mount and peer-group ID counters. */
   readonly mounts = new MountTable();
   /** Processes forked since boot (the "processes" line of /proc/stat). */
@@ -183,6 +185,11 @@ export class Kernel {
   /** Appends a kernel log line (dmesg). */
   printk(text: string): void {
     this.log.push({ t: this.engine.now, text });
+  }
+
+  /** A device number for a file system without a device (tmpfs, proc): 0:N, as get_anon_bdev hands out. */
+  allocAnonDev(): number {
+    return makedev(0, this.nextAnonMinor++);
   }
 
   /** A fresh inode number for a namespace or an anonymous object. */

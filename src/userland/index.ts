@@ -14,6 +14,7 @@ import { registerDash } from './programs/dash/index.js';
 import { registerTextutils } from './programs/textutils/index.js';
 import { registerSysutils } from './programs/sysutils/index.js';
 import { registerSchedutils } from './programs/schedutils/index.js';
+import { registerNsutils } from './programs/nsutils/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
 export type ProgramGroup = (t: ProgramTable) => void;
@@ -29,7 +30,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {

@@ -12,10 +12,12 @@ import { signalSyscalls } from './sys-signal.js';
 import { infoSyscalls } from './sys-info.js';
 import { schedSyscalls } from './sys-sched.js';
 import { mmSyscalls } from './sys-mm.js';
+import { nsSyscalls } from './sys-ns.js';
+import { mountSyscalls } from './sys-mount.js';
 
 export const SYSCALL_TABLE: (Handler | undefined)[] = [];
 
-const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSyscalls, infoSyscalls, schedSyscalls, mmSyscalls];
+const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSyscalls, infoSyscalls, schedSyscalls, mmSyscalls, nsSyscalls, mountSyscalls];
 for (const table of ALL) {
   for (const [name, h] of Object.entries(table)) SYSCALL_TABLE[NR[name as SyscallName]] = h;
 }

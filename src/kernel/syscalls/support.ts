@@ -17,7 +17,12 @@ export interface SyscallSupport {
 
 /** What is missing from calls that are only partly modelled, or why a call is absent. */
 const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
-  clone: ['partial', 'the child runs an entry function (generators cannot be copied); CLONE_THREAD and CLONE_VM sharing are not modelled; namespaces come with the isolation issue'],
+  clone: ['partial', 'the child runs an entry function (generators cannot be copied); CLONE_THREAD is not modelled; CLONE_NEW* except CLONE_NEWTIME'],
+  unshare: ['partial', 'CLONE_NEW* except CLONE_NEWTIME, CLONE_FILES, CLONE_FS, CLONE_SYSVSEM'],
+  setns: ['partial', 'file descriptors of /proc/PID/ns files; pidfds are not modelled'],
+  mount: ['partial', 'tmpfs and proc, bind (MS_BIND, MS_REC), MS_MOVE, MS_REMOUNT of per-mount flags, propagation changes; no block devices'],
+  umount2: ['full', 'MNT_DETACH, MNT_FORCE, UMOUNT_NOFOLLOW; busy means a cwd, root or open file in the mount, or a mount below it'],
+  pivot_root: ['full', 'the checks and errno of pivot_root(2), including pivot_root(".", ".")'],
   fork: ['partial', 'the child runs an entry function instead of returning 0 from the same call site'],
   vfork: ['none', 'use fork'],
   execve: ['partial', 'runs ctsim executables and #! scripts; set-user-ID/set-group-ID bits and capability transitions as capabilities(7) says (no file capabilities)'],

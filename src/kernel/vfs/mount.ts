@@ -354,7 +354,7 @@ function reachable(m: Mount, vn: Vnode): boolean {
 }
 
 /** True when `vn` is `top` or below it in `m`'s file system (walking ".."). */
-function isUnder(m: Mount, vn: Vnode, top: Vnode): boolean {
+export function isUnder(m: Mount, vn: Vnode, top: Vnode): boolean {
   let cur: Vnode = vn;
   for (let guard = 0; guard < 4096; guard++) {
     if (sameVnode(cur, top)) return true;

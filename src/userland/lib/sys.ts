@@ -137,3 +137,11 @@ export const schedSetscheduler = (pid: number, policy: number, priority: number)
   call({ nr: NR.sched_setscheduler, pid, policy, priority });
 export const schedGetscheduler = (pid: number): Sys<number> => call({ nr: NR.sched_getscheduler, pid });
 export const schedGetparam = (pid: number): Sys<number> => call({ nr: NR.sched_getparam, pid });
+
+// Namespaces and mounts.
+export const unshare = (flags: number): Sys<number> => call({ nr: NR.unshare, flags });
+export const setns = (fd: number, nstype: number): Sys<number> => call({ nr: NR.setns, fd, nstype });
+export const mount = (source: string, target: string, fstype: string, flags: number, data = ''): Sys<number> =>
+  call({ nr: NR.mount, source, target, fstype, flags, data });
+export const umount2 = (target: string, flags = 0): Sys<number> => call({ nr: NR.umount2, target, flags });
+export const pivotRoot = (newRoot: string, putOld: string): Sys<number> => call({ nr: NR.pivot_root, newRoot, putOld });

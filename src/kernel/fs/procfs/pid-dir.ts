@@ -28,6 +28,9 @@ import { ProcDir, ProcFile, ProcLink, type Owner, type ProcEntry, type ProcFsBas
 import { NS_ENTRIES, nsLinkText, type Namespace, type NsEntry } from '../../ns/namespace.js';
 import { taskNs } from '../../ns/nsproxy.js';
 import { mayPtraceRead } from '../../ns/ptrace-access.js';
+import { renderIdMap, writeIdMap, writeSetgroups } from '../../ns/idmap-write.js';
+import type { UserNamespace } from '../../ns/user-ns.js';
+import type { Creds } from '../../proc/creds.js';
 
 /** The vnode behind /proc/PID/fd/N for an object without a path (a pipe). */
 class AnonFileVnode implements Vnode {
@@ -93,6 +96,9 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
         () => (alive() ? path() ?? err('ENOENT') : err('ENOENT')),
       ),
   });
+
+  const readerNs = (): UserNamespace => k.current?.creds.userNs ?? k.initUserNs;
+  const writer = (f: (c: Creds) => number | SysError): number | SysError => (k.current ? f(k.current.creds) : err('EPERM'));
 
   // /proc/PID/ns: a magic link per namespace (namespaces(7), NS-01); reading one needs
   // ptrace read access to the process (CAP-06).
@@ -202,9 +208,12 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
     file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
     magic('root', () => t.fs.root),
     file('schedstat', 0o444, () => renderSchedstat(k, t)),
+    file('setgroups', 0o644, () => (alive() ? `${t.creds.userNs.setgroupsAllowed ? 'allow' : 'deny'}\n` : err('ESRCH')), (d) => writer((c) => writeSetgroups(t.creds.userNs, c, d))),
     file('stat', 0o444, () => renderStat(k, t, ns, fs.ttyOf(t))),
     file('statm', 0o444, () => renderStatm(t)),
     file('status', 0o444, () => renderStatus(k, t, ns)),
+    file('uid_map', 0o644, () => renderIdMap(t.creds.userNs, 'uid', readerNs()), (d) => writer((c) => writeIdMap(t.creds.userNs, 'uid', c, d))),
+    file('gid_map', 0o644, () => renderIdMap(t.creds.userNs, 'gid', readerNs()), (d) => writer((c) => writeIdMap(t.creds.userNs, 'gid', c, d))),
   ];
   const self: ProcDir = new ProcDir(fs, key, 0o555, owner, entries, () => fs.procRoot());
   return self;

@@ -24,10 +24,13 @@ import { USER_HZ } from '../../syscalls/sys-info.js';
 import { Piece } from '../../cpu-loop.js';
 import { ttyInfo } from '../../tty/tty.js';
 import type { UtsNamespace } from '../../ns/uts-ns.js';
+import { OVERFLOW_ID, type UserNamespace } from '../../ns/user-ns.js';
+import { COUNTED_TYPES } from '../../ns/namespace.js';
+import { CAP, CAP_LAST_CAP, nsCapable } from '../../ns/capabilities.js';
 
 export class ProcFs {
   readonly type = 'proc';
-  readonly source = 'proc';
+  readonly source: string;
   readonly dev: number;
   readonly kernel: Kernel;
   readonly pidNs: PidNamespace;
@@ -39,8 +42,9 @@ export class ProcFs {
   /** Answers the tty fields of /proc/PID/stat. */
   ttyOf: TtyLookup = (t) => ttyInfo(this.kernel, t, this.pidNs);
 
-  constructor(k: Kernel, pidNs: PidNamespace, dev: number) {
+  constructor(k: Kernel, pidNs: PidNamespace, dev: number, source = 'proc') {
     this.kernel = k;
+    this.source = source;
     this.pidNs = pidNs;
     this.dev = dev;
     this.inos.set('/', 1);
@@ -136,6 +140,9 @@ export class ProcFs {
         name: 'hostname',
         make: () => new ProcFile(this, '/sys/kernel/hostname', 0o644, ROOT_OWNER, () => `${this.uts().hostname}\n`, w((v) => void (this.uts().hostname = v.slice(0, 64)))),
       },
+      { name: 'cap_last_cap', make: () => new ProcFile(this, '/sys/kernel/cap_last_cap', 0o444, ROOT_OWNER, () => `${CAP_LAST_CAP}\n`) },
+      { name: 'overflowgid', make: () => new ProcFile(this, '/sys/kernel/overflowgid', 0o644, ROOT_OWNER, () => `${OVERFLOW_ID}\n`) },
+      { name: 'overflowuid', make: () => new ProcFile(this, '/sys/kernel/overflowuid', 0o644, ROOT_OWNER, () => `${OVERFLOW_ID}\n`) },
       { name: 'ostype', make: () => new ProcFile(this, '/sys/kernel/ostype', 0o444, ROOT_OWNER, () => `${UTS_SYSNAME}\n`) },
       { name: 'osrelease', make: () => new ProcFile(this, '/sys/kernel/osrelease', 0o444, ROOT_OWNER, () => `${UTS_RELEASE}\n`) },
       {
@@ -168,6 +175,29 @@ export class ProcFs {
       intKnob('overcommit_memory', () => mem.overcommitMemory, (n) => (mem.overcommitMemory = n), (n) => n >= 0 && n <= 2),
       intKnob('overcommit_ratio', () => mem.overcommitRatio, (n) => (mem.overcommitRatio = n), (n) => n >= 0),
     ];
+    // user: the reader's user namespace's limits on namespaces it may own (NS-05); its root may change them.
+    const userNs = (): UserNamespace => k.current?.creds.userNs ?? k.initUserNs;
+    // Owned by the namespace's root, so that it can write them (the user sysctls' set_ownership).
+    const nsRootOwner = (): { uid: number; gid: number } => {
+      const ns = userNs();
+      const uid = ns.kuid(0);
+      const gid = ns.kgid(0);
+      return { uid: uid < 0 ? 0 : uid, gid: gid < 0 ? 0 : gid };
+    };
+    const userEntries = (): ProcEntry[] =>
+      COUNTED_TYPES.map((type) => ({
+        name: `max_${type}_namespaces`,
+        make: () =>
+          new ProcFile(this, `/sys/user/max_${type}_namespaces`, 0o644, nsRootOwner, () => `${userNs().maxNamespaces[type]}\n`, (d) => {
+            const t = k.current;
+            const ns = userNs();
+            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM');
+            const n = Number(d.trim());
+            if (!/^\s*\d+\s*$/.test(d) || n > 2147483647) return err('EINVAL');
+            ns.maxNamespaces[type] = n;
+            return d.length;
+          }),
+      }));
     const sys: ProcDir = new ProcDir(
       this,
       '/sys',
@@ -175,6 +205,7 @@ export class ProcFs {
       ROOT_OWNER,
       () => [
         { name: 'kernel', make: () => new ProcDir(this, '/sys/kernel', 0o555, ROOT_OWNER, kernelEntries, () => sys) },
+        { name: 'user', make: () => new ProcDir(this, '/sys/user', 0o555, ROOT_OWNER, userEntries, () => sys) },
         { name: 'vm', make: () => new ProcDir(this, '/sys/vm', 0o555, ROOT_OWNER, vmEntries, () => sys) },
       ],
       () => this.rootDir,

@@ -1,0 +1,269 @@
+/**
+ * Mount calls (mount(2), umount2(2), pivot_root(2)) on the caller's mount namespace,
+ * with the checks and errno Linux gives, in Linux's order:
+ *
+ *   mount       may_mount (CAP_SYS_ADMIN in the user namespace owning the mount
+ *               namespace) → remount | bind | propagation change | move | new mount
+ *   umount2     may_mount → a mount root (EINVAL) → of this namespace (EINVAL) →
+ *               not locked (EINVAL, MNT-09) → not busy unless MNT_DETACH (EBUSY)
+ *   pivot_root  may_mount (PIV-06) → not on the root mount (EBUSY, PIV-01) → the root
+ *               a mount point (PIV-05) → new_root a mount point (PIV-02) → put_old
+ *               under new_root (PIV-03) → no shared parents (PIV-04)
+ */
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../proc/task.js';
+import { err, SysError } from '../errno.js';
+import type { HandlerTable } from './handler.js';
+import { resolve } from '../vfs/namei.js';
+import { isUnder, type Mount, type MountFlags, type Path, type PropagationChange } from '../vfs/mount.js';
+import { sameVnode, type FileSystem } from '../vfs/vnode.js';
+import { isDir } from '../vfs/types.js';
+import { CAP, capable, nsCapable } from '../ns/capabilities.js';
+import { SimFs } from '../fs/simfs.js';
+import { ProcFs } from '../fs/procfs/procfs.js';
+import { NsVnode } from '../ns/nsfs.js';
+
+// mount(2) flags (linux/mount.h).
+export const MS_RDONLY = 1;
+export const MS_NOSUID = 2;
+export const MS_NODEV = 4;
+export const MS_NOEXEC = 8;
+export const MS_REMOUNT = 32;
+export const MS_BIND = 4096;
+export const MS_MOVE = 8192;
+export const MS_REC = 16384;
+export const MS_SILENT = 32768;
+export const MS_UNBINDABLE = 1 << 17;
+export const MS_PRIVATE = 1 << 18;
+export const MS_SLAVE = 1 << 19;
+export const MS_SHARED = 1 << 20;
+export const MS_RELATIME = 1 << 21;
+// umount2(2) flags.
+export const MNT_FORCE = 1;
+export const MNT_DETACH = 2;
+export const MNT_EXPIRE = 4;
+export const UMOUNT_NOFOLLOW = 8;
+
+const PROPAGATION: [number, PropagationChange][] = [
+  [MS_SHARED, 'shared'],
+  [MS_PRIVATE, 'private'],
+  [MS_SLAVE, 'slave'],
+  [MS_UNBINDABLE, 'unbindable'],
+];
+
+/** may_mount(): CAP_SYS_ADMIN in the user namespace that owns the caller's mount namespace. */
+function mayMount(t: Task): boolean {
+  return nsCapable(t.creds, t.fs.mntNs.owner!, CAP.SYS_ADMIN);
+}
+
+/** The topmost mount at a path (LOOKUP_MOUNTPOINT: "." or a cwd covered by a later mount). */
+function topmost(p: Path): Path {
+  let cur = p;
+  for (let m = cur.mnt.childAt(cur.vn); m !== undefined; m = cur.mnt.childAt(cur.vn)) cur = { mnt: m, vn: m.root };
+  return cur;
+}
+
+function isMountRoot(p: Path): boolean {
+  return sameVnode(p.vn, p.mnt.root);
+}
+
+function flagsOf(f: number): Partial<MountFlags> {
+  return { readonly: (f & MS_RDONLY) !== 0, nosuid: (f & MS_NOSUID) !== 0, nodev: (f & MS_NODEV) !== 0, noexec: (f & MS_NOEXEC) !== 0 };
+}
+
+/** Parses tmpfs options (tmpfs(5)): size=N[k|m|g|%], mode=OCTAL; returns /proc/mounts text and the root mode. */
+function tmpfsOptions(data: string): { options: string; mode: number } | SysError {
+  const out: string[] = [];
+  let mode = 0o1777;
+  for (const opt of data.split(',').filter(Boolean)) {
+    const [key, val = ''] = opt.split('=');
+    if (key === 'size') {
+      const m = /^(\d+)([kmg%]?)$/i.exec(val);
+      if (!m) return err('EINVAL', `tmpfs: bad size "${val}"`);
+      const unit = m[2].toLowerCase();
+      out.push(unit === '%' ? `size=${m[1]}%` : `size=${Number(m[1]) * ({ '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 } as Record<string, number>)[unit]}k`);
+    } else if (key === 'mode') {
+      if (!/^[0-7]{1,4}$/.test(val)) return err('EINVAL', `tmpfs: bad mode "${val}"`);
+      mode = parseInt(val, 8);
+      out.push(`mode=${mode.toString(8)}`);
+    } else if (key === 'uid' || key === 'gid' || key === 'nr_inodes') {
+      out.push(opt);
+    } else if (!['rw', 'ro', 'defaults', 'relatime'].includes(key)) {
+      return err('EINVAL', `tmpfs: unknown option "${key}"`);
+    }
+  }
+  return { options: out.join(','), mode };
+}
+
+/** A new file-system instance for mount -t TYPE (each type's fs_context, with its mount_capable check). */
+function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: string): FileSystem | SysError {
+  switch (type) {
+    case 'tmpfs': {
+      const o = tmpfsOptions(data);
+      if (o instanceof SysError) return o;
+      return new SimFs({ type: 'tmpfs', dev: k.allocAnonDev(), source, rootMode: o.mode, nowNs: k.realtimeNs, options: o.options });
+    }
+    case 'proc': {
+      // proc belongs to the caller's PID namespace: CAP_SYS_ADMIN in its owner too (CAP-03).
+      if (!nsCapable(t.creds, t.pidNs.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting proc needs CAP_SYS_ADMIN in the user namespace that owns the PID namespace (CAP-03)');
+      return new ProcFs(k, t.pidNs, k.allocAnonDev(), source);
+    }
+    case 'ext4':
+    case 'xfs':
+    case 'btrfs':
+      if (!capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', `${type} can be mounted only from the initial user namespace`);
+      return err('ENOTBLK', `${source} is not a block device`);
+    default:
+      return err('ENODEV', `file system type "${type}" is not supported by this kernel (see /proc/filesystems)`);
+  }
+}
+
+function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstype?: string; flags?: number; data?: string }): number | SysError {
+  const flags = r.flags ?? 0;
+  if (!mayMount(t)) return err('EPERM', 'mount needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace');
+  const res = resolve(k, t, r.target, { follow: true });
+  if (res instanceof SysError) return res;
+  const target = topmost(res);
+  const ns = t.fs.mntNs;
+  const inNs = (m: Mount): boolean => m.ns === ns;
+
+  if (flags & MS_REMOUNT) {
+    if (!isMountRoot(target)) return err('EINVAL', `${r.target} is not a mount point`);
+    if (!inNs(target.mnt)) return err('EINVAL');
+    const m = target.mnt;
+    const want = flagsOf(flags);
+    // Flags a more privileged namespace set cannot be cleared here (MNT-10).
+    if (m.lockedFlags && ((m.flags.readonly && !want.readonly) || (m.flags.nosuid && !want.nosuid) || (m.flags.nodev && !want.nodev) || (m.flags.noexec && !want.noexec))) {
+      return err('EPERM', 'the mount\'s flags were locked when it came from a more privileged mount namespace (MNT-10)');
+    }
+    m.flags = { readonly: !!want.readonly, nosuid: !!want.nosuid, nodev: !!want.nodev, noexec: !!want.noexec };
+    return 0;
+  }
+  const prop = PROPAGATION.filter(([bit]) => flags & bit);
+  if (prop.length > 0) {
+    if (prop.length > 1) return err('EINVAL', 'only one propagation type at a time');
+    if (!isMountRoot(target)) return err('EINVAL', `${r.target} is not a mount point`);
+    if (!inNs(target.mnt)) return err('EINVAL');
+    ns.setPropagation(target.mnt, prop[0][1], (flags & MS_REC) !== 0);
+    return 0;
+  }
+  if (flags & MS_BIND) {
+    const src = resolve(k, t, r.source ?? '', { follow: true });
+    if (src instanceof SysError) return src;
+    const from = src.vn instanceof NsVnode ? src : topmost(src);
+    if (!inNs(from.mnt) && !(from.vn instanceof NsVnode)) return err('EINVAL', 'the source is not in the caller\'s mount namespace');
+    if (!inNs(target.mnt)) return err('EINVAL');
+    if (isDir(from.vn.mode()) !== isDir(target.vn.mode())) return err(isDir(from.vn.mode()) ? 'ENOTDIR' : 'EISDIR');
+    const m = ns.bind(target, from, (flags & MS_REC) !== 0);
+    if (m instanceof SysError) return m;
+    return 0;
+  }
+  if (flags & MS_MOVE) {
+    const src = resolve(k, t, r.source ?? '', { follow: true });
+    if (src instanceof SysError) return src;
+    const from = topmost(src);
+    if (!isMountRoot(from) || !inNs(from.mnt) || from.mnt.parent === null) return err('EINVAL', `${r.source} is not a mount point`);
+    if (from.mnt.locked) return err('EINVAL', 'the mount is locked (MNT-09)');
+    if (from.mnt.parent.peerGroup !== 0) return err('EINVAL', 'cannot move a mount out of a shared mount');
+    if (from.mnt.subtree().includes(target.mnt)) return err('ELOOP', 'cannot move a mount below itself');
+    ns.move(from.mnt, target);
+    return 0;
+  }
+  if (!isDir(target.vn.mode())) return err('ENOTDIR', `${r.target} is not a directory`);
+  if (!inNs(target.mnt)) return err('EINVAL');
+  const fs = newFileSystem(k, t, r.fstype ?? '', r.source ?? 'none', r.data ?? '');
+  if (fs instanceof SysError) return fs;
+  const m = ns.mountAt(target, fs, fs.root(), flagsOf(flags));
+  if (fs instanceof ProcFs) fs.mount = m;
+  return 0;
+}
+
+/** True when a task works in `m` (cwd or root there) or has a file open on it. */
+function mountBusy(k: Kernel, m: Mount): boolean {
+  for (const t of k.tasks.values()) {
+    if (t.exiting) continue;
+    if (t.fs.cwd.mnt === m || t.fs.root.mnt === m) return true;
+    for (const fd of t.files.openFds()) if (t.files.get(fd)?.mnt === m) return true;
+  }
+  return false;
+}
+
+function doUmount(k: Kernel, t: Task, r: { target: string; flags?: number }): number | SysError {
+  const flags = r.flags ?? 0;
+  if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return err('EINVAL');
+  if (!mayMount(t)) return err('EPERM', 'umount needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace');
+  const res = resolve(k, t, r.target, { follow: !(flags & UMOUNT_NOFOLLOW) });
+  if (res instanceof SysError) return res;
+  const p = topmost(res);
+  if (!isMountRoot(p)) return err('EINVAL', `${r.target} is not a mount point`);
+  const m = p.mnt;
+  if (m.ns !== t.fs.mntNs) return err('EINVAL', `${r.target} is not mounted in the caller's mount namespace`);
+  if (m.locked) return err('EINVAL', `${r.target} was inherited locked from a more privileged mount namespace; unmount its parent instead (MNT-09)`);
+  if (flags & MNT_FORCE && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM');
+  if (m.parent === null) {
+    if (!(flags & MNT_DETACH)) return err('EBUSY', 'the root of the mount namespace is in use');
+    return err('EINVAL', 'the root of the mount namespace cannot be detached');
+  }
+  if (!(flags & MNT_DETACH) && (m.children.length > 0 || mountBusy(k, m))) return err('EBUSY', `${r.target} is busy (a process works in it, has a file open on it, or something is mounted below it)`);
+  t.fs.mntNs.umountTree(m);
+  return 0;
+}
+
+/** True when `p` lies at or below `top` in the mount tree (is_path_reachable). */
+function below(p: Path, top: Path): boolean {
+  let cur = p;
+  for (let guard = 0; guard < 4096; guard++) {
+    if (cur.mnt === top.mnt) return isUnder(cur.mnt, cur.vn, top.vn);
+    if (cur.mnt.parent === null || cur.mnt.mountpoint === null) return false;
+    cur = { mnt: cur.mnt.parent, vn: cur.mnt.mountpoint };
+  }
+  return false;
+}
+
+function doPivotRoot(k: Kernel, t: Task, r: { newRoot: string; putOld: string }): number | SysError {
+  if (!mayMount(t)) return err('EPERM', 'pivot_root needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace (PIV-06)');
+  const n = resolve(k, t, r.newRoot, { follow: true });
+  if (n instanceof SysError) return n;
+  const o = resolve(k, t, r.putOld, { follow: true });
+  if (o instanceof SysError) return o;
+  if (!isDir(n.vn.mode()) || !isDir(o.vn.mode())) return err('ENOTDIR');
+  const newRoot = topmost(n);
+  const putOld = topmost(o);
+  const root = t.fs.root;
+  const ns = t.fs.mntNs;
+  if (newRoot.mnt.ns !== ns || putOld.mnt.ns !== ns || root.mnt.ns !== ns) return err('EINVAL', 'the paths must be in the caller\'s mount namespace');
+  if (newRoot.mnt.locked) return err('EINVAL', 'new_root is a locked mount');
+  if (newRoot.mnt === root.mnt || putOld.mnt === root.mnt) return err('EBUSY', 'new_root and put_old must not be on the current root mount (PIV-01)');
+  if (!isMountRoot(root)) return err('EINVAL', 'the current root is not a mount point (after chroot?) (PIV-05)');
+  if (!isMountRoot(newRoot) || newRoot.mnt.parent === null) return err('EINVAL', `${r.newRoot} is not a mount point (PIV-02)`);
+  if (!below(putOld, newRoot)) return err('EINVAL', `${r.putOld} is not at or underneath ${r.newRoot} (PIV-03)`);
+  if (!below(newRoot, root)) return err('EINVAL', `${r.newRoot} is not under the current root`);
+  if (putOld.mnt.peerGroup !== 0 || newRoot.mnt.parent.peerGroup !== 0 || (root.mnt.parent?.peerGroup ?? 0) !== 0) {
+    return err('EINVAL', 'pivot_root refuses shared mounts: make them private first (mount --make-rprivate /) (PIV-04)');
+  }
+  const oldRoot = root.mnt;
+  const newMnt = newRoot.mnt;
+  // new_root leaves its parent and becomes the namespace's root; the old root goes to put_old.
+  const siblings = newMnt.parent!.children;
+  siblings.splice(siblings.indexOf(newMnt), 1);
+  newMnt.parent = null;
+  newMnt.mountpoint = null;
+  ns.root = newMnt;
+  ns.move(oldRoot, putOld);
+  // Every process of the namespace whose root or cwd was the old root now has the new one (PIV-08).
+  for (const x of k.tasks.values()) {
+    if (x.fs.mntNs !== ns) continue;
+    if (x.fs.root.mnt === oldRoot && sameVnode(x.fs.root.vn, oldRoot.root)) x.fs.root = { mnt: newMnt, vn: newMnt.root };
+    if (x.fs.cwd.mnt === oldRoot && sameVnode(x.fs.cwd.vn, oldRoot.root)) x.fs.cwd = { mnt: newMnt, vn: newMnt.root };
+  }
+  return 0;
+}
+
+export const mountSyscalls: HandlerTable = {
+  /** mount({source, target, fstype, flags, data}). */
+  mount: doMount,
+  /** umount2({target, flags}). */
+  umount2: doUmount,
+  /** pivot_root({newRoot, putOld}). */
+  pivot_root: doPivotRoot,
+};
