@@ -3,7 +3,8 @@
  * ID mappings"), in the order the kernel checks (map_write):
  *
  *   1. the writer is in the namespace or its parent, else EPERM
- *   2. the map is written once: a second write is EPERM (USER-03)
+ *   2. the map is written once: a second write is EPERM (USER-03); the writer needs
+ *      CAP_SYS_ADMIN in the namespace
  *   3. each line is "inside outside count" with count > 0, at most 340 lines, no
  *      overlapping ranges on either side, else EINVAL (USER-04)
  *   4. permission (new_idmap_permitted): CAP_SETUID/CAP_SETGID in the parent namespace
@@ -44,6 +45,7 @@ export function writeIdMap(ns: UserNamespace, kind: 'uid' | 'gid', writer: Creds
   if (!parent) return err('EPERM', 'the initial user namespace\'s maps are fixed');
   if (writer.userNs !== ns && writer.userNs !== parent) return err('EPERM', 'the writer must be in the user namespace or its parent');
   if ((kind === 'uid' ? ns.uidMap : ns.gidMap) !== null) return err('EPERM', `${kind}_map can be written only once (USER-03)`);
+  if (!nsCapable(writer, ns, CAP.SYS_ADMIN)) return err('EPERM', `writing ${kind}_map needs CAP_SYS_ADMIN in the user namespace`);
   const extents = parseMap(text);
   if (extents instanceof SysError) return extents;
   const toParent = (id: number): number => (kind === 'uid' ? parent.kuid(id) : parent.kgid(id));
@@ -78,7 +80,6 @@ export function writeIdMap(ns: UserNamespace, kind: 'uid' | 'gid', writer: Creds
 export function writeSetgroups(ns: UserNamespace, writer: Creds, text: string): number | SysError {
   const v = text.trim();
   if (v !== 'allow' && v !== 'deny') return err('EINVAL', 'write "allow" or "deny"');
-  if (!nsCapable(writer, ns, CAP.SYS_ADMIN)) return err('EPERM');
   if (v === 'allow') {
     if (!ns.setgroupsAllowed) return err('EPERM', 'setgroups cannot be allowed again once denied (USER-06)');
   } else {

@@ -16,7 +16,7 @@ import type { HandlerTable } from './handler.js';
 import type { WaitResult, CloneEntry } from './abi.js';
 import { SIG } from '../proc/signals.js';
 import * as creds from '../proc/cred-ops.js';
-import { CAP, nsCapable } from '../ns/capabilities.js';
+import { CAP, CAP_LAST_CAP, capRaised, nsCapable } from '../ns/capabilities.js';
 
 /**
  * A signal may be sent if the sender's real or effective UID matches the target's
@@ -197,9 +197,20 @@ export const procSyscalls: HandlerTable = {
     target.pgid = pgid;
     return 0;
   },
-  prctl(_k, t, req: { option: number; name?: string }) {
+  prctl(_k, t, req: { option: number; name?: string; arg2?: number }) {
     const PR_SET_NAME = 15;
     const PR_GET_NAME = 16;
+    const PR_CAPBSET_READ = 23;
+    const PR_CAPBSET_DROP = 24;
+    if (req.option === PR_CAPBSET_READ || req.option === PR_CAPBSET_DROP) {
+      const cap = req.arg2 ?? -1;
+      if (!Number.isInteger(cap) || cap < 0 || cap > CAP_LAST_CAP) return err('EINVAL', `capability ${cap} does not exist`);
+      if (req.option === PR_CAPBSET_READ) return capRaised(t.creds.capBnd, cap) ? 1 : 0;
+      // Dropping from the bounding set needs CAP_SETPCAP (capabilities(7)).
+      if (!nsCapable(t.creds, t.creds.userNs, CAP.SETPCAP)) return err('EPERM', 'dropping from the bounding set needs CAP_SETPCAP');
+      t.creds.capBnd &= ~(1n << BigInt(cap));
+      return 0;
+    }
     if (req.option === PR_SET_NAME) {
       t.comm = (req.name ?? '').slice(0, 15);
       return 0;

@@ -105,6 +105,8 @@ export const getpgrp = (): Sys<number> => call({ nr: NR.getpgrp });
 export const setsid = (): Sys<number> => call({ nr: NR.setsid });
 export const getsid = (pid: number): Sys<number> => call({ nr: NR.getsid, pid });
 export const prctlSetName = (name: string): Sys<number> => call({ nr: NR.prctl, option: 15, name });
+/** prctl(PR_CAPBSET_DROP, cap): removes a capability from the bounding set. */
+export const capbsetDrop = (cap: number): Sys<number> => call({ nr: NR.prctl, option: 24, arg2: cap });
 
 // Signals.
 export const sigaction = (sig: number, act?: SigActionArg): Sys<SigActionArg> => call({ nr: NR.rt_sigaction, sig, act });

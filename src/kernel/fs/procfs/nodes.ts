@@ -123,12 +123,19 @@ export class ProcFile extends ProcNode {
     this.writeFn = write;
   }
 
+  /** A check made when the file is opened for writing (an error refuses the open). */
+  mayOpenForWrite?: () => SysError | undefined;
+
   mode(): number {
     return S_IFREG | this.perm;
   }
 
   open(flags: number): { ops: FileOps; priv?: unknown } | SysError {
     const wantRead = (flags & 3) !== 1;
+    if ((flags & 3) !== 0 && this.mayOpenForWrite) {
+      const denied = this.mayOpenForWrite();
+      if (denied) return denied;
+    }
     let text = '';
     if (wantRead) {
       const r = this.render();

@@ -3,7 +3,7 @@
  * owned by the process's effective user. Its fd/ directory holds magic links to the
  * open files; cwd, root and exe jump to their objects.
  */
-import { CAP, capable } from '../../ns/capabilities.js';
+import { CAP, capable, nsCapable } from '../../ns/capabilities.js';
 import { renderMaps } from '../../mm/mm-render.js';
 import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../mm/oom.js';
 import { err, SysError } from '../../errno.js';
@@ -208,7 +208,15 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
     file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
     magic('root', () => t.fs.root),
     file('schedstat', 0o444, () => renderSchedstat(k, t)),
-    file('setgroups', 0o644, () => (alive() ? `${t.creds.userNs.setgroupsAllowed ? 'allow' : 'deny'}\n` : err('ESRCH')), (d) => writer((c) => writeSetgroups(t.creds.userNs, c, d))),
+    {
+      name: 'setgroups',
+      make: () => {
+        const f = new ProcFile(fs, `${key}/setgroups`, 0o644, owner, () => (alive() ? `${t.creds.userNs.setgroupsAllowed ? 'allow' : 'deny'}\n` : err('ESRCH')), (d) => writer((c) => writeSetgroups(t.creds.userNs, c, d)));
+        // Opening it for writing needs CAP_SYS_ADMIN in the namespace (proc_setgroups_open).
+        f.mayOpenForWrite = () => (k.current && !nsCapable(k.current.creds, t.creds.userNs, CAP.SYS_ADMIN) ? err('EACCES', 'writing setgroups needs CAP_SYS_ADMIN in the user namespace') : undefined);
+        return f;
+      },
+    },
     file('stat', 0o444, () => renderStat(k, t, ns, fs.ttyOf(t))),
     file('statm', 0o444, () => renderStatm(t)),
     file('status', 0o444, () => renderStatus(k, t, ns)),

@@ -63,8 +63,12 @@ export function* execCommand(prog: string, argv: readonly string[], envp: readon
   return e.errno === 'ENOENT' ? 127 : 126;
 }
 
-/** Waits for `child` and returns its exit code, or dies of the signal that killed it. */
-export function* passOnStatus(prog: string, child: number): Gen<number> {
+/**
+ * Waits for `child` and returns its exit code, or dies of the signal that killed it.
+ * unshare restores the signal's default action first and, as util-linux 2.38 does,
+ * gives up with "sigprocmask unblock failed" when that is refused (SIGKILL, SIGSTOP).
+ */
+export function* passOnStatus(prog: string, child: number, resetHandler = false): Gen<number> {
   for (;;) {
     const r = yield* sys.wait4(child);
     if (r instanceof SysError) {
@@ -75,8 +79,14 @@ export function* passOnStatus(prog: string, child: number): Gen<number> {
     if (WIFEXITED(r.status)) return WEXITSTATUS(r.status);
     if (WIFSIGNALED(r.status)) {
       const sig = WTERMSIG(r.status);
-      yield* sys.sigaction(sig, { handler: 'default' });
-      yield* sys.sigprocmask(SIG_UNBLOCK, [sig]);
+      if (resetHandler) {
+        const e = yield* sys.sigaction(sig, { handler: 'default' });
+        if (e instanceof SysError) {
+          yield* errOut(`${prog}: sigprocmask unblock failed: ${e.message}\n`);
+          return 1;
+        }
+        yield* sys.sigprocmask(SIG_UNBLOCK, [sig]);
+      }
       const self = yield* sys.getpid();
       if (!(self instanceof SysError)) yield* sys.kill(self, sig);
       return 128 + sig;
@@ -85,13 +95,13 @@ export function* passOnStatus(prog: string, child: number): Gen<number> {
 }
 
 /** Forks a child that runs `body`; the parent waits and passes its status on. */
-export function* forkAndWait(prog: string, body: () => Program): Gen<number | null> {
+export function* forkAndWait(prog: string, body: () => Program, resetHandler = false): Gen<number | null> {
   const child = yield* sys.fork(body);
   if (child instanceof SysError) {
     yield* errOut(`${prog}: fork failed: ${child.message}\n`);
     return 1;
   }
-  return yield* passOnStatus(prog, child);
+  return yield* passOnStatus(prog, child, resetHandler);
 }
 
 /** Writes `data` to `path` (open, write, close), as util-linux's ul_path_write_string. */

@@ -77,14 +77,11 @@ export function* unshareMain({ argv, envp }: ProgramArgs): Program {
   let parsed;
   try {
     parsed = getopt(PROG, argv.slice(1), [
-      { short: 'm', long: 'mount', arg: 'optional' },
-      { short: 'u', long: 'uts', arg: 'optional' },
-      { short: 'i', long: 'ipc', arg: 'optional' },
-      { short: 'n', long: 'net', arg: 'optional' },
-      { short: 'p', long: 'pid', arg: 'optional' },
-      { short: 'U', long: 'user', arg: 'optional' },
-      { short: 'C', long: 'cgroup', arg: 'optional' },
-      { short: 'T', long: 'time', arg: 'optional' },
+      // The short letters take no argument; only the long names may name a file (--mount=FILE).
+      ...(['mount:m', 'uts:u', 'ipc:i', 'net:n', 'pid:p', 'user:U', 'cgroup:C', 'time:T'] as const).flatMap((x) => {
+        const [long, short] = x.split(':');
+        return [{ short, key: long }, { long, arg: 'optional' as const }];
+      }),
       { short: 'f', long: 'fork' },
       { short: 'r', long: 'map-root-user' },
       { short: 'c', long: 'map-current-user' },
@@ -227,7 +224,7 @@ export function* unshareMain({ argv, envp }: ProgramArgs): Program {
   };
 
   if (v.has('fork')) {
-    const status = yield* forkAndWait(PROG, rest);
+    const status = yield* forkAndWait(PROG, rest, true);
     return status ?? 1;
   }
   return yield* rest();
