@@ -27,6 +27,11 @@ import { SIG } from './proc/signals.js';
 import { openVnode } from './syscalls/sys-file.js';
 import { taskHoldsNamespaces, threadsMax } from './proc/task-clone.js';
 import { nsGet } from './ns/namespace.js';
+import { CgroupFs } from './cgroup/cgroupfs.js';
+import type { Vnode } from './vfs/vnode.js';
+
+const ROOT_IDS = { fsuid: 0, fsgid: 0 };
+import { cgroupAttachNew } from './cgroup/cgroup.js';
 import {
   RLIMIT_CORE,
   RLIMIT_NOFILE,
@@ -95,6 +100,15 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   ns.attach(lookup(k, root, '/run'), run, run.root(), { nosuid: true, nodev: true, noexec: true });
   const shm = new SimFs({ type: 'tmpfs', dev: anonDev(), source: 'tmpfs', rootMode: 0o1777, nowNs: k.realtimeNs });
   ns.attach(lookup(k, root, '/dev/shm'), shm, shm.root(), { nosuid: true, nodev: true });
+  // sysfs with the cgroup v2 hierarchy at /sys/fs/cgroup, as systemd mounts it.
+  const sysfs = new SimFs({ type: 'sysfs', dev: anonDev(), source: 'sysfs', rootMode: 0o555, nowNs: k.realtimeNs });
+  const sysRoot = sysfs.root();
+  const fsDir = sysRoot.mkdir!('fs', 0o755, ROOT_IDS, k.realtimeNs) as Vnode;
+  fsDir.mkdir!('cgroup', 0o755, ROOT_IDS, k.realtimeNs);
+  for (const d of ['kernel', 'class', 'devices', 'block']) sysRoot.mkdir!(d, 0o755, ROOT_IDS, k.realtimeNs);
+  ns.attach(lookup(k, root, '/sys'), sysfs, sysRoot, { nosuid: true, nodev: true, noexec: true });
+  const cgroupfs = new CgroupFs(k, k.cgroupRoot, anonDev());
+  ns.attach(lookup(k, root, '/sys/fs/cgroup'), cgroupfs, cgroupfs.root(), { nosuid: true, nodev: true, noexec: true });
   // systemd makes every mount shared at boot (mount --make-rshared /), as Debian's hosts have it.
   ns.setPropagation(rootMnt, 'shared', true);
 
@@ -140,7 +154,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   k.tasks.set(1, init);
   k.initPidNs.tasks.set(1, init);
   taskHoldsNamespaces(init);
-  k.cgroupRoot.tasks.add(init);
+  cgroupAttachNew(init, k.cgroupRoot);
   k.initPidNs.init = init;
   k.sched.enqueue(init, 'new');
   k.kick(init);

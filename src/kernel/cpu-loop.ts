@@ -13,6 +13,7 @@
  * burst and the rest runs when the task is next dispatched. Kernel pieces are not
  * (a kernel without full preemption): a reschedule waits for their end.
  */
+import type { CpuControl } from './cgroup/cpu-control.js';
 import type { Cpu } from '../hw/cpu.js';
 import type { Ns } from '../sim/engine.js';
 import type { Kernel } from './kernel.js';
@@ -54,6 +55,8 @@ export class PerCpu implements CpuRunState {
   switches = 0;
   /** Tasks that went to sleep for I/O from this CPU: its idle time counts as iowait meanwhile. */
   nrIowait = 0;
+  /** Where CPU time is charged to cgroups (set by the kernel). */
+  cpuControl: CpuControl | null = null;
 
   constructor(cpu: Cpu) {
     this.id = cpu.id;
@@ -79,7 +82,7 @@ export function taskTimes(k: Kernel, t: Task): { utimeNs: Ns; stimeNs: Ns } {
   return { utimeNs: u, stimeNs: s };
 }
 
-/** Charges the time since the piece started to its owner, and restarts the piece's clock. */
+/** Charges the time since the piece started to its owner (and its cgroups), and restarts the piece's clock. */
 function account(pc: PerCpu, now: Ns): void {
   const elapsed = now - pc.pieceStart;
   if (elapsed <= 0) return;
@@ -89,10 +92,12 @@ function account(pc: PerCpu, now: Ns): void {
     case Piece.User:
       cpu.userNs += elapsed;
       pc.current!.utimeNs += elapsed;
+      pc.cpuControl!.charge(pc.current!, elapsed, true);
       break;
     case Piece.Kernel:
       cpu.systemNs += elapsed;
       pc.current!.stimeNs += elapsed;
+      pc.cpuControl!.charge(pc.current!, elapsed, false);
       break;
     case Piece.Switch:
       cpu.systemNs += elapsed;
@@ -185,10 +190,11 @@ function timerTick(k: Kernel, pc: PerCpu, now: Ns): void {
   const cur = pc.current;
   if (!cur || cur.state !== TaskState.Running) return;
   k.sched.updateCurr(cur, now);
-  if (k.sched.tickWantsSwitch(cur, now - cur.sliceStart)) {
+  // A group out of cpu.max quota (or frozen) stops here.
+  if (k.cpuControl.mustStop(cur) || k.sched.tickWantsSwitch(cur, now - cur.sliceStart)) {
     pc.needResched = true;
-  } else if (k.sched.queued > 0) {
-    const left = k.sched.remainingSlice(cur, now);
+  } else {
+    const left = Math.min(k.sched.queued > 0 ? k.sched.remainingSlice(cur, now) : Infinity, k.cpuControl.quotaLeft(cur));
     if (left !== Infinity) k.machine.programTimer(pc.cpu, now + left);
   }
 }
@@ -241,8 +247,9 @@ export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
   }
   next.execStart = now + cost;
   next.sliceStart = now + cost;
-  // Arm the tick only when someone else is waiting (tickless otherwise, like NO_HZ).
-  const slice = k.sched.queued > 0 ? k.sched.sliceFor(next) : Infinity;
+  // Arm the tick only when someone else is waiting (tickless otherwise, like NO_HZ), or
+  // when the task's cgroup quota (cpu.max) will run out.
+  const slice = Math.min(k.sched.queued > 0 ? k.sched.sliceFor(next) : Infinity, k.cpuControl.quotaLeft(next));
   const deadline = slice === Infinity ? Infinity : now + cost + slice;
   if (deadline !== cpu.timerDeadline) cost += k.machine.programTimer(cpu, deadline);
   if (cost > 0 && next !== prev) {

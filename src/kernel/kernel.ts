@@ -39,6 +39,7 @@ import { NetNamespace } from './ns/net-ns.js';
 import { CgroupNamespace } from './ns/cgroup-ns.js';
 import { Nsproxy } from './ns/nsproxy.js';
 import { NsFs } from './ns/nsfs.js';
+import { CpuControl } from './cgroup/cpu-control.js';
 import { Cgroup } from './cgroup/cgroup.js';
 import { makedev } from './vfs/types.js';
 import { threadsMax } from './proc/task-clone.js';
@@ -97,6 +98,9 @@ export class Kernel {
   readonly initMntNs: MountNamespace;
   /** The root of the cgroup v2 hierarchy. */
   readonly cgroupRoot: Cgroup;
+  /** The cpu controller and freezer (cgroup/cpu-control.ts). */
+  readonly cpuControl: CpuControl;
+  private nextCgroupId = 2;
   /** The internal file system of /proc/PID/ns files. */
   readonly nsfs: NsFs;
   /** The namespaces init starts in (each holds a reference for the kernel, so it never dies). */
@@ -155,6 +159,9 @@ export class Kernel {
     for (const ns of this.initNsproxy.all()) nsGet(ns);
     this.initNsproxy.net.devices[0].up = true;
     this.nsfs = new NsFs(this);
+    this.cpuControl = new CpuControl(this);
+    this.sched.group = this.cpuControl;
+    for (const pc of this.percpu) pc.cpuControl = this.cpuControl;
     for (const pc of this.percpu) {
       pc.cpu.onRun = (cpu: Cpu) => runCpu(this, this.percpu[cpu.id]);
     }
@@ -167,6 +174,12 @@ export class Kernel {
       rng: this.engine.rng.fork(`kernel:${machine.name}:reclaim`),
       shootdown: (mm, vpn) => tlbShootdown(this, mm, vpn),
       outOfMemory: () => outOfMemory(this),
+      // Pages of processes outside the root cgroup are charged to their memory cgroup.
+      memcgOf: (owner) => {
+        const t = this.tasks.get(owner);
+        return t && t.cgroup.parent ? t.cgroup.mem : null;
+      },
+      memcgOutOfMemory: (scope) => outOfMemory(this, scope),
     });
     this.printk(`Memory: ${this.mem.totalFrames * 4}K/${Math.floor(machine.ramBytes / 1024)}K available (${this.mem.reservedFrames * 4}K reserved)`);
     if (this.mem.swap.slots > 0) this.printk(`Adding ${this.mem.swap.slots * 4}k swap on /dev/sda2.  Priority:-2 extents:1 across:${this.mem.swap.slots * 4}k SS`);
@@ -190,6 +203,11 @@ export class Kernel {
   /** A device number for a file system without a device (tmpfs, proc): 0:N, as get_anon_bdev hands out. */
   allocAnonDev(): number {
     return makedev(0, this.nextAnonMinor++);
+  }
+
+  /** A number for a new cgroup (its inodes in cgroupfs). */
+  allocCgroupId(): number {
+    return this.nextCgroupId++;
   }
 
   /** A fresh inode number for a namespace or an anonymous object. */

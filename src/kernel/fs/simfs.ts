@@ -43,7 +43,7 @@ export interface InodeMeta {
 
 export interface SimFsOptions {
   /** ext4 for the root file system, tmpfs for memory mounts. */
-  type: 'ext4' | 'tmpfs' | 'devtmpfs' | 'devpts';
+  type: 'ext4' | 'tmpfs' | 'devtmpfs' | 'devpts' | 'sysfs';
   dev: number;
   source: string;
   /** Mode of the root directory. */

@@ -22,6 +22,7 @@
  * kswapd thread that reclaims ahead between watermarks). The lru policy is exact
  * LRU, which the hardware cannot give Linux (it approximates it with the accessed bits).
  */
+import { HIGH_THROTTLE_NS, type MemCounter } from './memcg.js';
 import { FRAME_REFERENCED, type PhysicalMemory } from '../../hw/physical-memory.js';
 import type { Rng } from '../../sim/rng.js';
 import { SwapDevice } from './swap.js';
@@ -64,6 +65,10 @@ export interface MemoryManagerConfig {
   outOfMemory: () => boolean;
   /** vm.min_free_kbytes; Linux's default for the RAM when absent. */
   minFreeKbytes?: number;
+  /** The memory cgroup a page allocated for task `owner` is charged to (none: no accounting). */
+  memcgOf?: (owner: number) => MemCounter | null;
+  /** The OOM killer inside one memory cgroup (memory.max reached); false when there is nobody to kill. */
+  memcgOutOfMemory?: (scope: MemCounter) => boolean;
 }
 
 /** Linux's default vm.min_free_kbytes: sqrt(16 × RAM in KiB), between 128 KiB and 256 MiB (mm/page_alloc.c). */
@@ -92,6 +97,8 @@ export class MemoryManager {
   minFreeKbytes: number;
   /** I/O the current fault must wait for (swap reads and writes), in ns of device time; the fault handler takes it. */
   ioPages = { in: 0, out: 0 };
+  /** Charges that went over memory.high since the fault handler last looked (it throttles the task for them). */
+  highThrottlePages = 0;
   private kind: Uint8Array;
   /** The resident list, oldest first: links are frame + 1 (0: none). */
   private next: Int32Array;
@@ -113,6 +120,13 @@ export class MemoryManager {
   private readonly shootdown: (mm: MmStruct, vpn: number) => void;
   private readonly outOfMemory: () => boolean;
   private reclaiming = false;
+  /** The memory cgroup each frame and each swap slot is charged to. */
+  private readonly frameMemcg: (MemCounter | undefined)[] = [];
+  private readonly slotMemcg = new Map<number, MemCounter>();
+  private readonly memcgOf: (owner: number) => MemCounter | null;
+  private readonly memcgOutOfMemory: (scope: MemCounter) => boolean;
+  /** Only pages of this group's subtree may be evicted while it is set (reclaim inside a cgroup). */
+  private reclaimScope: MemCounter | null = null;
 
   constructor(cfg: MemoryManagerConfig) {
     this.memory = cfg.memory;
@@ -121,6 +135,8 @@ export class MemoryManager {
     this.rng = cfg.rng;
     this.shootdown = cfg.shootdown;
     this.outOfMemory = cfg.outOfMemory;
+    this.memcgOf = cfg.memcgOf ?? (() => null);
+    this.memcgOutOfMemory = cfg.memcgOutOfMemory ?? (() => false);
     const n = this.memory.totalFrames;
     // Per-frame arrays follow physical memory's: they cover the frames handed out so far.
     this.kind = new Uint8Array(0);
@@ -160,7 +176,7 @@ export class MemoryManager {
 
   /** A frame for a page table; tables are never evicted. Null when memory is exhausted. */
   allocTable(owner: number): number | null {
-    const f = this.getFrame(owner);
+    const f = this.getFrame(owner, 'kernel');
     if (f === null) return null;
     this.kind[f] = FrameKind.Table;
     this.tablePages++;
@@ -174,7 +190,7 @@ export class MemoryManager {
 
   /** A frame for a user page, put on the resident list. Null when memory is exhausted. */
   allocPage(kind: FrameKind.Anon | FrameKind.File, owner: number): number | null {
-    const f = this.getFrame(owner);
+    const f = this.getFrame(owner, kind === FrameKind.Anon ? 'anon' : 'file');
     if (f === null) return null;
     this.kind[f] = kind;
     if (kind === FrameKind.Anon) this.anonPages++;
@@ -192,9 +208,10 @@ export class MemoryManager {
 
   /** The swap I/O recorded since the last call, as device time in ns; resets the record. */
   takeIoNs(inNs: number, outNs: number): number {
-    const ns = this.ioPages.in * inNs + this.ioPages.out * outNs;
+    const ns = this.ioPages.in * inNs + this.ioPages.out * outNs + this.highThrottlePages * HIGH_THROTTLE_NS;
     this.ioPages.in = 0;
     this.ioPages.out = 0;
+    this.highThrottlePages = 0;
     return ns;
   }
 
@@ -223,12 +240,52 @@ export class MemoryManager {
     this.listAppend(frame);
   }
 
-  /** Evicts one page by the policy. False when no page can be evicted (swap full, or nothing resident). */
-  evictOne(): boolean {
-    const victim = this.pickVictim();
-    if (victim < 0) return false;
-    this.evict(victim);
-    return true;
+  /** Evicts one page by the policy (of `scope`'s subtree only, when given). False when no page can be evicted. */
+  evictOne(scope: MemCounter | null = null): boolean {
+    this.reclaimScope = scope;
+    try {
+      const victim = this.pickVictim();
+      if (victim < 0) return false;
+      this.evict(victim);
+      return true;
+    } finally {
+      this.reclaimScope = null;
+    }
+  }
+
+  /** One page-table entry less points at swap slot `slot`; a slot that frees is uncharged from its cgroup. */
+  putSwap(slot: number): void {
+    this.swap.put(slot);
+    if (this.swap.usersOf(slot) === 0) {
+      this.slotMemcg.get(slot)?.chargeSwap(-1);
+      this.slotMemcg.delete(slot);
+    }
+  }
+
+  /**
+   * The memory cgroup's side of an allocation (try_charge): while one more page
+   * would take a group over memory.max, reclaim inside that group ("max" event);
+   * with nothing to reclaim, kill inside it ("oom", OOM-kill). False: the charge
+   * failed (nobody left to kill).
+   */
+  private chargeAllowed(memcg: MemCounter): boolean {
+    for (let tries = 0; ; tries++) {
+      const over = memcg.overMax();
+      if (!over) return true;
+      over.event('max');
+      if (tries < 64 && this.evictOne(over)) continue;
+      over.event('oom');
+      if (tries > 72 || !this.memcgOutOfMemory(over)) return false;
+    }
+  }
+
+  /** After a charge: groups over memory.high count a "high" event and are reclaimed back (never OOM-killed, CGR-05). */
+  private reclaimHigh(memcg: MemCounter): void {
+    for (const m of memcg.overHigh()) {
+      m.event('high');
+      this.highThrottlePages++;
+      for (let i = 0; i < 4 && m.pages > m.highPages; i++) if (!this.evictOne(m)) break;
+    }
   }
 
   /**
@@ -236,7 +293,34 @@ export class MemoryManager {
    * and when nothing can be evicted the OOM killer is asked; when nobody can be
    * killed the allocation fails.
    */
-  private getFrame(owner: number): number | null {
+  private getFrame(owner: number, kind: 'anon' | 'file' | 'kernel'): number | null {
+    const memcg = this.reclaiming ? null : this.memcgOf(owner);
+    if (memcg) {
+      this.reclaiming = true;
+      let ok: boolean;
+      try {
+        ok = this.chargeAllowed(memcg);
+      } finally {
+        this.reclaiming = false;
+      }
+      if (!ok) return null;
+    }
+    const f = this.getGlobalFrame(owner);
+    if (f !== null && memcg) {
+      this.frameMemcg[f] = memcg;
+      memcg.charge(kind, 1);
+      this.reclaiming = true;
+      try {
+        this.reclaimHigh(memcg);
+      } finally {
+        this.reclaiming = false;
+      }
+    }
+    return f;
+  }
+
+  /** A free frame from the machine, reclaiming globally below the min watermark. */
+  private getGlobalFrame(owner: number): number | null {
     for (let attempt = 0; ; attempt++) {
       if (this.memory.freeFrames > this.minFreeFrames) return this.take(owner);
       if (this.reclaiming) return this.take(owner);
@@ -285,6 +369,12 @@ export class MemoryManager {
   }
 
   private release(frame: number): void {
+    const m = this.frameMemcg[frame];
+    if (m) {
+      const k = this.kind[frame];
+      m.charge(k === FrameKind.Anon ? 'anon' : k === FrameKind.File ? 'file' : 'kernel', -1);
+      this.frameMemcg[frame] = undefined;
+    }
     this.kind[frame] = FrameKind.Free;
     this.memory.free(frame);
     this.events.pgfree++;
@@ -322,7 +412,11 @@ export class MemoryManager {
 
   /** Can this page go now? A file page always can (its file has the data); an anonymous one needs a swap slot. */
   private evictable(frame: number): boolean {
-    return this.kind[frame] === FrameKind.File || this.swap.freeSlots > 0;
+    const m = this.frameMemcg[frame];
+    if (this.reclaimScope && (!m || !m.isWithin(this.reclaimScope))) return false;
+    if (this.kind[frame] === FrameKind.File) return true;
+    // memory.swap.max: at the limit a group's anonymous pages stay in memory.
+    return this.swap.freeSlots > 0 && (!m || m.overSwapMax() === null);
   }
 
   private pickVictim(): number {
@@ -377,6 +471,11 @@ export class MemoryManager {
     let slot = 0;
     if (anon) {
       slot = this.swap.alloc(this.memory.contentsOf(frame)?.slice() ?? null, maps.length)!;
+      const m = this.frameMemcg[frame];
+      if (m) {
+        this.slotMemcg.set(slot, m);
+        m.chargeSwap(1);
+      }
       this.events.pswpout++;
       this.ioPages.out++;
     }

@@ -8,15 +8,20 @@
  * those at oom_score_adj -1000 are never chosen; among equals the later one in the task list wins, as in Linux's scan.
  * The log lines are Linux 6.1's (dmesg shows them).
  *
- * Simplification: no memory cgroups yet (the cgroup issue adds memory.max and
- * per-cgroup OOM), and the Mem-Info dump Linux prints between the header and the
- * task list is left out.
+ * A memory cgroup at memory.max (mm/memcg.ts) runs the same killer over its own
+ * processes only (CONSTRAINT_MEMCG, CGR-03): the victim's group and its ancestors count
+ * an oom_kill in memory.events, and with memory.oom.group the victim's whole group dies.
+ *
+ * Simplification: the Mem-Info and memory-cgroup statistics dumps Linux prints
+ * between the header and the task list are left out.
  */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../proc/task.js';
 import { SIG } from '../proc/signals.js';
 import { sendSignal } from '../proc/task-signal.js';
 import { teardown } from './vm.js';
+import type { MemCounter } from './memcg.js';
+import { cgroupPathFrom } from '../cgroup/cgroup.js';
 
 const kb = (pages: number): number => pages * 4;
 
@@ -47,12 +52,15 @@ export function oomScore(k: Kernel, t: Task): number {
   return Math.trunc(((1000 + Math.trunc((b * 1000) / totalPages(k))) * 2) / 3);
 }
 
-/** Kills a process to free memory; false when no process can be chosen. */
-export function outOfMemory(k: Kernel): boolean {
+/**
+ * Kills a process to free memory — of the whole machine, or of memory cgroup `scope`'s
+ * subtree when it is at memory.max; false when no process can be chosen.
+ */
+export function outOfMemory(k: Kernel, scope: MemCounter | null = null): boolean {
   const trigger = k.current;
   let victim: Task | null = null;
   let best = -Infinity;
-  const candidates = k.allTasks().filter((t) => t.tid !== 1 && !t.exiting && t.mm !== null && !t.mm.dead);
+  const candidates = k.allTasks().filter((t) => t.tid !== 1 && !t.exiting && t.mm !== null && !t.mm.dead && (scope === null || t.cgroup.mem.isWithin(scope)));
   for (const t of candidates) {
     const points = badness(k, t);
     if (points !== null && points >= best) {
@@ -61,7 +69,12 @@ export function outOfMemory(k: Kernel): boolean {
     }
   }
   const who = trigger ?? victim;
-  if (who) k.printk(`${who.comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${who.oomScoreAdj}`);
+  if (who) k.printk(`${who.comm} invoked oom-killer: gfp_mask=${scope ? '0xcc0(GFP_KERNEL)' : '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)'}, order=0, oom_score_adj=${who.oomScoreAdj}`);
+  const path = (m: MemCounter): string => cgroupPathFrom(k.cgroupRoot, m.cgroup);
+  if (scope) {
+    k.printk(`memory: usage ${kb(scope.pages)}kB, limit ${kb(scope.maxPages)}kB, failcnt ${scope.events.max}`);
+    k.printk(`swap: usage ${kb(scope.swapPages)}kB, limit ${scope.swapMaxPages === Infinity ? 9007199254740988 : kb(scope.swapMaxPages)}kB, failcnt 0`);
+  }
   if (!victim) {
     // Linux panics here ("System is deadlocked on memory"). Simplification: ctsim
     // logs it and fails the allocation, so the faulting process is killed instead.
@@ -77,15 +90,35 @@ export function outOfMemory(k: Kernel): boolean {
       `[${String(t.tid).padStart(7)}] ${String(t.creds.uid).padStart(5)} ${String(t.tid).padStart(5)} ${String(m.totalVm()).padStart(8)} ${String(m.rss).padStart(8)} ${String(m.ptPages * 4096).padStart(8)} ${String(m.swapEnts).padStart(8)}         ${String(t.oomScoreAdj).padStart(5)} ${t.comm}`,
     );
   }
-  k.printk(`oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=${victim.comm},pid=${victim.tid},uid=${victim.creds.uid}`);
+  const taskMemcg = path(victim.cgroup.mem);
+  if (scope) {
+    k.printk(`oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${path(scope)},task_memcg=${taskMemcg},task=${victim.comm},pid=${victim.tid},uid=${victim.creds.uid}`);
+  } else {
+    k.printk(`oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=${taskMemcg},task=${victim.comm},pid=${victim.tid},uid=${victim.creds.uid}`);
+  }
   k.printk(
-    `Out of memory: Killed process ${victim.tid} (${victim.comm}) total-vm:${kb(mm.totalVm())}kB, anon-rss:${kb(mm.rssAnon)}kB, file-rss:${kb(mm.rssFile)}kB, shmem-rss:0kB, UID:${victim.creds.uid} pgtables:${kb(mm.ptPages)}kB oom_score_adj:${victim.oomScoreAdj}`,
+    `${scope ? 'Memory cgroup out of memory' : 'Out of memory'}: Killed process ${victim.tid} (${victim.comm}) total-vm:${kb(mm.totalVm())}kB, anon-rss:${kb(mm.rssAnon)}kB, file-rss:${kb(mm.rssFile)}kB, shmem-rss:0kB, UID:${victim.creds.uid} pgtables:${kb(mm.ptPages)}kB oom_score_adj:${victim.oomScoreAdj}`,
   );
   k.mem.events.oomKill++;
-  // Every process sharing the address space dies with it (__oom_kill_process).
-  for (const t of k.allTasks()) if (t.mm === mm) sendSignal(k, t, SIG.SIGKILL, false);
-  teardown(k, mm);
+  victim.cgroup.mem.event('oom_kill');
+  // memory.oom.group: the highest group with it set, up to the one that ran out, dies as a whole.
+  let group: MemCounter | null = null;
+  for (let m: MemCounter | null = victim.cgroup.mem; m !== null; m = m.parent) {
+    if (m.oomGroup) group = m;
+    if (m === scope) break;
+  }
+  const doomed = new Set<Task>([victim]);
+  if (group) {
+    group.event('oom_group_kill');
+    for (const t of k.allTasks()) if (t.tid !== 1 && t.cgroup.mem.isWithin(group) && t.oomScoreAdj !== OOM_SCORE_ADJ_MIN) doomed.add(t);
+  }
+  for (const d of doomed) {
+    // Every process sharing the address space dies with it (__oom_kill_process).
+    const dm = d.mm;
+    for (const t of k.allTasks()) if (t === d || (dm && t.mm === dm)) sendSignal(k, t, SIG.SIGKILL, false);
+    if (dm && !dm.dead) teardown(k, dm);
+  }
   k.printk(`oom_reaper: reaped process ${victim.tid} (${victim.comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`);
-  if (k.engine.trace.on('mm')) k.engine.trace.emit('mm', 'oom-kill', { pid: victim.tid, comm: victim.comm, badness: best });
+  if (k.engine.trace.on('mm')) k.engine.trace.emit('mm', 'oom-kill', { pid: victim.tid, comm: victim.comm, badness: best, ...(scope ? { memcg: path(scope) } : {}) });
   return true;
 }

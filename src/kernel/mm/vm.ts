@@ -153,7 +153,7 @@ export function unmapRange(k: Kernel, mm: MmStruct, start: number, end: number, 
       }
       mem.unmapPage(frame, mm, vpn);
     } else if (lo & PTE_SWAP) {
-      mem.swap.put(decodeEntry(lo, hi).frame);
+      mem.putSwap(decodeEntry(lo, hi).frame);
       mm.swapEnts--;
     }
     writePte(memory, slot, 0, 0, false);
@@ -274,6 +274,7 @@ export function handleFault(k: Kernel, t: Task, mm: MmStruct, vpn: number, write
   if (!v || !allowed(v, write)) return FaultResult.Segv;
   // Counted where Linux counts it (handle_mm_fault): a bad access is not a page fault in /proc/vmstat.
   mem.events.pgfault++;
+  if (t.cgroup.parent) t.cgroup.mem.fault(false);
   const slot = pteSlot(memory, mm, vpn, tableAllocator(k, mm, t.tid));
   if (slot < 0 || mm.dead) return FaultResult.Oom;
   const { lo, hi } = readPte(memory, slot);
@@ -324,9 +325,10 @@ export function handleFault(k: Kernel, t: Task, mm: MmStruct, vpn: number, write
     if (f < 0) return FaultResult.Oom;
     const page = mem.swap.read(swapSlot);
     memory.setContents(f, page ? page.slice() : null);
-    mem.swap.put(swapSlot);
+    mem.putSwap(swapSlot);
     mm.swapEnts--;
     mem.events.pgmajfault++;
+    if (t.cgroup.parent) t.cgroup.mem.pgmajfault++;
     mem.events.pswpin++;
     mem.ioPages.in++;
     t.majFlt++;

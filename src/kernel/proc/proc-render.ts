@@ -25,6 +25,11 @@ const STATE_NAMES: Record<string, string> = {
   X: 'X (dead)',
 };
 
+/** The state /proc shows: a task held by a frozen cgroup reads as sleeping (cgroup.freeze, CG-11). */
+function shownState(k: Kernel, t: Task): TaskState {
+  return t.state === TaskState.Running && !t.onRunqueue && t.cpu === null && k.cpuControl.frozen(t) ? TaskState.Sleeping : t.state;
+}
+
 /** The task's PIDs from `ns` down to its own namespace (NSpid), tab-separated. */
 function nsChain(t: Task, ns: PidNamespace, ids: number[]): string {
   return ids.slice(ns.level).join('\t');
@@ -61,7 +66,7 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
   const lines = [
     `Name:\t${t.comm}`,
     `Umask:\t${t.fs.umask.toString(8).padStart(4, '0')}`,
-    `State:\t${STATE_NAMES[t.state]}`,
+    `State:\t${STATE_NAMES[shownState(k, t)]}`,
     `Tgid:\t${t.pidIn(ns)}`,
     `Ngid:\t0`,
     `Pid:\t${t.pidIn(ns)}`,
@@ -132,7 +137,7 @@ export function renderStat(k: Kernel, t: Task, ns: PidNamespace, tty: TtyInfo): 
   const fields = [
     t.pidIn(ns),
     `(${t.comm})`,
-    t.state,
+    shownState(k, t),
     ppid,
     pgid,
     sid,

@@ -31,6 +31,7 @@ import { createNamespaces, remapFs, type NewNamespaces } from '../ns/ns-create.j
 import { nsGet, type Namespace } from '../ns/namespace.js';
 import { Nsproxy } from '../ns/nsproxy.js';
 import { CAP, capable } from '../ns/capabilities.js';
+import { cgroupAttachNew, pidsCanFork } from '../cgroup/cgroup.js';
 
 /** The references a task holds on the namespaces it is in (its nsproxy's are taken by Nsproxy.copy). */
 export function taskHoldsNamespaces(t: Task): void {
@@ -70,6 +71,10 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
     for (const t of k.tasks.values()) if (t.creds.uid === parent.creds.uid) mine++;
     if (mine >= nproc) return err('EAGAIN', `RLIMIT_NPROC=${nproc} reached for uid ${parent.creds.uid}`);
   }
+
+  // The pids controller (pids.max): EAGAIN when the new task would take a group over its limit.
+  const refused = pidsCanFork(parent.cgroup);
+  if (refused) return err('EAGAIN', `pids.max=${refused.pidsMax} reached in /sys/fs/cgroup${refused.path}`);
 
   const creds = parent.creds.clone();
   const made = createNamespaces(k, parent, creds, flags);
@@ -167,7 +172,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
   taskHoldsNamespaces(child);
   k.tasks.set(child.tid, child);
-  child.cgroup.tasks.add(child);
+  cgroupAttachNew(child, parent.cgroup);
   for (const n of chain) {
     n.tasks.set(child.nsPids[n.level], child);
     if (n.init === null && n.level > 0 && n.tasks.size === 1) n.init = child;

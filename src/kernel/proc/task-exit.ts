@@ -14,6 +14,7 @@ import { hangupSession } from '../tty/tty.js';
 import { WIFEXITED, WEXITSTATUS, WTERMSIG } from './wstatus.js';
 import { releaseMm } from '../mm/vm.js';
 import { nsPut } from '../ns/namespace.js';
+import { cgroupDetach } from '../cgroup/cgroup.js';
 
 /** Terminates `t` with wait status `wstatus`. Idempotent. */
 export function doExit(k: Kernel, t: Task, wstatus: number): void {
@@ -142,7 +143,7 @@ export function reap(k: Kernel, t: Task): void {
     if (ns.init === t) ns.init = null;
   }
   k.tasks.delete(t.tid);
-  t.cgroup.tasks.delete(t);
+  cgroupDetach(t);
   nsPut(t.pidNs);
   nsPut(t.pidNsForChildren);
   nsPut(t.creds.userNs);

@@ -59,6 +59,8 @@ export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true): 
   }
   t.sigPending.add(sig);
   if (trace.on('signal')) trace.emit('signal', 'generate', { pid: t.tid, sig: signalName(sig) });
+  // A task held by a throttled or frozen cgroup still dies of SIGKILL.
+  if (sig === SIG.SIGKILL) k.cpuControl.release(t);
   if (t.sigBlocked.has(sig) && sig !== SIG.SIGKILL && sig !== SIG.SIGSTOP) return;
   if (t.state === TaskState.Sleeping) {
     k.wakeUp(t);

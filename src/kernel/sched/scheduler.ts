@@ -58,8 +58,21 @@ export interface CpuRunState {
 
 const isRt = (t: Task): boolean => t.policy === SchedPolicy.Fifo || t.policy === SchedPolicy.RR;
 
+/** What group scheduling adds (cgroup/cpu-control.ts): group-share weights and held (parked) tasks. */
+export interface GroupHooks {
+  /** The weight a fair task is scheduled with. */
+  weight(t: Task): number;
+  /** True when `t` was parked instead of queued (its group is throttled or frozen). */
+  park(t: Task): boolean;
+  /** The runnable set changed. */
+  changed(): void;
+  readonly active: boolean;
+}
+
 export class Scheduler<C extends CpuRunState = CpuRunState> {
   readonly tunables: SchedTunables;
+  /** Group scheduling, when the kernel has cgroups. */
+  group: GroupHooks | null = null;
   readonly fair = new FairQueue();
   readonly rt = new RtQueue();
   /** A monotonic floor of fair tasks' virtual runtimes (cfs_rq->min_vruntime). */
@@ -83,8 +96,19 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     return n;
   }
 
+  /** The weight `t` is scheduled with: its nice weight, or its share under cpu.weight. */
+  w(t: Task): number {
+    return this.group ? this.group.weight(t) : t.weight;
+  }
+
   /** Total weight of runnable fair tasks, running ones included. */
   private fairLoad(): number {
+    if (this.group?.active) {
+      let sum = 0;
+      for (const t of this.fair.sorted()) sum += this.w(t);
+      for (const c of this.cpus) if (c.current && !isRt(c.current)) sum += this.w(c.current);
+      return sum;
+    }
     let w = this.fair.weight;
     for (const c of this.cpus) if (c.current && !isRt(c.current)) w += c.current.weight;
     return w;
@@ -103,8 +127,8 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     const n = this.fairCount() + (t.onRunqueue || this.isRunning(t) ? 0 : 1);
     const nrLatency = Math.floor(tu.latencyNs / tu.minGranularityNs);
     const period = n > nrLatency ? n * tu.minGranularityNs : tu.latencyNs;
-    const load = this.fairLoad() + (t.onRunqueue || this.isRunning(t) ? 0 : t.weight);
-    const slice = Math.floor((period * t.weight) / Math.max(load, 1));
+    const load = this.fairLoad() + (t.onRunqueue || this.isRunning(t) ? 0 : this.w(t));
+    const slice = Math.floor((period * this.w(t)) / Math.max(load, 1));
     return Math.max(slice, tu.minGranularityNs);
   }
 
@@ -123,7 +147,7 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     if (delta <= 0) return;
     t.execStart = now;
     if (!isRt(t)) {
-      t.vruntime += Scheduler.vdelta(delta, t.weight);
+      t.vruntime += Scheduler.vdelta(delta, this.w(t));
       this.updateMinVruntime();
     } else if (t.policy === SchedPolicy.RR) {
       t.rrLeftNs -= delta;
@@ -147,13 +171,18 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
    */
   enqueue(t: Task, how: 'new' | 'wakeup' | 'preempted' | 'yield'): void {
     if (t.onRunqueue) return;
+    // A task of a throttled or frozen group waits off the queue until its group is let go.
+    if (this.group) {
+      this.group.changed();
+      if (this.group.park(t)) return;
+    }
     if (isRt(t)) {
       // A preempted FIFO/RR task keeps its place at the head of its list (sched(7)).
       this.rt.push(t, how === 'preempted' && (t.policy === SchedPolicy.Fifo || t.rrLeftNs > 0));
     } else {
       if (how === 'new') {
         // START_DEBIT: a new task starts one slice behind, so forking cannot starve others.
-        t.vruntime = Math.max(t.vruntime, this.minVruntime + Scheduler.vdelta(this.fairSlice(t), t.weight));
+        t.vruntime = Math.max(t.vruntime, this.minVruntime + Scheduler.vdelta(this.fairSlice(t), this.w(t)));
       } else if (how === 'wakeup') {
         // GENTLE_FAIR_SLEEPERS: a sleeper gets at most half a latency of credit.
         t.vruntime = Math.max(t.vruntime, this.minVruntime - this.tunables.latencyNs / 2);
@@ -169,6 +198,7 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
 
   /** Removes a queued task (it is stopping, dying or changing policy). */
   dequeue(t: Task): void {
+    this.group?.changed();
     if (!t.onRunqueue) return;
     if (isRt(t)) this.rt.remove(t);
     else this.fair.remove(t);
@@ -178,6 +208,7 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
   /** Takes the task that should run next off the queues, or null. */
   pickNext(): Task | null {
     const t = this.rt.size > 0 ? this.rt.pop() : this.fair.pop();
+    this.group?.changed();
     if (!t) return null;
     t.onRunqueue = false;
     if (!isRt(t)) this.updateMinVruntime();
@@ -236,7 +267,7 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     if (isRt(t)) return !isRt(cur) || t.rtPriority > cur.rtPriority;
     if (isRt(cur)) return false;
     if (cur.policy === SchedPolicy.Batch || cur.policy === SchedPolicy.Idle) return t.policy === SchedPolicy.Other;
-    const gran = Scheduler.vdelta(this.tunables.wakeupGranularityNs, t.weight);
+    const gran = Scheduler.vdelta(this.tunables.wakeupGranularityNs, this.w(t));
     return cur.vruntime - t.vruntime > gran;
   }
 

@@ -22,6 +22,7 @@ import { CAP, capable, nsCapable } from '../ns/capabilities.js';
 import { SimFs } from '../fs/simfs.js';
 import { ProcFs } from '../fs/procfs/procfs.js';
 import { NsVnode } from '../ns/nsfs.js';
+import { CgroupFs } from '../cgroup/cgroupfs.js';
 
 // mount(2) flags (linux/mount.h).
 export const MS_RDONLY = 1;
@@ -108,6 +109,12 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
       if (!nsCapable(t.creds, t.pidNs.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting proc needs CAP_SYS_ADMIN in the user namespace that owns the PID namespace (CAP-03)');
       return new ProcFs(k, t.pidNs, k.allocAnonDev(), source);
     }
+    case 'cgroup2':
+      // Rooted at the mounter's cgroup-namespace root (CGNS-03).
+      return new CgroupFs(k, t.nsproxy.cgroup.root, k.allocAnonDev());
+    case 'sysfs':
+      // Simplification: a fresh sysfs shows the standard directories, not the network namespace's devices yet.
+      return new SimFs({ type: 'sysfs', dev: k.allocAnonDev(), source, rootMode: 0o555, nowNs: k.realtimeNs });
     case 'ext4':
     case 'xfs':
     case 'btrfs':

@@ -31,6 +31,7 @@ import { mayPtraceRead } from '../../ns/ptrace-access.js';
 import { renderIdMap, writeIdMap, writeSetgroups } from '../../ns/idmap-write.js';
 import type { UserNamespace } from '../../ns/user-ns.js';
 import type { Creds } from '../../proc/creds.js';
+import { renderProcCgroup } from '../../cgroup/cgroup-files.js';
 
 /** The vnode behind /proc/PID/fd/N for an object without a path (a pipe). */
 class AnonFileVnode implements Vnode {
@@ -204,6 +205,7 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
       return d.length;
     }),
     { name: 'ns', make: nsDir },
+    file('cgroup', 0o444, () => (alive() || t.state === TaskState.Zombie ? renderProcCgroup((k.current?.nsproxy ?? k.initNsproxy).cgroup.root, t.cgroup) : err('ESRCH'))),
     file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL'))),
     file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
     magic('root', () => t.fs.root),
