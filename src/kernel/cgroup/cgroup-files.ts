@@ -21,6 +21,7 @@ import { writeKill, writeProcs, writeSubtreeControl } from './cgroupfs.js';
 import { cgroupPathFrom } from './cgroup.js';
 import { outOfMemory } from '../mm/oom.js';
 import { niceToWeight } from '../sched/weights.js';
+import { Piece } from '../cpu-loop.js';
 
 export interface CgFileSpec {
   name: string;
@@ -50,6 +51,8 @@ function parseBytes(text: string): number | null {
   return Number(m[1]) * mult[m[2].toLowerCase()];
 }
 
+/** A space-separated list; an empty one reads as an empty file. */
+const list = (items: string[]): string => (items.length === 0 ? '' : `${items.join(' ')}\n`);
 const showMax = (n: number): string => (n === Infinity ? 'max' : String(n));
 const showPages = (pages: number): string => (pages === Infinity ? 'max' : String(pages * PAGE));
 
@@ -100,7 +103,7 @@ function niceOf(weight: number): number {
 }
 
 const CORE: CgFileSpec[] = [
-  { name: 'cgroup.controllers', mode: RO, read: (_fs, cg) => `${[...cg.controllers()].join(' ')}\n` },
+  { name: 'cgroup.controllers', mode: RO, read: (_fs, cg) => list([...cg.controllers()].sort((a, b) => order(a) - order(b))) },
   { name: 'cgroup.events', mode: RO, read: (fs, cg) => `populated ${cg.populated() ? 1 : 0}\nfrozen ${cg.frozen || cg.chain().some((c) => c.frozen) ? 1 : 0}\n` },
   {
     name: 'cgroup.freeze',
@@ -120,7 +123,7 @@ const CORE: CgFileSpec[] = [
   limitFile('cgroup.max.descendants', (cg) => cg.maxDescendants, (_fs, cg, v) => void (cg.maxDescendants = v)),
   { name: 'cgroup.procs', mode: RW, read: procsOf, write: (fs, cg, d) => writeProcs(fs, cg, d) },
   { name: 'cgroup.stat', mode: RO, read: (_fs, cg) => `nr_descendants ${cg.subtree().length - 1}\nnr_dying_descendants 0\n` },
-  { name: 'cgroup.subtree_control', mode: RW, read: (_fs, cg) => `${[...cg.subtreeControl].sort((a, b) => order(a) - order(b)).join(' ')}\n`, write: (_fs, cg, d) => writeSubtreeControl(cg, d) },
+  { name: 'cgroup.subtree_control', mode: RW, read: (_fs, cg) => list([...cg.subtreeControl].sort((a, b) => order(a) - order(b))), write: (_fs, cg, d) => writeSubtreeControl(cg, d) },
   { name: 'cgroup.threads', mode: RW, read: procsOf, write: (fs, cg, d) => writeProcs(fs, cg, d) },
   {
     name: 'cgroup.type',
@@ -141,7 +144,16 @@ const CPU_STAT: CgFileSpec = {
   read: (fs, cg) => {
     const s = cg.cpu;
     const us = (ns: number): number => Math.floor(ns / 1000);
-    let out = `usage_usec ${us(s.usageNs)}\nuser_usec ${us(s.userNs)}\nsystem_usec ${us(s.systemNs)}\n`;
+    // Time of pieces still in progress on the CPUs (accounting is otherwise done when a piece ends).
+    let openUser = 0;
+    let openSystem = 0;
+    for (const pc of fs.kernel.percpu) {
+      if (!pc.current || !pc.current.cgroup.isWithin(cg)) continue;
+      const open = Math.max(0, fs.kernel.now - pc.pieceStart);
+      if (pc.piece === Piece.User) openUser += open;
+      else if (pc.piece === Piece.Kernel) openSystem += open;
+    }
+    let out = `usage_usec ${us(s.usageNs + openUser + openSystem)}\nuser_usec ${us(s.userNs + openUser)}\nsystem_usec ${us(s.systemNs + openSystem)}\n`;
     if (cg.has('cpu')) {
       const throttledNs = s.throttledNs + (s.throttled ? fs.kernel.now - s.throttledSince : 0);
       out += `nr_periods ${s.nrPeriods}\nnr_throttled ${s.nrThrottled}\nthrottled_usec ${us(throttledNs)}\nnr_bursts 0\nburst_usec 0\n`;
