@@ -147,3 +147,13 @@ export const mount = (source: string, target: string, fstype: string, flags: num
   call({ nr: NR.mount, source, target, fstype, flags, data });
 export const umount2 = (target: string, flags = 0): Sys<number> => call({ nr: NR.umount2, target, flags });
 export const pivotRoot = (newRoot: string, putOld: string): Sys<number> => call({ nr: NR.pivot_root, newRoot, putOld });
+
+// System V IPC.
+export const msgget = (key: number, flags: number): Sys<number> => call({ nr: NR.msgget, key, flags });
+export const msgctl = (id: number, cmd: number): Sys<unknown> => call({ nr: NR.msgctl, id, cmd });
+export const msgsnd = (id: number, type: number, text: string): Sys<number> => call({ nr: NR.msgsnd, id, type, text });
+export const msgrcv = (id: number, type: number): Sys<{ type: number; text: string }> => call({ nr: NR.msgrcv, id, type });
+export const shmget = (key: number, size: number, flags: number): Sys<number> => call({ nr: NR.shmget, key, size, flags });
+export const shmctl = (id: number, cmd: number): Sys<unknown> => call({ nr: NR.shmctl, id, cmd });
+export const semget = (key: number, nsems: number, flags: number): Sys<number> => call({ nr: NR.semget, key, nsems, flags });
+export const semctl = (id: number, cmd: number): Sys<unknown> => call({ nr: NR.semctl, id, cmd });

@@ -24,6 +24,8 @@ import { USER_HZ } from '../../syscalls/sys-info.js';
 import { Piece } from '../../cpu-loop.js';
 import { ttyInfo } from '../../tty/tty.js';
 import type { UtsNamespace } from '../../ns/uts-ns.js';
+import type { IpcSysctls } from '../../ns/ipc-ns.js';
+import { renderSysvipc } from '../../syscalls/sys-ipc.js';
 import { OVERFLOW_ID, type UserNamespace } from '../../ns/user-ns.js';
 import { COUNTED_TYPES } from '../../ns/namespace.js';
 import { CAP, CAP_LAST_CAP, nsCapable } from '../../ns/capabilities.js';
@@ -101,6 +103,13 @@ export class ProcFs {
       this.file('stat', () => this.stat()),
       { name: 'sys', make: () => this.sysDir() },
       {
+        name: 'sysvipc',
+        make: () => {
+          const d: ProcDir = new ProcDir(this, '/sysvipc', 0o555, ROOT_OWNER, () => (['msg', 'sem', 'shm'] as const).map((kind) => this.file(`sysvipc/${kind}`, () => renderSysvipc(k.current ?? this.anyTask(), kind))).map((e) => ({ ...e, name: e.name.slice(8) })), () => this.rootDir);
+          return d;
+        },
+      },
+      {
         name: 'thread-self',
         make: () => new ProcLink(this, '/thread-self', 0o777, ROOT_OWNER, () => (this.readerPid() ? `${this.readerPid()}/task/${this.readerPid()}` : err('ENOENT'))),
       },
@@ -114,6 +123,45 @@ export class ProcFs {
     }
     void k;
     return [...fixed, ...pids];
+  }
+
+  /** Some task for renderings that need one when no process is running (the namespace's init). */
+  private anyTask(): Task {
+    return this.pidNs.init ?? this.kernel.initPidNs.init!;
+  }
+
+  /** The System V IPC sysctls of the reader's IPC namespace (IPC-02). */
+  private ipcSysctls(w: (apply: (v: string) => SysError | undefined) => (d: string) => number | SysError): ProcEntry[] {
+    const ipc = (): IpcSysctls => (this.kernel.current?.nsproxy ?? this.kernel.initNsproxy).ipc.sysctls;
+    const num = (name: 'msgmax' | 'msgmnb' | 'msgmni' | 'shmmni' | 'shm_rmid_forced'): ProcEntry => ({
+      name,
+      make: () =>
+        new ProcFile(this, `/sys/kernel/${name}`, 0o644, ROOT_OWNER, () => `${ipc()[name]}\n`, w((v) => {
+          if (!/^\s*\d+\s*$/.test(v) || Number(v) > 2147483647) return err('EINVAL');
+          ipc()[name] = Number(v);
+          return undefined;
+        })),
+    });
+    const big = (name: 'shmmax' | 'shmall'): ProcEntry => ({
+      name,
+      make: () =>
+        new ProcFile(this, `/sys/kernel/${name}`, 0o644, ROOT_OWNER, () => `${ipc()[name]}\n`, w((v) => {
+          if (!/^\s*\d+\s*$/.test(v)) return err('EINVAL');
+          ipc()[name] = BigInt(v.trim());
+          return undefined;
+        })),
+    });
+    const sem: ProcEntry = {
+      name: 'sem',
+      make: () =>
+        new ProcFile(this, '/sys/kernel/sem', 0o644, ROOT_OWNER, () => `${ipc().sem.join('\t')}\n`, w((v) => {
+          const f = v.trim().split(/\s+/).map(Number);
+          if (f.length !== 4 || f.some((x) => !Number.isInteger(x) || x < 0)) return err('EINVAL');
+          ipc().sem = f as [number, number, number, number];
+          return undefined;
+        })),
+    };
+    return [num('msgmax'), num('msgmnb'), num('msgmni'), sem, big('shmall'), big('shmmax'), num('shmmni'), num('shm_rmid_forced')];
   }
 
   /** The UTS namespace of the task reading or writing. */
@@ -140,6 +188,7 @@ export class ProcFs {
         name: 'hostname',
         make: () => new ProcFile(this, '/sys/kernel/hostname', 0o644, ROOT_OWNER, () => `${this.uts().hostname}\n`, w((v) => void (this.uts().hostname = v.slice(0, 64)))),
       },
+      ...this.ipcSysctls(w),
       { name: 'cap_last_cap', make: () => new ProcFile(this, '/sys/kernel/cap_last_cap', 0o444, ROOT_OWNER, () => `${CAP_LAST_CAP}\n`) },
       { name: 'overflowgid', make: () => new ProcFile(this, '/sys/kernel/overflowgid', 0o644, ROOT_OWNER, () => `${OVERFLOW_ID}\n`) },
       { name: 'overflowuid', make: () => new ProcFile(this, '/sys/kernel/overflowuid', 0o644, ROOT_OWNER, () => `${OVERFLOW_ID}\n`) },

@@ -1,6 +1,7 @@
 /**
  * Registers the namespace and mount tools at Debian 12's paths: util-linux 2.38's
- * unshare, nsenter, mount, umount, setpriv and pivot_root, and coreutils' chroot.
+ * unshare, nsenter, mount, umount, setpriv, pivot_root, ipcmk, ipcs and ipcrm, and
+ * coreutils' chroot.
  */
 import type { ProgramTable } from '../../../kernel/exec/program-table.js';
 import { unshareMain } from './unshare.js';
@@ -8,6 +9,7 @@ import { nsenterMain } from './nsenter.js';
 import { mountMain, umountMain } from './mount.js';
 import { setprivMain } from './setpriv.js';
 import { chrootMain, pivotRootMain } from './chroot.js';
+import { ipcmkMain, ipcrmMain, ipcsMain } from './ipc.js';
 
 export function registerNsutils(t: ProgramTable): void {
   const bin = (name: string): string[] => [`/usr/bin/${name}`];
@@ -17,5 +19,8 @@ export function registerNsutils(t: ProgramTable): void {
   t.add({ name: 'setpriv', main: setprivMain, paths: bin('setpriv'), summary: 'util-linux setpriv: --reuid --regid --ruid --euid --rgid --egid --clear-groups --keep-groups --init-groups --groups -d' });
   t.add({ name: 'chroot', main: chrootMain, paths: ['/usr/sbin/chroot'], summary: 'coreutils chroot: --userspec --groups --skip-chdir' });
   t.add({ name: 'pivot_root', main: pivotRootMain, paths: ['/usr/sbin/pivot_root'], summary: 'util-linux pivot_root NEW_ROOT PUT_OLD' });
+  t.add({ name: 'ipcmk', main: ipcmkMain, paths: bin('ipcmk'), summary: 'util-linux ipcmk: -Q, -M SIZE, -S NSEMS, -p MODE' });
+  t.add({ name: 'ipcs', main: ipcsMain, paths: bin('ipcs'), summary: 'util-linux ipcs: -q -m -s -a (from /proc/sysvipc)' });
+  t.add({ name: 'ipcrm', main: ipcrmMain, paths: bin('ipcrm'), summary: 'util-linux ipcrm: -q -m -s ID, -Q -M -S KEY' });
   t.add({ name: 'umount', main: umountMain, paths: bin('umount'), summary: 'util-linux umount: -l -f -R' });
 }
