@@ -5,11 +5,13 @@
  * a bind mount of one holds the namespace alive (NS-03); setns(2) takes such a file.
  */
 import type { Kernel } from '../kernel.js';
-import type { FileOps, OpenFile } from '../vfs/file.js';
+import { OpenFile, type FileOps } from '../vfs/file.js';
+import { err, type SysError } from '../errno.js';
+import type { UserNamespace } from './user-ns.js';
 import type { FileSystem, Vnode } from '../vfs/vnode.js';
 import { Mount, MountNamespace } from '../vfs/mount.js';
 import { S_IFREG, makedev, type Stat } from '../vfs/types.js';
-import { nsGet, nsLinkText, nsPut, type Namespace } from './namespace.js';
+import { CLONE_NEW, nsGet, nsLinkText, nsPut, type Namespace } from './namespace.js';
 
 /** nsfs's device, 0:4 as on Linux. */
 export const NSFS_DEV = makedev(0, 4);
@@ -39,9 +41,45 @@ export class NsVnode implements Vnode {
   }
 }
 
+/** ioctl_ns(2) requests. */
+export const NS_GET_USERNS = 0xb701;
+export const NS_GET_PARENT = 0xb702;
+export const NS_GET_NSTYPE = 0xb703;
+export const NS_GET_OWNER_UID = 0xb704;
+
 const nsFileOps: FileOps = {
   release(_k, f: OpenFile) {
     nsPut(f.priv as Namespace);
+  },
+  /**
+   * ioctl_ns(2): NS_GET_USERNS and NS_GET_PARENT return a new descriptor for the owning
+   * user namespace or the parent (user and PID namespaces only, else EINVAL; EPERM at
+   * the top); NS_GET_NSTYPE the CLONE_NEW* flag; NS_GET_OWNER_UID a user namespace's
+   * owner as the caller sees it.
+   */
+  ioctl(k, t, f, cmd) {
+    const ns = f.priv as Namespace;
+    const openNs = (target: Namespace): number | SysError => {
+      const fd = t.files.lowestFree();
+      const file = new OpenFile(nsFileOps, 0, k.nsfs.mount, k.nsfs.vnodeOf(target), nsLinkText(target), nsGet(target));
+      t.files.install(fd, file, true);
+      return fd;
+    };
+    switch (cmd) {
+      case NS_GET_USERNS:
+        return ns.owner ? openNs(ns.owner) : err('EPERM', 'the initial user namespace has no owner');
+      case NS_GET_PARENT: {
+        if (ns.nsType !== 'user' && ns.nsType !== 'pid') return err('EINVAL', 'only user and PID namespaces have parents');
+        const parent = (ns as Namespace & { parent: Namespace | null }).parent;
+        return parent ? openNs(parent) : err('EPERM', 'the initial namespace has no parent');
+      }
+      case NS_GET_NSTYPE:
+        return CLONE_NEW[ns.nsType];
+      case NS_GET_OWNER_UID:
+        return ns.nsType === 'user' ? t.creds.userNs.uidOf((ns as UserNamespace).ownerUid) : err('EINVAL');
+      default:
+        return err('ENOTTY');
+    }
   },
 };
 

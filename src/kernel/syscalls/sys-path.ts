@@ -110,7 +110,17 @@ function doRmdir(k: Kernel, t: Task, dirfd: number, path: string): number | SysE
   if (isMountpoint(pl.parent, victim)) return err('EBUSY', `${path} is a mount point`);
   if (sameVnode(victim, t.fs.root.vn) && pl.parent.mnt === t.fs.root.mnt) return err('EBUSY');
   const r = pl.parent.vn.rmdir ? pl.parent.vn.rmdir(pl.name, k.realtimeNs) : err('EPERM');
-  return r ?? 0;
+  if (r) return r;
+  detachForeignMounts(k, victim);
+  return 0;
+}
+
+/**
+ * A directory removed while it is a mount point in other mount namespaces takes
+ * those mounts with it (detach_mounts, since Linux 3.18, MNT-11).
+ */
+function detachForeignMounts(k: Kernel, victim: Vnode): void {
+  for (const m of [...k.mounts.live]) if (m.mountpoint && sameVnode(m.mountpoint, victim) && m.parent) m.ns.dropTree(m);
 }
 
 function doMkdir(k: Kernel, t: Task, dirfd: number, path: string, mode: number): number | SysError {

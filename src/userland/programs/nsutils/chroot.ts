@@ -60,6 +60,10 @@ export function* chrootMain({ argv, envp }: ProgramArgs): Program {
     yield* errOut('chroot: missing operand\nTry \'chroot --help\' for more information.\n');
     return EXIT_CANCELED;
   }
+  if (v.has('skip-chdir') && newRoot.replace(/\/+$/, '') !== '') {
+    yield* errOut("chroot: option --skip-chdir only permitted if NEWROOT is old '/'\nTry 'chroot --help' for more information.\n");
+    return EXIT_CANCELED;
+  }
   // Names are looked up before the root changes (the new root may have no /etc/passwd).
   const db = yield* UserDb.load();
   const spec = typeof v.get('userspec') === 'string' ? (v.get('userspec') as string) : undefined;

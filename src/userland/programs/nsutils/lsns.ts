@@ -1,0 +1,249 @@
+/**
+ * lsns(8) and findmnt(8) from util-linux 2.38.
+ *
+ *   lsns [-t TYPE] [-p PID] [-o COLS] [-n] [-r] [-l] [NS]
+ *     One row per namespace found through /proc/PID/ns: its inode, type, how many
+ *     processes are in it, the lowest PID, that process's user and command line; PNS
+ *     and ONS (parent and owner namespace) come from ioctl_ns(2).
+ *   findmnt [-l] [-n] [-r] [-o COLS] [-t TYPES] [TARGET]
+ *     The mount tree of /proc/self/mountinfo: TARGET, SOURCE (with [/dir] for a bind of
+ *     a subdirectory), FSTYPE, OPTIONS; PROPAGATION, ID, PARENT on request.
+ *
+ * Simplification: no JSON output, no -T tree for lsns, no NETNSID/NSFS values, no
+ * findmnt --poll, --fstab or source lookups.
+ */
+import type { Op, Program, ProgramArgs } from '../../../kernel/proc/program.js';
+import { SysError } from '../../../kernel/errno.js';
+import * as sys from '../../lib/sys.js';
+import { errOut, readFile } from '../../lib/io.js';
+import { OutBuffer } from '../../lib/out-buffer.js';
+import { getopt, GetoptError } from '../../lib/getopt.js';
+import { UserDb } from '../../lib/passwd.js';
+import { O_DIRECTORY, O_RDONLY } from '../../../kernel/vfs/types.js';
+import { NS_GET_PARENT, NS_GET_USERNS } from '../../../kernel/ns/nsfs.js';
+import { parseMountinfo, type MountEntry } from './mountinfo.js';
+
+type Gen<T> = Generator<Op, T, unknown>;
+const LS_NS = 40_000;
+const TYPES = ['mnt', 'net', 'pid', 'uts', 'ipc', 'user', 'cgroup', 'time'];
+
+/** How a column is laid out: right-aligned numbers, left-aligned text. */
+const RIGHT = new Set(['NS', 'NPROCS', 'PID', 'PPID', 'UID', 'PNS', 'ONS', 'NETNSID', 'ID', 'PARENT']);
+
+/** Formats rows as util-linux's libsmartcols does: columns padded to their widest cell, the last one not padded. */
+function table(cols: string[], rows: string[][], o: { noHeadings: boolean; raw: boolean }): string {
+  const all = o.noHeadings ? rows : [cols, ...rows];
+  if (o.raw) return all.map((r) => r.join(' ')).join('\n') + (all.length ? '\n' : '');
+  const width = cols.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => {
+          if (i === cols.length - 1 && !RIGHT.has(cols[i])) return cell;
+          return RIGHT.has(cols[i]) ? cell.padStart(width[i]) : cell.padEnd(width[i]);
+        })
+        .join(' '),
+    )
+    .join('\n') + (all.length ? '\n' : '');
+}
+
+function* processes(): Gen<number[]> {
+  const fd = yield* sys.open('/proc', O_RDONLY | O_DIRECTORY);
+  if (fd instanceof SysError) return [];
+  const ents = yield* sys.getdents(fd);
+  yield* sys.close(fd);
+  if (ents instanceof SysError) return [];
+  return ents.filter((e) => /^\d+$/.test(e.name)).map((e) => Number(e.name)).sort((a, b) => a - b);
+}
+
+/** The inode of the namespace an ioctl_ns request returns for `path` ('0' when there is none). */
+function* related(path: string, request: number): Gen<string> {
+  const fd = yield* sys.open(path, O_RDONLY);
+  if (fd instanceof SysError) return '0';
+  const r = yield* sys.ioctl(fd, request);
+  yield* sys.close(fd);
+  if (typeof r !== 'number') return '0';
+  const st = yield* sys.fstat(r);
+  yield* sys.close(r);
+  return st instanceof SysError ? '0' : String(st.ino);
+}
+
+interface NsRow {
+  ino: string;
+  type: string;
+  pids: number[];
+}
+
+export function* lsnsMain({ argv }: ProgramArgs): Program {
+  yield LS_NS;
+  let parsed;
+  try {
+    parsed = getopt('lsns', argv.slice(1), [
+      { short: 't', long: 'type', arg: 'required' },
+      { short: 'p', long: 'task', arg: 'required' },
+      { short: 'o', long: 'output', arg: 'required' },
+      { short: 'n', long: 'noheadings' },
+      { short: 'r', long: 'raw' },
+      { short: 'l', long: 'list' },
+      { short: 'u', long: 'notruncate' },
+      { short: 'W', long: 'nowrap' },
+      { short: 'h', long: 'help' },
+      { short: 'V', long: 'version' },
+    ]);
+  } catch (e) {
+    if (!(e instanceof GetoptError)) throw e;
+    yield* errOut(`${e.message}\nTry 'lsns --help' for more information.\n`);
+    return 1;
+  }
+  const v = parsed.values;
+  const types = typeof v.get('type') === 'string' ? [v.get('type') as string] : TYPES;
+  for (const t of types) {
+    if (!TYPES.includes(t)) {
+      yield* errOut(`lsns: unknown namespace type: ${t}\n`);
+      return 1;
+    }
+  }
+  const cols = (typeof v.get('output') === 'string' ? (v.get('output') as string) : 'NS,TYPE,NPROCS,PID,USER,COMMAND').split(',').map((c) => c.trim().toUpperCase());
+  const known = ['NS', 'TYPE', 'PATH', 'NPROCS', 'PID', 'PPID', 'COMMAND', 'UID', 'USER', 'NETNSID', 'NSFS', 'PNS', 'ONS'];
+  for (const c of cols) {
+    if (!known.includes(c)) {
+      yield* errOut(`lsns: unknown column: ${c}\n`);
+      return 1;
+    }
+  }
+  const db = yield* UserDb.load();
+  const byIno = new Map<string, NsRow>();
+  const taskPid = typeof v.get('task') === 'string' ? Number(v.get('task')) : null;
+  const wantIno = parsed.operands[0];
+  const info = new Map<number, { uid: number; ppid: number; cmd: string }>();
+  const taskNs = new Set<string>();
+  for (const pid of yield* processes()) {
+    for (const type of types) {
+      const link = yield* sys.readlink(`/proc/${pid}/ns/${type}`);
+      if (link instanceof SysError) continue;
+      const ino = /\[(\d+)\]/.exec(link)?.[1] ?? '';
+      const row = byIno.get(ino) ?? { ino, type, pids: [] };
+      row.pids.push(pid);
+      byIno.set(ino, row);
+      if (pid === taskPid) taskNs.add(ino);
+    }
+    const status = yield* readFile(`/proc/${pid}/status`);
+    const cmdline = yield* readFile(`/proc/${pid}/cmdline`);
+    if (status instanceof SysError) continue;
+    const uid = Number(/^Uid:\t(\d+)/m.exec(status)?.[1] ?? 0);
+    const ppid = Number(/^PPid:\t(\d+)/m.exec(status)?.[1] ?? 0);
+    const name = /^Name:\t(.*)$/m.exec(status)?.[1] ?? '';
+    const cmd = cmdline instanceof SysError || cmdline === '' ? name : cmdline.replace(/\0$/, '').split('\0').join(' ');
+    info.set(pid, { uid, ppid, cmd });
+  }
+  let rows = [...byIno.values()].sort((a, b) => Number(a.ino) - Number(b.ino));
+  if (taskPid !== null) rows = rows.filter((r) => taskNs.has(r.ino));
+  if (wantIno !== undefined) rows = rows.filter((r) => r.ino === wantIno);
+  const out: string[][] = [];
+  for (const r of rows) {
+    const pid = r.pids[0];
+    const p = info.get(pid) ?? { uid: 0, ppid: 0, cmd: '' };
+    const cells: string[] = [];
+    for (const c of cols) {
+      switch (c) {
+        case 'NS': cells.push(r.ino); break;
+        case 'TYPE': cells.push(r.type); break;
+        case 'PATH': cells.push(`/proc/${pid}/ns/${r.type}`); break;
+        case 'NPROCS': cells.push(String(r.pids.length)); break;
+        case 'PID': cells.push(String(pid)); break;
+        case 'PPID': cells.push(String(p.ppid)); break;
+        case 'COMMAND': cells.push(p.cmd); break;
+        case 'UID': cells.push(String(p.uid)); break;
+        case 'USER': cells.push(db.userName(p.uid) ?? String(p.uid)); break;
+        case 'PNS': cells.push(r.type === 'user' || r.type === 'pid' ? yield* related(`/proc/${pid}/ns/${r.type}`, NS_GET_PARENT) : '0'); break;
+        case 'ONS': cells.push(yield* related(`/proc/${pid}/ns/${r.type}`, NS_GET_USERNS)); break;
+        default: cells.push('');
+      }
+    }
+    out.push(cells);
+  }
+  const o = new OutBuffer(1);
+  yield* o.write(table(cols, out, { noHeadings: v.has('noheadings'), raw: v.has('raw') }));
+  return (yield* o.flush()) ? 1 : 0;
+}
+
+/** findmnt's SOURCE: the source, with [/dir] when the mount shows a subdirectory of its file system. */
+function sourceOf(m: MountEntry): string {
+  return m.root === '/' ? m.source : `${m.source}[${m.root}]`;
+}
+
+export function* findmntMain({ argv }: ProgramArgs): Program {
+  yield LS_NS;
+  let parsed;
+  try {
+    parsed = getopt('findmnt', argv.slice(1), [
+      { short: 'l', long: 'list' },
+      { short: 'n', long: 'noheadings' },
+      { short: 'r', long: 'raw' },
+      { short: 'o', long: 'output', arg: 'required' },
+      { short: 't', long: 'types', arg: 'required' },
+      { short: 'u', long: 'notruncate' },
+      { short: 'h', long: 'help' },
+      { short: 'V', long: 'version' },
+    ]);
+  } catch (e) {
+    if (!(e instanceof GetoptError)) throw e;
+    yield* errOut(`${e.message}\nTry 'findmnt --help' for more information.\n`);
+    return 1;
+  }
+  const v = parsed.values;
+  const text = yield* readFile('/proc/self/mountinfo');
+  if (text instanceof SysError) {
+    yield* errOut(`findmnt: can't read /proc/self/mountinfo: ${text.message}\n`);
+    return 1;
+  }
+  let mounts = parseMountinfo(text);
+  const types = typeof v.get('types') === 'string' ? (v.get('types') as string).split(',') : null;
+  if (types) mounts = mounts.filter((m) => types.includes(m.fstype));
+  const target = parsed.operands[0];
+  if (target !== undefined) mounts = mounts.filter((m) => m.target === target || m.source === target);
+  if (mounts.length === 0) return 1;
+  const cols = (typeof v.get('output') === 'string' ? (v.get('output') as string) : 'TARGET,SOURCE,FSTYPE,OPTIONS').split(',').map((c) => c.trim().toUpperCase());
+  // A tree unless listing, filtering or raw (findmnt prints the tree only for the whole table).
+  const tree = !v.has('list') && !v.has('raw') && target === undefined && types === null;
+  const ids = new Set(mounts.map((m) => m.id));
+  const children = (id: number): MountEntry[] => mounts.filter((m) => m.parent === id && m.id !== id);
+  const ordered: { m: MountEntry; prefix: string }[] = [];
+  if (tree) {
+    const visit = (m: MountEntry, prefix: string, childPrefix: string): void => {
+      ordered.push({ m, prefix });
+      const kids = children(m.id);
+      kids.forEach((c, i) => {
+        const last = i === kids.length - 1;
+        visit(c, childPrefix + (last ? '`-' : '|-'), childPrefix + (last ? '  ' : '| '));
+      });
+    };
+    for (const r of mounts.filter((m) => !ids.has(m.parent) || m.parent === m.id)) visit(r, '', '');
+  } else for (const m of mounts) ordered.push({ m, prefix: '' });
+  const rows = ordered.map(({ m, prefix }) =>
+    cols.map((c) => {
+      switch (c) {
+        case 'TARGET': return prefix + m.target;
+        case 'SOURCE': return sourceOf(m);
+        case 'FSTYPE': return m.fstype;
+        case 'OPTIONS': return m.options;
+        case 'VFS-OPTIONS': return m.vfsOptions;
+        case 'FS-OPTIONS': return m.superOptions;
+        case 'PROPAGATION': {
+          const p = m.propagation;
+          const kinds = [p.some((x) => x.startsWith('shared:')) ? 'shared' : '', p.some((x) => x.startsWith('master:')) ? 'slave' : '', p.includes('unbindable') ? 'unbindable' : ''].filter(Boolean);
+          return kinds.length ? kinds.join(',') : 'private';
+        }
+        case 'ID': return String(m.id);
+        case 'PARENT': return String(m.parent);
+        case 'MAJ:MIN': return m.dev;
+        case 'FSROOT': return m.root;
+        default: return '';
+      }
+    }),
+  );
+  const o = new OutBuffer(1);
+  // In the C locale ctsim runs in, the tree is drawn in ASCII ("|-", "`-"), as findmnt does there.
+  yield* o.write(table(cols, rows, { noHeadings: v.has('noheadings'), raw: v.has('raw') }).split('\n').map((l) => l.replace(/\s+$/, '')).join('\n'));
+  return (yield* o.flush()) ? 1 : 0;
+}
