@@ -84,12 +84,19 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
 }
 
 /**
- * Hands `t`'s children to the child reaper: the init of t's PID namespace (PID-10),
- * or a dying init itself, which reaps them as they die.
+ * Hands `t`'s children to the child reaper: the nearest living ancestor marked as a
+ * child subreaper in the same PID namespace (PROC-02), else the init of t's PID
+ * namespace (PID-10), or a dying init itself, which reaps them as they die.
  */
 function reparentChildren(k: Kernel, t: Task): void {
   if (t.children.length === 0) return;
   let reaper = t.pidNs.init;
+  for (let a = t.parent; a !== null && a.pidNs === t.pidNs && a !== t.pidNs.init; a = a.parent) {
+    if (a.childSubreaper && !a.exiting) {
+      reaper = a;
+      break;
+    }
+  }
   if (reaper === null) reaper = k.initPidNs.init;
   if (reaper === null || reaper === t) return;
   for (const c of t.children) {

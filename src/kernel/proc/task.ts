@@ -132,6 +132,8 @@ export class Task {
   /** A stop or continue not yet reported to a waiting parent (WUNTRACED / WCONTINUED). */
   stopUnreported = false;
   contUnreported = false;
+  /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants come to this process rather than to init (PROC-02). */
+  childSubreaper = false;
   /** True once the task has called execve (setpgid on it then fails with EACCES). */
   didExec = false;
   /** Sleepers in wait4() for this task's children. */

@@ -202,6 +202,13 @@ export const procSyscalls: HandlerTable = {
     const PR_GET_NAME = 16;
     const PR_CAPBSET_READ = 23;
     const PR_CAPBSET_DROP = 24;
+    const PR_SET_CHILD_SUBREAPER = 36;
+    const PR_GET_CHILD_SUBREAPER = 37;
+    if (req.option === PR_SET_CHILD_SUBREAPER) {
+      t.childSubreaper = (req.arg2 ?? 0) !== 0;
+      return 0;
+    }
+    if (req.option === PR_GET_CHILD_SUBREAPER) return t.childSubreaper ? 1 : 0;
     if (req.option === PR_CAPBSET_READ || req.option === PR_CAPBSET_DROP) {
       const cap = req.arg2 ?? -1;
       if (!Number.isInteger(cap) || cap < 0 || cap > CAP_LAST_CAP) return err('EINVAL', `capability ${cap} does not exist`);

@@ -105,6 +105,8 @@ export const getpgrp = (): Sys<number> => call({ nr: NR.getpgrp });
 export const setsid = (): Sys<number> => call({ nr: NR.setsid });
 export const getsid = (pid: number): Sys<number> => call({ nr: NR.getsid, pid });
 export const prctlSetName = (name: string): Sys<number> => call({ nr: NR.prctl, option: 15, name });
+/** prctl(option, arg2) for the numeric options (PR_SET_CHILD_SUBREAPER, PR_CAPBSET_READ, …). */
+export const prctl = (option: number, arg2 = 0): Sys<number> => call({ nr: NR.prctl, option, arg2 });
 /** prctl(PR_CAPBSET_DROP, cap): removes a capability from the bounding set. */
 export const capbsetDrop = (cap: number): Sys<number> => call({ nr: NR.prctl, option: 24, arg2: cap });
 
