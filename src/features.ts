@@ -36,7 +36,13 @@ export function features(): Feature[] {
     uts: ['full', 'host and domain names per namespace'],
   };
   for (const [ns, [level, note]] of Object.entries(NS_NOTES)) out.push(f('namespace', ns, level, note));
-  for (const c of ['cpu', 'memory', 'pids', 'io', 'cpuset']) out.push(f('cgroup', c, 'none', 'comes with the isolation issue'));
+  out.push(
+    f('cgroup', 'core (cgroup v2 at /sys/fs/cgroup)', 'partial', 'mkdir/rmdir, cgroup.procs migration with the no-internal-process and delegation rules, subtree_control top-down rules, events, max.depth/max.descendants, stat, kill, freeze; threaded mode (cgroup.type "threaded") is refused with EOPNOTSUPP; no pressure (PSI) files; clone3 CLONE_INTO_CGROUP is not offered'),
+    f('cgroup', 'cpu', 'partial', 'cpu.weight shares by flattening the group hierarchy into effective weights on the one fair runqueue (machine-wide, not per CPU); cpu.max bandwidth with nr_periods/nr_throttled/throttled_usec, debt carried into the next period; cpu.idle=1 and burst accounting are not modelled'),
+    f('cgroup', 'memory', 'partial', 'pages charged to the faulting process\'s group and ancestors; memory.max reclaims inside the group, then OOM-kills inside it (memory.oom.group too); memory.high counts events, reclaims and delays by a flat 1 ms per page over; memory.swap.max; memory.stat a subset; memory.low/min are stored but not honoured by reclaim'),
+    f('cgroup', 'pids', 'full', 'pids.max refuses fork with EAGAIN, pids.current/peak/events(.local)'),
+    f('cgroup', 'cpuset, io, hugetlb, rdma, misc', 'none', 'can be enabled in subtree_control (as runc does) but have no interface files and no effect'),
+  );
   out.push(
     f('device', '/dev/null (1,3)', 'full'),
     f('device', '/dev/zero (1,5)', 'full'),
@@ -49,9 +55,13 @@ export function features(): Feature[] {
   out.push(
     f('filesystem', 'ext4 (root, simfs on memfs)', 'partial', 'inodes, modes, owners, times, hard and symbolic links; no quotas, xattrs or journalling'),
     f('filesystem', 'tmpfs', 'partial', 'as simfs; size= is shown but not enforced'),
-    f('filesystem', 'proc', 'partial', 'PID directories (status, stat, cmdline, environ, comm, fd/, cwd, root, exe, maps, mounts, mountinfo, limits, oom_score, oom_score_adj, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, sys/kernel, sys/vm (min_free_kbytes, overcommit_memory, overcommit_ratio)'),
+    f('filesystem', 'proc', 'partial', 'a procfs per PID namespace; PID directories (status, stat, cmdline, environ, comm, fd/, ns/, cwd, root, exe, maps, mounts, mountinfo, cgroup, uid_map, gid_map, setgroups, limits, oom_score, oom_score_adj, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, sysvipc/, sys/kernel (host and domain name per UTS namespace, System V IPC limits per IPC namespace, cap_last_cap), sys/user (max_*_namespaces per user namespace), sys/vm (min_free_kbytes, overcommit_memory, overcommit_ratio)'),
     f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices'),
     f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
+    f('filesystem', 'cgroup2', 'partial', 'see the cgroup rows; rooted at the mounter\'s cgroup-namespace root'),
+    f('filesystem', 'nsfs', 'full', 'the inodes behind /proc/PID/ns links; bind mounts and open files keep namespaces alive; ioctl_ns NS_GET_USERNS/PARENT/NSTYPE/OWNER_UID'),
+    f('filesystem', 'sysfs', 'partial', 'the directory skeleton (fs/cgroup, kernel, class, devices, block) only'),
+    f('filesystem', 'overlay', 'none', 'not modelled yet (container image layers come with the runtime work)'),
   );
   out.push(
     f('scheduler', 'SCHED_OTHER (CFS-like)', 'partial', 'weighted fair by nice (Linux\'s weights), sched_latency/min_granularity/wakeup_granularity, START_DEBIT, sleeper credit; one runqueue for all CPUs'),
