@@ -343,6 +343,20 @@ export class SimVnode implements Vnode {
     return err('ENXIO');
   }
 
+  /** The whole contents of a regular file (overlay copy-up reads it). */
+  contents(): Buffer {
+    const size = this.node.getSize();
+    const buf = Buffer.alloc(size);
+    if (size > 0) this.node.read(buf, 0, size, 0);
+    return buf;
+  }
+
+  /** Replaces the contents of a regular file (overlay copy-up writes it). */
+  setContents(buf: Buffer): void {
+    this.node.truncate(0);
+    if (buf.length > 0) this.node.write(buf, 0, buf.length, 0);
+  }
+
   /** The group of a new object: the directory's group if it is set-group-ID, else the creator's fsgid. */
   private childGid(creds: FsIds): number {
     const m = this.fs.metaOf(this.node);

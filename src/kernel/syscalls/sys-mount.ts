@@ -16,13 +16,14 @@ import { err, SysError } from '../errno.js';
 import type { HandlerTable } from './handler.js';
 import { resolve } from '../vfs/namei.js';
 import { isUnder, type Mount, type MountFlags, type Path, type PropagationChange } from '../vfs/mount.js';
-import { sameVnode, type FileSystem } from '../vfs/vnode.js';
+import { sameVnode, type FileSystem, type Vnode } from '../vfs/vnode.js';
 import { isDir } from '../vfs/types.js';
 import { CAP, capable, nsCapable } from '../ns/capabilities.js';
 import { SimFs } from '../fs/simfs.js';
 import { ProcFs } from '../fs/procfs/procfs.js';
 import { NsVnode } from '../ns/nsfs.js';
 import { CgroupFs } from '../cgroup/cgroupfs.js';
+import { OverlayFs } from '../fs/overlayfs.js';
 
 // mount(2) flags (linux/mount.h).
 export const MS_RDONLY = 1;
@@ -115,6 +116,8 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
     case 'sysfs':
       // Simplification: a fresh sysfs shows the standard directories, not the network namespace's devices yet.
       return new SimFs({ type: 'sysfs', dev: k.allocAnonDev(), source, rootMode: 0o555, nowNs: k.realtimeNs });
+    case 'overlay':
+      return newOverlay(k, t, source, data);
     case 'ext4':
     case 'xfs':
     case 'btrfs':
@@ -123,6 +126,47 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
     default:
       return err('ENODEV', `file system type "${type}" is not supported by this kernel (see /proc/filesystems)`);
   }
+}
+
+/** An overlay from "lowerdir=A:B,upperdir=U,workdir=W" (overlayfs.rst "Multiple lower layers"). */
+function newOverlay(k: Kernel, t: Task, source: string, data: string): FileSystem | SysError {
+  const o = new Map<string, string>();
+  for (const opt of data.split(',').filter(Boolean)) {
+    const eq = opt.indexOf('=');
+    o.set(eq < 0 ? opt : opt.slice(0, eq), eq < 0 ? '' : opt.slice(eq + 1));
+  }
+  const lowerdir = o.get('lowerdir');
+  if (!lowerdir) return err('EINVAL', 'overlay: missing lowerdir');
+  const dirOf = (p: string): Path | SysError => {
+    const r = resolve(k, t, p, { follow: true });
+    if (r instanceof SysError) return r;
+    return isDir(r.vn.mode()) ? topmost(r) : err('ENOTDIR');
+  };
+  const lowers: Vnode[] = [];
+  for (const p of lowerdir.split(':')) {
+    const d = dirOf(p);
+    if (d instanceof SysError) return d;
+    lowers.push(d.vn);
+  }
+  const upperdir = o.get('upperdir');
+  const workdir = o.get('workdir');
+  let upper: Vnode;
+  if (upperdir !== undefined) {
+    if (workdir === undefined) return err('EINVAL', 'overlay: upperdir needs workdir');
+    const u = dirOf(upperdir);
+    if (u instanceof SysError) return u;
+    const w = dirOf(workdir);
+    if (w instanceof SysError) return w;
+    if (u.vn.fs !== w.vn.fs) return err('EINVAL', 'overlay: workdir and upperdir must be on the same file system');
+    if (sameVnode(u.vn, w.vn)) return err('EINVAL', 'overlay: workdir and upperdir must be separate directories');
+    // The kernel's scratch directory inside workdir.
+    if (w.vn.lookup && w.vn.lookup('work') instanceof SysError) w.vn.mkdir?.('work', 0o000, { fsuid: 0, fsgid: 0 }, k.realtimeNs);
+    upper = u.vn;
+  } else {
+    // Lower layers only: a read-only overlay (the mount gets MS_RDONLY).
+    upper = new SimFs({ type: 'tmpfs', dev: k.allocAnonDev(), source: 'none', nowNs: k.realtimeNs }).root();
+  }
+  return new OverlayFs({ source, dev: k.allocAnonDev(), lowers, upper, options: data, nowNs: () => k.realtimeNs });
 }
 
 function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstype?: string; flags?: number; data?: string }): number | SysError {
@@ -180,7 +224,9 @@ function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstyp
   if (!inNs(target.mnt)) return err('EINVAL');
   const fs = newFileSystem(k, t, r.fstype ?? '', r.source ?? 'none', r.data ?? '');
   if (fs instanceof SysError) return fs;
-  const m = ns.mountAt(target, fs, fs.root(), flagsOf(flags));
+  const mflags = flagsOf(flags);
+  if (fs instanceof OverlayFs && !/(^|,)upperdir=/.test(r.data ?? '')) mflags.readonly = true;
+  const m = ns.mountAt(target, fs, fs.root(), mflags);
   if (fs instanceof ProcFs) fs.mount = m;
   return 0;
 }
