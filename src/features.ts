@@ -55,7 +55,7 @@ export function features(): Feature[] {
   out.push(
     f('filesystem', 'ext4 (root, simfs on memfs)', 'partial', 'inodes, modes, owners, times, hard and symbolic links; no quotas, xattrs or journalling'),
     f('filesystem', 'tmpfs', 'partial', 'as simfs; size= is shown but not enforced'),
-    f('filesystem', 'proc', 'partial', 'a procfs per PID namespace; PID directories (status, stat, cmdline, environ, comm, fd/, ns/, cwd, root, exe, maps, mounts, mountinfo, cgroup, uid_map, gid_map, setgroups, limits, oom_score, oom_score_adj, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, sysvipc/, sys/kernel (host and domain name per UTS namespace, System V IPC limits per IPC namespace, cap_last_cap), sys/user (max_*_namespaces per user namespace), sys/vm (min_free_kbytes, overcommit_memory, overcommit_ratio)'),
+    f('filesystem', 'proc', 'partial', 'a procfs per PID namespace; PID directories (status, stat, cmdline, environ, comm, fd/, ns/, cwd, root, exe, maps, mounts, mountinfo, cgroup, uid_map, gid_map, setgroups, limits, oom_score, oom_score_adj, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, net/dev (the reader's network namespace), sysvipc/, sys/kernel (host and domain name per UTS namespace, System V IPC limits per IPC namespace, cap_last_cap), sys/user (max_*_namespaces per user namespace), sys/vm (min_free_kbytes, overcommit_memory, overcommit_ratio)'),
     f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices'),
     f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
     f('filesystem', 'cgroup2', 'partial', 'see the cgroup rows; rooted at the mounter\'s cgroup-namespace root'),

@@ -20,6 +20,7 @@ import {
   CLONE_THREAD,
 } from '../../../src/kernel/syscalls/abi.js';
 import { O_RDONLY, O_WRONLY } from '../../../src/kernel/vfs/types.js';
+import type { IpcNamespace } from '../../../src/kernel/ns/ipc-ns.js';
 
 /** errno of a result, or 'ok'. */
 const e = (r: unknown): string => (r instanceof SysError ? r.errno : 'ok');
@@ -168,6 +169,26 @@ describe('user namespace maps', () => {
       return 0;
     });
     expect(out).toEqual(['33 ENOSPC']);
+  });
+});
+
+describe('namespace lifetime', () => {
+  test('IPC-03: when the last process of an IPC namespace exits, the namespace and its objects are destroyed', () => {
+    let ns: IpcNamespace | null = null;
+    const h = hostWith({
+      t: function* (): Program {
+        yield* sys.unshare(CLONE_NEWIPC);
+        yield* sys.msgget(0, 0o644);
+        yield* sys.shmget(0, 4096, 0o644);
+        ns = h.kernel.current!.nsproxy.ipc;
+        return ns.size === 2 ? 0 : 1;
+      },
+    });
+    expect(h.run(['/usr/bin/t']).status).toBe(0);
+    expect(ns!.alive).toBe(false);
+    expect(ns!.size).toBe(0);
+    // The initial namespace stays, whatever happens.
+    expect(h.kernel.initNsproxy.ipc.alive).toBe(true);
   });
 });
 

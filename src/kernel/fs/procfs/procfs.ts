@@ -101,6 +101,11 @@ export class ProcFs {
         make: () => new ProcLink(this, '/self', 0o777, ROOT_OWNER, () => (this.readerPid() ? String(this.readerPid()) : err('ENOENT'))),
       },
       this.file('stat', () => this.stat()),
+      // /proc/net follows the reader's network namespace (network_namespaces(7), NET-04).
+      {
+        name: 'net',
+        make: () => new ProcDir(this, '/net', 0o555, ROOT_OWNER, () => [this.file('net/dev', () => this.netDev())].map((e) => ({ ...e, name: 'dev' })), () => this.rootDir),
+      },
       { name: 'sys', make: () => this.sysDir() },
       {
         name: 'sysvipc',
@@ -162,6 +167,17 @@ export class ProcFs {
         })),
     };
     return [num('msgmax'), num('msgmnb'), num('msgmni'), sem, big('shmall'), big('shmmax'), num('shmmni'), num('shm_rmid_forced')];
+  }
+
+  /** /proc/net/dev: the reader's network namespace's devices (counters stay 0 until the network issue). */
+  private netDev(): string {
+    const net = (this.kernel.current?.nsproxy ?? this.kernel.initNsproxy).net;
+    let out = 'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+    const z = (w: number): string => '0'.padStart(w);
+    for (const d of net.devices) {
+      out += `${d.name.padStart(6)}:${z(8)} ${z(7)} ${z(4)} ${z(4)} ${z(4)} ${z(5)} ${z(10)} ${z(9)} ${z(8)} ${z(7)} ${z(4)} ${z(4)} ${z(4)} ${z(5)} ${z(7)} ${z(10)}\n`;
+    }
+    return out;
   }
 
   /** The UTS namespace of the task reading or writing. */
