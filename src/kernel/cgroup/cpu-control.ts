@@ -214,7 +214,7 @@ export class CpuControl {
       s.nrThrottled++;
       s.throttledThisPeriod = true;
     }
-    if (this.k.engine.trace.on('sched')) this.k.engine.trace.emit('sched', 'throttle', { cgroup: c.path });
+    if (this.k.engine.trace.on('cgroup')) this.k.engine.trace.emit('cgroup', 'throttle', { cgroup: c.path, quota_us: s.quotaUs, period_us: s.periodUs });
     this.holdSubtree(c);
   }
 
@@ -238,6 +238,7 @@ export class CpuControl {
     if (!s.throttled) return;
     s.throttled = false;
     s.throttledNs += now - s.throttledSince;
+    if (this.k.engine.trace.on('cgroup')) this.k.engine.trace.emit('cgroup', 'unthrottle', { cgroup: c.path, throttled_us: Math.floor((now - s.throttledSince) / 1000) });
     this.wakeParked(c);
   }
 

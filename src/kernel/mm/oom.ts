@@ -120,5 +120,6 @@ export function outOfMemory(k: Kernel, scope: MemCounter | null = null): boolean
   }
   k.printk(`oom_reaper: reaped process ${victim.tid} (${victim.comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`);
   if (k.engine.trace.on('mm')) k.engine.trace.emit('mm', 'oom-kill', { pid: victim.tid, comm: victim.comm, badness: best, ...(scope ? { memcg: path(scope) } : {}) });
+  if (scope && k.engine.trace.on('cgroup')) k.engine.trace.emit('cgroup', 'oom-kill', { cgroup: path(scope), pid: victim.tid, comm: victim.comm });
   return true;
 }

@@ -111,6 +111,12 @@ export function createNamespaces(k: Kernel, t: Task, creds: Creds, flags: number
         break;
     }
   }
+  const trace = k.engine.trace;
+  if (trace.on('ns')) {
+    for (const ns of [out.user, out.mnt?.ns ?? null, out.uts, out.ipc, out.pid, out.cgroup, out.net]) {
+      if (ns) trace.emit('ns', 'create', { pid: t.tid, type: ns.nsType, inum: ns.inum, owner: ns.owner?.inum ?? 0 });
+    }
+  }
   return out;
 }
 

@@ -74,7 +74,10 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
   // The pids controller (pids.max): EAGAIN when the new task would take a group over its limit.
   const refused = pidsCanFork(parent.cgroup);
-  if (refused) return err('EAGAIN', `pids.max=${refused.pidsMax} reached in /sys/fs/cgroup${refused.path}`);
+  if (refused) {
+    if (k.engine.trace.on('cgroup')) k.engine.trace.emit('cgroup', 'pids-max', { pid: parent.tid, cgroup: refused.path, max: refused.pidsMax });
+    return err('EAGAIN', `pids.max=${refused.pidsMax} reached in /sys/fs/cgroup${refused.path}`);
+  }
 
   const creds = parent.creds.clone();
   const made = createNamespaces(k, parent, creds, flags);

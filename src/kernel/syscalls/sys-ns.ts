@@ -116,11 +116,12 @@ function joinPid(t: Task, ns: PidNamespace): number | SysError {
   return 0;
 }
 
-function doSetns(_k: Kernel, t: Task, fd: number, nstype: number): number | SysError {
+function doSetns(k: Kernel, t: Task, fd: number, nstype: number): number | SysError {
   const f = t.files.get(fd);
   if (!f) return err('EBADF', `${fd} is not an open file descriptor`);
   const ns = nsOfFile(f);
   if (!ns) return err('EINVAL', 'the file is not a /proc/PID/ns file (pidfds are not modelled)');
+  if (k.engine.trace.on('ns')) k.engine.trace.emit('ns', 'setns', { pid: t.tid, type: ns.nsType, inum: ns.inum });
   if (nstype !== 0 && nstype !== CLONE_NEW[ns.nsType]) return err('EINVAL', `the file is a ${ns.nsType} namespace, not the type asked for (NS-08)`);
   switch (ns.nsType) {
     case 'user':

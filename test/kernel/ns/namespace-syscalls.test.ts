@@ -21,6 +21,7 @@ import {
 } from '../../../src/kernel/syscalls/abi.js';
 import { O_RDONLY, O_WRONLY } from '../../../src/kernel/vfs/types.js';
 import type { IpcNamespace } from '../../../src/kernel/ns/ipc-ns.js';
+import type { TraceRecord } from '../../../src/sim/trace.js';
 
 /** errno of a result, or 'ok'. */
 const e = (r: unknown): string => (r instanceof SysError ? r.errno : 'ok');
@@ -189,6 +190,19 @@ describe('namespace lifetime', () => {
     expect(ns!.size).toBe(0);
     // The initial namespace stays, whatever happens.
     expect(h.kernel.initNsproxy.ipc.alive).toBe(true);
+  });
+});
+
+describe('explaining what a namespace shows', () => {
+  test('the ns trace says why ps in a new PID namespace without its own procfs lists the host (PID-16)', () => {
+    const lines: TraceRecord[] = [];
+    const h = hostWith({}, { trace: { categories: ['ns'], sink: (r: TraceRecord) => lines.push(r) } });
+    h.run(['/bin/sh', '-c', 'unshare --pid --fork ps -e >/dev/null; unshare --pid --fork --mount-proc ps -e >/dev/null']);
+    const views = lines.filter((r) => r.ev === 'procfs-view');
+    // Once, for the ps that reads the host's procfs; the one with its own procfs needs no explaining.
+    expect(views.length).toBe(1);
+    expect(String(views[0].why)).toContain('mount a new one (unshare --mount-proc)');
+    expect(views[0].procfs_pidns).toBe(4026531836);
   });
 });
 

@@ -39,6 +39,8 @@ export class ProcFs {
   private readonly inos = new Map<string, number>();
   private nextIno = 4026531840 - 4096;
   private readonly rootDir: ProcDir;
+  /** Readers already told (in the ns trace) why this procfs shows another PID namespace. */
+  private readonly explained = new WeakSet<Task>();
   /** The mount this procfs was first mounted at (for magic links to anonymous files). */
   mount: Mount | null = null;
   /** Answers the tty fields of /proc/PID/stat. */
@@ -122,6 +124,18 @@ export class ProcFs {
       this.file('vmstat', () => renderVmstat(k)),
       this.file('version', () => `${UTS_SYSNAME} version ${UTS_RELEASE} (ctsim@ctsim) (gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) ${UTS_VERSION}\n`),
     ];
+    // Why ps shows other processes than a PID namespace holds: this procfs lists the
+    // namespace of the process that mounted it, whoever reads it (PID-16).
+    const reader = k.current;
+    if (reader && reader.pidNs !== this.pidNs && k.engine.trace.on('ns') && !this.explained.has(reader)) {
+      this.explained.add(reader);
+      k.engine.trace.emit('ns', 'procfs-view', {
+        pid: reader.tid,
+        reader_pidns: reader.pidNs.inum,
+        procfs_pidns: this.pidNs.inum,
+        why: 'a procfs lists the PID namespace of the process that mounted it; mount a new one (unshare --mount-proc) to see this namespace',
+      });
+    }
     const pids: ProcEntry[] = [];
     for (const [pid, t] of [...this.pidNs.tasks.entries()].sort((a, b) => a[0] - b[0])) {
       pids.push({ name: String(pid), make: () => pidDir(this, t) });
