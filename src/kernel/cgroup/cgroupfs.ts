@@ -89,12 +89,53 @@ function setOwner(cg: Cgroup, name: string, attr: SetAttr): SysError | undefined
   return undefined;
 }
 
+/** Every interface file name a group can have (for giving a delegated group's files to their creator). */
+let allFileNames: string[] | null = null;
+function everyFileName(): string[] {
+  if (allFileNames === null) {
+    const probe = new Cgroup('probe', new Cgroup('', null));
+    for (const c of ROOT_CONTROLLERS) probe.parent!.subtreeControl.add(c);
+    allFileNames = cgroupFiles(probe).map((f) => f.name);
+  }
+  return allFileNames;
+}
+
+/** A controller turned off for a group loses its state (it is created afresh when turned on again). */
+function resetController(cg: Cgroup, c: Controller): void {
+  if (c === 'pids') {
+    cg.pidsMax = Infinity;
+    cg.pidsEventsMax = cg.pidsEventsMaxLocal = 0;
+  } else if (c === 'memory') {
+    const m = cg.mem;
+    m.maxPages = m.highPages = m.swapMaxPages = Infinity;
+    m.lowPages = m.minPages = 0;
+    m.oomGroup = false;
+    for (const e of [m.events, m.eventsLocal]) for (const key of Object.keys(e) as (keyof typeof e)[]) e[key] = 0;
+  } else if (c === 'cpu') {
+    const s = cg.cpu;
+    s.weight = 100;
+    s.quotaUs = Infinity;
+    s.periodUs = 100_000;
+    s.burstUs = 0;
+    s.nrPeriods = s.nrThrottled = s.throttledNs = 0;
+  }
+}
+
+/** The files of a cgroup namespace's root a process inside it may write (cgroup_file_write with nsdelegate). */
+const NS_ROOT_WRITABLE = new Set(['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control']);
+
 class CgFile extends ProcFile {
   private readonly cg: Cgroup;
   private readonly fileName: string;
 
   constructor(fs: CgroupFs, cg: Cgroup, spec: CgFileSpec) {
-    super(fs, `${cg.id}/${spec.name}`, spec.mode, ownerOf(cg, spec.name), () => (spec.read ? spec.read(fs, cg) : err('EINVAL')), spec.write ? (d) => spec.write!(fs, cg, d) : undefined);
+    const write = spec.write;
+    super(fs, `${cg.id}/${spec.name}`, spec.mode, ownerOf(cg, spec.name), () => (spec.read ? spec.read(fs, cg) : err('EINVAL')), write ? (d) => {
+      // nsdelegate: inside a cgroup namespace the root's limits are not the namespace's to change.
+      const w = fs.current;
+      if (w && w.nsproxy.cgroup.root === cg && w.nsproxy.cgroup !== fs.kernel.initNsproxy.cgroup && !NS_ROOT_WRITABLE.has(spec.name)) return err('EPERM', 'the cgroup namespace root\'s files are not writable from inside it');
+      return write(fs, cg, d);
+    } : undefined);
     this.cg = cg;
     this.fileName = spec.name;
   }
@@ -135,8 +176,10 @@ export class CgDir extends ProcDir {
     }
     const child = new Cgroup(name, cg, this.cgfs.kernel.allocCgroupId());
     cg.children.set(name, child);
-    // A delegated directory's creator owns what it makes.
-    if (creds.fsuid !== 0 || creds.fsgid !== 0) child.attrs.set('', { uid: creds.fsuid, gid: creds.fsgid });
+    // The creator owns the new directory and its files (cgroup_kn_set_ugid), so delegation works.
+    if (creds.fsuid !== 0 || creds.fsgid !== 0) {
+      for (const name of ['', ...everyFileName()]) child.attrs.set(name, { uid: creds.fsuid, gid: creds.fsgid });
+    }
     cpuControl(this.cgfs.kernel).groupCreated(child);
     return this.cgfs.dirOf(child);
   }
@@ -172,6 +215,9 @@ export function writeProcs(fs: CgroupFs, to: Cgroup, data: string): number | Sys
   const t = pid === 0 ? writer : writer.pidNs.tasks.get(pid);
   if (!t || t.exiting) return err('ESRCH', `no process ${pid}`);
   if (!to.alive) return err('ENOENT');
+  // nsdelegate: both ends must be inside the writer's cgroup namespace.
+  const nsRoot = writer.nsproxy.cgroup.root;
+  if (!t.cgroup.isWithin(nsRoot) || !to.isWithin(nsRoot)) return err('ENOENT', 'the source or destination cgroup is outside the writer\'s cgroup namespace');
   // No internal processes: a non-root group giving resources to children takes none itself.
   if (to.parent && to.subtreeControl.size > 0) return err('EBUSY', `${to.path} has controllers enabled in cgroup.subtree_control`);
   // Delegation: without privilege the writer needs write access to the common ancestor's cgroup.procs too.
@@ -205,7 +251,7 @@ export function writeSubtreeControl(cg: Cgroup, data: string): number | SysError
   if (enabling && cg.parent && cg.liveTasks().length > 0) return err('EBUSY', `${cg.path} has processes: move them to a leaf first (no internal processes)`);
   for (const [c, on] of want) {
     if (on) cg.subtreeControl.add(c);
-    else cg.subtreeControl.delete(c);
+    else if (cg.subtreeControl.delete(c)) for (const child of cg.children.values()) resetController(child, c);
   }
   return data.length;
 }

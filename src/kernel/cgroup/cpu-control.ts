@@ -292,6 +292,14 @@ export class CpuControl {
   /** A task moved between groups: its weight changes, and it may now be held (or free). */
   taskMoved(t: Task): void {
     this.changed();
+    // Held by the group it left (frozen or throttled): it is free of that now (cgroup_freezer_migrate_task).
+    for (const g of this.k.cgroupRoot.subtree()) {
+      const i = g.cpu.parked.indexOf(t);
+      if (i >= 0) {
+        g.cpu.parked.splice(i, 1);
+        if (!this.park(t)) this.requeue(t);
+      }
+    }
     if (t.onRunqueue && this.holder(t)) {
       this.k.sched.dequeue(t);
       this.park(t);

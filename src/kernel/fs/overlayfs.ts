@@ -115,7 +115,7 @@ export class OverlayVnode implements Vnode {
     return st;
   }
 
-  private childPath(name: string): string {
+  childPath(name: string): string {
     return this.path === '' ? name : `${this.path}/${name}`;
   }
 
@@ -204,7 +204,7 @@ export class OverlayVnode implements Vnode {
   }
 
   /** True when a lower layer still has `name` (so removing it needs a whiteout). */
-  private lowerHas(name: string): boolean {
+  lowerHas(name: string): boolean {
     if (this.fs.opaque.has(this.path)) return false;
     for (const l of this.lowerV) {
       const c = child(l, name);
@@ -318,20 +318,30 @@ export class OverlayVnode implements Vnode {
     if (!src) return err('ENOENT');
     // Without redirect_dir a directory that exists in a lower layer cannot be renamed.
     if (isDir(src.mode()) && src.lowerV.length > 0) return err('EXDEV', 'overlay: renaming a lower directory needs redirect_dir');
+    // What the target name shows now, checked before anything changes.
+    const existing = newDir.entry(newName);
+    if (existing) {
+      if (isDir(existing.mode()) !== isDir(src.mode())) return err(isDir(existing.mode()) ? 'EISDIR' : 'ENOTDIR');
+      const ents = isDir(existing.mode()) ? existing.readdir() : [];
+      if (!(ents instanceof SysError) && ents.length > 2) return err('ENOTEMPTY');
+    }
+    const coversLower = newDir.lowerHas(newName);
     const s = src.copyUp();
     if (s instanceof SysError) return s;
     const from = this.copyUp();
     if (from instanceof SysError) return from;
-    const to = newDir.prepare(newName);
+    const to = newDir.copyUp();
     if (to instanceof SysError) return to;
-    const existing = newDir.entry(newName);
-    if (existing && !child(to, newName)) {
-      const r = newDir.remove(newName, isDir(existing.mode()), nowNs);
+    // Whatever the upper layer has at the target (a whiteout, an upper copy) is replaced.
+    const old = child(to, newName);
+    if (old) {
+      const r = isDir(old.mode()) ? to.rmdir?.(newName, nowNs) : to.unlink?.(newName, nowNs);
       if (r) return r;
-      to.unlink?.(newName, nowNs);
     }
     const r = from.rename ? from.rename(oldName, to, newName, nowNs) : err('EPERM');
     if (r) return r;
+    // A directory moved over a name a lower layer still has must hide it (opaque).
+    if (coversLower && isDir(src.mode())) this.fs.opaque.add(newDir.childPath(newName));
     if (this.lowerHas(oldName)) from.mknod?.(oldName, S_IFCHR, 0, { fsuid: 0, fsgid: 0 }, nowNs);
     return undefined;
   }

@@ -65,11 +65,12 @@ export function writeIdMap(ns: UserNamespace, kind: 'uid' | 'gid', writer: Creds
     const why = kind === 'gid' && self && ns.setgroupsAllowed ? ' (write "deny" to /proc/PID/setgroups first, USER-06)' : '';
     return err('EPERM', `without CAP_SET${kind.toUpperCase()} in the parent namespace only a single line mapping the writer's own ${kind === 'uid' ? 'euid' : 'egid'} may be written${why}`);
   }
+  // Each range must lie inside one extent of the parent's map (map_id_range_down).
+  const parentMap = kind === 'uid' ? parent.uidMap : parent.gidMap;
   for (const e of extents) {
-    const k = toParent(e.lowerFirst);
-    const kEnd = toParent(e.lowerFirst + e.count - 1);
-    if (k < 0 || kEnd < 0 || kEnd - k !== e.count - 1) return err('EPERM', `outside IDs ${e.lowerFirst}..${e.lowerFirst + e.count - 1} are not mapped in the parent namespace`);
-    e.kfirst = k;
+    const pe = parentMap?.extents.find((p) => e.lowerFirst >= p.first && e.lowerFirst + e.count <= p.first + p.count);
+    if (!pe) return err('EPERM', `outside IDs ${e.lowerFirst}..${e.lowerFirst + e.count - 1} are not mapped in the parent namespace`);
+    e.kfirst = pe.kfirst + (e.lowerFirst - pe.first);
   }
   if (kind === 'uid') ns.uidMap = new IdMap(extents);
   else ns.gidMap = new IdMap(extents);

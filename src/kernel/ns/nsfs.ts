@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel.js';
 import { OpenFile, type FileOps } from '../vfs/file.js';
 import { err, type SysError } from '../errno.js';
 import type { UserNamespace } from './user-ns.js';
+import type { PidNamespace } from '../proc/pid-namespace.js';
 import type { FileSystem, Vnode } from '../vfs/vnode.js';
 import { Mount, MountNamespace } from '../vfs/mount.js';
 import { S_IFREG, makedev, type Stat } from '../vfs/types.js';
@@ -67,11 +68,22 @@ const nsFileOps: FileOps = {
     };
     switch (cmd) {
       case NS_GET_USERNS:
-        return ns.owner ? openNs(ns.owner) : err('EPERM', 'the initial user namespace has no owner');
+        // Only within the caller's own user namespace and below (ns_get_owner).
+        if (!ns.owner || !ns.owner.isWithin(t.creds.userNs)) return err('EPERM', 'the owner is outside the caller\'s user namespace');
+        return openNs(ns.owner);
       case NS_GET_PARENT: {
         if (ns.nsType !== 'user' && ns.nsType !== 'pid') return err('EINVAL', 'only user and PID namespaces have parents');
-        const parent = (ns as Namespace & { parent: Namespace | null }).parent;
-        return parent ? openNs(parent) : err('EPERM', 'the initial namespace has no parent');
+        if (ns.nsType === 'user') {
+          const parent = (ns as UserNamespace).parent;
+          if (!parent || !parent.isWithin(t.creds.userNs)) return err('EPERM', 'the parent is outside the caller\'s user namespace');
+          return openNs(parent);
+        }
+        const parent = (ns as PidNamespace).parent;
+        // Within the caller's active PID namespace only (pidns_get_parent).
+        let visible = false;
+        for (let p: PidNamespace | null = parent; p !== null; p = p.parent) if (p === t.pidNs) visible = true;
+        if (!parent || !visible) return err('EPERM', 'the parent is outside the caller\'s PID namespace');
+        return openNs(parent);
       }
       case NS_GET_NSTYPE:
         return CLONE_NEW[ns.nsType];

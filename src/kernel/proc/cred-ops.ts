@@ -106,6 +106,22 @@ export function setresgid(c: Creds, r: number, e: number, s: number): 0 | SysErr
   return 0;
 }
 
+/** setregid(2): the real GID may become the real or effective one; the saved GID follows a new effective one as in setreuid. */
+export function setregid(c: Creds, r: number, e: number): 0 | SysError {
+  const k = toKernel([r, e], (id) => c.userNs.kgid(id));
+  if (k === null) return err('EINVAL', 'the GID has no mapping in the caller\'s user namespace');
+  const [kr, ke] = k;
+  if (!nsCapable(c, c.userNs, CAP.SETGID)) {
+    if (kr !== KEEP && kr !== c.gid && kr !== c.egid) return err('EPERM');
+    if (ke !== KEEP && ke !== c.gid && ke !== c.egid && ke !== c.sgid) return err('EPERM');
+  }
+  const newE = ke === KEEP ? c.egid : ke;
+  if (kr !== KEEP || (ke !== KEEP && ke !== c.gid)) c.sgid = newE;
+  if (kr !== KEEP) c.gid = kr;
+  c.egid = c.fsgid = newE;
+  return 0;
+}
+
 /** setgid(2). */
 export function setgid(c: Creds, gid: number): 0 | SysError {
   const k = toKernel([gid], (id) => c.userNs.kgid(id));

@@ -28,7 +28,7 @@ import type { PidNamespace } from './pid-namespace.js';
 import { committedPages, copyMm, overcommitAllows, releaseMm } from '../mm/vm.js';
 import { SIG } from './signals.js';
 import { createNamespaces, remapFs, type NewNamespaces } from '../ns/ns-create.js';
-import { nsGet, type Namespace } from '../ns/namespace.js';
+import { nsGet, nsPut, type Namespace } from '../ns/namespace.js';
 import { Nsproxy } from '../ns/nsproxy.js';
 import { CAP, capable } from '../ns/capabilities.js';
 import { cgroupAttachNew, pidsCanFork } from '../cgroup/cgroup.js';
@@ -42,8 +42,11 @@ export function taskHoldsNamespaces(t: Task): void {
 
 /** Gives back namespaces a failed clone made (nothing references them yet). */
 function dropNew(made: NewNamespaces): void {
-  const all: (Namespace | null)[] = [made.mnt?.ns ?? null, made.uts, made.ipc, made.pid, made.cgroup, made.net, made.user];
+  // The others hold references on a new user namespace: hold one more while they go, then drop it.
+  if (made.user) nsGet(made.user);
+  const all: (Namespace | null)[] = [made.mnt?.ns ?? null, made.uts, made.ipc, made.pid, made.cgroup, made.net];
   for (const ns of all) if (ns) ns.destroy();
+  if (made.user) nsPut(made.user);
 }
 
 /** /proc/sys/kernel/threads-max for the simulated RAM (Linux: RAM pages / 8 / (THREAD_SIZE/PAGE_SIZE)). */

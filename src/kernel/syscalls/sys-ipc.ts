@@ -104,7 +104,11 @@ export const ipcSyscalls: HandlerTable = {
     const o = t.nsproxy.ipc.ids.msg.objects.get(r.id);
     if (!o || !o.messages) return err('EINVAL');
     if (!mayUse(t, o, MAY_READ)) return err('EACCES');
-    const i = o.messages.findIndex((m) => r.type === 0 || m.type === r.type);
+    // msgtyp < 0: the first message of the lowest type not above |msgtyp| (msgrcv(2)).
+    let i = -1;
+    if (r.type < 0) {
+      for (let j = 0; j < o.messages.length; j++) if (o.messages[j].type <= -r.type && (i < 0 || o.messages[j].type < o.messages[i].type)) i = j;
+    } else i = o.messages.findIndex((m) => r.type === 0 || m.type === r.type);
     if (i < 0) return err('ENOMSG', 'no message of that type (msgrcv does not block in ctsim)');
     return o.messages.splice(i, 1)[0];
   },

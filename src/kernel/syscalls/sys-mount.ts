@@ -15,7 +15,7 @@ import type { Task } from '../proc/task.js';
 import { err, SysError } from '../errno.js';
 import type { HandlerTable } from './handler.js';
 import { resolve } from '../vfs/namei.js';
-import { isUnder, type Mount, type MountFlags, type Path, type PropagationChange } from '../vfs/mount.js';
+import { isUnder, type Mount, type MountFlags, type MountNamespace, type Path, type PropagationChange } from '../vfs/mount.js';
 import { sameVnode, type FileSystem, type Vnode } from '../vfs/vnode.js';
 import { isDir } from '../vfs/types.js';
 import { CAP, capable, nsCapable } from '../ns/capabilities.js';
@@ -111,9 +111,11 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
       return new ProcFs(k, t.pidNs, k.allocAnonDev(), source);
     }
     case 'cgroup2':
-      // Rooted at the mounter's cgroup-namespace root (CGNS-03).
+      // Rooted at the mounter's cgroup-namespace root (CGNS-03); needs CAP_SYS_ADMIN in its owner.
+      if (!nsCapable(t.creds, t.nsproxy.cgroup.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting cgroup2 needs CAP_SYS_ADMIN in the user namespace that owns the cgroup namespace');
       return new CgroupFs(k, t.nsproxy.cgroup.root, k.allocAnonDev());
     case 'sysfs':
+      if (!nsCapable(t.creds, t.nsproxy.net.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting sysfs needs CAP_SYS_ADMIN in the user namespace that owns the network namespace');
       // Simplification: a fresh sysfs shows the standard directories, not the network namespace's devices yet.
       return new SimFs({ type: 'sysfs', dev: k.allocAnonDev(), source, rootMode: 0o555, nowNs: k.realtimeNs });
     case 'overlay':
@@ -202,6 +204,8 @@ function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstyp
     const src = resolve(k, t, r.source ?? '', { follow: true });
     if (src instanceof SysError) return src;
     const from = src.vn instanceof NsVnode ? src : topmost(src);
+    // A mount namespace's file may not be bound into itself or a newer namespace: it would pin itself (mnt_ns_loop).
+    if (from.vn instanceof NsVnode && from.vn.ns.nsType === 'mnt' && (from.vn.ns as MountNamespace).seq >= ns.seq) return err('EINVAL', 'binding this mount namespace here would make it pin itself');
     if (!inNs(from.mnt) && !(from.vn instanceof NsVnode)) return err('EINVAL', 'the source is not in the caller\'s mount namespace');
     if (!inNs(target.mnt)) return err('EINVAL');
     if (isDir(from.vn.mode()) !== isDir(target.vn.mode())) return err(isDir(from.vn.mode()) ? 'ENOTDIR' : 'EISDIR');

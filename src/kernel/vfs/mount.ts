@@ -42,6 +42,12 @@ export class MountTable {
     return this.nextEvent++;
   }
 
+  private nextNsSeq = 1;
+
+  newNsSeq(): number {
+    return this.nextNsSeq++;
+  }
+
   /** The members of peer group `g`. */
   peers(g: number): Mount[] {
     const out: Mount[] = [];
@@ -131,10 +137,13 @@ export class MountNamespace extends Namespace {
   readonly nsType = 'mnt' as const;
   root!: Mount;
   readonly table: MountTable;
+  /** Creation order: a namespace file can be bound only into an older namespace (mnt_ns_loop). */
+  readonly seq: number;
 
   constructor(inum: number, owner: UserNamespace, table: MountTable) {
     super(inum, owner);
     this.table = table;
+    this.seq = table.newNsSeq();
   }
 
   /** A dead namespace's mounts go with it (their peers stop propagating to them). */
@@ -204,12 +213,17 @@ export class MountNamespace extends Namespace {
     if (parentShared) for (const m of top.subtree()) if (m.peerGroup === 0) m.peerGroup = this.table.newGroup();
     for (const r of receivers(this.table, at.mnt)) {
       if (!reachable(r.mnt, at.vn)) continue;
-      const copy = r.mnt.ns.copyMount(top, top.root, event);
-      if (r.asSlave) {
-        copy.master = top.peerGroup;
-        copy.peerGroup = 0;
-      }
-      link(copy, { mnt: r.mnt, vn: at.vn });
+      // The whole new tree (a recursive bind brings its submounts) goes to every receiver.
+      const copyTree = (m: Mount, at2: Path): void => {
+        const copy = r.mnt.ns.copyMount(m, m.root, event);
+        if (r.asSlave) {
+          copy.master = m.peerGroup;
+          copy.peerGroup = 0;
+        }
+        link(copy, at2);
+        for (const ch of m.children) copyTree(ch, { mnt: copy, vn: ch.mountpoint! });
+      };
+      copyTree(top, { mnt: r.mnt, vn: at.vn });
     }
     return top;
   }

@@ -152,6 +152,43 @@ describe('user namespace maps', () => {
     expect(out).toEqual(['EPERM', 'EPERM', 'ok', 'allow', 'EPERM', 'ok', 'ok', 'EPERM']);
   });
 
+  test('a map range must lie inside one range of the parent\'s map (a hole in the parent is EPERM)', () => {
+    const out = run(function* (o) {
+      // Level 1 maps 0-1 and 3-4 only; its own ID 2 has no kernel ID.
+      const mid = yield* sys.clone(function* (): Program {
+        yield* sys.nanosleep(2e9);
+        return 0;
+      }, CLONE_NEWUSER);
+      if (typeof mid !== 'number') throw mid;
+      o.push(yield* write(`/proc/${mid}/uid_map`, '0 1000 2\n3 1003 2\n'));
+      yield* write(`/proc/${mid}/gid_map`, '0 1000 5\n');
+      // From inside level 1 (via setns), a child map over the hole is refused; one inside a range is not.
+      const fd = yield* sys.open(`/proc/${mid}/ns/user`, O_RDONLY);
+      if (typeof fd !== 'number') throw fd;
+      const r = yield* sys.fork(function* (): Program {
+        if ((yield* sys.setns(fd, CLONE_NEWUSER)) !== 0) return 9;
+        // Become root there (kernel ID 1000), so that the IDs are mapped (USER-12).
+        if ((yield* sys.setresgid(0, 0, 0)) !== 0 || (yield* sys.setresuid(0, 0, 0)) !== 0) return 7;
+        const c = yield* sys.clone(function* (): Program {
+          yield* sys.nanosleep(1e9);
+          return 0;
+        }, CLONE_NEWUSER);
+        if (typeof c !== 'number') return 8;
+        const a = yield* write(`/proc/${c}/uid_map`, '10 1 4\n');
+        const b = yield* write(`/proc/${c}/uid_map`, '10 3 2\n');
+        yield* sys.kill(c, 9);
+        return a === 'EPERM' && b === 'ok' ? 0 : 1;
+      });
+      if (typeof r !== 'number') throw r;
+      const w = yield* sys.wait4(r);
+      o.push(w instanceof SysError ? w.errno : String(w.status >> 8));
+      yield* sys.kill(mid, 9);
+      yield* sys.wait4(mid);
+      return 0;
+    });
+    expect(out).toEqual(['ok', '0']);
+  });
+
   test('USER-11: 33 user namespaces nest below the initial one; the 34th is ENOSPC', () => {
     const out = run(function* (o) {
       let made = 0;
