@@ -16,9 +16,41 @@ import { OutBuffer } from '../../lib/out-buffer.js';
 import { getopt, GetoptError } from '../../lib/getopt.js';
 import { UserDb } from '../../lib/passwd.js';
 import { IPC_CREAT, IPC_EXCL, IPC_RMID } from '../../../kernel/syscalls/sys-ipc.js';
+import { helpOrVersion } from './common.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 const IPC_NS = 20_000;
+
+const IPCMK_USAGE = `
+Usage:
+ ipcmk [options]
+
+Create various IPC resources.
+
+Options:
+ -M, --shmem <size>       create shared memory segment of size <size>
+ -S, --semaphore <number> create semaphore array with <number> elements
+ -Q, --queue              create message queue
+ -p, --mode <mode>        permission for the resource (default is 0644)
+
+ -h, --help               display this help
+ -V, --version            display version
+
+Arguments:
+ <size> arguments may be followed by the suffixes for
+   GiB, TiB, PiB, EiB, ZiB, and YiB (the "iB" is optional)
+
+For more details see ipcmk(1).
+`;
+
+/** A size with util-linux's suffixes (K, M, G, T with optional iB; KB for powers of 1000). */
+function parseSize(text: string): number | null {
+  const m = /^(\d+)(?:([KMGTPE])(iB|B)?)?$/i.exec(text);
+  if (!m) return null;
+  const exp = m[2] ? 'KMGTPE'.indexOf(m[2].toUpperCase()) + 1 : 0;
+  const base = m[3]?.toUpperCase() === 'B' ? 1000 : 1024;
+  return Number(m[1]) * base ** exp;
+}
 
 /** A random key (ipcmk draws one from getrandom). */
 function* randomKey(): Gen<number> {
@@ -45,7 +77,14 @@ export function* ipcmkMain({ argv }: ProgramArgs): Program {
     return 1;
   }
   const v = parsed.values;
-  const mode = typeof v.get('mode') === 'string' ? parseInt(v.get('mode') as string, 8) : 0o644;
+  const early = yield* helpOrVersion(v, IPCMK_USAGE, 'ipcmk from util-linux 2.38.1\n');
+  if (early !== null) return early;
+  const modeText = v.get('mode');
+  if (typeof modeText === 'string' && !/^[0-7]+$/.test(modeText)) {
+    yield* errOut('ipcmk: failed to parse mode: Success\n');
+    return 1;
+  }
+  const mode = typeof modeText === 'string' ? parseInt(modeText, 8) : 0o644;
   const out = new OutBuffer(1);
   const flags = IPC_CREAT | IPC_EXCL | (mode & 0o777);
   if (!v.has('queue') && !v.has('shmem') && !v.has('semaphore')) {
@@ -54,7 +93,11 @@ export function* ipcmkMain({ argv }: ProgramArgs): Program {
   }
   let status = 0;
   if (v.has('shmem')) {
-    const size = Number(v.get('shmem'));
+    const size = parseSize(String(v.get('shmem')));
+    if (size === null) {
+      yield* errOut(`ipcmk: failed to parse size: '${String(v.get('shmem'))}': Invalid argument\n`);
+      return 1;
+    }
     const id = yield* sys.shmget(yield* randomKey(), size, flags);
     if (id instanceof SysError) {
       yield* errOut(`ipcmk: create share memory failed: ${id.message}\n`);
@@ -69,7 +112,12 @@ export function* ipcmkMain({ argv }: ProgramArgs): Program {
     } else yield* out.write(`Message queue id: ${id}\n`);
   }
   if (v.has('semaphore')) {
-    const id = yield* sys.semget(yield* randomKey(), Number(v.get('semaphore')), flags);
+    const n = String(v.get('semaphore'));
+    if (!/^\d+$/.test(n)) {
+      yield* errOut(`ipcmk: failed to parse elements: '${n}'\n`);
+      return 1;
+    }
+    const id = yield* sys.semget(yield* randomKey(), Number(n), flags);
     if (id instanceof SysError) {
       yield* errOut(`ipcmk: create semaphore failed: ${id.message}\n`);
       status = 1;
@@ -106,6 +154,8 @@ export function* ipcsMain({ argv }: ProgramArgs): Program {
     return 1;
   }
   const v = parsed.values;
+  const early = yield* helpOrVersion(v, '\nUsage:\n ipcs [resource-option...] [output-option]\n ipcs -m|-q|-s -i <id>\n\nShow information on IPC facilities.\n\nFor more details see ipcs(1).\n', 'ipcs from util-linux 2.38.1\n');
+  if (early !== null) return early;
   const all = v.has('all') || (!v.has('queues') && !v.has('shmems') && !v.has('semaphores'));
   const db = yield* UserDb.load();
   const owner = (uid: string): string => db.userName(Number(uid)) ?? uid;
@@ -148,8 +198,16 @@ export function* ipcrmMain({ argv }: ProgramArgs): Program {
     yield* errOut(`${e.message}\nTry 'ipcrm --help' for more information.\n`);
     return 1;
   }
+  const early = yield* helpOrVersion(parsed.values, '\nUsage:\n ipcrm [options]\n ipcrm shm|msg|sem <id>...\n\nRemove certain IPC resources.\n\nFor more details see ipcrm(1).\n', 'ipcrm from util-linux 2.38.1\n');
+  if (early !== null) return early;
   let status = 0;
   const ctl = { q: sys.msgctl, m: sys.shmctl, s: sys.semctl };
+  // -a: every object the caller may remove, of every kind.
+  if (parsed.values.has('all')) {
+    for (const [kind, letter] of [['msg', 'q'], ['shm', 'm'], ['sem', 's']] as const) {
+      for (const f of yield* sysvipc(kind)) yield* ctl[letter](Number(f[1]), IPC_RMID);
+    }
+  }
   const getByKey = {
     Q: (key: number) => sys.msgget(key, 0),
     M: (key: number) => sys.shmget(key, 0, 0),
@@ -158,9 +216,19 @@ export function* ipcrmMain({ argv }: ProgramArgs): Program {
   for (const [opt, val] of parsed.list) {
     const letter = ({ 'queue-id': 'q', 'shmem-id': 'm', 'semaphore-id': 's', 'queue-key': 'Q', 'shmem-key': 'M', 'semaphore-key': 'S' } as Record<string, string>)[opt];
     if (!letter || typeof val !== 'string') continue;
+    if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(val)) {
+      yield* errOut(`ipcrm: failed to parse argument: '${val}'\n`);
+      status = 1;
+      continue;
+    }
     let id: number;
     if (letter === letter.toUpperCase()) {
       const key = Number(val);
+      if (key === 0) {
+        yield* errOut(`ipcrm: illegal key (${val})\n`);
+        status = 1;
+        continue;
+      }
       const r = yield* getByKey[letter as 'Q' | 'M' | 'S'](key);
       if (r instanceof SysError) {
         yield* errOut(`ipcrm: invalid key (${val})\n`);

@@ -22,19 +22,60 @@ import { UserDb } from '../../lib/passwd.js';
 import { O_DIRECTORY, O_RDONLY } from '../../../kernel/vfs/types.js';
 import { NS_GET_PARENT, NS_GET_USERNS } from '../../../kernel/ns/nsfs.js';
 import { parseMountinfo, type MountEntry } from './mountinfo.js';
+import { helpOrVersion } from './common.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 const LS_NS = 40_000;
 const TYPES = ['mnt', 'net', 'pid', 'uts', 'ipc', 'user', 'cgroup', 'time'];
+
+const LSNS_USAGE = `
+Usage:
+ lsns [options] [<namespace>]
+
+List system namespaces.
+
+Options:
+ -J, --json             use JSON output format
+ -l, --list             use list format output
+ -n, --noheadings       don't print headings
+ -o, --output <list>    define which output columns to use
+     --output-all       output all columns
+ -p, --task <pid>       print process namespaces
+ -r, --raw              use the raw output format
+ -u, --notruncate       don't truncate text in columns
+ -W, --nowrap           don't use multi-line representation
+ -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)
+ -T, --tree <rel>       use tree format (parent, owner, or process)
+
+ -h, --help             display this help
+ -V, --version          display version
+
+For more details see lsns(8).
+`;
+
+const FINDMNT_USAGE = `
+Usage:
+ findmnt [options]
+ findmnt [options] <device> | <mountpoint>
+ findmnt [options] <device> <mountpoint>
+ findmnt [options] [--source <device>] [--target <path> | --mountpoint <dir>]
+
+Find a (mounted) filesystem.
+
+For more details see findmnt(8).
+`;
 
 /** How a column is laid out: right-aligned numbers, left-aligned text. */
 const RIGHT = new Set(['NS', 'NPROCS', 'PID', 'PPID', 'UID', 'PNS', 'ONS', 'NETNSID', 'ID', 'PARENT']);
 
 /** Formats rows as util-linux's libsmartcols does: columns padded to their widest cell, the last one not padded. */
 function table(cols: string[], rows: string[][], o: { noHeadings: boolean; raw: boolean }): string {
+  // Nothing matched: no output at all, not even the header.
+  if (rows.length === 0) return '';
   const all = o.noHeadings ? rows : [cols, ...rows];
   if (o.raw) return all.map((r) => r.join(' ')).join('\n') + (all.length ? '\n' : '');
-  const width = cols.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  // The header counts in the widths even when it is not printed (libsmartcols).
+  const width = cols.map((_, i) => Math.max(cols[i].length, ...rows.map((r) => r[i].length)));
   return all
     .map((r) =>
       r
@@ -96,7 +137,10 @@ export function* lsnsMain({ argv }: ProgramArgs): Program {
     return 1;
   }
   const v = parsed.values;
-  const types = typeof v.get('type') === 'string' ? [v.get('type') as string] : TYPES;
+  const early = yield* helpOrVersion(v, LSNS_USAGE, 'lsns from util-linux 2.38.1\n');
+  if (early !== null) return early;
+  const given = parsed.list.filter(([key]) => key === 'type').map(([, val]) => String(val));
+  const types = given.length > 0 ? given : TYPES;
   for (const t of types) {
     if (!TYPES.includes(t)) {
       yield* errOut(`lsns: unknown namespace type: ${t}\n`);
@@ -113,8 +157,17 @@ export function* lsnsMain({ argv }: ProgramArgs): Program {
   }
   const db = yield* UserDb.load();
   const byIno = new Map<string, NsRow>();
-  const taskPid = typeof v.get('task') === 'string' ? Number(v.get('task')) : null;
+  const taskArg = v.get('task');
+  if (typeof taskArg === 'string' && !/^\d+$/.test(taskArg)) {
+    yield* errOut(`lsns: invalid PID argument: '${taskArg}'\n`);
+    return 1;
+  }
+  const taskPid = typeof taskArg === 'string' ? Number(taskArg) : null;
   const wantIno = parsed.operands[0];
+  if (wantIno !== undefined && !/^\d+$/.test(wantIno)) {
+    yield* errOut(`lsns: invalid namespace argument: '${wantIno}'\n`);
+    return 1;
+  }
   const info = new Map<number, { uid: number; ppid: number; cmd: string }>();
   const taskNs = new Set<string>();
   for (const pid of yield* processes()) {
@@ -138,7 +191,13 @@ export function* lsnsMain({ argv }: ProgramArgs): Program {
   }
   let rows = [...byIno.values()].sort((a, b) => Number(a.ino) - Number(b.ino));
   if (taskPid !== null) rows = rows.filter((r) => taskNs.has(r.ino));
-  if (wantIno !== undefined) rows = rows.filter((r) => r.ino === wantIno);
+  if (wantIno !== undefined) {
+    rows = rows.filter((r) => r.ino === wantIno);
+    if (rows.length === 0) {
+      yield* errOut(`lsns: not found namespace: ${wantIno}\n`);
+      return 1;
+    }
+  }
   const out: string[][] = [];
   for (const r of rows) {
     const pid = r.pids[0];
@@ -192,22 +251,43 @@ export function* findmntMain({ argv }: ProgramArgs): Program {
     return 1;
   }
   const v = parsed.values;
+  const early = yield* helpOrVersion(v, FINDMNT_USAGE, 'findmnt from util-linux 2.38.1\n');
+  if (early !== null) return early;
+  const known = ['TARGET', 'SOURCE', 'FSTYPE', 'OPTIONS', 'VFS-OPTIONS', 'FS-OPTIONS', 'PROPAGATION', 'ID', 'PARENT', 'MAJ:MIN', 'FSROOT'];
+  const cols = (typeof v.get('output') === 'string' ? (v.get('output') as string) : 'TARGET,SOURCE,FSTYPE,OPTIONS').split(',').map((c) => c.trim().toUpperCase());
+  for (const c of cols) {
+    if (!known.includes(c)) {
+      yield* errOut(`findmnt: unknown column: ${c}\n`);
+      return 1;
+    }
+  }
   const text = yield* readFile('/proc/self/mountinfo');
   if (text instanceof SysError) {
     yield* errOut(`findmnt: can't read /proc/self/mountinfo: ${text.message}\n`);
     return 1;
   }
-  let mounts = parseMountinfo(text);
-  const types = typeof v.get('types') === 'string' ? (v.get('types') as string).split(',') : null;
-  if (types) mounts = mounts.filter((m) => types.includes(m.fstype));
-  const target = parsed.operands[0];
+  const everything = parseMountinfo(text);
+  let mounts = everything;
+  const typeList = typeof v.get('types') === 'string' ? (v.get('types') as string) : null;
+  if (typeList !== null) {
+    // libmount's pattern: a leading "no" negates the whole list.
+    const negate = typeList.startsWith('no');
+    const names = (negate ? typeList.slice(2) : typeList).split(',');
+    mounts = mounts.filter((m) => names.includes(m.fstype) !== negate);
+  }
+  const target = parsed.operands[0] === undefined ? undefined : parsed.operands[0].replace(/(.)\/+$/, '$1');
   if (target !== undefined) mounts = mounts.filter((m) => m.target === target || m.source === target);
-  if (mounts.length === 0) return 1;
-  const cols = (typeof v.get('output') === 'string' ? (v.get('output') as string) : 'TARGET,SOURCE,FSTYPE,OPTIONS').split(',').map((c) => c.trim().toUpperCase());
+  if (mounts.length === 0) return target !== undefined ? 1 : 0;
   // A tree unless listing, filtering or raw (findmnt prints the tree only for the whole table).
-  const tree = !v.has('list') && !v.has('raw') && target === undefined && types === null;
+  const tree = !v.has('list') && !v.has('raw') && target === undefined;
   const ids = new Set(mounts.map((m) => m.id));
-  const children = (id: number): MountEntry[] => mounts.filter((m) => m.parent === id && m.id !== id);
+  const byId = new Map(everything.map((m) => [m.id, m]));
+  // In a filtered tree a mount hangs below its nearest ancestor that passed the filter.
+  const shownParent = (m: MountEntry): number => {
+    for (let p = byId.get(m.parent); p && p.id !== m.id; p = p.parent === p.id ? undefined : byId.get(p.parent)) if (ids.has(p.id)) return p.id;
+    return -1;
+  };
+  const children = (id: number): MountEntry[] => mounts.filter((m) => m.id !== id && shownParent(m) === id);
   const ordered: { m: MountEntry; prefix: string }[] = [];
   if (tree) {
     const visit = (m: MountEntry, prefix: string, childPrefix: string): void => {
@@ -218,7 +298,7 @@ export function* findmntMain({ argv }: ProgramArgs): Program {
         visit(c, childPrefix + (last ? '`-' : '|-'), childPrefix + (last ? '  ' : '| '));
       });
     };
-    for (const r of mounts.filter((m) => !ids.has(m.parent) || m.parent === m.id)) visit(r, '', '');
+    for (const r of mounts.filter((m) => shownParent(m) === -1)) visit(r, '', '');
   } else for (const m of mounts) ordered.push({ m, prefix: '' });
   const rows = ordered.map(({ m, prefix }) =>
     cols.map((c) => {

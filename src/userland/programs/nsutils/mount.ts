@@ -39,6 +39,7 @@ import {
   MS_UNBINDABLE,
 } from '../../../kernel/syscalls/sys-mount.js';
 import { parseMountinfo, type MountEntry } from './mountinfo.js';
+import { helpOrVersion } from './common.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -46,6 +47,16 @@ const MOUNT_NS = 30_000;
 /** mount(8)'s exit status for a failed mount. */
 const MNT_EX_FAIL = 32;
 const MNT_EX_USAGE = 1;
+const UMOUNT_USAGE = `
+Usage:
+ umount [-hV]
+ umount -a [options]
+ umount [options] <source> | <directory>
+
+Unmount filesystems.
+
+For more details see umount(8).
+`;
 const DMESG_HINT = '       dmesg(1) may have more information after failed mount system call.\n';
 
 /** Per-mount flags and their -o words (mount(8) "FILESYSTEM-INDEPENDENT MOUNT OPTIONS"). */
@@ -97,6 +108,8 @@ function* explain(e: SysError, target: string, source: string, flags: number, ui
     case 'EPERM':
       return yield* fail(target, uid === 0 ? 'permission denied.' : 'must be superuser to use mount.');
     case 'ENOENT':
+      // The target exists: then it is the source that is missing.
+      if (flags & (MS_BIND | MS_MOVE) && !((yield* sys.stat(target)) instanceof SysError)) return yield* fail(target, `special device ${source} does not exist.`);
       return yield* fail(target, 'mount point does not exist.');
     case 'ENOTDIR':
       return yield* fail(target, 'mount point is not a directory.');
@@ -105,7 +118,8 @@ function* explain(e: SysError, target: string, source: string, flags: number, ui
     case 'EBUSY':
       return yield* fail(target, `${source} already mounted or mount point busy.`);
     case 'EINVAL':
-      if (flags & (MS_REMOUNT | MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE | MS_MOVE)) return yield* fail(target, 'not mount point or bad option.');
+      if (flags & MS_REMOUNT) return yield* fail(target, 'mount point not mounted or bad option.');
+      if (flags & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)) return yield* fail(target, 'not mount point or bad option.');
       return yield* fail(target, `wrong fs type, bad option, bad superblock on ${source}, missing codepage or helper program, or other error.`);
     case 'EACCES':
       return yield* fail(target, 'permission denied.');
@@ -125,7 +139,11 @@ function* list(typeFilter: string | undefined): Gen<number> {
   }
   const out = new OutBuffer(1);
   for (const m of parseMountinfo(text)) {
-    if (typeFilter !== undefined && !typeFilter.split(',').includes(m.fstype)) continue;
+    if (typeFilter !== undefined) {
+      // A leading "no" negates the whole list (libmount's type patterns).
+      const negate = typeFilter.startsWith('no');
+      if ((negate ? typeFilter.slice(2) : typeFilter).split(',').includes(m.fstype) === negate) continue;
+    }
     yield* out.write(`${m.source} on ${m.target} type ${m.fstype} (${m.options})\n`);
   }
   return (yield* out.flush()) ? 1 : 0;
@@ -223,7 +241,11 @@ export function* mountMain({ argv }: ProgramArgs): Program {
     return MNT_EX_USAGE;
   }
   const [source, target] = ops;
-  if (me !== 0) return yield* fail(target, 'must be superuser to use mount.');
+  // libmount canonicalizes the target before calling mount(2).
+  if (!(flags & MS_REMOUNT)) {
+    const st = yield* sys.stat(target);
+    if (st instanceof SysError && st.errno === 'ENOENT') return yield* fail(target, 'mount point does not exist.');
+  }
   if (flags & MS_BIND && flags & MS_RDONLY && !(flags & MS_REMOUNT)) {
     // mount --bind -o ro: bind first, then a read-only remount of the new mount (as libmount does).
     const r = yield* sys.mount(source, target, '', flags & ~MS_RDONLY, data);
@@ -238,7 +260,8 @@ export function* mountMain({ argv }: ProgramArgs): Program {
   }
   if (fstype === 'auto') fstype = '';
   const r = yield* sys.mount(source, target, fstype, flags, data);
-  return r instanceof SysError ? yield* explain(r, target, flags & (MS_BIND | MS_MOVE) ? source : fstype, flags, me) : 0;
+  if (!(r instanceof SysError)) return 0;
+  return yield* explain(r, target, r.errno === 'ENODEV' ? fstype : source, flags, me);
 }
 
 /** The mounts below `target` (deepest first), for umount -R. */
@@ -269,12 +292,8 @@ export function* umountMain({ argv }: ProgramArgs): Program {
     return MNT_EX_USAGE;
   }
   const v = parsed.values;
-  if (v.has('version')) {
-    const out = new OutBuffer(1);
-    yield* out.write('umount from util-linux 2.38.1 (libmount 2.38.1: selinux, smack, btrfs, verity, namespaces, assert, debug)\n');
-    yield* out.flush();
-    return 0;
-  }
+  const early = yield* helpOrVersion(v, UMOUNT_USAGE, 'umount from util-linux 2.38.1 (libmount 2.38.1: selinux, smack, btrfs, verity, namespaces, assert, debug)\n');
+  if (early !== null) return early;
   if (parsed.operands.length === 0) {
     yield* errOut('umount: bad usage\nTry \'umount --help\' for more information.\n');
     return MNT_EX_USAGE;
@@ -288,17 +307,33 @@ export function* umountMain({ argv }: ProgramArgs): Program {
       const text = yield* readFile('/proc/self/mountinfo');
       if (!(text instanceof SysError)) list.unshift(...submountsOf(parseMountinfo(text), target.replace(/\/+$/, '') || '/'));
     }
+    const recursive = v.has('recursive');
     for (const t of list) {
       const r = yield* sys.umount2(t, flags);
       if (!(r instanceof SysError)) continue;
+      const nonRoot = !(uid instanceof SysError) && uid !== 0;
+      if (recursive && (r.errno === 'ENOENT' || r.errno === 'EINVAL')) {
+        // umount -R looks the target up in the mount table first.
+        yield* errOut(`umount: ${t}: ${r.errno === 'ENOENT' ? 'not found' : 'not mounted'}\n`);
+        status = 1;
+        break;
+      }
+      if (nonRoot && (r.errno === 'ENOENT' || r.errno === 'EINVAL' || r.errno === 'EPERM')) {
+        // Without privilege libmount checks the mount table itself before refusing.
+        const why = r.errno === 'ENOENT' ? 'No such file or directory' : r.errno === 'EINVAL' ? 'not mounted.' : 'must be superuser to unmount.';
+        yield* errOut(`umount: ${t}: ${why}\n`);
+        status = r.errno === 'EPERM' ? Math.min(255, status + MNT_EX_FAIL) : 1;
+        break;
+      }
       let why: string;
       if (r.errno === 'ENOENT') why = 'no mount point specified.';
       else if (r.errno === 'EINVAL') why = 'not mounted.';
       else if (r.errno === 'EBUSY') why = 'target is busy.';
-      else if (r.errno === 'EPERM') why = !(uid instanceof SysError) && uid !== 0 ? 'must be superuser to unmount.' : 'permission denied.';
+      else if (r.errno === 'EPERM') why = 'permission denied.';
       else why = `${r.message}.`;
       yield* errOut(`umount: ${t}: ${why}\n`);
-      status = MNT_EX_FAIL;
+      // Each failed target adds to the status (libmount's MNT_EX_* add up across operands).
+      status = Math.min(255, status + MNT_EX_FAIL);
       break;
     }
   }

@@ -119,7 +119,17 @@ export function* setprivMain({ argv, envp }: ProgramArgs): Program {
   const v = parsed.values;
   const early = yield* helpOrVersion(v, USAGE, 'setpriv from util-linux 2.38.1\n');
   if (early !== null) return early;
-  if (v.has('dump')) return yield* dump();
+  if (v.has('dump')) {
+    if (parsed.list.some(([key]) => key !== 'dump') || parsed.operands.length > 0) {
+      yield* errOut(`${PROG}: --dump is incompatible with all other options\n`);
+      return 1;
+    }
+    return yield* dump();
+  }
+  if (parsed.operands.length === 0) {
+    yield* errOut(`${PROG}: No program specified\n`);
+    return 1;
+  }
   const db = yield* UserDb.load();
   const uidOf = (s: string): number => (/^\d+$/.test(s) ? Number(s) : db.getpwnam(s)?.uid ?? -2);
   const gidOf = (s: string): number => (/^\d+$/.test(s) ? Number(s) : db.getgrnam(s)?.gid ?? -2);
@@ -130,16 +140,21 @@ export function* setprivMain({ argv, envp }: ProgramArgs): Program {
   const egid = str('regid') ?? str('egid');
   const groupOpts = ['clear-groups', 'keep-groups', 'init-groups', 'groups'].filter((k) => v.has(k));
   if (groupOpts.length > 1) {
-    yield* errOut(`${PROG}: multiple supplementary group options\n`);
+    yield* errOut(`${PROG}: mutually exclusive arguments: --clear-groups --keep-groups --init-groups --groups\n`);
+    return 1;
+  }
+  if (v.has('init-groups') && ruid === undefined) {
+    yield* errOut(`${PROG}: --init-groups requires --ruid or --reuid\n`);
     return 1;
   }
   if ((rgid !== undefined || egid !== undefined) && groupOpts.length === 0) {
     yield* errOut(`${PROG}: --[re]gid requires --keep-groups, --clear-groups, --init-groups, or --groups\n`);
     return 1;
   }
-  for (const [name, val, of] of [['uid', ruid, uidOf], ['uid', euid, uidOf], ['gid', rgid, gidOf], ['gid', egid, gidOf]] as const) {
-    if (val !== undefined && of(val) < 0) {
-      yield* errOut(`${PROG}: failed to parse ${name}: '${val}'\n`);
+  for (const key of ['reuid', 'ruid', 'euid', 'regid', 'rgid', 'egid']) {
+    const val = str(key);
+    if (val !== undefined && (key.endsWith('uid') ? uidOf(val) : gidOf(val)) < 0) {
+      yield* errOut(`${PROG}: failed to parse ${key}: '${val}'\n`);
       return 1;
     }
   }
@@ -191,10 +206,6 @@ export function* setprivMain({ argv, envp }: ProgramArgs): Program {
       yield* errOut(`${PROG}: setresuid failed: ${r.message}\n`);
       return EXIT_PRIVERR;
     }
-  }
-  if (parsed.operands.length === 0) {
-    yield* errOut(`${PROG}: No program specified\nTry 'setpriv --help' for more information.\n`);
-    return 1;
   }
   return yield* execCommand(PROG, parsed.operands, envp);
 }

@@ -21,6 +21,7 @@ import * as sys from '../../lib/sys.js';
 import { errOut } from '../../lib/io.js';
 import { getopt, GetoptError } from '../../lib/getopt.js';
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_REC, MS_SHARED, MS_SLAVE } from '../../../kernel/syscalls/sys-mount.js';
+import { UserDb } from '../../lib/passwd.js';
 import { execCommand, forkAndWait, helpOrVersion, NS_KINDS, writeProcFile } from './common.js';
 
 /** User CPU of unshare's own work — a design choice. */
@@ -125,7 +126,8 @@ export function* unshareMain({ argv, envp }: ProgramArgs): Program {
       yield* errOut(`${PROG}: unsupported propagation mode: ${propName}\n`);
       return 1;
     }
-    propagation = PROPAGATION[propName];
+    // Only a new mount namespace's propagation is changed.
+    if (flags & NS_KINDS.mnt.flag) propagation = PROPAGATION[propName];
   }
   const setgroups = v.get('setgroups');
   if (typeof setgroups === 'string' && setgroups !== 'allow' && setgroups !== 'deny') {
@@ -133,6 +135,29 @@ export function* unshareMain({ argv, envp }: ProgramArgs): Program {
     return 1;
   }
 
+  for (const [key, what] of [['setuid', 'uid'], ['setgid', 'gid']] as const) {
+    const val = v.get(key);
+    if (typeof val === 'string' && !/^\d+$/.test(val)) {
+      yield* errOut(`${PROG}: failed to parse ${what}: '${val}'\n`);
+      return 1;
+    }
+  }
+  if (setgroups === 'allow' && (mapRoot || mapCurrent || mapGroup !== undefined)) {
+    yield* errOut(`${PROG}: options --setgroups=allow and --map-group are mutually exclusive\n`);
+    return 1;
+  }
+  // --map-user/--map-group take a name or a number.
+  const db = yield* UserDb.load();
+  const mapUid = typeof mapUser === 'string' ? (/^\d+$/.test(mapUser) ? Number(mapUser) : db.getpwnam(mapUser)?.uid) : undefined;
+  const mapGid = typeof mapGroup === 'string' ? (/^\d+$/.test(mapGroup) ? Number(mapGroup) : db.getgrnam(mapGroup)?.gid) : undefined;
+  if (typeof mapUser === 'string' && mapUid === undefined) {
+    yield* errOut(`${PROG}: failed to parse uid: '${mapUser}'\n`);
+    return 1;
+  }
+  if (typeof mapGroup === 'string' && mapGid === undefined) {
+    yield* errOut(`${PROG}: failed to parse gid: '${mapGroup}'\n`);
+    return 1;
+  }
   const euid = yield* sys.geteuid();
   const egid = yield* sys.getegid();
   const r = yield* sys.unshare(flags);
@@ -143,8 +168,8 @@ export function* unshareMain({ argv, envp }: ProgramArgs): Program {
 
   // The user namespace's maps, written by the process itself (setgroups "deny" first).
   if (flags & NS_KINDS.user.flag && !(euid instanceof SysError) && !(egid instanceof SysError)) {
-    const uid = mapRoot ? 0 : mapCurrent ? euid : typeof mapUser === 'string' ? Number(mapUser) : null;
-    const gid = mapRoot ? 0 : mapCurrent ? egid : typeof mapGroup === 'string' ? Number(mapGroup) : null;
+    const uid = mapRoot ? 0 : mapCurrent ? euid : mapUid ?? null;
+    const gid = mapRoot ? 0 : mapCurrent ? egid : mapGid ?? null;
     if (typeof setgroups === 'string' || gid !== null) {
       const e = yield* writeProcFile('/proc/self/setgroups', gid !== null ? 'deny' : (setgroups as string));
       if (e && setgroups !== undefined) {
