@@ -124,7 +124,7 @@ export const ipcSyscalls: HandlerTable = {
   /** semget({key, nsems, flags}). */
   semget: (k, t, r: { key: number; nsems: number; flags: number }) =>
     get(k, t, 'sem', r.key, r.flags, (o) => {
-      if (r.nsems < 0 || r.nsems > t.nsproxy.ipc.sysctls.sem[0]) return err('EINVAL');
+      if (r.nsems < 1 || r.nsems > t.nsproxy.ipc.sysctls.sem[0]) return err('EINVAL', `a new set needs 1..${t.nsproxy.ipc.sysctls.sem[0]} semaphores (SEMMSL)`);
       o.nsems = r.nsems;
       return undefined;
     }),

@@ -94,7 +94,9 @@ function tmpfsOptions(data: string): { options: string; mode: number } | SysErro
       return err('EINVAL', `tmpfs: unknown option "${key}"`);
     }
   }
-  return { options: out.join(','), mode };
+  // The kernel shows them in its own order (size before mode), not as given.
+  const rank = (o: string): number => ['size', 'nr_inodes', 'mode', 'uid', 'gid'].indexOf(o.split('=')[0]);
+  return { options: out.sort((a, b) => rank(a) - rank(b)).join(','), mode };
 }
 
 /** A new file-system instance for mount -t TYPE (each type's fs_context, with its mount_capable check). */

@@ -105,12 +105,23 @@ export function* nsenterMain({ argv, envp }: ProgramArgs): Program {
   let target = 0;
   if (typeof targetArg === 'string') {
     target = Number(targetArg);
-    if (!/^\d+$/.test(targetArg) || target <= 0) {
+    if (!/^\d+$/.test(targetArg)) {
       yield* errOut(`${PROG}: failed to parse pid: '${targetArg}'\n`);
       return 1;
     }
   }
   const all = v.has('all');
+  if (all && !target) {
+    yield* errOut(`${PROG}: no target PID specified for --all\n`);
+    return 1;
+  }
+  for (const [key, what] of [['setuid', 'uid'], ['setgid', 'gid']] as const) {
+    const val = v.get(key);
+    if (typeof val === 'string' && !/^\d+$/.test(val)) {
+      yield* errOut(`${PROG}: failed to parse ${what}: '${val}'\n`);
+      return 1;
+    }
+  }
   // Which namespaces, and from which file.
   const wanted: { kind: string; path: string }[] = [];
   for (const kind of ORDER) {
@@ -180,16 +191,18 @@ export function* nsenterMain({ argv, envp }: ProgramArgs): Program {
     yield* sys.fchdir(wdFd);
     yield* sys.close(wdFd);
   }
-  if (fds.some((f) => f.kind === 'user') && !v.has('preserve-credentials')) {
-    const gid = Number(v.get('setgid') ?? 0);
-    const uid = Number(v.get('setuid') ?? 0);
+  // Entering a user namespace sets root there unless --preserve-credentials; -S/-G apply in any case.
+  const enteredUser = fds.some((f) => f.kind === 'user') && !v.has('preserve-credentials');
+  if (enteredUser || v.has('setgid')) {
     yield* sys.setgroups([]);
-    const g = yield* sys.setgid(gid);
+    const g = yield* sys.setgid(Number(v.get('setgid') ?? 0));
     if (g instanceof SysError) {
       yield* errOut(`${PROG}: setgid failed: ${g.message}\n`);
       return 1;
     }
-    const u = yield* sys.setuid(uid);
+  }
+  if (enteredUser || v.has('setuid')) {
+    const u = yield* sys.setuid(Number(v.get('setuid') ?? 0));
     if (u instanceof SysError) {
       yield* errOut(`${PROG}: setuid failed: ${u.message}\n`);
       return 1;
