@@ -106,10 +106,15 @@ export function* chrootMain({ argv, envp }: ProgramArgs): Program {
   return e.errno === 'ENOENT' ? 127 : 126;
 }
 
+const PIVOT_ROOT_USAGE = '\nUsage:\n pivot_root [options] new_root put_old\n\nChange the root filesystem.\n\nOptions:\n -h, --help     display this help\n -V, --version  display version\n\nFor more details see pivot_root(8).\n';
+
 export function* pivotRootMain({ argv }: ProgramArgs): Program {
   yield CHROOT_NS;
   const args = argv.slice(1);
-  const early = yield* helpOrVersion(new Map(args.filter((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V').map((a) => [a.replace(/^-+/, '').replace(/^h$/, 'help').replace(/^V$/, 'version'), true])), '\nUsage:\n pivot_root [options] new_root put_old\n\nChange the root filesystem.\n\nOptions:\n -h, --help     display this help\n -V, --version  display version\n\nFor more details see pivot_root(8).\n', 'pivot_root from util-linux 2.38.1\n');
+  const flag = new Map<string, string | true>();
+  if (args[0] === '-h' || args[0] === '--help') flag.set('help', true);
+  if (args[0] === '-V' || args[0] === '--version') flag.set('version', true);
+  const early = yield* helpOrVersion(flag, PIVOT_ROOT_USAGE, 'pivot_root from util-linux 2.38.1\n');
   if (early !== null) return early;
   if (args.length !== 2) {
     yield* errOut('pivot_root: bad usage\nTry \'pivot_root --help\' for more information.\n');
