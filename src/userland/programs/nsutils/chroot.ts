@@ -70,13 +70,30 @@ export function* chrootMain({ argv, envp }: ProgramArgs): Program {
   let uid = -1;
   let gid = -1;
   if (spec !== undefined) {
+    // USER[:GROUP]; an empty USER leaves the UID alone, an empty GROUP takes USER's primary group.
     const [u, g = ''] = spec.split(':');
-    uid = /^\d+$/.test(u) ? Number(u) : db.getpwnam(u)?.uid ?? -2;
-    gid = g === '' ? (db.getpwuid(uid)?.gid ?? -1) : /^\d+$/.test(g) ? Number(g) : db.getgrnam(g)?.gid ?? -2;
-    if (uid === -2 || gid === -2) {
-      yield* errOut(`chroot: invalid user ${quote(spec)}\n`);
+    if (u !== '') {
+      uid = /^\d+$/.test(u) ? Number(u) : db.getpwnam(u)?.uid ?? -2;
+      if (uid === -2) {
+        yield* errOut('chroot: invalid user\n');
+        return EXIT_CANCELED;
+      }
+    }
+    gid = g === '' ? (uid >= 0 ? db.getpwuid(uid)?.gid ?? -1 : -1) : /^\d+$/.test(g) ? Number(g) : db.getgrnam(g)?.gid ?? -2;
+    if (gid === -2) {
+      yield* errOut('chroot: invalid group\n');
       return EXIT_CANCELED;
     }
+  }
+  const groupNames = typeof v.get('groups') === 'string' ? (v.get('groups') as string).split(',') : null;
+  const groups: number[] = [];
+  for (const name of groupNames ?? []) {
+    const id = /^\d+$/.test(name) ? Number(name) : db.getgrnam(name)?.gid;
+    if (id === undefined) {
+      yield* errOut(`chroot: invalid group ${quote(name)}\n`);
+      return EXIT_CANCELED;
+    }
+    groups.push(id);
   }
   const r = yield* sys.chroot(newRoot);
   if (r instanceof SysError) {
@@ -90,7 +107,7 @@ export function* chrootMain({ argv, envp }: ProgramArgs): Program {
       return EXIT_CANCELED;
     }
   }
-  if (typeof v.get('groups') === 'string') yield* sys.setgroups((v.get('groups') as string).split(',').map((g) => (/^\d+$/.test(g) ? Number(g) : db.getgrnam(g)?.gid ?? 0)));
+  if (groupNames !== null) yield* sys.setgroups(groups);
   else if (uid >= 0) yield* sys.setgroups([]);
   if (gid >= 0 && (yield* sys.setgid(gid)) instanceof SysError) {
     yield* errOut(`chroot: failed to set group-ID\n`);
