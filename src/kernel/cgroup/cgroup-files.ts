@@ -315,6 +315,11 @@ export function cgroupFiles(cg: Cgroup): CgFileSpec[] {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Every interface file name a group can have. */
+export function allCgroupFileNames(): string[] {
+  return [...CORE, CPU_STAT, ...CPU, ...MEMORY, ...PIDS].map((f) => f.name);
+}
+
 /** /proc/PID/cgroup: "0::PATH" relative to the reader's cgroup namespace, " (deleted)" once removed (CG-06). */
 export function renderProcCgroup(readerRoot: Cgroup, cg: Cgroup): string {
   return `0::${cgroupPathFrom(readerRoot, cg)}${cg.alive ? '' : ' (deleted)'}\n`;

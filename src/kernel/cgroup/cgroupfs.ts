@@ -15,7 +15,7 @@ import type { Task } from '../proc/task.js';
 import type { Vnode, FsIds, SetAttr } from '../vfs/vnode.js';
 import { ProcDir, ProcFile, type ProcEntry, type ProcFsBase } from '../fs/procfs/nodes.js';
 import { Cgroup, cgroupMigrate, cgroupPathFrom, ROOT_CONTROLLERS, type Controller } from './cgroup.js';
-import { cgroupFiles, type CgFileSpec } from './cgroup-files.js';
+import { allCgroupFileNames, cgroupFiles, type CgFileSpec } from './cgroup-files.js';
 import { mayAccess, MAY_WRITE } from '../vfs/permission.js';
 import { sendSignal } from '../proc/task-signal.js';
 import { SIG } from '../proc/signals.js';
@@ -87,17 +87,6 @@ function setOwner(cg: Cgroup, name: string, attr: SetAttr): SysError | undefined
   const cur = cg.attrs.get(name) ?? { uid: 0, gid: 0 };
   cg.attrs.set(name, { uid: attr.uid !== undefined && attr.uid !== -1 ? attr.uid : cur.uid, gid: attr.gid !== undefined && attr.gid !== -1 ? attr.gid : cur.gid });
   return undefined;
-}
-
-/** Every interface file name a group can have (for giving a delegated group's files to their creator). */
-let allFileNames: string[] | null = null;
-function everyFileName(): string[] {
-  if (allFileNames === null) {
-    const probe = new Cgroup('probe', new Cgroup('', null));
-    for (const c of ROOT_CONTROLLERS) probe.parent!.subtreeControl.add(c);
-    allFileNames = cgroupFiles(probe).map((f) => f.name);
-  }
-  return allFileNames;
 }
 
 /** A controller turned off for a group loses its state (it is created afresh when turned on again). */
@@ -178,7 +167,7 @@ export class CgDir extends ProcDir {
     cg.children.set(name, child);
     // The creator owns the new directory and its files (cgroup_kn_set_ugid), so delegation works.
     if (creds.fsuid !== 0 || creds.fsgid !== 0) {
-      for (const name of ['', ...everyFileName()]) child.attrs.set(name, { uid: creds.fsuid, gid: creds.fsgid });
+      for (const name of ['', ...allCgroupFileNames()]) child.attrs.set(name, { uid: creds.fsuid, gid: creds.fsgid });
     }
     cpuControl(this.cgfs.kernel).groupCreated(child);
     return this.cgfs.dirOf(child);
@@ -225,8 +214,7 @@ export function writeProcs(fs: CgroupFs, to: Cgroup, data: string): number | Sys
     let common: Cgroup = t.cgroup;
     while (!to.isWithin(common)) common = common.parent!;
     const owner = common.attrs.get('cgroup.procs') ?? { uid: 0, gid: 0 };
-    const st = { dev: 0, ino: 0, mode: 0o100644, nlink: 1, uid: owner.uid, gid: owner.gid, rdev: 0, size: 0, blksize: 0, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 };
-    if (!mayAccess(writer.creds, st, MAY_WRITE)) return err('EACCES', `moving out of ${t.cgroup.path} needs write access to ${common.path}/cgroup.procs`);
+    if (!mayAccess(writer.creds, { mode: 0o100644, uid: owner.uid, gid: owner.gid }, MAY_WRITE)) return err('EACCES', `moving out of ${t.cgroup.path} needs write access to ${common.path}/cgroup.procs`);
   }
   cgroupMigrate(t, to);
   cpuControl(k).taskMoved(t);

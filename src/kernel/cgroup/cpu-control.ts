@@ -41,6 +41,8 @@ export class CpuControl {
   /** Effective weights of runnable tasks, recomputed when the runnable set changed. */
   private readonly effective = new Map<Task, number>();
   private dirty = true;
+  /** True when some group is frozen (the freezer works without the cpu controller). */
+  anyFrozen = false;
 
   constructor(k: Kernel) {
     this.k = k;
@@ -125,9 +127,6 @@ export class CpuControl {
   mustStop(t: Task): boolean {
     return this.holder(t) !== null && !t.sigPending.has(SIG.SIGKILL);
   }
-
-  /** True when some group is frozen (the freezer works without the cpu controller). */
-  anyFrozen = false;
 
   /** A parked task got SIGKILL: let it run to its death. */
   release(t: Task): void {

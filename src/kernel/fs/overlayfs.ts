@@ -218,11 +218,7 @@ export class OverlayVnode implements Vnode {
     const up = this.copyUp();
     if (up instanceof SysError) return up;
     const c = child(up, name);
-    if (c && isWhiteout(c)) {
-      up.unlink?.(name, this.fs.now());
-      // A directory made where a lower one was hidden must keep hiding it (opaque).
-      return up;
-    }
+    if (c && isWhiteout(c)) up.unlink?.(name, this.fs.now());
     return up;
   }
 

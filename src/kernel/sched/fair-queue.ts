@@ -37,6 +37,11 @@ export class FairQueue {
     return ok;
   }
 
+  /** Queued tasks in no particular order (cheap: for sums). */
+  tasks(): Task[] {
+    return this.heap.toArray();
+  }
+
   /** Queued tasks in vruntime order (for /proc/sched_debug-like views). */
   sorted(): Task[] {
     return this.heap.toArray().sort((a, b) => a.vruntime - b.vruntime || a.tid - b.tid);

@@ -105,7 +105,7 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
   private fairLoad(): number {
     if (this.group?.active) {
       let sum = 0;
-      for (const t of this.fair.sorted()) sum += this.w(t);
+      for (const t of this.fair.tasks()) sum += this.w(t);
       for (const c of this.cpus) if (c.current && !isRt(c.current)) sum += this.w(c.current);
       return sum;
     }

@@ -39,10 +39,10 @@ function limitOf(k: Task['nsproxy']['ipc'], kind: IpcKind): number {
 
 /** May `t` use `o` for `mask` (its mode bits as file permissions; CAP_IPC_OWNER overrides). */
 function mayUse(t: Task, o: IpcObject, mask: number): boolean {
-  const st = { dev: 0, ino: 0, mode: o.mode, nlink: 1, uid: o.uid, gid: o.gid, rdev: 0, size: 0, blksize: 0, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 };
+  // The mode bits as file permissions, without the file capabilities (IPC has its own, CAP_IPC_OWNER).
   const c = t.creds.clone();
   c.capEff = 0n;
-  if (mayAccess(c, st, mask)) return true;
+  if (mayAccess(c, o, mask)) return true;
   return nsCapable(t.creds, t.nsproxy.ipc.owner!, CAP.IPC_OWNER);
 }
 

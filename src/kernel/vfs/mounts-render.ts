@@ -5,7 +5,7 @@
  */
 import type { Task } from '../proc/task.js';
 import type { Mount } from './mount.js';
-import { pathOf } from './namei.js';
+import { nameIn, pathOf } from './namei.js';
 import { major, minor } from './types.js';
 import { sameVnode, type Vnode } from './vnode.js';
 import { SysError } from '../errno.js';
@@ -37,10 +37,9 @@ export function rootInFs(m: Mount): string {
   for (let guard = 0; guard < 4096 && !sameVnode(cur, top); guard++) {
     const up = cur.lookup ? cur.lookup('..') : null;
     if (!up || up instanceof SysError) break;
-    const entries = up.readdir ? up.readdir() : null;
-    const e = entries && !(entries instanceof SysError) ? entries.find((d) => d.ino === cur.ino && d.name !== '.' && d.name !== '..') : undefined;
-    if (!e) break;
-    parts.unshift(e.name);
+    const name = nameIn(up, cur);
+    if (name === null) break;
+    parts.unshift(name);
     cur = up;
   }
   return '/' + parts.join('/');

@@ -180,7 +180,7 @@ export function pathOf(t: Task, p: Path): string {
 }
 
 /** The name of `child` in directory `dir`, or null. */
-function nameIn(dir: Vnode, child: Vnode): string | null {
+export function nameIn(dir: Vnode, child: Vnode): string | null {
   const entries = dir.readdir ? dir.readdir() : null;
   if (!entries || entries instanceof SysError) return null;
   for (const e of entries) if (e.ino === child.ino && e.name !== '.' && e.name !== '..') return e.name;

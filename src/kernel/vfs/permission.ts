@@ -15,8 +15,11 @@ export const MAY_EXEC = 1;
 export const MAY_WRITE = 2;
 export const MAY_READ = 4;
 
+/** The attributes a permission check reads: mode bits and owner (a file's stat, or an IPC object's ipc_perm). */
+export type AccessAttrs = Pick<Stat, 'mode' | 'uid' | 'gid'>;
+
 /** True when `creds` may access an object with attributes `st` for `mask` (MAY_*). */
-export function mayAccess(creds: Creds, st: Stat, mask: number): boolean {
+export function mayAccess(creds: Creds, st: AccessAttrs, mask: number): boolean {
   let bits: number;
   if (creds.fsuid === st.uid) bits = (st.mode >> 6) & 7;
   else if (creds.inGroup(st.gid)) bits = (st.mode >> 3) & 7;

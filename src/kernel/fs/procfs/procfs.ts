@@ -89,6 +89,12 @@ export class ProcFs {
     return { name, make: () => new ProcFile(this, `/${name}`, perm, ROOT_OWNER, render, write) };
   }
 
+  /** A directory of read-only files below the root (/proc/net, /proc/sysvipc). */
+  private dir(name: string, files: Record<string, () => string | SysError>): ProcEntry {
+    const entries = (): ProcEntry[] => Object.entries(files).map(([f, render]) => ({ name: f, make: () => new ProcFile(this, `/${name}/${f}`, 0o444, ROOT_OWNER, render) }));
+    return { name, make: () => new ProcDir(this, `/${name}`, 0o555, ROOT_OWNER, entries, () => this.rootDir) };
+  }
+
   private rootEntries(): ProcEntry[] {
     const k = this.kernel;
     const fixed: ProcEntry[] = [
@@ -104,18 +110,13 @@ export class ProcFs {
       },
       this.file('stat', () => this.stat()),
       // /proc/net follows the reader's network namespace (network_namespaces(7), NET-04).
-      {
-        name: 'net',
-        make: () => new ProcDir(this, '/net', 0o555, ROOT_OWNER, () => [this.file('net/dev', () => this.netDev())].map((e) => ({ ...e, name: 'dev' })), () => this.rootDir),
-      },
+      this.dir('net', { dev: () => this.netDev() }),
       { name: 'sys', make: () => this.sysDir() },
-      {
-        name: 'sysvipc',
-        make: () => {
-          const d: ProcDir = new ProcDir(this, '/sysvipc', 0o555, ROOT_OWNER, () => (['msg', 'sem', 'shm'] as const).map((kind) => this.file(`sysvipc/${kind}`, () => renderSysvipc(k.current ?? this.anyTask(), kind))).map((e) => ({ ...e, name: e.name.slice(8) })), () => this.rootDir);
-          return d;
-        },
-      },
+      this.dir('sysvipc', {
+        msg: () => renderSysvipc(k.current ?? this.anyTask(), 'msg'),
+        sem: () => renderSysvipc(k.current ?? this.anyTask(), 'sem'),
+        shm: () => renderSysvipc(k.current ?? this.anyTask(), 'shm'),
+      }),
       {
         name: 'thread-self',
         make: () => new ProcLink(this, '/thread-self', 0o777, ROOT_OWNER, () => (this.readerPid() ? `${this.readerPid()}/task/${this.readerPid()}` : err('ENOENT'))),

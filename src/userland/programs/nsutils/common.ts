@@ -121,3 +121,15 @@ export function* helpOrVersion(values: Map<string, string | true>, usage: string
   yield* out.write(text);
   return (yield* out.flush()) ? 1 : 0;
 }
+
+/** -S/--setuid and -G/--setgid must be numbers: reports "failed to parse uid: 'X'" and returns true otherwise. */
+export function* badIdOption(prog: string, values: Map<string, string | true>): Gen<boolean> {
+  for (const [key, what] of [['setuid', 'uid'], ['setgid', 'gid']] as const) {
+    const val = values.get(key);
+    if (typeof val === 'string' && !/^\d+$/.test(val)) {
+      yield* errOut(`${prog}: failed to parse ${what}: '${val}'\n`);
+      return true;
+    }
+  }
+  return false;
+}

@@ -17,7 +17,7 @@ import * as sys from '../../lib/sys.js';
 import { errOut } from '../../lib/io.js';
 import { getopt, GetoptError } from '../../lib/getopt.js';
 import { O_DIRECTORY, O_RDONLY } from '../../../kernel/vfs/types.js';
-import { execCommand, forkAndWait, helpOrVersion, NS_KINDS } from './common.js';
+import { badIdOption, execCommand, forkAndWait, helpOrVersion, NS_KINDS } from './common.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -115,13 +115,7 @@ export function* nsenterMain({ argv, envp }: ProgramArgs): Program {
     yield* errOut(`${PROG}: no target PID specified for --all\n`);
     return 1;
   }
-  for (const [key, what] of [['setuid', 'uid'], ['setgid', 'gid']] as const) {
-    const val = v.get(key);
-    if (typeof val === 'string' && !/^\d+$/.test(val)) {
-      yield* errOut(`${PROG}: failed to parse ${what}: '${val}'\n`);
-      return 1;
-    }
-  }
+  if (yield* badIdOption(PROG, v)) return 1;
   // Which namespaces, and from which file.
   const wanted: { kind: string; path: string }[] = [];
   for (const kind of ORDER) {

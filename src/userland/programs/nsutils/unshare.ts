@@ -22,7 +22,7 @@ import { errOut } from '../../lib/io.js';
 import { getopt, GetoptError } from '../../lib/getopt.js';
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_REC, MS_SHARED, MS_SLAVE } from '../../../kernel/syscalls/sys-mount.js';
 import { UserDb } from '../../lib/passwd.js';
-import { execCommand, forkAndWait, helpOrVersion, NS_KINDS, writeProcFile } from './common.js';
+import { badIdOption, execCommand, forkAndWait, helpOrVersion, NS_KINDS, writeProcFile } from './common.js';
 
 /** User CPU of unshare's own work — a design choice. */
 const UNSHARE_NS = 40_000;
@@ -135,13 +135,7 @@ export function* unshareMain({ argv, envp }: ProgramArgs): Program {
     return 1;
   }
 
-  for (const [key, what] of [['setuid', 'uid'], ['setgid', 'gid']] as const) {
-    const val = v.get(key);
-    if (typeof val === 'string' && !/^\d+$/.test(val)) {
-      yield* errOut(`${PROG}: failed to parse ${what}: '${val}'\n`);
-      return 1;
-    }
-  }
+  if (yield* badIdOption(PROG, v)) return 1;
   if (setgroups === 'allow' && (mapRoot || mapCurrent || mapGroup !== undefined)) {
     yield* errOut(`${PROG}: options --setgroups=allow and --map-group are mutually exclusive\n`);
     return 1;
