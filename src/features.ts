@@ -9,7 +9,7 @@ import { defaultPrograms } from './userland/index.js';
 
 export type { SupportLevel };
 
-export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'memory', 'virtualization', 'program'] as const;
+export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'memory', 'network', 'virtualization', 'program'] as const;
 export type FeatureArea = (typeof FEATURE_AREAS)[number];
 
 export interface Feature {
@@ -29,7 +29,7 @@ export function features(): Feature[] {
     cgroup: ['partial', 'created by clone/unshare, joined by setns; the cgroup hierarchy itself comes later in this issue'],
     ipc: ['partial', 'per-namespace object registry and sysctls; the System V calls come later in this issue'],
     mnt: ['partial', 'per-namespace mount trees copied on unshare, shared/slave/private/unbindable propagation with peer groups, locked mounts for less privileged namespaces; tmpfs, proc, bind and move mounts'],
-    net: ['partial', 'a new namespace has its own lo, DOWN; devices, addresses and sockets come with the network issue'],
+    net: ['partial', 'a new namespace has its own lo (DOWN), devices, addresses, routes, neighbour table, sockets and ports; its veth devices die with it (and their peers), physical NICs return to the initial namespace'],
     pid: ['full', 'nesting to 32 levels, NSpid, init and its signal rules, zap of the namespace when init dies, reparenting to the namespace init, a procfs per namespace'],
     time: ['none', 'only the initial time namespace exists (CLONE_NEWTIME is not offered)'],
     user: ['partial', 'uid_map/gid_map with Linux\'s write rules, setgroups, overflow IDs, capabilities per namespace, ownership of the other namespaces; no file capabilities'],
@@ -81,6 +81,18 @@ export function features(): Feature[] {
     f('memory', 'mmap', 'partial', 'anonymous and private file mappings, MAP_FIXED(_NOREPLACE); no MAP_SHARED, mprotect, mremap, mlock'),
     f('memory', 'address-space layout randomisation', 'none', 'addresses are fixed, as with `setarch -R`, so runs are reproducible'),
     f('memory', 'huge pages, NUMA, KSM', 'none'),
+  );
+  out.push(
+    f('network', 'devices: lo, veth, bridge, 802.1Q VLAN', 'partial', 'administrative state, carrier and operstate as Linux derives them, counters (/proc/net/dev), deterministic random MACs (locally administered); the bridge learns, ages (300 s) and floods, takes its smallest port MAC, filters VLANs per port (PVID, untagged); no STP, no multicast snooping, no bonding'),
+    f('network', 'IPv4 addresses and routes', 'partial', 'local/broadcast/prefix routes made from addresses as fib_add_ifaddr makes them, main and local tables, longest-prefix match then metric, gateway check; no policy routing, multipath or route cache'),
+    f('network', 'ARP (neighbour table)', 'partial', 'INCOMPLETE/REACHABLE/STALE/DELAY/PROBE/FAILED with Linux\'s timers, queued packets, host unreachable on failure; no gratuitous ARP, proxy ARP or garbage collection'),
+    f('network', 'ICMP', 'partial', 'echo replies by the kernel; host/net/port unreachable and TTL exceeded; no rate limiting, redirects or PMTU'),
+    f('network', 'UDP and raw ICMP sockets', 'partial', 'bind/connect/sendto/recvfrom, ports per network namespace, ephemeral ports 32768-60999, ECONNREFUSED from port unreachable; raw sockets exchange packet objects'),
+    f('network', 'TCP', 'none', 'not modelled yet (socket(AF_INET, SOCK_STREAM) fails with EPROTONOSUPPORT)'),
+    f('network', 'netfilter NAT and conntrack', 'none', 'the hooks exist on the packet path; the nat table is not modelled yet'),
+    f('network', 'rtnetlink', 'partial', 'links, addresses, routes, neighbours, namespace ids, bridge fdb and VLANs, as request objects rather than nlmsghdr bytes; CAP_NET_ADMIN over the namespace'),
+    f('network', 'IPv6', 'none', 'link-local and ::1 addresses are shown by ip addr; no IPv6 traffic'),
+    f('network', 'timing', 'partial', 'every frame is an event: netTx charged to the sender, netRx per delivery, bridgeForward, ipForward, nicLatency and linkKiB from the cost table; softirq work is latency, not CPU time of the receiving CPU'),
   );
   for (const v of ['type 1 hypervisor', 'type 2 hypervisor', 'binary translation', 'paravirtualization', 'hardware assist (VT-x/AMD-V)', 'shadow paging', 'nested paging']) {
     out.push(f('virtualization', v, 'none', 'comes with the hypervisor issue'));

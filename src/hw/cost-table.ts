@@ -29,6 +29,13 @@ export const COST_KEYS = [
   'invlpg',
   'swapIn',
   'swapOut',
+  'netTx',
+  'netRx',
+  'bridgeForward',
+  'ipForward',
+  'natPacket',
+  'linkKiB',
+  'nicLatency',
   'tlbEntries',
   'tlbWays',
 ] as const;

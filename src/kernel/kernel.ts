@@ -36,6 +36,7 @@ import { UserNamespace } from './ns/user-ns.js';
 import { TimeNamespace, UtsNamespace } from './ns/uts-ns.js';
 import { IpcNamespace } from './ns/ipc-ns.js';
 import { NetNamespace } from './ns/net-ns.js';
+import { NetStack } from './net/stack.js';
 import { CgroupNamespace } from './ns/cgroup-ns.js';
 import { Nsproxy } from './ns/nsproxy.js';
 import { NsFs } from './ns/nsfs.js';
@@ -134,6 +135,8 @@ export class Kernel {
   readonly log: { t: Ns; text: string }[] = [];
   /** Page frames, swap and page replacement (mm/). */
   readonly mem: MemoryManager;
+  /** The network stack: devices of every network namespace and the packet path (net/stack.ts). */
+  readonly net: NetStack;
 
   constructor(machine: Machine, config: KernelConfig) {
     this.machine = machine;
@@ -144,6 +147,7 @@ export class Kernel {
     this.percpu = machine.cpus.map((c) => new PerCpu(c));
     this.sched = new Scheduler(this.percpu, { ...defaultTunables(machine.cpus.length), ...config.sched });
     // The initial namespaces (namespaces(7) NS-01), owned by the initial user namespace.
+    this.net = new NetStack(this);
     const user = nsGet(new UserNamespace(INITIAL_NS_INUM.user, null, 0, 0, true, Math.floor(threadsMax(machine.ramBytes) / 2)));
     this.initUserNs = user;
     this.initPidNs = nsGet(new PidNamespace(null, INITIAL_NS_INUM.pid, user));
@@ -152,12 +156,12 @@ export class Kernel {
     this.initNsproxy = new Nsproxy({
       uts: new UtsNamespace(INITIAL_NS_INUM.uts, user, config.hostname, '(none)'),
       ipc: new IpcNamespace(INITIAL_NS_INUM.ipc, user),
-      net: new NetNamespace(INITIAL_NS_INUM.net, user),
+      net: new NetNamespace(INITIAL_NS_INUM.net, user, this.net),
       cgroup: new CgroupNamespace(INITIAL_NS_INUM.cgroup, user, this.cgroupRoot),
       time: new TimeNamespace(INITIAL_NS_INUM.time, user),
     });
     for (const ns of this.initNsproxy.all()) nsGet(ns);
-    this.initNsproxy.net.devices[0].up = true;
+    this.net.setUp(this.initNsproxy.net.lo, true);
     this.nsfs = new NsFs(this);
     this.cpuControl = new CpuControl(this);
     this.sched.group = this.cpuControl;

@@ -107,7 +107,7 @@ export function createNamespaces(k: Kernel, t: Task, creds: Creds, flags: number
         out.cgroup = new CgroupNamespace(inum, owner, t.cgroup);
         break;
       case 'net':
-        out.net = new NetNamespace(inum, owner);
+        out.net = new NetNamespace(inum, owner, k.net);
         break;
     }
   }

@@ -19,6 +19,7 @@ import type {
   Utsname,
   WaitResult,
 } from '../../kernel/syscalls/abi.js';
+import type { SockAddrIn } from '../../kernel/net/sockets.js';
 
 /** A system call as a generator: yields one request, returns the kernel's answer. */
 export type Sys<T> = Generator<Op, T | SysError, unknown>;
@@ -159,3 +160,22 @@ export const shmget = (key: number, size: number, flags: number): Sys<number> =>
 export const shmctl = (id: number, cmd: number): Sys<unknown> => call({ nr: NR.shmctl, id, cmd });
 export const semget = (key: number, nsems: number, flags: number): Sys<number> => call({ nr: NR.semget, key, nsems, flags });
 export const semctl = (id: number, cmd: number): Sys<unknown> => call({ nr: NR.semctl, id, cmd });
+
+// Sockets (socket(2) and friends). Addresses are SockAddrIn objects; see kernel/net/sockets.ts.
+export const socket = (domain: number, type: number, protocol = 0): Sys<number> => call({ nr: NR.socket, domain, type, protocol });
+export const bind = (fd: number, addr: SockAddrIn): Sys<number> => call({ nr: NR.bind, fd, addr });
+export const connect = (fd: number, addr: SockAddrIn): Sys<number> => call({ nr: NR.connect, fd, addr });
+export const listen = (fd: number, backlog: number): Sys<number> => call({ nr: NR.listen, fd, backlog });
+export const accept = (fd: number, flags = 0): Sys<{ fd: number; addr: SockAddrIn }> => call({ nr: NR.accept4, fd, flags });
+/** sendto(2); `data` is bytes, an IpPacket for a raw socket, or a request for a netlink socket. */
+export const sendto = (fd: number, data: unknown, flags = 0, addr?: SockAddrIn): Sys<number> => call({ nr: NR.sendto, fd, data, flags, addr });
+/** recvfrom(2): the data (bytes, an IpPacket for a raw socket, a reply for netlink) and who sent it. */
+export const recvfrom = <T = Bytes>(fd: number, count: number, flags = 0): Sys<{ data: T; from: SockAddrIn | null }> =>
+  call({ nr: NR.recvfrom, fd, count, flags });
+export const shutdown = (fd: number, how: number): Sys<number> => call({ nr: NR.shutdown, fd, how });
+export const getsockname = (fd: number): Sys<SockAddrIn> => call({ nr: NR.getsockname, fd });
+export const getpeername = (fd: number): Sys<SockAddrIn> => call({ nr: NR.getpeername, fd });
+export const setsockopt = (fd: number, level: number, name: number, value: number): Sys<number> => call({ nr: NR.setsockopt, fd, level, name, value });
+export const getsockopt = (fd: number, level: number, name: number): Sys<number> => call({ nr: NR.getsockopt, fd, level, name });
+/** poll(2): `fds` with the events wanted; returns the revents of each, in order (0 on timeout). */
+export const poll = (fds: { fd: number; events: number }[], timeoutMs: number): Sys<number[]> => call({ nr: NR.poll, fds, timeoutMs });

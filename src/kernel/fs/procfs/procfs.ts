@@ -184,13 +184,17 @@ export class ProcFs {
     return [num('msgmax'), num('msgmnb'), num('msgmni'), sem, big('shmall'), big('shmmax'), num('shmmni'), num('shm_rmid_forced')];
   }
 
-  /** /proc/net/dev: the reader's network namespace's devices (counters stay 0 until the network issue). */
+  /** /proc/net/dev: the reader's network namespace's devices and their counters (dev_seq_show). */
   private netDev(): string {
     const net = (this.kernel.current?.nsproxy ?? this.kernel.initNsproxy).net;
     let out = 'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
-    const z = (w: number): string => '0'.padStart(w);
-    for (const d of net.devices) {
-      out += `${d.name.padStart(6)}:${z(8)} ${z(7)} ${z(4)} ${z(4)} ${z(4)} ${z(5)} ${z(10)} ${z(9)} ${z(8)} ${z(7)} ${z(4)} ${z(4)} ${z(4)} ${z(5)} ${z(7)} ${z(10)}\n`;
+    for (const d of net.devices.values()) {
+      const s = d.stats;
+      const cols = [
+        [s.rx_bytes, 8], [s.rx_packets, 7], [s.rx_errors, 4], [s.rx_dropped, 4], [0, 4], [0, 5], [0, 10], [s.multicast, 9],
+        [s.tx_bytes, 8], [s.tx_packets, 7], [s.tx_errors, 4], [s.tx_dropped, 4], [0, 4], [0, 5], [0, 7], [0, 10],
+      ] as const;
+      out += `${d.name.padStart(6)}:${cols.map(([v, w]) => String(v).padStart(w)).join(' ')}\n`;
     }
     return out;
   }

@@ -1,0 +1,321 @@
+/**
+ * IPv4 for one network namespace: ARP (arp.c and neighbour.c's state machine),
+ * input (local delivery or forwarding, ip_rcv / ip_forward), output (route, source
+ * address, neighbour, ip_output) and ICMP (echo replies and the errors the stack
+ * itself sends: host unreachable when ARP fails, net unreachable and TTL exceeded
+ * when forwarding, port unreachable for a UDP port nobody listens on).
+ *
+ * Netfilter's hooks sit where Linux has them: PREROUTING before the routing
+ * decision, OUTPUT for locally made packets, POSTROUTING just before a packet
+ * leaves (nat.ts).
+ *
+ * Simplification: no IP options, fragmentation or PMTU discovery; no ICMP rate
+ * limiting; no redirects; a packet to any local address is accepted on any device
+ * (the weak host model Linux uses with rp_filter off).
+ */
+import type { NetNamespace } from '../ns/net-ns.js';
+import { LoopbackDevice, type NetDevice } from './netdev.js';
+import type { NetStack } from './stack.js';
+import { broadcastOf, inPrefix, MAC_BROADCAST, MAC_ZERO, type Ipv4 } from './inet.js';
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO,
+  ICMP_ECHOREPLY,
+  ICMP_HLEN,
+  ICMP_HOST_UNREACH,
+  ICMP_NET_UNREACH,
+  ICMP_PORT_UNREACH,
+  ICMP_TIME_EXCEEDED,
+  IP_HLEN,
+  IPPROTO_ICMP,
+  IPPROTO_UDP,
+  clonePacket,
+  type ArpPacket,
+  type Frame,
+  type IpPacket,
+} from './packet.js';
+import { DELAY_FIRST_PROBE_MS, MCAST_SOLICIT, RETRANS_TIME_MS, UCAST_SOLICIT, UNRES_QLEN, type Neighbour } from './neigh.js';
+import type { Route } from './route.js';
+import { natOutput, natPostrouting, natPrerouting, natInput } from './nat.js';
+import { socketDeliver } from './sockets.js';
+
+const MS = 1_000_000;
+export const DEFAULT_TTL = 64;
+
+/** Frames arriving for this host's IP layer: ARP or IPv4. */
+export function ipv4Input(stack: NetStack, dev: NetDevice, frame: Frame, at: number): void {
+  if (frame.arp) arpInput(stack, dev, frame.arp, at);
+  else if (frame.ip) ipRcv(stack, dev, frame.ip, at);
+}
+
+/** Is `a` one of the namespace's own addresses (any device, weak host model)? */
+export function isLocalAddr(ns: NetNamespace, a: Ipv4): boolean {
+  for (const d of ns.devices.values()) for (const x of d.addrs) if (x.local === a) return true;
+  return false;
+}
+
+// ---- ARP ---------------------------------------------------------------------
+
+function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, at: number): void {
+  const ns = dev.netns;
+  if (dev instanceof LoopbackDevice) return;
+  const done = at + stack.costs.netRx;
+  if (arp.op === 1) {
+    // arp_ignore=0: answer for any local address.
+    if (!isLocalAddr(ns, arp.tpa)) return;
+    // The asker is learnt STALE (neigh_event_ns): it will be verified when used.
+    let n = ns.neigh.get(dev, arp.spa);
+    if (!n) {
+      n = ns.neigh.create(dev, arp.spa, at);
+      n.mac = arp.sha;
+      n.state = 'STALE';
+      n.updated = at;
+    } else if (!n.permanent && (n.mac !== arp.sha || n.state === 'INCOMPLETE' || n.state === 'FAILED')) {
+      n.mac = arp.sha;
+      n.state = 'STALE';
+      n.updated = at;
+      n.timer?.cancel();
+      n.timer = null;
+    }
+    const reply: Frame = { src: dev.mac, dst: arp.sha, arp: { op: 2, sha: dev.mac, spa: arp.tpa, tha: arp.sha, tpa: arp.spa } };
+    stack.xmit(dev, reply, done + stack.costs.netTx);
+    flushQueue(stack, n, done);
+    return;
+  }
+  const n = ns.neigh.get(dev, arp.spa);
+  if (!n || n.permanent) return; // arp_accept=0: unsolicited replies make no entry.
+  n.mac = arp.sha;
+  n.state = 'REACHABLE';
+  n.confirmed = at;
+  n.updated = at;
+  n.probes = 0;
+  n.timer?.cancel();
+  n.timer = null;
+  stack.trace('arp-resolved', { dev: dev.name, ip: arp.spa, mac: arp.sha });
+  flushQueue(stack, n, done);
+}
+
+/** Sends what waited for the address. */
+function flushQueue(stack: NetStack, n: Neighbour, at: number): void {
+  const q = n.queue.splice(0);
+  for (const p of q) neighOutput(stack, n.dev, n.ip, p, at);
+}
+
+function arpRequest(stack: NetStack, dev: NetDevice, target: Ipv4, unicast: string | null, at: number): void {
+  const src = primaryAddr(dev, target) ?? 0;
+  stack.xmit(dev, { src: dev.mac, dst: unicast ?? MAC_BROADCAST, arp: { op: 1, sha: dev.mac, spa: src, tha: MAC_ZERO, tpa: target } }, at);
+}
+
+/** neigh_resolve_output: sends `pkt` to `nexthop` on `dev`, resolving its MAC first if needed. */
+export function neighOutput(stack: NetStack, dev: NetDevice, nexthop: Ipv4, pkt: IpPacket, at: number): void {
+  if (dev instanceof LoopbackDevice) {
+    stack.xmit(dev, { src: MAC_ZERO, dst: MAC_ZERO, ip: pkt }, at);
+    return;
+  }
+  if (nexthop === 0xffffffff || dev.addrs.some((a) => a.broadcast === nexthop || (a.prefixlen < 31 && broadcastOf(a.local, a.prefixlen) === nexthop))) {
+    stack.xmit(dev, { src: dev.mac, dst: MAC_BROADCAST, ip: pkt }, at);
+    return;
+  }
+  const ns = dev.netns;
+  let n = ns.neigh.get(dev, nexthop);
+  if (!n || n.state === 'FAILED') {
+    n ??= ns.neigh.create(dev, nexthop, at);
+    n.state = 'INCOMPLETE';
+    n.mac = null;
+    n.probes = 1;
+    n.updated = at;
+    n.queue = [pkt];
+    arpRequest(stack, dev, nexthop, null, at);
+    armResolve(stack, n, at);
+    return;
+  }
+  if (n.state === 'INCOMPLETE') {
+    n.queue.push(pkt);
+    if (n.queue.length > UNRES_QLEN) n.queue.shift();
+    return;
+  }
+  if (ns.neigh.stateAt(n, at) === 'STALE' && !n.permanent) {
+    // Used while stale: wait delay_first_probe_time for a confirmation, then probe.
+    n.state = 'DELAY';
+    n.updated = at;
+    n.timer?.cancel();
+    const entry = n;
+    n.timer = stack.later(at + DELAY_FIRST_PROBE_MS * MS, () => delayExpired(stack, entry));
+  }
+  stack.xmit(dev, { src: dev.mac, dst: n.mac!, ip: pkt }, at);
+}
+
+function armResolve(stack: NetStack, n: Neighbour, at: number): void {
+  n.timer?.cancel();
+  n.timer = stack.later(at + RETRANS_TIME_MS * MS, () => resolveTimer(stack, n));
+}
+
+/** INCOMPLETE or PROBE with no answer for retrans_time: ask again, or give up (FAILED). */
+function resolveTimer(stack: NetStack, n: Neighbour): void {
+  n.timer = null;
+  const now = stack.k.now;
+  const limit = n.state === 'PROBE' ? UCAST_SOLICIT : MCAST_SOLICIT;
+  if (!n.dev.registered) return;
+  if (n.probes < limit) {
+    n.probes++;
+    arpRequest(stack, n.dev, n.ip, n.state === 'PROBE' ? n.mac : null, now);
+    armResolve(stack, n, now);
+    return;
+  }
+  n.state = 'FAILED';
+  n.updated = now;
+  stack.trace('arp-failed', { dev: n.dev.name, ip: n.ip });
+  // neigh_invalidate: every queued packet's sender learns the host is unreachable.
+  for (const p of n.queue.splice(0)) icmpSend(stack, n.dev.netns, p, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, now, n.dev);
+}
+
+function delayExpired(stack: NetStack, n: Neighbour): void {
+  n.timer = null;
+  const now = stack.k.now;
+  if (n.state !== 'DELAY') return;
+  if (n.confirmed >= n.updated) {
+    n.state = 'REACHABLE';
+    return;
+  }
+  n.state = 'PROBE';
+  n.updated = now;
+  n.probes = 1;
+  arpRequest(stack, n.dev, n.ip, n.mac, now);
+  armResolve(stack, n, now);
+}
+
+/** Upper layers saying the neighbour answered (dst_confirm: a TCP ACK). */
+export function neighConfirm(ns: NetNamespace, dev: NetDevice, nexthop: Ipv4, at: number): void {
+  const n = ns.neigh.get(dev, nexthop);
+  if (n && n.mac && !n.permanent) n.confirmed = at;
+}
+
+// ---- IP input ----------------------------------------------------------------
+
+function ipRcv(stack: NetStack, dev: NetDevice, pkt: IpPacket, at: number): void {
+  const ns = dev.netns;
+  const p = natPrerouting(stack, ns, pkt, dev, at);
+  if (!p) return;
+  const r = ns.fib.lookup(p.dst);
+  if (r && (r.type === 'local' || r.type === 'broadcast')) {
+    // The receive path takes netRx before a socket (or the ICMP responder) sees the packet.
+    const done = at + stack.costs.netRx;
+    stack.later(done, () => ipLocalDeliver(stack, ns, p, dev, done));
+    return;
+  }
+  if (!ns.ipForward) {
+    stack.trace('drop', { dev: dev.name, dst: p.dst, why: 'not a local address and net.ipv4.ip_forward=0' });
+    return;
+  }
+  ipForward(stack, ns, p, dev, r, at + stack.costs.netRx);
+}
+
+function ipForward(stack: NetStack, ns: NetNamespace, pkt: IpPacket, inDev: NetDevice, r: Route | null, at: number): void {
+  if (pkt.ttl <= 1) {
+    icmpSend(stack, ns, pkt, ICMP_TIME_EXCEEDED, 0, at, inDev);
+    return;
+  }
+  if (!r || r.type !== 'unicast' || !r.dev) {
+    stack.trace('drop', { dev: inDev.name, dst: pkt.dst, why: r ? `${r.type} route` : 'no route' });
+    icmpSend(stack, ns, pkt, ICMP_DEST_UNREACH, r?.type === 'unreachable' ? ICMP_HOST_UNREACH : ICMP_NET_UNREACH, at, inDev);
+    return;
+  }
+  const fwd = clonePacket(pkt);
+  fwd.ttl--;
+  const out = natPostrouting(stack, ns, fwd, r.dev, at);
+  if (!out) return;
+  neighOutput(stack, r.dev, r.gw ?? out.dst, out, at + stack.costs.ipForward);
+}
+
+function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: NetDevice, at: number): void {
+  const p = natInput(stack, ns, pkt, at);
+  if (!p) return;
+  if (socketDeliver(stack, ns, p, dev, at)) return;
+  if (p.proto === IPPROTO_ICMP && p.icmp?.type === ICMP_ECHO) {
+    // icmp_echo: the kernel answers, from the address that was asked.
+    const reply: IpPacket = {
+      src: p.dst,
+      dst: p.src,
+      ttl: DEFAULT_TTL,
+      proto: IPPROTO_ICMP,
+      id: stack.ipId++ & 0xffff,
+      icmp: { ...p.icmp, type: ICMP_ECHOREPLY },
+    };
+    ipSend(stack, ns, reply, at + stack.costs.netTx);
+    return;
+  }
+  if (p.proto === IPPROTO_UDP) icmpSend(stack, ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, at, dev);
+  // TCP without a socket: tcp.ts answers RST inside socketDeliver; other protocols are dropped.
+}
+
+// ---- IP output ---------------------------------------------------------------
+
+/** The address a packet to `dst` leaving `dev` gets as its source (inet_select_addr). */
+export function primaryAddr(dev: NetDevice, dst: Ipv4): Ipv4 | null {
+  const same = dev.addrs.find((a) => inPrefix(dst, a.local, a.prefixlen));
+  return (same ?? dev.addrs[0])?.local ?? null;
+}
+
+/** The source address and route for a packet to `dst`, or the errno a connect(2) would see. */
+export function routeOutput(ns: NetNamespace, dst: Ipv4): { route: Route; src: Ipv4 } | 'ENETUNREACH' | 'EHOSTUNREACH' | 'EACCES' | 'EINVAL' {
+  const r = ns.fib.lookup(dst);
+  if (!r) return 'ENETUNREACH';
+  if (r.type === 'unreachable') return 'EHOSTUNREACH';
+  if (r.type === 'prohibit') return 'EACCES';
+  if (r.type === 'blackhole') return 'EINVAL';
+  let src = r.prefsrc;
+  if (src === null && r.dev) src = primaryAddr(r.dev, r.gw ?? dst);
+  if (src === null) {
+    for (const d of ns.devices.values()) {
+      const a = d.addrs.find((x) => x.scope === 'global');
+      if (a) {
+        src = a.local;
+        break;
+      }
+    }
+  }
+  return { route: r, src: src ?? 0 };
+}
+
+/**
+ * ip_queue_xmit for a packet made in this namespace (by a socket or by the kernel):
+ * route it, fill in its source, pass OUTPUT and POSTROUTING, and send it — to the
+ * loopback device when the destination is local. Returns an errno name when there
+ * is no route.
+ */
+export function ipSend(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: number): string | null {
+  let p = natOutput(stack, ns, pkt, at);
+  if (!p) return null;
+  const ro = routeOutput(ns, p.dst);
+  if (typeof ro === 'string') return ro;
+  if (p.src === 0) p = { ...p, src: ro.src };
+  const r = ro.route;
+  if (r.type === 'local' || (r.type === 'broadcast' && !r.dev)) {
+    stack.xmit(ns.lo, { src: MAC_ZERO, dst: MAC_ZERO, ip: p }, at);
+    return null;
+  }
+  if (!r.dev) return 'ENETUNREACH';
+  const out = natPostrouting(stack, ns, p, r.dev, at);
+  if (!out) return null;
+  neighOutput(stack, r.dev, r.gw ?? out.dst, out, at);
+  return null;
+}
+
+// ---- ICMP errors -------------------------------------------------------------
+
+/** icmp_send: tells the sender of `orig` what went wrong (never about an ICMP error itself). */
+export function icmpSend(stack: NetStack, ns: NetNamespace, orig: IpPacket, type: number, code: number, at: number, dev: NetDevice): void {
+  if (orig.proto === IPPROTO_ICMP && orig.icmp && orig.icmp.type !== ICMP_ECHO && orig.icmp.type !== ICMP_ECHOREPLY) return;
+  const src = primaryAddr(dev, orig.src) ?? (isLocalAddr(ns, orig.dst) ? orig.dst : 0);
+  const err: IpPacket = {
+    src,
+    dst: orig.src,
+    ttl: DEFAULT_TTL,
+    proto: IPPROTO_ICMP,
+    id: stack.ipId++ & 0xffff,
+    // The error quotes the IP header and the first 8 bytes of the offending packet.
+    icmp: { type, code, id: 0, seq: 0, dataLen: IP_HLEN + ICMP_HLEN, quoted: orig },
+  };
+  stack.trace('icmp-error', { type, code, to: orig.src });
+  ipSend(stack, ns, err, at + stack.costs.netTx);
+}

@@ -1,0 +1,617 @@
+/**
+ * The kernel side of rtnetlink (rtnetlink(7), net/core/rtnetlink.c,
+ * net/ipv4/devinet.c, fib_frontend.c, neighbour.c, net/bridge): each request is
+ * handled in the namespace of the socket it came on, with the sender's
+ * credentials; changes need CAP_NET_ADMIN in the user namespace that owns that
+ * network namespace (netlink_ns_capable, NET-08). Errors carry the errno and the
+ * extack text Linux sends where it sends one.
+ */
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../proc/task.js';
+import type { NetNamespace } from '../ns/net-ns.js';
+import { nsOfFile } from '../ns/nsfs.js';
+import { CAP, nsCapable } from '../ns/capabilities.js';
+import { NetDevice, EtherDevice, IFNAMSIZ, LoopbackDevice, VethDevice, VlanDevice, type IfAddr } from './netdev.js';
+import { BridgeDevice, portState, BR_DEFAULT_PVID } from './bridge.js';
+import { broadcastOf, formatIpv4, linkLocal6, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
+import { routeOutput } from './ipv4.js';
+import type { AddrInfo, FdbInfo, LinkInfo, NeighInfo, RouteInfo, RtnlReply, RtnlRequest, VlanInfo } from './rtnl-abi.js';
+
+type Fail = { ok: false; errno: string; extack?: string };
+const fail = (errno: string, extack?: string): Fail => (extack ? { ok: false, errno, extack } : { ok: false, errno });
+const OK: RtnlReply = { ok: true };
+
+/** Handles one request from task `t` on a socket of namespace `ns`. */
+export function rtnlHandle(k: Kernel, t: Task, ns: NetNamespace, req: RtnlRequest): RtnlReply {
+  const getOp = req.op.startsWith('get');
+  if (!getOp && !nsCapable(t.creds, ns.owner!, CAP.NET_ADMIN)) return fail('EPERM');
+  const r = new Rtnl(k, t, ns);
+  switch (req.op) {
+    case 'getlink':
+      return r.getLink(req);
+    case 'newlink':
+      return r.newLink(req);
+    case 'setlink':
+      return r.setLink(req);
+    case 'dellink':
+      return r.delLink(req.dev);
+    case 'getaddr':
+      return r.getAddr(req.dev);
+    case 'newaddr':
+    case 'deladdr':
+      return r.changeAddr(req);
+    case 'flushaddr':
+      return r.flushAddr(req.dev);
+    case 'getroute':
+      return r.getRoutes(req.table);
+    case 'getroute1':
+      return r.getRoute1(req.dst);
+    case 'newroute':
+    case 'delroute':
+      return r.changeRoute(req);
+    case 'getneigh':
+      return r.getNeigh(req.dev);
+    case 'newneigh':
+    case 'delneigh':
+      return r.changeNeigh(req);
+    case 'flushneigh':
+      return r.flushNeigh(req.dev);
+    case 'getnsid':
+      return r.getNsid(req.netnsFd);
+    case 'setnsid':
+      return r.setNsid(req.netnsFd, req.nsid);
+    case 'getfdb':
+      return r.getFdb(req.br, req.dev);
+    case 'newfdb':
+    case 'delfdb':
+      return r.changeFdb(req);
+    case 'getvlan':
+      return r.getVlans(req.dev);
+    case 'newvlan':
+    case 'delvlan':
+      return r.changeVlan(req);
+  }
+}
+
+class Rtnl {
+  constructor(
+    private readonly k: Kernel,
+    private readonly t: Task,
+    private readonly ns: NetNamespace,
+  ) {}
+
+  private get stack() {
+    return this.k.net;
+  }
+
+  private dev(name: string | undefined): NetDevice | Fail {
+    const d = name === undefined ? undefined : this.ns.byName(name);
+    return d ?? fail('ENODEV');
+  }
+
+  /** A namespace given by an open /run/netns file or /proc/PID/ns/net (IFLA_NET_NS_FD), or a PID (IFLA_NET_NS_PID). */
+  private targetNs(fd?: number, pid?: number): NetNamespace | Fail | null {
+    if (fd !== undefined) {
+      const f = this.t.files.get(fd);
+      const ns = f ? nsOfFile(f) : null;
+      if (!ns || ns.nsType !== 'net') return fail('EINVAL');
+      return ns as NetNamespace;
+    }
+    if (pid !== undefined) {
+      const task = this.k.taskByPid(this.t.pidNs, pid);
+      if (!task) return fail('ESRCH');
+      return task.nsproxy.net;
+    }
+    return null;
+  }
+
+  /** Moving into or creating in another namespace also needs CAP_NET_ADMIN over that one. */
+  private mayAdmin(ns: NetNamespace): boolean {
+    return nsCapable(this.t.creds, ns.owner!, CAP.NET_ADMIN);
+  }
+
+  // ---- links ---------------------------------------------------------------
+
+  linkInfo(d: NetDevice): LinkInfo {
+    const info: LinkInfo = {
+      ifindex: d.ifindex,
+      name: d.name,
+      flags: d.flags(),
+      mtu: d.mtu,
+      qdisc: d.qdisc(),
+      operstate: d.operstate(),
+      linkType: d instanceof LoopbackDevice ? 'loopback' : 'ether',
+      address: d.mac,
+      broadcast: d instanceof LoopbackDevice ? MAC_ZERO : MAC_BROADCAST,
+      txqlen: d.txqueuelen,
+      stats: { ...d.stats },
+    };
+    if (d instanceof VethDevice || d instanceof VlanDevice || d instanceof BridgeDevice) info.kind = d.kind;
+    const l = d.link();
+    if (l) {
+      info.link = l.ifindex;
+      if (l.netns !== d.netns) info.linkNetnsid = d.netns.idOf(l.netns);
+    }
+    if (d.master) {
+      info.master = d.master.ifindex;
+      info.portState = portState(d);
+    }
+    if (d instanceof VlanDevice) info.vlanId = d.vid;
+    if (d instanceof BridgeDevice) info.bridge = { vlanFiltering: d.vlanFiltering, ageingTime: Math.round(d.ageingNs / 10_000_000) };
+    return info;
+  }
+
+  getLink(req: Extract<RtnlRequest, { op: 'getlink' }>): RtnlReply {
+    let devs = [...this.ns.devices.values()];
+    if (req.dev !== undefined) {
+      const d = this.dev(req.dev);
+      if (!(d instanceof NetDevice)) return d;
+      devs = [d];
+    }
+    if (req.kind) devs = devs.filter((d) => (d instanceof LoopbackDevice || d instanceof EtherDevice ? '' : d.kind) === req.kind);
+    if (req.master) {
+      const m = this.ns.byName(req.master);
+      if (!m) return fail('ENODEV');
+      devs = devs.filter((d) => d.master === m);
+    }
+    return { ok: true, links: devs.map((d) => this.linkInfo(d)) };
+  }
+
+  private validName(name: string): Fail | null {
+    if (name.length >= IFNAMSIZ) return fail('EINVAL', 'Attribute failed policy validation');
+    if (name === '' || name === '.' || name === '..' || /[/:\s]/.test(name)) return fail('EINVAL');
+    return null;
+  }
+
+  newLink(req: Extract<RtnlRequest, { op: 'newlink' }>): RtnlReply {
+    const bad = this.validName(req.name);
+    if (bad) return bad;
+    const target = this.targetNs(req.netnsFd, req.netnsPid) ?? this.ns;
+    if ('ok' in target) return target;
+    if (target !== this.ns && !this.mayAdmin(target)) return fail('EPERM');
+    if (target.byName(req.name)) return fail('EEXIST');
+    let mac: string | undefined;
+    if (req.address !== undefined) {
+      const m = parseMac(req.address);
+      if (!m) return fail('EINVAL');
+      mac = m;
+    }
+    switch (req.kind) {
+      case 'veth': {
+        const peerNs = this.targetNs(req.peer?.netnsFd, req.peer?.netnsPid) ?? target;
+        if ('ok' in peerNs) return peerNs;
+        if (peerNs !== this.ns && !this.mayAdmin(peerNs)) return fail('EPERM');
+        // veth_newlink names an unnamed peer vethN with the lowest free N.
+        let peerName = req.peer?.name;
+        if (peerName === undefined) {
+          let i = 0;
+          while (peerNs.byName(`veth${i}`) || (peerNs === target && req.name === `veth${i}`)) i++;
+          peerName = `veth${i}`;
+        }
+        const badPeer = this.validName(peerName);
+        if (badPeer) return badPeer;
+        if (peerNs.byName(peerName) || (peerNs === target && peerName === req.name)) return fail('EEXIST');
+        const peerMac = req.peer?.address !== undefined ? parseMac(req.peer.address) : undefined;
+        if (peerMac === null) return fail('EINVAL');
+        this.stack.createVeth(target, req.name, peerNs, peerName, mac, peerMac);
+        return OK;
+      }
+      case 'bridge': {
+        const br = this.stack.createBridge(target, req.name, mac);
+        if (req.vlanFiltering !== undefined) br.vlanFiltering = req.vlanFiltering;
+        if (req.ageingTime !== undefined) br.ageingNs = req.ageingTime * 10_000_000;
+        return OK;
+      }
+      case 'vlan': {
+        if (req.link === undefined) return fail('EINVAL');
+        const lower = this.dev(req.link);
+        if (!(lower instanceof NetDevice)) return lower;
+        const vid = req.vlanId;
+        if (vid === undefined) return fail('EINVAL', 'VLAN id not specified');
+        if (vid < 0 || vid >= 4095) return fail('ERANGE', 'VLAN id out of range');
+        if (this.stack.vlansOn(lower).some((v) => v.vid === vid)) return fail('EEXIST', 'VLAN device already exists');
+        const v = this.stack.createVlan(target, req.name, lower, vid);
+        if (mac) this.stack.setMac(v, mac);
+        return OK;
+      }
+      default:
+        return fail('EOPNOTSUPP', 'Unknown device type');
+    }
+  }
+
+  setLink(req: Extract<RtnlRequest, { op: 'setlink' }>): RtnlReply {
+    const d = this.dev(req.dev);
+    if (!(d instanceof NetDevice)) return d;
+    const target = this.targetNs(req.netnsFd, req.netnsPid);
+    if (target && 'ok' in target) return target;
+    if (target && target !== d.netns) {
+      // Loopback and bridge devices are NETIF_F_NETNS_LOCAL.
+      if (d instanceof LoopbackDevice || d instanceof BridgeDevice) return fail('EINVAL');
+      if (!this.mayAdmin(target)) return fail('EPERM');
+      const name = req.name ?? d.name;
+      if (target.byName(name)) return fail('EEXIST');
+      this.stack.moveDevice(d, target, name);
+      return OK;
+    }
+    if (req.name !== undefined && req.name !== d.name) {
+      const bad = this.validName(req.name);
+      if (bad) return bad;
+      if (d.adminUp) return fail('EBUSY');
+      if (this.ns.byName(req.name)) return fail('EEXIST');
+      d.name = req.name;
+    }
+    if (req.address !== undefined) {
+      const m = parseMac(req.address);
+      if (!m || (parseInt(m.slice(0, 2), 16) & 1) === 1) return fail('EADDRNOTAVAIL');
+      if (d instanceof LoopbackDevice) return fail('EOPNOTSUPP');
+      this.stack.setMac(d, m);
+    }
+    if (req.mtu !== undefined) {
+      const max = d instanceof LoopbackDevice ? 2147483647 : d instanceof BridgeDevice || d instanceof VethDevice ? 65535 : 1500;
+      if (req.mtu < 68) return fail('EINVAL', `mtu less than device minimum`);
+      if (req.mtu > max) return fail('EINVAL', `mtu greater than device maximum`);
+      d.mtu = req.mtu;
+    }
+    if (req.vlanFiltering !== undefined || req.ageingTime !== undefined) {
+      if (!(d instanceof BridgeDevice)) return fail('EOPNOTSUPP');
+      if (req.vlanFiltering !== undefined) d.vlanFiltering = req.vlanFiltering;
+      if (req.ageingTime !== undefined) d.ageingNs = req.ageingTime * 10_000_000;
+    }
+    if (req.master !== undefined) {
+      if (req.master === null) this.stack.setMaster(d, null);
+      else {
+        const m = this.dev(req.master);
+        if (!(m instanceof NetDevice)) return m;
+        if (!(m instanceof BridgeDevice)) return fail('EOPNOTSUPP');
+        if (m === d) return fail('ELOOP');
+        if (d instanceof LoopbackDevice) return fail('EINVAL', 'Can not enslave loopback device');
+        if (d instanceof BridgeDevice) return fail('ELOOP');
+        if (d.master && d.master !== m) return fail('EBUSY');
+        this.stack.setMaster(d, m);
+      }
+    }
+    if (req.up !== undefined) this.stack.setUp(d, req.up);
+    return OK;
+  }
+
+  delLink(name: string): RtnlReply {
+    const d = this.dev(name);
+    if (!(d instanceof NetDevice)) return d;
+    if (d instanceof LoopbackDevice || d instanceof EtherDevice) return fail('EOPNOTSUPP');
+    this.stack.deleteDevice(d);
+    return OK;
+  }
+
+  // ---- addresses -----------------------------------------------------------
+
+  getAddr(dev?: string): RtnlReply {
+    let devs = [...this.ns.devices.values()];
+    if (dev !== undefined) {
+      const d = this.dev(dev);
+      if (!(d instanceof NetDevice)) return d;
+      devs = [d];
+    }
+    const addrs: AddrInfo[] = [];
+    for (const d of devs) {
+      for (const a of d.addrs) {
+        addrs.push({
+          ifindex: d.ifindex,
+          family: 'inet',
+          local: formatIpv4(a.local),
+          prefixlen: a.prefixlen,
+          ...(a.broadcast !== null ? { broadcast: formatIpv4(a.broadcast) } : {}),
+          scope: a.scope,
+          label: a.label,
+        });
+      }
+    }
+    // IPv6 (shown, not modelled): ::1 on lo, a link-local EUI-64 address on the others once they were up.
+    for (const d of devs) {
+      if (!d.adminUp) continue;
+      if (d instanceof LoopbackDevice) addrs.push({ ifindex: d.ifindex, family: 'inet6', local: '::1', prefixlen: 128, scope: 'host' });
+      else if (d.ll6Mac) {
+        addrs.push({ ifindex: d.ifindex, family: 'inet6', local: linkLocal6(d.ll6Mac), prefixlen: 64, scope: 'link' });
+      }
+    }
+    return { ok: true, addrs };
+  }
+
+  changeAddr(req: Extract<RtnlRequest, { op: 'newaddr' | 'deladdr' }>): RtnlReply {
+    const d = this.dev(req.dev);
+    if (!(d instanceof NetDevice)) return d;
+    const local = parseIpv4(req.local);
+    if (local === null || req.prefixlen < 0 || req.prefixlen > 32) return fail('EINVAL');
+    if (req.op === 'deladdr') {
+      return this.stack.delAddr(d, local, req.prefixlen) ? OK : fail('EADDRNOTAVAIL');
+    }
+    let broadcast: number | null = null;
+    if (req.broadcast === '+') broadcast = broadcastOf(local, req.prefixlen);
+    else if (req.broadcast !== undefined) {
+      broadcast = parseIpv4(req.broadcast);
+      if (broadcast === null) return fail('EINVAL');
+    }
+    const ifa: IfAddr = {
+      local,
+      prefixlen: req.prefixlen,
+      broadcast,
+      scope: req.scope ?? (local >>> 24 === 127 ? 'host' : 'global'),
+      label: req.label ?? d.name,
+    };
+    return this.stack.addAddr(d, ifa) === 'EEXIST' ? fail('EEXIST', 'ipv4: Address already assigned') : OK;
+  }
+
+  flushAddr(dev: string): RtnlReply {
+    const d = this.dev(dev);
+    if (!(d instanceof NetDevice)) return d;
+    for (const a of [...d.addrs]) this.stack.delAddr(d, a.local, a.prefixlen);
+    return OK;
+  }
+
+  // ---- routes ----------------------------------------------------------------
+
+  routeInfo(r: Route): RouteInfo {
+    return {
+      table: r.table,
+      type: r.type,
+      dst: formatIpv4(r.dst),
+      len: r.len,
+      ...(r.gw !== null ? { gateway: formatIpv4(r.gw) } : {}),
+      ...(r.dev ? { dev: r.dev.name } : {}),
+      proto: r.proto,
+      scope: r.scope,
+      ...(r.prefsrc !== null ? { prefsrc: formatIpv4(r.prefsrc) } : {}),
+      metric: r.metric,
+      linkdown: r.dev !== null && r.type === 'unicast' && !r.dev.carrier(),
+    };
+  }
+
+  getRoutes(table: number | 'all' = RT_TABLE_MAIN): RtnlReply {
+    const tables = table === 'all' ? [RT_TABLE_MAIN, RT_TABLE_LOCAL] : [table];
+    return { ok: true, routes: tables.flatMap((tb) => this.ns.fib.list(tb).map((r) => this.routeInfo(r))) };
+  }
+
+  getRoute1(dst: string): RtnlReply {
+    const a = parseIpv4(dst);
+    if (a === null) return fail('EINVAL');
+    const ro = routeOutput(this.ns, a);
+    if (typeof ro === 'string') return fail(ro);
+    const info = this.routeInfo(ro.route);
+    return { ok: true, route: { ...info, dst, len: 32, src: formatIpv4(ro.src) } };
+  }
+
+  changeRoute(req: Extract<RtnlRequest, { op: 'newroute' | 'delroute' }>): RtnlReply {
+    const dst = parseIpv4(req.dst);
+    if (dst === null || req.len < 0 || req.len > 32) return fail('EINVAL');
+    const table = req.table ?? (req.type === 'local' || req.type === 'broadcast' ? RT_TABLE_LOCAL : RT_TABLE_MAIN);
+    const metric = req.metric ?? 0;
+    const fib = this.ns.fib;
+    let dev: NetDevice | null = null;
+    if (req.dev !== undefined) {
+      const d = this.dev(req.dev);
+      if (!(d instanceof NetDevice)) return d;
+      dev = d;
+    }
+    let gw: number | null = null;
+    if (req.gateway !== undefined) {
+      gw = parseIpv4(req.gateway);
+      if (gw === null) return fail('EINVAL');
+    }
+    if (req.op === 'delroute') {
+      const r = fib.routes.find(
+        (x) =>
+          x.table === table &&
+          x.dst === ((dst & (req.len === 0 ? 0 : (0xffffffff << (32 - req.len)) >>> 0)) >>> 0) &&
+          x.len === req.len &&
+          (req.metric === undefined || x.metric === metric) &&
+          (dev === null || x.dev === dev) &&
+          (gw === null || x.gw === gw),
+      );
+      if (!r) return fail('ESRCH');
+      fib.remove(r);
+      return OK;
+    }
+    const type = req.type ?? 'unicast';
+    if (type === 'unicast' || type === 'local' || type === 'broadcast') {
+      if (gw !== null) {
+        // fib_check_nh: the gateway must be reachable on a link (a connected route), through `dev` if given.
+        const via = fib.lookup(gw);
+        if (!via || via.gw !== null || (via.type !== 'unicast' && via.type !== 'local') || (dev && via.dev !== dev)) {
+          return fail('ENETUNREACH', 'Nexthop has invalid gateway');
+        }
+        dev ??= via.dev;
+      }
+      if (!dev) return fail('ENODEV');
+      if (!dev.adminUp) return fail('ENETDOWN', 'Nexthop device is not up');
+    }
+    const route: Route = {
+      table,
+      type,
+      dst,
+      len: req.len,
+      gw,
+      dev,
+      proto: req.proto ?? 'boot',
+      scope: req.scope ?? (type === 'local' ? 'host' : gw === null && type === 'unicast' ? 'link' : 'global'),
+      prefsrc: req.src !== undefined ? parseIpv4(req.src) : null,
+      metric,
+    };
+    const existing = fib.find(table, dst, req.len, metric);
+    const mode = req.mode ?? 'add';
+    if (existing) {
+      if (mode === 'add') return fail('EEXIST');
+      if (mode === 'replace' || mode === 'change') fib.remove(existing);
+    } else if (mode === 'change') return fail('ESRCH');
+    fib.routes.push({ ...route, dst: (dst & (req.len === 0 ? 0 : (0xffffffff << (32 - req.len)) >>> 0)) >>> 0 });
+    return OK;
+  }
+
+  // ---- neighbours ----------------------------------------------------------
+
+  getNeigh(dev?: string): RtnlReply {
+    let entries = this.ns.neigh.entries;
+    if (dev !== undefined) {
+      const d = this.dev(dev);
+      if (!(d instanceof NetDevice)) return d;
+      entries = entries.filter((n) => n.dev === d);
+    }
+    const now = this.k.now;
+    const neigh: NeighInfo[] = entries.map((n) => ({
+      ifindex: n.dev.ifindex,
+      dst: formatIpv4(n.ip),
+      ...(n.mac && n.state !== 'INCOMPLETE' && n.state !== 'FAILED' ? { lladdr: n.mac } : {}),
+      state: this.ns.neigh.stateAt(n, now),
+    }));
+    return { ok: true, neigh };
+  }
+
+  changeNeigh(req: Extract<RtnlRequest, { op: 'newneigh' | 'delneigh' }>): RtnlReply {
+    const d = this.dev(req.dev);
+    if (!(d instanceof NetDevice)) return d;
+    const ip = parseIpv4(req.dst);
+    if (ip === null) return fail('EINVAL');
+    const tbl = this.ns.neigh;
+    const n = tbl.get(d, ip);
+    if (req.op === 'delneigh') {
+      if (!n) return fail('ENOENT');
+      tbl.remove(n);
+      return OK;
+    }
+    let mac: string | null = null;
+    if (req.lladdr !== undefined) {
+      mac = parseMac(req.lladdr);
+      if (!mac) return fail('EINVAL');
+    }
+    if (n && req.mode !== 'replace' && req.mode !== 'change') return fail('EEXIST');
+    if (!n && req.mode === 'change') return fail('ENOENT');
+    const e = n ?? tbl.create(d, ip, this.k.now);
+    const state = (req.state ?? 'PERMANENT').toUpperCase();
+    e.mac = mac ?? e.mac;
+    e.state = state as typeof e.state;
+    e.permanent = state === 'PERMANENT' || state === 'NOARP';
+    e.confirmed = this.k.now;
+    e.updated = this.k.now;
+    return OK;
+  }
+
+  flushNeigh(dev?: string): RtnlReply {
+    let entries = [...this.ns.neigh.entries];
+    if (dev !== undefined) {
+      const d = this.dev(dev);
+      if (!(d instanceof NetDevice)) return d;
+      entries = entries.filter((n) => n.dev === d);
+    }
+    for (const n of entries) if (!n.permanent) this.ns.neigh.remove(n);
+    return OK;
+  }
+
+  // ---- namespace ids ---------------------------------------------------------
+
+  getNsid(fd: number): RtnlReply {
+    const other = this.targetNs(fd);
+    if (!other) return fail('EINVAL');
+    if ('ok' in other) return other;
+    const id = other === this.ns ? -1 : this.ns.nsids.get(other);
+    return { ok: true, nsid: id ?? -1 };
+  }
+
+  setNsid(fd: number, nsid: number): RtnlReply {
+    const other = this.targetNs(fd);
+    if (!other) return fail('EINVAL');
+    if ('ok' in other) return other;
+    if (this.ns.nsids.has(other)) return fail('EEXIST', 'Peer netns already has a nsid assigned');
+    if ([...this.ns.nsids.values()].includes(nsid)) return fail('EEXIST', 'The specified nsid is already used');
+    this.ns.nsids.set(other, nsid);
+    return OK;
+  }
+
+  // ---- bridge fdb and vlans --------------------------------------------------
+
+  getFdb(brName?: string, devName?: string): RtnlReply {
+    const now = this.k.now;
+    const fdb: FdbInfo[] = [];
+    const bridges = [...this.ns.devices.values()].filter((d): d is BridgeDevice => d instanceof BridgeDevice);
+    let onlyBr: BridgeDevice | null = null;
+    if (brName !== undefined) {
+      const b = this.dev(brName);
+      if (!(b instanceof NetDevice)) return b;
+      if (!(b instanceof BridgeDevice)) return fail('EINVAL');
+      onlyBr = b;
+    }
+    let onlyDev: NetDevice | null = null;
+    if (devName !== undefined) {
+      const d = this.dev(devName);
+      if (!(d instanceof NetDevice)) return d;
+      onlyDev = d;
+    }
+    for (const br of bridges) {
+      if (onlyBr && br !== onlyBr) continue;
+      for (const e of br.fdb) {
+        if (br.expired(e, now) || (onlyDev && e.port !== onlyDev)) continue;
+        fdb.push({
+          mac: e.mac,
+          ifindex: e.port.ifindex,
+          master: br.ifindex,
+          ...(br.vlanFiltering && e.vid ? { vlan: e.vid } : {}),
+          state: e.local ? 'permanent' : e.isStatic ? 'static' : '',
+          self: false,
+          used: Math.floor((now - e.updated) / 1e9),
+        });
+      }
+      // The bridge's own address per VLAN ("self" entries of the bridge device).
+      if (!onlyDev || onlyDev === br) {
+        if (br.vlanFiltering) {
+          for (const vid of br.vlans.get(br)?.keys() ?? []) fdb.push({ mac: br.mac, ifindex: br.ifindex, master: br.ifindex, vlan: vid, state: 'permanent', self: false });
+        }
+        fdb.push({ mac: br.mac, ifindex: br.ifindex, master: br.ifindex, state: 'permanent', self: false });
+      }
+    }
+    return { ok: true, fdb };
+  }
+
+  changeFdb(req: Extract<RtnlRequest, { op: 'newfdb' | 'delfdb' }>): RtnlReply {
+    const d = this.dev(req.dev);
+    if (!(d instanceof NetDevice)) return d;
+    const br = d.master;
+    if (!(br instanceof BridgeDevice)) return fail('EINVAL');
+    const mac = parseMac(req.mac);
+    if (!mac) return fail('EINVAL');
+    const vid = req.vlan ?? (br.vlanFiltering ? BR_DEFAULT_PVID : 0);
+    const i = br.fdb.findIndex((e) => e.mac === mac && e.vid === vid);
+    if (req.op === 'delfdb') {
+      if (i < 0) return fail('ENOENT');
+      br.fdb.splice(i, 1);
+      return OK;
+    }
+    if (i >= 0) return fail('EEXIST');
+    br.fdb.push({ mac, vid, port: d, updated: this.k.now, local: !req.static, isStatic: !!req.static });
+    return OK;
+  }
+
+  getVlans(dev?: string): RtnlReply {
+    const vlans: VlanInfo[] = [];
+    for (const br of [...this.ns.devices.values()].filter((d): d is BridgeDevice => d instanceof BridgeDevice)) {
+      for (const [port, map] of [...br.vlans].sort((a, b) => a[0].ifindex - b[0].ifindex)) {
+        if (dev !== undefined && port.name !== dev) continue;
+        vlans.push({ ifindex: port.ifindex, vlans: [...map].sort((a, b) => a[0] - b[0]).map(([vid, e]) => ({ vid, pvid: e.pvid, untagged: e.untagged })) });
+      }
+    }
+    return { ok: true, vlans };
+  }
+
+  changeVlan(req: Extract<RtnlRequest, { op: 'newvlan' | 'delvlan' }>): RtnlReply {
+    const d = this.dev(req.dev);
+    if (!(d instanceof NetDevice)) return d;
+    const br = d instanceof BridgeDevice ? d : d.master;
+    if (!(br instanceof BridgeDevice)) return fail('EOPNOTSUPP');
+    if (req.vid < 1 || req.vid > 4094) return fail('EINVAL');
+    const map = br.vlans.get(d)!;
+    if (req.op === 'delvlan') {
+      if (!map.delete(req.vid)) return fail('ENOENT');
+      return OK;
+    }
+    if (req.pvid) for (const e of map.values()) e.pvid = false;
+    map.set(req.vid, { pvid: !!req.pvid, untagged: !!req.untagged });
+    return OK;
+  }
+}

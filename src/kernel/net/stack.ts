@@ -1,0 +1,329 @@
+/**
+ * The kernel's network stack: the devices of every network namespace and what
+ * happens to a frame between them. One object per kernel (`k.net`); the state of
+ * each namespace (devices, routes, neighbours, sockets) lives in its NetNamespace.
+ *
+ * Time: a frame is an engine event. Each hop adds its cost from the cost table —
+ * the receive path (netRx) where a packet reaches a local socket or the ICMP
+ * responder, bridgeForward per frame a bridge forwards, ipForward per routed packet,
+ * natPacket where NAT rewrites, and for the physical NIC nicLatency plus linkKiB per
+ * KiB on the wire. The sender's transmit path (netTx) is charged to the sending task
+ * as system-call time, or added to the time of a packet the kernel itself sends.
+ *
+ * Simplification: softirq work is latency on the packet, not CPU time taken from
+ * the receiving CPU; queues never fill (no qdisc drops, no backlog limit).
+ */
+import type { Kernel } from '../kernel.js';
+import type { Rng } from '../../sim/rng.js';
+import type { NetNamespace, NetStackHooks } from '../ns/net-ns.js';
+import { EtherDevice, LoopbackDevice, NetDevice, VethDevice, VlanDevice, type IfAddr } from './netdev.js';
+import { BridgeDevice, bridgeInput, bridgeXmit, bridgePortsChanged } from './bridge.js';
+import { broadcastOf, isGroupMac, MAC_BROADCAST, MAC_ZERO, macFromBytes, networkOf, type Mac } from './inet.js';
+import { frameLength, type Frame } from './packet.js';
+import { BASE_REACHABLE_MS } from './neigh.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route.js';
+import { ipv4Input } from './ipv4.js';
+import { SocketTables } from './sockets.js';
+
+export class NetStack implements NetStackHooks {
+  readonly k: Kernel;
+  private serial = 0;
+  private readonly macRng: Rng;
+  private readonly reachRng: Rng;
+  /** The IPv4 identification counter (one for the machine, which is enough for a simulator). */
+  ipId = 0;
+
+  constructor(k: Kernel) {
+    this.k = k;
+    this.macRng = k.engine.rng.fork('net:mac');
+    this.reachRng = k.engine.rng.fork('net:reachable');
+  }
+
+  get costs(): Kernel['costs'] {
+    return this.k.costs;
+  }
+
+  /** Runs `fn` at simulated time `at` (never before now). */
+  later(at: number, fn: () => void): { cancel(): void } {
+    const ev = this.k.engine.at(Math.max(at, this.k.now), fn);
+    return { cancel: () => this.k.engine.cancel(ev) };
+  }
+
+  trace(ev: string, fields: Record<string, unknown>): void {
+    const tr = this.k.engine.trace;
+    if (tr.on('net')) tr.emit('net', ev, fields);
+  }
+
+  // ---- namespaces --------------------------------------------------------
+
+  newLoopback(ns: NetNamespace): LoopbackDevice {
+    const lo = new LoopbackDevice(this.serial++, ns, 1, 'lo', MAC_ZERO, 65536);
+    lo.macSource = 'perm';
+    ns.sockets = new SocketTables();
+    return lo;
+  }
+
+  reachableNs(): number {
+    // neigh_rand_reach_time: uniform in [base/2, 3·base/2).
+    return this.reachRng.int(BASE_REACHABLE_MS / 2, (BASE_REACHABLE_MS * 3) / 2 - 1) * 1_000_000;
+  }
+
+  /** cleanup_net: virtual devices go (with their veth peers), physical ones return to the initial namespace. */
+  destroyNamespace(ns: NetNamespace): void {
+    const init = this.k.initNsproxy.net;
+    for (const dev of [...ns.devices.values()]) {
+      if (!dev.registered || dev === ns.lo) continue;
+      if (dev instanceof EtherDevice && ns !== init) {
+        const name = init.byName(dev.name) ? `dev${dev.ifindex}` : dev.name;
+        this.moveDevice(dev, init, name);
+      } else {
+        this.deleteDevice(dev);
+      }
+    }
+    ns.lo.registered = false;
+    for (const other of this.allNamespaces()) other.nsids.delete(ns);
+    this.trace('netns-destroy', { inum: ns.inum });
+  }
+
+  /** Every live network namespace reachable from a device's peer or a task (for nsid cleanup). */
+  private allNamespaces(): NetNamespace[] {
+    const seen = new Set<NetNamespace>([this.k.initNsproxy.net]);
+    for (const t of this.k.tasks.values()) seen.add(t.nsproxy.net);
+    for (const ns of [...seen]) for (const other of ns.nsids.keys()) seen.add(other);
+    return [...seen];
+  }
+
+  // ---- devices -----------------------------------------------------------
+
+  /** eth_random_addr: a random unicast, locally administered address. */
+  randomMac(): Mac {
+    const b = [0, 0, 0, 0, 0, 0].map(() => this.macRng.byte());
+    b[0] = (b[0] & 0xfe) | 0x02;
+    return macFromBytes(b);
+  }
+
+  /** The ifindex for a device entering `ns`: `want` if free, else the next free one (dev_index_reserve). */
+  private allocIfindex(ns: NetNamespace, want = 0): number {
+    if (want > 0 && !ns.devices.has(want)) return want;
+    let i = ns.nextIfindex;
+    while (ns.devices.has(i)) i++;
+    ns.nextIfindex = i + 1;
+    return i;
+  }
+
+  private register<T extends NetDevice>(ns: NetNamespace, make: (serial: number, ifindex: number) => T): T {
+    const dev = make(this.serial++, this.allocIfindex(ns));
+    ns.devices.set(dev.ifindex, dev);
+    this.trace('dev-add', { dev: dev.name, kind: dev.kind, ifindex: dev.ifindex, netns: ns.inum });
+    return dev;
+  }
+
+  /** A veth pair: the peer is registered first (it gets the lower index, as veth_newlink does). */
+  createVeth(ns: NetNamespace, name: string, peerNs: NetNamespace, peerName: string, mac?: Mac, peerMac?: Mac): VethDevice {
+    const peer = this.register(peerNs, (s, i) => new VethDevice(s, peerNs, i, peerName, peerMac ?? this.randomMac(), 1500));
+    const dev = this.register(ns, (s, i) => new VethDevice(s, ns, i, name, mac ?? this.randomMac(), 1500));
+    if (mac) dev.macSource = 'set';
+    if (peerMac) peer.macSource = 'set';
+    dev.peer = peer;
+    peer.peer = dev;
+    return dev;
+  }
+
+  createBridge(ns: NetNamespace, name: string, mac?: Mac): BridgeDevice {
+    const br = this.register(ns, (s, i) => new BridgeDevice(s, ns, i, name, mac ?? this.randomMac()));
+    if (mac) br.macSource = 'set';
+    return br;
+  }
+
+  createVlan(ns: NetNamespace, name: string, lower: NetDevice, vid: number): VlanDevice {
+    return this.register(ns, (s, i) => new VlanDevice(s, ns, i, name, lower, vid));
+  }
+
+  /** A physical NIC with a fixed (burnt-in) address. */
+  createEther(ns: NetNamespace, name: string, mac: Mac): EtherDevice {
+    const dev = this.register(ns, (s, i) => new EtherDevice(s, ns, i, name, mac, 1500));
+    dev.macSource = 'perm';
+    return dev;
+  }
+
+  /** VLAN devices stacked on `dev`. */
+  vlansOn(dev: NetDevice): VlanDevice[] {
+    return [...dev.netns.devices.values()].filter((d): d is VlanDevice => d instanceof VlanDevice && d.lower === dev);
+  }
+
+  /** unregister_netdevice: down, off its bridge, its VLANs and veth peer with it. */
+  deleteDevice(dev: NetDevice): void {
+    if (!dev.registered) return;
+    this.detach(dev);
+    dev.registered = false;
+    dev.netns.devices.delete(dev.ifindex);
+    this.trace('dev-del', { dev: dev.name, ifindex: dev.ifindex, netns: dev.netns.inum });
+    if (dev instanceof VethDevice) this.deleteDevice(dev.peer);
+  }
+
+  /** What leaving a namespace and being deleted have in common: down, no addresses, no master, no uppers. */
+  private detach(dev: NetDevice): void {
+    for (const v of this.vlansOn(dev)) this.deleteDevice(v);
+    if (dev instanceof BridgeDevice) for (const p of [...dev.ports]) this.setMaster(p, null);
+    if (dev.master) this.setMaster(dev, null);
+    this.setUp(dev, false);
+    dev.addrs.length = 0;
+    dev.netns.fib.flushDev(dev);
+    dev.netns.neigh.flushDev(dev);
+  }
+
+  /** dev_change_net_namespace: the device leaves its namespace down and bare, keeping its ifindex if free. */
+  moveDevice(dev: NetDevice, to: NetNamespace, newName = dev.name): void {
+    const from = dev.netns;
+    this.detach(dev);
+    from.devices.delete(dev.ifindex);
+    dev.netns = to;
+    dev.name = newName;
+    dev.ifindex = this.allocIfindex(to, dev.ifindex);
+    to.devices.set(dev.ifindex, dev);
+    this.trace('dev-move', { dev: dev.name, from: from.inum, to: to.inum, ifindex: dev.ifindex });
+  }
+
+  /** `ip link set DEV up|down`: routes of its addresses come and go with it (fib_add_ifaddr / fib_disable_ip). */
+  setUp(dev: NetDevice, up: boolean): void {
+    if (dev.adminUp === up) return;
+    const ns = dev.netns;
+    dev.adminUp = up;
+    if (up) {
+      dev.ll6Mac ??= dev.mac;
+      // The loopback device gets 127.0.0.1/8 when it comes up without an address (inetdev_event).
+      if (dev === ns.lo && dev.addrs.length === 0) {
+        dev.addrs.push({ local: 0x7f000001, prefixlen: 8, broadcast: null, scope: 'host', label: 'lo' });
+      }
+      for (const a of dev.addrs) this.addAddrRoutes(dev, a);
+    } else {
+      for (const r of [...ns.fib.routes]) if (r.dev === dev && r.type !== 'local') ns.fib.remove(r);
+      ns.neigh.flushDev(dev);
+    }
+    if (dev.master instanceof BridgeDevice) bridgePortsChanged(this, dev.master);
+    this.trace(up ? 'dev-up' : 'dev-down', { dev: dev.name, netns: ns.inum });
+  }
+
+  /** Enslaves `dev` to bridge `br` (or frees it with null). */
+  setMaster(dev: NetDevice, br: BridgeDevice | null): void {
+    const old = dev.master;
+    if (old === br) return;
+    if (old instanceof BridgeDevice) {
+      old.removePort(dev);
+      dev.master = null;
+      bridgePortsChanged(this, old);
+    }
+    if (br) {
+      dev.master = br;
+      br.addPort(dev, this.k.now);
+      bridgePortsChanged(this, br);
+    }
+  }
+
+  /** Sets a device's MAC address (`ip link set DEV address MAC`). */
+  setMac(dev: NetDevice, mac: Mac): void {
+    dev.mac = mac;
+    dev.macSource = 'set';
+    if (dev.master instanceof BridgeDevice) bridgePortsChanged(this, dev.master);
+  }
+
+  // ---- addresses ---------------------------------------------------------
+
+  /** Adds an IPv4 address; 'EEXIST' when the device has it already. */
+  addAddr(dev: NetDevice, a: IfAddr): 'EEXIST' | null {
+    if (dev.addrs.some((x) => x.local === a.local && x.prefixlen === a.prefixlen)) return 'EEXIST';
+    dev.addrs.push(a);
+    this.addAddrRoutes(dev, a);
+    return null;
+  }
+
+  /** Removes an IPv4 address and the routes made for it; false when the device has no such address. */
+  delAddr(dev: NetDevice, local: number, prefixlen: number): boolean {
+    const i = dev.addrs.findIndex((x) => x.local === local && x.prefixlen === prefixlen);
+    if (i < 0) return false;
+    dev.addrs.splice(i, 1);
+    const fib = dev.netns.fib;
+    for (const r of [...fib.routes]) if (r.dev === dev && r.proto === 'kernel' && r.prefsrc === local) fib.remove(r);
+    return true;
+  }
+
+  /** fib_add_ifaddr: the local route always; with the device up, the broadcast and prefix routes. */
+  private addAddrRoutes(dev: NetDevice, a: IfAddr): void {
+    const fib = dev.netns.fib;
+    const base = { gw: null, dev, proto: 'kernel' as const, prefsrc: a.local, metric: 0 };
+    fib.add({ ...base, table: RT_TABLE_LOCAL, type: 'local', dst: a.local, len: 32, scope: 'host' });
+    if (!dev.adminUp) return;
+    if (a.broadcast !== null && a.broadcast !== 0xffffffff) {
+      fib.add({ ...base, table: RT_TABLE_LOCAL, type: 'broadcast', dst: a.broadcast, len: 32, scope: 'link' });
+    }
+    const prefix = networkOf(a.local, a.prefixlen);
+    if (prefix !== 0 && (prefix !== a.local || a.prefixlen < 32)) {
+      const loopback = dev instanceof LoopbackDevice;
+      fib.add({
+        ...base,
+        table: loopback ? RT_TABLE_LOCAL : RT_TABLE_MAIN,
+        type: loopback ? 'local' : 'unicast',
+        dst: prefix,
+        len: a.prefixlen,
+        scope: loopback ? 'host' : 'link',
+      });
+      if (a.prefixlen < 31) {
+        fib.add({ ...base, table: RT_TABLE_LOCAL, type: 'broadcast', dst: broadcastOf(a.local, a.prefixlen), len: 32, scope: 'link' });
+      }
+    }
+  }
+
+  // ---- the data path -----------------------------------------------------
+
+  /** dev_queue_xmit: counts the frame on `dev` and puts it on that device's wire at `at`. */
+  xmit(dev: NetDevice, frame: Frame, at: number): void {
+    if (!dev.registered || !dev.adminUp) return;
+    const len = frameLength(frame);
+    if (dev instanceof VethDevice && !dev.peer.adminUp) {
+      dev.stats.tx_dropped++;
+      this.trace('drop', { dev: dev.name, why: 'veth peer down' });
+      return;
+    }
+    dev.stats.tx_packets++;
+    dev.stats.tx_bytes += len;
+    if (dev instanceof LoopbackDevice) {
+      this.later(at, () => this.receive(dev, frame, this.k.now));
+    } else if (dev instanceof VethDevice) {
+      const peer = dev.peer;
+      this.later(at, () => this.receive(peer, frame, this.k.now));
+    } else if (dev instanceof BridgeDevice) {
+      bridgeXmit(this, dev, frame, at);
+    } else if (dev instanceof VlanDevice) {
+      this.xmit(dev.lower, { ...frame, vlan: dev.vid }, at);
+    } else if (dev instanceof EtherDevice) {
+      const far = dev.cable;
+      if (!far) return;
+      const arrive = at + this.costs.nicLatency + Math.ceil((len * this.costs.linkKiB) / 1024);
+      this.later(arrive, () => this.receive(far, frame, this.k.now));
+    }
+  }
+
+  /** netif_receive_skb: a frame arriving on `dev` at `at`. */
+  receive(dev: NetDevice, frame: Frame, at: number): void {
+    if (!dev.registered || !dev.adminUp) return;
+    dev.stats.rx_packets++;
+    dev.stats.rx_bytes += frameLength(frame);
+    if (frame.dst !== MAC_BROADCAST && isGroupMac(frame.dst)) dev.stats.multicast++;
+    if (dev.master instanceof BridgeDevice) {
+      bridgeInput(this, dev.master, dev, frame, at);
+      return;
+    }
+    if (frame.vlan !== undefined) {
+      const v = this.vlansOn(dev).find((d) => d.vid === frame.vlan);
+      if (!v) {
+        dev.stats.rx_dropped++;
+        return;
+      }
+      this.receive(v, { ...frame, vlan: undefined }, at);
+      return;
+    }
+    // PACKET_OTHERHOST: a frame for another station is not for the IP layer.
+    if (!isGroupMac(frame.dst) && frame.dst !== dev.mac) return;
+    ipv4Input(this, dev, frame, at);
+  }
+}

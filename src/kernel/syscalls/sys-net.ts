@@ -1,0 +1,339 @@
+/**
+ * Socket system calls (socket(2), bind(2), connect(2), sendto(2), recvfrom(2),
+ * getsockname(2), setsockopt(2)) and poll(2). A socket is an open file whose
+ * private state is a kernel socket: an AF_INET raw or UDP socket (net/sockets.ts)
+ * or an AF_NETLINK NETLINK_ROUTE socket (net/netlink.ts), each in the network
+ * namespace of its creator (NET-06).
+ *
+ * Simplification: addresses are objects, not sockaddr bytes; SO_RCVTIMEO takes
+ * microseconds rather than a struct timeval; no TCP yet (SOCK_STREAM fails with
+ * EPROTONOSUPPORT), no AF_UNIX, no sendmsg/recvmsg ancillary data.
+ */
+import type { Kernel } from '../kernel.js';
+import { err, SysError } from '../errno.js';
+import type { Task } from '../proc/task.js';
+import { OpenFile, type Block, type FileOps } from '../vfs/file.js';
+import { pipeOps, type Pipe } from '../fs/pipefs.js';
+import { O_NONBLOCK, O_RDWR } from '../vfs/types.js';
+import { installFile } from './sys-file.js';
+import type { HandlerTable } from './handler.js';
+import { nsGet, nsPut } from '../ns/namespace.js';
+import type { NetNamespace } from '../ns/net-ns.js';
+import { CAP, nsCapable } from '../ns/capabilities.js';
+import { AF_INET, AF_NETLINK, InetSock, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, type SockAddrIn } from '../net/sockets.js';
+import { IPPROTO_ICMP, IPPROTO_UDP, ICMP_HLEN, type IcmpMessage, type IpPacket } from '../net/packet.js';
+import { DEFAULT_TTL, ipSend, isLocalAddr, routeOutput } from '../net/ipv4.js';
+import { INADDR_ANY } from '../net/inet.js';
+import { NETLINK_ROUTE, type RtnlReply, type RtnlRequest } from '../net/rtnl-abi.js';
+import { rtnlHandle } from '../net/netlink.js';
+import { WaitQueue } from '../proc/wait-queue.js';
+import { copyCost } from '../../hw/cost-table.js';
+
+export const SOL_SOCKET = 1;
+export const SO_REUSEADDR = 2;
+export const SO_ERROR = 4;
+export const SO_BROADCAST = 6;
+export const SO_RCVTIMEO = 20;
+export const SOL_IP = 0;
+export const IP_TTL = 2;
+export const POLLIN = 0x1;
+export const POLLOUT = 0x4;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+
+/** An AF_INET socket's extra per-socket options. */
+interface InetPriv {
+  kind: 'inet';
+  sock: InetSock;
+  ttl: number;
+  ino: number;
+}
+
+interface NetlinkPriv {
+  kind: 'netlink';
+  ns: NetNamespace;
+  replies: RtnlReply[];
+  wait: WaitQueue;
+  ino: number;
+}
+
+type SockPriv = InetPriv | NetlinkPriv;
+
+function sockOf(t: Task, fd: number): { f: OpenFile; p: SockPriv } | SysError {
+  const f = t.files.get(fd);
+  if (!f) return err('EBADF', `descriptor ${fd} is not open`);
+  if (f.ops !== socketOps) return err('ENOTSOCK', `descriptor ${fd} is not a socket`);
+  return { f, p: f.priv as SockPriv };
+}
+
+function inetOf(t: Task, fd: number): { f: OpenFile; p: InetPriv } | SysError {
+  const s = sockOf(t, fd);
+  if (s instanceof SysError) return s;
+  if (s.p.kind !== 'inet') return err('EOPNOTSUPP', 'not an internet socket');
+  return s as { f: OpenFile; p: InetPriv };
+}
+
+// ---- data --------------------------------------------------------------------
+
+function sendInet(k: Kernel, t: Task, p: InetPriv, data: unknown, addr: SockAddrIn | undefined): number | SysError {
+  const s = p.sock;
+  const to = addr ?? s.remote;
+  if (!to) return err('EDESTADDRREQ', 'the socket is not connected and no address was given');
+  if (to.family !== AF_INET) return err('EAFNOSUPPORT');
+  const ns = s.ns;
+  const stack = k.net;
+  let pkt: IpPacket;
+  let len: number;
+  if (s.type === SOCK_RAW) {
+    const icmp = data as IcmpMessage;
+    len = ICMP_HLEN + icmp.dataLen;
+    pkt = { src: s.localAddr, dst: to.addr, ttl: p.ttl, proto: s.proto, id: stack.ipId++ & 0xffff, icmp: { ...icmp } };
+  } else {
+    const text = String(data);
+    if (s.localPort === 0) {
+      const port = ns.sockets.ephemeral((q) => ns.sockets.udpInUse(INADDR_ANY, q));
+      if (port === 0) return err('EAGAIN', 'no free ephemeral port');
+      ns.sockets.bindUdp(s, INADDR_ANY, port);
+    }
+    len = text.length;
+    if (len > 65507) return err('EMSGSIZE');
+    pkt = { src: s.localAddr, dst: to.addr, ttl: p.ttl, proto: IPPROTO_UDP, id: stack.ipId++ & 0xffff, udp: { sport: s.localPort, dport: to.port, data: text } };
+  }
+  k.charge(k.costs.netTx + copyCost(k.costs, len));
+  const e = ipSend(stack, ns, pkt, k.now + k.pendingCost);
+  if (e) return err(e as 'ENETUNREACH', `no route to ${to.addr >>> 24}.${(to.addr >>> 16) & 255}.${(to.addr >>> 8) & 255}.${to.addr & 255} in this network namespace`);
+  return len;
+}
+
+interface RecvState {
+  deadline: number;
+}
+
+function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, nonblock: boolean): { data: unknown; from: SockAddrIn | null } | SysError | Block {
+  const s = p.sock;
+  if (s.softErr) {
+    const e = s.softErr;
+    s.softErr = null;
+    return err(e as 'ECONNREFUSED');
+  }
+  const d = s.dequeue();
+  if (d) {
+    t.syscallState = undefined;
+    if (s.type === SOCK_RAW) return { data: d.packet, from: d.from };
+    k.charge(copyCost(k.costs, Math.min(count, d.data.length)));
+    return { data: d.data.slice(0, count), from: d.from };
+  }
+  if (nonblock || f.flags & O_NONBLOCK) return err('EAGAIN', 'no data waiting');
+  if (s.rcvTimeoNs > 0) {
+    const st = (t.syscallState as RecvState | undefined) ?? { deadline: k.now + s.rcvTimeoNs };
+    if (k.now >= st.deadline) {
+      t.syscallState = undefined;
+      return err('EAGAIN', 'SO_RCVTIMEO expired');
+    }
+    t.syscallState = st;
+    return k.sleepUntil(t, st.deadline, s.wait);
+  }
+  return k.sleepOn(t, s.wait);
+}
+
+export const socketOps: FileOps = {
+  read(k, t, f, count) {
+    const p = f.priv as SockPriv;
+    if (p.kind !== 'inet') return err('EOPNOTSUPP');
+    const r = recvInet(k, t, f, p, count, false);
+    if (r instanceof SysError || typeof r === 'symbol') return r;
+    return typeof r.data === 'string' ? r.data : '';
+  },
+  write(k, t, f, data) {
+    const p = f.priv as SockPriv;
+    if (p.kind !== 'inet') return err('EOPNOTSUPP');
+    return sendInet(k, t, p, data, undefined);
+  },
+  seekable: () => err('ESPIPE'),
+  poll(_k, f) {
+    const p = f.priv as SockPriv;
+    if (p.kind === 'netlink') return (p.replies.length ? POLLIN : 0) | POLLOUT;
+    return (p.sock.rcvq.length || p.sock.softErr ? POLLIN : 0) | (p.sock.softErr ? POLLERR : 0) | POLLOUT;
+  },
+  release(k, f) {
+    const p = f.priv as SockPriv;
+    if (p.kind === 'inet') {
+      p.sock.closed = true;
+      p.sock.ns.sockets.unhash(p.sock);
+      nsPut(p.sock.ns);
+    } else nsPut(p.ns);
+  },
+  describe(f) {
+    return `socket:[${(f.priv as SockPriv).ino}]`;
+  },
+};
+
+/** The wait queues poll(2) sleeps on for a file (a socket's, a pipe's two). */
+function pollQueues(f: OpenFile): WaitQueue[] {
+  if (f.ops === pipeOps) {
+    const pipe = (f.priv as { pipe: Pipe }).pipe;
+    return [pipe.readWait, pipe.writeWait];
+  }
+  if (f.ops !== socketOps) return [];
+  const p = f.priv as SockPriv;
+  return [p.kind === 'inet' ? p.sock.wait : p.wait];
+}
+
+export const netSyscalls: HandlerTable = {
+  /** socket({domain, type, protocol}). */
+  socket(k, t, r: { domain: number; type: number; protocol: number }) {
+    const base = r.type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const ns = t.nsproxy.net;
+    let priv: SockPriv;
+    if (r.domain === AF_NETLINK) {
+      if (base !== SOCK_RAW && base !== SOCK_DGRAM) return err('ESOCKTNOSUPPORT');
+      if (r.protocol !== NETLINK_ROUTE) return err('EPROTONOSUPPORT', 'only NETLINK_ROUTE is modelled');
+      priv = { kind: 'netlink', ns: nsGet(ns), replies: [], wait: new WaitQueue(), ino: k.allocAnonIno() };
+    } else if (r.domain === AF_INET) {
+      let proto = r.protocol;
+      if (base === SOCK_DGRAM) {
+        if (proto === 0) proto = IPPROTO_UDP;
+        if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT', 'ICMP datagram (ping) sockets are not modelled; ping uses a raw socket');
+      } else if (base === SOCK_RAW) {
+        if (proto !== IPPROTO_ICMP) return err('EPROTONOSUPPORT', 'only IPPROTO_ICMP raw sockets are modelled');
+        if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace');
+      } else if (base === SOCK_STREAM) {
+        return err('EPROTONOSUPPORT', 'TCP is not modelled yet');
+      } else return err('ESOCKTNOSUPPORT');
+      const sock = new InetSock(base, proto, nsGet(ns));
+      if (base === SOCK_RAW) ns.sockets.raw.push(sock);
+      priv = { kind: 'inet', sock, ttl: DEFAULT_TTL, ino: k.allocAnonIno() };
+    } else return err('EAFNOSUPPORT', `address family ${r.domain} is not modelled`);
+    const f = new OpenFile(socketOps, O_RDWR | (r.type & SOCK_NONBLOCK ? O_NONBLOCK : 0), null, null, `socket:[${priv.ino}]`, priv);
+    const fd = installFile(t, f, (r.type & SOCK_CLOEXEC) !== 0);
+    if (fd instanceof SysError) socketOps.release!(k, f);
+    return fd;
+  },
+
+  bind(_k, t, r: { fd: number; addr: SockAddrIn }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    const sock = s.p.sock;
+    if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT');
+    if (sock.bound) return err('EINVAL', 'the socket is already bound');
+    const ns = sock.ns;
+    if (r.addr.addr !== INADDR_ANY && !isLocalAddr(ns, r.addr.addr) && r.addr.addr >>> 24 !== 127) return err('EADDRNOTAVAIL');
+    if (sock.type === SOCK_RAW) {
+      sock.localAddr = r.addr.addr;
+      return 0;
+    }
+    let port = r.addr.port;
+    if (port !== 0 && port < 1024 && !nsCapable(t.creds, ns.owner!, CAP.NET_BIND_SERVICE)) return err('EACCES', `port ${port} is privileged (CAP_NET_BIND_SERVICE)`);
+    if (port === 0) port = ns.sockets.ephemeral((q) => ns.sockets.udpInUse(r.addr.addr, q));
+    else if (ns.sockets.udpInUse(r.addr.addr, port)) return err('EADDRINUSE', `UDP port ${port} is taken in this network namespace`);
+    ns.sockets.bindUdp(sock, r.addr.addr, port);
+    return 0;
+  },
+
+  connect(k, t, r: { fd: number; addr: SockAddrIn }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    const sock = s.p.sock;
+    if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT');
+    const ro = routeOutput(sock.ns, r.addr.addr);
+    if (typeof ro === 'string') return err(ro, 'no route to the address in this network namespace');
+    if (sock.type === SOCK_DGRAM && sock.localPort === 0) {
+      const ns = sock.ns;
+      ns.sockets.bindUdp(sock, INADDR_ANY, ns.sockets.ephemeral((q) => ns.sockets.udpInUse(INADDR_ANY, q)));
+    }
+    if (sock.localAddr === INADDR_ANY) sock.localAddr = ro.src;
+    sock.remote = { ...r.addr };
+    k.charge(k.costs.netTx);
+    return 0;
+  },
+
+  sendto(k, t, r: { fd: number; data: unknown; flags: number; addr?: SockAddrIn }) {
+    const s = sockOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    if (s.p.kind === 'netlink') {
+      const reply = rtnlHandle(k, t, s.p.ns, r.data as RtnlRequest);
+      s.p.replies.push(reply);
+      k.wakeAll(s.p.wait);
+      return 1;
+    }
+    return sendInet(k, t, s.p, r.data, r.addr);
+  },
+
+  recvfrom(k, t, r: { fd: number; count: number; flags: number }) {
+    const s = sockOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    if (s.p.kind === 'netlink') {
+      const reply = s.p.replies.shift();
+      if (reply) return { data: reply, from: null };
+      if (s.f.flags & O_NONBLOCK) return err('EAGAIN');
+      return k.sleepOn(t, s.p.wait);
+    }
+    const MSG_DONTWAIT = 0x40;
+    return recvInet(k, t, s.f, s.p, r.count, (r.flags & MSG_DONTWAIT) !== 0);
+  },
+
+  getsockname(_k, t, r: { fd: number }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    return { family: AF_INET, addr: s.p.sock.localAddr, port: s.p.sock.localPort };
+  },
+
+  getpeername(_k, t, r: { fd: number }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    return s.p.sock.remote ? { ...s.p.sock.remote } : err('ENOTCONN');
+  },
+
+  setsockopt(_k, t, r: { fd: number; level: number; name: number; value: number }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    if (r.level === SOL_SOCKET && r.name === SO_RCVTIMEO) s.p.sock.rcvTimeoNs = r.value * 1000;
+    else if (r.level === SOL_IP && r.name === IP_TTL) {
+      if (r.value < -1 || r.value === 0 || r.value > 255) return err('EINVAL');
+      s.p.ttl = r.value === -1 ? DEFAULT_TTL : r.value;
+    } else if (r.level === SOL_SOCKET && (r.name === SO_REUSEADDR || r.name === SO_BROADCAST)) return 0;
+    else return err('ENOPROTOOPT');
+    return 0;
+  },
+
+  getsockopt(_k, t, r: { fd: number; level: number; name: number }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    if (r.level === SOL_SOCKET && r.name === SO_ERROR) {
+      const e = s.p.sock.softErr;
+      s.p.sock.softErr = null;
+      return e ? err(e as 'ECONNREFUSED').errno : 0;
+    }
+    if (r.level === SOL_IP && r.name === IP_TTL) return s.p.ttl;
+    return err('ENOPROTOOPT');
+  },
+
+  /** poll({fds: [{fd, events}], timeoutMs}) → revents per entry; sleeps until one is ready or the timeout. */
+  poll(k, t, r: { fds: { fd: number; events: number }[]; timeoutMs: number }) {
+    const revents = r.fds.map(({ fd, events }) => {
+      if (fd < 0) return 0;
+      const f = t.files.get(fd);
+      if (!f) return POLLNVAL;
+      const ready = f.ops.poll ? f.ops.poll(k, f) : POLLIN | POLLOUT;
+      return ready & (events | POLLERR | POLLHUP);
+    });
+    const st = t.syscallState as RecvState | undefined;
+    if (revents.some((x) => x !== 0) || r.timeoutMs === 0 || (st && k.now >= st.deadline)) {
+      t.syscallState = undefined;
+      return revents;
+    }
+    const queues = r.fds.flatMap(({ fd }) => {
+      const f = t.files.get(fd);
+      return f ? pollQueues(f) : [];
+    });
+    for (const q of queues.slice(1)) {
+      q.add(t);
+      t.waitingOn.push(q);
+    }
+    if (r.timeoutMs < 0) return k.sleepOn(t, queues[0] ?? null);
+    const deadline = st?.deadline ?? k.now + r.timeoutMs * 1_000_000;
+    t.syscallState = { deadline };
+    return k.sleepUntil(t, deadline, queues[0] ?? null);
+  },
+};

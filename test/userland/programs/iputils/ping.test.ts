@@ -1,0 +1,52 @@
+/**
+ * ping as iputils 20221126 prints it, with round-trip times that come from the
+ * cost table (the loopback path is netTx + netRx each way plus the wake-up).
+ */
+import { describe, expect, test } from 'vitest';
+import { createHost } from '../../../../src/index.js';
+import { loadDefaultCosts, parseCostTable } from '../../../../src/hw/cost-table.js';
+
+function ping(script: string, costs = loadDefaultCosts()): { stdout: string; stderr: string; status: number } {
+  const h = createHost({ cpus: 1, seed: 1, costs });
+  return h.sh(script);
+}
+
+describe('ping', () => {
+  test('on loopback: replies, statistics and exit status 0', () => {
+    const r = ping('ping -c 3 127.0.0.1');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^PING 127\.0\.0\.1 \(127\.0\.0\.1\) 56\(84\) bytes of data\.\n(64 bytes from 127\.0\.0\.1: icmp_seq=[123] ttl=64 time=0\.0\d\d ms\n){3}\n--- 127\.0\.0\.1 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 2000ms\nrtt min\/avg\/max\/mdev = 0\.0\d\d\/0\.0\d\d\/0\.0\d\d\/0\.00\d ms\n$/,
+    );
+  });
+
+  test('the rtt follows the cost table', () => {
+    const rtt = (out: string): number => Number(/time=([0-9.]+) ms/.exec(out)![1]);
+    const base = rtt(ping('ping -c 1 127.0.0.1').stdout);
+    const slow = parseCostTable({ costs: { netRx: 50_000 } }, 'slow.json', loadDefaultCosts());
+    const slower = rtt(ping('ping -c 1 127.0.0.1', slow).stdout);
+    // Two receive paths per round trip (request and reply): +2 × 47.5 µs.
+    expect(slower - base).toBeCloseTo(0.095, 2);
+  });
+
+  test('no route: connect fails before anything is sent (exit 2)', () => {
+    const r = ping('ping -c 1 10.99.0.1');
+    expect(r).toMatchObject({ status: 2, stdout: '', stderr: 'ping: connect: Network is unreachable\n' });
+  });
+
+  test('usage errors as iputils words them', () => {
+    expect(ping('ping')).toMatchObject({ status: 1, stderr: 'ping: usage error: Destination address required\n' });
+    expect(ping('ping -c 0 127.0.0.1')).toMatchObject({ status: 1, stderr: "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n" });
+    expect(ping('ping -c abc 127.0.0.1')).toMatchObject({ status: 1, stderr: "ping: invalid argument: 'abc'\n" });
+    expect(ping('ping -W -1 -c 1 127.0.0.1')).toMatchObject({ status: 2, stderr: 'ping: bad linger time: -1\n' });
+    expect(ping('ping nosuchhost')).toMatchObject({ status: 2, stderr: 'ping: nosuchhost: Temporary failure in name resolution\n' });
+  });
+
+  test('-q prints only the summary; -s changes the sizes', () => {
+    const q = ping('ping -c 2 -q 127.0.0.1');
+    expect(q.stdout).not.toContain('bytes from');
+    expect(q.stdout).toContain('2 packets transmitted, 2 received, 0% packet loss, time 1000ms\n');
+    const s = ping('ping -c 1 -s 1000 127.0.0.1');
+    expect(s.stdout).toContain('PING 127.0.0.1 (127.0.0.1) 1000(1028) bytes of data.\n1008 bytes from 127.0.0.1: icmp_seq=1');
+  });
+});
