@@ -203,15 +203,22 @@ export class MountNamespace extends Namespace {
   /**
    * Attaches the mount `make` builds at `at`, plus (for a recursive bind) copies of
    * the mounts below `below`, and propagates the result to `at`'s receivers.
+   *
+   * Simplification: a copy propagated onto a mount point that already carries a
+   * mount is stacked on top of it; Linux tucks it beneath (mnt_change_mountpoint),
+   * which changes parent IDs in mountinfo but not what a path walk finds.
    */
   private graftTree(at: Path, make: (ns: MountNamespace, event: number) => Mount, below: Path | null): Mount {
     const event = this.table.newEvent();
     const top = make(this, event);
-    link(top, at);
+    // Copy the source's submounts before attaching, so a bind onto itself does not copy its own copy (copy_tree).
     if (below) copySubmounts(this, below, top);
+    link(top, at);
     const parentShared = at.mnt.peerGroup !== 0;
     if (parentShared) for (const m of top.subtree()) if (m.peerGroup === 0) m.peerGroup = this.table.newGroup();
     for (const r of receivers(this.table, at.mnt)) {
+      // The new mounts themselves (a bind of a shared mount joins its peer group) receive nothing (IS_MNT_NEW).
+      if (r.mnt.event === event) continue;
       if (!reachable(r.mnt, at.vn)) continue;
       // The whole new tree (a recursive bind brings its submounts) goes to every receiver.
       const copyTree = (m: Mount, at2: Path): void => {
