@@ -7,6 +7,7 @@
  *                                    └▶ PID 1: execve("/sbin/init")
  */
 import type { Machine } from '../hw/machine.js';
+import { buildOutside } from './net/outside.js';
 import { Kernel, type KernelConfig } from './kernel.js';
 import { buildRootfs } from './fs/rootfs.js';
 import { makeDevfs, registerMemDevices } from './fs/devfs.js';
@@ -78,6 +79,8 @@ export function defaultRlimits(k: Kernel): { soft: number; hard: number }[] {
 
 export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   const k = new Kernel(machine, config);
+  // The physical NIC and the network beyond it (net/outside.ts).
+  buildOutside(k);
   registerMemDevices(k);
   const con = new Console();
   registerConsole(k, con);

@@ -37,7 +37,7 @@ import {
 import { DELAY_FIRST_PROBE_MS, MCAST_SOLICIT, RETRANS_TIME_MS, UCAST_SOLICIT, UNRES_QLEN, type Neighbour } from './neigh.js';
 import type { Route } from './route.js';
 import { natOutput, natPostrouting, natPrerouting, natInput } from './nat.js';
-import { socketDeliver } from './sockets.js';
+import { socketDeliver } from './deliver.js';
 
 const MS = 1_000_000;
 export const DEFAULT_TTL = 64;
@@ -196,6 +196,7 @@ function ipRcv(stack: NetStack, dev: NetDevice, pkt: IpPacket, at: number): void
   const ns = dev.netns;
   const p = natPrerouting(stack, ns, pkt, dev, at);
   if (!p) return;
+  if (p !== pkt) at += stack.costs.natPacket;
   const r = ns.fib.lookup(p.dst);
   if (r && (r.type === 'local' || r.type === 'broadcast')) {
     // The receive path takes netRx before a socket (or the ICMP responder) sees the packet.
@@ -224,6 +225,7 @@ function ipForward(stack: NetStack, ns: NetNamespace, pkt: IpPacket, inDev: NetD
   fwd.ttl--;
   const out = natPostrouting(stack, ns, fwd, r.dev, at);
   if (!out) return;
+  if (out !== fwd) at += stack.costs.natPacket;
   neighOutput(stack, r.dev, r.gw ?? out.dst, out, at + stack.costs.ipForward);
 }
 
@@ -245,7 +247,6 @@ function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: N
     return;
   }
   if (p.proto === IPPROTO_UDP) icmpSend(stack, ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, at, dev);
-  // TCP without a socket: tcp.ts answers RST inside socketDeliver; other protocols are dropped.
 }
 
 // ---- IP output ---------------------------------------------------------------
@@ -286,6 +287,7 @@ export function routeOutput(ns: NetNamespace, dst: Ipv4): { route: Route; src: I
 export function ipSend(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: number): string | null {
   let p = natOutput(stack, ns, pkt, at);
   if (!p) return null;
+  if (p !== pkt) at += stack.costs.natPacket;
   const ro = routeOutput(ns, p.dst);
   if (typeof ro === 'string') return ro;
   if (p.src === 0) p = { ...p, src: ro.src };
@@ -297,6 +299,7 @@ export function ipSend(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: num
   if (!r.dev) return 'ENETUNREACH';
   const out = natPostrouting(stack, ns, p, r.dev, at);
   if (!out) return null;
+  if (out !== p) at += stack.costs.natPacket;
   neighOutput(stack, r.dev, r.gw ?? out.dst, out, at);
   return null;
 }

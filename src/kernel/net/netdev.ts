@@ -186,6 +186,8 @@ export class EtherDevice extends NetDevice {
   readonly hasIpv6 = true;
   /** The far end of the cable (a device of the outside network), or null when unplugged. */
   cable: NetDevice | null = null;
+  /** Extra one-way delay of the cable (distance), beyond nicLatency and serialisation. */
+  cableDelayNs = 0;
 
   override carrier(): boolean {
     return this.cable !== null && this.cable.adminUp;

@@ -2,21 +2,17 @@
  * Internet sockets (socket(7), ip(7), raw(7), udp(7)): the kernel side of a socket
  * descriptor. Port numbers belong to the socket's network namespace (NET-06).
  *
- * A raw IPv4 socket sees a copy of every packet of its protocol delivered to the
- * namespace (ping reads echo replies and ICMP errors this way); a UDP socket gets
- * the datagrams for its address and port, and on a connected socket an ICMP error
- * about a datagram it sent becomes its pending error (ECONNREFUSED for port
- * unreachable).
+ * Delivery of arriving packets to these sockets is in deliver.ts; TCP's state
+ * machine in tcp.ts.
  *
  * Simplification: addresses are objects, not struct sockaddr bytes; a raw socket
  * reads and writes IpPacket objects rather than header bytes.
  */
 import { WaitQueue } from '../proc/wait-queue.js';
+import type { TcpTable } from './tcp.js';
 import type { NetNamespace } from '../ns/net-ns.js';
-import type { NetDevice } from './netdev.js';
-import type { NetStack } from './stack.js';
 import { INADDR_ANY, type Ipv4 } from './inet.js';
-import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PORT_UNREACH, IPPROTO_ICMP, IPPROTO_UDP, type IpPacket } from './packet.js';
+import { IPPROTO_UDP, type IpPacket } from './packet.js';
 
 export const AF_UNIX = 1;
 export const AF_INET = 2;
@@ -64,6 +60,8 @@ export class InetSock {
   rcvTimeoNs = 0;
   sndTimeoNs = 0;
   closed = false;
+  /** A kernel-side owner's callback when data arrives (the outside network's services). */
+  onReadable: (() => void) | null = null;
 
   constructor(type: number, proto: number, ns: NetNamespace) {
     this.type = type;
@@ -92,9 +90,14 @@ export class InetSock {
 /** The sockets of one network namespace. */
 export class SocketTables {
   readonly raw: InetSock[] = [];
+  readonly tcp: TcpTable;
   /** UDP sockets by local port. */
   readonly udp = new Map<number, InetSock[]>();
   private nextEphemeral = EPHEMERAL_LOW;
+
+  constructor(tcp: TcpTable) {
+    this.tcp = tcp;
+  }
 
   /** Whether (addr, port) is taken for a new UDP bind: same port, and either address is the wildcard or they are equal. */
   udpInUse(addr: Ipv4, port: number): boolean {
@@ -150,39 +153,3 @@ export class SocketTables {
   }
 }
 
-const ICMP_ERRNO: Record<number, string> = {
-  [ICMP_NET_UNREACH]: 'ENETUNREACH',
-  [ICMP_HOST_UNREACH]: 'EHOSTUNREACH',
-  [ICMP_PORT_UNREACH]: 'ECONNREFUSED',
-};
-
-/**
- * Local delivery to sockets. Raw sockets get copies; UDP consumes its datagrams.
- * Returns true when the packet was consumed (no further kernel handling).
- */
-export function socketDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, _dev: NetDevice, _at: number): boolean {
-  const tables = ns.sockets;
-  for (const s of tables.raw) {
-    if (s.proto !== pkt.proto) continue;
-    if (s.localAddr !== INADDR_ANY && s.localAddr !== pkt.dst) continue;
-    if (s.enqueue({ data: '', from: { family: AF_INET, addr: pkt.src, port: 0 }, packet: pkt })) stack.k.wakeAll(s.wait);
-  }
-  if (pkt.proto === IPPROTO_UDP && pkt.udp) {
-    const from: SockAddrIn = { family: AF_INET, addr: pkt.src, port: pkt.udp.sport };
-    const s = tables.udpLookup(pkt.dst, pkt.udp.dport, from);
-    if (!s) return false;
-    if (s.enqueue({ data: pkt.udp.data, from })) stack.k.wakeAll(s.wait);
-    return true;
-  }
-  if (pkt.proto === IPPROTO_ICMP && pkt.icmp?.type === ICMP_DEST_UNREACH && pkt.icmp.quoted?.udp) {
-    // __udp4_lib_err: a connected UDP socket learns of the failure.
-    const q = pkt.icmp.quoted;
-    const s = tables.udpLookup(q.src, q.udp!.sport, { family: AF_INET, addr: q.dst, port: q.udp!.dport });
-    const e = ICMP_ERRNO[pkt.icmp.code];
-    if (s && s.remote && e) {
-      s.softErr = e;
-      stack.k.wakeAll(s.wait);
-    }
-  }
-  return false;
-}

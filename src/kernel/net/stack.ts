@@ -24,12 +24,14 @@ import { BASE_REACHABLE_MS } from './neigh.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route.js';
 import { ipv4Input } from './ipv4.js';
 import { SocketTables } from './sockets.js';
+import { TcpTable } from './tcp.js';
 
 export class NetStack implements NetStackHooks {
   readonly k: Kernel;
   private serial = 0;
   private readonly macRng: Rng;
   private readonly reachRng: Rng;
+  private readonly issRng: Rng;
   /** The IPv4 identification counter (one for the machine, which is enough for a simulator). */
   ipId = 0;
 
@@ -37,6 +39,7 @@ export class NetStack implements NetStackHooks {
     this.k = k;
     this.macRng = k.engine.rng.fork('net:mac');
     this.reachRng = k.engine.rng.fork('net:reachable');
+    this.issRng = k.engine.rng.fork('net:isn');
   }
 
   get costs(): Kernel['costs'] {
@@ -49,6 +52,11 @@ export class NetStack implements NetStackHooks {
     return { cancel: () => this.k.engine.cancel(ev) };
   }
 
+  /** A TCP initial sequence number (seeded; Linux hashes the four-tuple with a clock). */
+  nextIss(): number {
+    return this.issRng.int(0, 0xffffffff);
+  }
+
   trace(ev: string, fields: Record<string, unknown>): void {
     const tr = this.k.engine.trace;
     if (tr.on('net')) tr.emit('net', ev, fields);
@@ -59,7 +67,7 @@ export class NetStack implements NetStackHooks {
   newLoopback(ns: NetNamespace): LoopbackDevice {
     const lo = new LoopbackDevice(this.serial++, ns, 1, 'lo', MAC_ZERO, 65536);
     lo.macSource = 'perm';
-    ns.sockets = new SocketTables();
+    ns.sockets = new SocketTables(new TcpTable());
     return lo;
   }
 
@@ -298,7 +306,7 @@ export class NetStack implements NetStackHooks {
     } else if (dev instanceof EtherDevice) {
       const far = dev.cable;
       if (!far) return;
-      const arrive = at + this.costs.nicLatency + Math.ceil((len * this.costs.linkKiB) / 1024);
+      const arrive = at + this.costs.nicLatency + Math.ceil((len * this.costs.linkKiB) / 1024) + dev.cableDelayNs;
       this.later(arrive, () => this.receive(far, frame, this.k.now));
     }
   }

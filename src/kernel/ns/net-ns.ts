@@ -14,6 +14,7 @@ import type { LoopbackDevice, NetDevice } from '../net/netdev.js';
 import { Fib } from '../net/route.js';
 import { NeighTable } from '../net/neigh.js';
 import type { SocketTables } from '../net/sockets.js';
+import type { Netfilter } from '../net/nat.js';
 
 /** What a namespace needs from the kernel's network stack (net/stack.ts). */
 export interface NetStackHooks {
@@ -38,6 +39,8 @@ export class NetNamespace extends Namespace {
   pingGroupRange: [number, number] = [1, 0];
   /** IDs this namespace gave other namespaces (peernet2id: `link-netnsid N`). */
   readonly nsids = new Map<NetNamespace, number>();
+  /** The nat table and connection tracking, once iptables or conntrack first used them (net/nat.ts). */
+  netfilter: Netfilter | null = null;
   /** Sockets bound or connected in this namespace (net/sockets.ts). */
   sockets!: SocketTables;
   private readonly stack: NetStackHooks;

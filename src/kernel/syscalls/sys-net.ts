@@ -6,8 +6,8 @@
  * namespace of its creator (NET-06).
  *
  * Simplification: addresses are objects, not sockaddr bytes; SO_RCVTIMEO takes
- * microseconds rather than a struct timeval; no TCP yet (SOCK_STREAM fails with
- * EPROTONOSUPPORT), no AF_UNIX, no sendmsg/recvmsg ancillary data.
+ * microseconds rather than a struct timeval; no AF_UNIX, no sendmsg/recvmsg
+ * ancillary data, no MSG_PEEK/MSG_OOB.
  */
 import type { Kernel } from '../kernel.js';
 import { err, SysError } from '../errno.js';
@@ -21,11 +21,17 @@ import { nsGet, nsPut } from '../ns/namespace.js';
 import type { NetNamespace } from '../ns/net-ns.js';
 import { CAP, nsCapable } from '../ns/capabilities.js';
 import { AF_INET, AF_NETLINK, InetSock, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, type SockAddrIn } from '../net/sockets.js';
-import { IPPROTO_ICMP, IPPROTO_UDP, ICMP_HLEN, type IcmpMessage, type IpPacket } from '../net/packet.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ICMP_HLEN, type IcmpMessage, type IpPacket } from '../net/packet.js';
 import { DEFAULT_TTL, ipSend, isLocalAddr, routeOutput } from '../net/ipv4.js';
 import { INADDR_ANY } from '../net/inet.js';
 import { NETLINK_ROUTE, type RtnlReply, type RtnlRequest } from '../net/rtnl-abi.js';
 import { rtnlHandle } from '../net/netlink.js';
+import { NETLINK_NETFILTER, type NfReply, type NfRequest } from '../net/nf-abi.js';
+import { nfHandle } from '../net/nat.js';
+import { TcpSock, tcpClose, tcpConnect, tcpListen, tcpRecv, tcpSend, tcpShutdownWrite } from '../net/tcp.js';
+import { sendSignal } from '../proc/task-signal.js';
+import { SIG } from '../proc/signals.js';
+import type { Errno } from '../errno.js';
 import { WaitQueue } from '../proc/wait-queue.js';
 import { copyCost } from '../../hw/cost-table.js';
 
@@ -52,8 +58,10 @@ interface InetPriv {
 
 interface NetlinkPriv {
   kind: 'netlink';
+  /** NETLINK_ROUTE or NETLINK_NETFILTER. */
+  protocol: number;
   ns: NetNamespace;
-  replies: RtnlReply[];
+  replies: (RtnlReply | NfReply)[];
   wait: WaitQueue;
   ino: number;
 }
@@ -110,6 +118,21 @@ interface RecvState {
   deadline: number;
 }
 
+/** Nothing to read yet: EAGAIN when non-blocking or past SO_RCVTIMEO, else sleep until data (or the timeout). */
+function waitForData(k: Kernel, t: Task, f: OpenFile, s: InetSock, nonblock: boolean): SysError | Block {
+  if (nonblock || f.flags & O_NONBLOCK) return err('EAGAIN', 'no data waiting');
+  if (s.rcvTimeoNs > 0) {
+    const st = (t.syscallState as RecvState | undefined) ?? { deadline: k.now + s.rcvTimeoNs };
+    if (k.now >= st.deadline) {
+      t.syscallState = undefined;
+      return err('EAGAIN', 'SO_RCVTIMEO expired');
+    }
+    t.syscallState = st;
+    return k.sleepUntil(t, st.deadline, s.wait);
+  }
+  return k.sleepOn(t, s.wait);
+}
+
 function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, nonblock: boolean): { data: unknown; from: SockAddrIn | null } | SysError | Block {
   const s = p.sock;
   if (s.softErr) {
@@ -124,23 +147,93 @@ function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, n
     k.charge(copyCost(k.costs, Math.min(count, d.data.length)));
     return { data: d.data.slice(0, count), from: d.from };
   }
-  if (nonblock || f.flags & O_NONBLOCK) return err('EAGAIN', 'no data waiting');
-  if (s.rcvTimeoNs > 0) {
-    const st = (t.syscallState as RecvState | undefined) ?? { deadline: k.now + s.rcvTimeoNs };
-    if (k.now >= st.deadline) {
-      t.syscallState = undefined;
-      return err('EAGAIN', 'SO_RCVTIMEO expired');
-    }
-    t.syscallState = st;
-    return k.sleepUntil(t, st.deadline, s.wait);
+  return waitForData(k, t, f, s, nonblock);
+}
+
+
+// ---- TCP -----------------------------------------------------------------------
+
+const E = (name: string, why?: string): SysError => err(name as Errno, why);
+
+interface WriteProgress {
+  written: number;
+}
+
+function tcpWrite(k: Kernel, t: Task, f: OpenFile, s: TcpSock, data: string): number | SysError | Block {
+  const prog = (t.syscallState as WriteProgress | undefined) ?? { written: 0 };
+  const done = (): number | SysError => {
+    t.syscallState = undefined;
+    return prog.written;
+  };
+  if (s.err) {
+    const e = s.err;
+    if (prog.written > 0) return done();
+    s.err = null;
+    if (e === 'ECONNRESET' || e === 'EPIPE') sendSignal(k, t, SIG.SIGPIPE);
+    return E(e === 'ECONNRESET' ? 'EPIPE' : e, 'the connection was reset');
   }
+  if (s.finPending) {
+    sendSignal(k, t, SIG.SIGPIPE);
+    return prog.written > 0 ? done() : err('EPIPE', 'this end was shut down for writing');
+  }
+  if (s.state === 'SYN_SENT' || s.state === 'SYN_RECV') {
+    if (f.flags & O_NONBLOCK) return err('EAGAIN');
+    t.syscallState = prog;
+    return k.sleepOn(t, s.wait);
+  }
+  if (s.state !== 'ESTABLISHED' && s.state !== 'CLOSE_WAIT') {
+    if (s.state === 'CLOSE' && !s.remote) return err('ENOTCONN');
+    sendSignal(k, t, SIG.SIGPIPE);
+    return prog.written > 0 ? done() : err('EPIPE', `the connection is ${s.state}`);
+  }
+  const chunk = data.slice(prog.written);
+  k.charge(k.costs.netTx + copyCost(k.costs, chunk.length));
+  prog.written += tcpSend(k.net, s, chunk, k.now + k.pendingCost);
+  if (prog.written >= data.length || f.flags & O_NONBLOCK) {
+    if (prog.written === 0) return err('EAGAIN', 'the send buffer is full');
+    return done();
+  }
+  t.syscallState = prog;
   return k.sleepOn(t, s.wait);
+}
+
+function tcpRead(k: Kernel, t: Task, f: OpenFile, s: TcpSock, count: number, nonblock: boolean): string | SysError | Block {
+  if (s.rcvBuf.length > 0) {
+    t.syscallState = undefined;
+    const out = tcpRecv(k.net, s, count, k.now + k.pendingCost);
+    k.charge(copyCost(k.costs, out.length));
+    return out;
+  }
+  if (s.finReceived) return '';
+  if (s.err) {
+    const e = s.err;
+    s.err = null;
+    return E(e);
+  }
+  if (s.state === 'CLOSE' || s.state === 'LISTEN') return s.remote ? '' : err('ENOTCONN');
+  return waitForData(k, t, f, s, nonblock);
+}
+
+/** Readiness of a TCP socket for poll(2). */
+function tcpPoll(s: TcpSock): number {
+  let m = 0;
+  if (s.state === 'LISTEN') return s.acceptq.length ? POLLIN : 0;
+  if (s.rcvBuf.length || s.finReceived || s.err) m |= POLLIN;
+  if (((s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT') && s.sndSpace > 0) || s.err) m |= POLLOUT;
+  if (s.err) m |= POLLERR;
+  if (s.state === 'CLOSE' && s.remote) m |= POLLHUP;
+  return m;
+}
+
+function newSockFile(k: Kernel, priv: SockPriv, flags: number): OpenFile {
+  return new OpenFile(socketOps, O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0), null, null, `socket:[${priv.ino}]`, priv);
 }
 
 export const socketOps: FileOps = {
   read(k, t, f, count) {
     const p = f.priv as SockPriv;
     if (p.kind !== 'inet') return err('EOPNOTSUPP');
+    if (p.sock instanceof TcpSock) return tcpRead(k, t, f, p.sock, count, false);
     const r = recvInet(k, t, f, p, count, false);
     if (r instanceof SysError || typeof r === 'symbol') return r;
     return typeof r.data === 'string' ? r.data : '';
@@ -148,19 +241,22 @@ export const socketOps: FileOps = {
   write(k, t, f, data) {
     const p = f.priv as SockPriv;
     if (p.kind !== 'inet') return err('EOPNOTSUPP');
+    if (p.sock instanceof TcpSock) return tcpWrite(k, t, f, p.sock, data);
     return sendInet(k, t, p, data, undefined);
   },
   seekable: () => err('ESPIPE'),
   poll(_k, f) {
     const p = f.priv as SockPriv;
     if (p.kind === 'netlink') return (p.replies.length ? POLLIN : 0) | POLLOUT;
+    if (p.sock instanceof TcpSock) return tcpPoll(p.sock);
     return (p.sock.rcvq.length || p.sock.softErr ? POLLIN : 0) | (p.sock.softErr ? POLLERR : 0) | POLLOUT;
   },
   release(k, f) {
     const p = f.priv as SockPriv;
     if (p.kind === 'inet') {
       p.sock.closed = true;
-      p.sock.ns.sockets.unhash(p.sock);
+      if (p.sock instanceof TcpSock) tcpClose(k.net, p.sock, k.now + k.pendingCost);
+      else p.sock.ns.sockets.unhash(p.sock);
       nsPut(p.sock.ns);
     } else nsPut(p.ns);
   },
@@ -180,6 +276,59 @@ function pollQueues(f: OpenFile): WaitQueue[] {
   return [p.kind === 'inet' ? p.sock.wait : p.wait];
 }
 
+
+interface ConnectState {
+  started: true;
+}
+
+/** connect(2) on a stream socket: SYN, then wait for the handshake (or EINPROGRESS). */
+function tcpConnectCall(k: Kernel, t: Task, f: OpenFile, s: TcpSock, to: SockAddrIn): number | SysError | Block {
+  const st = t.syscallState as ConnectState | undefined;
+  if (!st) {
+    if (s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT') return err('EISCONN');
+    if (s.state === 'SYN_SENT') return err('EALREADY');
+    if (s.state === 'LISTEN') return err('EINVAL');
+    if (to.family !== AF_INET) return err('EAFNOSUPPORT');
+    k.charge(k.costs.netTx);
+    const e = tcpConnect(k.net, s, to, k.now + k.pendingCost);
+    if (e) return E(e, 'no route to the address in this network namespace');
+    if (f.flags & O_NONBLOCK) return err('EINPROGRESS');
+    t.syscallState = { started: true };
+    return k.sleepOn(t, s.wait);
+  }
+  if (s.state === 'SYN_SENT') return k.sleepOn(t, s.wait);
+  t.syscallState = undefined;
+  if (s.err) {
+    const e = s.err;
+    s.err = null;
+    return E(e, e === 'ECONNREFUSED' ? 'the peer answered the SYN with RST: nothing listens on that port' : undefined);
+  }
+  return 0;
+}
+
+function doAccept(k: Kernel, t: Task, fd: number, flags: number): { fd: number; addr: SockAddrIn } | SysError | Block {
+  const s = inetOf(t, fd);
+  if (s instanceof SysError) return s;
+  const l = s.p.sock;
+  if (!(l instanceof TcpSock)) return err('EOPNOTSUPP');
+  if (l.state !== 'LISTEN') return err('EINVAL', 'the socket is not listening');
+  const c = l.acceptq.shift();
+  if (!c) {
+    if (s.f.flags & O_NONBLOCK) return err('EAGAIN');
+    return k.sleepOn(t, l.wait);
+  }
+  c.parent = null;
+  const priv: InetPriv = { kind: 'inet', sock: c, ttl: DEFAULT_TTL, ino: k.allocAnonIno() };
+  nsGet(c.ns);
+  const nf = newSockFile(k, priv, flags);
+  const nfd = installFile(t, nf, (flags & SOCK_CLOEXEC) !== 0);
+  if (nfd instanceof SysError) {
+    socketOps.release!(k, nf);
+    return nfd;
+  }
+  return { fd: nfd, addr: { ...c.remote! } };
+}
+
 export const netSyscalls: HandlerTable = {
   /** socket({domain, type, protocol}). */
   socket(k, t, r: { domain: number; type: number; protocol: number }) {
@@ -188,8 +337,8 @@ export const netSyscalls: HandlerTable = {
     let priv: SockPriv;
     if (r.domain === AF_NETLINK) {
       if (base !== SOCK_RAW && base !== SOCK_DGRAM) return err('ESOCKTNOSUPPORT');
-      if (r.protocol !== NETLINK_ROUTE) return err('EPROTONOSUPPORT', 'only NETLINK_ROUTE is modelled');
-      priv = { kind: 'netlink', ns: nsGet(ns), replies: [], wait: new WaitQueue(), ino: k.allocAnonIno() };
+      if (r.protocol !== NETLINK_ROUTE && r.protocol !== NETLINK_NETFILTER) return err('EPROTONOSUPPORT', 'only NETLINK_ROUTE and NETLINK_NETFILTER are modelled');
+      priv = { kind: 'netlink', protocol: r.protocol, ns: nsGet(ns), replies: [], wait: new WaitQueue(), ino: k.allocAnonIno() };
     } else if (r.domain === AF_INET) {
       let proto = r.protocol;
       if (base === SOCK_DGRAM) {
@@ -199,13 +348,13 @@ export const netSyscalls: HandlerTable = {
         if (proto !== IPPROTO_ICMP) return err('EPROTONOSUPPORT', 'only IPPROTO_ICMP raw sockets are modelled');
         if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace');
       } else if (base === SOCK_STREAM) {
-        return err('EPROTONOSUPPORT', 'TCP is not modelled yet');
+        if (proto !== 0 && proto !== IPPROTO_TCP) return err('EPROTONOSUPPORT');
       } else return err('ESOCKTNOSUPPORT');
-      const sock = new InetSock(base, proto, nsGet(ns));
+      const sock = base === SOCK_STREAM ? new TcpSock(nsGet(ns)) : new InetSock(base, proto, nsGet(ns));
       if (base === SOCK_RAW) ns.sockets.raw.push(sock);
       priv = { kind: 'inet', sock, ttl: DEFAULT_TTL, ino: k.allocAnonIno() };
     } else return err('EAFNOSUPPORT', `address family ${r.domain} is not modelled`);
-    const f = new OpenFile(socketOps, O_RDWR | (r.type & SOCK_NONBLOCK ? O_NONBLOCK : 0), null, null, `socket:[${priv.ino}]`, priv);
+    const f = newSockFile(k, priv, r.type);
     const fd = installFile(t, f, (r.type & SOCK_CLOEXEC) !== 0);
     if (fd instanceof SysError) socketOps.release!(k, f);
     return fd;
@@ -225,6 +374,15 @@ export const netSyscalls: HandlerTable = {
     }
     let port = r.addr.port;
     if (port !== 0 && port < 1024 && !nsCapable(t.creds, ns.owner!, CAP.NET_BIND_SERVICE)) return err('EACCES', `port ${port} is privileged (CAP_NET_BIND_SERVICE)`);
+    if (sock instanceof TcpSock) {
+      const tcp = ns.sockets.tcp;
+      if (port === 0) port = ns.sockets.ephemeral((q) => tcp.bindConflict(r.addr.addr, q, sock.reuseAddr));
+      else if (tcp.bindConflict(r.addr.addr, port, sock.reuseAddr)) return err('EADDRINUSE', `TCP port ${port} is taken in this network namespace`);
+      sock.localAddr = r.addr.addr;
+      sock.localPort = port;
+      tcp.add(sock);
+      return 0;
+    }
     if (port === 0) port = ns.sockets.ephemeral((q) => ns.sockets.udpInUse(r.addr.addr, q));
     else if (ns.sockets.udpInUse(r.addr.addr, port)) return err('EADDRINUSE', `UDP port ${port} is taken in this network namespace`);
     ns.sockets.bindUdp(sock, r.addr.addr, port);
@@ -236,6 +394,7 @@ export const netSyscalls: HandlerTable = {
     if (s instanceof SysError) return s;
     const sock = s.p.sock;
     if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT');
+    if (sock instanceof TcpSock) return tcpConnectCall(k, t, s.f, sock, r.addr);
     const ro = routeOutput(sock.ns, r.addr.addr);
     if (typeof ro === 'string') return err(ro, 'no route to the address in this network namespace');
     if (sock.type === SOCK_DGRAM && sock.localPort === 0) {
@@ -252,11 +411,18 @@ export const netSyscalls: HandlerTable = {
     const s = sockOf(t, r.fd);
     if (s instanceof SysError) return s;
     if (s.p.kind === 'netlink') {
-      const reply = rtnlHandle(k, t, s.p.ns, r.data as RtnlRequest);
+      const p = s.p;
+      const reply =
+        p.protocol === NETLINK_NETFILTER
+          ? nsCapable(t.creds, p.ns.owner!, CAP.NET_ADMIN)
+            ? nfHandle(p.ns, r.data as NfRequest, k.now)
+            : ({ ok: false, errno: 'EPERM' } as NfReply)
+          : rtnlHandle(k, t, p.ns, r.data as RtnlRequest);
       s.p.replies.push(reply);
       k.wakeAll(s.p.wait);
       return 1;
     }
+    if (s.p.sock instanceof TcpSock) return tcpWrite(k, t, s.f, s.p.sock, String(r.data));
     return sendInet(k, t, s.p, r.data, r.addr);
   },
 
@@ -270,6 +436,11 @@ export const netSyscalls: HandlerTable = {
       return k.sleepOn(t, s.p.wait);
     }
     const MSG_DONTWAIT = 0x40;
+    const sock = s.p.sock;
+    if (sock instanceof TcpSock) {
+      const d = tcpRead(k, t, s.f, sock, r.count, (r.flags & MSG_DONTWAIT) !== 0);
+      return typeof d === 'string' ? { data: d, from: sock.remote ? { ...sock.remote } : null } : d;
+    }
     return recvInet(k, t, s.f, s.p, r.count, (r.flags & MSG_DONTWAIT) !== 0);
   },
 
@@ -292,7 +463,9 @@ export const netSyscalls: HandlerTable = {
     else if (r.level === SOL_IP && r.name === IP_TTL) {
       if (r.value < -1 || r.value === 0 || r.value > 255) return err('EINVAL');
       s.p.ttl = r.value === -1 ? DEFAULT_TTL : r.value;
-    } else if (r.level === SOL_SOCKET && (r.name === SO_REUSEADDR || r.name === SO_BROADCAST)) return 0;
+    } else if (r.level === SOL_SOCKET && r.name === SO_REUSEADDR) {
+      if (s.p.sock instanceof TcpSock) s.p.sock.reuseAddr = r.value !== 0;
+    } else if (r.level === SOL_SOCKET && r.name === SO_BROADCAST) return 0;
     else return err('ENOPROTOOPT');
     return 0;
   },
@@ -301,12 +474,51 @@ export const netSyscalls: HandlerTable = {
     const s = inetOf(t, r.fd);
     if (s instanceof SysError) return s;
     if (r.level === SOL_SOCKET && r.name === SO_ERROR) {
-      const e = s.p.sock.softErr;
-      s.p.sock.softErr = null;
+      const sock = s.p.sock;
+      const e = (sock instanceof TcpSock ? sock.err : null) ?? sock.softErr;
+      if (sock instanceof TcpSock) sock.err = null;
+      sock.softErr = null;
       return e ? err(e as 'ECONNREFUSED').errno : 0;
     }
     if (r.level === SOL_IP && r.name === IP_TTL) return s.p.ttl;
     return err('ENOPROTOOPT');
+  },
+
+
+  listen(_k, t, r: { fd: number; backlog: number }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    const sock = s.p.sock;
+    if (!(sock instanceof TcpSock)) return err('EOPNOTSUPP', 'only stream sockets listen');
+    if (sock.state !== 'CLOSE' && sock.state !== 'LISTEN') return err('EINVAL', `the socket is ${sock.state}`);
+    if (sock.localPort === 0) {
+      // Listening on an unbound socket binds it to an ephemeral port (inet_autobind).
+      const tcp = sock.ns.sockets.tcp;
+      sock.localPort = sock.ns.sockets.ephemeral((q) => tcp.bindConflict(INADDR_ANY, q, false));
+      tcp.add(sock);
+    } else if (sock.ns.sockets.tcp.byPort.get(sock.localPort)?.some((o) => o !== sock && o.state === 'LISTEN' && (o.localAddr === INADDR_ANY || sock.localAddr === INADDR_ANY || o.localAddr === sock.localAddr))) {
+      return err('EADDRINUSE');
+    }
+    tcpListen(sock, r.backlog);
+    return 0;
+  },
+
+  accept: (k, t, r: { fd: number }) => doAccept(k, t, r.fd, 0),
+  accept4: (k, t, r: { fd: number; flags: number }) => doAccept(k, t, r.fd, r.flags ?? 0),
+
+  shutdown(k, t, r: { fd: number; how: number }) {
+    const s = inetOf(t, r.fd);
+    if (s instanceof SysError) return s;
+    const sock = s.p.sock;
+    if (!(sock instanceof TcpSock)) return err('EOPNOTSUPP');
+    if (r.how < 0 || r.how > 2) return err('EINVAL');
+    if (!sock.remote || sock.state === 'CLOSE' || sock.state === 'LISTEN') return err('ENOTCONN');
+    if (r.how === 1 || r.how === 2) tcpShutdownWrite(k.net, sock, k.now + k.pendingCost);
+    if (r.how === 0 || r.how === 2) {
+      sock.finReceived = true;
+      k.wakeAll(sock.wait);
+    }
+    return 0;
   },
 
   /** poll({fds: [{fd, events}], timeoutMs}) → revents per entry; sleeps until one is ready or the timeout. */

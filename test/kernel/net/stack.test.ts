@@ -65,6 +65,8 @@ describe('two network namespaces joined by a veth pair', () => {
         yield* sys.nanosleep(20_000_000);
         out.push(yield* ping('10.0.0.2', 1));
         out.push(yield* ping('10.0.0.2', 2));
+        // Without the default route (through eth0 to the outside router) 10.9.9.9 has no route.
+        yield* must({ op: 'delroute', dst: '0.0.0.0', len: 0 });
         out.push(yield* ping('10.9.9.9', 3));
         const links = yield* must({ op: 'getlink', dev: 'v0' });
         const l = links.ok ? links.links![0] : null;

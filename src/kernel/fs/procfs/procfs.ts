@@ -25,6 +25,9 @@ import { Piece } from '../../cpu-loop.js';
 import { ttyInfo } from '../../tty/tty.js';
 import type { UtsNamespace } from '../../ns/uts-ns.js';
 import type { IpcSysctls } from '../../ns/ipc-ns.js';
+import type { NetNamespace } from '../../ns/net-ns.js';
+import { renderNfConntrack } from '../../net/nat.js';
+import { renderProcArp, renderProcRoute } from '../../net/proc-net.js';
 import { renderSysvipc } from '../../syscalls/sys-ipc.js';
 import { OVERFLOW_ID, type UserNamespace } from '../../ns/user-ns.js';
 import { COUNTED_TYPES } from '../../ns/namespace.js';
@@ -110,7 +113,12 @@ export class ProcFs {
       },
       this.file('stat', () => this.stat()),
       // /proc/net follows the reader's network namespace (network_namespaces(7), NET-04).
-      this.dir('net', { dev: () => this.netDev() }),
+      this.dir('net', {
+        arp: () => renderProcArp(this.net(), k.now),
+        dev: () => this.netDev(),
+        ...(this.net().netfilter ? { nf_conntrack: () => renderNfConntrack(this.net(), k.now) ?? '' } : {}),
+        route: () => renderProcRoute(this.net()),
+      }),
       { name: 'sys', make: () => this.sysDir() },
       this.dir('sysvipc', {
         msg: () => renderSysvipc(k.current ?? this.anyTask(), 'msg'),
@@ -184,9 +192,14 @@ export class ProcFs {
     return [num('msgmax'), num('msgmnb'), num('msgmni'), sem, big('shmall'), big('shmmax'), num('shmmni'), num('shm_rmid_forced')];
   }
 
+  /** The reader's network namespace. */
+  private net(): NetNamespace {
+    return (this.kernel.current?.nsproxy ?? this.kernel.initNsproxy).net;
+  }
+
   /** /proc/net/dev: the reader's network namespace's devices and their counters (dev_seq_show). */
   private netDev(): string {
-    const net = (this.kernel.current?.nsproxy ?? this.kernel.initNsproxy).net;
+    const net = this.net();
     let out = 'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
     for (const d of net.devices.values()) {
       const s = d.stats;
@@ -282,6 +295,38 @@ export class ProcFs {
             return d.length;
           }),
       }));
+    // net: the reader's (writer's) network namespace; CAP_NET_ADMIN over it to change (net_ctl_permissions).
+    const netKnob = (dir: string, name: string, get: (n: NetNamespace) => string, set: (n: NetNamespace, v: string) => boolean): ProcEntry => ({
+      name,
+      make: () =>
+        new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, ROOT_OWNER, () => `${get(this.net())}\n`, (d) => {
+          const t = k.current;
+          const net = this.net();
+          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM');
+          return set(net, d.trim()) ? d.length : err('EINVAL');
+        }),
+    });
+    const ipv4Entries = (): ProcEntry[] => [
+      netKnob('ipv4', 'ip_forward', (n) => (n.ipForward ? '1' : '0'), (n, v) => {
+        if (!/^-?\d+$/.test(v)) return false;
+        n.ipForward = Number(v) !== 0;
+        return true;
+      }),
+      netKnob('ipv4', 'ping_group_range', (n) => n.pingGroupRange.join('\t'), (n, v) => {
+        const m = /^(\d+)\s+(\d+)$/.exec(v);
+        if (!m) return false;
+        n.pingGroupRange = [Number(m[1]), Number(m[2])];
+        return true;
+      }),
+    ];
+    const netfilterEntries = (): ProcEntry[] =>
+      this.net().netfilter
+        ? [{ name: 'nf_conntrack_count', make: () => new ProcFile(this, '/sys/net/netfilter/nf_conntrack_count', 0o444, ROOT_OWNER, () => `${renderNfConntrack(this.net(), k.now)!.split('\n').length - 1}\n`) }]
+        : [];
+    const netEntries = (): ProcEntry[] => [
+      { name: 'ipv4', make: () => new ProcDir(this, '/sys/net/ipv4', 0o555, ROOT_OWNER, ipv4Entries, () => sys) },
+      ...(this.net().netfilter ? [{ name: 'netfilter', make: () => new ProcDir(this, '/sys/net/netfilter', 0o555, ROOT_OWNER, netfilterEntries, () => sys) }] : []),
+    ];
     const sys: ProcDir = new ProcDir(
       this,
       '/sys',
@@ -289,6 +334,7 @@ export class ProcFs {
       ROOT_OWNER,
       () => [
         { name: 'kernel', make: () => new ProcDir(this, '/sys/kernel', 0o555, ROOT_OWNER, kernelEntries, () => sys) },
+        { name: 'net', make: () => new ProcDir(this, '/sys/net', 0o555, ROOT_OWNER, netEntries, () => sys) },
         { name: 'user', make: () => new ProcDir(this, '/sys/user', 0o555, ROOT_OWNER, userEntries, () => sys) },
         { name: 'vm', make: () => new ProcDir(this, '/sys/vm', 0o555, ROOT_OWNER, vmEntries, () => sys) },
       ],

@@ -30,7 +30,7 @@ describe('ping', () => {
   });
 
   test('no route: connect fails before anything is sent (exit 2)', () => {
-    const r = ping('ping -c 1 10.99.0.1');
+    const r = ping('unshare -n ping -c 1 10.99.0.1');
     expect(r).toMatchObject({ status: 2, stdout: '', stderr: 'ping: connect: Network is unreachable\n' });
   });
 
