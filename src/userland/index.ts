@@ -15,6 +15,7 @@ import { registerTextutils } from './programs/textutils/index.js';
 import { registerSysutils } from './programs/sysutils/index.js';
 import { registerSchedutils } from './programs/schedutils/index.js';
 import { registerNsutils } from './programs/nsutils/index.js';
+import { registerNetutils } from './programs/netutils/index.js';
 import { registerIputils } from './programs/iputils/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
@@ -31,7 +32,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerIputils];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerIputils];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {

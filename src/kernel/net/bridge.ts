@@ -59,16 +59,24 @@ export class BridgeDevice extends NetDevice {
     this.vlans.set(this, defaultVlans());
   }
 
-  /** Carrier while a port forwards — or while there are no ports at all (operstate UNKNOWN then). */
+  /** A port was ever added: from then on port state selection decides the carrier. */
+  hadPorts = false;
+
+  /**
+   * Carrier while a port forwards (br_port_state_selection). A bridge that never had
+   * a port keeps the carrier it was opened with (operstate UNKNOWN); one whose last
+   * port went loses it.
+   */
   override carrier(): boolean {
-    return this.ports.length === 0 || this.ports.some(portForwarding);
+    return this.ports.length === 0 ? !this.hadPorts : this.ports.some(portForwarding);
   }
 
   override operstate(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
-    return this.adminUp && this.ports.length === 0 ? 'UNKNOWN' : super.operstate();
+    return this.adminUp && !this.hadPorts ? 'UNKNOWN' : super.operstate();
   }
 
   addPort(dev: NetDevice, now: number): void {
+    this.hadPorts = true;
     this.ports.push(dev);
     this.vlans.set(dev, defaultVlans());
     this.fdb.push({ mac: dev.mac, vid: this.vlanFiltering ? BR_DEFAULT_PVID : 0, port: dev, updated: now, local: true, isStatic: false });

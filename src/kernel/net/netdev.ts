@@ -50,6 +50,8 @@ export interface IfAddr {
   /** 'host' for 127/8 on lo, else 'global'. */
   scope: 'host' | 'link' | 'global';
   label: string;
+  /** IFA_F_SECONDARY: another address of the same prefix was there first. */
+  secondary: boolean;
 }
 
 export abstract class NetDevice {
@@ -59,8 +61,13 @@ export abstract class NetDevice {
   mac: Mac;
   /** How the MAC was set: 'random' (generated), 'set' (by the user), 'stolen' (a bridge's from a port). */
   macSource: 'perm' | 'random' | 'set' | 'stolen' = 'random';
-  /** The address at creation, for the IPv6 link-local address generated at first up. */
+  /**
+   * The MAC the IPv6 link-local address was made from, when the device first had
+   * carrier while up (addrconf); null before that or after `ip addr flush`.
+   */
   ll6Mac: Mac | null = null;
+  /** `ip addr flush` removed the IPv6 address: it comes back only at the next up. */
+  ll6Flushed = false;
   mtu: number;
   /** IFF_UP: set by `ip link set DEV up`. */
   adminUp = false;

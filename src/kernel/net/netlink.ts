@@ -155,7 +155,8 @@ class Rtnl {
       if (!m) return fail('ENODEV');
       devs = devs.filter((d) => d.master === m);
     }
-    return { ok: true, links: devs.map((d) => this.linkInfo(d)) };
+    // rtnl_dump_ifinfo walks the namespace's devices by ifindex.
+    return { ok: true, links: devs.sort((a, b) => a.ifindex - b.ifindex).map((d) => this.linkInfo(d)) };
   }
 
   private validName(name: string): Fail | null {
@@ -286,7 +287,7 @@ class Rtnl {
   // ---- addresses -----------------------------------------------------------
 
   getAddr(dev?: string): RtnlReply {
-    let devs = [...this.ns.devices.values()];
+    let devs = [...this.ns.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
     if (dev !== undefined) {
       const d = this.dev(dev);
       if (!(d instanceof NetDevice)) return d;
@@ -303,6 +304,7 @@ class Rtnl {
           ...(a.broadcast !== null ? { broadcast: formatIpv4(a.broadcast) } : {}),
           scope: a.scope,
           label: a.label,
+          ...(a.secondary ? { secondary: true } : {}),
         });
       }
     }
@@ -323,7 +325,7 @@ class Rtnl {
     const local = parseIpv4(req.local);
     if (local === null || req.prefixlen < 0 || req.prefixlen > 32) return fail('EINVAL');
     if (req.op === 'deladdr') {
-      return this.stack.delAddr(d, local, req.prefixlen) ? OK : fail('EADDRNOTAVAIL');
+      return this.stack.delAddr(d, local, req.prefixlen) ? OK : fail('EADDRNOTAVAIL', 'ipv4: Address not found');
     }
     let broadcast: number | null = null;
     if (req.broadcast === '+') broadcast = broadcastOf(local, req.prefixlen);
@@ -337,6 +339,7 @@ class Rtnl {
       broadcast,
       scope: req.scope ?? (local >>> 24 === 127 ? 'host' : 'global'),
       label: req.label ?? d.name,
+      secondary: false,
     };
     return this.stack.addAddr(d, ifa) === 'EEXIST' ? fail('EEXIST', 'ipv4: Address already assigned') : OK;
   }
@@ -345,6 +348,11 @@ class Rtnl {
     const d = this.dev(dev);
     if (!(d instanceof NetDevice)) return d;
     for (const a of [...d.addrs]) this.stack.delAddr(d, a.local, a.prefixlen);
+    // ip addr flush removes the IPv6 link-local address too, until the next up.
+    if (d.ll6Mac) {
+      d.ll6Mac = null;
+      d.ll6Flushed = true;
+    }
     return OK;
   }
 
@@ -367,7 +375,8 @@ class Rtnl {
   }
 
   getRoutes(table: number | 'all' = RT_TABLE_MAIN): RtnlReply {
-    const tables = table === 'all' ? [RT_TABLE_MAIN, RT_TABLE_LOCAL] : [table];
+    // `table all` lists every table, ordered by number with main before local as the dump does.
+    const tables = table === 'all' ? [...new Set(this.ns.fib.routes.map((r) => r.table))].sort((a, b) => a - b) : [table];
     return { ok: true, routes: tables.flatMap((tb) => this.ns.fib.list(tb).map((r) => this.routeInfo(r))) };
   }
 
@@ -527,10 +536,14 @@ class Rtnl {
 
   // ---- bridge fdb and vlans --------------------------------------------------
 
+  /**
+   * The fdb dump: device by device in ifindex order, each with the entries its
+   * bridge holds for it (learnt, then its own address as permanent) and then its
+   * own multicast addresses ("self": all-nodes and all-hosts, and the solicited-node
+   * group of its IPv6 link-local address; a bridge adds the MLD/IGMP router groups).
+   */
   getFdb(brName?: string, devName?: string): RtnlReply {
     const now = this.k.now;
-    const fdb: FdbInfo[] = [];
-    const bridges = [...this.ns.devices.values()].filter((d): d is BridgeDevice => d instanceof BridgeDevice);
     let onlyBr: BridgeDevice | null = null;
     if (brName !== undefined) {
       const b = this.dev(brName);
@@ -544,26 +557,35 @@ class Rtnl {
       if (!(d instanceof NetDevice)) return d;
       onlyDev = d;
     }
-    for (const br of bridges) {
+    const fdb: FdbInfo[] = [];
+    const devs = [...this.ns.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+    for (const d of devs) {
+      if (d instanceof LoopbackDevice || (onlyDev && d !== onlyDev)) continue;
+      const br = d instanceof BridgeDevice ? d : d.master instanceof BridgeDevice ? d.master : null;
       if (onlyBr && br !== onlyBr) continue;
-      for (const e of br.fdb) {
-        if (br.expired(e, now) || (onlyDev && e.port !== onlyDev)) continue;
-        fdb.push({
-          mac: e.mac,
-          ifindex: e.port.ifindex,
-          master: br.ifindex,
-          ...(br.vlanFiltering && e.vid ? { vlan: e.vid } : {}),
-          state: e.local ? 'permanent' : e.isStatic ? 'static' : '',
-          self: false,
-          used: Math.floor((now - e.updated) / 1e9),
-        });
-      }
-      // The bridge's own address per VLAN ("self" entries of the bridge device).
-      if (!onlyDev || onlyDev === br) {
-        if (br.vlanFiltering) {
-          for (const vid of br.vlans.get(br)?.keys() ?? []) fdb.push({ mac: br.mac, ifindex: br.ifindex, master: br.ifindex, vlan: vid, state: 'permanent', self: false });
+      if (br && d !== br) {
+        const mine = br.fdb.filter((e) => e.port === d && !br.expired(e, now));
+        for (const e of [...mine.filter((x) => !x.local), ...mine.filter((x) => x.local)]) {
+          fdb.push({
+            mac: e.mac,
+            ifindex: d.ifindex,
+            master: br.ifindex,
+            ...(br.vlanFiltering && e.vid ? { vlan: e.vid } : {}),
+            state: e.local ? 'permanent' : e.isStatic ? 'static' : '',
+            self: false,
+            used: Math.floor((now - e.updated) / 1e9),
+          });
         }
-        fdb.push({ mac: br.mac, ifindex: br.ifindex, master: br.ifindex, state: 'permanent', self: false });
+      }
+      if (d instanceof BridgeDevice && !d.ports.some((p) => p.mac === d.mac)) {
+        fdb.push({ mac: d.mac, ifindex: d.ifindex, master: d.ifindex, state: 'permanent', self: false });
+      }
+      if (d.ll6Mac) {
+        const tail = d.ll6Mac.slice(9);
+        const groups = d instanceof BridgeDevice
+          ? ['33:33:00:00:00:01', '01:00:5e:00:00:6a', '33:33:00:00:00:6a', '01:00:5e:00:00:01', `33:33:ff:${tail}`]
+          : ['33:33:00:00:00:01', '01:00:5e:00:00:01', `33:33:ff:${tail}`];
+        for (const mac of groups) fdb.push({ mac, ifindex: d.ifindex, state: 'permanent', self: true });
       }
     }
     return { ok: true, fdb };
@@ -604,7 +626,7 @@ class Rtnl {
     if (!(d instanceof NetDevice)) return d;
     const br = d instanceof BridgeDevice ? d : d.master;
     if (!(br instanceof BridgeDevice)) return fail('EOPNOTSUPP');
-    if (req.vid < 1 || req.vid > 4094) return fail('EINVAL');
+    if (req.vid < 1 || req.vid > 4094) return fail('EINVAL', 'bridge: Vlan id is invalid');
     const map = br.vlans.get(d)!;
     if (req.op === 'delvlan') {
       if (!map.delete(req.vid)) return fail('ENOENT');

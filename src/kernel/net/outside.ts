@@ -61,7 +61,7 @@ function cable(a: EtherDevice, b: EtherDevice, delayNs = 0): void {
 
 function addr(stack: NetStack, dev: EtherDevice, text: string, len: number): void {
   const a = parseIpv4(text)!;
-  stack.addAddr(dev, { local: a, prefixlen: len, broadcast: broadcastOf(a, len), scope: 'global', label: dev.name });
+  stack.addAddr(dev, { local: a, prefixlen: len, broadcast: broadcastOf(a, len), scope: 'global', label: dev.name, secondary: false });
 }
 
 /**

@@ -64,6 +64,8 @@ export interface AddrInfo {
   label?: string;
   /** IPv6 duplicate address detection not finished yet. */
   tentative?: boolean;
+  /** IFA_F_SECONDARY. */
+  secondary?: boolean;
 }
 
 export interface RouteInfo {

@@ -21,7 +21,7 @@ import { BridgeDevice, bridgeInput, bridgeXmit, bridgePortsChanged } from './bri
 import { broadcastOf, isGroupMac, MAC_BROADCAST, MAC_ZERO, macFromBytes, networkOf, type Mac } from './inet.js';
 import { frameLength, type Frame } from './packet.js';
 import { BASE_REACHABLE_MS } from './neigh.js';
-import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
 import { ipv4Input } from './ipv4.js';
 import { SocketTables } from './sockets.js';
 import { TcpTable } from './tcp.js';
@@ -198,10 +198,10 @@ export class NetStack implements NetStackHooks {
     const ns = dev.netns;
     dev.adminUp = up;
     if (up) {
-      dev.ll6Mac ??= dev.mac;
+      dev.ll6Flushed = false;
       // The loopback device gets 127.0.0.1/8 when it comes up without an address (inetdev_event).
       if (dev === ns.lo && dev.addrs.length === 0) {
-        dev.addrs.push({ local: 0x7f000001, prefixlen: 8, broadcast: null, scope: 'host', label: 'lo' });
+        dev.addrs.push({ local: 0x7f000001, prefixlen: 8, broadcast: null, scope: 'host', label: 'lo', secondary: false });
       }
       for (const a of dev.addrs) this.addAddrRoutes(dev, a);
     } else {
@@ -209,7 +209,26 @@ export class NetStack implements NetStackHooks {
       ns.neigh.flushDev(dev);
     }
     if (dev.master instanceof BridgeDevice) bridgePortsChanged(this, dev.master);
+    this.carrierChanged(dev);
     this.trace(up ? 'dev-up' : 'dev-down', { dev: dev.name, netns: ns.inum });
+  }
+
+  /**
+   * addrconf: a device that is up with carrier gets its IPv6 link-local address
+   * from its MAC at that moment (a bridge from the port MAC it took). Called when
+   * carrier may have changed: the device, its veth peer, its bridge, its VLANs.
+   */
+  carrierChanged(dev: NetDevice): void {
+    const touched = new Set<NetDevice>([dev]);
+    if (dev instanceof VethDevice) touched.add(dev.peer);
+    for (const d of [...touched]) {
+      if (d.master) touched.add(d.master);
+      for (const v of this.vlansOn(d)) touched.add(v);
+    }
+    for (const d of touched) {
+      if (!d.adminUp) d.ll6Mac = null;
+      else if (d.ll6Mac === null && !d.ll6Flushed && d.carrier() && !(d instanceof LoopbackDevice)) d.ll6Mac = d.mac;
+    }
   }
 
   /** Enslaves `dev` to bridge `br` (or frees it with null). */
@@ -226,6 +245,8 @@ export class NetStack implements NetStackHooks {
       br.addPort(dev, this.k.now);
       bridgePortsChanged(this, br);
     }
+    this.carrierChanged(dev);
+    if (old) this.carrierChanged(old);
   }
 
   /** Sets a device's MAC address (`ip link set DEV address MAC`). */
@@ -240,6 +261,8 @@ export class NetStack implements NetStackHooks {
   /** Adds an IPv4 address; 'EEXIST' when the device has it already. */
   addAddr(dev: NetDevice, a: IfAddr): 'EEXIST' | null {
     if (dev.addrs.some((x) => x.local === a.local && x.prefixlen === a.prefixlen)) return 'EEXIST';
+    // A second address in a prefix the device already has is secondary (__inet_insert_ifa).
+    a.secondary = dev.addrs.some((x) => x.prefixlen === a.prefixlen && networkOf(x.local, x.prefixlen) === networkOf(a.local, a.prefixlen));
     dev.addrs.push(a);
     this.addAddrRoutes(dev, a);
     return null;
@@ -249,18 +272,32 @@ export class NetStack implements NetStackHooks {
   delAddr(dev: NetDevice, local: number, prefixlen: number): boolean {
     const i = dev.addrs.findIndex((x) => x.local === local && x.prefixlen === prefixlen);
     if (i < 0) return false;
-    dev.addrs.splice(i, 1);
+    const [gone] = dev.addrs.splice(i, 1);
     const fib = dev.netns.fib;
-    for (const r of [...fib.routes]) if (r.dev === dev && r.proto === 'kernel' && r.prefsrc === local) fib.remove(r);
+    const mine = (r: Route): boolean => r.prefsrc === local || (r.type === 'local' && r.dst === local && r.len === 32);
+    for (const r of [...fib.routes]) if (r.dev === dev && r.proto === 'kernel' && mine(r)) fib.remove(r);
+    // Deleting a primary deletes its secondaries too (promote_secondaries is off by default).
+    if (!gone.secondary) {
+      for (const x of [...dev.addrs]) {
+        if (x.secondary && x.prefixlen === gone.prefixlen && networkOf(x.local, x.prefixlen) === networkOf(local, prefixlen)) this.delAddr(dev, x.local, x.prefixlen);
+      }
+    }
     return true;
   }
 
-  /** fib_add_ifaddr: the local route always; with the device up, the broadcast and prefix routes. */
+  /**
+   * fib_add_ifaddr: the local route always; with the device up, the broadcast and
+   * prefix routes. A secondary address's routes take the primary's as source, and it
+   * adds no prefix route of its own.
+   */
   private addAddrRoutes(dev: NetDevice, a: IfAddr): void {
     const fib = dev.netns.fib;
-    const base = { gw: null, dev, proto: 'kernel' as const, prefsrc: a.local, metric: 0 };
+    const prim = a.secondary
+      ? (dev.addrs.find((x) => !x.secondary && x.prefixlen === a.prefixlen && networkOf(x.local, x.prefixlen) === networkOf(a.local, a.prefixlen))?.local ?? a.local)
+      : a.local;
+    const base = { gw: null, dev, proto: 'kernel' as const, prefsrc: prim, metric: 0 };
     fib.add({ ...base, table: RT_TABLE_LOCAL, type: 'local', dst: a.local, len: 32, scope: 'host' });
-    if (!dev.adminUp) return;
+    if (!dev.adminUp || a.secondary) return;
     if (a.broadcast !== null && a.broadcast !== 0xffffffff) {
       fib.add({ ...base, table: RT_TABLE_LOCAL, type: 'broadcast', dst: a.broadcast, len: 32, scope: 'link' });
     }

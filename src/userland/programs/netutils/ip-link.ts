@@ -1,0 +1,232 @@
+/**
+ * `ip link` (iproute2 6.1 ip/iplink.c, link_veth.c, iplink_bridge.c, iplink_vlan.c):
+ * show links, and create, change and delete them with RTM_NEWLINK / RTM_SETLINK /
+ * RTM_DELLINK.
+ *
+ *   ip link add [name] NAME [address MAC] [mtu N] [netns NS] type veth [peer [name] PEER [netns NS] …]
+ *   ip link add NAME type bridge [vlan_filtering 0|1] [ageing_time CS]
+ *   ip link add link DEV name NAME type vlan id N
+ *   ip link set [dev] DEV up|down|master BR|nomaster|netns NS|name NEW|address MAC|mtu N [type bridge …]
+ *   ip link del [dev] DEV
+ *
+ * As iproute2 does, names are resolved here against a link dump first, so an unknown
+ * device is "Cannot find device" (exit 1) before the kernel is asked; `netns NAME`
+ * opens /run/netns/NAME and hands the kernel the descriptor (IFLA_NET_NS_FD), a number
+ * is a PID (IFLA_NET_NS_PID).
+ *
+ * Simplification: no group, alias, txqueuelen, arp/multicast/promisc toggles, VF or XDP
+ * options; help texts are shortened to their first lines.
+ */
+import type { RtnlRequest } from '../../../kernel/net/rtnl-abi.js';
+import { parseMac } from '../../../kernel/net/inet.js';
+import { IFNAMSIZ } from '../../../kernel/net/netdev.js';
+import { SysError } from '../../../kernel/errno.js';
+import { O_RDONLY } from '../../../kernel/vfs/types.js';
+import * as sys from '../../lib/sys.js';
+import { fail, invarg, loadLinks, matches, NETNS_RUN_DIR, talk, type Gen, type GlobalOptions, type Links } from './common.js';
+import { ipList } from './ip-list.js';
+
+const LINK_USAGE = `Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
+		    [ txqueuelen PACKETS ]
+		    [ address LLADDR ]
+		    [ broadcast LLADDR ]
+		    [ mtu MTU ] [index IDX ]
+		    [ numtxqueues QUEUE_COUNT ]
+		    [ numrxqueues QUEUE_COUNT ]
+		    [ netns { PID | NAME } ]
+		    type TYPE [ ARGS ]
+
+	ip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
+
+	ip link set { DEVICE | dev DEVICE | group DEVGROUP }
+			[ { up | down } ]
+			[ type TYPE ARGS ]
+`;
+
+const INCOMPLETE = 'Command line is not complete. Try option "help"\n';
+
+/** What iplink_parse gathers from the words before `type`. */
+interface LinkArgs {
+  name?: string;
+  dev?: string;
+  up?: boolean;
+  link?: string;
+  address?: string;
+  mtu?: number;
+  netnsFd?: number;
+  netnsPid?: number;
+  master?: string | null;
+  type?: string;
+  /** The words after `type KIND`. */
+  typeArgs: string[];
+}
+
+/** check_ifname: 1-15 bytes, no '/', no white space. */
+function validIfname(n: string): boolean {
+  return n.length > 0 && n.length < IFNAMSIZ && !/[/\s]/.test(n);
+}
+
+/**
+ * iplink_parse(); `links` resolves master names. Descriptors opened for `netns NAME`
+ * are added to `fds`, to be closed once the request has been sent. Returns an exit
+ * status on error.
+ */
+function* parseLinkArgs(args: string[], links: Links, fds: number[]): Gen<LinkArgs | number> {
+  const r: LinkArgs = { typeArgs: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = (): string | undefined => args[++i];
+    if (a === 'up') r.up = true;
+    else if (a === 'down') r.up = false;
+    else if (a === 'name') {
+      const n = next();
+      if (n === undefined) return yield* fail(INCOMPLETE, 255);
+      if (r.name !== undefined) return yield* fail(`Error: duplicate "name": "${n}" is the second value.\n`, 255);
+      if (!validIfname(n)) return yield* invarg('"name" not a valid ifname', n);
+      r.name = n;
+    } else if (matches(a, 'link')) {
+      r.link = next();
+      if (r.link === undefined) return yield* fail(INCOMPLETE, 255);
+    } else if (matches(a, 'address')) {
+      const m = next();
+      if (m === undefined) return yield* fail(INCOMPLETE, 255);
+      const mac = parseMac(m);
+      if (mac === null) return yield* fail(`"${m}" is invalid lladdr.\n`, 1);
+      r.address = mac;
+    } else if (a === 'mtu') {
+      const m = next();
+      if (m === undefined) return yield* fail(INCOMPLETE, 255);
+      if (!/^\d+$/.test(m)) return yield* invarg('Invalid "mtu" value\n', m);
+      r.mtu = Number(m);
+    } else if (a === 'netns') {
+      const ns = next();
+      if (ns === undefined) return yield* fail(INCOMPLETE, 255);
+      const fd = yield* sys.open(ns.includes('/') ? ns : `${NETNS_RUN_DIR}/${ns}`, O_RDONLY);
+      if (!(fd instanceof SysError)) {
+        fds.push(fd);
+        r.netnsFd = fd;
+      } else if (/^\d+$/.test(ns)) r.netnsPid = Number(ns);
+      else return yield* invarg('Invalid "netns" value\n', ns);
+    } else if (matches(a, 'master')) {
+      const m = next();
+      if (m === undefined) return yield* fail(INCOMPLETE, 255);
+      if (!links.named(m)) return yield* invarg('Device does not exist\n', m);
+      r.master = m;
+    } else if (matches(a, 'nomaster')) r.master = null;
+    else if (matches(a, 'type')) {
+      r.type = next();
+      if (r.type === undefined) return yield* fail(INCOMPLETE, 255);
+      r.typeArgs = args.slice(i + 1);
+      break;
+    } else {
+      if (matches(a, 'help')) return yield* fail(LINK_USAGE, 255);
+      let d = a;
+      if (a === 'dev') {
+        const n = next();
+        if (n === undefined) return yield* fail(INCOMPLETE, 255);
+        d = n;
+      }
+      if (r.dev !== undefined) return yield* fail(`Error: either "dev" is duplicate, or "${d}" is a garbage.\n`, 255);
+      r.dev = d;
+    }
+  }
+  return r;
+}
+
+/** The type's own words: veth's peer, bridge options, vlan's id. */
+function* parseTypeArgs(kind: string, words: string[], links: Links, fds: number[], into: Record<string, unknown>): Gen<number | null> {
+  if (words.length === 0) return null;
+  if (kind === 'veth') {
+    if (words[0] !== 'peer') return yield* fail('Usage: ip link <options> type veth [peer <options>]\nTo get <options> type \'ip link add help\'\n', 255);
+    const p = yield* parseLinkArgs(words.slice(1), links, fds);
+    if (typeof p === 'number') return p;
+    if (p.type !== undefined) return yield* fail(`Error: duplicate "type": "${p.type}" is the second value.\n`, 255);
+    into.peer = { name: p.name ?? p.dev, address: p.address, netnsFd: p.netnsFd, netnsPid: p.netnsPid };
+    return null;
+  }
+  if (kind === 'bridge') {
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      const v = words[i + 1];
+      if (w === 'vlan_filtering' || w === 'ageing_time') {
+        if (v === undefined) return yield* fail(INCOMPLETE, 255);
+        if (!/^\d+$/.test(v) || (w === 'vlan_filtering' && Number(v) > 255)) return yield* invarg(`invalid ${w}`, v);
+        if (w === 'vlan_filtering') into.vlanFiltering = Number(v) !== 0;
+        else into.ageingTime = Number(v);
+        i++;
+      } else if (w === 'help') return yield* fail('Usage: ... bridge [ ageing_time AGEING_TIME ] [ vlan_filtering VLAN_FILTERING ]\n', 255);
+      else return yield* fail(`bridge: unknown command "${w}"?\n`, 1);
+    }
+    return null;
+  }
+  if (kind === 'vlan') {
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      const v = words[i + 1];
+      if (w === 'id') {
+        if (v === undefined) return yield* fail(INCOMPLETE, 255);
+        if (!/^\d+$/.test(v) || Number(v) > 0xffff) return yield* invarg('id is invalid', v);
+        into.vlanId = Number(v);
+        i++;
+      } else if (w === 'protocol' || w === 'proto') {
+        if (v !== '802.1q' && v !== '802.1Q') return yield* invarg('protocol is invalid', v ?? '');
+        i++;
+      } else return yield* fail(`vlan: unknown command "${w}"?\n`, 1);
+    }
+    return null;
+  }
+  if (matches(words[0], 'help')) return yield* fail(LINK_USAGE, 255);
+  return yield* fail(`Garbage instead of arguments "${words[0]} ...". Try "ip link help".\n`, 1);
+}
+
+/** ip link add / set / delete: one request built from the arguments. */
+function* modify(cmd: 'add' | 'set' | 'delete', args: string[]): Gen<number> {
+  const links = yield* loadLinks();
+  if (typeof links === 'number') return links;
+  const fds: number[] = [];
+  const status = yield* modifyWith(cmd, args, links, fds);
+  for (const fd of fds) yield* sys.close(fd);
+  return status;
+}
+
+function* modifyWith(cmd: 'add' | 'set' | 'delete', args: string[], links: Links, fds: number[]): Gen<number> {
+  const p = yield* parseLinkArgs(args, links, fds);
+  if (typeof p === 'number') return p;
+  const name = p.name ?? p.dev;
+  const dev = p.dev ?? p.name;
+  let req: RtnlRequest;
+  const extra: Record<string, unknown> = {};
+  if (cmd === 'add') {
+    if (p.type === undefined) return yield* fail('Not enough information: "type" argument is required\n', 1);
+    if (p.name !== undefined && p.dev !== undefined && p.name !== p.dev) return yield* fail('both "name" and "dev" cannot be used when creating devices.\n', 255);
+    if (p.link !== undefined && !links.named(p.link)) return yield* fail(`Cannot find device "${p.link}"\n`, 1);
+    const t = yield* parseTypeArgs(p.type, p.typeArgs, links, fds, extra);
+    if (t !== null) return t;
+    req = { op: 'newlink', name: name ?? '', kind: p.type, address: p.address, mtu: p.mtu, link: p.link, netnsFd: p.netnsFd, netnsPid: p.netnsPid, ...extra };
+  } else {
+    if (dev === undefined) return yield* fail('Not enough information: "dev" argument is required.\n', 255);
+    if (!links.named(dev)) return yield* fail(`Cannot find device "${dev}"\n`, 1);
+    if (p.type !== undefined) {
+      const t = yield* parseTypeArgs(p.type, p.typeArgs, links, fds, extra);
+      if (t !== null) return t;
+    }
+    if (cmd === 'delete') req = { op: 'dellink', dev };
+    else {
+      const rename = p.name !== undefined && p.dev !== undefined && p.name !== p.dev ? p.name : undefined;
+      req = { op: 'setlink', dev, up: p.up, master: p.master, netnsFd: p.netnsFd, netnsPid: p.netnsPid, name: rename, address: p.address, mtu: p.mtu, ...extra };
+    }
+  }
+  const r = yield* talk(req);
+  return typeof r === 'number' ? r : 0;
+}
+
+export function* ipLink(args: string[], o: GlobalOptions): Gen<number> {
+  const c = args[0];
+  if (c === undefined) return yield* ipList([], o, true, LINK_USAGE);
+  if (matches(c, 'add')) return yield* modify('add', args.slice(1));
+  if (matches(c, 'set') || matches(c, 'change')) return yield* modify('set', args.slice(1));
+  if (matches(c, 'delete')) return yield* modify('delete', args.slice(1));
+  if (matches(c, 'show') || matches(c, 'lst') || matches(c, 'list')) return yield* ipList(args.slice(1), o, true, LINK_USAGE);
+  if (matches(c, 'help')) return yield* fail(LINK_USAGE, 255);
+  return yield* fail(`Command "${c}" is unknown, try "ip link help".\n`, 255);
+}
