@@ -61,7 +61,7 @@ export function features(): Feature[] {
     f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
     f('filesystem', 'cgroup2', 'partial', 'see the cgroup rows; rooted at the mounter\'s cgroup-namespace root'),
     f('filesystem', 'nsfs', 'full', 'the inodes behind /proc/PID/ns links; bind mounts and open files keep namespaces alive; ioctl_ns NS_GET_USERNS/PARENT/NSTYPE/OWNER_UID'),
-    f('filesystem', 'sysfs', 'partial', 'the directory skeleton (fs/cgroup, kernel, class, devices, block) only'),
+    f('filesystem', 'sysfs', 'partial', 'class/net links into devices/…/net/NAME with address, mtu, operstate, carrier, flags, ifindex, iflink, statistics/*, master, bridge/, brif/, brport/ — for the mounter\'s network namespace (NET-04); the rest is a skeleton (block, fs/cgroup, kernel)'),
     f('filesystem', 'overlay', 'partial', 'lowerdir (several), upperdir, workdir; copy-up with mode, owner and times, whiteouts as 0/0 character devices, opaque directories, EXDEV for renaming lower directories; layers must be simfs; opaque state is kept by the mount rather than in an xattr'),
   );
   out.push(

@@ -37,7 +37,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
   static override flags = {
     command: Flags.string({ char: 'c', description: 'The script to run (sh -c SCRIPT [ARG0 [ARG…]]).' }),
     ...hostFlags,
-    trace: Flags.string({ description: 'Record a timeline of these event categories: sched, syscall, proc, signal, vfs, mm, ns, cgroup (comma-separated, or "all").' }),
+    trace: Flags.string({ description: 'Record a timeline of these event categories: sched, syscall, proc, signal, vfs, mm, ns, cgroup, net (comma-separated, or "all").' }),
     'trace-file': Flags.string({ description: 'Write the trace to this file instead of standard error.' }),
     'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
@@ -54,7 +54,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     let traceOut: WriteStream | null = null;
     if (flags.trace !== undefined) {
       const cats = parseTraceCategories(flags.trace);
-      if (!Array.isArray(cats)) throw new UsageError({ source: '--trace', expected: 'categories among sched, syscall, proc, signal, vfs, mm, ns, cgroup (or "all")', found: cats.bad });
+      if (!Array.isArray(cats)) throw new UsageError({ source: '--trace', expected: 'categories among sched, syscall, proc, signal, vfs, mm, ns, cgroup, net (or "all")', found: cats.bad });
       const format = flags['trace-format'] === 'json' ? formatTraceJson : formatTraceText;
       if (flags['trace-file']) traceOut = createWriteStream(flags['trace-file']);
       const write = (rec: TraceRecord): void => {

@@ -8,6 +8,7 @@
  */
 import type { Machine } from '../hw/machine.js';
 import { buildOutside } from './net/outside.js';
+import { SysFs } from './fs/sysfs.js';
 import { Kernel, type KernelConfig } from './kernel.js';
 import { buildRootfs } from './fs/rootfs.js';
 import { makeDevfs, registerMemDevices } from './fs/devfs.js';
@@ -29,9 +30,6 @@ import { openVnode } from './syscalls/sys-file.js';
 import { taskHoldsNamespaces, threadsMax } from './proc/task-clone.js';
 import { nsGet } from './ns/namespace.js';
 import { CgroupFs } from './cgroup/cgroupfs.js';
-import type { Vnode } from './vfs/vnode.js';
-
-const ROOT_IDS = { fsuid: 0, fsgid: 0 };
 import { cgroupAttachNew } from './cgroup/cgroup.js';
 import {
   RLIMIT_CORE,
@@ -104,12 +102,8 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   const shm = new SimFs({ type: 'tmpfs', dev: anonDev(), source: 'tmpfs', rootMode: 0o1777, nowNs: k.realtimeNs });
   ns.attach(lookup(k, root, '/dev/shm'), shm, shm.root(), { nosuid: true, nodev: true });
   // sysfs with the cgroup v2 hierarchy at /sys/fs/cgroup, as systemd mounts it.
-  const sysfs = new SimFs({ type: 'sysfs', dev: anonDev(), source: 'sysfs', rootMode: 0o555, nowNs: k.realtimeNs });
-  const sysRoot = sysfs.root();
-  const fsDir = sysRoot.mkdir!('fs', 0o755, ROOT_IDS, k.realtimeNs) as Vnode;
-  fsDir.mkdir!('cgroup', 0o755, ROOT_IDS, k.realtimeNs);
-  for (const d of ['kernel', 'class', 'devices', 'block']) sysRoot.mkdir!(d, 0o755, ROOT_IDS, k.realtimeNs);
-  ns.attach(lookup(k, root, '/sys'), sysfs, sysRoot, { nosuid: true, nodev: true, noexec: true });
+  const sysfs = new SysFs(k, anonDev(), k.initNsproxy.net);
+  ns.attach(lookup(k, root, '/sys'), sysfs, sysfs.root(), { nosuid: true, nodev: true, noexec: true });
   const cgroupfs = new CgroupFs(k, k.cgroupRoot, anonDev());
   ns.attach(lookup(k, root, '/sys/fs/cgroup'), cgroupfs, cgroupfs.root(), { nosuid: true, nodev: true, noexec: true });
   // systemd makes every mount shared at boot (mount --make-rshared /), as Debian's hosts have it.

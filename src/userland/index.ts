@@ -17,6 +17,7 @@ import { registerSchedutils } from './programs/schedutils/index.js';
 import { registerNsutils } from './programs/nsutils/index.js';
 import { registerNetutils } from './programs/netutils/index.js';
 import { registerIputils } from './programs/iputils/index.js';
+import { registerNetfilter } from './programs/netfilter/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
 export type ProgramGroup = (t: ProgramTable) => void;
@@ -32,7 +33,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerIputils];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerIputils, registerNetfilter];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {

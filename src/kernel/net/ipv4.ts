@@ -16,7 +16,7 @@
 import type { NetNamespace } from '../ns/net-ns.js';
 import { LoopbackDevice, type NetDevice } from './netdev.js';
 import type { NetStack } from './stack.js';
-import { broadcastOf, inPrefix, MAC_BROADCAST, MAC_ZERO, type Ipv4 } from './inet.js';
+import { broadcastOf, formatIpv4, inPrefix, MAC_BROADCAST, MAC_ZERO, type Ipv4 } from './inet.js';
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO,
@@ -91,7 +91,7 @@ function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, at: number): 
   n.probes = 0;
   n.timer?.cancel();
   n.timer = null;
-  stack.trace('arp-resolved', { dev: dev.name, ip: arp.spa, mac: arp.sha });
+  stack.trace('arp-resolved', { dev: dev.name, ip: formatIpv4(arp.spa), mac: arp.sha });
   flushQueue(stack, n, done);
 }
 
@@ -164,7 +164,7 @@ function resolveTimer(stack: NetStack, n: Neighbour): void {
   }
   n.state = 'FAILED';
   n.updated = now;
-  stack.trace('arp-failed', { dev: n.dev.name, ip: n.ip });
+  stack.trace('arp-failed', { dev: n.dev.name, ip: formatIpv4(n.ip), why: `no ARP reply after ${MCAST_SOLICIT} requests` });
   // neigh_invalidate: every queued packet's sender learns the host is unreachable.
   for (const p of n.queue.splice(0)) icmpSend(stack, n.dev.netns, p, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, now, n.dev);
 }
@@ -205,7 +205,7 @@ function ipRcv(stack: NetStack, dev: NetDevice, pkt: IpPacket, at: number): void
     return;
   }
   if (!ns.ipForward) {
-    stack.trace('drop', { dev: dev.name, dst: p.dst, why: 'not a local address and net.ipv4.ip_forward=0' });
+    stack.trace('drop', { dev: dev.name, dst: formatIpv4(p.dst), why: 'not a local address and net.ipv4.ip_forward=0' });
     return;
   }
   ipForward(stack, ns, p, dev, r, at + stack.costs.netRx);
@@ -217,7 +217,7 @@ function ipForward(stack: NetStack, ns: NetNamespace, pkt: IpPacket, inDev: NetD
     return;
   }
   if (!r || r.type !== 'unicast' || !r.dev) {
-    stack.trace('drop', { dev: inDev.name, dst: pkt.dst, why: r ? `${r.type} route` : 'no route' });
+    stack.trace('drop', { dev: inDev.name, dst: formatIpv4(pkt.dst), why: r ? `${r.type} route` : 'no route' });
     icmpSend(stack, ns, pkt, ICMP_DEST_UNREACH, r?.type === 'unreachable' ? ICMP_HOST_UNREACH : ICMP_NET_UNREACH, at, inDev);
     return;
   }
@@ -319,6 +319,6 @@ export function icmpSend(stack: NetStack, ns: NetNamespace, orig: IpPacket, type
     // The error quotes the IP header and the first 8 bytes of the offending packet.
     icmp: { type, code, id: 0, seq: 0, dataLen: IP_HLEN + ICMP_HLEN, quoted: orig },
   };
-  stack.trace('icmp-error', { type, code, to: orig.src });
+  stack.trace('icmp-error', { type, code, to: formatIpv4(orig.src) });
   ipSend(stack, ns, err, at + stack.costs.netTx);
 }

@@ -22,7 +22,7 @@ import type { NetStack } from './stack.js';
 import { formatIpv4, inPrefix, parseIpv4, type Ipv4 } from './inet.js';
 import { clonePacket, ipLength, ICMP_ECHO, ICMP_ECHOREPLY, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type IpPacket } from './packet.js';
 import { primaryAddr } from './ipv4.js';
-import type { ConnInfo, NfChainInfo, NfReply, NfRequest, NfRule } from './nf-abi.js';
+import { formatConn, type ConnInfo, type NfChainInfo, type NfReply, type NfRequest, type NfRule } from './nf-abi.js';
 
 const SEC = 1_000_000_000;
 
@@ -350,20 +350,8 @@ function checkRule(chain: string, r: NfRule): string | null {
 /** /proc/net/nf_conntrack (only once netfilter is in use in the namespace). */
 export function renderNfConntrack(ns: NetNamespace, now: number): string | null {
   if (!ns.netfilter) return null;
-  return live(ns.netfilter, now)
+  return [...live(ns.netfilter, now)]
+    .reverse()
     .map((c) => `ipv4     2 ${formatConn(connInfo(c, now)).replace(/ mark=0 use=1$/, ' mark=0 zone=0 use=2')}\n`)
     .join('');
-}
-
-/** One entry as conntrack -L prints it. */
-export function formatConn(c: ConnInfo): string {
-  const side = (s: ConnInfo['orig']): string =>
-    c.protoName === 'icmp' ? `src=${s.src} dst=${s.dst} type=${s.type} code=${s.code} id=${s.id}` : `src=${s.src} dst=${s.dst} sport=${s.sport} dport=${s.dport}`;
-  let out = `${c.protoName.padEnd(8)} ${c.proto} ${c.timeout} `;
-  if (c.state) out += `${c.state} `;
-  out += side(c.orig);
-  if (c.unreplied) out += ' [UNREPLIED]';
-  out += ` ${side(c.reply)}`;
-  if (c.assured) out += ' [ASSURED]';
-  return `${out} mark=0 use=1`;
 }

@@ -195,6 +195,8 @@ export class EtherDevice extends NetDevice {
   cable: NetDevice | null = null;
   /** Extra one-way delay of the cable (distance), beyond nicLatency and serialisation. */
   cableDelayNs = 0;
+  /** When the transmitter finishes the frame it is sending (frames leave in order). */
+  wireFreeAt = 0;
 
   override carrier(): boolean {
     return this.cable !== null && this.cable.adminUp;

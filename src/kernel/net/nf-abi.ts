@@ -88,3 +88,16 @@ export type NfRequest =
   | { op: 'ct-flush' };
 
 export type NfReply = { ok: true; chains?: NfChainInfo[]; conns?: ConnInfo[]; count?: number } | { ok: false; errno: string; msg?: string };
+
+/** One entry as conntrack -L prints it. */
+export function formatConn(c: ConnInfo): string {
+  const side = (s: ConnInfo['orig']): string =>
+    c.protoName === 'icmp' ? `src=${s.src} dst=${s.dst} type=${s.type} code=${s.code} id=${s.id}` : `src=${s.src} dst=${s.dst} sport=${s.sport} dport=${s.dport}`;
+  let out = `${c.protoName.padEnd(8)} ${c.proto} ${c.timeout} `;
+  if (c.state) out += `${c.state} `;
+  out += side(c.orig);
+  if (c.unreplied) out += ' [UNREPLIED]';
+  out += ` ${side(c.reply)}`;
+  if (c.assured) out += ' [ASSURED]';
+  return `${out} mark=0 use=1`;
+}

@@ -10,7 +10,9 @@
  * other. The router knows no route to the host's private container networks: a
  * container reaches the outside only when the host masquerades it (the point of
  * the classic walkthrough). The remote host answers ping (the kernel does), UDP
- * echo on port 7 and HTTP/1.0 on port 80 with small kernel-side services.
+ * echo on port 7 and HTTP/1.0 on port 80 with small kernel-side services; its
+ * /probe?host=A&port=P&path=/X page fetches a URL from the outside, which is how a
+ * user sees a port the host publishes with DNAT.
  *
  * Simplification: one remote host with several addresses stands for "the
  * Internet"; the 5 ms one-way delay of its cable is a design choice giving a
@@ -22,8 +24,8 @@ import type { NetStack } from './stack.js';
 import { EtherDevice } from './netdev.js';
 import { parseIpv4, broadcastOf } from './inet.js';
 import { RT_TABLE_MAIN } from './route.js';
-import { InetSock, SOCK_DGRAM } from './sockets.js';
-import { TcpSock, tcpListen, tcpSend, tcpShutdownWrite } from './tcp.js';
+import { AF_INET, InetSock, SOCK_DGRAM } from './sockets.js';
+import { TcpSock, tcpClose, tcpConnect, tcpListen, tcpSend, tcpShutdownWrite } from './tcp.js';
 import { IPPROTO_UDP } from './packet.js';
 import { ipSend, DEFAULT_TTL } from './ipv4.js';
 
@@ -70,6 +72,7 @@ function addr(stack: NetStack, dev: EtherDevice, text: string, len: number): voi
  */
 export function buildOutside(k: Kernel): void {
   const stack = k.net;
+  stack.quiet = true;
   const host = k.initNsproxy.net;
   const mkNs = (inum: number): NetNamespace => {
     // Namespaces no process is in and no /proc link names; their inode numbers are
@@ -100,9 +103,49 @@ export function buildOutside(k: Kernel): void {
   gw(host, OUTSIDE.router, eth0);
   gw(remote, OUTSIDE.routerWan, reth);
   startServices(stack, remote);
+  stack.quiet = false;
 }
 
-/** The remote host's services: UDP echo (7) and a one-page HTTP/1.0 server (80). */
+/**
+ * The remote host fetching http://HOST:PORT/PATH itself, for /probe — a port checker
+ * on the Internet, the way to see a published (DNAT) port from outside. Answers
+ * with the response, or "probe failed: ERRNO" (3 s limit).
+ */
+function outsideFetch(stack: NetStack, ns: NetNamespace, host: string, port: number, path: string, done: (text: string) => void): void {
+  const s = new TcpSock(ns);
+  let finished = false;
+  const finish = (text: string): void => {
+    if (finished) return;
+    finished = true;
+    timer.cancel();
+    s.onReadable = null;
+    done(text);
+  };
+  const timer = stack.later(stack.k.now + 3_000_000_000, () => {
+    finish('probe failed: ETIMEDOUT\n');
+    tcpClose(stack, s, stack.k.now);
+  });
+  let got = '';
+  let sent = false;
+  s.orphan = true;
+  s.onReadable = () => {
+    if (s.err) return finish(`probe failed: ${s.err}\n`);
+    if (s.state === 'ESTABLISHED' && !sent) {
+      sent = true;
+      tcpSend(stack, s, `GET ${path} HTTP/1.0\r\nHost: ${host}\r\nUser-Agent: ctsim-probe\r\n\r\n`, stack.k.now + stack.costs.netTx);
+    }
+    got += s.rcvBuf;
+    s.rcvBuf = '';
+    if (s.finReceived) {
+      finish(got);
+      tcpClose(stack, s, stack.k.now);
+    }
+  };
+  const e = tcpConnect(stack, s, { family: AF_INET, addr: parseIpv4(host)!, port }, stack.k.now + stack.costs.netTx);
+  if (e) finish(`probe failed: ${e}\n`);
+}
+
+/** The remote host's services: UDP echo (7) and a one-page HTTP/1.0 server (80) with /probe. */
 function startServices(stack: NetStack, ns: NetNamespace): void {
   const echo = new InetSock(SOCK_DGRAM, IPPROTO_UDP, ns);
   ns.sockets.bindUdp(echo, 0, 7);
@@ -123,18 +166,24 @@ function startServices(stack: NetStack, ns: NetNamespace): void {
       const conn = c;
       conn.onReadable = () => {
         const end = conn.rcvBuf.indexOf('\r\n\r\n');
-        if (end < 0 || conn.finPending) return;
+        if (end < 0 || conn.finPending || conn.state !== 'ESTABLISHED') return;
         const head = conn.rcvBuf.slice(0, end);
         conn.rcvBuf = '';
         const path = /^[A-Z]+ (\S+)/.exec(head)?.[1] ?? '/';
         const hostHdr = /\r\nHost: ([^\r\n:]+)/i.exec(head)?.[1] ?? OUTSIDE.remotes[0].name;
-        const found = path !== '/missing';
-        const body = found ? remotePage(hostHdr) : '<html><body><h1>404 Not Found</h1></body></html>\n';
-        const status = found ? '200 OK' : '404 Not Found';
-        const resp = `HTTP/1.0 ${status}\r\nServer: ctsim-remote\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-        const at = stack.k.now + stack.costs.netTx;
-        tcpSend(stack, conn, resp, at);
-        tcpShutdownWrite(stack, conn, at);
+        const reply = (status: string, body: string, type = 'text/html'): void => {
+          const resp = `HTTP/1.0 ${status}\r\nServer: ctsim-remote\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+          const at = stack.k.now + stack.costs.netTx;
+          tcpSend(stack, conn, resp, at);
+          tcpShutdownWrite(stack, conn, at);
+        };
+        const probe = /^\/probe\?host=([0-9.]+)&port=(\d+)(?:&path=(\S*))?$/.exec(path);
+        if (probe) {
+          outsideFetch(stack, ns, probe[1], Number(probe[2]), decodeURIComponent(probe[3] ?? '/'), (text) => reply('200 OK', text, 'text/plain'));
+          return;
+        }
+        if (path === '/missing') reply('404 Not Found', '<html><body><h1>404 Not Found</h1></body></html>\n');
+        else reply('200 OK', remotePage(hostHdr));
       };
     }
   };

@@ -60,6 +60,8 @@ export class InetSock {
   rcvTimeoNs = 0;
   sndTimeoNs = 0;
   closed = false;
+  /** The socket file's inode number (socket:[N]); 0 for sockets only the kernel holds. */
+  inode = 0;
   /** A kernel-side owner's callback when data arrives (the outside network's services). */
   onReadable: (() => void) | null = null;
 

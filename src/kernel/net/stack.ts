@@ -57,7 +57,11 @@ export class NetStack implements NetStackHooks {
     return this.issRng.int(0, 0xffffffff);
   }
 
+  /** Set while the outside network is built: its setup is not part of any timeline a user asked for. */
+  quiet = false;
+
   trace(ev: string, fields: Record<string, unknown>): void {
+    if (this.quiet) return;
     const tr = this.k.engine.trace;
     if (tr.on('net')) tr.emit('net', ev, fields);
   }
@@ -134,6 +138,7 @@ export class NetStack implements NetStackHooks {
     if (peerMac) peer.macSource = 'set';
     dev.peer = peer;
     peer.peer = dev;
+    this.linkNamespaces(ns, peerNs);
     return dev;
   }
 
@@ -152,6 +157,16 @@ export class NetStack implements NetStackHooks {
     const dev = this.register(ns, (s, i) => new EtherDevice(s, ns, i, name, mac, 1500));
     dev.macSource = 'perm';
     return dev;
+  }
+
+  /**
+   * A link now spans two namespaces: each gets an id for the other, as the
+   * RTM_NEWLINK notification with IFLA_LINK_NETNSID allocates (peernet2id_alloc).
+   */
+  private linkNamespaces(a: NetNamespace, b: NetNamespace): void {
+    if (a === b) return;
+    a.idOf(b);
+    b.idOf(a);
   }
 
   /** VLAN devices stacked on `dev`. */
@@ -189,6 +204,8 @@ export class NetStack implements NetStackHooks {
     dev.name = newName;
     dev.ifindex = this.allocIfindex(to, dev.ifindex);
     to.devices.set(dev.ifindex, dev);
+    const l = dev.link();
+    if (l) this.linkNamespaces(to, l.netns);
     this.trace('dev-move', { dev: dev.name, from: from.inum, to: to.inum, ifindex: dev.ifindex });
   }
 
@@ -343,7 +360,10 @@ export class NetStack implements NetStackHooks {
     } else if (dev instanceof EtherDevice) {
       const far = dev.cable;
       if (!far) return;
-      const arrive = at + this.costs.nicLatency + Math.ceil((len * this.costs.linkKiB) / 1024) + dev.cableDelayNs;
+      // The wire is FIFO: a frame starts after the previous one finished serialising.
+      const start = Math.max(at, dev.wireFreeAt);
+      dev.wireFreeAt = start + Math.ceil((len * this.costs.linkKiB) / 1024);
+      const arrive = dev.wireFreeAt + this.costs.nicLatency + dev.cableDelayNs;
       this.later(arrive, () => this.receive(far, frame, this.k.now));
     }
   }

@@ -80,7 +80,7 @@ export class TcpSock extends InetSock {
   retries = 0;
   timer: { cancel(): void } | null = null;
   mss = 1460;
-  /** A kernel-side listener's callback when a connection is ready to accept. */
+  /** A kernel-side listener's callback when a connection is ready to accept (data, state and errors use onReadable). */
   onAccept: (() => void) | null = null;
 
   constructor(ns: NetNamespace) {
@@ -144,6 +144,12 @@ export class TcpTable {
   all(): TcpSock[] {
     return [...this.byPort.values()].flat();
   }
+}
+
+/** Something a reader or writer may wait for happened: wake sleepers and tell a kernel-side owner. */
+function wake(stack: NetStack, s: TcpSock): void {
+  stack.k.wakeAll(s.wait);
+  s.onReadable?.();
 }
 
 // ---- sending -----------------------------------------------------------------
@@ -254,7 +260,7 @@ function finish(stack: NetStack, s: TcpSock): void {
     if (q >= 0) s.parent.synq.splice(q, 1);
   }
   if (s.orphan || s.parent) s.ns.sockets.tcp.remove(s);
-  stack.k.wakeAll(s.wait);
+  wake(stack, s);
 }
 
 function enterTimeWait(stack: NetStack, s: TcpSock, at: number): void {
@@ -265,7 +271,7 @@ function enterTimeWait(stack: NetStack, s: TcpSock, at: number): void {
     s.orphan = true;
     finish(stack, s);
   });
-  stack.k.wakeAll(s.wait);
+  wake(stack, s);
 }
 
 // ---- the socket calls ----------------------------------------------------------
@@ -394,7 +400,7 @@ export function tcpInput(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: n
       s.sndWnd = t.window;
       s.state = 'ESTABLISHED';
       sendAck(stack, s, replyAt);
-      stack.k.wakeAll(s.wait);
+      wake(stack, s);
       tcpPush(stack, s, replyAt);
     }
     return;
@@ -465,8 +471,7 @@ export function tcpInput(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: n
       abort(stack, s, 'ECONNRESET', true);
       return;
     }
-    stack.k.wakeAll(s.wait);
-    s.onReadable?.();
+    wake(stack, s);
   }
   tcpPush(stack, s, replyAt);
 }
@@ -488,7 +493,7 @@ function ackReceived(stack: NetStack, s: TcpSock, t: TcpSegment, at: number): vo
   s.timer?.cancel();
   s.timer = null;
   if (s.unacked.length > 0) armRto(stack, s, at);
-  stack.k.wakeAll(s.wait);
+  wake(stack, s);
 }
 
 function listenInput(stack: NetStack, l: TcpSock, pkt: IpPacket, at: number): void {

@@ -19,6 +19,7 @@ import { isUnder, type Mount, type MountFlags, type MountNamespace, type Path, t
 import { sameVnode, type FileSystem, type Vnode } from '../vfs/vnode.js';
 import { isDir } from '../vfs/types.js';
 import { CAP, capable, nsCapable } from '../ns/capabilities.js';
+import { SysFs } from '../fs/sysfs.js';
 import { SimFs } from '../fs/simfs.js';
 import { ProcFs } from '../fs/procfs/procfs.js';
 import { NsVnode } from '../ns/nsfs.js';
@@ -118,8 +119,8 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
       return new CgroupFs(k, t.nsproxy.cgroup.root, k.allocAnonDev());
     case 'sysfs':
       if (!nsCapable(t.creds, t.nsproxy.net.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting sysfs needs CAP_SYS_ADMIN in the user namespace that owns the network namespace');
-      // Simplification: a fresh sysfs shows the standard directories, not the network namespace's devices yet.
-      return new SimFs({ type: 'sysfs', dev: k.allocAnonDev(), source, rootMode: 0o555, nowNs: k.realtimeNs });
+      // /sys/class/net shows the mounter's network namespace (NET-04).
+      return new SysFs(k, k.allocAnonDev(), t.nsproxy.net, source);
     case 'overlay':
       return newOverlay(k, t, source, data);
     case 'ext4':

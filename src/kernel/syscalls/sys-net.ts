@@ -10,7 +10,7 @@
  * ancillary data, no MSG_PEEK/MSG_OOB.
  */
 import type { Kernel } from '../kernel.js';
-import { err, SysError } from '../errno.js';
+import { err, ERRNO, SysError, type Errno } from '../errno.js';
 import type { Task } from '../proc/task.js';
 import { OpenFile, type Block, type FileOps } from '../vfs/file.js';
 import { pipeOps, type Pipe } from '../fs/pipefs.js';
@@ -28,10 +28,11 @@ import { NETLINK_ROUTE, type RtnlReply, type RtnlRequest } from '../net/rtnl-abi
 import { rtnlHandle } from '../net/netlink.js';
 import { NETLINK_NETFILTER, type NfReply, type NfRequest } from '../net/nf-abi.js';
 import { nfHandle } from '../net/nat.js';
+import { NETLINK_SOCK_DIAG, type DiagReply, type DiagRequest } from '../net/diag-abi.js';
+import { sockDiag } from '../net/diag.js';
 import { TcpSock, tcpClose, tcpConnect, tcpListen, tcpRecv, tcpSend, tcpShutdownWrite } from '../net/tcp.js';
 import { sendSignal } from '../proc/task-signal.js';
 import { SIG } from '../proc/signals.js';
-import type { Errno } from '../errno.js';
 import { WaitQueue } from '../proc/wait-queue.js';
 import { copyCost } from '../../hw/cost-table.js';
 
@@ -61,7 +62,7 @@ interface NetlinkPriv {
   /** NETLINK_ROUTE or NETLINK_NETFILTER. */
   protocol: number;
   ns: NetNamespace;
-  replies: (RtnlReply | NfReply)[];
+  replies: (RtnlReply | NfReply | DiagReply)[];
   wait: WaitQueue;
   ino: number;
 }
@@ -319,6 +320,7 @@ function doAccept(k: Kernel, t: Task, fd: number, flags: number): { fd: number; 
   }
   c.parent = null;
   const priv: InetPriv = { kind: 'inet', sock: c, ttl: DEFAULT_TTL, ino: k.allocAnonIno() };
+  c.inode = priv.ino;
   nsGet(c.ns);
   const nf = newSockFile(k, priv, flags);
   const nfd = installFile(t, nf, (flags & SOCK_CLOEXEC) !== 0);
@@ -337,7 +339,9 @@ export const netSyscalls: HandlerTable = {
     let priv: SockPriv;
     if (r.domain === AF_NETLINK) {
       if (base !== SOCK_RAW && base !== SOCK_DGRAM) return err('ESOCKTNOSUPPORT');
-      if (r.protocol !== NETLINK_ROUTE && r.protocol !== NETLINK_NETFILTER) return err('EPROTONOSUPPORT', 'only NETLINK_ROUTE and NETLINK_NETFILTER are modelled');
+      if (r.protocol !== NETLINK_ROUTE && r.protocol !== NETLINK_NETFILTER && r.protocol !== NETLINK_SOCK_DIAG) {
+        return err('EPROTONOSUPPORT', 'only NETLINK_ROUTE, NETLINK_SOCK_DIAG and NETLINK_NETFILTER are modelled');
+      }
       priv = { kind: 'netlink', protocol: r.protocol, ns: nsGet(ns), replies: [], wait: new WaitQueue(), ino: k.allocAnonIno() };
     } else if (r.domain === AF_INET) {
       let proto = r.protocol;
@@ -353,6 +357,7 @@ export const netSyscalls: HandlerTable = {
       const sock = base === SOCK_STREAM ? new TcpSock(nsGet(ns)) : new InetSock(base, proto, nsGet(ns));
       if (base === SOCK_RAW) ns.sockets.raw.push(sock);
       priv = { kind: 'inet', sock, ttl: DEFAULT_TTL, ino: k.allocAnonIno() };
+      sock.inode = priv.ino;
     } else return err('EAFNOSUPPORT', `address family ${r.domain} is not modelled`);
     const f = newSockFile(k, priv, r.type);
     const fd = installFile(t, f, (r.type & SOCK_CLOEXEC) !== 0);
@@ -413,7 +418,9 @@ export const netSyscalls: HandlerTable = {
     if (s.p.kind === 'netlink') {
       const p = s.p;
       const reply =
-        p.protocol === NETLINK_NETFILTER
+        p.protocol === NETLINK_SOCK_DIAG
+          ? sockDiag(p.ns, r.data as DiagRequest)
+          : p.protocol === NETLINK_NETFILTER
           ? nsCapable(t.creds, p.ns.owner!, CAP.NET_ADMIN)
             ? nfHandle(p.ns, r.data as NfRequest, k.now)
             : ({ ok: false, errno: 'EPERM' } as NfReply)
@@ -478,7 +485,7 @@ export const netSyscalls: HandlerTable = {
       const e = (sock instanceof TcpSock ? sock.err : null) ?? sock.softErr;
       if (sock instanceof TcpSock) sock.err = null;
       sock.softErr = null;
-      return e ? err(e as 'ECONNREFUSED').errno : 0;
+      return e ? ERRNO[e as Errno] : 0;
     }
     if (r.level === SOL_IP && r.name === IP_TTL) return s.p.ttl;
     return err('ENOPROTOOPT');

@@ -7,13 +7,33 @@ import { err, SysError } from '../../errno.js';
 import type { FileOps, OpenFile } from '../../vfs/file.js';
 import type { Path } from '../../vfs/mount.js';
 import type { FileSystem, Vnode } from '../../vfs/vnode.js';
-import { S_IFDIR, S_IFLNK, S_IFREG, dtype, type DirEntry, type Stat } from '../../vfs/types.js';
+import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, dtype, type DirEntry, type Stat } from '../../vfs/types.js';
 import type { Kernel } from '../../kernel.js';
 
 /** A procfs instance's inode numbers and clock (implemented by ProcFs). */
 export interface ProcFsBase extends FileSystem {
   readonly kernel: Kernel;
   inoFor(key: string): number;
+}
+
+/** Inode numbers of a synthetic file system, handed out by path key in order of first use. */
+export class InoTable {
+  private readonly inos = new Map<string, number>();
+  private next: number;
+
+  constructor(first: number, fixed: Record<string, number> = {}) {
+    this.next = first;
+    for (const [k, v] of Object.entries(fixed)) this.inos.set(k, v);
+  }
+
+  get(key: string): number {
+    let ino = this.inos.get(key);
+    if (ino === undefined) {
+      ino = this.next++;
+      this.inos.set(key, ino);
+    }
+    return ino;
+  }
 }
 
 /** Who owns a procfs object: root, or the process a /proc/PID entry describes. */
@@ -69,6 +89,8 @@ export interface ProcEntry {
 export class ProcDir extends ProcNode {
   private readonly entries: () => ProcEntry[];
   private readonly parent: () => Vnode;
+  /** kernfs (sysfs) counts a directory's links as 2 + its subdirectories; procfs reports 2. */
+  countSubdirLinks = false;
 
   constructor(fs: ProcFsBase, key: string, perm: number, owner: Owner, entries: () => ProcEntry[], parent: () => Vnode) {
     super(fs, key, perm, owner);
@@ -82,7 +104,7 @@ export class ProcDir extends ProcNode {
 
   override getattr(): Stat {
     const st = super.getattr();
-    st.nlink = 2;
+    st.nlink = this.countSubdirLinks ? 2 + this.entries().filter((e) => (e.make().mode() & S_IFMT) === S_IFDIR).length : 2;
     return st;
   }
 

@@ -16,7 +16,7 @@ import type { PidNamespace } from '../../proc/pid-namespace.js';
 import type { Task } from '../../proc/task.js';
 import type { Mount, Path } from '../../vfs/mount.js';
 import type { Vnode } from '../../vfs/vnode.js';
-import { ProcDir, ProcFile, ProcLink, ROOT_OWNER, type ProcEntry } from './nodes.js';
+import { InoTable, ProcDir, ProcFile, ProcLink, ROOT_OWNER, type ProcEntry } from './nodes.js';
 import { pidDir, type TtyLookup } from './pid-dir.js';
 import { formatLoad, loadAverages } from '../../sched/loadavg.js';
 import { threadsMax } from '../../proc/task-clone.js';
@@ -39,8 +39,7 @@ export class ProcFs {
   readonly dev: number;
   readonly kernel: Kernel;
   readonly pidNs: PidNamespace;
-  private readonly inos = new Map<string, number>();
-  private nextIno = 4026531840 - 4096;
+  private readonly inos = new InoTable(4026531840 - 4096, { '/': 1 });
   private readonly rootDir: ProcDir;
   /** Readers already told (in the ns trace) why this procfs shows another PID namespace. */
   private readonly explained = new WeakSet<Task>();
@@ -54,7 +53,6 @@ export class ProcFs {
     this.source = source;
     this.pidNs = pidNs;
     this.dev = dev;
-    this.inos.set('/', 1);
     this.rootDir = new ProcDir(this, '/', 0o555, ROOT_OWNER, () => this.rootEntries(), () => this.rootDir);
   }
 
@@ -67,12 +65,7 @@ export class ProcFs {
   }
 
   inoFor(key: string): number {
-    let ino = this.inos.get(key);
-    if (ino === undefined) {
-      ino = this.nextIno++;
-      this.inos.set(key, ino);
-    }
-    return ino;
+    return this.inos.get(key);
   }
 
   procRoot = (): Vnode => this.rootDir;

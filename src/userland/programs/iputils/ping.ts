@@ -10,7 +10,7 @@
  * Times are what the simulated clock says (CLOCK_MONOTONIC), in the program's
  * microsecond arithmetic, so an rtt follows the cost table.
  *
- * Simplification: numeric addresses plus `localhost` only (no resolver); no
+ * Simplification: names come from /etc/hosts only (no DNS); no
  * IPv6, flood, preload, record-route or timestamp options; the identifier is the
  * PID rather than random.
  */
@@ -21,7 +21,7 @@ import { AF_INET, SOCK_DGRAM, SOCK_RAW, type SockAddrIn } from '../../../kernel/
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIME_EXCEEDED, IPPROTO_ICMP, type IpPacket } from '../../../kernel/net/packet.js';
 import { formatIpv4, parseIpv4 } from '../../../kernel/net/inet.js';
 import { IP_TTL, POLLIN, SOL_IP } from '../../../kernel/syscalls/sys-net.js';
-import { errOut, out } from '../../lib/io.js';
+import { errOut, out, readFile } from '../../lib/io.js';
 
 const CLOCK_MONOTONIC = 1;
 const UNREACH_TEXT = ['Destination Net Unreachable', 'Destination Host Unreachable', 'Destination Protocol Unreachable', 'Destination Port Unreachable'];
@@ -50,6 +50,19 @@ function intArg(v: string, min: number, max: bigint): number | string {
   const n = BigInt(v);
   if (n < BigInt(min) || n > max) return `invalid argument: '${v}': out of range: ${min} <= value <= ${max}`;
   return Number(n);
+}
+
+/** The address/name lines of /etc/hosts (IPv4 ones). */
+function* readHosts(): Gen<{ addr: number; names: string[] }[]> {
+  const text = yield* readFile('/etc/hosts');
+  if (text instanceof SysError) return [];
+  const out: { addr: number; names: string[] }[] = [];
+  for (const line of text.split('\n')) {
+    const [a, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    const addr = a ? parseIpv4(a) : null;
+    if (addr !== null && names.length) out.push({ addr, names });
+  }
+  return out;
 }
 
 function* parse(argv: readonly string[]): Gen<{ opts: Opts; host: string } | number> {
@@ -117,8 +130,14 @@ export function* pingMain({ argv }: ProgramArgs): Program {
   const parsed = yield* parse(argv);
   if (typeof parsed === 'number') return parsed;
   const { opts, host } = parsed;
-  const dst = host === 'localhost' ? 0x7f000001 : parseIpv4(host);
+  const hosts = yield* readHosts();
+  const dst = parseIpv4(host) ?? hosts.find((h) => h.names.includes(host))?.addr ?? null;
   if (dst === null) return yield* fail(`${host}: Temporary failure in name resolution`, 2);
+  // Replies name their sender as getnameinfo would from /etc/hosts: "NAME (ADDR)".
+  const nameOf = (a: number): string => {
+    const n = opts.numeric || parseIpv4(host) !== null ? undefined : hosts.find((h) => h.addr === a)?.names[0];
+    return n ? `${n} (${formatIpv4(a)})` : formatIpv4(a);
+  };
   const to: SockAddrIn = { family: AF_INET, addr: dst, port: 0 };
   const fd = yield* sys.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
   if (fd instanceof SysError) return yield* fail(`socket: ${STRERROR[fd.errno]}`, 2);
@@ -132,7 +151,6 @@ export function* pingMain({ argv }: ProgramArgs): Program {
     const r = yield* sys.setsockopt(fd, SOL_IP, IP_TTL, opts.ttl);
     if (r instanceof SysError) return yield* fail(`cannot set unicast time-to-live: ${STRERROR[r.errno]}`, 2);
   }
-  const name = host === 'localhost' && !opts.numeric ? 'localhost (127.0.0.1)' : formatIpv4(dst);
   yield* out(`PING ${host} (${formatIpv4(dst)}) ${opts.size}(${opts.size + 28}) bytes of data.\n`);
   const pid = (yield* sys.getpid()) as number;
   const ident = pid & 0xffff;
@@ -181,7 +199,7 @@ export function* pingMain({ argv }: ProgramArgs): Program {
       const rtt = at - t0;
       rtts.push(rtt);
       if (!opts.quiet) {
-        const from = host === 'localhost' && !opts.numeric ? name : formatIpv4(p.src);
+        const from = nameOf(p.src);
         yield* out(`${icmp.dataLen + 8} bytes from ${from}: icmp_seq=${icmp.seq} ttl=${p.ttl}${timing ? ` time=${fmtTime(rtt)} ms` : ''}\n`);
       }
     } else if ((icmp.type === ICMP_DEST_UNREACH || icmp.type === ICMP_TIME_EXCEEDED) && icmp.quoted?.icmp?.id === ident && icmp.quoted.dst === dst) {

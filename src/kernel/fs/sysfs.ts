@@ -1,0 +1,158 @@
+/**
+ * sysfs (sysfs(5)): the kernel's objects as directories. ctsim models the network
+ * part — /sys/class/net/NAME links into /sys/devices/…/net/NAME, each with the
+ * attributes tools read (address, mtu, operstate, carrier, ifindex, iflink, flags,
+ * statistics/*, and for bridges and their ports bridge/, brif/ and master) — and
+ * keeps the rest of the skeleton (block, fs/cgroup as a mount point, kernel).
+ *
+ * /sys/class/net shows the network namespace of whoever mounted this sysfs, not
+ * of the reader: a new network namespace still sees the host's devices until it
+ * mounts a sysfs of its own (NET-04; `ip netns exec` does that).
+ *
+ * Simplification: no other classes, buses or drivers; attributes are read-only.
+ */
+import type { Kernel } from '../kernel.js';
+import type { NetNamespace } from '../ns/net-ns.js';
+import type { Vnode } from '../vfs/vnode.js';
+import { InoTable, ProcDir, ProcFile, ProcLink, ROOT_OWNER, type ProcEntry, type ProcFsBase } from './procfs/nodes.js';
+import { EtherDevice, type NetDevice } from '../net/netdev.js';
+import { BridgeDevice } from '../net/bridge.js';
+import type { DevStats } from '../net/netdev.js';
+
+/** The statistics files, in the order ls lists them. */
+const STAT_FILES = [
+  'collisions', 'multicast', 'rx_bytes', 'rx_compressed', 'rx_crc_errors', 'rx_dropped', 'rx_errors', 'rx_fifo_errors', 'rx_frame_errors',
+  'rx_length_errors', 'rx_missed_errors', 'rx_nohandler', 'rx_over_errors', 'rx_packets', 'tx_aborted_errors', 'tx_bytes', 'tx_carrier_errors',
+  'tx_compressed', 'tx_dropped', 'tx_errors', 'tx_fifo_errors', 'tx_heartbeat_errors', 'tx_packets', 'tx_window_errors',
+] as const;
+
+/** Where a device lives under /sys/devices: the physical NIC on the PCI bus, the rest virtual. */
+function devicePath(d: NetDevice): string {
+  return d instanceof EtherDevice ? `devices/pci0000:00/0000:00:03.0/net/${d.name}` : `devices/virtual/net/${d.name}`;
+}
+
+export class SysFs implements ProcFsBase {
+  readonly type = 'sysfs';
+  readonly source: string;
+  readonly dev: number;
+  readonly kernel: Kernel;
+  /** The network namespace of the mounter (NET-04). */
+  readonly netns: NetNamespace;
+  private readonly inos = new InoTable(1);
+  private readonly rootDir: ProcDir;
+
+  constructor(k: Kernel, dev: number, netns: NetNamespace, source = 'sysfs') {
+    this.kernel = k;
+    this.dev = dev;
+    this.netns = netns;
+    this.source = source;
+    this.rootDir = this.dir('/', () => this.rootEntries(), () => this.rootDir, 0o555);
+  }
+
+  root(): Vnode {
+    return this.rootDir;
+  }
+
+  options(): string {
+    return '';
+  }
+
+  inoFor(key: string): number {
+    return this.inos.get(key);
+  }
+
+  private dir(key: string, entries: () => ProcEntry[], parent: () => Vnode, perm = 0o755): ProcDir {
+    const d = new ProcDir(this, key, perm, ROOT_OWNER, entries, parent);
+    d.countSubdirLinks = true;
+    return d;
+  }
+
+  private subdir(parentKey: string, name: string, entries: () => ProcEntry[], parent: () => Vnode): ProcEntry {
+    const key = `${parentKey === '/' ? '' : parentKey}/${name}`;
+    const e: ProcEntry = { name, make: () => this.dir(key, entries, parent) };
+    return e;
+  }
+
+  private file(key: string, name: string, render: () => string): ProcEntry {
+    return { name, make: () => new ProcFile(this, `${key}/${name}`, 0o444, ROOT_OWNER, render) };
+  }
+
+  private link(key: string, name: string, target: () => string): ProcEntry {
+    return { name, make: () => new ProcLink(this, `${key}/${name}`, 0o777, ROOT_OWNER, target) };
+  }
+
+  /** The devices of the mounter's namespace, by ifindex. */
+  private devices(): NetDevice[] {
+    return [...this.netns.devices.values()].filter((d) => d.registered).sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  private rootEntries(): ProcEntry[] {
+    const root = (): Vnode => this.rootDir;
+    const empty = (): ProcEntry[] => [];
+    return [
+      this.subdir('/', 'block', empty, root),
+      this.subdir('/', 'class', () => [this.subdir('/class', 'net', () => this.classNet(), () => this.lookupDir('/class'))], root),
+      this.subdir('/', 'devices', () => this.devicesEntries(), root),
+      this.subdir('/', 'fs', () => [this.subdir('/fs', 'cgroup', empty, () => this.lookupDir('/fs'))], root),
+      this.subdir('/', 'kernel', empty, root),
+    ];
+  }
+
+  /** A directory by absolute key, for `..` of nested directories. */
+  private lookupDir(key: string): Vnode {
+    let v: Vnode = this.rootDir;
+    for (const part of key.split('/').filter(Boolean)) {
+      const next = v.lookup!(part);
+      if (!('ino' in next)) return this.rootDir;
+      v = next;
+    }
+    return v;
+  }
+
+  private classNet(): ProcEntry[] {
+    return this.devices().map((d) => this.link('/class/net', d.name, () => `../../${devicePath(d)}`));
+  }
+
+  private devicesEntries(): ProcEntry[] {
+    const virt = this.devices().filter((d) => !(d instanceof EtherDevice));
+    const phys = this.devices().filter((d) => d instanceof EtherDevice);
+    const netDir = (base: string, devs: NetDevice[]): ProcEntry =>
+      this.subdir(base, 'net', () => devs.map((d) => this.subdir(`${base}/net`, d.name, () => this.devAttrs(d, `/${devicePath(d)}`), () => this.lookupDir(`${base}/net`))), () => this.lookupDir(base));
+    return [
+      this.subdir('/devices', 'pci0000:00', () => [this.subdir('/devices/pci0000:00', '0000:00:03.0', () => [netDir('/devices/pci0000:00/0000:00:03.0', phys)], () => this.lookupDir('/devices/pci0000:00'))], () => this.lookupDir('/devices')),
+      this.subdir('/devices', 'virtual', () => [netDir('/devices/virtual', virt)], () => this.lookupDir('/devices')),
+    ];
+  }
+
+  /** The attribute files of one device (net-sysfs.c). */
+  private devAttrs(d: NetDevice, key: string): ProcEntry[] {
+    const parent = (): Vnode => this.lookupDir(key);
+    const line = (v: string | number): string => `${v}\n`;
+    const out: ProcEntry[] = [
+      this.file(key, 'addr_assign_type', () => line(d.macSource === 'perm' ? 0 : d.macSource === 'random' ? 1 : d.macSource === 'stolen' ? 2 : 3)),
+      this.file(key, 'address', () => line(d.mac)),
+      this.file(key, 'broadcast', () => line(d.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff')),
+      this.file(key, 'carrier', () => line(d.adminUp ? (d.carrier() ? 1 : 0) : '')),
+      this.file(key, 'flags', () => line(`0x${d.flags().toString(16)}`)),
+      this.file(key, 'ifindex', () => line(d.ifindex)),
+      this.file(key, 'iflink', () => line(d.link()?.ifindex ?? d.ifindex)),
+      this.file(key, 'mtu', () => line(d.mtu)),
+      this.file(key, 'operstate', () => line(d.operstate().toLowerCase())),
+      this.subdir(key, 'statistics', () => STAT_FILES.map((f) => this.file(`${key}/statistics`, f, () => line(d.stats[f as keyof DevStats] ?? 0))), parent),
+      this.file(key, 'tx_queue_len', () => line(d.txqueuelen)),
+      this.file(key, 'type', () => line(d.kind === 'loopback' ? 772 : 1)),
+    ];
+    if (d.master) out.push(this.link(key, 'master', () => `../${d.master!.name}`));
+    if (d instanceof BridgeDevice) {
+      out.push(
+        this.subdir(key, 'bridge', () => [
+          this.file(`${key}/bridge`, 'ageing_time', () => line(Math.round(d.ageingNs / 10_000_000))),
+          this.file(`${key}/bridge`, 'vlan_filtering', () => line(d.vlanFiltering ? 1 : 0)),
+        ], parent),
+        this.subdir(key, 'brif', () => d.ports.map((p) => this.link(`${key}/brif`, p.name, () => `../../${p.name}/brport`)), parent),
+      );
+    }
+    if (d.master instanceof BridgeDevice) out.push(this.subdir(key, 'brport', () => [this.file(`${key}/brport`, 'state', () => line(d.adminUp && d.carrier() ? 3 : 0))], parent));
+    return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+}
