@@ -16,6 +16,7 @@ import { registerSysutils } from './programs/sysutils/index.js';
 import { registerSchedutils } from './programs/schedutils/index.js';
 import { registerNsutils } from './programs/nsutils/index.js';
 import { registerNetutils } from './programs/netutils/index.js';
+import { registerNetprogs } from './programs/netprogs/index.js';
 import { registerIputils } from './programs/iputils/index.js';
 import { registerNetfilter } from './programs/netfilter/index.js';
 
@@ -33,7 +34,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerIputils, registerNetfilter];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {
