@@ -29,6 +29,27 @@ describe('ping', () => {
     expect(slower - base).toBeCloseTo(0.095, 2);
   });
 
+  test('between two namespaces on a bridge the rtt follows the cost table too', () => {
+    const script = `
+ip link add br0 type bridge
+ip link set br0 up
+for n in a b; do
+  ip netns add $n
+  ip link add v$n type veth peer name eth0 netns $n
+  ip link set v$n master br0
+  ip link set v$n up
+  ip netns exec $n ip link set eth0 up
+done
+ip netns exec a ip addr add 10.0.0.1/24 dev eth0
+ip netns exec b ip addr add 10.0.0.2/24 dev eth0
+ip netns exec a ping -c 2 10.0.0.2 | grep icmp_seq=2`;
+    const rtt = (out: string): number => Number(/time=([0-9.]+) ms/.exec(out)![1]);
+    const base = rtt(ping(script).stdout);
+    const slowBridge = parseCostTable({ costs: { bridgeForward: 20_000 } }, 'slow.json', loadDefaultCosts());
+    // One bridge hop each way: +2 × 19.1 µs.
+    expect(rtt(ping(script, slowBridge).stdout) - base).toBeCloseTo(0.038, 2);
+  });
+
   test('no route: connect fails before anything is sent (exit 2)', () => {
     const r = ping('unshare -n ping -c 1 10.99.0.1');
     expect(r).toMatchObject({ status: 2, stdout: '', stderr: 'ping: connect: Network is unreachable\n' });
