@@ -128,7 +128,7 @@ export abstract class NetDevice {
     // default_operstate(): without carrier, a device whose link device (looked up by
     // index in its own namespace) also lacks carrier is LOWERLAYERDOWN.
     const l = this.link();
-    if (!l) return 'DOWN';
+    if (!l || l.ifindex === this.ifindex) return 'DOWN';
     const same = this.netns.devices.get(l.ifindex);
     return same && !(same.adminUp && same.carrier()) ? 'LOWERLAYERDOWN' : 'DOWN';
   }

@@ -89,3 +89,24 @@ describe('two network namespaces joined by a veth pair', () => {
     expect(neigh).toEqual([expect.stringMatching(/^10\.0\.0\.2 [0-9a-f:]{17} REACHABLE$/)]);
   });
 });
+
+describe('physical devices and namespaces', () => {
+  test('NET-09: a physical NIC in a namespace that dies returns to the initial namespace (down, without addresses)', () => {
+    // network_namespaces(7): "When a network namespace is freed … physical network
+    // devices are moved back to the initial network namespace (not to the parent)".
+    const h = hostWith({});
+    const r = h.sh(`unshare -n sleep 1 &
+sleep 0.1
+ip link set eth0 netns $!
+ip -br link | cut -c1-17
+wait
+ip -br link | sed 's/ *$//'
+ip -br addr show eth0 | sed 's/ *$//'`);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'lo               \n' +
+        'lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP>\neth0             DOWN           52:54:00:12:34:56 <BROADCAST,MULTICAST>\n' +
+        'eth0             DOWN\n',
+    );
+  });
+});
