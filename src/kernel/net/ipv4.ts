@@ -16,7 +16,7 @@
 import type { NetNamespace } from '../ns/net-ns.js';
 import { LoopbackDevice, type NetDevice } from './netdev.js';
 import type { NetStack } from './stack.js';
-import { broadcastOf, formatIpv4, inPrefix, MAC_BROADCAST, MAC_ZERO, type Ipv4 } from './inet.js';
+import { broadcastOf, formatIpv4, inPrefix, isMulticast, MAC_BROADCAST, MAC_ZERO, type Ipv4 } from './inet.js';
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO,
@@ -24,6 +24,7 @@ import {
   ICMP_HLEN,
   ICMP_HOST_UNREACH,
   ICMP_NET_UNREACH,
+  ICMP_PKT_FILTERED,
   ICMP_PORT_UNREACH,
   ICMP_TIME_EXCEEDED,
   IP_HLEN,
@@ -79,7 +80,7 @@ function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, at: number): 
     }
     const reply: Frame = { src: dev.mac, dst: arp.sha, arp: { op: 2, sha: dev.mac, spa: arp.tpa, tha: arp.sha, tpa: arp.spa } };
     stack.xmit(dev, reply, done + stack.costs.netTx);
-    flushQueue(stack, n, done);
+    flushNeighQueue(stack, n, done);
     return;
   }
   const n = ns.neigh.get(dev, arp.spa);
@@ -92,11 +93,11 @@ function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, at: number): 
   n.timer?.cancel();
   n.timer = null;
   stack.trace('arp-resolved', { dev: dev.name, ip: formatIpv4(arp.spa), mac: arp.sha });
-  flushQueue(stack, n, done);
+  flushNeighQueue(stack, n, done);
 }
 
 /** Sends what waited for the address. */
-function flushQueue(stack: NetStack, n: Neighbour, at: number): void {
+export function flushNeighQueue(stack: NetStack, n: Neighbour, at: number): void {
   const q = n.queue.splice(0);
   for (const p of q) neighOutput(stack, n.dev, n.ip, p, at);
 }
@@ -142,7 +143,11 @@ export function neighOutput(stack: NetStack, dev: NetDevice, nexthop: Ipv4, pkt:
     const entry = n;
     n.timer = stack.later(at + DELAY_FIRST_PROBE_MS * MS, () => delayExpired(stack, entry));
   }
-  stack.xmit(dev, { src: dev.mac, dst: n.mac!, ip: pkt }, at);
+  if (!n.mac) {
+    n.queue.push(pkt);
+    return;
+  }
+  stack.xmit(dev, { src: dev.mac, dst: n.mac, ip: pkt }, at);
 }
 
 function armResolve(stack: NetStack, n: Neighbour, at: number): void {
@@ -154,8 +159,9 @@ function armResolve(stack: NetStack, n: Neighbour, at: number): void {
 function resolveTimer(stack: NetStack, n: Neighbour): void {
   n.timer = null;
   const now = stack.k.now;
+  // The entry may have been answered or replaced (ip neigh replace) meanwhile.
+  if ((n.state !== 'INCOMPLETE' && n.state !== 'PROBE') || !n.dev.registered) return;
   const limit = n.state === 'PROBE' ? UCAST_SOLICIT : MCAST_SOLICIT;
-  if (!n.dev.registered) return;
   if (n.probes < limit) {
     n.probes++;
     arpRequest(stack, n.dev, n.ip, n.state === 'PROBE' ? n.mac : null, now);
@@ -212,13 +218,17 @@ function ipRcv(stack: NetStack, dev: NetDevice, pkt: IpPacket, at: number): void
 }
 
 function ipForward(stack: NetStack, ns: NetNamespace, pkt: IpPacket, inDev: NetDevice, r: Route | null, at: number): void {
-  if (pkt.ttl <= 1) {
-    icmpSend(stack, ns, pkt, ICMP_TIME_EXCEEDED, 0, at, inDev);
-    return;
-  }
+  // Routing comes first (ip_route_input, then ip_error for a route that is not a
+  // way out); only a packet with somewhere to go has its TTL checked (ip_forward).
   if (!r || r.type !== 'unicast' || !r.dev) {
     stack.trace('drop', { dev: inDev.name, dst: formatIpv4(pkt.dst), why: r ? `${r.type} route` : 'no route' });
-    icmpSend(stack, ns, pkt, ICMP_DEST_UNREACH, r?.type === 'unreachable' ? ICMP_HOST_UNREACH : ICMP_NET_UNREACH, at, inDev);
+    if (r?.type === 'blackhole') return;
+    const code = r?.type === 'unreachable' ? ICMP_HOST_UNREACH : r?.type === 'prohibit' ? ICMP_PKT_FILTERED : ICMP_NET_UNREACH;
+    icmpSend(stack, ns, pkt, ICMP_DEST_UNREACH, code, at, inDev);
+    return;
+  }
+  if (pkt.ttl <= 1) {
+    icmpSend(stack, ns, pkt, ICMP_TIME_EXCEEDED, 0, at, inDev);
     return;
   }
   const fwd = clonePacket(pkt);
@@ -233,7 +243,9 @@ function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: N
   const p = natInput(stack, ns, pkt, at);
   if (!p) return;
   if (socketDeliver(stack, ns, p, dev, at)) return;
-  if (p.proto === IPPROTO_ICMP && p.icmp?.type === ICMP_ECHO) {
+  const toBroadcast = ns.fib.lookup(p.dst)?.type === 'broadcast' || p.dst === 0xffffffff || isMulticast(p.dst);
+  // icmp_echo_ignore_broadcasts=1: echo requests to a broadcast or multicast address get no answer.
+  if (p.proto === IPPROTO_ICMP && p.icmp?.type === ICMP_ECHO && !toBroadcast) {
     // icmp_echo: the kernel answers, from the address that was asked.
     const reply: IpPacket = {
       src: p.dst,
@@ -246,7 +258,7 @@ function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: N
     ipSend(stack, ns, reply, at + stack.costs.netTx);
     return;
   }
-  if (p.proto === IPPROTO_UDP) icmpSend(stack, ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, at, dev);
+  if (p.proto === IPPROTO_UDP && !toBroadcast) icmpSend(stack, ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, at, dev);
 }
 
 // ---- IP output ---------------------------------------------------------------
@@ -285,12 +297,18 @@ export function routeOutput(ns: NetNamespace, dst: Ipv4): { route: Route; src: I
  * is no route.
  */
 export function ipSend(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: number): string | null {
-  let p = natOutput(stack, ns, pkt, at);
-  if (!p) return null;
-  if (p !== pkt) at += stack.costs.natPacket;
-  const ro = routeOutput(ns, p.dst);
+  // The route (and with it the source address) is chosen before LOCAL_OUT, as ip_route_output does.
+  let ro = routeOutput(ns, pkt.dst);
   if (typeof ro === 'string') return ro;
-  if (p.src === 0) p = { ...p, src: ro.src };
+  const routed = pkt.src === 0 ? { ...pkt, src: ro.src } : pkt;
+  const p = natOutput(stack, ns, routed, at);
+  if (!p) return null;
+  if (p !== routed) {
+    at += stack.costs.natPacket;
+    // DNAT in OUTPUT changed the destination: route again.
+    ro = routeOutput(ns, p.dst);
+    if (typeof ro === 'string') return ro;
+  }
   const r = ro.route;
   if (r.type === 'local' || (r.type === 'broadcast' && !r.dev)) {
     stack.xmit(ns.lo, { src: MAC_ZERO, dst: MAC_ZERO, ip: p }, at);
@@ -309,6 +327,8 @@ export function ipSend(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: num
 /** icmp_send: tells the sender of `orig` what went wrong (never about an ICMP error itself). */
 export function icmpSend(stack: NetStack, ns: NetNamespace, orig: IpPacket, type: number, code: number, at: number, dev: NetDevice): void {
   if (orig.proto === IPPROTO_ICMP && orig.icmp && orig.icmp.type !== ICMP_ECHO && orig.icmp.type !== ICMP_ECHOREPLY) return;
+  // Never about a packet to a broadcast or multicast address, or from no one (icmp_send's checks).
+  if (orig.src === 0 || isMulticast(orig.src) || orig.dst === 0xffffffff || isMulticast(orig.dst) || ns.fib.lookup(orig.dst)?.type === 'broadcast') return;
   const src = primaryAddr(dev, orig.src) ?? (isLocalAddr(ns, orig.dst) ? orig.dst : 0);
   const err: IpPacket = {
     src,

@@ -111,9 +111,16 @@ function live(nf: Netfilter, now: number): Conn[] {
 function find(nf: Netfilter, t: Tuple, now: number): { c: Conn; reply: boolean } | null {
   for (const c of live(nf, now)) {
     if (sameTuple(c.orig, t)) return { c, reply: false };
+    // After DNAT (at PREROUTING/OUTPUT) the original direction carries the new destination.
+    if (c.dnat && sameTuple(afterDnat(c), t)) return { c, reply: false };
     if (sameTuple(c.reply, t)) return { c, reply: true };
   }
   return null;
+}
+
+/** The original direction's tuple once DNAT rewrote its destination. */
+function afterDnat(c: Conn): Tuple {
+  return { ...c.orig, dst: c.reply.src, dport: c.reply.sport };
 }
 
 function refresh(c: Conn, p: IpPacket, reply: boolean, now: number): void {

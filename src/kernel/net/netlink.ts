@@ -15,7 +15,7 @@ import { NetDevice, EtherDevice, IFNAMSIZ, LoopbackDevice, VethDevice, VlanDevic
 import { BridgeDevice, portState, BR_DEFAULT_PVID } from './bridge.js';
 import { broadcastOf, formatIpv4, linkLocal6, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
-import { routeOutput } from './ipv4.js';
+import { flushNeighQueue, isLocalAddr, routeOutput } from './ipv4.js';
 import type { AddrInfo, FdbInfo, LinkInfo, NeighInfo, RouteInfo, RtnlReply, RtnlRequest, VlanInfo } from './rtnl-abi.js';
 
 type Fail = { ok: false; errno: string; extack?: string };
@@ -72,6 +72,12 @@ export function rtnlHandle(k: Kernel, t: Task, ns: NetNamespace, req: RtnlReques
     case 'delvlan':
       return r.changeVlan(req);
   }
+}
+
+/** Is `d` stacked (as a VLAN, at any depth) on `lower`? */
+function stackedOn(d: NetDevice, lower: NetDevice): boolean {
+  for (let x: NetDevice | null = d; x instanceof VlanDevice; x = x.lower) if (x.lower === lower) return true;
+  return false;
 }
 
 class Rtnl {
@@ -268,6 +274,8 @@ class Rtnl {
         if (m === d) return fail('ELOOP');
         if (d instanceof LoopbackDevice) return fail('EINVAL', 'Can not enslave loopback device');
         if (d instanceof BridgeDevice) return fail('ELOOP');
+        // A device stacked on the bridge (a VLAN of it) cannot become its port: that would be a loop (netdev_upper_dev_link).
+        if (stackedOn(d, m)) return fail('EBUSY');
         if (d.master && d.master !== m) return fail('EBUSY');
         this.stack.setMaster(d, m);
       }
@@ -386,6 +394,8 @@ class Rtnl {
     const ro = routeOutput(this.ns, a);
     if (typeof ro === 'string') return fail(ro);
     const info = this.routeInfo(ro.route);
+    // Local destinations go out through lo, whichever device holds the address.
+    if (ro.route.type === 'local') info.dev = 'lo';
     return { ok: true, route: { ...info, dst, len: 32, src: formatIpv4(ro.src) } };
   }
 
@@ -433,6 +443,12 @@ class Rtnl {
       if (!dev) return fail('ENODEV');
       if (!dev.adminUp) return fail('ENETDOWN', 'Nexthop device is not up');
     }
+    let prefsrc: number | null = null;
+    if (req.src !== undefined) {
+      prefsrc = parseIpv4(req.src);
+      // fib_check_nh / fib_create_info: the preferred source must be one of the namespace's addresses.
+      if (prefsrc === null || !isLocalAddr(this.ns, prefsrc)) return fail('EINVAL', 'Invalid prefsrc address');
+    }
     const route: Route = {
       table,
       type,
@@ -442,7 +458,7 @@ class Rtnl {
       dev,
       proto: req.proto ?? 'boot',
       scope: req.scope ?? (type === 'local' ? 'host' : gw === null && type === 'unicast' ? 'link' : 'global'),
-      prefsrc: req.src !== undefined ? parseIpv4(req.src) : null,
+      prefsrc,
       metric,
     };
     const existing = fib.find(table, dst, req.len, metric);
@@ -493,13 +509,19 @@ class Rtnl {
     }
     if (n && req.mode !== 'replace' && req.mode !== 'change') return fail('EEXIST');
     if (!n && req.mode === 'change') return fail('ENOENT');
-    const e = n ?? tbl.create(d, ip, this.k.now);
     const state = (req.state ?? 'PERMANENT').toUpperCase();
+    // A valid (connected) state needs an address to send to (neigh_add).
+    if (mac === null && !n?.mac && state !== 'INCOMPLETE' && state !== 'FAILED' && state !== 'NOARP') return fail('EINVAL', 'No link layer address given');
+    const e = n ?? tbl.create(d, ip, this.k.now);
+    e.timer?.cancel();
+    e.timer = null;
     e.mac = mac ?? e.mac;
     e.state = state as typeof e.state;
     e.permanent = state === 'PERMANENT' || state === 'NOARP';
     e.confirmed = this.k.now;
     e.updated = this.k.now;
+    // Packets that waited for the address go now (neigh_update).
+    if (e.mac) flushNeighQueue(this.stack, e, this.k.now);
     return OK;
   }
 

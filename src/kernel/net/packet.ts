@@ -28,6 +28,8 @@ export const ICMP_TIME_EXCEEDED = 11;
 export const ICMP_NET_UNREACH = 0;
 export const ICMP_HOST_UNREACH = 1;
 export const ICMP_PORT_UNREACH = 3;
+/** Communication administratively prohibited (a prohibit route). */
+export const ICMP_PKT_FILTERED = 13;
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;

@@ -62,7 +62,8 @@ export class Fib {
       let best: Route | null = null;
       for (const r of this.routes) {
         if (r.table !== table || !inPrefix(dst, r.dst, r.len)) continue;
-        if (r.dev && !r.dev.adminUp) continue;
+        // A down device's routes are not used, except its own addresses (the local table keeps them reachable).
+        if (r.dev && !r.dev.adminUp && r.type !== 'local') continue;
         if (!best || r.len > best.len || (r.len === best.len && r.metric < best.metric)) best = r;
       }
       if (best) return best;

@@ -32,6 +32,8 @@ export class NetStack implements NetStackHooks {
   private readonly macRng: Rng;
   private readonly reachRng: Rng;
   private readonly issRng: Rng;
+  /** Every VLAN device alive, for finding the VLANs of a lower device across namespaces. */
+  private readonly vlanDevs = new Set<VlanDevice>();
   /** The IPv4 identification counter (one for the machine, which is enough for a simulator). */
   ipId = 0;
 
@@ -149,7 +151,9 @@ export class NetStack implements NetStackHooks {
   }
 
   createVlan(ns: NetNamespace, name: string, lower: NetDevice, vid: number): VlanDevice {
-    return this.register(ns, (s, i) => new VlanDevice(s, ns, i, name, lower, vid));
+    const v = this.register(ns, (s, i) => new VlanDevice(s, ns, i, name, lower, vid));
+    this.vlanDevs.add(v);
+    return v;
   }
 
   /** A physical NIC with a fixed (burnt-in) address. */
@@ -169,16 +173,19 @@ export class NetStack implements NetStackHooks {
     b.idOf(a);
   }
 
-  /** VLAN devices stacked on `dev`. */
+  /** VLAN devices stacked on `dev`, in whatever namespace they are now (a VLAN may be moved away from its lower device). */
   vlansOn(dev: NetDevice): VlanDevice[] {
-    return [...dev.netns.devices.values()].filter((d): d is VlanDevice => d instanceof VlanDevice && d.lower === dev);
+    return [...this.vlanDevs].filter((v) => v.lower === dev);
   }
 
   /** unregister_netdevice: down, off its bridge, its VLANs and veth peer with it. */
   deleteDevice(dev: NetDevice): void {
     if (!dev.registered) return;
+    // VLANs on top go with their lower device; a namespace move leaves them be (vlan_device_event).
+    for (const v of this.vlansOn(dev)) this.deleteDevice(v);
     this.detach(dev);
     dev.registered = false;
+    if (dev instanceof VlanDevice) this.vlanDevs.delete(dev);
     dev.netns.devices.delete(dev.ifindex);
     this.trace('dev-del', { dev: dev.name, ifindex: dev.ifindex, netns: dev.netns.inum });
     if (dev instanceof VethDevice) this.deleteDevice(dev.peer);
@@ -186,7 +193,6 @@ export class NetStack implements NetStackHooks {
 
   /** What leaving a namespace and being deleted have in common: down, no addresses, no master, no uppers. */
   private detach(dev: NetDevice): void {
-    for (const v of this.vlansOn(dev)) this.deleteDevice(v);
     if (dev instanceof BridgeDevice) for (const p of [...dev.ports]) this.setMaster(p, null);
     if (dev.master) this.setMaster(dev, null);
     this.setUp(dev, false);

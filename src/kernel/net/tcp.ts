@@ -31,6 +31,8 @@ export const TCP_RTO_MAX_NS = 120_000 * MS;
 export const TCP_SYN_RETRIES = 6;
 export const TCP_RETRIES2 = 15;
 export const TCP_TIMEWAIT_NS = 60_000 * MS;
+/** net.ipv4.tcp_fin_timeout: how long an orphan waits in FIN_WAIT2. */
+export const TCP_FIN_TIMEOUT_NS = 60_000 * MS;
 /** Receive and send buffers (tcp_rmem/tcp_wmem defaults: 131072 and 16384 bytes). */
 export const TCP_RCVBUF = 131072;
 export const TCP_SNDBUF = 16384;
@@ -67,6 +69,8 @@ export class TcpSock extends InetSock {
   readonly unacked: Unacked[] = [];
   rcvBuf = '';
   finReceived = false;
+  /** shutdown(SHUT_RD): reads return end of file; arriving data is still acknowledged. */
+  readShut = false;
   /** A FIN is due once sndBuf drains (close or shutdown(SHUT_WR)). */
   finPending = false;
   finSent = false;
@@ -434,7 +438,17 @@ export function tcpInput(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: n
       }
     }
     if (s.finSent && s.sndUna === s.sndNxt) {
-      if (s.state === 'FIN_WAIT1') s.state = 'FIN_WAIT2';
+      if (s.state === 'FIN_WAIT1') {
+        s.state = 'FIN_WAIT2';
+        // An orphan does not wait for the peer's FIN forever: tcp_fin_timeout (60 s).
+        if (s.orphan) {
+          s.timer?.cancel();
+          s.timer = stack.later(at + TCP_FIN_TIMEOUT_NS, () => {
+            s.timer = null;
+            if (s.state === 'FIN_WAIT2') finish(stack, s);
+          });
+        }
+      }
       else if (s.state === 'CLOSING') enterTimeWait(stack, s, at);
       else if (s.state === 'LAST_ACK') {
         finish(stack, s);
@@ -511,6 +525,8 @@ function listenInput(stack: NetStack, l: TcpSock, pkt: IpPacket, at: number): vo
   }
   const c = new TcpSock(l.ns);
   c.parent = l;
+  // The child is a clone of the listener (sk_clone_lock): it keeps SO_REUSEADDR.
+  c.reuseAddr = l.reuseAddr;
   c.localAddr = pkt.dst;
   c.localPort = l.localPort;
   c.remote = { family: AF_INET, addr: pkt.src, port: t.sport };

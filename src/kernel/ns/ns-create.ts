@@ -108,6 +108,8 @@ export function createNamespaces(k: Kernel, t: Task, creds: Creds, flags: number
         break;
       case 'net':
         out.net = new NetNamespace(inum, owner, k.net);
+        // devconf_inherit_init_net=0: a new namespace starts with the initial namespace's settings.
+        out.net.ipForward = k.initNsproxy.net.ipForward;
         break;
     }
   }

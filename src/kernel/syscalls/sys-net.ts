@@ -167,11 +167,11 @@ function tcpWrite(k: Kernel, t: Task, f: OpenFile, s: TcpSock, data: string): nu
     return prog.written;
   };
   if (s.err) {
+    // The pending error is reported once, without a signal (sock_error); the next write gets EPIPE and SIGPIPE.
     const e = s.err;
     if (prog.written > 0) return done();
     s.err = null;
-    if (e === 'ECONNRESET' || e === 'EPIPE') sendSignal(k, t, SIG.SIGPIPE);
-    return E(e === 'ECONNRESET' ? 'EPIPE' : e, 'the connection was reset');
+    return E(e, e === 'ECONNRESET' ? 'the peer reset the connection' : undefined);
   }
   if (s.finPending) {
     sendSignal(k, t, SIG.SIGPIPE);
@@ -205,7 +205,7 @@ function tcpRead(k: Kernel, t: Task, f: OpenFile, s: TcpSock, count: number, non
     k.charge(copyCost(k.costs, out.length));
     return out;
   }
-  if (s.finReceived) return '';
+  if (s.finReceived || s.readShut) return '';
   if (s.err) {
     const e = s.err;
     s.err = null;
@@ -219,7 +219,7 @@ function tcpRead(k: Kernel, t: Task, f: OpenFile, s: TcpSock, count: number, non
 function tcpPoll(s: TcpSock): number {
   let m = 0;
   if (s.state === 'LISTEN') return s.acceptq.length ? POLLIN : 0;
-  if (s.rcvBuf.length || s.finReceived || s.err) m |= POLLIN;
+  if (s.rcvBuf.length || s.finReceived || s.readShut || s.err) m |= POLLIN;
   if (((s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT') && s.sndSpace > 0) || s.err) m |= POLLOUT;
   if (s.err) m |= POLLERR;
   if (s.state === 'CLOSE' && s.remote) m |= POLLHUP;
@@ -522,7 +522,7 @@ export const netSyscalls: HandlerTable = {
     if (!sock.remote || sock.state === 'CLOSE' || sock.state === 'LISTEN') return err('ENOTCONN');
     if (r.how === 1 || r.how === 2) tcpShutdownWrite(k.net, sock, k.now + k.pendingCost);
     if (r.how === 0 || r.how === 2) {
-      sock.finReceived = true;
+      sock.readShut = true;
       k.wakeAll(sock.wait);
     }
     return 0;

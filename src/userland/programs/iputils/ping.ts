@@ -24,7 +24,14 @@ import { IP_TTL, POLLIN, SOL_IP } from '../../../kernel/syscalls/sys-net.js';
 import { errOut, out, readFile } from '../../lib/io.js';
 
 const CLOCK_MONOTONIC = 1;
-const UNREACH_TEXT = ['Destination Net Unreachable', 'Destination Host Unreachable', 'Destination Protocol Unreachable', 'Destination Port Unreachable'];
+/** pr_icmph's words for the ICMP_DEST_UNREACH codes the stack sends. */
+const UNREACH_TEXT: Record<number, string> = {
+  0: 'Destination Net Unreachable',
+  1: 'Destination Host Unreachable',
+  2: 'Destination Protocol Unreachable',
+  3: 'Destination Port Unreachable',
+  13: 'Packet filtered',
+};
 
 interface Opts {
   count: number;

@@ -244,7 +244,7 @@ const addrText = (m: NfRule['src'], numeric: boolean): string => {
   const body = m.len === 32 ? m.addr : `${m.addr}/${m.len}`;
   return (m.neg ? '!' : '') + body;
 };
-const ifText = (m: NfRule['inIf']): string => (m ? (m.neg ? '!' : ' ') + m.name.padEnd(6) : ' ' + '*'.padEnd(6));
+const ifText = (m: NfRule['inIf']): string => (m ? (m.neg ? '!' : '') + m.name : '*');
 const rangeText = (r: NonNullable<NfRule['to']>): string =>
   `${r.addr}${r.addrTo ? `-${r.addrTo}` : ''}${r.port !== undefined ? `:${r.port}${r.portTo !== undefined ? `-${r.portTo}` : ''}` : ''}`;
 
@@ -289,8 +289,9 @@ function listChain(c: NfChainInfo, o: Cmd): string {
     if (o.verbose) line += `${counter(r.pkts ?? 0, o.exact)} ${counter(r.bytes ?? 0, o.exact)} `;
     // iptables-nft prints the protocol number with -n.
     const proto = o.numeric ? String(r.proto) : (PROTO_NAMES[r.proto] ?? String(r.proto));
-    line += `${r.target.padEnd(9)} ${r.protoNeg ? '!' : ' '}${proto.padEnd(5)}--`;
-    line += o.verbose ? ` ${ifText(r.inIf)} ${ifText(r.outIf)} ` : '  ';
+    line += `${r.target.padEnd(9)} ${r.protoNeg ? '!' : ' '}${proto.padEnd(5)}--  `;
+    // The in and out columns are 6 and 7 wide (print_iface in iptables' nft-shared.c layout).
+    if (o.verbose) line += `${ifText(r.inIf).padEnd(6)} ${ifText(r.outIf).padEnd(7)} `;
     line += `${addrText(r.src, o.numeric).padEnd(20)} ${addrText(r.dst, o.numeric).padEnd(20)}`;
     const ext = extText(r);
     s += (ext ? `${line} ${ext}` : line) + '\n';
