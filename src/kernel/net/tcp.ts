@@ -165,7 +165,8 @@ function segment(s: TcpSock, seq: number, flags: number, data = ''): IpPacket {
     seq,
     ack: flags & TCP_ACK ? s.rcvNxt : 0,
     flags,
-    window: Math.max(0, TCP_RCVBUF - s.rcvBuf.length),
+    // Without window scaling the 16-bit field caps the advertised window.
+    window: Math.min(65535, Math.max(0, TCP_RCVBUF - s.rcvBuf.length)),
     data,
   };
   return { src: s.localAddr, dst: s.remote!.addr, ttl: DEFAULT_TTL, proto: IPPROTO_TCP, id: 0, tcp };
