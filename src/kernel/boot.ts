@@ -106,6 +106,8 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   ns.attach(lookup(k, root, '/sys'), sysfs, sysfs.root(), { nosuid: true, nodev: true, noexec: true });
   const cgroupfs = new CgroupFs(k, k.cgroupRoot, anonDev());
   ns.attach(lookup(k, root, '/sys/fs/cgroup'), cgroupfs, cgroupfs.root(), { nosuid: true, nodev: true, noexec: true });
+  // systemd's sysctl defaults (50-default.conf) let every group use ping sockets in the initial namespace.
+  k.initNsproxy.net.pingGroupRange = [0, 2147483647];
   // systemd makes every mount shared at boot (mount --make-rshared /), as Debian's hosts have it.
   ns.setPropagation(rootMnt, 'shared', true);
 

@@ -11,7 +11,7 @@ import type { NetDevice } from './netdev.js';
 import type { NetStack } from './stack.js';
 import { AF_INET, type SockAddrIn } from './sockets.js';
 import { INADDR_ANY } from './inet.js';
-import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PORT_UNREACH, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type IpPacket } from './packet.js';
+import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PORT_UNREACH, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type IpPacket } from './packet.js';
 import { tcpIcmpError, tcpInput } from './tcp.js';
 
 const ICMP_ERRNO: Record<number, string> = {
@@ -30,6 +30,16 @@ export function socketDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, 
     if (s.proto !== pkt.proto) continue;
     if (s.localAddr !== INADDR_ANY && s.localAddr !== pkt.dst) continue;
     if (s.enqueue({ data: '', from: { family: AF_INET, addr: pkt.src, port: 0 }, packet: pkt })) stack.k.wakeAll(s.wait);
+  }
+  // Ping sockets get the echo replies carrying their identifier, and errors about their requests.
+  if (pkt.proto === IPPROTO_ICMP && pkt.icmp) {
+    const icmp = pkt.icmp;
+    const id = icmp.type === ICMP_ECHOREPLY ? icmp.id : icmp.quoted?.icmp?.type === ICMP_ECHO ? icmp.quoted.icmp.id : -1;
+    const s = id >= 0 ? tables.ping.find((x) => x.localPort === id) : undefined;
+    if (s) {
+      if (s.enqueue({ data: '', from: { family: AF_INET, addr: pkt.src, port: 0 }, packet: pkt })) stack.k.wakeAll(s.wait);
+      if (icmp.type === ICMP_ECHOREPLY) return true;
+    }
   }
   if (pkt.proto === IPPROTO_UDP && pkt.udp) {
     const from: SockAddrIn = { family: AF_INET, addr: pkt.src, port: pkt.udp.sport };

@@ -92,6 +92,8 @@ export class InetSock {
 /** The sockets of one network namespace. */
 export class SocketTables {
   readonly raw: InetSock[] = [];
+  /** ICMP datagram ("ping") sockets, by identifier in localPort. */
+  readonly ping: InetSock[] = [];
   readonly tcp: TcpTable;
   /** UDP sockets by local port. */
   readonly udp = new Map<number, InetSock[]>();
@@ -126,8 +128,10 @@ export class SocketTables {
   }
 
   unhash(s: InetSock): void {
-    const i = this.raw.indexOf(s);
-    if (i >= 0) this.raw.splice(i, 1);
+    for (const list of [this.raw, this.ping]) {
+      const i = list.indexOf(s);
+      if (i >= 0) list.splice(i, 1);
+    }
     if (s.proto === IPPROTO_UDP && s.localPort) {
       const l = this.udp.get(s.localPort);
       if (l) {

@@ -45,7 +45,7 @@ const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
   pipe2: ['full', 'O_CLOEXEC, O_NONBLOCK'],
   mmap: ['partial', 'anonymous and private file mappings; MAP_SHARED is refused (EINVAL); no ASLR'],
   poll: ['partial', 'sockets and pipes wake a sleeping poll; other files are always ready; revents per entry returned as an array'],
-  socket: ['partial', 'AF_INET SOCK_STREAM (TCP), SOCK_DGRAM (UDP) and SOCK_RAW IPPROTO_ICMP (CAP_NET_RAW); AF_NETLINK NETLINK_ROUTE and NETLINK_NETFILTER; no AF_UNIX, no ping (ICMP datagram) sockets'],
+  socket: ['partial', 'AF_INET SOCK_STREAM (TCP), SOCK_DGRAM (UDP, and IPPROTO_ICMP ping sockets within net.ipv4.ping_group_range) and SOCK_RAW IPPROTO_ICMP (CAP_NET_RAW); AF_NETLINK NETLINK_ROUTE, NETLINK_SOCK_DIAG and NETLINK_NETFILTER; no AF_UNIX'],
   bind: ['partial', 'AF_INET; addresses as objects; EADDRINUSE per network namespace, SO_REUSEADDR past TIME_WAIT, ports below 1024 need CAP_NET_BIND_SERVICE'],
   connect: ['partial', 'AF_INET: TCP handshake (blocking or EINPROGRESS); UDP fixes the peer; ENETUNREACH without a route'],
   sendto: ['partial', 'addresses as objects; raw sockets send ICMP message objects, netlink sockets rtnetlink request objects'],

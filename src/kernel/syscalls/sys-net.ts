@@ -94,10 +94,15 @@ function sendInet(k: Kernel, t: Task, p: InetPriv, data: unknown, addr: SockAddr
   const stack = k.net;
   let pkt: IpPacket;
   let len: number;
-  if (s.type === SOCK_RAW) {
-    const icmp = data as IcmpMessage;
+  if (s.proto === IPPROTO_ICMP) {
+    const icmp = { ...(data as IcmpMessage) };
+    if (s.type === SOCK_DGRAM) {
+      // A ping socket's identifier is its "port", which the kernel picks (ping_get_port).
+      if (s.localPort === 0) s.localPort = ns.sockets.ephemeral((q) => ns.sockets.ping.some((o) => o.localPort === q));
+      icmp.id = s.localPort;
+    }
     len = ICMP_HLEN + icmp.dataLen;
-    pkt = { src: s.localAddr, dst: to.addr, ttl: p.ttl, proto: s.proto, id: stack.ipId++ & 0xffff, icmp: { ...icmp } };
+    pkt = { src: s.localAddr, dst: to.addr, ttl: p.ttl, proto: IPPROTO_ICMP, id: stack.ipId++ & 0xffff, icmp };
   } else {
     const text = String(data);
     if (s.localPort === 0) {
@@ -144,7 +149,7 @@ function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, n
   const d = s.dequeue();
   if (d) {
     t.syscallState = undefined;
-    if (s.type === SOCK_RAW) return { data: d.packet, from: d.from };
+    if (s.proto === IPPROTO_ICMP) return { data: d.packet, from: d.from };
     k.charge(copyCost(k.costs, Math.min(count, d.data.length)));
     return { data: d.data.slice(0, count), from: d.from };
   }
@@ -347,7 +352,12 @@ export const netSyscalls: HandlerTable = {
       let proto = r.protocol;
       if (base === SOCK_DGRAM) {
         if (proto === 0) proto = IPPROTO_UDP;
-        if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT', 'ICMP datagram (ping) sockets are not modelled; ping uses a raw socket');
+        if (proto === IPPROTO_ICMP) {
+          // Ping sockets (ping_init_sock): only for groups in net.ipv4.ping_group_range.
+          const [lo, hi] = ns.pingGroupRange;
+          const groups = [t.creds.egid, ...t.creds.groups];
+          if (!groups.some((g) => g >= lo && g <= hi)) return err('EACCES', `no group of the caller is in net.ipv4.ping_group_range (${lo} ${hi})`);
+        } else if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT');
       } else if (base === SOCK_RAW) {
         if (proto !== IPPROTO_ICMP) return err('EPROTONOSUPPORT', 'only IPPROTO_ICMP raw sockets are modelled');
         if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace');
@@ -356,6 +366,7 @@ export const netSyscalls: HandlerTable = {
       } else return err('ESOCKTNOSUPPORT');
       const sock = base === SOCK_STREAM ? new TcpSock(nsGet(ns)) : new InetSock(base, proto, nsGet(ns));
       if (base === SOCK_RAW) ns.sockets.raw.push(sock);
+      if (base === SOCK_DGRAM && proto === IPPROTO_ICMP) ns.sockets.ping.push(sock);
       priv = { kind: 'inet', sock, ttl: DEFAULT_TTL, ino: k.allocAnonIno() };
       sock.inode = priv.ino;
     } else return err('EAFNOSUPPORT', `address family ${r.domain} is not modelled`);

@@ -10,6 +10,9 @@
  * Times are what the simulated clock says (CLOCK_MONOTONIC), in the program's
  * microsecond arithmetic, so an rtt follows the cost table.
  *
+ * It uses a ping socket (SOCK_DGRAM, IPPROTO_ICMP) where net.ipv4.ping_group_range
+ * lets the user's group, else a raw socket, which needs CAP_NET_RAW.
+ *
  * Simplification: names come from /etc/hosts only (no DNS); no
  * IPv6, flood, preload, record-route or timestamp options; the identifier is the
  * PID rather than random.
@@ -146,7 +149,14 @@ export function* pingMain({ argv }: ProgramArgs): Program {
     return n ? `${n} (${formatIpv4(a)})` : formatIpv4(a);
   };
   const to: SockAddrIn = { family: AF_INET, addr: dst, port: 0 };
-  const fd = yield* sys.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  // A ping socket first (no privilege needed where net.ipv4.ping_group_range allows),
+  // then a raw socket (CAP_NET_RAW), as iputils' create_socket does.
+  let dgram = true;
+  let fd = yield* sys.socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+  if (fd instanceof SysError && (fd.errno === 'EACCES' || fd.errno === 'EPROTONOSUPPORT')) {
+    dgram = false;
+    fd = yield* sys.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  }
   if (fd instanceof SysError) return yield* fail(`socket: ${STRERROR[fd.errno]}`, 2);
   // The route probe: a UDP socket connected to the target.
   const probe = yield* sys.socket(AF_INET, SOCK_DGRAM, 0);
@@ -198,7 +208,9 @@ export function* pingMain({ argv }: ProgramArgs): Program {
     const p = r.data;
     const icmp = p.icmp!;
     const at = yield* nowUs();
-    if (icmp.type === ICMP_ECHOREPLY && icmp.id === ident && p.src === dst) {
+    // A ping socket only receives its own replies; the kernel chose their identifier.
+    const mine = (id: number | undefined): boolean => dgram || id === ident;
+    if (icmp.type === ICMP_ECHOREPLY && mine(icmp.id) && p.src === dst) {
       const t0 = sentAt.get(icmp.seq);
       if (t0 === undefined) continue;
       sentAt.delete(icmp.seq);
@@ -209,7 +221,7 @@ export function* pingMain({ argv }: ProgramArgs): Program {
         const from = nameOf(p.src);
         yield* out(`${icmp.dataLen + 8} bytes from ${from}: icmp_seq=${icmp.seq} ttl=${p.ttl}${timing ? ` time=${fmtTime(rtt)} ms` : ''}\n`);
       }
-    } else if ((icmp.type === ICMP_DEST_UNREACH || icmp.type === ICMP_TIME_EXCEEDED) && icmp.quoted?.icmp?.id === ident && icmp.quoted.dst === dst) {
+    } else if ((icmp.type === ICMP_DEST_UNREACH || icmp.type === ICMP_TIME_EXCEEDED) && icmp.quoted?.icmp && mine(icmp.quoted.icmp.id) && icmp.quoted.dst === dst) {
       errors++;
       const seq = icmp.quoted.icmp.seq;
       sentAt.delete(seq);

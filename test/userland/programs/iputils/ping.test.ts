@@ -71,3 +71,16 @@ ip netns exec a ping -c 2 10.0.0.2 | grep icmp_seq=2`;
     expect(s.stdout).toContain('PING 127.0.0.1 (127.0.0.1) 1000(1028) bytes of data.\n1008 bytes from 127.0.0.1: icmp_seq=1');
   });
 });
+
+describe('ping without privileges', () => {
+  test('a user pings through a ping socket (net.ipv4.ping_group_range is "0 2147483647" on the host, as systemd sets it)', () => {
+    const r = ping('cat /proc/sys/net/ipv4/ping_group_range; setpriv --reuid 1000 --regid 1000 --clear-groups ping -c 1 192.168.1.1 | grep -o "1 received"');
+    expect(r.stdout).toBe('0\t2147483647\n1 received\n');
+  });
+
+  test('in a new network namespace the kernel default "1 0" allows no group: a raw socket needs CAP_NET_RAW, which root of a user namespace has there', () => {
+    const r = ping(`unshare -n cat /proc/sys/net/ipv4/ping_group_range
+setpriv --reuid 1000 --regid 1000 --clear-groups unshare -Urn sh -c 'ip link set lo up; ping -c 1 127.0.0.1 | grep -o "1 received"'`);
+    expect(r.stdout).toBe('1\t0\n1 received\n');
+  });
+});
