@@ -32,6 +32,8 @@ export class NetStack implements NetStackHooks {
   private readonly macRng: Rng;
   private readonly reachRng: Rng;
   private readonly issRng: Rng;
+  /** Every network namespace alive (each registers when its loopback device is made). */
+  private readonly namespaces = new Set<NetNamespace>();
   /** Every VLAN device alive, for finding the VLANs of a lower device across namespaces. */
   private readonly vlanDevs = new Set<VlanDevice>();
   /** The IPv4 identification counter (one for the machine, which is enough for a simulator). */
@@ -71,6 +73,7 @@ export class NetStack implements NetStackHooks {
   // ---- namespaces --------------------------------------------------------
 
   newLoopback(ns: NetNamespace): LoopbackDevice {
+    this.namespaces.add(ns);
     const lo = new LoopbackDevice(this.serial++, ns, 1, 'lo', MAC_ZERO, 65536);
     lo.macSource = 'perm';
     ns.sockets = new SocketTables(new TcpTable());
@@ -95,16 +98,9 @@ export class NetStack implements NetStackHooks {
       }
     }
     ns.lo.registered = false;
-    for (const other of this.allNamespaces()) other.nsids.delete(ns);
+    this.namespaces.delete(ns);
+    for (const other of this.namespaces) other.nsids.delete(ns);
     this.trace('netns-destroy', { inum: ns.inum });
-  }
-
-  /** Every live network namespace reachable from a device's peer or a task (for nsid cleanup). */
-  private allNamespaces(): NetNamespace[] {
-    const seen = new Set<NetNamespace>([this.k.initNsproxy.net]);
-    for (const t of this.k.tasks.values()) seen.add(t.nsproxy.net);
-    for (const ns of [...seen]) for (const other of ns.nsids.keys()) seen.add(other);
-    return [...seen];
   }
 
   // ---- devices -----------------------------------------------------------
