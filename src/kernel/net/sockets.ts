@@ -60,6 +60,8 @@ export class InetSock {
   rcvTimeoNs = 0;
   sndTimeoNs = 0;
   closed = false;
+  /** SO_REUSEADDR. */
+  reuseAddr = false;
   /** The socket file's inode number (socket:[N]); 0 for sockets only the kernel holds. */
   inode = 0;
   /** A kernel-side owner's callback when data arrives (the outside network's services). */
@@ -103,9 +105,12 @@ export class SocketTables {
     this.tcp = tcp;
   }
 
-  /** Whether (addr, port) is taken for a new UDP bind: same port, and either address is the wildcard or they are equal. */
-  udpInUse(addr: Ipv4, port: number): boolean {
-    return (this.udp.get(port) ?? []).some((s) => s.localAddr === INADDR_ANY || addr === INADDR_ANY || s.localAddr === addr);
+  /**
+   * Whether (addr, port) is taken for a new UDP bind: same port, and either address
+   * is the wildcard or they are equal — unless both sockets set SO_REUSEADDR.
+   */
+  udpInUse(addr: Ipv4, port: number, reuse = false): boolean {
+    return (this.udp.get(port) ?? []).some((s) => (s.localAddr === INADDR_ANY || addr === INADDR_ANY || s.localAddr === addr) && !(reuse && s.reuseAddr));
   }
 
   bindUdp(s: InetSock, addr: Ipv4, port: number): void {

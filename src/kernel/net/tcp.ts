@@ -52,7 +52,6 @@ const add = (a: number, n: number): number => (a + n) >>> 0;
 
 export class TcpSock extends InetSock {
   state: TcpState = 'CLOSE';
-  reuseAddr = false;
   /** Listening: the maximum of queued connections, and the queues. */
   backlog = 0;
   readonly acceptq: TcpSock[] = [];

@@ -400,7 +400,7 @@ export const netSyscalls: HandlerTable = {
       return 0;
     }
     if (port === 0) port = ns.sockets.ephemeral((q) => ns.sockets.udpInUse(r.addr.addr, q));
-    else if (ns.sockets.udpInUse(r.addr.addr, port)) return err('EADDRINUSE', `UDP port ${port} is taken in this network namespace`);
+    else if (ns.sockets.udpInUse(r.addr.addr, port, sock.reuseAddr)) return err('EADDRINUSE', `UDP port ${port} is taken in this network namespace`);
     ns.sockets.bindUdp(sock, r.addr.addr, port);
     return 0;
   },
@@ -482,7 +482,7 @@ export const netSyscalls: HandlerTable = {
       if (r.value < -1 || r.value === 0 || r.value > 255) return err('EINVAL');
       s.p.ttl = r.value === -1 ? DEFAULT_TTL : r.value;
     } else if (r.level === SOL_SOCKET && r.name === SO_REUSEADDR) {
-      if (s.p.sock instanceof TcpSock) s.p.sock.reuseAddr = r.value !== 0;
+      s.p.sock.reuseAddr = r.value !== 0;
     } else if (r.level === SOL_SOCKET && r.name === SO_BROADCAST) return 0;
     else return err('ENOPROTOOPT');
     return 0;

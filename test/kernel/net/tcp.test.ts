@@ -8,7 +8,8 @@ import * as sys from '../../../src/userland/lib/sys.js';
 import { rtnl } from '../../../src/userland/lib/rtnl.js';
 import { SysError } from '../../../src/kernel/errno.js';
 import type { Op, Program } from '../../../src/kernel/proc/program.js';
-import { AF_INET, SOCK_STREAM } from '../../../src/kernel/net/sockets.js';
+import { AF_INET, SOCK_DGRAM, SOCK_STREAM } from '../../../src/kernel/net/sockets.js';
+import { SOL_SOCKET, SO_REUSEADDR } from '../../../src/kernel/syscalls/sys-net.js';
 import { parseIpv4 } from '../../../src/kernel/net/inet.js';
 import { CLONE_NEWNET } from '../../../src/kernel/syscalls/abi.js';
 
@@ -106,6 +107,30 @@ describe('TCP', () => {
       return 0;
     });
     expect(out).toEqual(['ECONNREFUSED', 'EADDRINUSE', 'ENETUNREACH']);
+  });
+
+  test('UDP: a second bind of a port is EADDRINUSE unless both sockets set SO_REUSEADDR', () => {
+    const out = run(function* (o) {
+      const udp = function* (reuse: boolean): Generator<Op, string, unknown> {
+        const s = yield* sys.socket(AF_INET, SOCK_DGRAM);
+        if (s instanceof SysError) return s.errno;
+        if (reuse) yield* sys.setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1);
+        return e(yield* sys.bind(s, { family: AF_INET, addr: LO, port: 5353 }));
+      };
+      o.push(yield* udp(false), yield* udp(false), yield* udp(true));
+      return 0;
+    });
+    expect(out).toEqual(['ok', 'EADDRINUSE', 'EADDRINUSE']);
+    const both = run(function* (o) {
+      for (let i = 0; i < 2; i++) {
+        const s = yield* sys.socket(AF_INET, SOCK_DGRAM);
+        if (s instanceof SysError) throw s;
+        yield* sys.setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1);
+        o.push(e(yield* sys.bind(s, { family: AF_INET, addr: LO, port: 5353 })));
+      }
+      return 0;
+    });
+    expect(both).toEqual(['ok', 'ok']);
   });
 
   test('NET-06: the same address and port can be bound in two network namespaces', () => {
