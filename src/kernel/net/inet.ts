@@ -10,7 +10,6 @@ export type Mac = string;
 export const MAC_BROADCAST: Mac = 'ff:ff:ff:ff:ff:ff';
 export const MAC_ZERO: Mac = '00:00:00:00:00:00';
 export const INADDR_ANY: Ipv4 = 0;
-export const INADDR_LOOPBACK: Ipv4 = 0x7f000001;
 
 /** Parses dotted-quad text (inet_pton(3): exactly four decimal parts 0-255), or null. */
 export function parseIpv4(text: string): Ipv4 | null {
@@ -51,10 +50,6 @@ export function broadcastOf(a: Ipv4, len: number): Ipv4 {
 
 export function isMulticast(a: Ipv4): boolean {
   return a >>> 28 === 0xe;
-}
-
-export function isLoopbackNet(a: Ipv4): boolean {
-  return a >>> 24 === 127;
 }
 
 /** Parses `aa:bb:cc:dd:ee:ff` (any case), or null. */

@@ -16,7 +16,6 @@ import { IPPROTO_UDP, type IpPacket } from './packet.js';
 
 export const AF_UNIX = 1;
 export const AF_INET = 2;
-export const AF_INET6 = 10;
 export const AF_NETLINK = 16;
 export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
@@ -59,7 +58,6 @@ export class InetSock {
   /** SO_RCVTIMEO / SO_SNDTIMEO in ns (0: none). */
   rcvTimeoNs = 0;
   sndTimeoNs = 0;
-  closed = false;
   /** SO_REUSEADDR. */
   reuseAddr = false;
   /** The socket file's inode number (socket:[N]); 0 for sockets only the kernel holds. */

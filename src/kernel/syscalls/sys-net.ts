@@ -260,7 +260,6 @@ export const socketOps: FileOps = {
   release(k, f) {
     const p = f.priv as SockPriv;
     if (p.kind === 'inet') {
-      p.sock.closed = true;
       if (p.sock instanceof TcpSock) tcpClose(k.net, p.sock, k.now + k.pendingCost);
       else p.sock.ns.sockets.unhash(p.sock);
       nsPut(p.sock.ns);
