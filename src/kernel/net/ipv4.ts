@@ -45,7 +45,7 @@ export const DEFAULT_TTL = 64;
 
 /** Frames arriving for this host's IP layer: ARP or IPv4. */
 export function ipv4Input(stack: NetStack, dev: NetDevice, frame: Frame, at: number): void {
-  if (frame.arp) arpInput(stack, dev, frame.arp, at);
+  if (frame.arp) arpInput(stack, dev, frame.arp, frame.dst === dev.mac, at);
   else if (frame.ip) ipRcv(stack, dev, frame.ip, at);
 }
 
@@ -57,7 +57,7 @@ export function isLocalAddr(ns: NetNamespace, a: Ipv4): boolean {
 
 // ---- ARP ---------------------------------------------------------------------
 
-function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, at: number): void {
+function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, toUs: boolean, at: number): void {
   const ns = dev.netns;
   if (dev instanceof LoopbackDevice) return;
   const done = at + stack.costs.netRx;
@@ -86,8 +86,9 @@ function arpInput(stack: NetStack, dev: NetDevice, arp: ArpPacket, at: number): 
   const n = ns.neigh.get(dev, arp.spa);
   if (!n || n.permanent) return; // arp_accept=0: unsolicited replies make no entry.
   n.mac = arp.sha;
-  n.state = 'REACHABLE';
-  n.confirmed = at;
+  // A reply sent to our address confirms the neighbour; a broadcast one only makes it STALE (arp_process).
+  n.state = toUs ? 'REACHABLE' : 'STALE';
+  if (toUs) n.confirmed = at;
   n.updated = at;
   n.probes = 0;
   n.timer?.cancel();
