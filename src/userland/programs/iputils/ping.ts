@@ -24,7 +24,8 @@ import { AF_INET, SOCK_DGRAM, SOCK_RAW, type SockAddrIn } from '../../../kernel/
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIME_EXCEEDED, IPPROTO_ICMP, type IpPacket } from '../../../kernel/net/packet.js';
 import { formatIpv4, parseIpv4 } from '../../../kernel/net/inet.js';
 import { IP_TTL, POLLIN, SOL_IP } from '../../../kernel/syscalls/sys-net.js';
-import { errOut, out, readFile } from '../../lib/io.js';
+import { errOut, out } from '../../lib/io.js';
+import { readHosts } from '../../lib/hosts.js';
 
 const CLOCK_MONOTONIC = 1;
 /** pr_icmph's words for the ICMP_DEST_UNREACH codes the stack sends. */
@@ -60,19 +61,6 @@ function intArg(v: string, min: number, max: bigint): number | string {
   const n = BigInt(v);
   if (n < BigInt(min) || n > max) return `invalid argument: '${v}': out of range: ${min} <= value <= ${max}`;
   return Number(n);
-}
-
-/** The address/name lines of /etc/hosts (IPv4 ones). */
-function* readHosts(): Gen<{ addr: number; names: string[] }[]> {
-  const text = yield* readFile('/etc/hosts');
-  if (text instanceof SysError) return [];
-  const out: { addr: number; names: string[] }[] = [];
-  for (const line of text.split('\n')) {
-    const [a, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-    const addr = a ? parseIpv4(a) : null;
-    if (addr !== null && names.length) out.push({ addr, names });
-  }
-  return out;
 }
 
 function* parse(argv: readonly string[]): Gen<{ opts: Opts; host: string } | number> {

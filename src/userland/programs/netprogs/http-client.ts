@@ -10,7 +10,7 @@ import type { Op } from '../../../kernel/proc/program.js';
 import { AF_INET, SOCK_NONBLOCK, SOCK_STREAM } from '../../../kernel/net/sockets.js';
 import { parseIpv4, type Ipv4 } from '../../../kernel/net/inet.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, SOL_SOCKET, SO_ERROR } from '../../../kernel/syscalls/sys-net.js';
-import { readFile } from '../../lib/io.js';
+import { readHosts } from '../../lib/hosts.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -59,23 +59,15 @@ export function parseUrl(input: string, defaultScheme = 'http'): Url | { error: 
 export function* resolveHost(host: string): Gen<Ipv4 | null> {
   const literal = parseIpv4(host);
   if (literal !== null) return literal;
-  const text = yield* readFile('/etc/hosts');
-  if (text instanceof SysError) return null;
-  for (const line of text.split('\n')) {
-    const words = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (words.length < 2) continue;
-    const a = parseIpv4(words[0]);
-    if (a !== null && words.slice(1).some((w) => w.toLowerCase() === host.toLowerCase())) return a;
-  }
-  return null;
+  const want = host.toLowerCase();
+  return (yield* readHosts()).find((h) => h.names.some((n) => n.toLowerCase() === want))?.addr ?? null;
 }
 
-/** An errno number or name (getsockopt(SO_ERROR)) as a SysError. */
-function soError(v: unknown): SysError | null {
-  if (v === 0 || v === undefined || v === null) return null;
-  if (typeof v === 'string' && v in ERRNO) return err(v as Errno);
-  const name = (Object.keys(ERRNO) as Errno[]).find((k) => ERRNO[k] === v);
-  return err(name ?? 'EIO');
+/** getsockopt(SO_ERROR)'s errno number as a SysError, or null for none. */
+function soError(v: number | SysError): SysError | null {
+  if (v instanceof SysError) return v;
+  if (v === 0) return null;
+  return err((Object.keys(ERRNO) as Errno[]).find((k) => ERRNO[k] === v) ?? 'EIO');
 }
 
 /**
