@@ -1,6 +1,7 @@
 /**
  * The kernel side of rtnetlink (rtnetlink(7), net/core/rtnetlink.c,
- * net/ipv4/devinet.c, fib_frontend.c, neighbour.c, net/bridge): each request is
+ * net/ipv4/devinet.c, fib_frontend.c, neighbour.c; the bridge's fdb and VLANs
+ * are in netlink-bridge.ts): each request is
  * handled in the namespace of the socket it came on, with the sender's
  * credentials; changes need CAP_NET_ADMIN in the user namespace that owns that
  * network namespace (netlink_ns_capable, NET-08). Errors carry the errno and the
@@ -12,15 +13,16 @@ import type { NetNamespace } from '../ns/net-ns.js';
 import { nsOfFile } from '../ns/nsfs.js';
 import { CAP, nsCapable } from '../ns/capabilities.js';
 import { NetDevice, EtherDevice, IFNAMSIZ, LoopbackDevice, VethDevice, VlanDevice, type IfAddr } from './netdev.js';
-import { BridgeDevice, portState, BR_DEFAULT_PVID } from './bridge.js';
-import { broadcastOf, formatIpv4, linkLocal6, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
+import { BridgeDevice, portState } from './bridge.js';
+import { changeFdb, changeVlan, getFdb, getVlans } from './netlink-bridge.js';
+import { broadcastOf, formatIpv4, linkLocal6, networkOf, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
 import { flushNeighQueue, isLocalAddr, routeOutput } from './ipv4.js';
-import type { AddrInfo, FdbInfo, LinkInfo, NeighInfo, RouteInfo, RtnlReply, RtnlRequest, VlanInfo } from './rtnl-abi.js';
+import type { AddrInfo, LinkInfo, NeighInfo, RouteInfo, RtnlReply, RtnlRequest } from './rtnl-abi.js';
 
-type Fail = { ok: false; errno: string; extack?: string };
-const fail = (errno: string, extack?: string): Fail => (extack ? { ok: false, errno, extack } : { ok: false, errno });
-const OK: RtnlReply = { ok: true };
+export type Fail = { ok: false; errno: string; extack?: string };
+export const fail = (errno: string, extack?: string): Fail => (extack ? { ok: false, errno, extack } : { ok: false, errno });
+export const OK: RtnlReply = { ok: true };
 
 /** Handles one request from task `t` on a socket of namespace `ns`. */
 export function rtnlHandle(k: Kernel, t: Task, ns: NetNamespace, req: RtnlRequest): RtnlReply {
@@ -62,15 +64,15 @@ export function rtnlHandle(k: Kernel, t: Task, ns: NetNamespace, req: RtnlReques
     case 'setnsid':
       return r.setNsid(req.netnsFd, req.nsid);
     case 'getfdb':
-      return r.getFdb(req.br, req.dev);
+      return getFdb(k, r.dev, ns, req.br, req.dev);
     case 'newfdb':
     case 'delfdb':
-      return r.changeFdb(req);
+      return changeFdb(k, r.dev, req);
     case 'getvlan':
-      return r.getVlans(req.dev);
+      return getVlans(ns, req.dev);
     case 'newvlan':
     case 'delvlan':
-      return r.changeVlan(req);
+      return changeVlan(r.dev, req);
   }
 }
 
@@ -91,10 +93,11 @@ class Rtnl {
     return this.k.net;
   }
 
-  private dev(name: string | undefined): NetDevice | Fail {
+  /** The device called `name` in the socket's namespace, or ENODEV. */
+  readonly dev = (name: string | undefined): NetDevice | Fail => {
     const d = name === undefined ? undefined : this.ns.byName(name);
     return d ?? fail('ENODEV');
-  }
+  };
 
   /** A namespace given by an open /run/netns file or /proc/PID/ns/net (IFLA_NET_NS_FD), or a PID (IFLA_NET_NS_PID). */
   private targetNs(fd?: number, pid?: number): NetNamespace | Fail | null {
@@ -420,7 +423,7 @@ class Rtnl {
       const r = fib.routes.find(
         (x) =>
           x.table === table &&
-          x.dst === ((dst & (req.len === 0 ? 0 : (0xffffffff << (32 - req.len)) >>> 0)) >>> 0) &&
+          x.dst === networkOf(dst, req.len) &&
           x.len === req.len &&
           (req.metric === undefined || x.metric === metric) &&
           (dev === null || x.dev === dev) &&
@@ -467,7 +470,7 @@ class Rtnl {
       if (mode === 'add') return fail('EEXIST');
       if (mode === 'replace' || mode === 'change') fib.remove(existing);
     } else if (mode === 'change') return fail('ESRCH');
-    fib.routes.push({ ...route, dst: (dst & (req.len === 0 ? 0 : (0xffffffff << (32 - req.len)) >>> 0)) >>> 0 });
+    fib.routes.push({ ...route, dst: networkOf(dst, req.len) });
     return OK;
   }
 
@@ -553,109 +556,6 @@ class Rtnl {
     if (this.ns.nsids.has(other)) return fail('EEXIST', 'Peer netns already has a nsid assigned');
     if ([...this.ns.nsids.values()].includes(nsid)) return fail('EEXIST', 'The specified nsid is already used');
     this.ns.nsids.set(other, nsid);
-    return OK;
-  }
-
-  // ---- bridge fdb and vlans --------------------------------------------------
-
-  /**
-   * The fdb dump: device by device in ifindex order, each with the entries its
-   * bridge holds for it (learnt, then its own address as permanent) and then its
-   * own multicast addresses ("self": all-nodes and all-hosts, and the solicited-node
-   * group of its IPv6 link-local address; a bridge adds the MLD/IGMP router groups).
-   */
-  getFdb(brName?: string, devName?: string): RtnlReply {
-    const now = this.k.now;
-    let onlyBr: BridgeDevice | null = null;
-    if (brName !== undefined) {
-      const b = this.dev(brName);
-      if (!(b instanceof NetDevice)) return b;
-      if (!(b instanceof BridgeDevice)) return fail('EINVAL');
-      onlyBr = b;
-    }
-    let onlyDev: NetDevice | null = null;
-    if (devName !== undefined) {
-      const d = this.dev(devName);
-      if (!(d instanceof NetDevice)) return d;
-      onlyDev = d;
-    }
-    const fdb: FdbInfo[] = [];
-    const devs = [...this.ns.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
-    for (const d of devs) {
-      if (d instanceof LoopbackDevice || (onlyDev && d !== onlyDev)) continue;
-      const br = d instanceof BridgeDevice ? d : d.master instanceof BridgeDevice ? d.master : null;
-      if (onlyBr && br !== onlyBr) continue;
-      if (br && d !== br) {
-        const mine = br.fdb.filter((e) => e.port === d && !br.expired(e, now));
-        for (const e of [...mine.filter((x) => !x.local), ...mine.filter((x) => x.local)]) {
-          fdb.push({
-            mac: e.mac,
-            ifindex: d.ifindex,
-            master: br.ifindex,
-            ...(br.vlanFiltering && e.vid ? { vlan: e.vid } : {}),
-            state: e.local ? 'permanent' : e.isStatic ? 'static' : '',
-            self: false,
-            used: Math.floor((now - e.updated) / 1e9),
-          });
-        }
-      }
-      if (d instanceof BridgeDevice && !d.ports.some((p) => p.mac === d.mac)) {
-        fdb.push({ mac: d.mac, ifindex: d.ifindex, master: d.ifindex, state: 'permanent', self: false });
-      }
-      if (d.ll6Mac) {
-        const tail = d.ll6Mac.slice(9);
-        const groups = d instanceof BridgeDevice
-          ? ['33:33:00:00:00:01', '01:00:5e:00:00:6a', '33:33:00:00:00:6a', '01:00:5e:00:00:01', `33:33:ff:${tail}`]
-          : ['33:33:00:00:00:01', '01:00:5e:00:00:01', `33:33:ff:${tail}`];
-        for (const mac of groups) fdb.push({ mac, ifindex: d.ifindex, state: 'permanent', self: true });
-      }
-    }
-    return { ok: true, fdb };
-  }
-
-  changeFdb(req: Extract<RtnlRequest, { op: 'newfdb' | 'delfdb' }>): RtnlReply {
-    const d = this.dev(req.dev);
-    if (!(d instanceof NetDevice)) return d;
-    const br = d.master;
-    if (!(br instanceof BridgeDevice)) return fail('EINVAL');
-    const mac = parseMac(req.mac);
-    if (!mac) return fail('EINVAL');
-    const vid = req.vlan ?? (br.vlanFiltering ? BR_DEFAULT_PVID : 0);
-    const i = br.fdb.findIndex((e) => e.mac === mac && e.vid === vid);
-    if (req.op === 'delfdb') {
-      if (i < 0) return fail('ENOENT');
-      br.fdb.splice(i, 1);
-      return OK;
-    }
-    if (i >= 0) return fail('EEXIST');
-    br.fdb.push({ mac, vid, port: d, updated: this.k.now, local: !req.static, isStatic: !!req.static });
-    return OK;
-  }
-
-  getVlans(dev?: string): RtnlReply {
-    const vlans: VlanInfo[] = [];
-    for (const br of [...this.ns.devices.values()].filter((d): d is BridgeDevice => d instanceof BridgeDevice)) {
-      for (const [port, map] of [...br.vlans].sort((a, b) => a[0].ifindex - b[0].ifindex)) {
-        if (dev !== undefined && port.name !== dev) continue;
-        vlans.push({ ifindex: port.ifindex, vlans: [...map].sort((a, b) => a[0] - b[0]).map(([vid, e]) => ({ vid, pvid: e.pvid, untagged: e.untagged })) });
-      }
-    }
-    return { ok: true, vlans };
-  }
-
-  changeVlan(req: Extract<RtnlRequest, { op: 'newvlan' | 'delvlan' }>): RtnlReply {
-    const d = this.dev(req.dev);
-    if (!(d instanceof NetDevice)) return d;
-    const br = d instanceof BridgeDevice ? d : d.master;
-    if (!(br instanceof BridgeDevice)) return fail('EOPNOTSUPP');
-    if (req.vid < 1 || req.vid > 4094) return fail('EINVAL', 'bridge: Vlan id is invalid');
-    const map = br.vlans.get(d)!;
-    if (req.op === 'delvlan') {
-      if (!map.delete(req.vid)) return fail('ENOENT');
-      return OK;
-    }
-    if (req.pvid) for (const e of map.values()) e.pvid = false;
-    map.set(req.vid, { pvid: !!req.pvid, untagged: !!req.untagged });
     return OK;
   }
 }
