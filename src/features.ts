@@ -55,10 +55,11 @@ export function features(): Feature[] {
   );
   out.push(
     f('filesystem', 'ext4 (root, simfs on memfs)', 'partial', 'inodes, modes, owners, times, hard and symbolic links; no quotas, xattrs or journalling'),
-    f('filesystem', 'tmpfs', 'partial', 'as simfs; size= is shown but not enforced'),
+    f('filesystem', 'tmpfs', 'partial', 'as simfs; the root directory belongs to the mounter (its fsuid/fsgid); size= is shown but not enforced'),
     f('filesystem', 'proc', 'partial', 'a procfs per PID namespace; PID directories (status, stat, cmdline, environ, comm, fd/, ns/, cwd, root, exe, maps, mounts, mountinfo, cgroup, uid_map, gid_map, setgroups, limits, oom_score, oom_score_adj, statm, schedstat), self, uptime, loadavg, stat, meminfo, vmstat, cpuinfo, version, mounts, net/dev, net/arp, net/route, net/nf_conntrack (the reader\'s network namespace), sysvipc/, sys/kernel (host and domain name per UTS namespace, System V IPC limits per IPC namespace, cap_last_cap), sys/user (max_*_namespaces per user namespace), sys/net/ipv4 (ip_forward, ping_group_range per network namespace), sys/vm (min_free_kbytes, overcommit_memory, overcommit_ratio)'),
-    f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices'),
-    f('filesystem', 'FIFOs (mkfifo)', 'none', 'named pipes are not modelled yet'),
+    f('filesystem', 'devtmpfs, devpts', 'partial', 'the nodes listed under devices; mount -t devpts makes a new instance (gid=, mode=, ptmxmode= shown) holding only ptmx, whose terminals cannot be allocated'),
+    f('filesystem', 'mqueue', 'partial', 'mountable (runc and docker mount it at /dev/mqueue); POSIX message queues themselves are not modelled'),
+    f('filesystem', 'FIFOs (mkfifo)', 'full', 'mknod S_IFIFO on the root file system, tmpfs and through overlay; open waits for the other side as fifo(7) says (O_NONBLOCK: a reader opens at once, a writer gets ENXIO; O_RDWR never waits; signals give EINTR or a restart); data goes through a 64 KiB pipe that exists while the FIFO is open'),
     f('filesystem', 'cgroup2', 'partial', 'see the cgroup rows; rooted at the mounter\'s cgroup-namespace root'),
     f('filesystem', 'nsfs', 'full', 'the inodes behind /proc/PID/ns links; bind mounts and open files keep namespaces alive; ioctl_ns NS_GET_USERNS/PARENT/NSTYPE/OWNER_UID'),
     f('filesystem', 'sysfs', 'partial', 'class/net links into devices/…/net/NAME with address, mtu, operstate, carrier, flags, ifindex, iflink, statistics/*, master, bridge/, brif/, brport/ — for the mounter\'s network namespace (NET-04); the rest is a skeleton (block, fs/cgroup, kernel)'),

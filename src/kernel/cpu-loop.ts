@@ -17,7 +17,7 @@ import type { CpuControl } from './cgroup/cpu-control.js';
 import type { Cpu } from '../hw/cpu.js';
 import type { Ns } from '../sim/engine.js';
 import type { Kernel } from './kernel.js';
-import { TaskState, type Task } from './proc/task.js';
+import { TaskState, abandonSyscallState, type Task } from './proc/task.js';
 import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
 import { SYSCALL_TABLE } from './syscalls/dispatch.js';
@@ -395,6 +395,8 @@ function interruptSyscall(t: Task): void {
   const req = t.pendingSyscall!;
   t.pendingSyscall = null;
   t.resumeValue = err('EINTR');
+  // What the call registered before sleeping is undone; a restart begins afresh.
+  abandonSyscallState(t);
   if (req.nr === NR.rt_sigsuspend) {
     // sigsuspend never restarts; the caller's mask comes back after the handler.
     t.savedSigmask = (t.syscallState as { old: SigSet }).old;

@@ -25,6 +25,7 @@ import { PerCpu, accountIdle, runCpu } from './cpu-loop.js';
 import type { ProgramTable } from './exec/program-table.js';
 import { KernelPanic } from './panic.js';
 import type { CharDevice } from './fs/chrdev.js';
+import { FifoTable } from './fs/fifo.js';
 import type { Tty } from './tty/tty.js';
 import type { SimFs } from './fs/simfs.js';
 import { isRt } from './sched/scheduler.js';
@@ -123,6 +124,8 @@ export class Kernel {
   readonly entropy: Rng;
   /** Character devices by device number (makedev(major, minor)). */
   readonly chrdevs = new Map<number, CharDevice>();
+  /** The pipes of open FIFOs, by inode (fs/fifo.ts). */
+  readonly fifos = new FifoTable();
   /** The devpts instance where /dev/pts/N nodes of new terminals appear. */
   devpts: SimFs | null = null;
   /** Terminals by index (/dev/pts/N). */

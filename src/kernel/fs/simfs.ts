@@ -43,7 +43,7 @@ export interface InodeMeta {
 
 export interface SimFsOptions {
   /** ext4 for the root file system, tmpfs for memory mounts. */
-  type: 'ext4' | 'tmpfs' | 'devtmpfs' | 'devpts' | 'sysfs';
+  type: 'ext4' | 'tmpfs' | 'devtmpfs' | 'devpts' | 'mqueue' | 'sysfs';
   dev: number;
   source: string;
   /** Mode of the root directory. */
@@ -51,6 +51,9 @@ export interface SimFsOptions {
   nowNs: number;
   /** Extra /proc/mounts options. */
   options?: string;
+  /** Owner of the root directory (kernel ids): tmpfs gives it to the mounter's fsuid/fsgid (default root). */
+  rootUid?: number;
+  rootGid?: number;
 }
 
 export class SimFs implements FileSystem {
@@ -80,8 +83,8 @@ export class SimFs implements FileSystem {
     this.meta.set(root.getNode(), {
       ino: rootIno,
       mode: S_IFDIR | (o.rootMode ?? 0o755),
-      uid: 0,
-      gid: 0,
+      uid: o.rootUid ?? 0,
+      gid: o.rootGid ?? 0,
       rdev: 0,
       atimeNs: o.nowNs,
       mtimeNs: o.nowNs,

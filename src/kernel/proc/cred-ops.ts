@@ -9,6 +9,7 @@
 import type { Creds } from './creds.js';
 import { err, type SysError } from '../errno.js';
 import { CAP, CAP_EMPTY_SET, nsCapable } from '../ns/capabilities.js';
+import { SECBIT_KEEP_CAPS, SECBIT_NO_SETUID_FIXUP } from '../syscalls/abi.js';
 
 /** The capabilities that follow the filesystem UID (CAP_FS_MASK). */
 const FS_CAPS = [CAP.CHOWN, CAP.DAC_OVERRIDE, CAP.DAC_READ_SEARCH, CAP.FOWNER, CAP.FSETID, 9, 27, 32].reduce((m, c) => m | (1n << BigInt(c)), 0n);
@@ -31,12 +32,21 @@ function toKernel(ids: number[], map: (id: number) => number): number[] | null {
   return out;
 }
 
-/** Applies capabilities(7)'s rules after the UIDs changed from `old` (cap_emulate_setxuid, cap_task_fix_setuid). */
+/**
+ * Applies capabilities(7)'s rules after the UIDs changed from `old` (cap_emulate_setxuid,
+ * cap_task_fix_setuid): leaving root altogether empties permitted and effective — unless
+ * SECBIT_KEEP_CAPS (prctl(PR_SET_KEEPCAPS)) keeps permitted — and always ambient;
+ * SECBIT_NO_SETUID_FIXUP turns all of this off.
+ */
 function fixCapsAfterSetuid(c: Creds, old: { uid: number; euid: number; suid: number; fsuid: number }): void {
+  if (c.securebits & SECBIT_NO_SETUID_FIXUP) return;
   const root = c.userNs.kuid(0);
   const wasRoot = old.uid === root || old.euid === root || old.suid === root;
   if (wasRoot && c.uid !== root && c.euid !== root && c.suid !== root) {
-    c.capPrm = CAP_EMPTY_SET;
+    if (!(c.securebits & SECBIT_KEEP_CAPS)) {
+      c.capPrm = CAP_EMPTY_SET;
+      c.capEff = CAP_EMPTY_SET;
+    }
     c.capAmb = CAP_EMPTY_SET;
   }
   if (old.euid === root && c.euid !== root) c.capEff = CAP_EMPTY_SET;

@@ -23,7 +23,13 @@ export class Creds {
   capPrm: bigint;
   capEff: bigint;
   capBnd: bigint = CAP_FULL_SET;
+  /** Invariant: ambient ⊆ permitted ∩ inheritable (capabilities(7) "Ambient"). */
   capAmb: bigint = CAP_EMPTY_SET;
+  /**
+   * The securebits flags (SECBIT_* in syscalls/abi.ts, capabilities(7)): SECBIT_KEEP_CAPS
+   * is prctl(PR_SET_KEEPCAPS) and is cleared by execve; the others stay across execve.
+   */
+  securebits = 0;
 
   /** Credentials of a process of `userNs` with kernel IDs uid/gid: root (uid 0) starts with every capability. */
   constructor(userNs: UserNamespace, uid = 0, gid = 0, groups: number[] = []) {

@@ -98,7 +98,7 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
     `CapEff:\t${capHex(c.capEff)}`,
     `CapBnd:\t${capHex(c.capBnd)}`,
     `CapAmb:\t${capHex(c.capAmb)}`,
-    `NoNewPrivs:\t0`,
+    `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}`,
     `Seccomp:\t0`,
     `Seccomp_filters:\t0`,
     `Speculation_Store_Bypass:\tthread vulnerable`,

@@ -174,6 +174,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.mm = mm;
   child.oomScoreAdj = parent.oomScoreAdj;
   child.oomScoreAdjMin = parent.oomScoreAdjMin;
+  child.noNewPrivs = parent.noNewPrivs;
   child.setProgram(entry());
 
   taskHoldsNamespaces(child);

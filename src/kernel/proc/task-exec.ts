@@ -17,7 +17,8 @@ import { OpenFile } from '../vfs/file.js';
 import { execMm, prefaultExec, releaseMm } from '../mm/vm.js';
 import { fileMapping } from '../syscalls/sys-mm.js';
 import type { Creds } from './creds.js';
-import { CAP_EMPTY_SET } from '../ns/capabilities.js';
+import { CAP, CAP_EMPTY_SET, nsCapable } from '../ns/capabilities.js';
+import { SECBIT_KEEP_CAPS, SECBIT_NOROOT } from '../syscalls/abi.js';
 
 /** Linux's limit on nested interpreters (BINPRM_MAX_RECURSION). */
 const MAX_INTERP_DEPTH = 4;
@@ -106,7 +107,7 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     t.envp = [...envp];
     t.exe = pathOf(t, p);
     t.didExec = true;
-    execCreds(t.creds, p.vn.getattr(), p.mnt.flags.nosuid);
+    execCreds(t.creds, p.vn.getattr(), p.mnt.flags.nosuid, t.noNewPrivs, t.fs.users > 1);
     t.setProgram(spec.main({ argv: args, envp: t.envp }));
     t.resumeValue = undefined;
     k.charge(k.costs.exec);
@@ -117,35 +118,54 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
 
 /**
  * The credentials a program runs with (execve(2), capabilities(7) "Transformation of
- * capabilities during execve()"): set-user-ID and set-group-ID bits take effect unless
- * the mount is nosuid or the file's owner or group has no mapping in the user
- * namespace (USER-15); then, with no file capabilities, root (UID 0 of the user
- * namespace) gets its bounding set as permitted — and as effective when the effective
- * UID is root — while everyone else keeps only ambient capabilities (USER-07).
+ * capabilities during execve()", security/commoncap.c cap_bprm_creds_from_file):
+ *
+ * - set-user-ID and set-group-ID bits take effect unless the mount is nosuid, the task
+ *   has no_new_privs, or the file's owner or group has no mapping in the user namespace
+ *   (USER-15);
+ * - files have no capabilities in ctsim, so P'(permitted) starts empty; unless
+ *   SECBIT_NOROOT, root (UID 0 of the user namespace, real or effective) gets the
+ *   bounding set | P(inheritable), and effective root makes the file "effective";
+ * - with no_new_privs (or a file-system context shared through CLONE_FS) an exec that
+ *   changes IDs or gains permitted capabilities is cut down: the effective IDs fall back
+ *   to the real ones (without no_new_privs only if CAP_SETUID is missing) and P' ⊆ P;
+ * - P'(ambient) = a set-user-ID/set-group-ID exec ? 0 : P(ambient);
+ *   P'(permitted) |= P'(ambient); P'(effective) = effective ? P'(permitted) : P'(ambient);
+ * - SECBIT_KEEP_CAPS is cleared.
+ *
+ * "Set-user-ID exec" means the file's bits changed the effective UID (or set a group the
+ * caller is not in), as capabilities(7) words it and Linux 6.18 behaves: a process whose
+ * effective UID already differs from its real one keeps its ambient set across execve.
  */
-function execCreds(c: Creds, st: Stat, nosuid: boolean): void {
+function execCreds(c: Creds, st: Stat, nosuid: boolean, noNewPrivs: boolean, fsShared: boolean): void {
   const ns = c.userNs;
+  const oldEuid = c.euid;
+  const oldPrm = c.capPrm;
   const mapped = (ns.uidMap?.up(st.uid) ?? -1) >= 0 && (ns.gidMap?.up(st.gid) ?? -1) >= 0;
-  let setid = false;
-  if (!nosuid && mapped) {
-    if (st.mode & S_ISUID) {
-      c.euid = st.uid;
-      setid = true;
+  if (!nosuid && !noNewPrivs && mapped) {
+    if (st.mode & S_ISUID) c.euid = st.uid;
+    if (st.mode & S_ISGID && st.mode & 0o010) c.egid = st.gid;
+  }
+  const idChanged = c.euid !== oldEuid || !c.inGroup(c.egid);
+  let prm = CAP_EMPTY_SET;
+  let effective = false;
+  const root = ns.kuid(0);
+  if (!(c.securebits & SECBIT_NOROOT) && root >= 0) {
+    if (c.euid === root || c.uid === root) prm = c.capBnd | c.capInh;
+    effective = c.euid === root;
+  }
+  const gained = (prm & ~oldPrm) !== 0n;
+  if ((idChanged || gained) && (noNewPrivs || fsShared)) {
+    if (noNewPrivs || !nsCapable(c, ns, CAP.SETUID)) {
+      c.euid = c.uid;
+      c.egid = c.gid;
     }
-    if (st.mode & S_ISGID && st.mode & 0o010) {
-      c.egid = st.gid;
-      setid = true;
-    }
+    prm &= oldPrm;
   }
   c.suid = c.fsuid = c.euid;
   c.sgid = c.fsgid = c.egid;
-  if (setid) c.capAmb = CAP_EMPTY_SET;
-  const root = ns.kuid(0);
-  if (root >= 0 && (c.euid === root || c.uid === root)) {
-    c.capPrm = c.capBnd | c.capInh;
-    c.capEff = c.euid === root ? c.capPrm : CAP_EMPTY_SET;
-  } else {
-    c.capPrm = c.capAmb;
-    c.capEff = c.capAmb;
-  }
+  if (idChanged) c.capAmb = CAP_EMPTY_SET;
+  c.capPrm = prm | c.capAmb;
+  c.capEff = effective ? c.capPrm : c.capAmb;
+  c.securebits &= ~SECBIT_KEEP_CAPS;
 }

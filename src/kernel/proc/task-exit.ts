@@ -7,7 +7,7 @@
  */
 import type { Kernel } from '../kernel.js';
 import { SIG, signalName } from './signals.js';
-import { TaskState, type Task } from './task.js';
+import { TaskState, abandonSyscallState, type Task } from './task.js';
 import { sendSignal } from './task-signal.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import { hangupSession } from '../tty/tty.js';
@@ -29,6 +29,7 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   k.engine.cancel(t.alarmEvent);
   t.alarmEvent = null;
   k.sched.dequeue(t);
+  abandonSyscallState(t);
   t.pendingSyscall = null;
   t.setProgram(null);
 

@@ -33,6 +33,29 @@ export const enum TaskState {
   Dead = 'X',
 }
 
+/**
+ * The scratch state of a sleeping system call that registered itself before sleeping
+ * — a FIFO opener already counted as a reader or writer (fifo(7)) — and must undo that
+ * when the call is given up: a signal interrupts the sleep (the call fails with EINTR
+ * or starts again from scratch, as Linux's -ERESTARTSYS does) or the task exits.
+ */
+export interface AbandonableState {
+  abandon(): void;
+}
+
+/** True when a system call's scratch state must be undone if the call is given up. */
+export function isAbandonable(state: unknown): state is AbandonableState {
+  return typeof state === 'object' && state !== null && typeof (state as { abandon?: unknown }).abandon === 'function';
+}
+
+/** Gives up `t`'s sleeping system call's registrations, if any (see AbandonableState). */
+export function abandonSyscallState(t: Task): void {
+  const st = t.syscallState;
+  if (!isAbandonable(st)) return;
+  t.syscallState = undefined;
+  st.abandon();
+}
+
 /** Scheduling policies (sched(7)); values as in <sched.h>. */
 export const enum SchedPolicy {
   Other = 0,
@@ -134,6 +157,12 @@ export class Task {
   contUnreported = false;
   /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants come to this process rather than to init (PROC-02). */
   childSubreaper = false;
+  /**
+   * prctl(PR_SET_NO_NEW_PRIVS): execve grants nothing the caller lacks — set-user-ID and
+   * set-group-ID bits are ignored and the permitted set cannot grow. A task flag in Linux
+   * (not a credential): kept across fork, clone and execve. Invariant: never goes back to false.
+   */
+  noNewPrivs = false;
   /** True once the task has called execve (setpgid on it then fails with EACCES). */
   didExec = false;
   /** Sleepers in wait4() for this task's children. */
@@ -149,7 +178,10 @@ export class Task {
   pendingSyscall: SyscallRequest | null = null;
   /** A blocked system call a signal interrupted; restarted after the handler when SA_RESTART is set. */
   interruptedSyscall: SyscallRequest | null = null;
-  /** Per-call scratch state of a blocked system call (a sleep's deadline). */
+  /**
+   * Per-call scratch state of a blocked system call (a sleep's deadline). When it is an
+   * AbandonableState, the kernel calls its `abandon` if the call is given up.
+   */
   syscallState: unknown = undefined;
   /** Wait queues the task sleeps on; it is removed from all of them on wake-up. */
   waitingOn: WaitQueue[] = [];

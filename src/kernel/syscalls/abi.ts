@@ -154,3 +154,44 @@ export const RLIMIT_AS = 9;
 export const PRIO_PROCESS = 0;
 export const PRIO_PGRP = 1;
 export const PRIO_USER = 2;
+
+/**
+ * capget(2)/capset(2): the three capability sets of _LINUX_CAPABILITY_VERSION_3 as one
+ * object, bit N for capability N (the two __user_cap_data_struct words joined).
+ * Simplification: the header's version is implied (always version 3).
+ */
+export interface CapSets {
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+}
+
+/** prctl(2) options (<linux/prctl.h>). */
+export const PR_GET_KEEPCAPS = 7;
+export const PR_SET_KEEPCAPS = 8;
+export const PR_SET_NAME = 15;
+export const PR_GET_NAME = 16;
+export const PR_CAPBSET_READ = 23;
+export const PR_CAPBSET_DROP = 24;
+export const PR_GET_SECUREBITS = 27;
+export const PR_SET_SECUREBITS = 28;
+export const PR_SET_CHILD_SUBREAPER = 36;
+export const PR_GET_CHILD_SUBREAPER = 37;
+export const PR_SET_NO_NEW_PRIVS = 38;
+export const PR_GET_NO_NEW_PRIVS = 39;
+export const PR_CAP_AMBIENT = 47;
+/** PR_CAP_AMBIENT's arg2. */
+export const PR_CAP_AMBIENT_IS_SET = 1;
+export const PR_CAP_AMBIENT_RAISE = 2;
+export const PR_CAP_AMBIENT_LOWER = 3;
+export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
+
+/** Security bits (<linux/securebits.h>, capabilities(7) "The securebits flags"); each flag's lock is the next bit up. */
+export const SECBIT_NOROOT = 1 << 0;
+export const SECBIT_NOROOT_LOCKED = 1 << 1;
+export const SECBIT_NO_SETUID_FIXUP = 1 << 2;
+export const SECBIT_NO_SETUID_FIXUP_LOCKED = 1 << 3;
+export const SECBIT_KEEP_CAPS = 1 << 4;
+export const SECBIT_KEEP_CAPS_LOCKED = 1 << 5;
+export const SECBIT_NO_CAP_AMBIENT_RAISE = 1 << 6;
+export const SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED = 1 << 7;

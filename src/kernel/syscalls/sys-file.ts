@@ -5,7 +5,7 @@
 import type { Kernel } from '../kernel.js';
 import { err, SysError } from '../errno.js';
 import type { Task } from '../proc/task.js';
-import { BLOCK, OpenFile, type FileOps } from '../vfs/file.js';
+import { BLOCK, OpenFile, type Block, type FileOps } from '../vfs/file.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import { resolve, resolveParent, pathOf } from '../vfs/namei.js';
 import { MAY_READ, MAY_WRITE, MAY_EXEC, mayAccess } from '../vfs/permission.js';
@@ -41,6 +41,7 @@ import {
 import type { Mount } from '../vfs/mount.js';
 import type { Vnode } from '../vfs/vnode.js';
 import { Pipe, pipeEnd, pipeOps } from '../fs/pipefs.js';
+import { openFifo, pendingFifoOpen, resumeFifoOpen } from '../fs/fifo.js';
 import type { HandlerTable } from './handler.js';
 import { copyCost } from '../../hw/cost-table.js';
 import { RLIMIT_NOFILE, TCGETS } from './abi.js';
@@ -84,10 +85,32 @@ const pathOnlyOps: FileOps = {
   write: () => err('EBADF'),
 };
 
-/** Opens the object at `mnt`/`vn` for `flags` after permission checks. */
+/** Opens the object at `mnt`/`vn` for `flags` after permission checks. FIFOs, which may wait, are opened by doOpen. */
 export function openVnode(k: Kernel, t: Task, mnt: Mount, vn: Vnode, flags: number, path: string): OpenFile | SysError {
   const mode = vn.mode();
   if (flags & O_PATH) return new OpenFile(pathOnlyOps, flags, mnt, vn, path);
+  const denied = mayOpen(t, mnt, vn, flags, path);
+  if (denied) return denied;
+  k.charge(k.costs.fileOpen);
+  if (isDir(mode)) return new OpenFile(directoryOps, flags, mnt, vn, path);
+  if (isChr(mode)) {
+    if (mnt.flags.nodev) return err('EACCES', `${path} is on a nodev mount`);
+    const dev = k.chrdevs.get(vn.getattr().rdev);
+    if (!dev) return err('ENXIO', `no driver for device ${vn.getattr().rdev}`);
+    const o = dev.open(k, t, flags);
+    if (o instanceof SysError) return o;
+    return new OpenFile(o.ops, flags, mnt, vn, path, o.priv);
+  }
+  if (isFifo(mode)) return err('ENXIO', `${path} is a FIFO: open it with open(2)`);
+  if (!vn.open) return err('ENXIO');
+  const o = vn.open(flags);
+  if (o instanceof SysError) return o;
+  return new OpenFile(o.ops, flags, mnt, vn, path, o.priv);
+}
+
+/** open(2)'s checks on an existing object: the type against O_DIRECTORY and write access, then permission and read-only mounts. */
+function mayOpen(t: Task, mnt: Mount, vn: Vnode, flags: number, path: string): SysError | undefined {
+  const mode = vn.mode();
   const acc = flags & O_ACCMODE;
   const wantWrite = acc === 1 || acc === 2;
   const wantRead = acc === 0 || acc === 2;
@@ -101,25 +124,19 @@ export function openVnode(k: Kernel, t: Task, mnt: Mount, vn: Vnode, flags: numb
   if (!mayAccess(t.creds, st, mask)) {
     return err('EACCES', `uid ${t.creds.fsuid} lacks ${wantWrite ? 'write' : 'read'} permission on ${path} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}, owner ${st.uid}:${st.gid})`);
   }
+  // A FIFO or device node stays writable on a read-only mount: its data is not on it.
   if (wantWrite && mnt.flags.readonly && (isReg(mode) || isDir(mode))) return err('EROFS', `${path} is on a read-only mount`);
-  k.charge(k.costs.fileOpen);
-  if (isDir(mode)) return new OpenFile(directoryOps, flags, mnt, vn, path);
-  if (isChr(mode)) {
-    if (mnt.flags.nodev) return err('EACCES', `${path} is on a nodev mount`);
-    const dev = k.chrdevs.get(st.rdev);
-    if (!dev) return err('ENXIO', `no driver for device ${st.rdev}`);
-    const o = dev.open(k, t, flags);
-    if (o instanceof SysError) return o;
-    return new OpenFile(o.ops, flags, mnt, vn, path, o.priv);
-  }
-  if (!vn.open) return err('ENXIO', isFifo(mode) ? 'named pipes (FIFOs) are not modelled yet' : undefined);
-  const o = vn.open(flags);
-  if (o instanceof SysError) return o;
-  return new OpenFile(o.ops, flags, mnt, vn, path, o.priv);
+  return undefined;
 }
 
 /** openat(2). */
-export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: number, mode: number): number | SysError {
+export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: number, mode: number): number | SysError | Block {
+  // A FIFO open that waited for its partner continues where it was (fifo(7)).
+  const waiting = pendingFifoOpen(t.syscallState);
+  if (waiting) {
+    const f = resumeFifoOpen(k, t, waiting);
+    return f === BLOCK ? f : installOpened(k, t, f, flags);
+  }
   let target: { mnt: Mount; vn: Vnode } | SysError;
   if (flags & O_CREAT) {
     const pl = resolveParent(k, t, path, dirfd);
@@ -151,8 +168,20 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
   if (target instanceof SysError) return target;
   if (isLnk(target.vn.mode()) && !(flags & O_PATH)) return err('ELOOP');
   if (flags & O_TRUNC && isReg(target.vn.mode()) && (flags & O_ACCMODE) === 0) flags &= ~O_TRUNC;
+  if (isFifo(target.vn.mode()) && !(flags & O_PATH)) {
+    const denied = mayOpen(t, target.mnt, target.vn, flags, path);
+    if (denied) return denied;
+    const f = openFifo(k, t, target.mnt, target.vn, flags & ~(O_CREAT | O_TRUNC), absPath(t, path));
+    if (f instanceof SysError || f === BLOCK) return f;
+    return installOpened(k, t, f, flags);
+  }
   const f = openVnode(k, t, target.mnt, target.vn, flags, absPath(t, path));
   if (f instanceof SysError) return f;
+  return installOpened(k, t, f, flags);
+}
+
+/** Installs a file open(2) made, or releases it when no descriptor is free. */
+function installOpened(k: Kernel, t: Task, f: OpenFile, flags: number): number | SysError {
   const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
   if (fd instanceof SysError) releaseFile(k, f);
   return fd;

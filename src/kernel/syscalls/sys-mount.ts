@@ -17,7 +17,7 @@ import type { HandlerTable } from './handler.js';
 import { resolve } from '../vfs/namei.js';
 import { isUnder, type Mount, type MountFlags, type MountNamespace, type Path, type PropagationChange } from '../vfs/mount.js';
 import { sameVnode, type FileSystem, type Vnode } from '../vfs/vnode.js';
-import { isDir } from '../vfs/types.js';
+import { isDir, makedev, S_IFCHR } from '../vfs/types.js';
 import { CAP, capable, nsCapable } from '../ns/capabilities.js';
 import { SysFs } from '../fs/sysfs.js';
 import { SimFs } from '../fs/simfs.js';
@@ -100,13 +100,22 @@ function tmpfsOptions(data: string): { options: string; mode: number } | SysErro
   return { options: out.sort((a, b) => rank(a) - rank(b)).join(','), mode };
 }
 
+/** devpts's options as /proc/mounts shows them: gid, mode and ptmxmode in the kernel's order (defaults mode=600, ptmxmode=000). */
+function devptsOptions(data: string): string {
+  const get = (key: string): string | undefined => new RegExp(`(?:^|,)${key}=([^,]*)`).exec(data)?.[1];
+  const octal3 = (v: string | undefined, dflt: string): string => (v === undefined ? dflt : (parseInt(v, 8) & 0o777).toString(8).padStart(3, '0'));
+  const gid = get('gid');
+  return [gid !== undefined ? `gid=${gid}` : '', `mode=${octal3(get('mode'), '600')}`, `ptmxmode=${octal3(get('ptmxmode'), '000')}`].filter(Boolean).join(',');
+}
+
 /** A new file-system instance for mount -t TYPE (each type's fs_context, with its mount_capable check). */
 function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: string): FileSystem | SysError {
   switch (type) {
     case 'tmpfs': {
       const o = tmpfsOptions(data);
       if (o instanceof SysError) return o;
-      return new SimFs({ type: 'tmpfs', dev: k.allocAnonDev(), source, rootMode: o.mode, nowNs: k.realtimeNs, options: o.options });
+      // The root directory belongs to the mounter (shmem_fill_super: current_fsuid/fsgid).
+      return new SimFs({ type: 'tmpfs', dev: k.allocAnonDev(), source, rootMode: o.mode, nowNs: k.realtimeNs, options: o.options, rootUid: t.creds.fsuid, rootGid: t.creds.fsgid });
     }
     case 'proc': {
       // proc belongs to the caller's PID namespace: CAP_SYS_ADMIN in its owner too (CAP-03).
@@ -123,6 +132,17 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
       return new SysFs(k, k.allocAnonDev(), t.nsproxy.net, source);
     case 'overlay':
       return newOverlay(k, t, source, data);
+    case 'devpts': {
+      // Every devpts mount is a new instance (Linux ≥ 4.7): empty but for ptmx.
+      // Simplification: its ptmx cannot allocate terminals; ctsim's terminals live in the boot instance.
+      const fs = new SimFs({ type: 'devpts', dev: k.allocAnonDev(), source, rootMode: 0o755, nowNs: k.realtimeNs, options: devptsOptions(data) });
+      const ptmxMode = /(?:^|,)ptmxmode=([0-7]+)/.exec(data);
+      fs.root().mknod!('ptmx', S_IFCHR | (ptmxMode ? parseInt(ptmxMode[1], 8) & 0o777 : 0), makedev(5, 2), { fsuid: 0, fsgid: 0 }, k.realtimeNs);
+      return fs;
+    }
+    case 'mqueue':
+      // Simplification: POSIX message queues are not modelled; the file system is an empty directory.
+      return new SimFs({ type: 'mqueue', dev: k.allocAnonDev(), source, rootMode: 0o1777, nowNs: k.realtimeNs });
     case 'ext4':
     case 'xfs':
     case 'btrfs':

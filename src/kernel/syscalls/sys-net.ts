@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel.js';
 import { err, ERRNO, SysError, type Errno } from '../errno.js';
 import type { Task } from '../proc/task.js';
 import { OpenFile, type Block, type FileOps } from '../vfs/file.js';
-import { pipeOps, type Pipe } from '../fs/pipefs.js';
+import { pipeOfFile } from '../fs/fifo.js';
 import { O_NONBLOCK, O_RDWR } from '../vfs/types.js';
 import { installFile } from './sys-file.js';
 import type { HandlerTable } from './handler.js';
@@ -270,12 +270,10 @@ export const socketOps: FileOps = {
   },
 };
 
-/** The wait queues poll(2) sleeps on for a file (a socket's, a pipe's two). */
+/** The wait queues poll(2) sleeps on for a file (a socket's, a pipe's or FIFO's two). */
 function pollQueues(f: OpenFile): WaitQueue[] {
-  if (f.ops === pipeOps) {
-    const pipe = (f.priv as { pipe: Pipe }).pipe;
-    return [pipe.readWait, pipe.writeWait];
-  }
+  const pipe = pipeOfFile(f);
+  if (pipe) return [pipe.readWait, pipe.writeWait];
   if (f.ops !== socketOps) return [];
   const p = f.priv as SockPriv;
   return [p.kind === 'inet' ? p.sock.wait : p.wait];

@@ -1,5 +1,5 @@
 /**
- * Path system calls: stat/lstat/newfstatat, access/faccessat, mkdir, rmdir,
+ * Path system calls: stat/lstat/newfstatat, access/faccessat, mkdir, mknod/mknodat, rmdir,
  * unlink/unlinkat, rename, link, symlink, readlink, chdir/fchdir, getcwd, chmod,
  * chown, truncate/ftruncate, utimensat, umask, chroot — each with the errno its
  * man page gives for the same failure.
@@ -16,6 +16,13 @@ import {
   AT_REMOVEDIR,
   AT_SYMLINK_FOLLOW,
   AT_SYMLINK_NOFOLLOW,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFIFO,
+  S_IFMT,
+  S_IFREG,
+  S_IFSOCK,
   S_ISVTX,
   isDir,
   isLnk,
@@ -25,7 +32,7 @@ import type { Path } from '../vfs/mount.js';
 import { sameVnode, type Vnode } from '../vfs/vnode.js';
 import type { HandlerTable } from './handler.js';
 import type { Creds } from '../proc/creds.js';
-import { CAP, capableWrtInode, nsCapable } from '../ns/capabilities.js';
+import { CAP, capable, capableWrtInode, nsCapable } from '../ns/capabilities.js';
 
 function lookupPath(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean, flags = 0): Path | SysError {
   if (path === '' && flags & AT_EMPTY_PATH) {
@@ -138,6 +145,39 @@ function doMkdir(k: Kernel, t: Task, dirfd: number, path: string, mode: number):
   return r instanceof SysError ? r : 0;
 }
 
+/**
+ * mknod(2)/mknodat(2): a regular file, FIFO, socket or device node. The type is checked
+ * first (a directory is EPERM, an unknown type EINVAL), then the name (EEXIST, ENOENT
+ * for a trailing slash), the directory (EACCES, EROFS), and last the privilege: a
+ * character or block device needs CAP_MKNOD in the initial user namespace — except a
+ * 0/0 character device, the overlay whiteout anyone may make (Linux ≥ 5.8). The
+ * permission bits lose the umask; `dev` matters for devices only.
+ */
+function doMknod(k: Kernel, t: Task, dirfd: number, path: string, mode: number, dev: number): number | SysError {
+  const type = mode & S_IFMT;
+  if (type === S_IFDIR) return err('EPERM', 'mknod does not make directories (use mkdir)');
+  if (type !== 0 && type !== S_IFREG && type !== S_IFCHR && type !== S_IFBLK && type !== S_IFIFO && type !== S_IFSOCK) {
+    return err('EINVAL', `file type 0${type.toString(8)} is not one mknod makes`);
+  }
+  const pl = resolveParent(k, t, path, dirfd);
+  if (pl instanceof SysError) return pl;
+  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EEXIST');
+  if (!(childOf(pl) instanceof SysError)) return err('EEXIST', `${path} already exists`);
+  if (pl.trailingSlash) return err('ENOENT', `${path} ends in a slash but names no directory`);
+  const denied = mayModifyDir(t, pl.parent, `create ${path}`);
+  if (denied) return denied;
+  const device = type === S_IFCHR || type === S_IFBLK;
+  if (device && !(type === S_IFCHR && dev === 0) && !capable(t.creds, CAP.MKNOD)) {
+    return err('EPERM', 'making a device node needs CAP_MKNOD in the initial user namespace');
+  }
+  const perm = mode & 0o7777 & ~t.fs.umask;
+  const dir = pl.parent.vn;
+  let r: Vnode | SysError;
+  if (type === 0 || type === S_IFREG) r = dir.create ? dir.create(pl.name, perm, t.creds, k.realtimeNs) : err('EPERM');
+  else r = dir.mknod ? dir.mknod(pl.name, type | perm, device ? dev : 0, t.creds, k.realtimeNs) : err('EPERM', 'this file system cannot hold special files');
+  return r instanceof SysError ? r : 0;
+}
+
 function doRename(k: Kernel, t: Task, olddirfd: number, oldpath: string, newdirfd: number, newpath: string): number | SysError {
   const from = resolveParent(k, t, oldpath, olddirfd);
   if (from instanceof SysError) return from;
@@ -246,6 +286,10 @@ export const pathSyscalls: HandlerTable = {
   faccessat: (k, t, r: { dirfd: number; path: string; mode: number; flags?: number }) => doAccess(k, t, r.dirfd, r.path, r.mode, r.flags ?? 0),
   mkdir: (k, t, r: { path: string; mode: number }) => doMkdir(k, t, AT_FDCWD, r.path, r.mode),
   mkdirat: (k, t, r: { dirfd: number; path: string; mode: number }) => doMkdir(k, t, r.dirfd, r.path, r.mode),
+  /** mknod({path, mode, dev}) */
+  mknod: (k, t, r: { path: string; mode: number; dev?: number }) => doMknod(k, t, AT_FDCWD, r.path, r.mode, r.dev ?? 0),
+  /** mknodat({dirfd, path, mode, dev}) */
+  mknodat: (k, t, r: { dirfd: number; path: string; mode: number; dev?: number }) => doMknod(k, t, r.dirfd, r.path, r.mode, r.dev ?? 0),
   rmdir: (k, t, r: { path: string }) => doRmdir(k, t, AT_FDCWD, r.path),
   unlink: (k, t, r: { path: string }) => doUnlink(k, t, AT_FDCWD, r.path),
   unlinkat: (k, t, r: { dirfd: number; path: string; flags: number }) =>

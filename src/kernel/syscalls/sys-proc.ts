@@ -13,10 +13,21 @@ import { sendSignal } from '../proc/task-signal.js';
 import { NSIG } from '../proc/signals.js';
 import { exitedStatus, WCONTINUED, WNOHANG, WUNTRACED, stoppedStatus, CONTINUED_STATUS } from '../proc/wstatus.js';
 import type { HandlerTable } from './handler.js';
-import type { WaitResult, CloneEntry } from './abi.js';
+import {
+  PR_GET_CHILD_SUBREAPER,
+  PR_GET_NAME,
+  PR_GET_NO_NEW_PRIVS,
+  PR_SET_CHILD_SUBREAPER,
+  PR_SET_NAME,
+  PR_SET_NO_NEW_PRIVS,
+  type CapSets,
+  type CloneEntry,
+  type WaitResult,
+} from './abi.js';
+import { capget, capPrctl, capset } from '../proc/cap-ops.js';
 import { SIG } from '../proc/signals.js';
 import * as creds from '../proc/cred-ops.js';
-import { CAP, CAP_LAST_CAP, capRaised, nsCapable } from '../ns/capabilities.js';
+import { CAP, nsCapable } from '../ns/capabilities.js';
 
 /**
  * A signal may be sent if the sender's real or effective UID matches the target's
@@ -197,34 +208,38 @@ export const procSyscalls: HandlerTable = {
     target.pgid = pgid;
     return 0;
   },
-  prctl(_k, t, req: { option: number; name?: string; arg2?: number }) {
-    const PR_SET_NAME = 15;
-    const PR_GET_NAME = 16;
-    const PR_CAPBSET_READ = 23;
-    const PR_CAPBSET_DROP = 24;
-    const PR_SET_CHILD_SUBREAPER = 36;
-    const PR_GET_CHILD_SUBREAPER = 37;
-    if (req.option === PR_SET_CHILD_SUBREAPER) {
-      t.childSubreaper = (req.arg2 ?? 0) !== 0;
-      return 0;
+  /** prctl({option, arg2, arg3, arg4, arg5}) — PR_SET_NAME takes `name` instead of a pointer. */
+  prctl(_k, t, req: { option: number; name?: string; arg2?: number; arg3?: number; arg4?: number; arg5?: number }) {
+    const a2 = req.arg2 ?? 0;
+    const a3 = req.arg3 ?? 0;
+    const a4 = req.arg4 ?? 0;
+    const a5 = req.arg5 ?? 0;
+    switch (req.option) {
+      case PR_SET_CHILD_SUBREAPER:
+        t.childSubreaper = a2 !== 0;
+        return 0;
+      case PR_GET_CHILD_SUBREAPER:
+        return t.childSubreaper ? 1 : 0;
+      case PR_SET_NAME:
+        t.comm = (req.name ?? '').slice(0, 15);
+        return 0;
+      case PR_GET_NAME:
+        return t.comm;
+      case PR_SET_NO_NEW_PRIVS:
+        // Only setting is possible: no_new_privs is never cleared (prctl(2)).
+        if (a2 !== 1 || a3 !== 0 || a4 !== 0 || a5 !== 0) return err('EINVAL', 'PR_SET_NO_NEW_PRIVS takes arg2 = 1 and zeros');
+        t.noNewPrivs = true;
+        return 0;
+      case PR_GET_NO_NEW_PRIVS:
+        if (a2 !== 0 || a3 !== 0 || a4 !== 0 || a5 !== 0) return err('EINVAL', 'PR_GET_NO_NEW_PRIVS takes no arguments');
+        return t.noNewPrivs ? 1 : 0;
     }
-    if (req.option === PR_GET_CHILD_SUBREAPER) return t.childSubreaper ? 1 : 0;
-    if (req.option === PR_CAPBSET_READ || req.option === PR_CAPBSET_DROP) {
-      const cap = req.arg2 ?? -1;
-      if (!Number.isInteger(cap) || cap < 0 || cap > CAP_LAST_CAP) return err('EINVAL', `capability ${cap} does not exist`);
-      if (req.option === PR_CAPBSET_READ) return capRaised(t.creds.capBnd, cap) ? 1 : 0;
-      // Dropping from the bounding set needs CAP_SETPCAP (capabilities(7)).
-      if (!nsCapable(t.creds, t.creds.userNs, CAP.SETPCAP)) return err('EPERM', 'dropping from the bounding set needs CAP_SETPCAP');
-      t.creds.capBnd &= ~(1n << BigInt(cap));
-      return 0;
-    }
-    if (req.option === PR_SET_NAME) {
-      t.comm = (req.name ?? '').slice(0, 15);
-      return 0;
-    }
-    if (req.option === PR_GET_NAME) return t.comm;
-    return err('EINVAL');
+    return capPrctl(t, req.option, a2, a3, a4, a5) ?? err('EINVAL', `prctl option ${req.option} is not modelled`);
   },
+  /** capget({pid}) → {effective, permitted, inheritable}. */
+  capget: (_k, t, req: { pid?: number }) => capget(t, req.pid ?? 0),
+  /** capset({pid, effective, permitted, inheritable}). */
+  capset: (_k, t, req: { pid?: number } & CapSets) => capset(t, req.pid ?? 0, req),
 };
 
 /**

@@ -9,6 +9,7 @@ import type { Op } from '../../kernel/proc/program.js';
 import type { SysError } from '../../kernel/errno.js';
 import type { DirEntry, Stat, Bytes } from '../../kernel/vfs/types.js';
 import type {
+  CapSets,
   CloneEntry,
   Rlimit,
   Rusage,
@@ -57,6 +58,9 @@ export const access = (path: string, mode: number): Sys<number> => call({ nr: NR
 export const faccessat = (dirfd: number, path: string, mode: number, flags = 0): Sys<number> =>
   call({ nr: NR.faccessat, dirfd, path, mode, flags });
 export const mkdir = (path: string, mode = 0o777): Sys<number> => call({ nr: NR.mkdir, path, mode });
+/** mknod(2): a FIFO (S_IFIFO), regular file, socket or — with CAP_MKNOD — device node `dev` (makedev). */
+export const mknod = (path: string, mode: number, dev = 0): Sys<number> => call({ nr: NR.mknod, path, mode, dev });
+export const mknodat = (dirfd: number, path: string, mode: number, dev = 0): Sys<number> => call({ nr: NR.mknodat, dirfd, path, mode, dev });
 export const rmdir = (path: string): Sys<number> => call({ nr: NR.rmdir, path });
 export const unlink = (path: string): Sys<number> => call({ nr: NR.unlink, path });
 export const unlinkat = (dirfd: number, path: string, flags: number): Sys<number> => call({ nr: NR.unlinkat, dirfd, path, flags });
@@ -106,8 +110,13 @@ export const getpgrp = (): Sys<number> => call({ nr: NR.getpgrp });
 export const setsid = (): Sys<number> => call({ nr: NR.setsid });
 export const getsid = (pid: number): Sys<number> => call({ nr: NR.getsid, pid });
 export const prctlSetName = (name: string): Sys<number> => call({ nr: NR.prctl, option: 15, name });
-/** prctl(option, arg2) for the numeric options (PR_SET_CHILD_SUBREAPER, PR_CAPBSET_READ, …). */
-export const prctl = (option: number, arg2 = 0): Sys<number> => call({ nr: NR.prctl, option, arg2 });
+/** prctl(option, arg2, …) for the numeric options (PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, …). */
+export const prctl = (option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): Sys<number> => call({ nr: NR.prctl, option, arg2, arg3, arg4, arg5 });
+/** capget(2): the effective, permitted and inheritable sets of process `pid` (0: the caller). */
+export const capget = (pid = 0): Sys<CapSets> => call({ nr: NR.capget, pid });
+/** capset(2): sets the caller's three sets (`pid` must be 0 or the caller's own). */
+export const capset = (caps: CapSets, pid = 0): Sys<number> =>
+  call({ nr: NR.capset, pid, effective: caps.effective, permitted: caps.permitted, inheritable: caps.inheritable });
 /** prctl(PR_CAPBSET_DROP, cap): removes a capability from the bounding set. */
 export const capbsetDrop = (cap: number): Sys<number> => call({ nr: NR.prctl, option: 24, arg2: cap });
 
@@ -128,6 +137,7 @@ export const times = (): Sys<Tms> => call({ nr: NR.times });
 export const getrusage = (who: number): Sys<Rusage> => call({ nr: NR.getrusage, who });
 export const uname = (): Sys<Utsname> => call({ nr: NR.uname });
 export const sethostname = (name: string): Sys<number> => call({ nr: NR.sethostname, name });
+export const setdomainname = (name: string): Sys<number> => call({ nr: NR.setdomainname, name });
 export const sysinfo = (): Sys<SysInfo> => call({ nr: NR.sysinfo });
 /** syslog(2) SYSLOG_ACTION_READ_ALL: the kernel log. */
 export const syslog = (type = 3): Sys<string> => call({ nr: NR.syslog, type });

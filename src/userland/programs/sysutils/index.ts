@@ -18,6 +18,7 @@ import { killMain } from './kill.js';
 import { lnMain } from './ln.js';
 import { lsMain } from './ls.js';
 import { mkdirMain, rmdirMain } from './mkdir.js';
+import { mkfifoMain } from './mkfifo.js';
 import { mvMain } from './mv.js';
 import { niceMain } from './nice.js';
 import { timeoutMain } from './timeout.js';
@@ -48,6 +49,7 @@ export function registerSysutils(t: ProgramTable): void {
   t.add({ name: 'ln', main: lnMain, paths: bin('ln'), summary: 'coreutils ln: -s -f -n -T -t -v -i' });
   t.add({ name: 'ls', main: lsMain, paths: bin('ls'), summary: 'coreutils ls: -a -A -d -R -l -g -o -G -n -1 -C -i -s -h -t -S -U -r -c -u -F -p -L --full-time --time-style' });
   t.add({ name: 'mkdir', main: mkdirMain, paths: bin('mkdir'), summary: 'coreutils mkdir: -p -m -v' });
+  t.add({ name: 'mkfifo', main: mkfifoMain, paths: bin('mkfifo'), summary: 'coreutils mkfifo: -m MODE (-Z/--context accepted; no SELinux)' });
   t.add({ name: 'mv', main: mvMain, paths: bin('mv'), summary: 'coreutils mv: -f -i -n -t -T -v, copies across file systems' });
   t.add({ name: 'nice', main: niceMain, paths: bin('nice'), summary: 'coreutils nice: -n N, -N, prints the niceness' });
   t.add({ name: 'pstree', main: pstreeMain, paths: bin('pstree'), summary: 'psmisc pstree: -a -A -c -l -n -p -s -T -U, PID or USER' });
