@@ -146,8 +146,8 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
     const existing = dir.vn.lookup ? dir.vn.lookup(pl.name) : err('ENOTDIR');
     if (existing instanceof SysError) {
       if (existing.errno !== 'ENOENT') return existing;
-      if (!mayAccess(t.creds, dir.vn.getattr(), MAY_WRITE | MAY_EXEC)) return err('EACCES', `no write permission on the directory to create ${path}`);
       if (dir.mnt.flags.readonly) return err('EROFS', `${path} is on a read-only mount`);
+      if (!mayAccess(t.creds, dir.vn.getattr(), MAY_WRITE | MAY_EXEC)) return err('EACCES', `no write permission on the directory to create ${path}`);
       if (!dir.vn.create) return err('EACCES', 'this file system does not allow creating files');
       const vn = dir.vn.create(pl.name, mode & ~t.fs.umask & 0o7777, t.creds, k.realtimeNs);
       if (vn instanceof SysError) return vn;

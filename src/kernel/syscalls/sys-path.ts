@@ -45,12 +45,16 @@ function lookupPath(k: Kernel, t: Task, dirfd: number, path: string, follow: boo
   return resolve(k, t, path, { follow, dirfd });
 }
 
-/** Write and search permission on the directory whose entry is changing, or EACCES; EROFS on read-only mounts. */
+/**
+ * EROFS on a read-only mount, else write and search permission on the directory whose
+ * entry is changing (EACCES). The mount comes first: Linux takes mnt_want_write before
+ * may_create/may_delete (a denied user on a read-only bind mount sees EROFS).
+ */
 function mayModifyDir(t: Task, dir: Path, what: string): SysError | undefined {
+  if (dir.mnt.flags.readonly) return err('EROFS', `the directory is on a read-only mount`);
   if (!mayAccess(t.creds, dir.vn.getattr(), MAY_WRITE | MAY_EXEC)) {
     return err('EACCES', `uid ${t.creds.fsuid} lacks write permission on the directory to ${what}`);
   }
-  if (dir.mnt.flags.readonly) return err('EROFS', `the directory is on a read-only mount`);
   return undefined;
 }
 

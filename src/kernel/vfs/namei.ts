@@ -122,7 +122,8 @@ export function resolve(k: Kernel, t: Task, path: string, opts: WalkOptions): Pa
   if (path.length >= PATH_MAX) return err('ENAMETOOLONG');
   const start = startOf(t, path, opts.dirfd ?? AT_FDCWD);
   if (start instanceof SysError) return start;
-  const trailingSlash = path.endsWith('/');
+  // A trailing "/" or "/." (path_resolution(7)) asks for a directory: a last symlink is followed.
+  const trailingSlash = path.endsWith('/') || /(^|\/)\.$/.test(path);
   const res = walk(k, t, start, splitPath(path), opts.follow || trailingSlash, { links: 0 });
   if (res instanceof SysError) return res;
   if (trailingSlash && !isDir(res.vn.mode())) return err('ENOTDIR');
