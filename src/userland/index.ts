@@ -19,6 +19,7 @@ import { registerNetutils } from './programs/netutils/index.js';
 import { registerNetprogs } from './programs/netprogs/index.js';
 import { registerIputils } from './programs/iputils/index.js';
 import { registerNetfilter } from './programs/netfilter/index.js';
+import { registerArchive } from './programs/archive/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
 export type ProgramGroup = (t: ProgramTable) => void;
@@ -34,7 +35,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter, registerArchive];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {
