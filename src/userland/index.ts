@@ -20,6 +20,7 @@ import { registerNetprogs } from './programs/netprogs/index.js';
 import { registerIputils } from './programs/iputils/index.js';
 import { registerNetfilter } from './programs/netfilter/index.js';
 import { registerArchive } from './programs/archive/index.js';
+import { registerRunc } from './programs/runc/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
 export type ProgramGroup = (t: ProgramTable) => void;
@@ -35,7 +36,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter, registerArchive];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter, registerArchive, registerRunc];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {
