@@ -12,6 +12,8 @@ import * as sys from '../dist/userland/lib/sys.js';
 import { Rng } from '../dist/sim/index.js';
 import { replayTotals } from '../dist/teach/mem/index.js';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, mmap, touch } from '../dist/userland/lib/mem.js';
+import { planRun } from '../dist/runtime/run-plan.js';
+import { applyEntry } from '../dist/runtime/host-log.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -269,7 +271,69 @@ function accessBench() {
   ];
 }
 
-const rows = [...throughput(), ...memory(), ...replayBench(), ...accessBench()];
+// --- 5. Containers from one image ---------------------------------------------
+const CONTAINERS = 1_000;
+const quiet = { live: false, stdout: () => {}, stderr: () => {} };
+const runSpec = { image: 'busybox', network: 'bridge', publish: [], volumes: [], env: [], rm: false, detach: true, userns: false, cmd: ['sleep', '3600'] };
+
+/** Applies container number `i`'s `ctsim run -d` to `host`. */
+function runOne(host, names, i) {
+  const plan = planRun(runSpec, i, 1, names);
+  const r = applyEntry(host, { ...plan.entry, atNs: host.now }, (id) => plan.blobs.get(id).toString('latin1'), quiet);
+  if (r.status !== 0) throw new Error(`container ${i} failed with ${r.status}`);
+}
+
+/** Heap growth per container of `n` container root file systems made by `script` (FS only: no processes). */
+function fsHeapPerContainer(n, script) {
+  const names = new Set(defaultPrograms().all().map((p) => p.name));
+  const host = createHost({ seed: 1 });
+  runOne(host, names, 0); // the image layer, unpacked once
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const r = host.sh(`i=0; while [ $i -lt ${n} ]; do d=/var/lib/ctsim/containers/bench$i; ${script}; i=$((i+1)); done`);
+  if (r.status !== 0) throw new Error(`fs bench failed: ${r.stderr}`);
+  globalThis.gc?.();
+  return (process.memoryUsage().heapUsed - before) / 1024 / n;
+}
+
+function containers() {
+  const names = new Set(defaultPrograms().all().map((p) => p.name));
+  const host = createHost({ seed: 1 });
+  globalThis.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = now();
+  for (let i = 0; i < CONTAINERS; i++) runOne(host, names, i);
+  const ms = now() - t0;
+  globalThis.gc?.();
+  const heapKiB = (process.memoryUsage().heapUsed - heap0) / 1024 / CONTAINERS;
+  const running = host.sh('runc list -q | wc -l').stdout.trim();
+  const files = 'mkdir -p $d/upper $d/work $d/rootfs; mount -t overlay overlay -o lowerdir=/var/lib/ctsim/images/busybox/rootfs,upperdir=$d/upper,workdir=$d/work $d/rootfs; echo c$i > $d/hostname; echo 127.0.0.1 localhost > $d/hosts';
+  const overlayKiB = fsHeapPerContainer(CONTAINERS, files);
+  const copyN = 100;
+  const copyKiB = fsHeapPerContainer(copyN, 'mkdir -p $d; cp -a /var/lib/ctsim/images/busybox/rootfs $d/rootfs; echo c$i > $d/hostname; echo 127.0.0.1 localhost > $d/hosts');
+  return [
+    {
+      case: `${CONTAINERS.toLocaleString('en')} containers from one image: file-system heap per container (overlay over the shared layer)`,
+      value: overlayKiB,
+      reference: copyKiB,
+      ratio: overlayKiB / copyKiB,
+      target: '< 100 KiB (and below a private copy)',
+      ok: overlayKiB < 100 && overlayKiB < copyKiB,
+      extra: `reference: a private copy of the image per container (cp -a, ${copyN} containers)`,
+    },
+    {
+      case: `${CONTAINERS.toLocaleString('en')} containers (ctsim run -d, bridge network): host heap per container`,
+      value: heapKiB,
+      reference: 1024,
+      ratio: heapKiB / 1024,
+      target: 'reported',
+      ok: running === String(CONTAINERS),
+      extra: `${running} running, started in ${(ms / 1000).toFixed(1)} s (${(ms / CONTAINERS).toFixed(0)} ms each)`,
+    },
+  ];
+}
+
+const rows = [...throughput(), ...memory(), ...replayBench(), ...accessBench(), ...containers()];
 const table = new Table({ head: ['Case', 'ctsim', 'Reference', 'Ratio', 'Target', 'OK'], style: { head: [], border: [] } });
 const fmt = (v) => (v >= 1e5 ? v.toExponential(2) : v.toFixed(1));
 for (const r of rows) table.push([r.case + (r.extra ? `\n(${r.extra})` : ''), fmt(r.value), fmt(r.reference), r.ratio.toFixed(2), r.target, r.ok ? 'yes' : 'NO']);

@@ -9,7 +9,7 @@ import { defaultPrograms } from './userland/index.js';
 
 export type { SupportLevel };
 
-export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'memory', 'network', 'virtualization', 'program'] as const;
+export const FEATURE_AREAS = ['syscall', 'namespace', 'cgroup', 'device', 'filesystem', 'scheduler', 'memory', 'network', 'runtime', 'virtualization', 'program'] as const;
 export type FeatureArea = (typeof FEATURE_AREAS)[number];
 
 export interface Feature {
@@ -96,6 +96,17 @@ export function features(): Feature[] {
     f('network', 'rtnetlink', 'partial', 'links, addresses, routes, neighbours, namespace ids, bridge fdb and VLANs, as request objects rather than nlmsghdr bytes; CAP_NET_ADMIN over the namespace'),
     f('network', 'IPv6', 'none', 'link-local and ::1 addresses are shown by ip addr; no IPv6 traffic'),
     f('network', 'timing', 'partial', 'every frame is an event: netTx charged to the sender, netRx per delivery, bridgeForward, ipForward, nicLatency and linkKiB from the cost table; softirq work is latency, not CPU time of the receiving CPU'),
+  );
+  out.push(
+    f('runtime', 'config.json validation', 'full', 'the official OCI runtime-spec 1.3.0 JSON schemas (draft-04, Ajv), then the rules runc enforces (duplicate namespaces, absolute cwd and paths, hostname needs a UTS namespace, ID maps with a user namespace, rlimits, hooks); errors name the JSON path and the rule; non-Linux configs are "unsupported"'),
+    f('runtime', 'config.json: process', 'partial', 'args (execvp with the container\'s PATH), env, cwd (made if missing), user uid/gid/additionalGids/umask, capabilities (bounding, effective, permitted, inheritable, ambient), rlimits, noNewPrivileges, oomScoreAdj; terminal gives the caller\'s streams (no pty; create with terminal needs --console-socket, which is refused); apparmor, selinux, scheduler, ioPriority and execCPUAffinity are warned about and ignored'),
+    f('runtime', 'config.json: root, mounts, hostname', 'partial', 'root.path and readonly; mounts in order (bind/rbind with remount flags, proc, sysfs, tmpfs, devpts, mqueue, cgroup as cgroup2 in a cgroup namespace, propagation options); default devices (bind-mounted from the host\'s /dev) and /dev symlinks; pivot_root(".", "."); hostname, domainname. Simplification: no securejoin of symlinks inside the rootfs'),
+    f('runtime', 'config.json: linux', 'partial', 'namespaces (new, or joined by path; a mount namespace is required; time is refused), uidMappings/gidMappings, resources (memory limit/swap/reservation, cpu shares/quota/period, pids limit, unified) mapped to cgroup v2 files as runc does (cpu.weight from shares by runc\'s current log-quadratic formula: 1024 → 100), cgroupsPath, maskedPaths, readonlyPaths, rootfsPropagation; devices, seccomp, sysctl, blockIO, hugepageLimits, rdma, network, intelRdt, personality are warned about and ignored'),
+    f('runtime', 'hooks', 'partial', 'prestart, createRuntime, createContainer, startContainer, poststart, poststop as simulated programs with the state JSON on stdin, timeouts; their output goes to runc\'s streams instead of into the error message'),
+    f('runtime', 'runc commands', 'partial', 'spec (--rootless), create, start, run (-d, --keep), state, list (-f table|json, -q), ps (-f table|json), exec (-e -u -g --cwd --cap -d -p process.json --ignore-paused), kill (names and numbers, --all), pause/resume (cgroup.freeze), delete (-f), events --stats; runc\'s messages as logrus lines, exit 1 (exec: 255); no update, checkpoint, restore, features or the live events stream'),
+    f('runtime', 'persistent host (ctsim oci --root)', 'full', 'seed, host shape and an append-only log of commands with their simulated start times, replayed by each invocation; archives as content-addressed blobs; atomic writes (rename), a lock file (stale locks taken over, others waited for up to 30 s), damaged or newer state reported with "ctsim oci reset"; simulated time passes only while commands run (--after DURATION lets more pass)'),
+    f('runtime', 'images and imports', 'partial', 'busybox- and alpine-like images (ctsim\'s programs in Alpine\'s or BusyBox\'s layout), one layer unpacked once per host and shared by every container through overlayfs; bundles and --rootfs directories or tar(.gz) archives are copied in with the simulated tar; real ELF binaries become the ctsim program of the same name, or fail to exec with ENOEXEC'),
+    f('runtime', 'ctsim run (docker run)', 'partial', '--name --image --rootfs -m --memory-swap --cpus --cpu-shares --pids-limit --hostname -u -w --network bridge|none|host -p -v -e --rm -d --userns; docker\'s default capabilities, mounts, masked and read-only paths; the ctsim0 bridge (172.17.0.1/16, addresses in order, MAC 02:42:ac:11:…, MASQUERADE, DNAT for -p) set up by a createRuntime hook; OOM kills reported; volumes are copies (changes do not come back)'),
   );
   for (const v of ['type 1 hypervisor', 'type 2 hypervisor', 'binary translation', 'paravirtualization', 'hardware assist (VT-x/AMD-V)', 'shadow paging', 'nested paging']) {
     out.push(f('virtualization', v, 'none', 'comes with the hypervisor issue'));

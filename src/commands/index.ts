@@ -3,15 +3,23 @@
  * directory). Keys are command ids; `ctsim a b` is id `a:b`.
  */
 import Features from './features.js';
+import ImageExport from './image/export.js';
+import ImageLs from './image/ls.js';
 import MemReplay from './mem/replay.js';
 import MemTranslate from './mem/translate.js';
+import Oci from './oci.js';
+import Run from './run.js';
 import Sched from './sched.js';
 import Sh from './sh.js';
 
 export const commands = {
   features: Features,
+  'image:export': ImageExport,
+  'image:ls': ImageLs,
   'mem:replay': MemReplay,
   'mem:translate': MemTranslate,
+  oci: Oci,
+  run: Run,
   sched: Sched,
   sh: Sh,
 };

@@ -1,0 +1,163 @@
+/**
+ * The on-disk home of a persistent simulated host (`ctsim oci --root DIR`): host.json
+ * (the log, src/runtime/host-log.ts), blobs/ (uploaded archives by SHA-256) and a
+ * lock file. Every write goes to a temporary file that is renamed into place, so a
+ * ctsim killed at any point leaves the old state or the new one, never half of one;
+ * the lock keeps two ctsim processes from interleaving their commands.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { InputError } from '../sim/input-error.js';
+import { HostLogError, parseHostLog, type HostLog } from '../runtime/host-log.js';
+
+/** The default state directory: $XDG_STATE_HOME/ctsim/oci, else ~/.local/state/ctsim/oci. */
+export function defaultStateDir(): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'ctsim', 'oci');
+}
+
+/** How long a second ctsim waits for the lock before giving up. */
+const LOCK_WAIT_MS = 30_000;
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes `data` to `path` atomically: a temporary file in the same directory, fsync, rename. */
+export function writeFileAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+export class StateStore {
+  readonly dir: string;
+  private locked = false;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  get logPath(): string {
+    return join(this.dir, 'host.json');
+  }
+
+  private get lockPath(): string {
+    return join(this.dir, 'lock');
+  }
+
+  /** Takes the lock (waiting for another ctsim up to 30 s; a lock left by a dead process is taken over). */
+  lock(): void {
+    try {
+      mkdirSync(join(this.dir, 'blobs'), { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new InputError({ source: '--root', expected: 'a directory ctsim can create and write', found: `${this.dir} (${(e as NodeJS.ErrnoException).code})`, fix: 'choose another --root' });
+    }
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        const fd = openSync(this.lockPath, 'wx', 0o600);
+        writeSync(fd, `${process.pid}\n`);
+        closeSync(fd);
+        this.locked = true;
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let holder = NaN;
+      try {
+        holder = parseInt(readFileSync(this.lockPath, 'utf8'), 10);
+      } catch {
+        continue; // released between our attempts
+      }
+      if (!Number.isInteger(holder) || !pidAlive(holder)) {
+        // Left behind by a ctsim that was killed: take it over.
+        try {
+          unlinkSync(this.lockPath);
+        } catch {
+          /* someone else took it over first */
+        }
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new InputError({ source: this.dir, expected: 'a state directory no other ctsim is using', found: `locked by process ${holder}`, fix: 'wait for it to finish, or use another --root' });
+      }
+      sleepMs(50);
+    }
+  }
+
+  unlock(): void {
+    if (!this.locked) return;
+    this.locked = false;
+    try {
+      unlinkSync(this.lockPath);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** The log, or null when this directory holds no host yet. */
+  load(): HostLog | null {
+    if (!existsSync(this.logPath)) return null;
+    try {
+      return parseHostLog(readFileSync(this.logPath, 'utf8'));
+    } catch (e) {
+      if (!(e instanceof HostLogError)) throw e;
+      throw this.unusable(e.message);
+    }
+  }
+
+  /** An error for a state that cannot be used, with the way out. */
+  unusable(why: string): InputError {
+    return new InputError({ source: this.logPath, expected: 'a ctsim host state', found: why, fix: `run "ctsim oci --root ${this.dir} reset" to start over with an empty host` });
+  }
+
+  save(log: HostLog): void {
+    writeFileAtomic(this.logPath, JSON.stringify(log));
+  }
+
+  /** Stores an archive; returns its id (SHA-256). */
+  putBlob(bytes: Buffer): string {
+    const id = createHash('sha256').update(bytes).digest('hex');
+    const path = join(this.dir, 'blobs', id);
+    if (!existsSync(path)) writeFileAtomic(path, bytes);
+    return id;
+  }
+
+  /** An archive's bytes as latin1 text (the simulated host's byte strings). */
+  getBlob(id: string): string {
+    const path = join(this.dir, 'blobs', id);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw this.unusable(`blobs/${id} is missing`);
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== id) throw this.unusable(`blobs/${id} is damaged`);
+    return bytes.toString('latin1');
+  }
+
+  /** Removes the host: the log and the blobs (the directory and lock stay). */
+  reset(): void {
+    rmSync(this.logPath, { force: true });
+    rmSync(join(this.dir, 'blobs'), { recursive: true, force: true });
+    mkdirSync(join(this.dir, 'blobs'), { recursive: true, mode: 0o700 });
+  }
+}

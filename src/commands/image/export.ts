@@ -1,0 +1,46 @@
+/**
+ * `ctsim image export NAME DIR|FILE.tar`: writes an image's root file system to this
+ * machine — as a directory (e.g. an OCI bundle's rootfs) or a tar archive — with
+ * ctsim's executables in it (files that name a simulated program).
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync, symlinkSync, chmodSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../base.js';
+import { InputError, UsageError } from '../../sim/input-error.js';
+import { imageEntries, listImages, loadImage } from '../../runtime/images.js';
+import { buildTar } from '../../userland/programs/archive/tar-format.js';
+import { defaultPrograms } from '../../userland/index.js';
+
+export default class ImageExport extends BaseCommand {
+  static override summary = 'Write an image\'s root file system to a directory or a .tar file on this machine.';
+  static override examples = ['<%= config.bin %> image export busybox mybundle/rootfs', '<%= config.bin %> image export alpine alpine.tar'];
+  static override args = {
+    image: Args.string({ description: 'The image (see ctsim image ls).', required: true }),
+    dest: Args.string({ description: 'A directory (made if missing; must be empty) or a file name ending in .tar.', required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(ImageExport);
+    const img = loadImage(args.image);
+    if (!img) throw new UsageError({ source: args.image, expected: `an image ctsim ships (${listImages().join(', ')})` });
+    const entries = imageEntries(img, new Set(defaultPrograms().all().map((s) => s.name)));
+    if (args.dest.endsWith('.tar')) {
+      writeFileSync(args.dest, Buffer.from(buildTar(entries), 'latin1'));
+      return;
+    }
+    if (existsSync(args.dest) && readdirSync(args.dest).length > 0) {
+      throw new InputError({ source: args.dest, expected: 'an empty or missing directory', found: 'a directory with files in it', fix: 'remove it or choose another' });
+    }
+    mkdirSync(args.dest, { recursive: true });
+    for (const e of entries) {
+      const p = join(args.dest, e.path);
+      if (e.type === 'dir') mkdirSync(p, { recursive: true });
+      else if (e.type === 'symlink') symlinkSync(e.linkTarget!, p);
+      else if (e.type === 'file') writeFileSync(p, Buffer.from(e.content ?? '', 'latin1'));
+      if (e.type === 'dir' || e.type === 'file') chmodSync(p, e.mode);
+    }
+    // Directory modes last, so that a read-only directory was still writable while filled.
+    for (const e of entries) if (e.type === 'dir') utimesSync(join(args.dest, e.path), e.mtimeSec, e.mtimeSec);
+  }
+}

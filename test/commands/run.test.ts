@@ -1,0 +1,95 @@
+/**
+ * `ctsim run` as a docker user runs it: the container's output and status, limits
+ * enforced by its cgroup (an OOM kill reported), docker's flags and their errors, and
+ * a kept host shared with `ctsim oci`. Runs the built CLI (bin/run.js → dist/).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { buildTar, type TarEntry } from '../../src/userland/programs/archive/tar-format.js';
+
+const BIN = path.join(REPO_ROOT, 'bin', 'run.js');
+const ctsim = (args: string[], input = ''): { stdout: string; stderr: string; status: number } => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', input });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+};
+
+describe('ctsim run', () => {
+  it('runs the command as PID 1 of a new container and passes its status on; the same run gives the same bytes', () => {
+    const a = ctsim(['run', '--', 'sh', '-c', 'ps -e -o pid,comm; hostname; ip -br -4 addr show eth0; exit 3']);
+    expect(a.status).toBe(3);
+    expect(a.stdout).toBe('  PID COMMAND\n    1 sh\n    2 ps\n85a7e8f4d162\neth0@if4         UP             172.17.0.2/16 \n');
+    expect(ctsim(['run', '--', 'sh', '-c', 'ps -e -o pid,comm; hostname; ip -br -4 addr show eth0; exit 3'])).toEqual(a);
+  }, 30_000);
+
+  it('a memory limit: the OOM killer ends the container (137) and ctsim says so', () => {
+    const r = ctsim(['run', '-m', '32m', '--', 'tail', '/dev/zero']);
+    expect(r.status).toBe(137);
+    expect(r.stderr).toMatch(/^ctsim run: the OOM killer killed its main process: container \w+ reached memory.max \(33554432 bytes\); see dmesg\n$/);
+  }, 30_000);
+
+  it('docker\'s flags reach the container: image, env, user, hostname, cpus, pids, userns, network none, volumes', () => {
+    const vol = mkdtempSync(path.join(tmpdir(), 'ctsim-vol-'));
+    writeFileSync(path.join(vol, 'data.txt'), 'from the host\n');
+    const r = ctsim([
+      'run', '--image', 'alpine', '-e', 'GREETING=hi', '-u', '1000:1000', '--hostname', 'web', '--cpus', '0.5', '--pids-limit', '20',
+      '--userns', '--network', 'none', '-v', `${vol}:/data:ro`, '--',
+      'sh', '-c', 'echo $GREETING; id; hostname; cat /sys/fs/cgroup/cpu.max /sys/fs/cgroup/pids.max; cat /proc/self/uid_map; ip -br link; cat /data/data.txt; touch /data/x; head -1 /etc/os-release',
+    ]);
+    expect(r.stdout).toBe('hi\nuid=1000 gid=1000 groups=1000\nweb\n50000 100000\n20\n         0     100000      65536\nlo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \nfrom the host\nNAME="Alpine Linux"\n');
+    expect(r.stderr).toBe("touch: cannot touch '/data/x': Read-only file system\n");
+  }, 30_000);
+
+  it('-i passes standard input on; without it the container reads nothing, as docker', () => {
+    expect(ctsim(['run', '-i', '--', 'cat'], 'typed\n').stdout).toBe('typed\n');
+    expect(ctsim(['run', '--', 'cat'], 'typed\n').stdout).toBe('');
+  }, 30_000);
+
+  it('--rootfs from a tar archive: real ELF binaries become ctsim programs by name, BusyBox-style links by theirs', () => {
+    const elf = '\x7fELF\x02\x01\x01\x00' + '\0'.repeat(56) + 'real machine code';
+    const entries: TarEntry[] = [
+      { path: 'bin', type: 'dir', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0 },
+      { path: 'bin/busybox', type: 'file', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0, content: elf },
+      { path: 'bin/cat', type: 'file', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0, content: elf },
+      { path: 'bin/sh', type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtimeSec: 0, linkTarget: '/bin/busybox' },
+      { path: 'bin/ls', type: 'hardlink', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0, linkTarget: 'bin/busybox' },
+      { path: 'etc', type: 'dir', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0 },
+      { path: 'etc/motd', type: 'file', mode: 0o644, uid: 0, gid: 0, mtimeSec: 0, content: 'hello from the archive\n' },
+    ];
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ctsim-tar-')), 'root.tar');
+    writeFileSync(file, Buffer.from(buildTar(entries), 'latin1'));
+    const r = ctsim(['run', '--rootfs', file, '--network', 'none', '--', 'sh', '-c', 'ls /bin; cat /etc/motd']);
+    expect(r).toMatchObject({ status: 0, stdout: 'busybox\ncat\nls\nsh\nhello from the archive\n' });
+    expect(r.stderr).toBe(`ctsim run: 1 real ELF binary in ${file} has no simulated program of the same name (/bin/busybox): exec fails with ENOEXEC ("Exec format error") (2 links to it became the ctsim programs they are named after)\n`);
+  }, 30_000);
+
+  it('bad flags: one line naming the flag, exit 2', () => {
+    const r = ctsim(['run', '--image', 'nosuch', '--', 'true']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('ctsim run: --image: expected an image ctsim ships (alpine, busybox), found nosuch (fix: or use --rootfs DIR)\n');
+    expect(ctsim(['run', '-m', '1k', '--', 'true'])).toMatchObject({ status: 2, stderr: "ctsim run: --memory: expected at least 6MB (docker's minimum memory limit), found 1k\n" });
+    expect(ctsim(['run', '-p', '80', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --publish: expected HOSTPORT:CONTAINERPORT (TCP), like 8080:80, found 80\n' });
+  }, 30_000);
+
+  it('a kept host: run -d prints the id, and ctsim oci sees, execs into and deletes the container', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctsim-runroot-'));
+    const d = ctsim(['run', '--root', root, '-d', '--name', 'web', '--', 'sleep', '1000']);
+    expect(d.status).toBe(0);
+    expect(d.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(ctsim(['oci', '--root', root, 'list', '-q']).stdout).toBe('web\n');
+    expect(ctsim(['oci', '--root', root, 'exec', 'web', 'hostname']).stdout).toBe(d.stdout.slice(0, 12) + '\n');
+    expect(ctsim(['oci', '--root', root, 'delete', '-f', 'web']).status).toBe(0);
+    expect(ctsim(['oci', '--root', root, 'list', '-q']).stdout).toBe('');
+  }, 60_000);
+
+  it('--print-script shows docker\'s steps instead of running them', () => {
+    const r = ctsim(['run', '--print-script', '-p', '8080:80', '--', 'true']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('"path": "/usr/libexec/ctsim/net-bridge"');
+    expect(r.stdout).toContain('mount -t overlay overlay -o lowerdir=/var/lib/ctsim/images/busybox/rootfs,');
+    expect(r.stdout).toContain('runc run --keep --bundle "$d"');
+  }, 30_000);
+});
