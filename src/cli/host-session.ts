@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Host } from '../host.js';
 import { StateStore } from './state-store.js';
-import { applyEntry, HostLogError, newHostLog, prepareEntry, replayHostLog, type Applied, type HostLog, type HostShape, type LogEntry, type OutputSwitch } from '../runtime/host-log.js';
+import { applyEntry, HostLogError, newHostLog, prepareEntry, replayHostLog, SETTLE_NS, type Applied, type HostLog, type HostShape, type InputChunk, type LogEntry, type OutputSwitch } from '../runtime/host-log.js';
 import { InputError, UsageError } from '../sim/input-error.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { shellStatus } from '../kernel/proc/wstatus.js';
@@ -117,15 +117,32 @@ export class HostSession {
 
   /**
    * Runs the command with this terminal as its standard input, live (simulated time
-   * paced to the wall clock, as `ctsim sh` at a terminal), on a host that is not kept.
-   * Returns the shell-style status.
+   * paced to the wall clock, as `ctsim sh` at a terminal), and records it with each
+   * chunk of input at the simulated time it arrived, so that a replay feeds it at the
+   * same moments. Returns the shell-style status.
    */
   async applyLive(entry: Omit<LogEntry, 'status'>): Promise<number> {
     this.io.live = true;
-    prepareEntry(this.host, entry, (id) => this.memBlobs.get(id)!);
-    const input = new HostInput(this.host.kernel);
-    const { task } = this.host.spawn(entry.argv, { path: entry.path, cwd: entry.cwd, stdin: input, stdout: this.io.stdout, stderr: this.io.stderr });
-    return shellStatus(await runWithLiveInput(this.host, task, input, process.stdin));
+    prepareEntry(this.host, entry, (id) => (this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!));
+    const host = this.host;
+    const chunks: InputChunk[] = [];
+    let endNs: number | undefined;
+    const input = new (class extends HostInput {
+      override push(bytes: string): void {
+        chunks.push({ atNs: host.now, bytes });
+        super.push(bytes);
+      }
+      override end(): void {
+        endNs ??= host.now;
+        super.end();
+      }
+    })(host.kernel);
+    const { task } = host.spawn(entry.argv, { path: entry.path, cwd: entry.cwd, stdin: input, stdout: this.io.stdout, stderr: this.io.stderr });
+    const status = shellStatus(await runWithLiveInput(host, task, input, process.stdin));
+    host.engine.run({ until: host.now + SETTLE_NS });
+    this.log.entries.push({ ...entry, stdin: '', input: chunks, ...(endNs !== undefined ? { inputEndNs: endNs } : {}), status });
+    this.log.nowNs = host.now;
+    return status;
   }
 
   /** Saves a kept host and lets the next ctsim in. */

@@ -122,6 +122,19 @@ function parseArgs(argv: string[]): Parsed {
   return p;
 }
 
+/** runc's create/run/exec options that take a value (the next argument, unless given with "="). */
+const VALUE_OPTIONS = new Set(['-b', '--bundle', '--console-socket', '--pid-file', '--preserve-fds', '--cwd', '-e', '--env', '-u', '--user', '-g', '--additional-gids', '-p', '--process', '-c', '--cap', '--cgroup', '--process-label', '--apparmor']);
+
+/** The options before a command's first operand (the container id). */
+function optionsOf(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length && args[i].startsWith('-') && args[i] !== '--'; i++) {
+    out.push(args[i]);
+    if (VALUE_OPTIONS.has(args[i])) i++;
+  }
+  return out;
+}
+
 /** The bundle directory a create/run names (-b/--bundle, default the current directory), and the args with it made absolute. */
 function bundleOf(args: string[]): { bundle: string; args: string[] } {
   const out: string[] = [];
@@ -179,7 +192,7 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
     const session = HostSession.open({ root: p.root, shape: p.host, seed: p.host.seed, version: this.config.version });
     let saved = false;
     try {
-      process.exitCode = this.runInHost(session, p);
+      process.exitCode = await this.runInHost(session, p);
       saved = true;
     } finally {
       session.close(this.config.version, saved);
@@ -212,7 +225,7 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
     }
   }
 
-  private runInHost(session: HostSession, p: Parsed): number {
+  private async runInHost(session: HostSession, p: Parsed): Promise<number> {
     let args = p.args;
     const uploads: Upload[] = [];
     if (p.command === 'create' || p.command === 'run') {
@@ -238,8 +251,11 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
         args = [...args.slice(0, i), '--process', `${dest}/process.json`, ...args.slice(i + (inline ? 1 : 2))];
       }
     }
-    const stdin = p.command === 'run' || p.command === 'exec' ? (process.stdin.isTTY ? '' : readFileSync(0).toString('latin1')) : '';
-    const entry = { atNs: session.startTime(p.afterNs), argv: ['runc', ...p.runcGlobals, p.command!, ...args], path: '/usr/sbin/runc', cwd: '/', uploads, stdin };
+    // run and exec in the foreground pass standard input on, as runc does: piped input whole, a terminal's as it is typed.
+    const attached = (p.command === 'run' || p.command === 'exec') && !optionsOf(args).some((a) => a === '-d' || a === '--detach');
+    const entry = { atNs: session.startTime(p.afterNs), argv: ['runc', ...p.runcGlobals, p.command!, ...args], path: '/usr/sbin/runc', cwd: '/', uploads, stdin: '' };
+    if (attached && process.stdin.isTTY === true) return await session.applyLive(entry);
+    if (attached) entry.stdin = readFileSync(0).toString('latin1');
     const applied = session.apply(entry);
     if (applied.ended === 'time-limit') process.stderr.write('ctsim oci: stopped waiting after 1 h of simulated time; the container goes on running (ctsim oci kill / delete -f)\n');
     return applied.status;

@@ -93,10 +93,9 @@ Without --root the host lives only for this command; with --root DIR it is the k
         return;
       }
       for (const bytes of plan.blobs.values()) session.putBlob(bytes);
-      const live = flags.interactive && !spec.detach && process.stdin.isTTY === true;
-      if (live && flags.root !== undefined) throw new UsageError({ source: '-i', expected: 'piped input with --root (a kept host replays recorded input, not a terminal\'s)', fix: 'leave out --root to type into the container' });
-      if (live) {
+      if (flags.interactive && !spec.detach && process.stdin.isTTY === true) {
         process.exitCode = await session.applyLive({ ...plan.entry, atNs: session.startTime(), stdin: '' });
+        saved = true;
         return;
       }
       const stdin = flags.interactive && !spec.detach ? readFileSync(0).toString('latin1') : '';

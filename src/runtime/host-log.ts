@@ -38,6 +38,12 @@ export interface Upload {
   ifMissing?: boolean;
 }
 
+/** Bytes that reached a command's standard input at a simulated time. */
+export interface InputChunk {
+  atNs: number;
+  bytes: string;
+}
+
 export interface LogEntry {
   /** Simulated time (ns since boot) when the command started. */
   atNs: number;
@@ -46,8 +52,15 @@ export interface LogEntry {
   path: string;
   cwd: string;
   uploads: Upload[];
-  /** Standard input given to the command (latin1 bytes). */
+  /** Standard input given to the command (latin1 bytes), all there from the start. */
   stdin: string;
+  /**
+   * Input typed at a terminal instead: each chunk with the simulated time it arrived
+   * (the live session paces simulated time to the wall clock), so a replay feeds it at
+   * the same moments; and when it ended (^D), if it did.
+   */
+  input?: InputChunk[];
+  inputEndNs?: number;
   /** The shell-style status it ended with; replay checks that it ends the same way. */
   status: number;
 }
@@ -103,7 +116,11 @@ export function parseHostLog(text: string): HostLog {
       isNat(e.status) &&
       Array.isArray(e.uploads) &&
       e.uploads.every((u) => isObj(u) && typeof u.dest === 'string' && typeof u.blob === 'string' && /^[0-9a-f]{64}$/.test(u.blob) && (u.ifMissing === undefined || typeof u.ifMissing === 'boolean'));
-    if (!ok) throw new HostLogError(`entry ${i + 1} is damaged`);
+    const x = e as Record<string, unknown>;
+    const inputOk =
+      (x.input === undefined || (Array.isArray(x.input) && x.input.every((c) => isObj(c) && isNat(c.atNs) && typeof c.bytes === 'string'))) &&
+      (x.inputEndNs === undefined || isNat(x.inputEndNs));
+    if (!ok || !inputOk) throw new HostLogError(`entry ${i + 1} is damaged`);
     if (i > 0 && (e as unknown as LogEntry).atNs < (doc.entries as LogEntry[])[i - 1].atNs) throw new HostLogError(`entry ${i + 1} goes back in time`);
   });
   return doc as unknown as HostLog;
@@ -139,8 +156,13 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
   const out = (b: string): void => (io.live ? io.stdout(b) : undefined);
   const err = (b: string): void => (io.live ? io.stderr(b) : undefined);
   const input = new HostInput(host.kernel);
-  input.push(e.stdin);
-  input.end();
+  if (e.input === undefined) {
+    input.push(e.stdin);
+    input.end();
+  } else {
+    for (const c of e.input) host.engine.at(c.atNs, () => input.push(c.bytes));
+    if (e.inputEndNs !== undefined) host.engine.at(e.inputEndNs, () => input.end());
+  }
   const r = host.run(e.argv, { path: e.path, cwd: e.cwd, stdin: input, stdout: out, stderr: err, timeLimitNs: limits.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS });
   host.engine.run({ until: host.now + SETTLE_NS });
   return { status: r.status, ended: r.ended };
