@@ -48,7 +48,7 @@ Without --root the host lives only for this command; with --root DIR it is the k
     volume: Flags.string({ char: 'v', description: 'HOSTDIR:CTRDIR[:ro]: bind a directory (copied from this machine into the host) into the container.', multiple: true }),
     env: Flags.string({ char: 'e', description: 'K=V: set an environment variable.', multiple: true }),
     workdir: Flags.string({ char: 'w', description: 'The working directory in the container.' }),
-    rm: Flags.boolean({ description: 'Remove the container (and its files) when it exits.' }),
+    rm: Flags.boolean({ description: 'Accepted for docker\'s habit: a stopped container is always removed (ctsim has no docker ps -a, logs or start).' }),
     detach: Flags.boolean({ char: 'd', description: 'Start it in the background and print its id (useful with --root).' }),
     interactive: Flags.boolean({ char: 'i', description: 'Keep standard input open: the container reads what you type (or what is piped in). Without -i it reads nothing, as with docker.' }),
     tty: Flags.boolean({ char: 't', description: 'Accepted for docker\'s -it habit; the container\'s streams stay pipes (ctsim gives containers no pseudo-terminal).' }),
@@ -63,8 +63,11 @@ Without --root the host lives only for this command; with --root DIR it is the k
   };
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Run);
-    const spec = this.spec(flags, argv as string[]);
+    // Everything after "--" is the container's command, untouched by flag parsing (its own -p is not ours).
+    const raw = [...this.argv];
+    const dashes = raw.indexOf('--');
+    const { flags, argv } = await this.parse(Run, dashes >= 0 ? raw.slice(0, dashes) : raw);
+    const spec = this.spec(flags, dashes >= 0 ? [...(argv as string[]), ...raw.slice(dashes + 1)] : (argv as string[]));
     const rootfsPath = flags.rootfs !== undefined ? resolvePath(flags.rootfs) : undefined;
     if (rootfsPath !== undefined && !existsSync(rootfsPath)) throw new UsageError({ source: '--rootfs', expected: 'a directory or .tar archive on this machine', found: `${flags.rootfs} (no such file or directory)` });
     const timeLimitNs = flags['time-limit'] !== undefined ? parseDurationNs(flags['time-limit']) : undefined;

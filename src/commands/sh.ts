@@ -13,6 +13,9 @@ import { formatTraceJson, formatTraceText, parseTraceCategories, type TraceRecor
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { shellStatus } from '../kernel/proc/wstatus.js';
 import { runOnTerminal, runWithLiveInput } from '../cli/live-session.js';
+import { HostSession } from '../cli/host-session.js';
+import type { HostOptions } from '../host.js';
+import { resolve as resolvePath } from 'node:path';
 
 const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
@@ -42,6 +45,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
     'time-limit': Flags.string({ description: 'Stop after this much simulated time (e.g. 10s, 500ms); the status is then 124.' }),
+    root: Flags.string({ description: 'Run the script on the host kept in this directory (the one of ctsim oci --root / ctsim run --root), and keep what it does.' }),
   };
 
   async run(): Promise<void> {
@@ -81,6 +85,17 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       shArgs = rest.map(toBytes);
     }
 
+    if (flags.root !== undefined) {
+      if (script === null) throw new UsageError({ source: '--root', expected: 'a script (-c or a file): an interactive shell on a kept host is not offered', fix: 'give -c SCRIPT' });
+      if (flags.json) throw new UsageError({ source: '--json', expected: 'no --json with --root' });
+      try {
+        process.exitCode = this.runOnKeptHost(resolvePath(flags.root), hostOpts, script, shArgs, timeLimitNs);
+      } finally {
+        if (traceOut) await new Promise<void>((r) => traceOut!.end(r));
+      }
+      return;
+    }
+
     const host = createHost(hostOpts);
     let status: number;
     try {
@@ -93,6 +108,31 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       if (traceOut) await new Promise<void>((r) => traceOut!.end(r));
     }
     process.exitCode = status;
+  }
+
+  /** The script on the kept host: replayed from its log, the script run live and recorded (tracing only the new part). */
+  private runOnKeptHost(root: string, hostOpts: HostOptions, script: string, shArgs: string[], timeLimitNs: number | undefined): number {
+    // Only the host flags given on the command line describe a new host (or are checked against the kept one).
+    const given = (flag: string): boolean => this.argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+    const session = HostSession.open({
+      root,
+      shape: { ...(given('--cpus') ? { cpus: hostOpts.cpus } : {}), ...(given('--memory') ? { memoryBytes: hostOpts.memoryBytes } : {}), ...(given('--swap') ? { swapBytes: hostOpts.swapBytes } : {}) },
+      seed: given('--seed') ? hostOpts.seed : undefined,
+      version: this.config.version,
+    });
+    let saved = false;
+    try {
+      if (hostOpts.trace) {
+        session.host.engine.trace.enable(hostOpts.trace.categories);
+        session.host.engine.trace.addSink(hostOpts.trace.sink);
+      }
+      const stdin = process.stdin.isTTY ? '' : readFileSync(0).toString('latin1');
+      const applied = session.apply({ atNs: session.startTime(), argv: ['sh', '-c', script, ...shArgs], path: '/bin/sh', cwd: '/root', uploads: [], stdin }, timeLimitNs);
+      saved = true;
+      return applied.status;
+    } finally {
+      session.close(this.config.version, saved);
+    }
   }
 
   private async runScript(host: Host, script: string | null, shArgs: string[], json: boolean, timeLimitNs: number | undefined): Promise<number> {

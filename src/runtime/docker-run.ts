@@ -34,6 +34,7 @@ export interface RunSpec {
   publish: { hostPort: number; containerPort: number }[];
   volumes: { hostPath: string; containerPath: string; readonly: boolean }[];
   env: string[];
+  /** Accepted for docker's habit: a stopped container is always removed (there is no `docker ps -a`). */
   rm: boolean;
   detach: boolean;
   userns: boolean;
@@ -129,14 +130,36 @@ export function dockerConfig(spec: RunSpec, id: string, imageEnv: string[] = [])
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The createRuntime hook that wires a container to the ctsim0 bridge (docker's default bridge, docker0). */
-export const BRIDGE_HOOK = `#!/bin/sh
-# ctsim's bridge network: what docker's libnetwork does for --network bridge.
-# Called by runc as a createRuntime hook with the container's state on stdin.
-# Usage: net-bridge ADDRESS MAC VETH [HOSTPORT:CONTAINERPORT...]
+/**
+ * The hooks docker's daemon would run around a container, as one host-side script:
+ * `up` wires it to the ctsim0 bridge (docker0's stand-in) when it is created, as
+ * libnetwork's prestart hook does; `down`, at delete, takes its published ports and
+ * address back and removes its root file system and directory (docker rm).
+ */
+export const CONTAINER_HOOK = `#!/bin/sh
+# ctsim's container hook: what dockerd and libnetwork do around a container.
+# runc runs it with the container's state on stdin:
+#   createRuntime: container-hook up ADDRESS MAC VETH [HOSTPORT:CONTAINERPORT...]
+#   poststop:      container-hook down DIR [ADDRESS [HOSTPORT:CONTAINERPORT...]]
 set -e
-addr=$1 mac=$2 veth=$3
-shift 3
+op=$1
+if [ "$op" = down ]; then
+  dir=$2 addr=$3
+  if [ -n "$addr" ]; then
+    shift 3
+    for p in "$@"; do
+      iptables -t nat -D PREROUTING -p tcp ! -i ctsim0 --dport "\${p%%:*}" -j DNAT --to-destination "$addr:\${p#*:}" || true
+    done
+    # The address goes back to the pool (172.17.X.Y is number X*256+Y).
+    n=$(echo "$addr" | { IFS=. read a b c d; echo $((c * 256 + d)); })
+    rm -f /var/lib/ctsim/network/ipam/$n
+  fi
+  umount "$dir/rootfs" 2>/dev/null || true
+  rm -rf "$dir"
+  exit 0
+fi
+addr=$2 mac=$3 veth=$4
+shift 4
 pid=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p')
 if ! ip link show ctsim0 >/dev/null 2>&1; then
   ip link add ctsim0 type bridge
@@ -156,13 +179,13 @@ for p in "$@"; do
 done
 `;
 
-export const BRIDGE_HOOK_PATH = '/usr/libexec/ctsim/net-bridge';
+export const CONTAINER_HOOK_PATH = '/usr/libexec/ctsim/container-hook';
 
 /**
  * The host-side script for one `ctsim run`: the container's directory and files,
  * its root file system (an overlay over the image layer, or the uploaded tree), an
  * address from the bridge's pool, `runc run`, and — when it exits — the OOM verdict
- * and the clean-up of --rm.
+ * and `runc delete` (whose poststop hook removes it).
  */
 export function runScript(spec: RunSpec, id: string, name: string): string {
   const dir = containerDir(id);
@@ -186,7 +209,7 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
       'addr=172.17.$((n / 256)).$((n % 256))',
       'mac=$(printf "02:42:ac:11:%02x:%02x" $((n / 256)) $((n % 256)))',
       `printf "127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n%s\\t%s\\n" "$addr" ${q(hostname)} > "$d/hosts"`,
-      `sed -i "s|@ADDR@|$addr|; s|@MAC@|$mac|" "$d/config.json"`,
+      `sed -i "s|@ADDR@|$addr|g; s|@MAC@|$mac|g" "$d/config.json"`,
     );
   } else {
     lines.push(`printf "127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n" > "$d/hosts"`);
@@ -206,20 +229,21 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     `  if [ $status -eq 137 ]; then what="its main process"; else what="$kills process(es) in it"; fi`,
     `  echo "ctsim run: the OOM killer killed $what: container ${name} reached memory.max ($(cat $cg/memory.max) bytes); see dmesg" >&2`,
     'fi',
+    // Its poststop hook removes it (there is no `docker ps -a`: a stopped container is gone, as with --rm).
     `runc delete ${q(name)} 2>/dev/null`,
+    'exit $status',
   );
-  if (spec.rm) {
-    lines.push(spec.image ? 'umount "$d/rootfs"' : ':');
-    if (spec.network === 'bridge') lines.push('rm -f $ipam/$n');
-    lines.push('rm -rf "$d"');
-  }
-  lines.push('exit $status');
   return lines.join('\n') + '\n';
 }
 
-/** The hooks added to the config for bridge networking (the address and MAC are filled in by the script). */
-export function bridgeHooks(c: OciConfig, id: string, spec: RunSpec): void {
-  if (spec.network !== 'bridge') return;
+/** The hooks added to a `ctsim run` container's config (the address and MAC are filled in by the script). */
+export function containerHooks(c: OciConfig, id: string, spec: RunSpec): void {
+  const env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'];
   const ports = spec.publish.map((p) => `${p.hostPort}:${p.containerPort}`);
-  c.hooks = { ...(c.hooks ?? {}), createRuntime: [{ path: BRIDGE_HOOK_PATH, args: ['net-bridge', '@ADDR@', '@MAC@', `veth${id.slice(0, 7)}`, ...ports], env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'] }] };
+  const bridge = spec.network === 'bridge';
+  c.hooks = {
+    ...(c.hooks ?? {}),
+    ...(bridge ? { createRuntime: [{ path: CONTAINER_HOOK_PATH, args: ['container-hook', 'up', '@ADDR@', '@MAC@', `veth${id.slice(0, 7)}`, ...ports], env }] } : {}),
+    poststop: [{ path: CONTAINER_HOOK_PATH, args: ['container-hook', 'down', containerDir(id), ...(bridge ? ['@ADDR@', ...ports] : [])], env }],
+  };
 }

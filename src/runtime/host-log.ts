@@ -86,6 +86,8 @@ export function newHostLog(ctsim: string, seed: number, host: HostShape): HostLo
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** A simulated time: ns since boot (the engine's clock may stand between two whole nanoseconds). */
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 /** Parses and checks host.json's text; throws HostLogError saying what is wrong. */
@@ -101,13 +103,13 @@ export function parseHostLog(text: string): HostLog {
     throw new HostLogError(`state format version ${JSON.stringify(doc.version)} is not the one this ctsim reads (${HOST_LOG_VERSION})${typeof doc.version === 'number' && doc.version > HOST_LOG_VERSION ? ': it was written by a newer ctsim' : ''}`);
   }
   const h = doc.host;
-  if (typeof doc.ctsim !== 'string' || !isNat(doc.seed) || !isNat(doc.nowNs) || !isObj(h) || !isNat(h.cpus) || !isNat(h.memoryBytes) || !isNat(h.swapBytes) || !Array.isArray(doc.entries)) {
+  if (typeof doc.ctsim !== 'string' || !isNat(doc.seed) || !isTime(doc.nowNs) || !isObj(h) || !isNat(h.cpus) || !isNat(h.memoryBytes) || !isNat(h.swapBytes) || !Array.isArray(doc.entries)) {
     throw new HostLogError('the header (ctsim, seed, host, nowNs, entries) is damaged');
   }
   doc.entries.forEach((e, i) => {
     const ok =
       isObj(e) &&
-      isNat(e.atNs) &&
+      isTime(e.atNs) &&
       isStrArray(e.argv) &&
       typeof e.path === 'string' &&
       e.argv.length > 0 &&
@@ -118,8 +120,8 @@ export function parseHostLog(text: string): HostLog {
       e.uploads.every((u) => isObj(u) && typeof u.dest === 'string' && typeof u.blob === 'string' && /^[0-9a-f]{64}$/.test(u.blob) && (u.ifMissing === undefined || typeof u.ifMissing === 'boolean'));
     const x = e as Record<string, unknown>;
     const inputOk =
-      (x.input === undefined || (Array.isArray(x.input) && x.input.every((c) => isObj(c) && isNat(c.atNs) && typeof c.bytes === 'string'))) &&
-      (x.inputEndNs === undefined || isNat(x.inputEndNs));
+      (x.input === undefined || (Array.isArray(x.input) && x.input.every((c) => isObj(c) && isTime(c.atNs) && typeof c.bytes === 'string'))) &&
+      (x.inputEndNs === undefined || isTime(x.inputEndNs));
     if (!ok || !inputOk) throw new HostLogError(`entry ${i + 1} is damaged`);
     if (i > 0 && (e as unknown as LogEntry).atNs < (doc.entries as LogEntry[])[i - 1].atNs) throw new HostLogError(`entry ${i + 1} goes back in time`);
   });

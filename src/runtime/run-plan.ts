@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildTar, type TarEntry } from '../userland/programs/archive/tar-format.js';
-import { BRIDGE_HOOK, BRIDGE_HOOK_PATH, bridgeHooks, containerDir, containerIdentity, dockerConfig, runScript, USERNS_MAP, type RunSpec } from './docker-run.js';
+import { CONTAINER_HOOK, CONTAINER_HOOK_PATH, containerHooks, containerDir, containerIdentity, dockerConfig, runScript, USERNS_MAP, type RunSpec } from './docker-run.js';
 import { imageEntries, imageLayerDir, loadImage } from './images.js';
 import type { LogEntry, Upload } from './host-log.js';
 import type { OciConfig } from './oci/index.js';
@@ -35,7 +35,7 @@ export const isRunEntry = (e: { argv: string[] }): boolean => e.argv[0] === 'sh'
 export function planRun(spec: RunSpec, seq: number, seed: number, programs: ReadonlySet<string>, rootfs?: TarEntry[], volumes: { dest: string; entries: TarEntry[] }[] = []): RunPlan {
   const { id, name } = containerIdentity(seq, seed, spec.name);
   const config = dockerConfig(spec, id);
-  bridgeHooks(config, id, spec);
+  containerHooks(config, id, spec);
   const script = `${RUN_MARK}${id}\n` + runScript(spec, id, name);
   const blobs = new Map<string, Buffer>();
   const put = (entries: TarEntry[]): string => {
@@ -50,10 +50,8 @@ export function planRun(spec: RunSpec, seq: number, seed: number, programs: Read
     const img = loadImage(spec.image)!;
     uploads.push({ dest: imageLayerDir(img.name, shift), blob: put(imageEntries(img, programs, shift)), ifMissing: true });
   }
-  if (spec.network === 'bridge') {
-    const slash = BRIDGE_HOOK_PATH.lastIndexOf('/');
-    uploads.push({ dest: BRIDGE_HOOK_PATH.slice(0, slash), blob: put([{ path: BRIDGE_HOOK_PATH.slice(slash + 1), type: 'file', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0, content: BRIDGE_HOOK }]) });
-  }
+  const slash = CONTAINER_HOOK_PATH.lastIndexOf('/');
+  uploads.push({ dest: CONTAINER_HOOK_PATH.slice(0, slash), blob: put([{ path: CONTAINER_HOOK_PATH.slice(slash + 1), type: 'file', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0, content: CONTAINER_HOOK }]) });
   const own: TarEntry[] = [{ path: 'config.json', type: 'file', mode: 0o644, uid: 0, gid: 0, mtimeSec: 0, content: JSON.stringify(config, null, 2) }];
   // Under userns-remap the root file system's owners move into the remapped range (docker chowns it).
   if (rootfs) own.push(...rootfs.map((e) => (shift && e.path !== 'rootfs' && !e.path.startsWith('rootfs/') ? e : { ...e, uid: e.uid + shift, gid: e.gid + shift })));

@@ -76,19 +76,24 @@ describe('ctsim run', () => {
 
   it('a kept host: run -d prints the id, and ctsim oci sees, execs into and deletes the container', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ctsim-runroot-'));
-    const d = ctsim(['run', '--root', root, '-d', '--name', 'web', '--', 'sleep', '1000']);
+    const d = ctsim(['run', '--root', root, '-d', '--name', 'web', '-p', '8080:80', '--', 'sleep', '1000']);
     expect(d.status).toBe(0);
     expect(d.stdout).toMatch(/^[0-9a-f]{64}\n$/);
     expect(ctsim(['oci', '--root', root, 'list', '-q']).stdout).toBe('web\n');
     expect(ctsim(['oci', '--root', root, 'exec', 'web', 'hostname']).stdout).toBe(d.stdout.slice(0, 12) + '\n');
+    // The host side, seen with ctsim sh on the same kept host.
+    const host = "iptables -t nat -S PREROUTING | grep -c DNAT; ls /var/lib/ctsim/network/ipam | grep -vc last; ls /var/lib/ctsim/containers | wc -l";
+    expect(ctsim(['sh', '--root', root, '-c', host]).stdout).toBe('1\n1\n1\n');
     expect(ctsim(['oci', '--root', root, 'delete', '-f', 'web']).status).toBe(0);
     expect(ctsim(['oci', '--root', root, 'list', '-q']).stdout).toBe('');
+    // Its poststop hook took back the published port, the address and the files.
+    expect(ctsim(['sh', '--root', root, '-c', host]).stdout).toBe('0\n0\n0\n');
   }, 60_000);
 
   it('--print-script shows docker\'s steps instead of running them', () => {
     const r = ctsim(['run', '--print-script', '-p', '8080:80', '--', 'true']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('"path": "/usr/libexec/ctsim/net-bridge"');
+    expect(r.stdout).toContain('"path": "/usr/libexec/ctsim/container-hook"');
     expect(r.stdout).toContain('mount -t overlay overlay -o lowerdir=/var/lib/ctsim/images/busybox/rootfs,');
     expect(r.stdout).toContain('runc run --keep --bundle "$d"');
   }, 30_000);
