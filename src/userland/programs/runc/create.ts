@@ -12,7 +12,7 @@ import { readFile, readAll, fromUtf8 } from '../../lib/io.js';
 import { writeProcFile } from '../nsutils/common.js';
 import { O_RDONLY, S_IFIFO } from '../../../kernel/vfs/types.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../../kernel/proc/wstatus.js';
-import { OCI_VERSION, isValidContainerId, parseConfigText, validateConfig, formatConfigIssue, type OciConfig, type IdMapping } from '../../../runtime/oci/index.js';
+import { OCI_VERSION, isValidContainerId, parseConfigText, validateConfig, formatConfigIssue, type OciConfig, type OciHook, type IdMapping } from '../../../runtime/oci/index.js';
 import { type ContainerRecord, fifoOf, initAlive, loadRecord, procStat, saveRecord, stateDirOf, statusOf, writeFileAtomic } from './container-state.js';
 import { cgroupDirFor, cgroupPids, createCgroup, joinCgroup, removeCgroup, setFrozen } from './cgroup.js';
 import { syncPipes } from './sync.js';
@@ -69,8 +69,12 @@ export function* loadBundleConfig(bundle: string): Gen<OciConfig> {
 
 const mapText = (maps: readonly IdMapping[] | undefined): string => (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
 
-/** Removes what create made: the init (killed), the cgroup, exec.fifo, state.json and the state directory. */
-function* undoCreate(root: string, id: string, initPid: number, cgroupDir: string | null, madeCgroup: boolean): Gen<void> {
+/**
+ * Removes what create made: the init (killed), the cgroup, exec.fifo, state.json and
+ * the state directory; then, once the container had an init, its poststop hooks, as
+ * libcontainer's destroy does (a failed hook earlier must still be undone).
+ */
+function* undoCreate(root: string, id: string, initPid: number, cgroupDir: string | null, madeCgroup: boolean, poststop?: HookState & { hooks: OciHook[] | undefined }): Gen<void> {
   if (initPid > 0) {
     yield* sys.kill(initPid, 9);
     yield* sys.wait4(initPid);
@@ -80,6 +84,10 @@ function* undoCreate(root: string, id: string, initPid: number, cgroupDir: strin
   yield* sys.unlink(`${dir}/exec.fifo`);
   yield* sys.unlink(`${dir}/state.json`);
   yield* sys.rmdir(dir);
+  if (poststop && initPid > 0) {
+    const why = yield* runHooks('poststop', poststop.hooks, { ...poststop, status: 'stopped', pid: 0 });
+    if (why) yield* logWarning(why);
+  }
 }
 
 /** `runc create`: everything up to the init waiting on exec.fifo. Returns the record. */
@@ -118,12 +126,12 @@ export function* createContainer(o: CreateOptions): Gen<ContainerRecord> {
     yield* undoCreate(o.root, o.id, 0, null, false);
     throw new RuncError(cg);
   }
+  const annotations = config.annotations ?? {};
   const fail = function* (why: string, initPid: number): Gen<never> {
-    yield* undoCreate(o.root, o.id, initPid, cgroupDir, cg.made);
+    yield* undoCreate(o.root, o.id, initPid, cgroupDir, cg.made, { ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle, annotations, hooks: config.hooks?.poststop });
     throw new RuncError(`unable to start container process: ${why}`);
   };
 
-  const annotations = config.annotations ?? {};
   const plan: InitPlan = { config, id: o.id, bundle, rootfs, fifo, cgroupDir, ociVersion: OCI_VERSION, annotations };
   const pipes = yield* syncPipes();
   if (pipes instanceof SysError) return yield* fail(`pipe: ${pipes.message.toLowerCase()}`, 0);

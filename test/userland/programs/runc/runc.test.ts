@@ -131,6 +131,15 @@ runc create 'bad/id'; echo $?`,
     );
   });
 
+  test('a failing createRuntime hook fails create, undoes it and still runs the poststop hooks', () => {
+    const r = sh(
+      bundle((c) => (c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'exit 2'] }], poststop: [{ path: '/bin/sh', args: ['sh', '-c', 'cat > /tmp/poststop.json'] }] })) +
+        'runc create c1; echo $?; cat /tmp/poststop.json; echo; runc list -q; ls /sys/fs/cgroup | grep -c c1; ps -e -o comm= | grep -c runc',
+    );
+    expect(r.stdout).toBe('1\n{"ociVersion":"1.3.0","id":"c1","status":"stopped","bundle":"/b"}\n0\n0\n');
+    expect(r.stderr).toMatch(ERR('runc create failed: unable to start container process: error running createRuntime hook #0: exit status 2, stdout: , stderr: '));
+  });
+
   test('a user namespace with uidMappings: root inside is uid 100000 outside', () => {
     const r = sh(
       bundle((c) => {
