@@ -195,13 +195,16 @@ function stage2(plan: InitPlan, sync: SyncPipe): () => Program {
     if (stateDir instanceof SysError) return yield* fail(sync, `open state directory: ${stateDir.message.toLowerCase()}`);
     const why = yield* prepareRootfs(c, plan.rootfs, hasNs(c, 'cgroup'), plan.cgroupDir);
     if (why) return yield* fail(sync, why);
-    const state = (status: string, pid: number): HookState => ({ ociVersion: plan.ociVersion, id: plan.id, status, pid, bundle: plan.bundle, annotations: plan.annotations });
-    const self = yield* sys.getpid();
+    // Hooks get the init's PID as the host sees it; getpid() says 1. The host's /proc (still
+    // mounted here, before pivot_root) names it: /proc/self follows the reader of that procfs's PID namespace.
+    const selfLink = yield* sys.readlink('/proc/self');
+    const hostPid = typeof selfLink === 'string' ? Number(selfLink) : 0;
+    const state = (status: string): HookState => ({ ociVersion: plan.ociVersion, id: plan.id, status, pid: hostPid, bundle: plan.bundle, annotations: plan.annotations });
     if ((c.hooks?.prestart?.length ?? 0) + (c.hooks?.createRuntime?.length ?? 0) > 0) {
       yield* sync.send('hooks');
       if ((yield* sync.recv()) !== 'hooks-done') return 1;
     }
-    const hk = yield* runHooks('createContainer', c.hooks?.createContainer, state('creating', typeof self === 'number' ? self : 0));
+    const hk = yield* runHooks('createContainer', c.hooks?.createContainer, state('creating'));
     if (hk) return yield* fail(sync, hk);
     const pv = yield* pivotInto(plan.rootfs);
     if (pv) return yield* fail(sync, pv);
@@ -236,7 +239,7 @@ function stage2(plan: InitPlan, sync: SyncPipe): () => Program {
     }
     yield* sys.write(fd, '0');
     yield* sys.close(fd);
-    const sh = yield* runHooks('startContainer', c.hooks?.startContainer, state('created', typeof self === 'number' ? self : 0));
+    const sh = yield* runHooks('startContainer', c.hooks?.startContainer, state('created'));
     if (sh) {
       yield* sys.write(2, utf8(`${sh}\n`));
       return 1;

@@ -123,11 +123,20 @@ runc create 'bad/id'; echo $?`,
   test('hooks run in order with the state on standard input', () => {
     const hook = (name: string): { path: string; args: string[] } => ({ path: '/bin/sh', args: ['sh', '-c', `cat > /tmp/${name}.json`] });
     const r = sh(
-      bundle((c) => (c.hooks = { createRuntime: [hook('createRuntime')], poststart: [hook('poststart')], poststop: [hook('poststop')] })) +
-        'runc run -d c1; cat /tmp/createRuntime.json; echo; cat /tmp/poststart.json; echo; runc delete -f c1; cat /tmp/poststop.json',
+      bundle((c) => {
+        c.root!.readonly = false;
+        // createContainer runs in the container's namespaces before pivot_root (host paths), startContainer after it (container paths).
+        c.hooks = { createRuntime: [hook('createRuntime')], createContainer: [hook('createContainer')], startContainer: [hook('startContainer')], poststart: [hook('poststart')], poststop: [hook('poststop')] };
+      }) + 'runc run -d c1; sleep 0.01; for h in createRuntime createContainer poststart; do cat /tmp/$h.json; echo; done; cat /b/rootfs/tmp/startContainer.json; echo; runc delete -f c1; cat /tmp/poststop.json',
     );
     expect(r.stdout).toBe(
-      '{"ociVersion":"1.3.0","id":"c1","status":"creating","pid":8,"bundle":"/b"}\n{"ociVersion":"1.3.0","id":"c1","status":"running","pid":8,"bundle":"/b"}\n{"ociVersion":"1.3.0","id":"c1","status":"stopped","bundle":"/b"}',
+      [
+        '{"ociVersion":"1.3.0","id":"c1","status":"creating","pid":8,"bundle":"/b"}',
+        '{"ociVersion":"1.3.0","id":"c1","status":"creating","pid":8,"bundle":"/b"}',
+        '{"ociVersion":"1.3.0","id":"c1","status":"running","pid":8,"bundle":"/b"}',
+        '{"ociVersion":"1.3.0","id":"c1","status":"created","pid":8,"bundle":"/b"}',
+        '{"ociVersion":"1.3.0","id":"c1","status":"stopped","bundle":"/b"}',
+      ].join('\n'),
     );
   });
 
