@@ -25,6 +25,7 @@ export default class Run extends BaseCommand {
 
 Without --root the host lives only for this command; with --root DIR it is the kept host of "ctsim oci --root DIR" (then -d makes sense, and "ctsim oci list/ps/exec/kill" see the container). --print-script shows the host-side steps instead of running them.`;
   static override strict = false;
+  static override usage = 'run [FLAGS] -- COMMAND [ARG...]';
   static override examples = [
     '<%= config.bin %> run -- ps -e',
     '<%= config.bin %> run --image alpine -- cat /etc/os-release',

@@ -324,8 +324,7 @@ function doPivotRoot(k: Kernel, t: Task, r: { newRoot: string; putOld: string })
   const oldRoot = root.mnt;
   const newMnt = newRoot.mnt;
   // new_root leaves its parent and becomes the namespace's root; the old root goes to put_old.
-  const siblings = newMnt.parent!.children;
-  siblings.splice(siblings.indexOf(newMnt), 1);
+  newMnt.parent!.removeChild(newMnt);
   newMnt.parent = null;
   newMnt.mountpoint = null;
   ns.root = newMnt;

@@ -14,7 +14,7 @@
  * happens at the same place below every peer and every slave (MNT-04…MNT-06).
  */
 import type { FileSystem, Vnode } from './vnode.js';
-import { sameVnode } from './vnode.js';
+import { sameVnode, vnodeKey } from './vnode.js';
 import { Namespace } from '../ns/namespace.js';
 import type { UserNamespace } from '../ns/user-ns.js';
 import { SysError } from '../errno.js';
@@ -48,20 +48,47 @@ export class MountTable {
     return this.nextNsSeq++;
   }
 
+  /**
+   * Mounts by peer group and by master group, kept by Mount's setters, so that a
+   * propagation step costs the size of the group rather than of every mount (a host
+   * with a thousand containers has tens of thousands).
+   * Invariant: every live mount with peerGroup (master) g ≠ 0 is in byPeer (byMaster) under g.
+   */
+  private readonly byPeer = new Map<number, Set<Mount>>();
+  private readonly byMaster = new Map<number, Set<Mount>>();
+
+  /** Moves `m` from group `from` to group `to` in one of the indexes. */
+  regroup(kind: 'peer' | 'master', m: Mount, from: number, to: number): void {
+    const index = kind === 'peer' ? this.byPeer : this.byMaster;
+    if (from !== 0) index.get(from)?.delete(m);
+    if (to === 0) return;
+    let set = index.get(to);
+    if (!set) index.set(to, (set = new Set()));
+    set.add(m);
+  }
+
+  /** Forgets a mount that is gone (unmounted). */
+  forget(m: Mount): void {
+    this.live.delete(m);
+    this.byPeer.get(m.peerGroup)?.delete(m);
+    this.byMaster.get(m.master)?.delete(m);
+  }
+
+  /** The live members of a group in mount order (the order the mounts were made). */
+  private members(index: Map<number, Set<Mount>>, g: number): Mount[] {
+    const set = g === 0 ? undefined : index.get(g);
+    if (!set) return [];
+    return [...set].filter((m) => this.live.has(m)).sort((a, b) => a.id - b.id);
+  }
+
   /** The members of peer group `g`. */
   peers(g: number): Mount[] {
-    const out: Mount[] = [];
-    if (g === 0) return out;
-    for (const m of this.live) if (m.peerGroup === g) out.push(m);
-    return out;
+    return this.members(this.byPeer, g);
   }
 
   /** The mounts whose master is peer group `g`. */
   slavesOf(g: number): Mount[] {
-    const out: Mount[] = [];
-    if (g === 0) return out;
-    for (const m of this.live) if (m.master === g) out.push(m);
-    return out;
+    return this.members(this.byMaster, g);
   }
 }
 
@@ -75,14 +102,40 @@ export class Mount {
   parent: Mount | null;
   /** The directory (in `parent`) this mount covers. */
   mountpoint: Vnode | null;
-  /** Mounts attached below this one, in mount order. */
+  /** Mounts attached below this one, in mount order (change it with addChild/removeChild). */
   readonly children: Mount[] = [];
+  /**
+   * The children by the vnode they cover, topmost last — the kernel's mount_hashtable,
+   * so that a path walk past a directory with many mounts below it does not scan them.
+   * Invariant: the same mounts as `children`, each filed under vnodeKey(its mountpoint).
+   */
+  private readonly childIndex = new Map<string, Mount[]>();
   flags: MountFlags;
   ns: MountNamespace;
+  private peerGroupNr = 0;
+  private masterNr = 0;
+
   /** The peer group when shared (`shared:N`), else 0. */
-  peerGroup = 0;
+  get peerGroup(): number {
+    return this.peerGroupNr;
+  }
+
+  set peerGroup(g: number) {
+    if (g === this.peerGroupNr) return;
+    this.ns.table.regroup('peer', this, this.peerGroupNr, g);
+    this.peerGroupNr = g;
+  }
+
   /** The peer group this mount receives from when a slave (`master:N`), else 0. */
-  master = 0;
+  get master(): number {
+    return this.masterNr;
+  }
+
+  set master(g: number) {
+    if (g === this.masterNr) return;
+    this.ns.table.regroup('master', this, this.masterNr, g);
+    this.masterNr = g;
+  }
   unbindable = false;
   /** Inherited by a less privileged namespace with its parent: cannot be unmounted alone (MNT-09). */
   locked = false;
@@ -104,12 +157,28 @@ export class Mount {
 
   /** The topmost child mount covering `vn` in this mount, or undefined. */
   childAt(vn: Vnode): Mount | undefined {
-    const ch = this.children;
-    for (let i = ch.length - 1; i >= 0; i--) {
-      const m = ch[i];
-      if (m.mountpoint !== null && sameVnode(m.mountpoint, vn)) return m;
-    }
-    return undefined;
+    const list = this.childIndex.get(vnodeKey(vn));
+    return list && list.length > 0 ? list[list.length - 1] : undefined;
+  }
+
+  /** Attaches `m` (whose mountpoint is set) as the topmost child at its mountpoint. */
+  addChild(m: Mount): void {
+    this.children.push(m);
+    const key = vnodeKey(m.mountpoint!);
+    const list = this.childIndex.get(key);
+    if (list) list.push(m);
+    else this.childIndex.set(key, [m]);
+  }
+
+  /** Detaches child `m` (its mountpoint still set). */
+  removeChild(m: Mount): void {
+    const i = this.children.indexOf(m);
+    if (i < 0) return;
+    this.children.splice(i, 1);
+    const key = vnodeKey(m.mountpoint!);
+    const list = this.childIndex.get(key)!;
+    list.splice(list.indexOf(m), 1);
+    if (list.length === 0) this.childIndex.delete(key);
   }
 
   /** This mount and every mount below it, parents first. */
@@ -254,24 +323,16 @@ export class MountNamespace extends Namespace {
   /** Unlinks `m`'s subtree from the tree and forgets it. */
   dropTree(m: Mount): void {
     for (const x of m.subtree()) {
-      this.table.live.delete(x);
+      this.table.forget(x);
       x.fs.unpin?.(x.root);
     }
-    const p = m.parent;
-    if (p) {
-      const i = p.children.indexOf(m);
-      if (i >= 0) p.children.splice(i, 1);
-    }
+    m.parent?.removeChild(m);
     m.parent = null;
   }
 
   /** Moves `m` from where it is to `at` (MS_MOVE, pivot_root). */
   move(m: Mount, at: Path): void {
-    const p = m.parent;
-    if (p) {
-      const i = p.children.indexOf(m);
-      if (i >= 0) p.children.splice(i, 1);
-    }
+    m.parent?.removeChild(m);
     link(m, at);
   }
 
@@ -323,7 +384,7 @@ export class MountNamespace extends Namespace {
 function link(m: Mount, at: Path): void {
   m.parent = at.mnt;
   m.mountpoint = at.vn;
-  at.mnt.children.push(m);
+  at.mnt.addChild(m);
 }
 
 /** Copies the mounts below `src` (within its subtree) under `top`, at the same places. */

@@ -119,8 +119,11 @@ function* makeMountPoint(dest: string, isFile: boolean): Gen<SysError | null> {
   return null;
 }
 
-const mountError = (m: OciMount, dest: string, e: SysError): string =>
-  `error mounting ${JSON.stringify(m.source ?? m.type ?? 'none')} to rootfs at ${JSON.stringify(m.destination)}: mount ${m.source ?? ''}:${dest} (via /proc/self/fd/7), flags: 0x${0}: ${e.message.toLowerCase()}`;
+/** runc's words for a failed mount: `error mounting "SRC" to rootfs at "DEST": mount SRC:DEST, flags: 0x…: reason`. */
+const mountError = (m: OciMount, dest: string, e: SysError): string => {
+  const src = m.source ?? m.type ?? 'none';
+  return `error mounting ${JSON.stringify(src)} to rootfs at ${JSON.stringify(m.destination)}: mount ${src}:${dest}, flags: 0x${parseMountOptions(m.options).flags.toString(16)}: ${e.message.toLowerCase()}`;
+};
 
 /** Mounts one entry of config.json's `mounts` under `rootfs`; `newCgroupNs` chooses how a cgroup mount is made. */
 function* mountOne(rootfs: string, m: OciMount, newCgroupNs: boolean, cgroupDir: string): Gen<string | null> {
