@@ -125,15 +125,15 @@ function parseArgs(argv: string[]): Parsed {
 /** runc's create/run/exec options that take a value (the next argument, unless given with "="). */
 const VALUE_OPTIONS = new Set(['-b', '--bundle', '--console-socket', '--pid-file', '--preserve-fds', '--cwd', '-e', '--env', '-u', '--user', '-g', '--additional-gids', '-p', '--process', '-c', '--cap', '--cgroup', '--process-label', '--apparmor']);
 
-/** The options before a command's first operand (the container id). */
-function optionsOf(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length && args[i].startsWith('-') && args[i] !== '--'; i++) {
-    out.push(args[i]);
-    if (VALUE_OPTIONS.has(args[i])) i++;
-  }
-  return out;
+/** Where a command's first operand (the container id) is: options and their values come before it. */
+function firstOperand(args: string[]): number {
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '--') i += VALUE_OPTIONS.has(args[i]) ? 2 : 1;
+  return i;
 }
+
+/** The options (and their values) before a command's first operand. */
+const optionsOf = (args: string[]): string[] => args.slice(0, firstOperand(args));
 
 /** The bundle directory a create/run names (-b/--bundle, default the current directory), and the args with it made absolute. */
 function bundleOf(args: string[]): { bundle: string; args: string[] } {
@@ -236,7 +236,9 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
       for (const u of packed.uploads) uploads.push({ dest: u.dest, blob: session.putBlob(u.tar) });
     }
     if (p.command === 'exec') {
-      const i = args.findIndex((a) => a === '-p' || a === '--process' || a.startsWith('--process='));
+      // Only among the options before the container id: `exec c1 ls -p` is ls's -p.
+      const end = firstOperand(args);
+      const i = args.findIndex((a, j) => j < end && (a === '-p' || a === '--process' || a.startsWith('--process=')));
       if (i >= 0) {
         const inline = args[i].startsWith('--process=');
         const file = inline ? args[i].slice(10) : args[i + 1];

@@ -109,6 +109,13 @@ describe('ctsim oci', () => {
     expect(JSON.parse(oci('state', 'c2').stdout).status).toBe('paused');
     r = oci('exec', 'c2', 'true');
     expect(r.status).toBe(255);
+    expect(r.stderr).toMatch(ERR('exec failed: cannot exec in a paused container (use --ignore-paused to override)'));
+    expect(oci('resume', 'c2').status).toBe(0);
+    // exec -p: the process from a file on this machine; after the id, -p and -d are the command's own.
+    const proc = path.join(dir, 'process.json');
+    writeFileSync(proc, JSON.stringify({ args: ['hostname'], cwd: '/', user: { uid: 0, gid: 0 }, env: ['PATH=/bin'] }));
+    expect(oci('exec', '-p', proc, 'c2')).toMatchObject({ status: 0, stdout: 'runc\n' });
+    expect(oci('exec', 'c2', 'ls', '-d', '/')).toMatchObject({ status: 0, stdout: '/\n' });
     expect(oci('delete', '-f', 'c2').status).toBe(0);
     expect(oci('list', '-q').stdout).toBe('');
   }, 120_000);
