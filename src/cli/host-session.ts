@@ -29,7 +29,7 @@ export class HostSession {
   readonly log: HostLog;
   readonly io: OutputSwitch;
   private readonly store: StateStore | null;
-  private readonly memBlobs = new Map<string, string>();
+  private readonly memBlobs: Map<string, string>;
 
   private constructor(host: Host, log: HostLog, io: OutputSwitch, store: StateStore | null, memBlobs: Map<string, string>) {
     this.host = host;
