@@ -103,9 +103,11 @@ export class HostSession {
   /** Runs the command live (its output and that of every process goes to this terminal) and records it. */
   apply(entry: Omit<LogEntry, 'status'>, timeLimitNs?: number): Applied {
     this.io.live = true;
+    // The limit is part of the record: a replay must stop the command where this run stops it.
+    if (timeLimitNs !== undefined) entry = { ...entry, timeLimitNs };
     let applied: Applied;
     try {
-      applied = applyEntry(this.host, entry, (id) => (this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!), this.io, { timeLimitNs });
+      applied = applyEntry(this.host, entry, (id) => (this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!), this.io);
     } catch (e) {
       if (e instanceof HostLogError) throw new InputError({ source: entry.argv[0], expected: 'input the simulated host can use', found: e.message });
       throw e;
@@ -140,7 +142,8 @@ export class HostSession {
     const { task } = host.spawn(entry.argv, { path: entry.path, cwd: entry.cwd, stdin: input, stdout: this.io.stdout, stderr: this.io.stderr });
     const status = shellStatus(await runWithLiveInput(host, task, input, process.stdin));
     host.engine.run({ until: host.now + SETTLE_NS });
-    this.log.entries.push({ ...entry, stdin: '', input: chunks, ...(endNs !== undefined ? { inputEndNs: endNs } : {}), status });
+    // A live session has no time limit; its replay must not impose one either.
+    this.log.entries.push({ ...entry, stdin: '', input: chunks, ...(endNs !== undefined ? { inputEndNs: endNs } : {}), timeLimitNs: Number.MAX_SAFE_INTEGER, status });
     this.log.nowNs = host.now;
     return status;
   }

@@ -38,6 +38,15 @@ class ElfMapper {
     return binaryImage(program ?? name);
   }
 
+  /** The executable for another name of a real binary (a hard link): the program of that name, or one naming it. */
+  mapName(path: string): string {
+    const name = basename(path);
+    const program = this.programs.get(name);
+    if (program) this.linked++;
+    else this.unmapped.push(path);
+    return binaryImage(program ?? name);
+  }
+
   /** The program a command name runs (sh → dash), if this ctsim has it. */
   program(name: string): string | undefined {
     return this.programs.get(name);
@@ -114,19 +123,27 @@ function normalize(p: string): string {
 }
 
 /**
- * A multi-call binary (BusyBox: /bin/ls → busybox) has no ctsim program of its own
- * name, but each link to it is named after the applet it runs: such a link (hard or
- * symbolic) becomes ctsim's executable of the link's name when ctsim has that program.
+ * A multi-call binary (BusyBox) is one file under many names — hard links (docker
+ * export's busybox: /bin/[, /bin/ls, … one inode) or symbolic links (Alpine: /bin/ls →
+ * /bin/busybox) — and runs the applet its name says. So every name of a hard-linked
+ * executable becomes ctsim's program of that name (or, with none, an executable naming
+ * it), and a symbolic link to an executable ctsim could not map becomes the program
+ * it is named after, when ctsim has it.
  */
 function mapMultiCallLinks(entries: TarEntry[], elf: ElfMapper, prefix: string): TarEntry[] {
-  const unmapped = new Set(entries.filter((e) => e.type === 'file' && elf.isUnmappedImage(e.path, e.content)).map((e) => normalize(e.path)));
-  if (unmapped.size === 0) return entries;
+  const executables = new Map(entries.filter((e) => e.type === 'file' && e.content?.startsWith(ELF_IDENT)).map((e) => [normalize(e.path), e]));
+  if (executables.size === 0) return entries;
   return entries.map((e) => {
     if ((e.type !== 'hardlink' && e.type !== 'symlink') || e.linkTarget === undefined) return e;
-    const target =
-      e.type === 'hardlink' ? normalize(e.linkTarget) : normalize(e.linkTarget.startsWith('/') ? `${prefix}/${e.linkTarget}` : `${e.path.split('/').slice(0, -1).join('/')}/${e.linkTarget}`);
+    if (e.type === 'hardlink') {
+      if (!executables.has(normalize(e.linkTarget))) return e;
+      const shown = '/' + normalize(e.path).slice(prefix === '' ? 0 : normalize(prefix).length + 1);
+      return { ...e, type: 'file', mode: executables.get(normalize(e.linkTarget))!.mode, linkTarget: undefined, content: elf.mapName(shown) };
+    }
+    const target = normalize(e.linkTarget.startsWith('/') ? `${prefix}/${e.linkTarget}` : `${e.path.split('/').slice(0, -1).join('/')}/${e.linkTarget}`);
+    const t = executables.get(target);
     const program = elf.program(basename(e.path));
-    if (!unmapped.has(target) || !program) return e;
+    if (!t || !elf.isUnmappedImage(t.path, t.content) || !program) return e;
     elf.linked++;
     return { ...e, type: 'file', mode: 0o755, linkTarget: undefined, content: binaryImage(program) };
   });

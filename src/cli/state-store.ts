@@ -5,7 +5,7 @@
  * ctsim killed at any point leaves the old state or the new one, never half of one;
  * the lock keeps two ctsim processes from interleaving their commands.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
@@ -63,43 +63,68 @@ export class StateStore {
     return join(this.dir, 'lock');
   }
 
-  /** Takes the lock (waiting for another ctsim up to 30 s; a lock left by a dead process is taken over). */
+  /**
+   * Takes the lock (waiting for another ctsim up to 30 s; a lock left by a dead process
+   * is taken over). The lock file appears whole: our PID is written to a file of our own
+   * that is then hard-linked to `lock` (link fails if it exists). A dead owner's lock is
+   * renamed aside and checked to be still that owner's before it is removed, so two
+   * ctsims taking it over at once cannot remove each other's.
+   */
   lock(): void {
     try {
       mkdirSync(join(this.dir, 'blobs'), { recursive: true, mode: 0o700 });
     } catch (e) {
       throw new InputError({ source: '--root', expected: 'a directory ctsim can create and write', found: `${this.dir} (${(e as NodeJS.ErrnoException).code})`, fix: 'choose another --root' });
     }
+    const mine = join(this.dir, `lock.${process.pid}`);
+    writeFileSync(mine, `${process.pid}\n`, { mode: 0o600 });
     const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        const fd = openSync(this.lockPath, 'wx', 0o600);
-        writeSync(fd, `${process.pid}\n`);
-        closeSync(fd);
-        this.locked = true;
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      let holder = NaN;
-      try {
-        holder = parseInt(readFileSync(this.lockPath, 'utf8'), 10);
-      } catch {
-        continue; // released between our attempts
-      }
-      if (!Number.isInteger(holder) || !pidAlive(holder)) {
-        // Left behind by a ctsim that was killed: take it over.
+    try {
+      for (;;) {
         try {
-          unlinkSync(this.lockPath);
-        } catch {
-          /* someone else took it over first */
+          linkSync(mine, this.lockPath);
+          this.locked = true;
+          return;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         }
-        continue;
+        let holder: number;
+        try {
+          holder = parseInt(readFileSync(this.lockPath, 'utf8'), 10);
+        } catch {
+          continue; // released between our attempts
+        }
+        if (!Number.isInteger(holder) || !pidAlive(holder)) {
+          const aside = join(this.dir, `lock.stale.${process.pid}`);
+          try {
+            renameSync(this.lockPath, aside);
+          } catch {
+            continue; // someone else moved it first
+          }
+          let moved = NaN;
+          try {
+            moved = parseInt(readFileSync(aside, 'utf8'), 10);
+          } catch {
+            /* gone */
+          }
+          // Not the dead owner's any more: a live ctsim took it meanwhile; give it back.
+          if (moved !== holder && !(Number.isNaN(moved) && Number.isNaN(holder))) {
+            try {
+              linkSync(aside, this.lockPath);
+            } catch {
+              /* another holds it now; the one we moved loses it, as if it had died */
+            }
+          }
+          rmSync(aside, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new InputError({ source: this.dir, expected: 'a state directory no other ctsim is using', found: `locked by process ${holder}`, fix: 'wait for it to finish, or use another --root' });
+        }
+        sleepMs(50);
       }
-      if (Date.now() > deadline) {
-        throw new InputError({ source: this.dir, expected: 'a state directory no other ctsim is using', found: `locked by process ${holder}`, fix: 'wait for it to finish, or use another --root' });
-      }
-      sleepMs(50);
+    } finally {
+      rmSync(mine, { force: true });
     }
   }
 

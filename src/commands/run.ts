@@ -11,7 +11,7 @@ import { UsageError } from '../sim/input-error.js';
 import { parseDurationNs, parseSize } from '../sim/units.js';
 import { HostSession } from '../cli/host-session.js';
 import { commandNames, ElfMapper, rootfsEntries } from '../cli/rootfs-import.js';
-import { containerDir, type RunSpec } from '../runtime/docker-run.js';
+import { containerDir, volumeDir, type RunSpec } from '../runtime/docker-run.js';
 import { listImages, loadImage } from '../runtime/images.js';
 import { isRunEntry, planRun } from '../runtime/run-plan.js';
 import { defaultPrograms } from '../userland/index.js';
@@ -90,7 +90,8 @@ Without --root the host lives only for this command; with --root DIR it is the k
       const elf = new ElfMapper(commandNames(defaultPrograms()));
       const rootfs = rootfsPath !== undefined ? rootfsEntries(rootfsPath, elf, 'rootfs') : undefined;
       for (const w of elf.warnings(rootfsPath ?? '')) process.stderr.write(`ctsim run: ${w}\n`);
-      const volumes = spec.volumes.filter((v) => existsSync(v.hostPath) && statSync(v.hostPath).isDirectory()).map((v) => ({ dest: v.hostPath, entries: rootfsEntries(v.hostPath, elf, '') }));
+      // A volume is copied in afresh each run; a directory that does not exist here is made empty, as docker makes it.
+      const volumes = spec.volumes.map((v) => ({ dest: volumeDir(v.hostPath), entries: existsSync(v.hostPath) && statSync(v.hostPath).isDirectory() ? rootfsEntries(v.hostPath, elf, '') : [] }));
       const plan = planRun(spec, session.count(isRunEntry), session.log.seed, programs, rootfs, volumes);
       if (flags['print-script']) {
         this.out(`# ${containerDir(plan.id)}/config.json\n${JSON.stringify(plan.config, null, 2)}\n\n# the host-side script (sh -c)\n${plan.script}`);

@@ -68,6 +68,12 @@ export function containerIdentity(seq: number, seed: number, name?: string): { i
 /** Where the host keeps a container (docker: /var/lib/docker/containers/ID). */
 export const containerDir = (id: string): string => `/var/lib/ctsim/containers/${id}`;
 
+/**
+ * Where the simulated host keeps the copy of a directory of this machine bound with -v
+ * (its own place, so that it never mixes with the host's own /tmp or /etc).
+ */
+export const volumeDir = (hostPath: string): string => `/var/lib/ctsim/volumes/${createHash('sha256').update(hostPath).digest('hex').slice(0, 16)}`;
+
 /** The OCI configuration docker would hand runc for these flags. */
 export function dockerConfig(spec: RunSpec, id: string, imageEnv: string[] = []): OciConfig {
   const c = runcDefaultSpec({ rootless: false, uid: 0, gid: 0 }) as OciConfig;
@@ -95,7 +101,7 @@ export function dockerConfig(spec: RunSpec, id: string, imageEnv: string[] = [])
   for (const f of ['resolv.conf', 'hostname', 'hosts']) {
     mounts.push({ destination: `/etc/${f}`, type: 'bind', source: `${containerDir(id)}/${f}`, options: ['rbind', 'rprivate'] });
   }
-  for (const v of spec.volumes) mounts.push({ destination: v.containerPath, type: 'bind', source: v.hostPath, options: ['rbind', v.readonly ? 'ro' : 'rw', 'rprivate'] });
+  for (const v of spec.volumes) mounts.push({ destination: v.containerPath, type: 'bind', source: volumeDir(v.hostPath), options: ['rbind', v.readonly ? 'ro' : 'rw', 'rprivate'] });
   c.mounts = mounts;
   const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }];
   if (spec.network !== 'host') namespaces.push({ type: 'network' });
@@ -203,7 +209,8 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
       'ipam=/var/lib/ctsim/network/ipam',
       'mkdir -p $ipam',
       'n=$(cat $ipam/last 2>/dev/null || echo 1)',
-      'while :; do n=$((n % 65534 + 1)); [ $n -gt 1 ] && [ ! -e $ipam/$n ] && break; done',
+      'tries=0',
+      'while :; do n=$((n % 65534 + 1)); tries=$((tries + 1)); [ $n -gt 1 ] && [ ! -e $ipam/$n ] && break; if [ $tries -gt 65534 ]; then echo "ctsim run: no free address left in 172.17.0.0/16" >&2; exit 1; fi; done',
       'echo $n > $ipam/last',
       'echo "$d" > $ipam/$n',
       'addr=172.17.$((n / 256)).$((n % 256))',
@@ -215,8 +222,16 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     lines.push(`printf "127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n" > "$d/hosts"`);
   }
   lines.push('set +e');
+  // When runc fails before there is a container, nothing runs its poststop hook: undo by hand.
+  const ports = spec.publish.map((p) => ` ${p.hostPort}:${p.containerPort}`).join('');
+  const undo = `${CONTAINER_HOOK_PATH} down "$d"${spec.network === 'bridge' ? ` "$addr"${ports}` : ''} </dev/null`;
   if (spec.detach) {
-    lines.push(`runc run -d --bundle "$d" ${q(name)} </dev/null >/dev/null`, 'status=$?', `[ $status -eq 0 ] && echo ${id}`, 'exit $status');
+    lines.push(
+      `runc run -d --bundle "$d" ${q(name)} </dev/null >/dev/null`,
+      'status=$?',
+      `if [ $status -eq 0 ]; then echo ${id}; elif ! runc state ${q(name)} >/dev/null 2>&1; then ${undo}; fi`,
+      'exit $status',
+    );
     return lines.join('\n') + '\n';
   }
   lines.push(
@@ -230,7 +245,7 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     `  echo "ctsim run: the OOM killer killed $what: container ${name} reached memory.max ($(cat $cg/memory.max) bytes); see dmesg" >&2`,
     'fi',
     // Its poststop hook removes it (there is no `docker ps -a`: a stopped container is gone, as with --rm).
-    `runc delete ${q(name)} 2>/dev/null`,
+    `if runc state ${q(name)} >/dev/null 2>&1; then runc delete ${q(name)}; else ${undo}; fi`,
     'exit $status',
   );
   return lines.join('\n') + '\n';

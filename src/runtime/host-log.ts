@@ -61,6 +61,8 @@ export interface LogEntry {
    */
   input?: InputChunk[];
   inputEndNs?: number;
+  /** How long the command may run (simulated ns) before it is left running; default one hour. */
+  timeLimitNs?: number;
   /** The shell-style status it ended with; replay checks that it ends the same way. */
   status: number;
 }
@@ -121,7 +123,8 @@ export function parseHostLog(text: string): HostLog {
     const x = e as Record<string, unknown>;
     const inputOk =
       (x.input === undefined || (Array.isArray(x.input) && x.input.every((c) => isObj(c) && isTime(c.atNs) && typeof c.bytes === 'string'))) &&
-      (x.inputEndNs === undefined || isTime(x.inputEndNs));
+      (x.inputEndNs === undefined || isTime(x.inputEndNs)) &&
+      (x.timeLimitNs === undefined || isTime(x.timeLimitNs));
     if (!ok || !inputOk) throw new HostLogError(`entry ${i + 1} is damaged`);
     if (i > 0 && (e as unknown as LogEntry).atNs < (doc.entries as LogEntry[])[i - 1].atNs) throw new HostLogError(`entry ${i + 1} goes back in time`);
   });
@@ -142,18 +145,14 @@ export interface Applied {
   ended: string;
 }
 
-/** Guards for one command: at most this much simulated time (default one hour). */
-export interface ApplyLimits {
-  timeLimitNs?: number;
-}
-
+/** The time limit of an entry that names none: one hour of simulated time. */
 const DEFAULT_TIME_LIMIT_NS = 3600 * 1e9;
 
 /**
  * Runs one logged command in `host`: waits (idle) until its start time, unpacks its
  * uploads with tar, runs it with output through `io`, then lets the host settle.
  */
-export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: string) => string, io: OutputSwitch, limits: ApplyLimits = {}): Applied {
+export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: string) => string, io: OutputSwitch): Applied {
   prepareEntry(host, e, blobs);
   const out = (b: string): void => (io.live ? io.stdout(b) : undefined);
   const err = (b: string): void => (io.live ? io.stderr(b) : undefined);
@@ -165,7 +164,7 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
     for (const c of e.input) host.engine.at(c.atNs, () => input.push(c.bytes));
     if (e.inputEndNs !== undefined) host.engine.at(e.inputEndNs, () => input.end());
   }
-  const r = host.run(e.argv, { path: e.path, cwd: e.cwd, stdin: input, stdout: out, stderr: err, timeLimitNs: limits.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS });
+  const r = host.run(e.argv, { path: e.path, cwd: e.cwd, stdin: input, stdout: out, stderr: err, timeLimitNs: e.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS });
   host.engine.run({ until: host.now + SETTLE_NS });
   return { status: r.status, ended: r.ended };
 }

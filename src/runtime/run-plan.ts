@@ -56,6 +56,6 @@ export function planRun(spec: RunSpec, seq: number, seed: number, programs: Read
   // Under userns-remap the root file system's owners move into the remapped range (docker chowns it).
   if (rootfs) own.push(...rootfs.map((e) => (shift && e.path !== 'rootfs' && !e.path.startsWith('rootfs/') ? e : { ...e, uid: e.uid + shift, gid: e.gid + shift })));
   uploads.push({ dest: containerDir(id), blob: put(own) });
-  for (const v of volumes) uploads.push({ dest: v.dest, blob: put(v.entries), ifMissing: true });
+  for (const v of volumes) uploads.push({ dest: v.dest, blob: put(v.entries) });
   return { id, name, config, script, blobs, entry: { argv: ['sh', '-c', script], path: '/bin/sh', cwd: '/', uploads, stdin: '' } };
 }

@@ -62,6 +62,20 @@ describe('host log', () => {
     expect(io.text()).toBe('2.00 a\n5.50 b\neof\n');
   });
 
+  test('an entry\'s time limit is part of the record: the replay stops the command where the run stopped it', () => {
+    const log = newHostLog('0.1.0', 1, { cpus: 1, memoryBytes: 1 << 30, swapBytes: 0 });
+    const quiet = { live: false, stdout: () => {}, stderr: () => {} };
+    const host = replayHostLog(log, { io: quiet, blobs: noBlobs });
+    const e = { ...sh('sleep 5; echo late > /root/late', host.now), timeLimitNs: 1e9 };
+    e.status = applyEntry(host, e, noBlobs, quiet).status;
+    expect(e.status).toBe(124);
+    log.entries.push(e);
+    log.nowNs = host.now;
+    const again = replayHostLog(parseHostLog(JSON.stringify(log)), { io: quiet, blobs: noBlobs });
+    expect(again.now).toBe(host.now);
+    expect(again.sh('cat /root/late 2>&1').stdout).toBe(host.sh('cat /root/late 2>&1').stdout);
+  });
+
   test('a replay that ends differently from the record is an error, not a silent change', () => {
     const log = newHostLog('0.0.9', 1, { cpus: 1, memoryBytes: 1 << 30, swapBytes: 0 });
     log.entries.push(sh('exit 3', 0, 0));

@@ -30,7 +30,6 @@ const UNMODELLED_LINUX: ReadonlyArray<[keyof OciLinux, string]> = [
   ['netDevices', 'moving network devices into the container (linux.netDevices)'],
   ['sysctl', 'sysctl settings (linux.sysctl)'],
   ['seccomp', 'seccomp filtering'],
-  ['rootfsPropagation', 'rootfs mount propagation (rootfsPropagation)'],
   ['mountLabel', 'SELinux mount labels'],
   ['intelRdt', 'Intel RDT (resctrl)'],
   ['memoryPolicy', 'NUMA memory policy (set_mempolicy)'],

@@ -9,6 +9,7 @@ import { SysError } from '../../../kernel/errno.js';
 import * as sys from '../../lib/sys.js';
 import { readFile } from '../../lib/io.js';
 import { writeProcFile } from '../nsutils/common.js';
+import { cleanPath } from './rootfs.js';
 import { formatConfigIssue, resourcesToCgroupFiles, type OciConfig } from '../../../runtime/oci/index.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
@@ -32,8 +33,10 @@ export function* ownCgroup(): Gen<string> {
  */
 export function* cgroupDirFor(config: OciConfig, id: string): Gen<string> {
   const path = config.linux?.cgroupsPath;
-  const rel = path === undefined || path === '' ? id : path;
-  const base = rel.startsWith('/') ? '' : yield* ownCgroup();
+  const given = path === undefined || path === '' ? id : path;
+  // runc's CleanPath: a relative path is cleaned as if rooted, so ".." cannot climb out of runc's own cgroup.
+  const rel = cleanPath(given);
+  const base = given.startsWith('/') ? '' : yield* ownCgroup();
   const joined = `${base}/${rel}`.split('/').filter((p) => p !== '' && p !== '.');
   const parts: string[] = [];
   for (const p of joined) {
@@ -49,9 +52,13 @@ const writeError = (file: string, value: string, e: SysError): string =>
 
 /**
  * Makes the cgroup (every missing level) and writes the resources. Returns whether it
- * made the leaf (a pre-existing cgroup is used, and not removed at delete), or an error.
+ * made the leaf (an existing empty cgroup is used; delete removes it either way, as
+ * runc's destroy does), or an error.
  */
 export function* createCgroup(dir: string, config: OciConfig): Gen<{ made: boolean } | string> {
+  // What cannot be written is known before anything is made.
+  const res = resourcesToCgroupFiles(config.linux?.resources ?? {});
+  if (res.errors.length) return res.errors.map((e) => formatConfigIssue('config.json', e)).join('; ');
   const parts = dir.slice(CGROUP_MOUNT.length).split('/').filter(Boolean);
   let cur = CGROUP_MOUNT;
   let made = false;
@@ -73,8 +80,6 @@ export function* createCgroup(dir: string, config: OciConfig): Gen<{ made: boole
     const procs = yield* readFile(`${dir}/cgroup.procs`);
     if (!(procs instanceof SysError) && procs.trim() !== '') return `container's cgroup is not empty: ${procs.trim().split('\n').length} process(es) found`;
   }
-  const res = resourcesToCgroupFiles(config.linux?.resources ?? {});
-  if (res.errors.length) return res.errors.map((e) => formatConfigIssue('config.json', e)).join('; ');
   for (const { file, value } of res.files) {
     const e = yield* writeProcFile(`${dir}/${file}`, value);
     if (e) {

@@ -74,12 +74,18 @@ const mapText = (maps: readonly IdMapping[] | undefined): string => (maps ?? [])
  * the state directory; then, once the container had an init, its poststop hooks, as
  * libcontainer's destroy does (a failed hook earlier must still be undone).
  */
-function* undoCreate(root: string, id: string, initPid: number, cgroupDir: string | null, madeCgroup: boolean, poststop?: HookState & { hooks: OciHook[] | undefined }): Gen<void> {
-  if (initPid > 0) {
-    yield* sys.kill(initPid, 9);
-    yield* sys.wait4(initPid);
+function* undoCreate(root: string, id: string, initPid: number, cgroupDir: string | null, madeCgroup: boolean, poststop?: HookState & { hooks: OciHook[] | undefined }, stage1 = 0): Gen<void> {
+  // Stage 1 and the init are runc's children (the init by the subreaper rule): kill and reap them.
+  for (const pid of [stage1, initPid]) {
+    if (pid <= 0) continue;
+    yield* sys.kill(pid, 9);
+    yield* sys.wait4(pid);
   }
-  if (cgroupDir && madeCgroup) yield* removeCgroup(cgroupDir);
+  if (cgroupDir) for (const pid of yield* cgroupPids(cgroupDir)) yield* sys.kill(pid, 9);
+  if (cgroupDir && madeCgroup) {
+    const e = yield* removeCgroup(cgroupDir);
+    if (e) yield* logWarning(`unable to remove cgroup ${cgroupDir}: ${e.message.toLowerCase()}`);
+  }
   const dir = stateDirOf(root, id);
   yield* sys.unlink(`${dir}/exec.fifo`);
   yield* sys.unlink(`${dir}/state.json`);
@@ -93,6 +99,8 @@ function* undoCreate(root: string, id: string, initPid: number, cgroupDir: strin
 /** `runc create`: everything up to the init waiting on exec.fifo. Returns the record. */
 export function* createContainer(o: CreateOptions): Gen<ContainerRecord> {
   if (!isValidContainerId(o.id)) throw new RuncError('invalid container ID format');
+  // A relative --pid-file is where runc was started, not in the bundle it changes into.
+  const pidFile = o.pidFile !== undefined ? yield* absolute(o.pidFile) : undefined;
   const bundle = yield* absolute(o.bundle);
   const ch = yield* sys.chdir(bundle);
   if (ch instanceof SysError) throw new RuncError(`chdir ${bundle}: ${ch.message.toLowerCase()}`);
@@ -127,8 +135,10 @@ export function* createContainer(o: CreateOptions): Gen<ContainerRecord> {
     throw new RuncError(cg);
   }
   const annotations = config.annotations ?? {};
+  let s1 = 0;
+  let s1Reaped = false;
   const fail = function* (why: string, initPid: number): Gen<never> {
-    yield* undoCreate(o.root, o.id, initPid, cgroupDir, cg.made, { ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle, annotations, hooks: config.hooks?.poststop });
+    yield* undoCreate(o.root, o.id, initPid, cgroupDir, cg.made, { ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle, annotations, hooks: config.hooks?.poststop }, s1Reaped ? 0 : s1);
     throw new RuncError(`unable to start container process: ${why}`);
   };
 
@@ -138,15 +148,12 @@ export function* createContainer(o: CreateOptions): Gen<ContainerRecord> {
   const [parent, child] = pipes;
   // The init is stage 1's child: as a subreaper, runc becomes its parent when stage 1 exits.
   yield* sys.prctl(PR_SET_CHILD_SUBREAPER, 1);
-  const s1 = yield* sys.fork(stage1(plan, child));
+  const forked = yield* sys.fork(stage1(plan, child));
   yield* child.close();
-  if (s1 instanceof SysError) return yield* fail(`fork: ${s1.message.toLowerCase()}`, 0);
+  if (forked instanceof SysError) return yield* fail(`fork: ${forked.message.toLowerCase()}`, 0);
+  s1 = forked;
   const joined = yield* joinCgroup(cgroupDir, s1);
-  if (joined) {
-    yield* sys.kill(s1, 9);
-    yield* sys.wait4(s1);
-    return yield* fail(joined, 0);
-  }
+  if (joined) return yield* fail(joined, 0);
   yield* parent.send('go');
   // Stage 1's "pid" and stage 2's messages share the pipe and may come in either order.
   let initPid = 0;
@@ -170,6 +177,7 @@ export function* createContainer(o: CreateOptions): Gen<ContainerRecord> {
     } else if (msg.startsWith('pid ')) {
       initPid = Number(msg.slice(4));
       yield* sys.wait4(s1);
+      s1Reaped = true;
       if (hooksAsked) yield* runRuntimeHooks();
     } else if (msg === 'hooks') {
       hooksAsked = true;
@@ -198,7 +206,10 @@ export function* createContainer(o: CreateOptions): Gen<ContainerRecord> {
   };
   const saved = yield* saveRecord(o.root, rec);
   if (saved) return yield* fail(`write state: ${saved.message.toLowerCase()}`, initPid);
-  if (o.pidFile !== undefined) yield* writeFileAtomic(yield* absolute(o.pidFile), `${initPid}`, 0o644);
+  if (pidFile !== undefined) {
+    const w = yield* writeFileAtomic(pidFile, `${initPid}`, 0o644);
+    if (w) return yield* fail(`write pid file ${pidFile}: ${w.message.toLowerCase()}`, initPid);
+  }
   return rec;
 }
 
@@ -244,8 +255,10 @@ export function* killAll(rec: ContainerRecord): Gen<void> {
   if (yield* initAlive(rec)) yield* sys.kill(rec.initPid, 9);
 }
 
-/** Undoes create for a stopped container: cgroup, state directory; then the poststop hooks (their failure only warns). */
+/** Undoes create for a stopped container: leftover processes, cgroup, state directory; then the poststop hooks (their failure only warns). */
 export function* destroyContainer(root: string, rec: ContainerRecord): Gen<void> {
+  // Without a PID namespace of its own, the init's death does not end the other processes: runc kills them.
+  if (!rec.ownPidNs) yield* killAll(rec);
   const e = yield* removeCgroup(rec.cgroupDir);
   if (e) yield* logWarning(`unable to remove cgroup ${rec.cgroupDir}: ${e.message.toLowerCase()}`);
   const dir = stateDirOf(root, rec.id);

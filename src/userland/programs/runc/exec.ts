@@ -46,11 +46,11 @@ function joinAndFork(rec: ContainerRecord, p: OciProcess, sync: SyncPipe): () =>
       const rl = yield* setRlimits(p);
       if (rl) return yield* fail(sync, rl);
       const env = p.env ?? [];
-      const file = yield* lookPath(p.args![0], env);
-      if (Array.isArray(file)) return yield* fail(sync, file[0]);
       const who = yield* becomeProcess(p);
       if (who) return yield* fail(sync, who);
-      yield* sync.send('ready');
+      const file = yield* lookPath(p.args![0], env);
+      if (Array.isArray(file)) return yield* fail(sync, file[0]);
+      // No "ready": the sync pipe is close-on-exec, so runc sees end of file once execve succeeds, or the error if it fails.
       const e = yield* sys.execve(file, p.args!, env);
       return yield* fail(sync, `exec ${file}: ${e instanceof SysError ? e.message.toLowerCase() : 'failed'}`);
     });
@@ -76,23 +76,26 @@ export function* execInContainer(rec: ContainerRecord, p: OciProcess, pidFile: s
     throw new RuncError(joined, 255);
   }
   yield* parent.send('go');
-  // Stage 1's "pid" and the process's "ready" share the pipe and may come in either order.
+  // Stage 1 says "pid"; then the pipe ends when the process has exec'd (close-on-exec), or says why it could not.
   let pid = 0;
-  let ready = false;
-  while (!(ready && pid > 0)) {
+  for (;;) {
     const msg = yield* parent.recv();
-    if (msg === null) throw new RuncError('exec failed: the process exited before it started', 255);
+    if (msg === null) {
+      if (pid === 0) throw new RuncError('exec failed: the process exited before it started', 255);
+      break;
+    }
     if (msg.startsWith('pid ')) {
       pid = Number(msg.slice(4));
       yield* sys.wait4(s1);
-    } else if (msg === 'ready') {
-      ready = true;
     } else if (msg.startsWith('error ')) {
       if (pid > 0) yield* sys.wait4(pid);
       throw new RuncError(`exec failed: unable to start container process: ${msg.slice(6)}`, 255);
     }
   }
   yield* parent.close();
-  if (pidFile !== undefined) yield* writeFileAtomic(pidFile, `${pid}`, 0o644);
+  if (pidFile !== undefined) {
+    const w = yield* writeFileAtomic(pidFile, `${pid}`, 0o644);
+    if (w) throw new RuncError(`exec failed: write pid file ${pidFile}: ${w.message.toLowerCase()}`, 255);
+  }
   return pid;
 }

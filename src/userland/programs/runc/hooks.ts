@@ -37,6 +37,15 @@ export function hookStateJson(s: HookState): string {
   return JSON.stringify(o);
 }
 
+const SIGPIPE = 13;
+
+/** How Go prints a signal (syscall.Signal.String), as in runc's "signal: killed". */
+const GO_SIGNAL_NAMES: Record<number, string> = {
+  1: 'hangup', 2: 'interrupt', 3: 'quit', 4: 'illegal instruction', 5: 'trace/breakpoint trap', 6: 'aborted', 7: 'bus error',
+  8: 'floating point exception', 9: 'killed', 10: 'user defined signal 1', 11: 'segmentation fault', 12: 'user defined signal 2',
+  13: 'broken pipe', 14: 'alarm clock', 15: 'terminated',
+};
+
 /** Runs one hook; null when it succeeded, else why it failed (runc's words). */
 function* runHook(hook: OciHook, stateJson: string): Gen<string | null> {
   const p = yield* sys.pipe2(0);
@@ -57,7 +66,10 @@ function* runHook(hook: OciHook, stateJson: string): Gen<string | null> {
     yield* sys.close(w);
     return child.message;
   }
+  // A hook that exits without reading its input must not take runc down with SIGPIPE (Go ignores EPIPE here).
+  const old = yield* sys.sigaction(SIGPIPE, { handler: 'ignore' });
   yield* sys.write(w, utf8(stateJson));
+  if (!(old instanceof SysError)) yield* sys.sigaction(SIGPIPE, old);
   yield* sys.close(w);
   const limitNs = hook.timeout !== undefined ? hook.timeout * 1e9 : Infinity;
   let waited = 0;
@@ -68,13 +80,14 @@ function* runHook(hook: OciHook, stateJson: string): Gen<string | null> {
       return res.message;
     }
     if (res.pid === child) {
-      if (WIFEXITED(res.status)) return WEXITSTATUS(res.status) === 0 ? null : `exit status ${WEXITSTATUS(res.status)}`;
-      return `signal: ${WTERMSIG(res.status)}`;
+      if (WIFEXITED(res.status)) return WEXITSTATUS(res.status) === 0 ? null : `error running hook: exit status ${WEXITSTATUS(res.status)}`;
+      const sig = WTERMSIG(res.status);
+      return `error running hook: signal: ${GO_SIGNAL_NAMES[sig] ?? `signal ${sig}`}`;
     }
     if (waited >= limitNs) {
       yield* sys.kill(child, 9);
       yield* sys.wait4(child);
-      return 'timeout';
+      return `hook ran past specified timeout of ${hook.timeout!.toFixed(1)}s`;
     }
     yield* sys.nanosleep(1_000_000);
     waited += 1_000_000;
@@ -86,7 +99,7 @@ export function* runHooks(kind: HookKind, hooks: OciHook[] | undefined, state: H
   const json = hookStateJson(state);
   for (let i = 0; i < (hooks?.length ?? 0); i++) {
     const why = yield* runHook(hooks![i], json);
-    if (why !== null) return `error running ${kind} hook #${i}: ${why}, stdout: , stderr: `;
+    if (why !== null) return `error running ${kind} hook #${i}: ${why}${why.startsWith('error running hook') ? ', stdout: , stderr: ' : ''}`;
   }
   return null;
 }

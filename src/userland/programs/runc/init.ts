@@ -14,6 +14,7 @@ import { utf8 } from '../../lib/io.js';
 import { rtnl } from '../../lib/rtnl.js';
 import { getenv, DEFAULT_PATH } from '../../lib/exec.js';
 import { writeProcFile } from '../nsutils/common.js';
+import { MS_REC, MS_SHARED } from '../../../kernel/syscalls/sys-mount.js';
 import { O_CLOEXEC, O_DIRECTORY, O_PATH, O_WRONLY, S_IFMT, S_IFREG } from '../../../kernel/vfs/types.js';
 import { CAP_NAMES, CAP_LAST_CAP } from '../../../kernel/ns/capabilities.js';
 import {
@@ -27,7 +28,7 @@ import {
 } from '../../../kernel/syscalls/abi.js';
 import type { OciConfig, OciProcess } from '../../../runtime/oci/index.js';
 import type { SyncPipe } from './sync.js';
-import { finishRootfs, mkdirAll, pivotInto, prepareRootfs } from './rootfs.js';
+import { cleanPath, finishRootfs, mkdirAll, pivotInto, prepareRootfs } from './rootfs.js';
 import { runHooks, type HookState } from './hooks.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
@@ -206,8 +207,12 @@ function stage2(plan: InitPlan, sync: SyncPipe): () => Program {
     }
     const hk = yield* runHooks('createContainer', c.hooks?.createContainer, state('creating'));
     if (hk) return yield* fail(sync, hk);
+    // runc makes a missing cwd in the rootfs before pivot_root (a read-only root could not take it later).
+    yield* mkdirAll(plan.rootfs + cleanPath(proc.cwd));
     const pv = yield* pivotInto(plan.rootfs);
     if (pv) return yield* fail(sync, pv);
+    // The parent was made private for pivot_root; a shared rootfsPropagation is applied again to the new root.
+    if (c.linux?.rootfsPropagation === 'shared') yield* sys.mount('', '/', '', MS_SHARED | MS_REC);
     const fin = yield* finishRootfs(c);
     if (fin) return yield* fail(sync, fin);
     if (c.hostname !== undefined) {
@@ -221,15 +226,14 @@ function stage2(plan: InitPlan, sync: SyncPipe): () => Program {
     const rl = yield* setRlimits(proc);
     if (rl) return yield* fail(sync, rl);
     if (proc.oomScoreAdj !== undefined) yield* writeProcFile('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
-    // runc makes a missing cwd (as the container's root, before the user changes).
-    yield* mkdirAll(proc.cwd);
     const cd = yield* sys.chdir(proc.cwd);
     if (cd instanceof SysError) return yield* fail(sync, `chdir to cwd (${JSON.stringify(proc.cwd)}) set in config.json failed: ${cd.message.toLowerCase()}`);
     const env = proc.env ?? [];
-    const file = yield* lookPath(proc.args![0], env);
-    if (Array.isArray(file)) return yield* fail(sync, file[0]);
     const who = yield* becomeProcess(proc);
     if (who) return yield* fail(sync, who);
+    // As the container's user, with its capabilities: what it cannot execute is an error now (runc's LookPath after finalizeNamespace).
+    const file = yield* lookPath(proc.args![0], env);
+    if (Array.isArray(file)) return yield* fail(sync, file[0]);
     yield* sync.send('ready');
     // Blocks until `runc start` opens the other end.
     const fd = yield* sys.openat(stateDir, 'exec.fifo', O_WRONLY | O_CLOEXEC);
@@ -237,8 +241,9 @@ function stage2(plan: InitPlan, sync: SyncPipe): () => Program {
       yield* sys.write(2, `runc init: open exec fifo: ${fd.message.toLowerCase()}\n`);
       return 1;
     }
+    // The descriptor stays open (close-on-exec): `runc start` reads to end of file, which comes when the program is exec'd,
+    // so its poststart hooks run after that.
     yield* sys.write(fd, '0');
-    yield* sys.close(fd);
     const sh = yield* runHooks('startContainer', c.hooks?.startContainer, state('created'));
     if (sh) {
       yield* sys.write(2, utf8(`${sh}\n`));

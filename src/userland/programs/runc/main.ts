@@ -14,7 +14,7 @@ import { getopt, GetoptError, type OptionSpec } from '../../lib/getopt.js';
 import { OutBuffer } from '../../lib/out-buffer.js';
 import { readFile, fromUtf8 } from '../../lib/io.js';
 import { SysError } from '../../../kernel/errno.js';
-import { validateProcess, formatConfigIssue, type OciProcess } from '../../../runtime/oci/index.js';
+import { isValidContainerId, validateProcess, formatConfigIssue, type OciProcess } from '../../../runtime/oci/index.js';
 import { DEFAULT_ROOT } from './container-state.js';
 import { createContainer, destroyContainer, startContainer, waitInit } from './create.js';
 import { cmdDelete, cmdEvents, cmdKill, cmdList, cmdPause, cmdPs, cmdResume, cmdSpec, cmdState, mustLoad } from './commands.js';
@@ -205,6 +205,10 @@ function* dispatch(args: string[]): Gen<number> {
     yield* print(`Incorrect Usage.\n\n${commandHelp(name, def)}`);
     const n = Math.abs(def.args!);
     throw new RuncError(`runc: ${JSON.stringify(name)} requires ${def.args! >= 0 ? 'exactly' : 'a minimum of'} ${n} argument(s)`);
+  }
+  // Every command that names a container checks the id first (libcontainer's Load): "../x" is no container.
+  if (name !== 'create' && name !== 'run' && name !== 'list' && name !== 'spec' && ops.length > 0 && !isValidContainerId(ops[0])) {
+    throw new RuncError('invalid container ID format', name === 'exec' ? 255 : 1);
   }
   const v = c.values;
   const str = (k: string): string | undefined => (typeof v.get(k) === 'string' ? (v.get(k) as string) : undefined);

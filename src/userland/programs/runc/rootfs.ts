@@ -30,6 +30,8 @@ import {
 } from '../../../kernel/syscalls/sys-mount.js';
 import { O_CREAT, O_WRONLY, S_IFDIR, S_IFMT } from '../../../kernel/vfs/types.js';
 import type { OciConfig, OciMount } from '../../../runtime/oci/index.js';
+import { readFile } from '../../lib/io.js';
+import { parseMountinfo } from '../nsutils/mountinfo.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -125,9 +127,25 @@ const mountError = (m: OciMount, dest: string, e: SysError): string => {
   return `error mounting ${JSON.stringify(src)} to rootfs at ${JSON.stringify(m.destination)}: mount ${src}:${dest}, flags: 0x${parseMountOptions(m.options).flags.toString(16)}: ${e.message.toLowerCase()}`;
 };
 
+/**
+ * A container path made absolute and lexically clean, with ".." stopping at the root
+ * (runc's CleanPath before securejoin): "tmp" is /tmp, "/../../x" is /x — never a
+ * place outside the root file system.
+ */
+export function cleanPath(p: string): string {
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return '/' + out.join('/');
+}
+
 /** Mounts one entry of config.json's `mounts` under `rootfs`; `newCgroupNs` chooses how a cgroup mount is made. */
 function* mountOne(rootfs: string, m: OciMount, newCgroupNs: boolean, cgroupDir: string): Gen<string | null> {
-  const dest = rootfs + (m.destination === '/' ? '' : m.destination);
+  const inside = cleanPath(m.destination);
+  const dest = rootfs + (inside === '/' ? '' : inside);
   const o = parseMountOptions(m.options);
   if (isBind(m)) {
     const src = m.source ?? '';
@@ -198,12 +216,24 @@ function* setupDev(rootfs: string, hasDevPts: boolean): Gen<string | null> {
  */
 export function* prepareRootfs(config: OciConfig, rootfs: string, newCgroupNs: boolean, cgroupDir: string): Gen<string | null> {
   const prop = config.linux?.rootfsPropagation;
-  const rootProp = prop !== undefined && prop in PROPAGATION_OPTIONS ? PROPAGATION_OPTIONS[prop] : MS_SLAVE | MS_REC;
+  // rootfsPropagation's values (shared, slave, private, unbindable) apply to the whole tree, as runc applies them.
+  const rootProp = prop !== undefined && prop in PROPAGATION_OPTIONS ? PROPAGATION_OPTIONS[prop] | MS_REC : MS_SLAVE | MS_REC;
   let r = yield* sys.mount('', '/', '', rootProp);
   if (r instanceof SysError) return `make / ${prop ?? 'rslave'}: ${r.message.toLowerCase()}`;
-  // pivot_root needs the new root's parent to be private (runc's prepareRoot).
-  const parent = rootfs.slice(0, rootfs.lastIndexOf('/')) || '/';
-  yield* sys.mount('', parent, '', MS_PRIVATE);
+  // pivot_root needs the mount the rootfs sits on to be private (runc's rootfsParentMountPrivate):
+  // find it in mountinfo (the deepest mount point above the rootfs) — with rshared it is shared.
+  const info = yield* readFile('/proc/self/mountinfo');
+  if (!(info instanceof SysError)) {
+    const parent = rootfs.slice(0, rootfs.lastIndexOf('/')) || '/';
+    const under = parseMountinfo(info)
+      .map((m) => m.target)
+      .filter((t) => t === '/' || parent === t || parent.startsWith(t + '/'))
+      .sort((a, b) => b.length - a.length)[0];
+    if (under !== undefined) {
+      const p = yield* sys.mount('', under, '', MS_PRIVATE);
+      if (p instanceof SysError) return `make ${under} private: ${p.message.toLowerCase()}`;
+    }
+  }
   r = yield* sys.mount(rootfs, rootfs, 'bind', MS_BIND | MS_REC);
   if (r instanceof SysError) return `bind mount rootfs ${rootfs}: ${r.message.toLowerCase()}`;
   let devMounted = false;
@@ -232,16 +262,12 @@ export function* pivotInto(rootfs: string): Gen<string | null> {
   return null;
 }
 
-/** maskedPaths (a /dev/null bind over files, an empty read-only tmpfs over directories), readonlyPaths and root.readonly, after pivot_root. */
+/** After pivot_root: root.readonly, readonlyPaths, then maskedPaths (a /dev/null bind over files, an empty read-only tmpfs over directories). */
 export function* finishRootfs(config: OciConfig): Gen<string | null> {
-  for (const p of config.linux?.maskedPaths ?? []) {
-    const st = yield* sys.stat(p);
-    if (st instanceof SysError) continue;
-    const r =
-      (st.mode & S_IFMT) === S_IFDIR
-        ? yield* sys.mount('tmpfs', p, 'tmpfs', MS_RDONLY)
-        : yield* sys.mount('/dev/null', p, 'bind', MS_BIND);
-    if (r instanceof SysError) return `mask path ${p}: ${r.message.toLowerCase()}`;
+  // runc's order: the root read-only, then readonlyPaths, then maskedPaths.
+  if (config.root?.readonly) {
+    const r = yield* sys.mount('/', '/', '', MS_BIND | MS_REMOUNT | MS_RDONLY);
+    if (r instanceof SysError) return `remount / read-only: ${r.message.toLowerCase()}`;
   }
   for (const p of config.linux?.readonlyPaths ?? []) {
     const r = yield* sys.mount(p, p, 'bind', MS_BIND | MS_REC);
@@ -252,9 +278,14 @@ export function* finishRootfs(config: OciConfig): Gen<string | null> {
     const rr = yield* sys.mount(p, p, '', MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC);
     if (rr instanceof SysError) return `readonly path ${p}: ${rr.message.toLowerCase()}`;
   }
-  if (config.root?.readonly) {
-    const r = yield* sys.mount('/', '/', '', MS_BIND | MS_REMOUNT | MS_RDONLY);
-    if (r instanceof SysError) return `remount / read-only: ${r.message.toLowerCase()}`;
+  for (const p of config.linux?.maskedPaths ?? []) {
+    const st = yield* sys.stat(p);
+    if (st instanceof SysError) continue;
+    const r =
+      (st.mode & S_IFMT) === S_IFDIR
+        ? yield* sys.mount('tmpfs', p, 'tmpfs', MS_RDONLY)
+        : yield* sys.mount('/dev/null', p, 'bind', MS_BIND);
+    if (r instanceof SysError) return `mask path ${p}: ${r.message.toLowerCase()}`;
   }
   return null;
 }

@@ -146,7 +146,23 @@ runc create 'bad/id'; echo $?`,
         'runc create c1; echo $?; cat /tmp/poststop.json; echo; runc list -q; ls /sys/fs/cgroup | grep -c c1; ps -e -o comm= | grep -c runc',
     );
     expect(r.stdout).toBe('1\n{"ociVersion":"1.3.0","id":"c1","status":"stopped","bundle":"/b"}\n0\n0\n');
-    expect(r.stderr).toMatch(ERR('runc create failed: unable to start container process: error running createRuntime hook #0: exit status 2, stdout: , stderr: '));
+    expect(r.stderr).toMatch(ERR('runc create failed: unable to start container process: error running createRuntime hook #0: error running hook: exit status 2, stdout: , stderr: '));
+  });
+
+  test('rootfsPropagation shared (recursive, as runc applies it): the rootfs\'s parent mount is made private so pivot_root works; / stays shared inside', () => {
+    const r = sh(bundle((c) => ((c.linux!.rootfsPropagation = 'shared'), (c.process!.args = ['sh', '-c', 'read l < /proc/self/mountinfo; case "$l" in *shared:*) echo shared;; *) echo not shared;; esac']))) + 'runc run c1; echo $?');
+    expect(r.stdout).toBe('shared\n0\n');
+  });
+
+  test('ids are checked by every command; mount destinations stay inside the rootfs', () => {
+    const r = sh(
+      bundle((c) => {
+        c.process!.args = ['sh', '-c', 'grep -c " /tmp " /proc/self/mountinfo; grep -c " /x " /proc/self/mountinfo'];
+        c.mounts!.push({ destination: 'tmp', type: 'tmpfs', source: 'tmpfs' }, { destination: '/../../x', type: 'tmpfs', source: 'tmpfs' });
+      }) + 'runc delete ../x; echo $?; runc state ../../etc; echo $?; runc run c1; ls -d /b/rootfstmp /x 2>&1',
+    );
+    expect(r.stdout).toBe("1\n1\n1\n1\nls: cannot access '/b/rootfstmp': No such file or directory\nls: cannot access '/x': No such file or directory\n");
+    expect(r.stderr).toMatch(ERR('invalid container ID format'));
   });
 
   test('a user namespace with uidMappings: root inside is uid 100000 outside', () => {
