@@ -18,6 +18,22 @@ export function defaultStateDir(): string {
   return join(base, 'ctsim', 'oci');
 }
 
+/**
+ * mkdir -p, one level at a time. Node 20's recursive mkdirSync loops forever where a
+ * parent refuses new entries with ENOENT (e.g. under /proc), so it is not used here.
+ */
+export function mkdirAllSync(path: string, mode: number): void {
+  let cur = path.startsWith('/') ? '' : '.';
+  for (const part of path.split('/').filter(Boolean)) {
+    cur += '/' + part;
+    try {
+      mkdirSync(cur, { mode });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 /** How long a second ctsim waits for the lock before giving up. */
 const LOCK_WAIT_MS = 30_000;
 
@@ -72,7 +88,7 @@ export class StateStore {
    */
   lock(): void {
     try {
-      mkdirSync(join(this.dir, 'blobs'), { recursive: true, mode: 0o700 });
+      mkdirAllSync(join(this.dir, 'blobs'), 0o700);
     } catch (e) {
       throw new InputError({ source: '--root', expected: 'a directory ctsim can create and write', found: `${this.dir} (${(e as NodeJS.ErrnoException).code})`, fix: 'choose another --root' });
     }
@@ -183,6 +199,6 @@ export class StateStore {
   reset(): void {
     rmSync(this.logPath, { force: true });
     rmSync(join(this.dir, 'blobs'), { recursive: true, force: true });
-    mkdirSync(join(this.dir, 'blobs'), { recursive: true, mode: 0o700 });
+    mkdirAllSync(join(this.dir, 'blobs'), 0o700);
   }
 }
