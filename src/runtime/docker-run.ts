@@ -196,7 +196,13 @@ export const CONTAINER_HOOK_PATH = '/usr/libexec/ctsim/container-hook';
 export function runScript(spec: RunSpec, id: string, name: string): string {
   const dir = containerDir(id);
   const hostname = spec.hostname ?? id.slice(0, 12);
-  const lines = ['set -e', `d=${dir}`, 'mkdir -p "$d/rootfs"'];
+  const lines = [
+    'set -e',
+    // docker refuses a name in use (status 125); the directory the upload made goes again.
+    `if runc state ${q(name)} >/dev/null 2>&1; then echo "ctsim run: the container name \\"${name}\\" is already in use; remove that container (ctsim oci delete -f ${name}) or choose another --name" >&2; rm -rf ${dir}; exit 125; fi`,
+    `d=${dir}`,
+    'mkdir -p "$d/rootfs"',
+  ];
   if (spec.image) {
     lines.push('mkdir -p "$d/upper" "$d/work"', `mount -t overlay overlay -o lowerdir=${imageLayerDir(spec.image, spec.userns ? USERNS_MAP.hostID : 0)},upperdir="$d/upper",workdir="$d/work" "$d/rootfs"`);
     // The writable layer's root belongs to the container's root, as the image layer's does.

@@ -80,6 +80,10 @@ describe('ctsim run', () => {
     expect(d.status).toBe(0);
     expect(d.stdout).toMatch(/^[0-9a-f]{64}\n$/);
     expect(ctsim(['oci', '--root', root, 'list', '-q']).stdout).toBe('web\n');
+    expect(ctsim(['run', '--root', root, '--name', 'web', '--', 'true'])).toMatchObject({
+      status: 125,
+      stderr: 'ctsim run: the container name "web" is already in use; remove that container (ctsim oci delete -f web) or choose another --name\n',
+    });
     expect(ctsim(['oci', '--root', root, 'exec', 'web', 'hostname']).stdout).toBe(d.stdout.slice(0, 12) + '\n');
     // The host side, seen with ctsim sh on the same kept host.
     const host = "iptables -t nat -S PREROUTING | grep -c DNAT; ls /var/lib/ctsim/network/ipam | grep -vc last; ls /var/lib/ctsim/containers | wc -l";
