@@ -17,7 +17,6 @@ import { isRunEntry, planRun } from '../runtime/run-plan.js';
 import { defaultPrograms } from '../userland/index.js';
 import { defaultStateDir } from '../cli/state-store.js';
 
-const programNames = (): Set<string> => new Set(defaultPrograms().all().map((s) => s.name));
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a command in a new container, as docker run does (image, limits, network, volumes), on a simulated host.';
@@ -86,8 +85,9 @@ Without --root the host lives only for this command; with --root DIR it is the k
     });
     let saved = false;
     try {
-      const programs = programNames();
-      const elf = new ElfMapper(commandNames(defaultPrograms()));
+      const table = defaultPrograms();
+      const programs = new Set(table.all().map((s) => s.name));
+      const elf = new ElfMapper(commandNames(table));
       const rootfs = rootfsPath !== undefined ? rootfsEntries(rootfsPath, elf, 'rootfs') : undefined;
       for (const w of elf.warnings(rootfsPath ?? '')) process.stderr.write(`ctsim run: ${w}\n`);
       // A volume is copied in afresh each run; a directory that does not exist here is made empty, as docker makes it.

@@ -37,13 +37,8 @@ export function* cgroupDirFor(config: OciConfig, id: string): Gen<string> {
   // runc's CleanPath: a relative path is cleaned as if rooted, so ".." cannot climb out of runc's own cgroup.
   const rel = cleanPath(given);
   const base = given.startsWith('/') ? '' : yield* ownCgroup();
-  const joined = `${base}/${rel}`.split('/').filter((p) => p !== '' && p !== '.');
-  const parts: string[] = [];
-  for (const p of joined) {
-    if (p === '..') parts.pop();
-    else parts.push(p);
-  }
-  return `${CGROUP_MOUNT}${parts.length ? '/' + parts.join('/') : ''}`;
+  const dir = cleanPath(`${base}/${rel}`);
+  return dir === '/' ? CGROUP_MOUNT : CGROUP_MOUNT + dir;
 }
 
 /** An error as runc words a failed cgroup file write. */

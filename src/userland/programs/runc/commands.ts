@@ -6,8 +6,7 @@
 import type { Op, Program } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
 import * as sys from '../../lib/sys.js';
-import { OutBuffer } from '../../lib/out-buffer.js';
-import { readAll, utf8 } from '../../lib/io.js';
+import { out, readAll, utf8 } from '../../lib/io.js';
 import { UserDb } from '../../lib/passwd.js';
 import { O_CREAT, O_EXCL, O_WRONLY } from '../../../kernel/vfs/types.js';
 import {
@@ -29,10 +28,9 @@ import { RuncError } from './log.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
-function* print(text: string): Gen<number> {
-  const out = new OutBuffer(1);
-  yield* out.write(utf8(text));
-  return (yield* out.flush()) ? 1 : 0;
+/** Writes `text` to standard output; 1 when that fails. */
+export function* print(text: string): Gen<number> {
+  return (yield* out(utf8(text))) ? 1 : 0;
 }
 
 /** The container, or runc's "container does not exist". */

@@ -7,6 +7,7 @@
  */
 import type { Op } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
+import { PR_SET_CHILD_SUBREAPER } from '../../../kernel/syscalls/abi.js';
 import * as sys from '../../lib/sys.js';
 import { readFile, readAll, fromUtf8 } from '../../lib/io.js';
 import { writeProcFile } from '../nsutils/common.js';
@@ -17,13 +18,12 @@ import { type ContainerRecord, fifoOf, initAlive, loadRecord, procStat, saveReco
 import { cgroupDirFor, cgroupPids, createCgroup, joinCgroup, removeCgroup, setFrozen } from './cgroup.js';
 import { syncPipes } from './sync.js';
 import { stage1, type InitPlan } from './init.js';
-import { mkdirAll } from './rootfs.js';
+import { cleanPath, mkdirAll } from './rootfs.js';
 import { runHooks, type HookState } from './hooks.js';
 import { logWarning, RuncError } from './log.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
-const PR_SET_CHILD_SUBREAPER = 36;
 
 export interface CreateOptions {
   root: string;
@@ -39,14 +39,7 @@ export interface CreateOptions {
 function* absolute(path: string): Gen<string> {
   if (path.startsWith('/')) return path;
   const cwd = yield* sys.getcwd();
-  const base = cwd instanceof SysError ? '/' : cwd;
-  const parts: string[] = [];
-  for (const p of `${base}/${path}`.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') parts.pop();
-    else parts.push(p);
-  }
-  return '/' + parts.join('/');
+  return cleanPath(`${cwd instanceof SysError ? '/' : cwd}/${path}`);
 }
 
 /** Reads and checks config.json; warnings are logged, errors thrown as one RuncError listing them. */

@@ -8,6 +8,7 @@
  */
 import type { Op, Program } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
+import { PR_SET_CHILD_SUBREAPER } from '../../../kernel/syscalls/abi.js';
 import * as sys from '../../lib/sys.js';
 import type { OciProcess } from '../../../runtime/oci/index.js';
 import { type ContainerRecord, writeFileAtomic } from './container-state.js';
@@ -18,12 +19,9 @@ import { RuncError } from './log.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
-const PR_SET_CHILD_SUBREAPER = 36;
 
-function* fail(sync: SyncPipe, why: string): Gen<number> {
-  yield* sync.send('error ' + why.replace(/\n/g, ' '));
-  return 255;
-}
+/** Sends the error to runc and ends the process (runc exec's failures are status 255). */
+const fail = (sync: SyncPipe, why: string): Gen<number> => sync.fail(why, 255);
 
 function joinAndFork(rec: ContainerRecord, p: OciProcess, sync: SyncPipe): () => Program {
   return function* (): Program {

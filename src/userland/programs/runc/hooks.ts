@@ -9,6 +9,7 @@
  */
 import type { Op, Program } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
+import { SIG } from '../../../kernel/proc/signals.js';
 import * as sys from '../../lib/sys.js';
 import { utf8 } from '../../lib/io.js';
 import { WEXITSTATUS, WIFEXITED, WNOHANG, WTERMSIG } from '../../../kernel/proc/wstatus.js';
@@ -36,8 +37,6 @@ export function hookStateJson(s: HookState): string {
   if (s.annotations && Object.keys(s.annotations).length) o.annotations = s.annotations;
   return JSON.stringify(o);
 }
-
-const SIGPIPE = 13;
 
 /** How Go prints a signal (syscall.Signal.String), as in runc's "signal: killed". */
 const GO_SIGNAL_NAMES: Record<number, string> = {
@@ -67,9 +66,9 @@ function* runHook(hook: OciHook, stateJson: string): Gen<string | null> {
     return child.message;
   }
   // A hook that exits without reading its input must not take runc down with SIGPIPE (Go ignores EPIPE here).
-  const old = yield* sys.sigaction(SIGPIPE, { handler: 'ignore' });
+  const old = yield* sys.sigaction(SIG.SIGPIPE, { handler: 'ignore' });
   yield* sys.write(w, utf8(stateJson));
-  if (!(old instanceof SysError)) yield* sys.sigaction(SIGPIPE, old);
+  if (!(old instanceof SysError)) yield* sys.sigaction(SIG.SIGPIPE, old);
   yield* sys.close(w);
   const limitNs = hook.timeout !== undefined ? hook.timeout * 1e9 : Infinity;
   let waited = 0;

@@ -13,35 +13,27 @@ import * as sys from '../../lib/sys.js';
 import { utf8 } from '../../lib/io.js';
 import { rtnl } from '../../lib/rtnl.js';
 import { getenv, DEFAULT_PATH } from '../../lib/exec.js';
-import { writeProcFile } from '../nsutils/common.js';
+import { NS_KINDS, writeProcFile, type NsKind } from '../nsutils/common.js';
 import { MS_REC, MS_SHARED } from '../../../kernel/syscalls/sys-mount.js';
 import { O_CLOEXEC, O_DIRECTORY, O_PATH, O_WRONLY, S_IFMT, S_IFREG } from '../../../kernel/vfs/types.js';
 import { CAP_NAMES, CAP_LAST_CAP } from '../../../kernel/ns/capabilities.js';
-import {
-  CLONE_NEWCGROUP,
-  CLONE_NEWIPC,
-  CLONE_NEWNET,
-  CLONE_NEWNS,
-  CLONE_NEWPID,
-  CLONE_NEWUSER,
-  CLONE_NEWUTS,
-} from '../../../kernel/syscalls/abi.js';
-import type { OciConfig, OciProcess } from '../../../runtime/oci/index.js';
+import { CLONE_NEWUSER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS } from '../../../kernel/syscalls/abi.js';
+import { RLIMIT_TYPES, type OciConfig, type OciProcess } from '../../../runtime/oci/index.js';
 import type { SyncPipe } from './sync.js';
 import { cleanPath, finishRootfs, mkdirAll, pivotInto, prepareRootfs } from './rootfs.js';
 import { runHooks, type HookState } from './hooks.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
-/** OCI namespace types → clone flags and /proc/PID/ns names. */
-export const NS_TYPES: Record<string, { flag: number; file: string }> = {
-  user: { flag: CLONE_NEWUSER, file: 'user' },
-  ipc: { flag: CLONE_NEWIPC, file: 'ipc' },
-  uts: { flag: CLONE_NEWUTS, file: 'uts' },
-  network: { flag: CLONE_NEWNET, file: 'net' },
-  pid: { flag: CLONE_NEWPID, file: 'pid' },
-  cgroup: { flag: CLONE_NEWCGROUP, file: 'cgroup' },
-  mount: { flag: CLONE_NEWNS, file: 'mnt' },
+/** OCI namespace types → clone flags and /proc/PID/ns names: util-linux's table under OCI's names. */
+export const NS_TYPES: Record<string, NsKind> = {
+  user: NS_KINDS.user,
+  ipc: NS_KINDS.ipc,
+  uts: NS_KINDS.uts,
+  network: NS_KINDS.net,
+  pid: NS_KINDS.pid,
+  cgroup: NS_KINDS.cgroup,
+  mount: NS_KINDS.mnt,
 };
 /** The order namespaces are joined in: the user namespace first, so that joining the others is allowed; mount last. */
 export const JOIN_ORDER = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'mount'];
@@ -62,10 +54,7 @@ export interface InitPlan {
 const hasNs = (c: OciConfig, type: string): boolean => (c.linux?.namespaces ?? []).some((n) => n.type === type && !n.path);
 
 /** Sends the error to the parent and ends this stage. */
-function* fail(sync: SyncPipe, why: string): Gen<number> {
-  yield* sync.send('error ' + why.replace(/\n/g, ' '));
-  return 1;
-}
+const fail = (sync: SyncPipe, why: string): Gen<number> => sync.fail(why, 1);
 
 /** Stage 1: namespaces, then fork the init. */
 export function stage1(plan: InitPlan, sync: SyncPipe): () => Program {
@@ -124,15 +113,6 @@ const capMask = (names: readonly string[] | undefined): bigint => {
   return m;
 };
 
-const RLIMITS: Record<string, number> = {
-  RLIMIT_CPU: 0, RLIMIT_FSIZE: 1, RLIMIT_DATA: 2, RLIMIT_STACK: 3, RLIMIT_CORE: 4, RLIMIT_RSS: 5, RLIMIT_NPROC: 6, RLIMIT_NOFILE: 7,
-  RLIMIT_MEMLOCK: 8, RLIMIT_AS: 9, RLIMIT_LOCKS: 10, RLIMIT_SIGPENDING: 11, RLIMIT_MSGQUEUE: 12, RLIMIT_NICE: 13, RLIMIT_RTPRIO: 14, RLIMIT_RTTIME: 15,
-};
-
-const PR_SET_KEEPCAPS = 8;
-const PR_SET_NO_NEW_PRIVS = 38;
-const PR_CAP_AMBIENT = 47;
-const PR_CAP_AMBIENT_RAISE = 2;
 
 /**
  * The process's identity, as runc's finalizeNamespace + setupUser: the bounding set,
@@ -172,8 +152,9 @@ export function* becomeProcess(p: OciProcess): Gen<string | null> {
 /** Resource limits (process.rlimits), set on the process itself. */
 export function* setRlimits(p: OciProcess): Gen<string | null> {
   for (const rl of p.rlimits ?? []) {
-    const res = RLIMITS[rl.type];
-    if (res === undefined) return `unknown rlimit type ${rl.type}`;
+    // RLIMIT_TYPES is in resource-number order (getrlimit(2)).
+    const res = (RLIMIT_TYPES as readonly string[]).indexOf(rl.type);
+    if (res < 0) return `unknown rlimit type ${rl.type}`;
     const big = (v: number): number => (v >= 2 ** 63 - 1 || v < 0 ? Infinity : v);
     const r = yield* sys.prlimit(0, res, { soft: big(rl.soft), hard: big(rl.hard) });
     if (r instanceof SysError) return `error setting rlimit type ${rl.type.slice(7).toLowerCase()}: ${r.message.toLowerCase()}`;

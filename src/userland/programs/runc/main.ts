@@ -11,13 +11,12 @@
  */
 import type { Program, ProgramArgs, Op } from '../../../kernel/proc/program.js';
 import { getopt, GetoptError, type OptionSpec } from '../../lib/getopt.js';
-import { OutBuffer } from '../../lib/out-buffer.js';
 import { readFile, fromUtf8 } from '../../lib/io.js';
 import { SysError } from '../../../kernel/errno.js';
 import { isValidContainerId, validateProcess, formatConfigIssue, type OciProcess } from '../../../runtime/oci/index.js';
 import { DEFAULT_ROOT } from './container-state.js';
 import { createContainer, destroyContainer, startContainer, waitInit } from './create.js';
-import { cmdDelete, cmdEvents, cmdKill, cmdList, cmdPause, cmdPs, cmdResume, cmdSpec, cmdState, mustLoad } from './commands.js';
+import { print, cmdDelete, cmdEvents, cmdKill, cmdList, cmdPause, cmdPs, cmdResume, cmdSpec, cmdState, mustLoad } from './commands.js';
 import { execInContainer } from './exec.js';
 import { statusOf } from './container-state.js';
 import { logError, RuncError } from './log.js';
@@ -116,12 +115,6 @@ GLOBAL OPTIONS:
    --help, -h          show help
    --version, -v       print the version
 `;
-
-function* print(text: string): Gen<number> {
-  const out = new OutBuffer(1);
-  yield* out.write(text);
-  return (yield* out.flush()) ? 1 : 0;
-}
 
 const commandHelp = (name: string, c: CommandDef): string => `NAME:\n   runc ${name} - ${c.summary}\n\nUSAGE:\n   runc ${c.usage}\n`;
 

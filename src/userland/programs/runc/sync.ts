@@ -52,6 +52,12 @@ export class SyncPipe {
     }
   }
 
+  /** Reports `why` to the other side as this side's last word; returns `status` for the caller to exit with. */
+  *fail(why: string, status: number): Gen<number> {
+    yield* this.send('error ' + why.replace(/\n/g, ' '));
+    return status;
+  }
+
   *close(): Gen<void> {
     yield* sys.close(this.rfd);
     yield* sys.close(this.wfd);
