@@ -28,7 +28,8 @@ export type {
   OciUser,
 } from './types.js';
 
-export { formatConfigIssue, formatJsonPath, ROOT_PATH } from './config-issue.js';
+export { describeValue, formatConfigIssue, formatJsonPath, pointerToSegments, ROOT_PATH } from './config-issue.js';
+export { TYPE_WORDS } from './schema-validator.js';
 export type { ConfigIssue, PathSegment } from './config-issue.js';
 export { checkStartable, loadConfigText, parseConfigText, validateConfig, validateProcess, validateState } from './validate-config.js';
 export type { ConfigValidation, ParsedJson, ProcessValidation, StateValidation } from './validate-config.js';

@@ -125,7 +125,8 @@ function typeList(t: unknown): string[] {
   return String(t).split(',');
 }
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
+/** JSON Schema type names in words, for "expected …" messages. */
+export const TYPE_WORDS: Readonly<Record<string, string>> = {
   integer: 'an integer',
   number: 'a number',
   string: 'a string',
