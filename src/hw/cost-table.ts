@@ -38,6 +38,24 @@ export const COST_KEYS = [
   'nicLatency',
   'tlbEntries',
   'tlbWays',
+  // Virtualization (src/hypervisor): what each technique's mechanism costs.
+  'vmExit',
+  'vmExitUser',
+  'hypercall',
+  'insnEmulate',
+  'shadowPteUpdate',
+  'shadowFill',
+  'faultReflect',
+  'btCallout',
+  'btSyscall',
+  'btTranslate',
+  'btIndirect',
+  'btBlockNs',
+  'btCacheBlocks',
+  'pvBatchEntry',
+  'pvBatchMax',
+  'vmSwitch',
+  'eptBacking',
 ] as const;
 export type CostKey = (typeof COST_KEYS)[number];
 
@@ -45,7 +63,7 @@ export type CostKey = (typeof COST_KEYS)[number];
  * Keys that give a size rather than a time: the TLB's geometry, which a cost file
  * writes as `{"count": N, "source": …}`.
  */
-export const COUNT_KEYS: readonly CostKey[] = ['tlbEntries', 'tlbWays'];
+export const COUNT_KEYS: readonly CostKey[] = ['tlbEntries', 'tlbWays', 'btBlockNs', 'btCacheBlocks', 'pvBatchMax'];
 
 /** Nanoseconds per operation (or a count, for COUNT_KEYS). Invariant: every value is a non-negative safe integer. */
 export type CostTable = Readonly<Record<CostKey, number>>;

@@ -29,6 +29,20 @@ export class Cpu implements Processor {
   iowaitNs: Ns = 0;
   userNs: Ns = 0;
   systemNs: Ns = 0;
+  /**
+   * Time this CPU had work but was not running because the physical CPU behind it was
+   * given to something else (steal time; only a virtual CPU has any). The kernel's
+   * accounting leaves it out of the piece of work it interrupted.
+   */
+  stealNs: Ns = 0;
+  /** Time this (host) CPU spent running a guest's virtual CPU (/proc/stat "guest"; also counted in userNs, as Linux does). */
+  guestNs: Ns = 0;
+  /**
+   * What the CPU is executing, as the kernel last said (0 idle, 1 user mode, 2 kernel
+   * mode with interrupts off): a hypervisor needs it to know whether an interrupt can
+   * be injected at once or needs an interrupt window.
+   */
+  mode: 0 | 1 | 2 = 0;
   /** When the CPU last became halted (for idle accounting). */
   haltedSince: Ns = 0;
   readonly engine: Engine;

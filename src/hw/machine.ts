@@ -21,6 +21,12 @@ import type { Mmu } from './mmu.js';
 /** Privileged operations a machine counts. */
 export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt' | 'invlpg' | 'tlbFlush';
 
+/** Kernel paths that are not system calls (Machine.kernelPath's `entry`); system calls use their numbers. */
+export const KERNEL_ENTRY_NONE = -1;
+export const KERNEL_ENTRY_PAGE_FAULT = 1000;
+export const KERNEL_ENTRY_SCHEDULE = 1001;
+export const KERNEL_ENTRY_NAMES: Readonly<Record<number, string>> = { [KERNEL_ENTRY_PAGE_FAULT]: 'page fault', [KERNEL_ENTRY_SCHEDULE]: 'context switch' };
+
 export interface Machine {
   /** 'physical' or 'virtual': for reports only; the kernel must not branch on it. */
   readonly kind: 'physical' | 'virtual';
@@ -67,4 +73,13 @@ export interface Machine {
   halt(cpu: Cpu): void;
   /** Wakes `cpu` (an interrupt): a halted CPU runs after its wake-up latency. Returns that latency in ns. */
   wake(cpu: Cpu): Ns;
+  /**
+   * The kernel finished a path of kernel code on `cpu` (a system call's handler, a page
+   * fault, a context switch) that costs `nativeNs` natively; `entry` names the path
+   * (KERNEL_ENTRY_* or a system call number; -1 when no kernel code ran). Returns the
+   * extra ns the machine adds: nothing on a physical machine; under a hypervisor,
+   * translating that code (binary translation), the hypercalls a paravirtual kernel
+   * batched during it, and the traps and exits it caused.
+   */
+  kernelPath(cpu: Cpu, entry: number, nativeNs: Ns): Ns;
 }

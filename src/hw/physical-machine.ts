@@ -116,6 +116,10 @@ export class PhysicalMachine implements Machine {
     cpu.update();
   }
 
+  kernelPath(_cpu: Cpu, _entry: number, _nativeNs: Ns): Ns {
+    return 0;
+  }
+
   wake(cpu: Cpu): Ns {
     const latency = cpu.halted ? this.costs.idleExit : 0;
     this.engine.poke(cpu, this.engine.now + latency);

@@ -30,6 +30,8 @@ import { MEM_ACCESS_NR, NR, SYSCALL_NAMES } from './syscalls/numbers.js';
 import { memAccess, type MemAccessRequest } from './syscalls/sys-mm.js';
 import type { SigSet } from './proc/signals.js';
 import type { Op, SyscallRequest } from './proc/program.js';
+import { KERNEL_ENTRY_NONE, KERNEL_ENTRY_PAGE_FAULT, KERNEL_ENTRY_SCHEDULE } from '../hw/machine.js';
+import { GuestEntry, type KvmVcpu } from './kvm/kvm-vcpu.js';
 
 /** What a CPU is doing between two actions. */
 export const enum Piece {
@@ -37,6 +39,8 @@ export const enum Piece {
   User = 1,
   Kernel = 2,
   Switch = 3,
+  /** A host thread running a guest's virtual CPU (KVM_RUN): preemptible like user mode. */
+  Guest = 4,
 }
 
 /** The kernel's per-CPU state (Linux's struct rq, minus the queues, which are shared). */
@@ -57,6 +61,10 @@ export class PerCpu implements CpuRunState {
   nrIowait = 0;
   /** Where CPU time is charged to cgroups (set by the kernel). */
   cpuControl: CpuControl | null = null;
+  /** The CPU's steal time when the piece's clock last started (stolen time is not the piece's). */
+  stealMark: Ns = 0;
+  /** The virtual CPU a Guest piece is running. */
+  guest: KvmVcpu | null = null;
 
   constructor(cpu: Cpu) {
     this.id = cpu.id;
@@ -74,8 +82,8 @@ export function taskTimes(k: Kernel, t: Task): { utimeNs: Ns; stimeNs: Ns } {
   if (t.cpu !== null) {
     const pc = k.percpu[t.cpu.id];
     if (pc.current === t) {
-      const open = Math.max(0, k.now - pc.pieceStart);
-      if (pc.piece === Piece.User) u += open;
+      const open = Math.max(0, k.now - pc.pieceStart - (pc.cpu.stealNs - pc.stealMark));
+      if (pc.piece === Piece.User || pc.piece === Piece.Guest) u += open;
       else if (pc.piece === Piece.Kernel) s += open;
     }
   }
@@ -84,13 +92,25 @@ export function taskTimes(k: Kernel, t: Task): { utimeNs: Ns; stimeNs: Ns } {
 
 /** Charges the time since the piece started to its owner (and its cgroups), and restarts the piece's clock. */
 function account(pc: PerCpu, now: Ns): void {
-  const elapsed = now - pc.pieceStart;
+  let elapsed = now - pc.pieceStart;
   if (elapsed <= 0) return;
   pc.pieceStart = now;
   const cpu = pc.cpu;
+  if (cpu.stealNs !== pc.stealMark) {
+    // A virtual CPU whose physical CPU ran something else meanwhile: that time was stolen.
+    elapsed -= cpu.stealNs - pc.stealMark;
+    pc.stealMark = cpu.stealNs;
+    if (elapsed <= 0) return;
+  }
   switch (pc.piece) {
     case Piece.User:
       cpu.userNs += elapsed;
+      pc.current!.utimeNs += elapsed;
+      pc.cpuControl!.charge(pc.current!, elapsed, true);
+      break;
+    case Piece.Guest:
+      cpu.userNs += elapsed;
+      cpu.guestNs += elapsed;
       pc.current!.utimeNs += elapsed;
       pc.cpuControl!.charge(pc.current!, elapsed, true);
       break;
@@ -117,7 +137,28 @@ export function accountIdle(pc: PerCpu, now: Ns): void {
 function startPiece(pc: PerCpu, kind: Piece, now: Ns, durationNs: Ns): void {
   pc.piece = kind;
   pc.pieceStart = now;
-  pc.cpu.busyUntil = now + (durationNs > 0 ? durationNs : 1);
+  const cpu = pc.cpu;
+  pc.stealMark = cpu.stealNs;
+  cpu.mode = kind === Piece.User ? 1 : 2;
+  cpu.busyUntil = now + (durationNs > 0 ? durationNs : 1);
+}
+
+/** Runs virtual CPU `vcpu` on this CPU for task `t` until the guest leaves or the host takes the CPU back. */
+function enterGuest(k: Kernel, pc: PerCpu, t: Task, now: Ns, vcpu: KvmVcpu): void {
+  const cpu = pc.cpu;
+  pc.piece = Piece.Guest;
+  pc.pieceStart = now;
+  pc.stealMark = cpu.stealNs;
+  pc.guest = vcpu;
+  cpu.mode = 1;
+  cpu.busyUntil = Infinity;
+  vcpu.enter(cpu, () => {
+    if (pc.guest !== vcpu || pc.current !== t) return;
+    const at = k.engine.now;
+    cpu.busyUntil = at;
+    cpu.update();
+    k.engine.poke(cpu, at);
+  });
 }
 
 /** The engine's entry into a CPU: run actions while they are due before the horizon. */
@@ -162,13 +203,21 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
       cpu.timerDeadline = Infinity;
       timerTick(k, pc, now);
     }
+    if (pc.piece === Piece.Guest && now >= cpu.busyUntil) pc.guest = null;
     if (pc.piece === Piece.Idle) {
       schedule(k, pc, now);
     } else if (now < cpu.busyUntil) {
-      // An interrupt in the middle of a piece. Only a user burst can be cut short.
-      if (pc.piece === Piece.User && (pc.needResched || pc.interrupt)) {
+      // An interrupt in the middle of a piece. Only a user burst (or a guest) can be cut short.
+      if ((pc.piece === Piece.User || pc.piece === Piece.Guest) && (pc.needResched || pc.interrupt)) {
         const t = pc.current!;
-        t.burstLeftNs = cpu.busyUntil - now;
+        if (pc.piece === Piece.Guest) {
+          // The vCPU stops where it is; the thread's KVM_RUN runs again when it is next
+          // dispatched (or fails with EINTR if a signal is what interrupted it).
+          pc.guest!.leave();
+          pc.guest = null;
+        } else {
+          t.burstLeftNs = cpu.busyUntil - now;
+        }
         cpu.busyUntil = now;
         if (pc.needResched) schedule(k, pc, now);
         else continueTask(k, pc, t, now);
@@ -222,6 +271,8 @@ export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
   if (next === null) {
     pc.piece = Piece.Idle;
     pc.pieceStart = now;
+    pc.stealMark = cpu.stealNs;
+    cpu.mode = 0;
     if (cpu.timerDeadline !== Infinity) k.machine.programTimer(cpu, Infinity);
     k.machine.halt(cpu);
     if (prev !== null && k.engine.trace.on('sched')) k.engine.trace.emit('sched', 'idle', { cpu: pc.id, prev: prev.tid });
@@ -241,6 +292,7 @@ export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
     }
     pc.switches++;
     cost = k.costs.contextSwitch + k.machine.switchAddressSpace(cpu, next.mm?.root ?? -1);
+    cost += k.machine.kernelPath(cpu, KERNEL_ENTRY_SCHEDULE, cost);
     if (k.engine.trace.on('sched')) {
       k.engine.trace.emit('sched', 'switch', { cpu: pc.id, prev: prev?.tid ?? 0, next: next.tid, comm: next.comm });
     }
@@ -325,6 +377,7 @@ function handleResult(k: Kernel, pc: PerCpu, t: Task, now: Ns, r: IteratorResult
       return true;
     }
     k.pendingCost = 0;
+    k.kernelEntry = NR.exit;
     doExit(k, t, exitedStatus(typeof r.value === 'number' ? r.value : 0));
     finishSyscall(k, pc, t, now);
     return false;
@@ -342,6 +395,7 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
   if (req.nr === MEM_ACCESS_NR) {
     // Loads and stores: no trap into the kernel unless they fault.
     k.pendingCost = 0;
+    k.kernelEntry = KERNEL_ENTRY_PAGE_FAULT;
     const r = memAccess(k, t, req as unknown as MemAccessRequest);
     if (r === BLOCK) {
       t.pendingSyscall = req;
@@ -352,9 +406,19 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
     return finishSyscall(k, pc, t, now);
   }
   k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
+  k.kernelEntry = req.nr;
   t.syscalls++;
   const handler = SYSCALL_TABLE[req.nr];
   const res = handler !== undefined ? handler(k, t, req) : err('ENOSYS', `system call ${SYSCALL_NAMES[req.nr] ?? req.nr} is not modelled by ctsim`);
+  if (res instanceof GuestEntry) {
+    // KVM_RUN: the thread's CPU runs the guest now; the call runs again (restarted)
+    // whenever the thread comes back from guest mode.
+    t.pendingSyscall = req;
+    k.pendingCost = 0;
+    k.kernelEntry = KERNEL_ENTRY_NONE;
+    enterGuest(k, pc, t, now, res.vcpu);
+    return false;
+  }
   if (res === BLOCK) {
     t.pendingSyscall = req;
   } else {
@@ -367,8 +431,11 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
 
 /** After a handler: start the kernel piece, or leave the CPU. Returns true to keep running the task now. */
 function finishSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns): boolean {
-  const cost = k.pendingCost;
+  let cost = k.pendingCost;
   k.pendingCost = 0;
+  const entry = k.kernelEntry;
+  k.kernelEntry = KERNEL_ENTRY_NONE;
+  cost += k.machine.kernelPath(pc.cpu, cost > 0 ? entry : KERNEL_ENTRY_NONE, cost);
   if (t.state !== TaskState.Running || t.exiting) {
     if (cost > 0) startPiece(pc, Piece.Kernel, now, cost);
     else leaveCpu(k, pc, now);

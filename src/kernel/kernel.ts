@@ -113,6 +113,8 @@ export class Kernel {
   currentCpu: PerCpu | null = null;
   /** Extra ns the running system call costs (added by handlers through `charge`). */
   pendingCost: Ns = 0;
+  /** The kernel path being run (a system call number or KERNEL_ENTRY_*), for Machine.kernelPath. */
+  kernelEntry = -1;
   /** Next inode number for namespaces and anonymous objects (pipes), as nsfs/pipefs count. */
   private nextAnonIno = 4026532000;
   private nextAnonMinor = 20;

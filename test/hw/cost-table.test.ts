@@ -30,6 +30,6 @@ describe('cost table', () => {
     expect(() => parseCostTable({ costs: { tlbEntries: { count: 0 } } }, 'o.json', base)).toThrow(/tlbEntries\.count: expected a positive whole number/);
     expect(() => parseCostTable({ costs: { swapIn: -1 } }, 'o.json', base)).toThrow(/swapIn: expected a non-negative integer number of nanoseconds/);
     expect(() => parseCostTable({ costs: { tlbSize: 1 } }, 'o.json', base)).toThrow(/a known operation/);
-    expect(COUNT_KEYS).toEqual(['tlbEntries', 'tlbWays']);
+    expect(COUNT_KEYS).toEqual(['tlbEntries', 'tlbWays', 'btBlockNs', 'btCacheBlocks', 'pvBatchMax']);
   });
 });

@@ -341,22 +341,28 @@ export class ProcFs {
     const k = this.kernel;
     const pc = k.percpu[i];
     const cpu = pc.cpu;
-    const open = Math.max(0, k.now - pc.pieceStart);
+    const open = Math.max(0, k.now - pc.pieceStart - (cpu.stealNs - pc.stealMark));
     const idleOpen = pc.piece === Piece.Idle ? open : 0;
     return {
-      user: cpu.userNs + (pc.piece === Piece.User ? open : 0),
+      user: cpu.userNs + (pc.piece === Piece.User || pc.piece === Piece.Guest ? open : 0),
       system: cpu.systemNs + (pc.piece === Piece.Kernel || pc.piece === Piece.Switch ? open : 0),
       idle: cpu.idleNs + (pc.nrIowait > 0 ? 0 : idleOpen),
       iowait: cpu.iowaitNs + (pc.nrIowait > 0 ? idleOpen : 0),
+      steal: cpu.stealNs,
+      guest: cpu.guestNs + (pc.piece === Piece.Guest ? open : 0),
     };
   }
 
   private stat(): string {
     const k = this.kernel;
     const tick = (ns: number): number => Math.floor(ns / (1e9 / USER_HZ));
-    const line = (name: string, c: CpuTimes): string => `${name} ${tick(c.user)} 0 ${tick(c.system)} ${tick(c.idle)} ${tick(c.iowait)} 0 0 0 0 0`;
+    // proc(5): user nice system idle iowait irq softirq steal guest guest_nice.
+    const line = (name: string, c: CpuTimes): string => `${name} ${tick(c.user)} 0 ${tick(c.system)} ${tick(c.idle)} ${tick(c.iowait)} 0 0 ${tick(c.steal)} ${tick(c.guest)} 0`;
     const per = k.percpu.map((_, i) => this.cpuTimes(i));
-    const sum = per.reduce((a, c) => ({ user: a.user + c.user, system: a.system + c.system, idle: a.idle + c.idle, iowait: a.iowait + c.iowait }), { user: 0, system: 0, idle: 0, iowait: 0 });
+    const sum = per.reduce(
+      (a, c) => ({ user: a.user + c.user, system: a.system + c.system, idle: a.idle + c.idle, iowait: a.iowait + c.iowait, steal: a.steal + c.steal, guest: a.guest + c.guest }),
+      { user: 0, system: 0, idle: 0, iowait: 0, steal: 0, guest: 0 },
+    );
     let ctxt = 0;
     for (const pc of k.percpu) ctxt += pc.switches;
     let blocked = 0;
@@ -423,4 +429,8 @@ interface CpuTimes {
   system: number;
   idle: number;
   iowait: number;
+  /** Time a virtual CPU waited for its physical CPU (only inside a VM). */
+  steal: number;
+  /** Time spent running guests' virtual CPUs (counted in user too, as Linux does). */
+  guest: number;
 }

@@ -31,6 +31,7 @@ import { readlinkMain } from './readlink.js';
 import { rmMain } from './rm.js';
 import { statMain } from './stat.js';
 import { stressMain } from './stress.js';
+import { forkwaitMain } from './forkwait.js';
 import { touchMain } from './touch.js';
 import { ttyMain } from './tty.js';
 import { unameMain } from './uname.js';
@@ -78,5 +79,6 @@ export function registerSysutils(t: ProgramTable): void {
   // util-linux
   t.add({ name: 'dmesg', main: dmesgMain, paths: bin('dmesg'), summary: 'util-linux dmesg: -t -T -r (root only: dmesg_restrict)' });
   // Load generator.
+  t.add({ name: 'forkwait', main: forkwaitMain, paths: bin('forkwait'), summary: "Adams & Agesen's forkwait microbenchmark: -n CHILDREN -m BYTES touched before forking" });
   t.add({ name: 'stress', main: stressMain, paths: bin('stress'), summary: 'stress 1.0.4-like: --cpu N --fork N --timeout T -q -v (no --vm/--io/--hdd yet)' });
 }

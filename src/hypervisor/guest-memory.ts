@@ -1,0 +1,93 @@
+/**
+ * Guest-physical memory: the RAM a guest kernel sees (its frames, page tables and
+ * data), with the two things a VMM must notice about it.
+ *
+ *  - **Backing.** Guest-physical pages are backed by host frames lazily, on the
+ *    guest's first write to a page (what an EPT violation or a host page fault on
+ *    the VMM's mapping does on real hardware); until then the page costs the host
+ *    nothing.
+ *  - **Watched frames.** Frames the VMM shadows or validates (the guest's page
+ *    tables under shadow paging, or a paravirtual guest's pinned tables): each
+ *    write to one is reported after it is stored — where real hardware traps
+ *    (write protection) or a PV kernel makes a hypercall.
+ *
+ * Simplification: a page's contents are kept here (guest-physical), not in the host
+ * frame that backs it; the host frame is accounted (it is in the VMM's RSS and its
+ * memory cgroup) but holds no copy. The VMM's own accesses use `raw` to bypass the
+ * hooks.
+ */
+import { PhysicalMemory } from '../hw/physical-memory.js';
+
+export interface GuestMemoryHooks {
+  /** The guest wrote the 32-bit word at `offset` of watched frame `frame` (already stored). */
+  watchedWrite(frame: number, offset: number): void;
+  /** The guest is about to write to frame `frame`, which no host frame backs yet. */
+  firstTouch(frame: number): void;
+  /** The guest kernel freed watched frame `frame`. */
+  watchedFreed(frame: number): void;
+}
+
+export class GuestMemory extends PhysicalMemory {
+  hooks: GuestMemoryHooks | null = null;
+  /** Frames whose writes are reported (page tables the VMM shadows or validates). */
+  readonly watched = new Set<number>();
+  /** 1 for frames backed by a host frame. */
+  private backedMap: Uint8Array;
+  /** While true, writes are the VMM's own (not reported). */
+  raw = false;
+
+  constructor(bytes: number) {
+    super(bytes);
+    this.backedMap = new Uint8Array(Math.min(this.totalFrames, 1024));
+  }
+
+  isBacked(frame: number): boolean {
+    return frame < this.backedMap.length && this.backedMap[frame] === 1;
+  }
+
+  setBacked(frame: number, on: boolean): void {
+    if (frame >= this.backedMap.length) {
+      let n = this.backedMap.length;
+      while (n <= frame) n *= 2;
+      const b = new Uint8Array(Math.min(this.totalFrames, n));
+      b.set(this.backedMap);
+      this.backedMap = b;
+    }
+    this.backedMap[frame] = on ? 1 : 0;
+  }
+
+  private touch(frame: number): void {
+    if (this.hooks && !this.raw && !this.isBacked(frame)) this.hooks.firstTouch(frame);
+  }
+
+  override writeU32(frame: number, offset: number, value: number): void {
+    this.touch(frame);
+    super.writeU32(frame, offset, value);
+    if (this.hooks && !this.raw && this.watched.has(frame)) this.hooks.watchedWrite(frame, offset);
+  }
+
+  override write(frame: number, offset: number, bytes: Uint8Array): void {
+    this.touch(frame);
+    super.write(frame, offset, bytes);
+  }
+
+  override copyFrame(from: number, to: number): void {
+    this.touch(to);
+    super.copyFrame(from, to);
+  }
+
+  override zeroFrame(frame: number): void {
+    this.touch(frame);
+    super.zeroFrame(frame);
+  }
+
+  override setContents(frame: number, page: Uint8Array | null): void {
+    if (page) this.touch(frame);
+    super.setContents(frame, page);
+  }
+
+  override free(frame: number): void {
+    if (this.hooks && this.watched.has(frame)) this.hooks.watchedFreed(frame);
+    super.free(frame);
+  }
+}

@@ -1,0 +1,557 @@
+/**
+ * Memory virtualization: how a guest-virtual address becomes a host-physical one.
+ *
+ *  nested (EPT/NPT, "SLAT")   the hardware walks the guest's table, and translates
+ *      every guest-physical address it meets — each table and the final page —
+ *      through the VMM's nested table: a TLB miss costs up to 4×(4+1)+4 = 24 memory
+ *      references with 4-level tables on both sides (Bhargava et al., ASPLOS 2008).
+ *      A guest-physical page not yet in the nested table is an EPT violation (exit).
+ *      Guest page faults and page-table writes involve no VMM at all.
+ *
+ *  shadow   the VMM keeps, for each guest page table it has seen, a shadow table that
+ *      maps guest-virtual pages straight to host frames; the hardware walks the
+ *      shadow (4 references). The guest's tables are write-protected: a write to one
+ *      traps and the VMM brings the shadow in line. A miss in the shadow is a hidden
+ *      page fault the VMM fills by walking the guest's table itself; a fault the
+ *      guest's own table explains is reflected into the guest.
+ *
+ *  direct (a paravirtual guest with mem-virt shadow)   as Xen's direct paging: the
+ *      guest's tables are registered with ("pinned" by) the hypervisor, which
+ *      validates every update; updates are hypercalls, batched (mmu_update); the
+ *      hardware walks the guest's own table (4 references).
+ *
+ * Every reference is counted where a walk makes it (DESIGN.md: "the counts come from
+ * the walk, never from a formula") and charged at `ptRef`.
+ *
+ * Simplification: the TLB caches a guest-virtual page's final translation for the
+ * guest kernel (the guest frame; the host frame is known to the VMM), tagged per
+ * vCPU (VPID), so VM exits do not flush it. Shadow pages are kept per guest table
+ * frame and shared by every address space that uses that table; nothing is
+ * shadowed for kernel mappings (ctsim's kernel accesses memory directly).
+ */
+import type { Ns } from '../sim/engine.js';
+import type { CostTable } from '../hw/cost-table.js';
+import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_HI_NO_EXECUTE, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, entryFrame, writeEntry } from '../hw/mmu.js';
+import { TLB_DIRTY, TLB_USER, TLB_WRITABLE } from '../hw/tlb.js';
+import type { GuestMemory } from './guest-memory.js';
+import type { HostBacking } from './backing.js';
+import type { CpuVirt } from './cpu-virt.js';
+import type { VCpu } from './vcpu.js';
+
+export type MemVirtMode = 'nested' | 'shadow';
+
+const LEVEL_DIVISOR = [2 ** 27, 2 ** 18, 2 ** 9, 1];
+const INTERNAL = PTE_PRESENT | PTE_WRITABLE | PTE_USER;
+
+/** What memory virtualization counts (ctsim vm inspect). */
+export class MemVirtCounters {
+  /** TLB misses that walked, and the memory references those walks made. */
+  tlbMisses = 0;
+  walkRefs = 0;
+  /** Of walkRefs: entries of the guest's tables, and of the VMM's (nested or shadow) tables. */
+  guestRefs = 0;
+  hostRefs = 0;
+  /** References of the most recent walk (a 2-D walk with everything present makes 24). */
+  lastWalkRefs = 0;
+  /** Guest-physical pages backed by host frames so far. */
+  backedPages = 0;
+  eptViolations = 0;
+  /** Pages of the VMM's nested or shadow tables. */
+  vmmTablePages = 0;
+  /** Shadow paging: misses the VMM filled, faults reflected into the guest, trapped page-table writes. */
+  hiddenFaults = 0;
+  guestFaults = 0;
+  ptWriteTraps = 0;
+  /** Direct paging (PV): tables pinned (validated) and updates sent. */
+  pinnedTables = 0;
+}
+
+/** What a memory-virtualization strategy needs from its VM. */
+export interface MemVirtContext {
+  readonly guest: GuestMemory;
+  readonly backing: HostBacking;
+  readonly costs: CostTable;
+  readonly cpuVirt: CpuVirt;
+  /** The vCPU being simulated now (VMM work done for the guest kernel is charged to it). */
+  current(): VCpu | null;
+  /** The host has no frame left for the guest. */
+  hostOutOfMemory(): void;
+}
+
+export abstract class MemVirt {
+  readonly counters = new MemVirtCounters();
+  /** Host frame → the guest page it backs. */
+  protected readonly guestOf = new Map<number, number>();
+  /** Guest page → the host frame backing it. */
+  protected readonly hostOf = new Map<number, number>();
+
+  constructor(protected readonly ctx: MemVirtContext) {}
+
+  abstract readonly label: string;
+  /** The guest loaded `root` into CR3 on `cpu`: the price beyond the native switch. */
+  abstract loadRoot(cpu: VCpu, root: number): Ns;
+  /** A user access's translation (Machine.translate): the guest frame, or a WALK_* fault. */
+  abstract translate(cpu: VCpu, vpn: number, write: boolean): number;
+  /**
+   * INVLPG by the guest: the price beyond the native instruction. The VMM keeps its
+   * tables in line as the guest writes them (trapped or batched), so only the TLB
+   * entry goes.
+   */
+  invalidate(cpu: VCpu, vpn: number): Ns {
+    cpu.tlb.invalidate(vpn);
+    return 0;
+  }
+
+  /** A full TLB flush by the guest: the price beyond the native flush. */
+  flush(cpu: VCpu): Ns {
+    cpu.tlb.flush();
+    return 0;
+  }
+  /** The guest wrote a word of a watched frame: the price. */
+  watchedWrite(_frame: number, _offset: number): Ns {
+    return 0;
+  }
+  watchedFreed(_frame: number): void {}
+
+  /** The host frame backing guest page `gfn`, backing it now if needed; `ns` gets the host's price. */
+  protected back(gfn: number, price: { ns: number }): number {
+    const had = this.hostOf.get(gfn);
+    if (had !== undefined) return had;
+    const hfn = this.ctx.backing.backPage(gfn, price);
+    if (hfn === null) {
+      this.ctx.hostOutOfMemory();
+      return -1;
+    }
+    this.hostOf.set(gfn, hfn);
+    this.guestOf.set(hfn, gfn);
+    this.ctx.guest.setBacked(gfn, true);
+    this.counters.backedPages++;
+    price.ns += this.ctx.costs.eptBacking;
+    return hfn;
+  }
+
+  /** The guest touched a page no host frame backs (a kernel write): back it. Returns the price. */
+  abstract firstTouch(gfn: number): Ns;
+
+  /** The host took frame `hfn` back (mmu notifier): forget the backing. */
+  unback(gfn: number): void {
+    const hfn = this.hostOf.get(gfn);
+    if (hfn === undefined) return;
+    this.hostOf.delete(gfn);
+    this.guestOf.delete(hfn);
+    this.ctx.guest.setBacked(gfn, false);
+  }
+
+  /** Guest pages backed, as [gfn, hfn] pairs (for save and migration). */
+  backedPages(): IterableIterator<[number, number]> {
+    return this.hostOf.entries();
+  }
+
+  protected chargeAccess(cpu: VCpu, refs: number, extraNs: Ns): void {
+    const c = this.counters;
+    c.tlbMisses++;
+    c.walkRefs += refs;
+    c.lastWalkRefs = refs;
+    cpu.accessCostNs += refs * this.ctx.costs.ptRef + extraNs;
+  }
+
+  /** Sets accessed (and dirty) bits the way the hardware walk does, without reporting the writes. */
+  protected markGuest(table: number, off: number, bits: number): void {
+    const g = this.ctx.guest;
+    const lo = g.readU32(table, off);
+    if ((lo & bits) === bits) return;
+    g.raw = true;
+    g.writeU32(table, off, (lo | bits) >>> 0);
+    g.raw = false;
+  }
+}
+
+/** Nested paging: the VMM's table maps guest-physical to host-physical pages; the hardware walks both. */
+export class NestedPaging extends MemVirt {
+  readonly label = 'nested paging (EPT/NPT)';
+  private readonly ept: Mmu;
+  private readonly root: number;
+
+  constructor(ctx: MemVirtContext) {
+    super(ctx);
+    this.ept = new Mmu(ctx.backing.memory);
+    const r = ctx.backing.allocTable();
+    if (r === null) throw new Error('no host memory for the nested page table root');
+    this.root = r;
+    this.counters.vmmTablePages++;
+  }
+
+  loadRoot(cpu: VCpu, root: number): Ns {
+    cpu.cr3 = root;
+    cpu.tlb.flush();
+    return 0;
+  }
+
+  /** The hardware's walk of the nested table for `gfn`; an EPT violation (exit) backs the page and the walk restarts. */
+  private hpa(gfn: number, write: boolean, price: { ns: number; refs: number }): number {
+    const ept = this.ept;
+    for (let tries = 0; tries < 2; tries++) {
+      const before = ept.memoryReferences;
+      const hfn = ept.walkVpn(this.root, gfn, write, false);
+      price.refs += ept.memoryReferences - before;
+      this.counters.hostRefs += ept.memoryReferences - before;
+      if (hfn >= 0) return hfn;
+      this.violation(gfn, price);
+    }
+    return -1;
+  }
+
+  private violation(gfn: number, price: { ns: number }): void {
+    this.counters.eptViolations++;
+    const work = { ns: 0 };
+    const hfn = this.back(gfn, work);
+    if (hfn >= 0) this.map(gfn, hfn);
+    price.ns += this.ctx.cpuVirt.exit('EPT violation', work.ns);
+  }
+
+  /** Writes gfn → hfn into the nested table, making the missing levels. */
+  private map(gfn: number, hfn: number): void {
+    const mem = this.ctx.backing.memory;
+    let table = this.root;
+    for (let level = 0; level < 3; level++) {
+      const index = Math.floor(gfn / LEVEL_DIVISOR[level]) % 512;
+      const lo = mem.readU32(table, index * 8);
+      if (lo & PTE_PRESENT) {
+        table = entryFrame(lo, mem.readU32(table, index * 8 + 4));
+        continue;
+      }
+      const t = this.ctx.backing.allocTable();
+      if (t === null) {
+        this.ctx.hostOutOfMemory();
+        return;
+      }
+      this.counters.vmmTablePages++;
+      writeEntry(mem, table, index, t, INTERNAL);
+      table = t;
+    }
+    writeEntry(mem, table, gfn % 512, hfn, INTERNAL);
+  }
+
+  firstTouch(gfn: number): Ns {
+    const price = { ns: 0, refs: 0 };
+    this.violation(gfn, price);
+    return price.ns;
+  }
+
+  translate(cpu: VCpu, vpn: number, write: boolean): number {
+    const tlb = cpu.tlb;
+    if (tlb.lookup(vpn, write, true)) return tlb.hitFrame;
+    const g = this.ctx.guest;
+    const price = { ns: 0, refs: 0 };
+    let table = cpu.cr3;
+    let writable = true;
+    let userOk = true;
+    const offs = [0, 0, 0, 0];
+    const tables = [0, 0, 0, 0];
+    let last = 0;
+    for (let level = 0; level < 4; level++) {
+      // The guest-physical address of this level's table goes through the nested table first.
+      if (this.hpa(table, false, price) < 0) break;
+      const off = (Math.floor(vpn / LEVEL_DIVISOR[level]) % 512) * 8;
+      const lo = g.readU32(table, off);
+      const hi = g.readU32(table, off + 4);
+      price.refs++;
+      this.counters.guestRefs++;
+      if (!(lo & PTE_PRESENT)) {
+        this.chargeAccess(cpu, price.refs, price.ns);
+        return WALK_NOT_PRESENT;
+      }
+      writable &&= (lo & PTE_WRITABLE) !== 0;
+      userOk &&= (lo & PTE_USER) !== 0;
+      offs[level] = off;
+      tables[level] = table;
+      last = lo;
+      table = entryFrame(lo, hi);
+    }
+    if ((write && !writable) || !userOk) {
+      this.chargeAccess(cpu, price.refs, price.ns);
+      return WALK_PROTECTION;
+    }
+    // The page itself: one more nested walk.
+    this.hpa(table, write, price);
+    for (let level = 0; level < 3; level++) this.markGuest(tables[level], offs[level], PTE_ACCESSED);
+    this.markGuest(tables[3], offs[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED);
+    this.chargeAccess(cpu, price.refs, price.ns);
+    const dirty = write || (last & PTE_DIRTY) !== 0;
+    tlb.fill(vpn, table, (writable ? TLB_WRITABLE : 0) | TLB_USER | (dirty ? TLB_DIRTY : 0));
+    return table;
+  }
+}
+
+/** A shadow page: the VMM's copy of one guest page table, with host frames in its last level. */
+interface ShadowPage {
+  frame: number;
+  level: number;
+}
+
+/** Shadow paging: the VMM keeps GVA→HPA tables in sync with the guest's, trapping its page-table writes. */
+export class ShadowPaging extends MemVirt {
+  readonly label = 'shadow page tables';
+  private readonly hw: Mmu;
+  /** Shadow pages by the guest table frame they shadow. */
+  private readonly shadows = new Map<number, ShadowPage>();
+
+  constructor(ctx: MemVirtContext) {
+    super(ctx);
+    this.hw = new Mmu(ctx.backing.memory);
+  }
+
+  private shadowOf(gTable: number, level: number): ShadowPage | null {
+    let s = this.shadows.get(gTable);
+    if (s) return s;
+    const f = this.ctx.backing.allocTable();
+    if (f === null) {
+      this.ctx.hostOutOfMemory();
+      return null;
+    }
+    s = { frame: f, level };
+    this.shadows.set(gTable, s);
+    // From now on the guest's table is write-protected: its writes trap.
+    this.ctx.guest.watched.add(gTable);
+    this.counters.vmmTablePages++;
+    return s;
+  }
+
+  /** The CR3 load: the VMM finds (or starts) the shadow of the new root. */
+  loadRoot(cpu: VCpu, root: number): Ns {
+    cpu.cr3 = root;
+    cpu.tlb.flush();
+    if (root >= 0) this.shadowOf(root, 0);
+    return this.ctx.costs.shadowPteUpdate;
+  }
+
+  firstTouch(gfn: number): Ns {
+    // The guest kernel's first store to the page misses in the shadow of its own mapping:
+    // a hidden page fault the VMM resolves by backing the page.
+    const price = { ns: 0 };
+    this.back(gfn, price);
+    this.counters.hiddenFaults++;
+    return this.fault(price.ns + this.ctx.costs.shadowFill);
+  }
+
+  /** The price of a page fault the VMM takes first (an exit under hw, the VMM's own handler under bt). */
+  private fault(workNs: Ns): Ns {
+    const cv = this.ctx.cpuVirt;
+    if (cv.mode === 'hw') return cv.exit('exception', workNs);
+    return cv.callout('page fault', workNs);
+  }
+
+  translate(cpu: VCpu, vpn: number, write: boolean): number {
+    const tlb = cpu.tlb;
+    if (tlb.lookup(vpn, write, true)) return tlb.hitFrame;
+    const root = this.shadows.get(cpu.cr3);
+    let refs = 0;
+    let extra = 0;
+    for (let tries = 0; root && tries < 2; tries++) {
+      const before = this.hw.memoryReferences;
+      const hfn = this.hw.walkVpn(root.frame, vpn, write, true);
+      refs += this.hw.memoryReferences - before;
+      this.counters.hostRefs += this.hw.memoryReferences - before;
+      if (hfn >= 0) {
+        const gfn = this.guestOf.get(hfn)!;
+        this.chargeAccess(cpu, refs, extra);
+        tlb.fill(vpn, gfn, this.hw.perm);
+        return gfn;
+      }
+      // A page fault the VMM sees first: hidden (the shadow lags the guest) or the guest's own.
+      const fill = this.fill(cpu.cr3, vpn, write);
+      refs += fill.refs;
+      if (fill.result < 0) {
+        this.counters.guestFaults++;
+        extra += this.fault(this.ctx.costs.shadowFill);
+        this.chargeAccess(cpu, refs, extra);
+        return fill.result;
+      }
+      this.counters.hiddenFaults++;
+      extra += this.fault(this.ctx.costs.shadowFill + fill.ns);
+    }
+    this.chargeAccess(cpu, refs, extra);
+    return WALK_NOT_PRESENT;
+  }
+
+  /**
+   * The VMM walks the guest's table for `vpn` (4 references), makes the shadow pages
+   * on the way and writes the shadow entry. Returns WALK_* when the guest's own table
+   * does not allow the access (a fault for the guest), else 0.
+   */
+  private fill(groot: number, vpn: number, write: boolean): { result: number; refs: number; ns: number } {
+    const g = this.ctx.guest;
+    const hmem = this.ctx.backing.memory;
+    let gTable = groot;
+    let writable = true;
+    let userOk = true;
+    let refs = 0;
+    const price = { ns: 0 };
+    for (let level = 0; level < 4; level++) {
+      const s = this.shadowOf(gTable, level);
+      if (!s) return { result: WALK_NOT_PRESENT, refs, ns: price.ns };
+      const index = Math.floor(vpn / LEVEL_DIVISOR[level]) % 512;
+      const off = index * 8;
+      const lo = g.readU32(gTable, off);
+      const hi = g.readU32(gTable, off + 4);
+      refs++;
+      this.counters.guestRefs++;
+      if (!(lo & PTE_PRESENT)) return { result: WALK_NOT_PRESENT, refs, ns: price.ns };
+      writable &&= (lo & PTE_WRITABLE) !== 0;
+      userOk &&= (lo & PTE_USER) !== 0;
+      const next = entryFrame(lo, hi);
+      if (level < 3) {
+        this.markGuest(gTable, off, PTE_ACCESSED);
+        const child = this.shadowOf(next, level + 1);
+        if (!child) return { result: WALK_NOT_PRESENT, refs, ns: price.ns };
+        writeEntry(hmem, s.frame, index, child.frame, INTERNAL);
+        gTable = next;
+        continue;
+      }
+      if ((write && !writable) || !userOk) return { result: WALK_PROTECTION, refs, ns: price.ns };
+      this.markGuest(gTable, off, write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED);
+      this.writeShadowPte(s, index, next, lo | (write ? PTE_DIRTY : 0), hi, price);
+    }
+    return { result: 0, refs, ns: price.ns };
+  }
+
+  /**
+   * The shadow entry for a guest PTE: the host frame of its page, writable only once
+   * the guest's entry is dirty (so the VMM sees the first write and sets the dirty bit).
+   */
+  private writeShadowPte(s: ShadowPage, index: number, gfn: number, lo: number, hi: number, price: { ns: number }): void {
+    const hmem = this.ctx.backing.memory;
+    if (!(lo & PTE_PRESENT)) {
+      writeEntry(hmem, s.frame, index, 0, 0);
+      return;
+    }
+    const hfn = this.back(gfn, price);
+    if (hfn < 0) return;
+    const w = (lo & PTE_WRITABLE) !== 0 && (lo & PTE_DIRTY) !== 0;
+    writeEntry(hmem, s.frame, index, hfn, PTE_PRESENT | PTE_USER | (w ? PTE_WRITABLE | PTE_DIRTY : 0), (hi & PTE_HI_NO_EXECUTE) !== 0);
+  }
+
+  /** A write to a write-protected guest table traps; the VMM emulates it and updates the shadow entry. */
+  override watchedWrite(frame: number, offset: number): Ns {
+    const s = this.shadows.get(frame);
+    if (!s) return 0;
+    const index = offset >> 3;
+    const g = this.ctx.guest;
+    const price = { ns: 0 };
+    if (s.level === 3) {
+      this.writeShadowPte(s, index, entryFrame(g.readU32(frame, index * 8), g.readU32(frame, index * 8 + 4)), g.readU32(frame, index * 8), g.readU32(frame, index * 8 + 4), price);
+    } else {
+      // An upper-level entry changed: unlink the shadow below it; the next miss relinks.
+      writeEntry(this.ctx.backing.memory, s.frame, index, 0, 0);
+    }
+    // One trap per entry: writeEntry stores the low word, then the high word.
+    if ((offset & 7) !== 0) return price.ns;
+    this.counters.ptWriteTraps++;
+    const cv = this.ctx.cpuVirt;
+    const costs = this.ctx.costs;
+    if (cv.mode === 'hw') return price.ns + cv.exit('exception', costs.insnEmulate + costs.shadowPteUpdate);
+    if (cv.mode === 'bt') return price.ns + cv.callout('PTE write', costs.shadowPteUpdate);
+    return price.ns + cv.queuePvUpdate();
+  }
+
+  override watchedFreed(frame: number): void {
+    const s = this.shadows.get(frame);
+    if (!s) return;
+    this.shadows.delete(frame);
+    this.ctx.guest.watched.delete(frame);
+    this.ctx.backing.freeTable(s.frame);
+    this.counters.vmmTablePages--;
+  }
+}
+
+/** Direct paging of a paravirtual guest: its own tables, pinned and validated; updates by batched hypercalls. */
+export class DirectPaging extends MemVirt {
+  readonly label = 'direct paging (paravirtual: pinned guest tables, batched mmu_update)';
+  private readonly walker: Mmu;
+  private readonly pinnedRoots = new Set<number>();
+  /** The level of each pinned table (0 = PML4). */
+  private readonly levels = new Map<number, number>();
+
+  constructor(ctx: MemVirtContext) {
+    super(ctx);
+    this.walker = new Mmu(ctx.guest);
+  }
+
+  /** New base pointer: the first time, the hypervisor pins (validates) every table under it. */
+  loadRoot(cpu: VCpu, root: number): Ns {
+    cpu.cr3 = root;
+    cpu.tlb.flush();
+    if (root < 0 || this.pinnedRoots.has(root)) return 0;
+    this.pinnedRoots.add(root);
+    return this.pin(root, 0) * this.ctx.costs.pvBatchEntry;
+  }
+
+  /** Watches a table and the tables below it; returns how many entries were validated. */
+  private pin(table: number, level: number): number {
+    const g = this.ctx.guest;
+    if (g.watched.has(table)) return 0;
+    g.watched.add(table);
+    this.levels.set(table, level);
+    this.counters.pinnedTables++;
+    let n = 0;
+    if (level === 3) return 1;
+    for (let i = 0; i < 512; i++) {
+      const lo = g.readU32(table, i * 8);
+      if (!(lo & PTE_PRESENT)) continue;
+      n += 1 + this.pin(entryFrame(lo, g.readU32(table, i * 8 + 4)), level + 1);
+    }
+    return n;
+  }
+
+  firstTouch(gfn: number): Ns {
+    const price = { ns: 0 };
+    this.back(gfn, price);
+    return price.ns;
+  }
+
+  translate(cpu: VCpu, vpn: number, write: boolean): number {
+    const tlb = cpu.tlb;
+    if (tlb.lookup(vpn, write, true)) return tlb.hitFrame;
+    const w = this.walker;
+    const before = w.memoryReferences;
+    const g = this.ctx.guest;
+    g.raw = true;
+    const gfn = w.walkVpn(cpu.cr3, vpn, write, true);
+    g.raw = false;
+    const refs = w.memoryReferences - before;
+    this.counters.guestRefs += refs;
+    const price = { ns: 0 };
+    if (gfn >= 0) this.back(gfn, price);
+    // A PV guest's faults go to the hypervisor first, which bounces them to the guest kernel.
+    if (gfn < 0) {
+      this.counters.guestFaults++;
+      price.ns += this.ctx.costs.faultReflect;
+    }
+    this.chargeAccess(cpu, refs, price.ns);
+    if (gfn >= 0) tlb.fill(vpn, gfn, w.perm);
+    return gfn;
+  }
+
+  /** A write to a pinned table: the PV kernel's update, queued for the next mmu_update batch. */
+  override watchedWrite(frame: number, offset: number): Ns {
+    const g = this.ctx.guest;
+    if ((offset & 7) === 4) {
+      // The entry is complete: a new table linked under a pinned one is pinned too.
+      const level = this.levels.get(frame) ?? 3;
+      const lo = g.readU32(frame, offset - 4);
+      if (level < 3 && lo & PTE_PRESENT) {
+        const child = entryFrame(lo, g.readU32(frame, offset));
+        if (!g.watched.has(child)) this.pin(child, level + 1);
+      }
+      return 0;
+    }
+    return this.ctx.cpuVirt.queuePvUpdate();
+  }
+
+  override watchedFreed(frame: number): void {
+    this.ctx.guest.watched.delete(frame);
+    this.levels.delete(frame);
+    this.pinnedRoots.delete(frame);
+    this.counters.pinnedTables--;
+  }
+}

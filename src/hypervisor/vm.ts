@@ -1,0 +1,62 @@
+/**
+ * A VM with its guest booted: the VirtualMachine, the guest kernel on it (the same
+ * kernel code as the host's), and the session to run commands in the guest.
+ *
+ *     const vm = bootVm(engine, config, backing);
+ *     vm.machine.start(new DedicatedCpus());      // or a host's KVM, or a type 1 VMM
+ *     vm.sh('echo hi').stdout === 'hi\n';
+ */
+import type { Engine, Ns } from '../sim/engine.js';
+import { loadDefaultCosts, type LoadedCosts } from '../hw/cost-table.js';
+import { bootKernel } from '../kernel/boot.js';
+import type { ProgramTable } from '../kernel/exec/program-table.js';
+import { KernelSession } from '../kernel/session.js';
+import { VirtualMachine } from './virtual-machine.js';
+import type { HostBacking } from './backing.js';
+import type { VmConfig } from './vm-config.js';
+import { findProfile } from './profiles.js';
+
+export interface BootVmOptions {
+  /** The programs the guest's root file system holds. */
+  programs: ProgramTable;
+  costs?: LoadedCosts;
+  /** CLOCK_REALTIME at the guest's boot. */
+  bootEpochNs: Ns;
+  /** Boot phases to charge (default: the profile's). */
+  boot?: { firmwareNs: Ns; kernelNs: Ns; initNs: Ns };
+}
+
+export class Vm extends KernelSession {
+  readonly machine: VirtualMachine;
+  readonly config: VmConfig;
+
+  constructor(engine: Engine, machine: VirtualMachine, config: VmConfig, opts: BootVmOptions) {
+    super(
+      engine,
+      bootKernel(machine, {
+        hostname: config.name,
+        bootEpochNs: opts.bootEpochNs,
+        programs: opts.programs,
+      }),
+    );
+    this.machine = machine;
+    this.config = config;
+  }
+}
+
+/** Builds the VM of `config` on `backing` and boots its guest kernel (the vCPUs run once it is started). */
+export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, opts: BootVmOptions): Vm {
+  const profile = findProfile(config.profile);
+  const boot = opts.boot ?? (profile ? { firmwareNs: profile.boot.firmwareNs, kernelNs: profile.boot.kernelNs, initNs: profile.boot.initNs } : undefined);
+  const machine = new VirtualMachine(engine, {
+    name: config.name,
+    vcpus: config.vcpus,
+    ramBytes: config.memMib * 1024 * 1024,
+    costs: opts.costs ?? loadDefaultCosts(),
+    cpuVirt: config.cpuVirt,
+    memVirt: config.memVirt,
+    backing,
+    boot,
+  });
+  return new Vm(engine, machine, config, opts);
+}
