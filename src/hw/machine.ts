@@ -30,6 +30,11 @@ export const KERNEL_ENTRY_NAMES: Readonly<Record<number, string>> = { [KERNEL_EN
 export interface Machine {
   /** 'physical' or 'virtual': for reports only; the kernel must not branch on it. */
   readonly kind: 'physical' | 'virtual';
+  /**
+   * The CPUs have hardware virtualization (VMX/SVM) the kernel can use (KVM). A VM's
+   * vCPUs do not: ctsim models no nested virtualization.
+   */
+  readonly vmx: boolean;
   /** A name for reports (`host`, a VM's name). */
   readonly name: string;
   readonly engine: Engine;

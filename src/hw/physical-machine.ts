@@ -19,6 +19,7 @@ export interface PhysicalMachineConfig {
 
 export class PhysicalMachine implements Machine {
   readonly kind = 'physical' as const;
+  readonly vmx = true;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly Cpu[];

@@ -47,6 +47,8 @@ export interface BootPhase {
 
 export class VirtualMachine implements Machine {
   readonly kind = 'virtual' as const;
+  /** Simplification: no nested virtualization (a guest has no /dev/kvm). */
+  readonly vmx = false;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly VCpu[];
@@ -90,11 +92,6 @@ export class VirtualMachine implements Machine {
       hostOutOfMemory: () => this.stop('the host has no memory left to back guest RAM'),
     };
     this.memVirt = config.memVirt === 'nested' ? new NestedPaging(ctx) : config.cpuVirt === 'pv' ? new DirectPaging(ctx) : new ShadowPaging(ctx);
-    this.memory.hooks = {
-      watchedWrite: (frame, offset) => this.chargeKernel(this.memVirt.watchedWrite(frame, offset)),
-      firstTouch: (frame) => this.chargeKernel(this.memVirt.firstTouch(frame)),
-      watchedFreed: (frame) => this.memVirt.watchedFreed(frame),
-    };
     const cpus: VCpu[] = [];
     for (let i = 0; i < config.vcpus; i++) {
       const v = new VCpu(engine, i, new Tlb(this.costs.tlbEntries, this.costs.tlbWays), () => this.state === 'stopped' || this.state === 'paused');
@@ -121,6 +118,17 @@ export class VirtualMachine implements Machine {
     if (this.state !== 'created') throw new Error(`VM ${this.name} is ${this.state}, not created`);
     this.host = host;
     this.state = 'running';
+    // The VMM loads the guest's kernel and its initial memory into guest RAM: what the
+    // guest kernel built before it ran is backed now (charged to the boot); from here on
+    // the VMM learns of guest memory as the guest touches it.
+    this.memory.hooks = {
+      watchedWrite: (frame, offset) => this.chargeKernel(this.memVirt.watchedWrite(frame, offset)),
+      firstTouch: (frame) => this.chargeKernel(this.memVirt.firstTouch(frame)),
+      watchedFreed: (frame) => this.memVirt.watchedFreed(frame),
+    };
+    for (let f = 0; f < this.memory.capacity; f++) {
+      if (this.memory.isUsed(f) && !this.memory.isBacked(f)) this.chargeKernel(this.memVirt.firstTouch(f));
+    }
     const v0 = this.cpus[0];
     if (this.bootPlan.length > 0) {
       v0.booting = true;

@@ -12,6 +12,7 @@ import { SysFs } from './fs/sysfs.js';
 import { Kernel, type KernelConfig } from './kernel.js';
 import { buildRootfs } from './fs/rootfs.js';
 import { makeDevfs, registerMemDevices } from './fs/devfs.js';
+import { registerKvm } from './kvm/kvm-dev.js';
 import { ProcFs } from './fs/procfs/procfs.js';
 import { SimFs } from './fs/simfs.js';
 import { Console, registerConsole } from './fs/console.js';
@@ -80,6 +81,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   // The physical NIC and the network beyond it (net/outside.ts).
   buildOutside(k);
   registerMemDevices(k);
+  if (machine.vmx) registerKvm(k);
   const con = new Console();
   registerConsole(k, con);
   const anonDev = (): number => k.allocAnonDev();
@@ -92,7 +94,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
 
   const procfs = new ProcFs(k, k.initPidNs, anonDev());
   procfs.mount = ns.attach(lookup(k, root, '/proc'), procfs, procfs.root(), { nosuid: true, nodev: true, noexec: true });
-  const devfs = makeDevfs(k, anonDev());
+  const devfs = makeDevfs(k, anonDev(), machine.vmx);
   ns.attach(lookup(k, root, '/dev'), devfs, devfs.root(), { nosuid: true });
   const devpts = new SimFs({ type: 'devpts', dev: anonDev(), source: 'devpts', rootMode: 0o755, nowNs: k.realtimeNs, options: 'gid=5,mode=620,ptmxmode=000' });
   ns.attach(lookup(k, root, '/dev/pts'), devpts, devpts.root(), { nosuid: true, noexec: true });

@@ -45,6 +45,7 @@ import { CpuControl } from './cgroup/cpu-control.js';
 import { Cgroup } from './cgroup/cgroup.js';
 import { makedev } from './vfs/types.js';
 import { threadsMax } from './proc/task-clone.js';
+import type { KvmRegistry } from './kvm/kvm-dev.js';
 
 /** Boot-time settings of a kernel. */
 export interface KernelConfig {
@@ -113,6 +114,8 @@ export class Kernel {
   currentCpu: PerCpu | null = null;
   /** Extra ns the running system call costs (added by handlers through `charge`). */
   pendingCost: Ns = 0;
+  /** KVM's state (/dev/kvm), on a machine with hardware virtualization. */
+  kvm: KvmRegistry | null = null;
   /** The kernel path being run (a system call number or KERNEL_ENTRY_*), for Machine.kernelPath. */
   kernelEntry = -1;
   /** Next inode number for namespaces and anonymous objects (pipes), as nsfs/pipefs count. */

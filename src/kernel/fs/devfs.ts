@@ -51,7 +51,7 @@ export function registerMemDevices(k: Kernel): void {
 }
 
 /** The /dev tree of a fresh boot, as udev leaves it on Debian. */
-export function makeDevfs(k: Kernel, dev: number): SimFs {
+export function makeDevfs(k: Kernel, dev: number, kvm = false): SimFs {
   const fs = new SimFs({ type: 'devtmpfs', dev, source: 'udev', rootMode: 0o755, nowNs: k.realtimeNs, options: 'size=4096k,nr_inodes=1024,mode=755' });
   const root = fs.root();
   const rootCreds = { fsuid: 0, fsgid: 0 };
@@ -66,6 +66,8 @@ export function makeDevfs(k: Kernel, dev: number): SimFs {
     ['console', 5, 1, 0o600],
     ['ptmx', 5, 2, 0o666],
   ];
+  // KVM's device on a machine with hardware virtualization (Debian: crw-rw---- root kvm; ctsim has no kvm group).
+  if (kvm) nodes.push(['kvm', 10, 232, 0o660]);
   for (const [name, ma, mi, mode] of nodes) root.mknod!(name, S_IFCHR | mode, makedev(ma, mi), rootCreds, now);
   for (const d of ['pts', 'shm', 'mqueue']) root.mkdir!(d, d === 'shm' ? 0o1777 : 0o755, rootCreds, now);
   const links: [string, string][] = [

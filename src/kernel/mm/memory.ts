@@ -170,6 +170,9 @@ export class MemoryManager {
     return this.memory.freeFrames;
   }
 
+  /** Pages taken off the reclaim list by `pin`. */
+  private readonly pinned = new Set<number>();
+
   kindOf(frame: number): FrameKind {
     return this.kind[frame] as FrameKind;
   }
@@ -233,9 +236,24 @@ export class MemoryManager {
     else this.shared.set(frame, new Map([[mm, vpn]]));
   }
 
+  /**
+   * Takes a user page off the reclaim list for good (a VMM pinning guest RAM, as
+   * get_user_pages with FOLL_PIN): it is never evicted until it is freed.
+   */
+  pin(frame: number): void {
+    if (this.pinned.has(frame) || (this.kind[frame] !== FrameKind.Anon && this.kind[frame] !== FrameKind.File)) return;
+    this.listRemove(frame);
+    this.pinned.add(frame);
+  }
+
+  /** Pages pinned (never reclaimed). */
+  get pinnedPages(): number {
+    return this.pinned.size;
+  }
+
   /** Tells the LRU policy that `frame` was just used. */
   touched(frame: number): void {
-    if (frame === this.tail || (this.kind[frame] !== FrameKind.Anon && this.kind[frame] !== FrameKind.File)) return;
+    if (frame === this.tail || this.pinned.has(frame) || (this.kind[frame] !== FrameKind.Anon && this.kind[frame] !== FrameKind.File)) return;
     this.listRemove(frame);
     this.listAppend(frame);
   }
@@ -362,7 +380,7 @@ export class MemoryManager {
   private freePage(frame: number): void {
     if (this.kind[frame] === FrameKind.Anon) this.anonPages--;
     else this.filePages--;
-    this.listRemove(frame);
+    if (!this.pinned.delete(frame)) this.listRemove(frame);
     this.soleMm[frame] = undefined;
     this.shared.delete(frame);
     this.release(frame);

@@ -1,0 +1,134 @@
+/**
+ * A type 2 (hosted) hypervisor: the VMM is a process of a host kernel and each vCPU is
+ * one of its threads, scheduled by the host's scheduler and limited by the VMM's
+ * cgroups — so host load slows the guest (steal time) and the VMM's memory.max caps
+ * guest RAM. The host kernel runs the guest through /dev/kvm (src/kernel/kvm).
+ *
+ *   host kernel ── runs ──▶ qemu-system-x86_64 (VMM process, vCPU 0)  ─┐ ioctl(KVM_RUN)
+ *                          └▶ its vCPU "threads" (CLONE_VM children) ─┴──▶ Guest piece ──▶ VCpu online
+ *   guest RAM = the VMM's anonymous mapping, pinned page by page on first touch
+ *   nested/shadow tables = host kernel memory charged to the VMM
+ */
+import type { Kernel } from '../kernel/kernel.js';
+import type { KernelSession } from '../kernel/session.js';
+import type { Task } from '../kernel/proc/task.js';
+import { expectVmm, type KvmMemory, type KvmVmBinding } from '../kernel/kvm/kvm-dev.js';
+import { PAGE_SIZE, type PhysicalMemory } from '../hw/physical-memory.js';
+import type { LoadedCosts } from '../hw/cost-table.js';
+import type { ProgramTable } from '../kernel/exec/program-table.js';
+import { VMM_COMMANDS } from '../userland/programs/vmm/index.js';
+import type { HostBacking } from './backing.js';
+import type { VcpuHost, VCpu } from './vcpu.js';
+import { bootVm, type Vm } from './vm.js';
+import type { VmConfig } from './vm-config.js';
+import { findProfile } from './profiles.js';
+
+/** Host frames for a VM whose RAM is a VMM process's memory. */
+export class VmmBacking implements HostBacking {
+  readonly memory: PhysicalMemory;
+  /** Set when the VMM has mapped guest RAM (KVM_SET_USER_MEMORY_REGION). */
+  ram: KvmMemory | null = null;
+  /** The VMM's PID, which the host charges the VMM's tables to. */
+  owner = -1;
+  private pages = 0;
+  private readonly tables = new Set<number>();
+
+  constructor(private readonly host: Kernel) {
+    this.memory = host.machine.memory;
+  }
+
+  backPage(gfn: number, extra: { ns: number }): number | null {
+    if (!this.ram) return null;
+    const r = this.ram.pin(gfn);
+    if (!r) return null;
+    extra.ns += r.ns;
+    this.pages++;
+    return r.frame;
+  }
+
+  allocTable(): number | null {
+    const f = this.host.mem.allocTable(this.owner);
+    if (f !== null) this.tables.add(f);
+    return f;
+  }
+
+  freeTable(frame: number): void {
+    if (this.tables.delete(frame)) this.host.mem.freeTable(frame);
+  }
+
+  release(): void {
+    // Guest pages go with the VMM's address space; the VMM's tables are the kernel's to free.
+    for (const f of this.tables) this.host.mem.freeTable(f);
+    this.tables.clear();
+  }
+
+  bytesInUse(): number {
+    return (this.pages + this.tables.size) * PAGE_SIZE;
+  }
+}
+
+/** A VM run by a VMM process on a host kernel. */
+export class HostedVm implements VcpuHost, KvmVmBinding {
+  readonly vcpus: readonly VCpu[];
+  readonly memBytes: number;
+  /** The VMM process (vCPU 0's thread). */
+  vmm: Task | null = null;
+
+  constructor(
+    readonly vm: Vm,
+    readonly backing: VmmBacking,
+  ) {
+    this.vcpus = vm.machine.cpus;
+    this.memBytes = vm.machine.ramBytes;
+  }
+
+  get name(): string {
+    return this.vm.config.name;
+  }
+
+  // VcpuHost: the host kernel's scheduler decides when a vCPU thread runs; a vCPU that
+  // leaves guest mode ends its thread's guest piece itself (the KVM_RUN exit callback).
+  released(): void {}
+
+  kicked(v: VCpu): void {
+    v.onKick?.();
+  }
+
+  // KvmVmBinding
+  attachMemory(mem: KvmMemory): void {
+    this.backing.ram = mem;
+    // The VMM loads the guest kernel into guest RAM: every page the guest has so far is backed now.
+    this.vm.machine.start(this);
+  }
+
+  /** The VMM's VM descriptor closed: it exited or was killed; the VM is gone. */
+  vmReleased(): void {
+    this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
+    this.backing.release();
+  }
+}
+
+export interface LaunchOptions {
+  programs: ProgramTable;
+  costs?: LoadedCosts;
+}
+
+/**
+ * Boots `config`'s guest and starts its VMM process on `host` (as `ctsim vm start`
+ * does). The guest runs as the host runs the VMM's threads.
+ */
+export function launchHostedVm(host: KernelSession, config: VmConfig, opts: LaunchOptions): HostedVm {
+  const k = host.kernel;
+  const backing = new VmmBacking(k);
+  const vm = bootVm(host.engine, config, backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: k.realtimeNs });
+  const hosted = new HostedVm(vm, backing);
+  const profile = findProfile(config.profile);
+  const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
+  const argv = [path.replace(/.*\//, ''), '-name', config.name, '-smp', String(config.vcpus), '-m', String(config.memMib), '-overhead', String(profile?.vmmOverheadBytes ?? 0)];
+  const { task } = host.spawn(argv, { path });
+  hosted.vmm = task;
+  backing.owner = task.tgid;
+  expectVmm(k, task.tgid, hosted);
+  return hosted;
+}
+
