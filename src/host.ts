@@ -15,6 +15,7 @@ import type { ProgramTable } from './kernel/exec/program-table.js';
 import type { SwapPolicy } from './kernel/mm/memory.js';
 import type { TraceCategory, TraceSink } from './sim/trace.js';
 import { KernelSession } from './kernel/session.js';
+import { VmManager } from './hypervisor/vm-manager.js';
 export { KernelSession, ROOT_ENV } from './kernel/session.js';
 export type { RunOptions, RunResult } from './kernel/session.js';
 
@@ -47,6 +48,8 @@ const BOOT_SETTLE_NS = 0;
 
 export class Host extends KernelSession {
   readonly machine: PhysicalMachine;
+  private vmManager: VmManager | null = null;
+  private readonly costs: LoadedCosts | undefined;
 
   constructor(opts: HostOptions = {}) {
     const engine = new Engine(opts.seed ?? 1);
@@ -72,9 +75,16 @@ export class Host extends KernelSession {
       }),
     );
     this.machine = machine;
+    this.costs = opts.costs;
     // Let init start.
     this.engine.run({ until: BOOT_SETTLE_NS });
     this.engine.run({ maxSteps: 10_000 });
+  }
+
+  /** The host's virtual machines (hosted: each VMM is a process of this host). */
+  get vms(): VmManager {
+    this.vmManager ??= new VmManager(this, defaultPrograms, this.costs);
+    return this.vmManager;
   }
 }
 

@@ -11,6 +11,15 @@ import Oci from './oci.js';
 import Run from './run.js';
 import Sched from './sched.js';
 import Sh from './sh.js';
+import VmCreate from './vm/create.js';
+import VmDelete from './vm/delete.js';
+import VmExec from './vm/exec.js';
+import VmInspect from './vm/inspect.js';
+import VmList from './vm/list.js';
+import VmPause from './vm/pause.js';
+import VmResume from './vm/resume.js';
+import VmStart from './vm/start.js';
+import VmStop from './vm/stop.js';
 
 export const commands = {
   features: Features,
@@ -22,4 +31,13 @@ export const commands = {
   run: Run,
   sched: Sched,
   sh: Sh,
+  'vm:create': VmCreate,
+  'vm:delete': VmDelete,
+  'vm:exec': VmExec,
+  'vm:inspect': VmInspect,
+  'vm:list': VmList,
+  'vm:pause': VmPause,
+  'vm:resume': VmResume,
+  'vm:start': VmStart,
+  'vm:stop': VmStop,
 };

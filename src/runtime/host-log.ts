@@ -14,6 +14,7 @@
  */
 import { createHost, type Host, type HostOptions } from '../host.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
+import { VM_OPS, type VmOp } from '../hypervisor/vm-manager.js';
 
 export const HOST_LOG_FORMAT = 'ctsim-host-state';
 export const HOST_LOG_VERSION = 1;
@@ -65,6 +66,8 @@ export interface LogEntry {
   timeLimitNs?: number;
   /** The shell-style status it ended with; replay checks that it ends the same way. */
   status: number;
+  /** A VM operation (ctsim vm) instead of a host command; argv then only describes it. */
+  vm?: VmOp;
 }
 
 export interface HostLog {
@@ -125,7 +128,15 @@ export function parseHostLog(text: string): HostLog {
       (x.input === undefined || (Array.isArray(x.input) && x.input.every((c) => isObj(c) && isTime(c.atNs) && typeof c.bytes === 'string'))) &&
       (x.inputEndNs === undefined || isTime(x.inputEndNs)) &&
       (x.timeLimitNs === undefined || isTime(x.timeLimitNs));
-    if (!ok || !inputOk) throw new HostLogError(`entry ${i + 1} is damaged`);
+    const v = x.vm;
+    const vmOk =
+      v === undefined ||
+      (isObj(v) &&
+        (VM_OPS as readonly unknown[]).includes(v.op) &&
+        typeof v.name === 'string' &&
+        (v.op !== 'create' || isObj(v.config)) &&
+        (v.op !== 'exec' || (isStrArray(v.argv) && v.argv.length > 0)));
+    if (!ok || !inputOk || !vmOk) throw new HostLogError(`entry ${i + 1} is damaged`);
     if (i > 0 && (e as unknown as LogEntry).atNs < (doc.entries as LogEntry[])[i - 1].atNs) throw new HostLogError(`entry ${i + 1} goes back in time`);
   });
   return doc as unknown as HostLog;
@@ -156,6 +167,11 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
   prepareEntry(host, e, blobs);
   const out = (b: string): void => (io.live ? io.stdout(b) : undefined);
   const err = (b: string): void => (io.live ? io.stderr(b) : undefined);
+  if (e.vm) {
+    const status = host.vms.apply(e.vm, { stdout: out, stderr: err }, e.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS);
+    host.engine.run({ until: host.now + SETTLE_NS });
+    return { status, ended: 'exit' };
+  }
   const input = new HostInput(host.kernel);
   if (e.input === undefined) {
     input.push(e.stdin);

@@ -1,0 +1,200 @@
+/**
+ * The VMs of one simulated host, by name — what `ctsim vm` drives, and what a host
+ * state's log records so that a replay rebuilds them (src/runtime/host-log.ts).
+ *
+ *   create NAME (config) ──▶ defined ──start──▶ running ◀──resume── paused
+ *                                                  │ └──pause──▶┘
+ *                                                  └──stop──▶ stopped ──start──▶ running (a fresh boot)
+ *
+ * Every VM on a Linux host is hosted (type 2): its VMM is a host process. A config
+ * asking for a type 1 hypervisor is refused here — a type 1 VMM owns the machine and
+ * there is a Linux kernel on this one (Type1Hypervisor runs them in the library).
+ */
+import type { Ns } from '../sim/engine.js';
+import { NS_PER_MS } from '../sim/engine.js';
+import type { KernelSession, RunOptions, RunResult } from '../kernel/session.js';
+import type { ProgramTable } from '../kernel/exec/program-table.js';
+import type { LoadedCosts } from '../hw/cost-table.js';
+import { launchHostedVm, type HostedVm } from './kvm-host.js';
+import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
+import { EXIT_REASONS } from './cpu-virt.js';
+
+/** A VM operation as a host state's log keeps it. */
+export type VmOp =
+  | { op: 'create'; name: string; config: Record<string, unknown> }
+  | { op: 'start' | 'stop' | 'pause' | 'resume' | 'delete'; name: string }
+  | { op: 'exec'; name: string; argv: string[] };
+
+export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec'] as const;
+
+/** A refused operation: the message `ctsim vm` prints (exit 1). */
+export class VmOpError extends Error {}
+
+export type VmStatus = 'defined' | 'running' | 'paused' | 'stopped';
+
+/** How long `stop` waits for the VMM to exit, and a guard for `start`'s boot. */
+const SHUTDOWN_NS = 100 * NS_PER_MS;
+const BOOT_GUARD_NS = 60_000 * NS_PER_MS;
+
+export class VmManager {
+  private readonly defs = new Map<string, VmConfig>();
+  private readonly live = new Map<string, HostedVm>();
+
+  constructor(
+    private readonly host: KernelSession,
+    private readonly programs: () => ProgramTable,
+    private readonly costs?: LoadedCosts,
+  ) {}
+
+  names(): string[] {
+    return [...this.defs.keys()].sort();
+  }
+
+  config(name: string): VmConfig {
+    const c = this.defs.get(name);
+    if (!c) throw new VmOpError(`no VM named "${name}" (ctsim vm list shows them)`);
+    return c;
+  }
+
+  hosted(name: string): HostedVm | undefined {
+    return this.live.get(name);
+  }
+
+  status(name: string): VmStatus {
+    this.config(name);
+    const h = this.live.get(name);
+    if (!h) return 'defined';
+    const s = h.vm.machine.state;
+    return s === 'created' || s === 'running' ? 'running' : s;
+  }
+
+  create(name: string, doc: Record<string, unknown>): VmConfig {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw new VmOpError(`"${name}" is not a VM name: use letters, digits, _ . - (up to 63), starting with a letter or digit`);
+    if (this.defs.has(name)) throw new VmOpError(`a VM named "${name}" exists already (ctsim vm delete ${name} removes it)`);
+    const c = parseVmConfig(doc, `${name} config`, { name });
+    if (c.hypervisorType === 1) {
+      throw new VmOpError(`VM "${name}" asks for a type 1 hypervisor (profile ${c.profile}), which owns the whole machine; this host runs Linux, so its VMs are hosted (type 2): set "hypervisor": {"type": 2}`);
+    }
+    this.defs.set(name, c);
+    return c;
+  }
+
+  /** Boots the VM: starts its VMM process and runs until the guest has booted. */
+  start(name: string): HostedVm {
+    const c = this.config(name);
+    const cur = this.live.get(name);
+    if (cur && cur.vm.machine.state !== 'stopped') throw new VmOpError(`VM "${name}" is ${this.status(name)} already`);
+    const h = launchHostedVm(this.host, c, { programs: this.programs(), costs: this.costs });
+    this.live.set(name, h);
+    const engine = this.host.engine;
+    const guard = engine.now + BOOT_GUARD_NS;
+    while (h.vm.machine.state !== 'stopped' && (h.vm.machine.state === 'created' || h.vm.machine.bootNs() < 0) && engine.now < guard) {
+      const until = Math.min(guard, engine.now + 10 * NS_PER_MS);
+      if (engine.run({ until }) === 'idle') break;
+      engine.advanceTo(until);
+    }
+    if (h.vm.machine.state === 'stopped') throw new VmOpError(`VM "${name}" did not boot: ${h.vm.machine.stopReason || 'its VMM exited'}`);
+    return h;
+  }
+
+  private running(name: string, what: string): HostedVm {
+    const h = this.live.get(name);
+    const s = this.status(name);
+    if (!h || s !== 'running') throw new VmOpError(`VM "${name}" is ${s}: ${what} needs it running (ctsim vm start ${name})`);
+    return h;
+  }
+
+  stop(name: string): void {
+    const h = this.live.get(name);
+    const s = this.status(name);
+    if (!h || s === 'stopped' || s === 'defined') throw new VmOpError(`VM "${name}" is not running`);
+    h.vm.machine.stop('stopped by ctsim vm stop');
+    const until = this.host.engine.now + SHUTDOWN_NS;
+    this.host.engine.run({ until });
+    this.host.engine.advanceTo(until);
+  }
+
+  pause(name: string): void {
+    this.running(name, 'pause').vm.machine.pause();
+  }
+
+  resume(name: string): void {
+    const h = this.live.get(name);
+    if (!h || this.status(name) !== 'paused') throw new VmOpError(`VM "${name}" is not paused`);
+    h.vm.machine.resume();
+  }
+
+  delete(name: string): void {
+    const s = this.status(name);
+    if (s === 'running' || s === 'paused') throw new VmOpError(`VM "${name}" is ${s}: stop it first (ctsim vm stop ${name})`);
+    this.defs.delete(name);
+    this.live.delete(name);
+  }
+
+  /** Runs `argv` in the guest, found along PATH (execvp, through env(1) as `docker exec` finds it). */
+  exec(name: string, argv: string[], opts: RunOptions): RunResult {
+    const vm = this.running(name, 'exec').vm;
+    if (argv[0].includes('/')) return vm.run(argv, { ...opts, path: argv[0] });
+    return vm.run(['env', '--', ...argv], { ...opts, path: '/usr/bin/env' });
+  }
+
+  /** Applies one logged operation; `io` receives what it prints. Returns the status to record. */
+  apply(op: VmOp, io: { stdout: (s: string) => void; stderr: (s: string) => void }, timeLimitNs?: Ns): number {
+    try {
+      switch (op.op) {
+        case 'create':
+          this.create(op.name, op.config);
+          return 0;
+        case 'start':
+          this.start(op.name);
+          return 0;
+        case 'stop':
+          this.stop(op.name);
+          return 0;
+        case 'pause':
+          this.pause(op.name);
+          return 0;
+        case 'resume':
+          this.resume(op.name);
+          return 0;
+        case 'delete':
+          this.delete(op.name);
+          return 0;
+        case 'exec': {
+          const r = this.exec(op.name, op.argv, { stdout: io.stdout, stderr: io.stderr, timeLimitNs, env: ['HOME=/root', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux'] });
+          if (r.ended === 'time-limit') io.stderr(`ctsim vm exec: the command was still running after the time limit\n`);
+          return r.status;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof VmOpError) && !(e instanceof Error && e.name === 'InputError')) throw e;
+      io.stderr(`ctsim vm ${op.op}: ${e.message}\n`);
+      return e instanceof VmOpError ? 1 : 3;
+    }
+  }
+
+  /** What `ctsim vm inspect` shows. */
+  inspect(name: string): Record<string, unknown> {
+    const c = this.config(name);
+    const h = this.live.get(name);
+    const out: Record<string, unknown> = { name, status: this.status(name), config: toVmConfigDoc(c) };
+    if (!h) return out;
+    const m = h.vm.machine;
+    const cv = m.cpuVirt.counters;
+    const mv = m.memVirt.counters;
+    out.vmm = { pid: h.vmm?.tgid ?? null, hostBytes: h.backing.bytesInUse() };
+    out.boot = m.bootPhases.map((p) => ({ phase: p.phase, ns: p.endNs < 0 ? null : p.endNs - p.startNs }));
+    out.vcpus = m.cpus.map((v) => ({ index: v.index, mode: m.cpuVirt.mode, online: v.online, halted: v.halted, stealNs: v.stealNs }));
+    out.cpuVirt = {
+      mode: m.cpuVirt.mode,
+      exits: Object.fromEntries(EXIT_REASONS.map((r) => [r, { count: cv.exits[r], ns: cv.exitNs[r] }])),
+      callouts: { ...cv.callouts },
+      hypercalls: { ...cv.hypercalls },
+      pvUpdatesBatched: cv.pvUpdates,
+      translationCache: { paths: m.cpuVirt.tc.size, blocks: m.cpuVirt.tc.used, hits: cv.tcHits, misses: cv.tcMisses, evictions: cv.tcEvictions, translateNs: cv.translateNs },
+    };
+    out.memVirt = { technique: m.memVirt.label, ...mv };
+    out.privilegedOps = { ...m.privilegedOps };
+    return out;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `ctsim vm` as a user runs it: each command a separate ctsim process on one kept host
+ * (--root), the VM's lifecycle recorded and replayed (as ctsim oci's). Runs the built
+ * CLI (bin/run.js → dist/), as `npm test` builds it first.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const BIN = path.join(REPO_ROOT, 'bin', 'run.js');
+const ctsim = (args: string[]): { stdout: string; stderr: string; status: number } => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', input: '' });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+};
+
+describe('ctsim vm', () => {
+  it('creates, starts, runs commands in, inspects, pauses, stops and deletes a VM across invocations', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-'));
+    const r = ['--root', root];
+    expect(ctsim(['vm', 'create', 'web', ...r, '--config', 'fixtures/vm/examples/kvm-microvm.json'])).toMatchObject({ status: 0, stdout: 'web\n' });
+    expect(ctsim(['vm', 'start', 'web', ...r]).status).toBe(0);
+    const list = ctsim(['vm', 'list', ...r, '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([{ name: 'web', status: 'running', profile: 'kvm', cpuVirt: 'hw', memVirt: 'nested', vcpus: 2, memMib: 256, vmmPid: 2 }]);
+    const ex = ctsim(['vm', 'exec', 'web', ...r, '--', 'sh', '-c', 'uname -n; nproc; echo made > /tmp/f']);
+    expect(ex).toMatchObject({ status: 0, stdout: 'web\n2\n' });
+    // The guest keeps its files between invocations (the log is replayed).
+    expect(ctsim(['vm', 'exec', 'web', ...r, '--', 'cat', '/tmp/f'])).toMatchObject({ status: 0, stdout: 'made\n' });
+    expect(ctsim(['vm', 'exec', 'web', ...r, '--', 'nosuch'])).toMatchObject({ status: 127, stderr: "env: 'nosuch': No such file or directory\n" });
+    // The host sees the VMM as a process.
+    expect(ctsim(['sh', ...r, '-c', 'ps -e -o comm= | grep -c qemu-system']).stdout).toBe('2\n');
+    const insp = JSON.parse(ctsim(['vm', 'inspect', 'web', ...r, '--json']).stdout);
+    expect(insp.cpuVirt.mode).toBe('hw');
+    expect(insp.cpuVirt.exits['EPT violation'].count).toBeGreaterThan(0);
+    expect(insp.memVirt.technique).toBe('nested paging (EPT/NPT)');
+    expect(insp.boot.map((b: { phase: string }) => b.phase)).toEqual(['firmware', 'kernel', 'init']);
+    expect(ctsim(['vm', 'inspect', 'web', ...r]).stdout).toMatch(/VM exits \(hardware assist\)[\s\S]*EPT violation/);
+    expect(ctsim(['vm', 'pause', 'web', ...r]).status).toBe(0);
+    expect(ctsim(['vm', 'exec', 'web', ...r, '--', 'true'])).toMatchObject({ status: 1, stderr: 'ctsim vm exec: VM "web" is paused: exec needs it running (ctsim vm start web)\n' });
+    expect(ctsim(['vm', 'resume', 'web', ...r]).status).toBe(0);
+    expect(ctsim(['vm', 'delete', 'web', ...r])).toMatchObject({ status: 1, stderr: 'ctsim vm delete: VM "web" is running: stop it first (ctsim vm stop web)\n' });
+    expect(ctsim(['vm', 'stop', 'web', ...r]).status).toBe(0);
+    expect(ctsim(['sh', ...r, '-c', 'ps -e -o comm= | grep -c qemu-system']).stdout).toBe('0\n');
+    expect(ctsim(['vm', 'delete', 'web', ...r]).status).toBe(0);
+    expect(ctsim(['vm', 'list', ...r, '--json']).stdout).toBe('[]\n');
+  }, 120_000);
+
+  it('rejects a bad configuration naming the key, and a type 1 profile on a Linux host', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-'));
+    const bad = path.join(root, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ 'machine-config': { vcpu_count: 1, mem_size_mib: 64, cpus: 2 }, 'boot-source': { kernel_image_path: 'k' } }));
+    const r = ctsim(['vm', 'create', 'x', '--root', root, '--config', bad]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^ctsim vm create: .*bad\.json at \$\.machine-config\.cpus: /);
+    const t1 = ctsim(['vm', 'create', 'x', '--root', root, '--config', 'fixtures/vm/examples/xen-pv.json']);
+    expect(t1.status).toBe(1);
+    expect(t1.stderr).toMatch(/type 1 hypervisor/);
+    expect(ctsim(['vm', 'start', 'nope', '--root', root])).toMatchObject({ status: 1, stderr: 'ctsim vm start: no VM named "nope" (ctsim vm list shows them)\n' });
+  }, 60_000);
+});
