@@ -39,6 +39,13 @@ export interface HostOptions {
   swapPolicy?: SwapPolicy;
   /** Trace categories to record, and where records go. */
   trace?: { categories: TraceCategory[] | 'all'; sink: TraceSink };
+  /**
+   * The engine to run on, to put several hosts in one simulation (two machines cabled
+   * together, as live migration needs); a fresh one by default (its seed is `seed`).
+   */
+  engine?: Engine;
+  /** The machine's name (default "host"), which also names its random streams. */
+  machineName?: string;
 }
 
 /** 2025-01-01T00:00:00Z: the simulated clock's date at boot, unless told otherwise. */
@@ -52,13 +59,13 @@ export class Host extends KernelSession {
   private readonly costs: LoadedCosts | undefined;
 
   constructor(opts: HostOptions = {}) {
-    const engine = new Engine(opts.seed ?? 1);
+    const engine = opts.engine ?? new Engine(opts.seed ?? 1);
     if (opts.trace) {
       engine.trace.enable(opts.trace.categories);
       engine.trace.addSink(opts.trace.sink);
     }
     const machine = new PhysicalMachine(engine, {
-      name: 'host',
+      name: opts.machineName ?? 'host',
       cpus: opts.cpus ?? 2,
       ramBytes: opts.memoryBytes ?? 4 * 1024 ** 3,
       costs: opts.costs ?? loadDefaultCosts(),

@@ -35,6 +35,8 @@ export class GuestMemory extends PhysicalMemory {
   private backedMap: Uint8Array;
   /** While true, writes are the VMM's own (not reported). */
   raw = false;
+  /** While a migration copies memory: the pages written since the log was last read (KVM_GET_DIRTY_LOG). */
+  dirtyLog: Set<number> | null = null;
 
   constructor(bytes: number) {
     super(bytes);
@@ -57,6 +59,7 @@ export class GuestMemory extends PhysicalMemory {
   }
 
   private touch(frame: number): void {
+    if (this.dirtyLog && !this.raw) this.dirtyLog.add(frame);
     if (this.hooks && !this.raw && !this.isBacked(frame)) this.hooks.firstTouch(frame);
   }
 

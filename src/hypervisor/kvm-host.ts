@@ -73,10 +73,14 @@ export class HostedVm implements VcpuHost, KvmVmBinding {
   readonly memBytes: number;
   /** The VMM process (vCPU 0's thread). */
   vmm: Task | null = null;
+  gone = false;
+  onGone: (() => void) | null = null;
 
   constructor(
     readonly vm: Vm,
     readonly backing: VmmBacking,
+    /** A VM that arrives paused from another host (restore, migration) instead of booting here. */
+    private readonly arriving = false,
   ) {
     this.vcpus = vm.machine.cpus;
     this.memBytes = vm.machine.ramBytes;
@@ -97,13 +101,25 @@ export class HostedVm implements VcpuHost, KvmVmBinding {
   // KvmVmBinding
   attachMemory(mem: KvmMemory): void {
     this.backing.ram = mem;
+    if (this.arriving) {
+      // The VM's memory arrives from its old host: backed here page by page, then it runs here.
+      this.vm.machine.rehost(this.backing);
+      this.vm.machine.moveTo(this);
+      return;
+    }
     // The VMM loads the guest kernel into guest RAM: every page the guest has so far is backed now.
     this.vm.machine.start(this);
   }
 
+  /** The VM left for another host: this VMM's threads see it gone and the VMM exits. */
+  detach(): void {
+    this.gone = true;
+    this.onGone?.();
+  }
+
   /** The VMM's VM descriptor closed: it exited or was killed; the VM is gone. */
   vmReleased(): void {
-    this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
+    if (!this.gone) this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
     this.backing.release();
   }
 }
@@ -118,17 +134,27 @@ export interface LaunchOptions {
  * does). The guest runs as the host runs the VMM's threads.
  */
 export function launchHostedVm(host: KernelSession, config: VmConfig, opts: LaunchOptions): HostedVm {
-  const k = host.kernel;
-  const backing = new VmmBacking(k);
-  const vm = bootVm(host.engine, config, backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: k.realtimeNs });
-  const hosted = new HostedVm(vm, backing);
+  const backing = new VmmBacking(host.kernel);
+  const vm = bootVm(host.engine, config, backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs });
+  return spawnVmm(host, new HostedVm(vm, backing));
+}
+
+/**
+ * Receives a paused VM from another host (its guest already moved onto this host's
+ * engine): a VMM process is started here, which backs the guest's memory and runs it.
+ */
+export function adoptHostedVm(host: KernelSession, vm: Vm): HostedVm {
+  return spawnVmm(host, new HostedVm(vm, new VmmBacking(host.kernel), true));
+}
+
+function spawnVmm(host: KernelSession, hosted: HostedVm): HostedVm {
+  const config = hosted.vm.config;
   const profile = findProfile(config.profile);
   const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
   const argv = [path.replace(/.*\//, ''), '-name', config.name, '-smp', String(config.vcpus), '-m', String(config.memMib), '-overhead', String(profile?.vmmOverheadBytes ?? 0)];
   const { task } = host.spawn(argv, { path });
   hosted.vmm = task;
-  backing.owner = task.tgid;
-  expectVmm(k, task.tgid, hosted);
+  hosted.backing.owner = task.tgid;
+  expectVmm(host.kernel, task.tgid, hosted);
   return hosted;
 }
-

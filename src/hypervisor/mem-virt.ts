@@ -147,6 +147,18 @@ export abstract class MemVirt {
     return this.hostOf.entries();
   }
 
+  /**
+   * While a migration logs dirty pages, a write is recorded and a translation is cached
+   * writable only after one (as KVM write-protects pages to log them); otherwise a
+   * translation is cached with whatever the tables allow.
+   */
+  protected mayCacheWrite(gfn: number, write: boolean): boolean {
+    const log = this.ctx.guest.dirtyLog;
+    if (!log) return true;
+    if (write) log.add(gfn);
+    return write;
+  }
+
   protected chargeAccess(cpu: VCpu, refs: number, extraNs: Ns): void {
     const c = this.counters;
     c.tlbMisses++;
@@ -278,7 +290,7 @@ export class NestedPaging extends MemVirt {
     this.markGuest(tables[3], offs[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED);
     this.chargeAccess(cpu, price.refs, price.ns);
     const dirty = write || (last & PTE_DIRTY) !== 0;
-    tlb.fill(vpn, table, (writable ? TLB_WRITABLE : 0) | TLB_USER | (dirty ? TLB_DIRTY : 0));
+    tlb.fill(vpn, table, (writable && this.mayCacheWrite(table, write) ? TLB_WRITABLE : 0) | TLB_USER | (dirty ? TLB_DIRTY : 0));
     return table;
   }
 }
@@ -355,7 +367,7 @@ export class ShadowPaging extends MemVirt {
       if (hfn >= 0) {
         const gfn = this.guestOf.get(hfn)!;
         this.chargeAccess(cpu, refs, extra);
-        tlb.fill(vpn, gfn, this.hw.perm);
+        tlb.fill(vpn, gfn, this.mayCacheWrite(gfn, write) ? this.hw.perm : this.hw.perm & ~TLB_WRITABLE);
         return gfn;
       }
       // A page fault the VMM sees first: hidden (the shadow lags the guest) or the guest's own.
@@ -528,7 +540,7 @@ export class DirectPaging extends MemVirt {
       price.ns += this.ctx.costs.faultReflect;
     }
     this.chargeAccess(cpu, refs, price.ns);
-    if (gfn >= 0) tlb.fill(vpn, gfn, w.perm);
+    if (gfn >= 0) tlb.fill(vpn, gfn, this.mayCacheWrite(gfn, write) ? w.perm : w.perm & ~TLB_WRITABLE);
     return gfn;
   }
 

@@ -46,13 +46,13 @@ export class VCpu extends Cpu implements KvmVcpu {
   booting = false;
   /** The VM's entry point, run instead of the kernel's when the vCPU is due (VirtualMachine.step). */
   onStep: ((v: VCpu) => void) | null = null;
-  /** Whether the VM is stopped (KVM_RUN then returns). */
-  private readonly stopped: () => boolean;
+  /** The VM's state as it concerns a vCPU: running, paused (runs nothing) or stopped (KVM_RUN returns). */
+  private readonly vmState: () => 'running' | 'paused' | 'stopped';
 
-  constructor(engine: Engine, index: number, tlb: Tlb, stopped: () => boolean) {
+  constructor(engine: Engine, index: number, tlb: Tlb, vmState: () => 'running' | 'paused' | 'stopped') {
     super(engine, index, tlb);
     this.index = index;
-    this.stopped = stopped;
+    this.vmState = vmState;
     this.nextTime = Infinity;
   }
 
@@ -73,12 +73,12 @@ export class VCpu extends Cpu implements KvmVcpu {
   }
 
   runnable(): boolean {
-    if (this.stopped()) return false;
+    if (this.vmState() !== 'running') return false;
     return !this.halted || this.pendingIrq || this.timerDeadline <= this.engine.now;
   }
 
   shutDown(): boolean {
-    return this.stopped();
+    return this.vmState() === 'stopped';
   }
 
   /** A physical CPU starts running this vCPU now. */

@@ -59,8 +59,11 @@ export class VirtualMachine implements Machine {
   readonly memory: GuestMemory;
   readonly mmu: Mmu;
   readonly cpuVirt: CpuVirt;
-  readonly memVirt: MemVirt;
-  readonly backing: HostBacking;
+  /** The memory technique's state on the current host (rebuilt when the VM moves). */
+  memVirt: MemVirt;
+  /** Where guest RAM comes from on the current host. */
+  backing: HostBacking;
+  private readonly memMode: MemVirtMode;
   state: VmState = 'created';
   /** Why the VM stopped, when it did not stop by itself. */
   stopReason = '';
@@ -83,18 +86,11 @@ export class VirtualMachine implements Machine {
     this.memory = new GuestMemory(config.ramBytes);
     this.mmu = new Mmu(this.memory);
     this.cpuVirt = new CpuVirt(config.cpuVirt, this.costs);
-    const ctx = {
-      guest: this.memory,
-      backing: config.backing,
-      costs: this.costs,
-      cpuVirt: this.cpuVirt,
-      current: () => this.currentVcpu,
-      hostOutOfMemory: () => this.stop('the host has no memory left to back guest RAM'),
-    };
-    this.memVirt = config.memVirt === 'nested' ? new NestedPaging(ctx) : config.cpuVirt === 'pv' ? new DirectPaging(ctx) : new ShadowPaging(ctx);
+    this.memMode = config.memVirt;
+    this.memVirt = this.makeMemVirt(config.backing);
     const cpus: VCpu[] = [];
     for (let i = 0; i < config.vcpus; i++) {
-      const v = new VCpu(engine, i, new Tlb(this.costs.tlbEntries, this.costs.tlbWays), () => this.state === 'stopped' || this.state === 'paused');
+      const v = new VCpu(engine, i, new Tlb(this.costs.tlbEntries, this.costs.tlbWays), () => (this.state === 'created' ? 'paused' : this.state));
       v.onStep = (c) => this.step(c);
       cpus.push(v);
       engine.addProcessor(v);
@@ -106,6 +102,52 @@ export class VirtualMachine implements Machine {
       { phase: 'kernel', ns: b.kernelNs },
       { phase: 'init', ns: b.initNs },
     ].filter((p) => p.ns > 0) as { phase: BootPhase['phase']; ns: Ns }[];
+  }
+
+  private makeMemVirt(backing: HostBacking): MemVirt {
+    const ctx = {
+      guest: this.memory,
+      backing,
+      costs: this.costs,
+      cpuVirt: this.cpuVirt,
+      current: () => this.currentVcpu,
+      hostOutOfMemory: () => this.stop('the host has no memory left to back guest RAM'),
+    };
+    return this.memMode === 'nested' ? new NestedPaging(ctx) : this.cpuVirt.mode === 'pv' ? new DirectPaging(ctx) : new ShadowPaging(ctx);
+  }
+
+  /**
+   * Moves a paused VM's memory to another host (restore, migration): the VMM there
+   * backs every page the guest had and builds its own nested table (shadow pages are
+   * rebuilt as the guest runs: hidden faults after the move). Counters carry on.
+   * Returns the pages backed; their price is charged to vCPU 0.
+   */
+  rehost(backing: HostBacking): number {
+    if (this.state !== 'paused') throw new Error(`VM ${this.name} must be paused to move, not ${this.state} (${this.stopReason})`);
+    const pages = [...this.memVirt.backedPages()].map(([g]) => g);
+    const old = this.memVirt.counters;
+    for (const g of pages) this.memory.setBacked(g, false);
+    this.memory.watched.clear();
+    this.backing = backing;
+    this.memVirt = this.makeMemVirt(backing);
+    const fresh = this.memVirt.counters;
+    const tables = fresh.vmmTablePages;
+    Object.assign(fresh, old);
+    fresh.backedPages = 0;
+    fresh.vmmTablePages = tables;
+    let ns = 0;
+    for (const g of pages) ns += this.memVirt.firstTouch(g);
+    // Each vCPU's loaded page table goes through the new host's VMM (a shadow for it, or the nested table's).
+    for (const v of this.cpus) ns += this.memVirt.loadRoot(v, v.cr3);
+    this.cpus[0].pendingNs += ns;
+    return pages.length;
+  }
+
+  /** Hands a paused VM to another VcpuHost (its new host's VMM) and resumes it there. */
+  moveTo(host: VcpuHost): void {
+    if (this.state !== 'paused') throw new Error(`VM ${this.name} must be paused to move, not ${this.state}`);
+    this.host = host;
+    this.resume();
   }
 
   /** The technique names, for reports. */

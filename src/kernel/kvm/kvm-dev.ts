@@ -52,8 +52,12 @@ export interface KvmVmBinding {
   readonly memBytes: number;
   /** KVM_SET_USER_MEMORY_REGION: guest RAM is the VMM's memory from here on. */
   attachMemory(mem: KvmMemory): void;
-  /** The VMM's last descriptor of the VM closed (it exited or was killed): the VM stops. */
+  /** The VMM's last descriptor of the VM closed (it exited or was killed): the VM stops, unless it has left. */
   vmReleased(): void;
+  /** True once the VM has left this VMM (migrated, or moved by a restore): KVM_RUN returns 0. */
+  readonly gone: boolean;
+  /** Set by the host kernel: wakes every vCPU thread of this VMM (to see that the VM is gone). */
+  onGone: (() => void) | null;
 }
 
 export interface KvmRegistry {
@@ -66,6 +70,8 @@ interface VmHandle {
   task: Task;
   vcpuFds: Set<number>;
   hva: number;
+  /** The wait queues of its vCPU threads. */
+  waits: WaitQueue[];
 }
 
 interface VcpuHandle {
@@ -98,7 +104,10 @@ const kvmOps: FileOps = {
     const binding = reg.expected.get(t.tgid);
     if (!binding) return err('ENODEV', 'no VM was announced for this process: ctsim starts VMMs itself (ctsim vm start)');
     reg.expected.delete(t.tgid);
-    const vm: VmHandle = { binding, task: t, vcpuFds: new Set(), hva: -1 };
+    const vm: VmHandle = { binding, task: t, vcpuFds: new Set(), hva: -1, waits: [] };
+    binding.onGone = () => {
+      for (const w of vm.waits) k.wakeAll(w);
+    };
     return installFile(t, new OpenFile(vmOps, 2, null, null, 'anon_inode:kvm-vm', vm), true);
   },
 };
@@ -123,6 +132,7 @@ const vmOps: FileOps = {
       if (vm.vcpuFds.has(i)) return err('EEXIST', `vCPU ${i} exists already`);
       vm.vcpuFds.add(i);
       const h: VcpuHandle = { vm, vcpu, wait: new WaitQueue() };
+      vm.waits.push(h.wait);
         vcpu.onKick = () => k.wakeAll(h.wait);
       return installFile(t, new OpenFile(vcpuOps, 2, null, null, `anon_inode:kvm-vcpu:${i}`, h), true);
     }
@@ -138,7 +148,7 @@ const vcpuOps: FileOps = {
     const h = f.priv as VcpuHandle;
     if (cmd !== KVM_RUN) return err('EINVAL', `ioctl 0x${cmd.toString(16)} is not one a vCPU descriptor answers (KVM_RUN)`);
     if (h.vm.hva < 0) return err('EFAULT', 'KVM_RUN before KVM_SET_USER_MEMORY_REGION: the guest has no memory');
-    if (h.vcpu.shutDown()) return 0;
+    if (h.vm.binding.gone || h.vcpu.shutDown()) return 0;
     if (h.vcpu.runnable()) return new GuestEntry(h.vcpu);
     // HLT with nothing pending: sleep until the vCPU has an interrupt (kvm_vcpu_block).
     k.sleepOn(t, h.wait);
