@@ -90,6 +90,11 @@ export class HostSession {
     return id;
   }
 
+  /** A kept archive's bytes (latin1). */
+  getBlob(id: string): string {
+    return this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!;
+  }
+
   /** The simulated time a new command starts at, `afterNs` from now. */
   startTime(afterNs = 0): number {
     return Math.max(this.host.now, this.log.nowNs) + afterNs;

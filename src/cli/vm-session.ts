@@ -8,12 +8,14 @@ import type { VmOp } from '../hypervisor/vm-manager.js';
 import { resolve as resolvePath } from 'node:path';
 
 /** Opens the kept host, applies `op` live (printing what it prints), records it, and returns its status. */
-export function applyVmOp(root: string, op: VmOp, version: string, timeLimitNs?: number): number {
+export function applyVmOp(root: string, op: VmOp, version: string, opts: { timeLimitNs?: number; before?: (s: HostSession) => void; after?: (s: HostSession, status: number) => void } = {}): number {
   const session = HostSession.open({ root: resolvePath(root), shape: {}, version });
   let saved = false;
   try {
+    opts.before?.(session);
     const argv = op.op === 'exec' ? ['ctsim-vm', 'exec', op.name, '--', ...op.argv] : ['ctsim-vm', op.op, op.name];
-    const applied = session.apply({ atNs: session.startTime(), argv, path: '', cwd: '/', uploads: [], stdin: '', vm: op }, timeLimitNs);
+    const applied = session.apply({ atNs: session.startTime(), argv, path: '', cwd: '/', uploads: [], stdin: '', vm: op }, opts.timeLimitNs);
+    opts.after?.(session, applied.status);
     saved = true;
     return applied.status;
   } finally {

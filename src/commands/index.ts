@@ -17,7 +17,9 @@ import VmExec from './vm/exec.js';
 import VmInspect from './vm/inspect.js';
 import VmList from './vm/list.js';
 import VmPause from './vm/pause.js';
+import VmRestore from './vm/restore.js';
 import VmResume from './vm/resume.js';
+import VmSave from './vm/save.js';
 import VmStart from './vm/start.js';
 import VmStop from './vm/stop.js';
 
@@ -37,7 +39,9 @@ export const commands = {
   'vm:inspect': VmInspect,
   'vm:list': VmList,
   'vm:pause': VmPause,
+  'vm:restore': VmRestore,
   'vm:resume': VmResume,
+  'vm:save': VmSave,
   'vm:start': VmStart,
   'vm:stop': VmStop,
 };

@@ -15,17 +15,20 @@ import { NS_PER_MS } from '../sim/engine.js';
 import type { KernelSession, RunOptions, RunResult } from '../kernel/session.js';
 import type { ProgramTable } from '../kernel/exec/program-table.js';
 import type { LoadedCosts } from '../hw/cost-table.js';
-import { launchHostedVm, type HostedVm } from './kvm-host.js';
+import { adoptHostedVm, launchHostedVm, type HostedVm } from './kvm-host.js';
+import type { Vm } from './vm.js';
 import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
 import { EXIT_REASONS } from './cpu-virt.js';
 
 /** A VM operation as a host state's log keeps it. */
 export type VmOp =
   | { op: 'create'; name: string; config: Record<string, unknown> }
-  | { op: 'start' | 'stop' | 'pause' | 'resume' | 'delete'; name: string }
-  | { op: 'exec'; name: string; argv: string[] };
+  | { op: 'start' | 'stop' | 'pause' | 'resume' | 'delete' | 'save'; name: string }
+  | { op: 'exec'; name: string; argv: string[] }
+  /** A VM image (ctsim vm save's file), kept as a blob of the host state, restored under `name`. */
+  | { op: 'restore'; name: string; blob: string };
 
-export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec'] as const;
+export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec', 'save', 'restore'] as const;
 
 /** A refused operation: the message `ctsim vm` prints (exit 1). */
 export class VmOpError extends Error {}
@@ -38,6 +41,8 @@ const BOOT_GUARD_NS = 60_000 * NS_PER_MS;
 
 export class VmManager {
   private readonly defs = new Map<string, VmConfig>();
+  /** Restores an image kept as blob `blob` under `name` (set by the host-state layer, which can replay the image's source host). */
+  restorer: ((name: string, blob: string) => void) | null = null;
   private readonly live = new Map<string, HostedVm>();
 
   constructor(
@@ -124,6 +129,41 @@ export class VmManager {
     h.vm.machine.resume();
   }
 
+  /**
+   * Saves the VM (its image is written by the caller from this host's log): it is
+   * paused where it is, and then powered off here — the image is the VM now.
+   */
+  save(name: string): void {
+    const h = this.live.get(name);
+    const s = this.status(name);
+    if (!h || (s !== 'running' && s !== 'paused')) throw new VmOpError(`VM "${name}" is ${s}: only a running or paused VM can be saved`);
+    h.vm.machine.pause();
+    h.vm.machine.stop(`saved (ctsim vm save)`);
+    const until = this.host.engine.now + SHUTDOWN_NS;
+    this.host.engine.run({ until });
+    this.host.engine.advanceTo(until);
+  }
+
+  /**
+   * Takes in a paused VM whose guest has been moved onto this host's engine (a
+   * restored image): a VMM here backs its memory and runs it, under `name`.
+   */
+  adopt(name: string, vm: Vm): HostedVm {
+    const had = this.defs.has(name) ? this.status(name) : null;
+    if (had === 'running' || had === 'paused') throw new VmOpError(`a VM named "${name}" is ${had} here (restore it under another name with --name)`);
+    const h = adoptHostedVm(this.host, vm);
+    this.defs.set(name, vm.config);
+    this.live.set(name, h);
+    const engine = this.host.engine;
+    for (let i = 0; i < 1000 && vm.machine.state === 'paused'; i++) {
+      const until = engine.now + 100_000;
+      engine.run({ until });
+      engine.advanceTo(until);
+    }
+    if (vm.machine.state !== 'running') throw new VmOpError(`VM "${name}" did not resume here: ${vm.machine.stopReason || vm.machine.state}`);
+    return h;
+  }
+
   delete(name: string): void {
     const s = this.status(name);
     if (s === 'running' || s === 'paused') throw new VmOpError(`VM "${name}" is ${s}: stop it first (ctsim vm stop ${name})`);
@@ -159,6 +199,13 @@ export class VmManager {
           return 0;
         case 'delete':
           this.delete(op.name);
+          return 0;
+        case 'save':
+          this.save(op.name);
+          return 0;
+        case 'restore':
+          if (!this.restorer) throw new VmOpError('this host cannot restore VM images');
+          this.restorer(op.name, op.blob);
           return 0;
         case 'exec': {
           const r = this.exec(op.name, op.argv, { stdout: io.stdout, stderr: io.stderr, timeLimitNs, env: ['HOME=/root', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux'] });

@@ -15,6 +15,7 @@
 import { createHost, type Host, type HostOptions } from '../host.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { VM_OPS, type VmOp } from '../hypervisor/vm-manager.js';
+import { parseVmImage, restoreVmImage } from './vm-image.js';
 
 export const HOST_LOG_FORMAT = 'ctsim-host-state';
 export const HOST_LOG_VERSION = 1;
@@ -135,7 +136,8 @@ export function parseHostLog(text: string): HostLog {
         (VM_OPS as readonly unknown[]).includes(v.op) &&
         typeof v.name === 'string' &&
         (v.op !== 'create' || isObj(v.config)) &&
-        (v.op !== 'exec' || (isStrArray(v.argv) && v.argv.length > 0)));
+        (v.op !== 'exec' || (isStrArray(v.argv) && v.argv.length > 0)) &&
+        (v.op !== 'restore' || (typeof v.blob === 'string' && /^[0-9a-f]{64}$/.test(v.blob))));
     if (!ok || !inputOk || !vmOk) throw new HostLogError(`entry ${i + 1} is damaged`);
     if (i > 0 && (e as unknown as LogEntry).atNs < (doc.entries as LogEntry[])[i - 1].atNs) throw new HostLogError(`entry ${i + 1} goes back in time`);
   });
@@ -168,6 +170,8 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
   const out = (b: string): void => (io.live ? io.stdout(b) : undefined);
   const err = (b: string): void => (io.live ? io.stderr(b) : undefined);
   if (e.vm) {
+    // An image to restore is one of the state's blobs; restoring it replays the host it came from.
+    host.vms.restorer = (name, blob) => restoreVmImage(host, () => parseVmImage(blobs(blob)), name);
     const status = host.vms.apply(e.vm, { stdout: out, stderr: err }, e.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS);
     host.engine.run({ until: host.now + SETTLE_NS });
     return { status, ended: 'exit' };

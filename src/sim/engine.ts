@@ -116,6 +116,46 @@ export class Engine {
     if (t < this.horizon) this.horizon = t;
   }
 
+  /**
+   * Takes over everything `other` has pending — its events, and those of its processors
+   * `keep` accepts — and makes `other` a forwarder to this engine, so that whatever
+   * still holds `other` (a VM's guest kernel moved from another simulated host) reads
+   * this clock and schedules here. Both clocks must stand at the same time.
+   * Events keep their order (time, then their order in `other`).
+   */
+  absorb(other: Engine, keep: (p: Processor) => boolean): void {
+    if (other.now !== this.now) throw new Error(`engine.absorb: the clocks differ (${other.now} vs ${this.now})`);
+    const moved: SimEvent[] = [];
+    while (other.heap.size() > 0) {
+      const ev = other.heap.pop()!;
+      if (ev.fn !== null) moved.push(ev);
+    }
+    for (const ev of moved) {
+      const fn = ev.fn!;
+      ev.fn = null;
+      const mine = this.at(ev.time, fn);
+      // An event object held by its owner (to cancel it) must stay cancellable: forward its cancellation.
+      Object.defineProperty(ev, 'fn', {
+        get: () => mine.fn,
+        set: (v: (() => void) | null) => {
+          mine.fn = v;
+        },
+      });
+    }
+    for (const p of other.processors) if (keep(p)) this.addProcessor(p);
+    other.processors.length = 0;
+    Object.defineProperty(other, 'now', { get: () => this.now, set: (v: Ns) => (this.now = v) });
+    Object.defineProperty(other, 'horizon', { get: () => this.horizon, set: (v: Ns) => (this.horizon = v) });
+    other.at = (time, fn) => this.at(time, fn);
+    other.after = (delay, fn) => this.after(delay, fn);
+    other.cancel = (ev) => this.cancel(ev);
+    other.poke = (p, time) => this.poke(p, time);
+    other.addProcessor = (p) => this.addProcessor(p);
+    other.run = (limits) => this.run(limits);
+    other.stop = () => this.stop();
+    other.advanceTo = (t) => this.advanceTo(t);
+  }
+
   /** Asks `run` to return after the current action. */
   stop(): void {
     this.stopRequested = true;

@@ -47,6 +47,35 @@ describe('ctsim vm', () => {
     expect(ctsim(['vm', 'list', ...r, '--json']).stdout).toBe('[]\n');
   }, 120_000);
 
+  it('saves a VM to one file and restores it on a host with other hardware, where its processes go on', () => {
+    const a = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-a-'));
+    const b = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-b-'));
+    const file = path.join(a, 'web.vm');
+    expect(ctsim(['oci', '--root', b, '--cpus', '4', '--memory', '8G', 'list']).status).toBe(0);
+    expect(ctsim(['vm', 'create', 'web', '--root', a, '--config', 'fixtures/vm/examples/kvm-microvm.json']).status).toBe(0);
+    expect(ctsim(['vm', 'start', 'web', '--root', a]).status).toBe(0);
+    // A guest process that counts in the background, every 10 ms.
+    const loop = 'i=0; (while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.01; done) > /dev/null 2>&1 & echo started';
+    expect(ctsim(['vm', 'exec', 'web', '--root', a, '--', 'sh', '-c', loop]).stdout).toBe('started\n');
+    const saved = ctsim(['vm', 'save', 'web', file, '--root', a]);
+    expect(saved.status).toBe(0);
+    expect(saved.stdout).toMatch(/^VM web saved to .*web\.vm \(\d+ KiB\)\n$/);
+    expect(JSON.parse(ctsim(['vm', 'list', '--root', a, '--json']).stdout)[0].status).toBe('stopped');
+    expect(ctsim(['vm', 'restore', file, '--root', b])).toMatchObject({ status: 0, stdout: 'web\n' });
+    // On the new host (4 CPUs) the guest still has its 2 vCPUs, its files, and its counter counts on.
+    const r = ctsim(['vm', 'exec', 'web', '--root', b, '--', 'sh', '-c', 'a=$(cat /tmp/count); sleep 0.5; b=$(cat /tmp/count); nproc; [ $b -gt $((a + 20)) ] && echo counting']);
+    expect(r).toMatchObject({ status: 0, stdout: '2\ncounting\n' });
+    expect(ctsim(['sh', '--root', b, '-c', 'nproc; ps -e -o comm= | grep -c qemu-system']).stdout).toBe('4\n2\n');
+    // The same file restores again under another name, on the first host.
+    expect(ctsim(['vm', 'restore', file, '--root', a, '--name', 'web2']).status).toBe(0);
+    expect(ctsim(['vm', 'exec', 'web2', '--root', a, '--', 'uname', '-n']).stdout).toBe('web\n');
+    // A damaged image is refused, naming the file.
+    writeFileSync(path.join(a, 'bad.vm'), '{"format":"something"}');
+    const bad = ctsim(['vm', 'restore', path.join(a, 'bad.vm'), '--root', b]);
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toMatch(/bad\.vm: expected a VM image written by ctsim vm save, found not a ctsim VM image/);
+  }, 180_000);
+
   it('rejects a bad configuration naming the key, and a type 1 profile on a Linux host', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-'));
     const bad = path.join(root, 'bad.json');
