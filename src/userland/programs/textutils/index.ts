@@ -20,6 +20,7 @@ import { grepMain } from './grep.js';
 import { sedMain } from './sed.js';
 import { xargsMain } from './xargs.js';
 import { exprMain } from './expr.js';
+import { ddMain } from './dd.js';
 
 const PROGRAMS: [string, ProgramMain, string][] = [
   ['yes', yesMain, 'coreutils yes: [STRING]...'],
@@ -37,6 +38,7 @@ const PROGRAMS: [string, ProgramMain, string][] = [
   ['sed', sedMain, 'GNU sed 4.9: -n -e -f -E -r -i -s -z -l --posix --sandbox; all commands incl. s y a i c b t T D N P h H g G x l = q Q r R w W e F z'],
   ['xargs', xargsMain, 'findutils xargs: -0 -a -d -E -e -I -i -L -l -n -P (sequential) -r -s -t -x'],
   ['tr', trMain, 'coreutils tr: -c -d -s -t, ranges, classes, [c*n], escapes'],
+  ['dd', ddMain, 'coreutils dd: if of bs ibs obs count skip seek conv iflag oflag status (no ascii/ebcdic/ibm/block/unblock/swab)'],
   ['expr', exprMain, 'coreutils expr: | & comparisons + - * / % (any size), STRING : BRE, match substr index length'],
 ];
 
