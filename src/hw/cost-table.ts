@@ -56,6 +56,8 @@ export const COST_KEYS = [
   'pvBatchMax',
   'vmSwitch',
   'eptBacking',
+  'diskOp',
+  'diskKiB',
 ] as const;
 export type CostKey = (typeof COST_KEYS)[number];
 

@@ -35,6 +35,12 @@ export class Cpu implements Processor {
    * accounting leaves it out of the piece of work it interrupted.
    */
   stealNs: Ns = 0;
+  /**
+   * All the time this CPU had work but did not run it: steal time, and the time its VM
+   * was paused (or in a file). The kernel's accounting leaves it out of the piece it
+   * interrupted; only the steal part shows in /proc/stat.
+   */
+  lostNs: Ns = 0;
   /** Time this (host) CPU spent running a guest's virtual CPU (/proc/stat "guest"; also counted in userNs, as Linux does). */
   guestNs: Ns = 0;
   /**

@@ -17,6 +17,7 @@ import type { Cpu } from './cpu.js';
 import type { CostTable, CostSources } from './cost-table.js';
 import type { PhysicalMemory } from './physical-memory.js';
 import type { Mmu } from './mmu.js';
+import type { ScsiHost } from './scsi.js';
 
 /** Privileged operations a machine counts. */
 export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt' | 'invlpg' | 'tlbFlush';
@@ -51,6 +52,8 @@ export interface Machine {
   readonly memory: PhysicalMemory;
   /** The page walker behind every CPU's TLB, with its counters (walks, memory references). */
   readonly mmu: Mmu;
+  /** The SCSI host adapter and its disks, or null (ctsim's physical machines model none). */
+  readonly scsi: ScsiHost | null;
 
   /** A system call instruction and its return (syscall/sysret): cost in ns. */
   syscallTrap(cpu: Cpu): Ns;

@@ -20,6 +20,8 @@ export interface PhysicalMachineConfig {
 export class PhysicalMachine implements Machine {
   readonly kind = 'physical' as const;
   readonly vmx = true;
+  /** Simplification: the host's disks are not modelled as devices (its root file system is memfs). */
+  readonly scsi = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly Cpu[];

@@ -25,7 +25,7 @@ export const EXIT_REASONS = ['CR3 write', 'INVLPG', 'HLT', 'MSR write', 'I/O ins
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** Sensitive operations a binary translator turns into calls into the VMM. */
-export const CALLOUT_KINDS = ['syscall', 'CR3 write', 'INVLPG', 'TLB flush', 'timer', 'IPI', 'HLT', 'PTE write', 'page fault'] as const;
+export const CALLOUT_KINDS = ['syscall', 'CR3 write', 'INVLPG', 'TLB flush', 'timer', 'IPI', 'HLT', 'PTE write', 'page fault', 'I/O'] as const;
 export type CalloutKind = (typeof CALLOUT_KINDS)[number];
 
 /** Hypercalls a paravirtual guest makes (Xen's names). */

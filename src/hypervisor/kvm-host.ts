@@ -22,6 +22,8 @@ import type { VcpuHost, VCpu } from './vcpu.js';
 import { bootVm, type Vm } from './vm.js';
 import type { VmConfig } from './vm-config.js';
 import { findProfile } from './profiles.js';
+import { hostByteFile } from './devices/host-file.js';
+import { ImageError, openImage, type DiskImage } from './devices/disk-image.js';
 
 /** Host frames for a VM whose RAM is a VMM process's memory. */
 export class VmmBacking implements HostBacking {
@@ -117,6 +119,10 @@ export class HostedVm implements VcpuHost, KvmVmBinding {
     this.onGone?.();
   }
 
+  vmmDied(): void {
+    this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
+  }
+
   /** The VMM's VM descriptor closed: it exited or was killed; the VM is gone. */
   vmReleased(): void {
     if (!this.gone) this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
@@ -133,9 +139,32 @@ export interface LaunchOptions {
  * Boots `config`'s guest and starts its VMM process on `host` (as `ctsim vm start`
  * does). The guest runs as the host runs the VMM's threads.
  */
+/** A VM that could not be started (a drive's image missing or damaged), in the VMM's words. */
+export class VmLaunchError extends Error {}
+
+/** Opens the images of `config`'s drives in the host's file system, as the VMM does at start-up. */
+export function openDrives(k: Kernel, config: VmConfig, vmm: string): { id: string; image: DiskImage; readOnly: boolean }[] {
+  const open = (path: string, depth: number): DiskImage => {
+    const f = hostByteFile(k, path);
+    if (typeof f === 'string') throw new VmLaunchError(`${vmm}: -drive file=${path}: ${f}`);
+    try {
+      return openImage(f, (backing) => {
+        if (depth > 8) throw new ImageError(`the chain of backing files is too long at ${backing}`);
+        return open(backing, depth + 1);
+      });
+    } catch (e) {
+      if (e instanceof ImageError) throw new VmLaunchError(`${vmm}: -drive file=${path}: ${e.message}`);
+      throw e;
+    }
+  };
+  return config.drives.map((d) => ({ id: d.id, image: open(d.path, 0), readOnly: d.readOnly }));
+}
+
 export function launchHostedVm(host: KernelSession, config: VmConfig, opts: LaunchOptions): HostedVm {
   const backing = new VmmBacking(host.kernel);
-  const vm = bootVm(host.engine, config, backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs });
+  const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
+  const disks = openDrives(host.kernel, config, path.replace(/.*\//, ''));
+  const vm = bootVm(host.engine, config, backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs, disks });
   return spawnVmm(host, new HostedVm(vm, backing));
 }
 

@@ -33,6 +33,7 @@ import type { Ns } from '../sim/engine.js';
 import type { CostTable } from '../hw/cost-table.js';
 import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_HI_NO_EXECUTE, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, entryFrame, writeEntry } from '../hw/mmu.js';
 import { TLB_DIRTY, TLB_USER, TLB_WRITABLE } from '../hw/tlb.js';
+import { FRAME_DIRTY, FRAME_REFERENCED } from '../hw/physical-memory.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { HostBacking } from './backing.js';
 import type { CpuVirt } from './cpu-virt.js';
@@ -159,6 +160,17 @@ export abstract class MemVirt {
     return write;
   }
 
+  /**
+   * What the hardware walk tells the guest kernel's page reclaim: the guest frame was
+   * used (and written). Natively the walk marks the frame; here the walk ran over other
+   * tables, so the VMM marks the guest's frame.
+   */
+  protected referenced(gfn: number, write: boolean): void {
+    const g = this.ctx.guest;
+    g.setFlag(gfn, FRAME_REFERENCED, true);
+    if (write) g.setFlag(gfn, FRAME_DIRTY, true);
+  }
+
   protected chargeAccess(cpu: VCpu, refs: number, extraNs: Ns): void {
     const c = this.counters;
     c.tlbMisses++;
@@ -263,7 +275,11 @@ export class NestedPaging extends MemVirt {
     let last = 0;
     for (let level = 0; level < 4; level++) {
       // The guest-physical address of this level's table goes through the nested table first.
-      if (this.hpa(table, false, price) < 0) break;
+      if (this.hpa(table, false, price) < 0) {
+        // No host frame for it (the host is out of memory and the VM is being stopped).
+        this.chargeAccess(cpu, price.refs, price.ns);
+        return WALK_NOT_PRESENT;
+      }
       const off = (Math.floor(vpn / LEVEL_DIVISOR[level]) % 512) * 8;
       const lo = g.readU32(table, off);
       const hi = g.readU32(table, off + 4);
@@ -285,7 +301,11 @@ export class NestedPaging extends MemVirt {
       return WALK_PROTECTION;
     }
     // The page itself: one more nested walk.
-    this.hpa(table, write, price);
+    if (this.hpa(table, write, price) < 0) {
+      this.chargeAccess(cpu, price.refs, price.ns);
+      return WALK_NOT_PRESENT;
+    }
+    this.referenced(table, write);
     for (let level = 0; level < 3; level++) this.markGuest(tables[level], offs[level], PTE_ACCESSED);
     this.markGuest(tables[3], offs[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED);
     this.chargeAccess(cpu, price.refs, price.ns);
@@ -366,6 +386,7 @@ export class ShadowPaging extends MemVirt {
       this.counters.hostRefs += this.hw.memoryReferences - before;
       if (hfn >= 0) {
         const gfn = this.guestOf.get(hfn)!;
+        this.referenced(gfn, write);
         this.chargeAccess(cpu, refs, extra);
         tlb.fill(vpn, gfn, this.mayCacheWrite(gfn, write) ? this.hw.perm : this.hw.perm & ~TLB_WRITABLE);
         return gfn;

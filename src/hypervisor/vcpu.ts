@@ -28,8 +28,12 @@ export class VCpu extends Cpu implements KvmVcpu {
   readonly index: number;
   /** True while a physical CPU runs this vCPU. */
   online = false;
-  /** When the vCPU last went offline. */
+  /** When the vCPU last went offline (or its offline time was last counted). */
   private offSince: Ns = 0;
+  /** Why it is offline: its physical CPU went elsewhere (steal), or its VM is paused (neither steal nor idle). */
+  private offReason: 'preempted' | 'paused' = 'preempted';
+  /** Held back until the VM has booted (a secondary CPU waits for vCPU 0's INIT-SIPI). */
+  held = false;
   /** An interrupt arrived while the vCPU was offline and halted: it must run when it comes back. */
   pendingIrq = false;
   /** The physical (host) CPU running this vCPU while online. */
@@ -73,7 +77,7 @@ export class VCpu extends Cpu implements KvmVcpu {
   }
 
   runnable(): boolean {
-    if (this.vmState() !== 'running') return false;
+    if (this.vmState() !== 'running' || this.held) return false;
     return !this.halted || this.pendingIrq || this.timerDeadline <= this.engine.now;
   }
 
@@ -95,25 +99,49 @@ export class VCpu extends Cpu implements KvmVcpu {
     this.goOffline();
   }
 
-  /** The vCPU leaves guest mode by itself: tells whoever runs it. */
-  exitGuest(): void {
+  /** The vCPU leaves guest mode by itself (HLT, or `paused` when its VM is paused): tells whoever runs it. */
+  exitGuest(paused = false): void {
     const fn = this.exitFn;
     this.exitFn = null;
     this.hostCpu = null;
     this.goOffline();
+    if (paused) this.offReason = 'paused';
     if (fn) fn();
+  }
+
+  /** The VM was paused while this vCPU was already off its CPU: from now on its wait is no longer steal. */
+  pauseOffline(): void {
+    if (this.online) return;
+    this.settle();
+    this.offReason = 'paused';
+  }
+
+  /** The VM is powered on now: nothing before counts as waiting. */
+  powerOn(): void {
+    this.offSince = this.engine.now;
+    this.offReason = 'preempted';
+  }
+
+  /**
+   * Counts the time since the vCPU went offline (or since the last count): for a vCPU
+   * with work, it is lost to the piece it was in (which ends that much later), and it
+   * is steal time unless the VM was paused. A halted vCPU's offline time is idle time.
+   */
+  private settle(): void {
+    const now = this.engine.now;
+    const away = now - this.offSince;
+    this.offSince = now;
+    if (this.halted || away <= 0) return;
+    this.lostNs += away;
+    if (this.offReason !== 'paused') this.stealNs += away;
+    if (this.busyUntil !== Infinity) this.busyUntil += away;
   }
 
   private goOnline(): void {
     if (this.online) return;
     const now = this.engine.now;
-    const away = now - this.offSince;
-    if (!this.halted && away > 0) {
-      // The vCPU had work and waited for a physical CPU: steal time. The piece of work it
-      // was in the middle of ends that much later.
-      this.stealNs += away;
-      if (this.busyUntil !== Infinity) this.busyUntil += away;
-    }
+    this.settle();
+    this.offReason = 'preempted';
     this.online = true;
     this.update();
     if (this.pendingIrq || (this.halted && this.timerDeadline <= now)) {
@@ -126,6 +154,7 @@ export class VCpu extends Cpu implements KvmVcpu {
     if (!this.online) return;
     this.online = false;
     this.offSince = this.engine.now;
+    this.offReason = 'preempted';
     this.update();
   }
 }

@@ -16,6 +16,7 @@ import { NS_PER_MS } from '../sim/engine.js';
 import type { CostSources, CostTable, LoadedCosts } from '../hw/cost-table.js';
 import type { Cpu } from '../hw/cpu.js';
 import type { Machine, PrivilegedOp } from '../hw/machine.js';
+import type { ScsiHost } from '../hw/scsi.js';
 import { Mmu } from '../hw/mmu.js';
 import { Tlb } from '../hw/tlb.js';
 import { CpuVirt, type CpuVirtMode } from './cpu-virt.js';
@@ -49,6 +50,8 @@ export class VirtualMachine implements Machine {
   readonly kind = 'virtual' as const;
   /** Simplification: no nested virtualization (a guest has no /dev/kvm). */
   readonly vmx = false;
+  /** The virtual SCSI adapter with the VM's disks (set before the guest boots), or null. */
+  scsi: ScsiHost | null = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly VCpu[];
@@ -171,8 +174,11 @@ export class VirtualMachine implements Machine {
     for (let f = 0; f < this.memory.capacity; f++) {
       if (this.memory.isUsed(f) && !this.memory.isBacked(f)) this.chargeKernel(this.memVirt.firstTouch(f));
     }
+    for (const v of this.cpus) v.powerOn();
     const v0 = this.cpus[0];
     if (this.bootPlan.length > 0) {
+      // The secondary vCPUs wait until vCPU 0 has booted the kernel (it starts them with INIT-SIPI).
+      for (const v of this.cpus) if (v !== v0) v.held = true;
       v0.booting = true;
       v0.halted = false;
       v0.busyUntil = this.engine.now + this.bootPlan[0].ns;
@@ -185,7 +191,10 @@ export class VirtualMachine implements Machine {
   pause(): void {
     if (this.state !== 'running') return;
     this.state = 'paused';
-    for (const v of this.cpus) if (v.online) v.exitGuest();
+    for (const v of this.cpus) {
+      if (v.online) v.exitGuest(true);
+      else v.pauseOffline();
+    }
   }
 
   resume(): void {
@@ -206,6 +215,8 @@ export class VirtualMachine implements Machine {
       v.timerDeadline = Infinity;
       v.busyUntil = Infinity;
       v.update();
+      // A powered-off vCPU never runs again: out of the engine's scan.
+      this.engine.removeProcessor(v);
     }
     // A halted vCPU's thread sleeps in KVM_RUN: wake it so it sees the shutdown.
     for (const v of this.cpus) this.host?.kicked(v);
@@ -234,6 +245,11 @@ export class VirtualMachine implements Machine {
       v.booting = false;
       v.busyUntil = Infinity;
       v.halted = true;
+      for (const o of this.cpus) {
+        if (!o.held) continue;
+        o.held = false;
+        if (o.runnable()) this.host?.kicked(o);
+      }
     }
     if (now >= v.timerDeadline && this.cpuVirt.mode === 'hw') {
       // The guest's timer fired on the host: an external-interrupt exit to inject it,

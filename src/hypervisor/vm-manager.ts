@@ -15,7 +15,9 @@ import { NS_PER_MS } from '../sim/engine.js';
 import type { KernelSession, RunOptions, RunResult } from '../kernel/session.js';
 import type { ProgramTable } from '../kernel/exec/program-table.js';
 import type { LoadedCosts } from '../hw/cost-table.js';
-import { adoptHostedVm, launchHostedVm, type HostedVm } from './kvm-host.js';
+import { adoptHostedVm, launchHostedVm, VmLaunchError, type HostedVm } from './kvm-host.js';
+import { createHostFile, hostByteFile } from './devices/host-file.js';
+import { createImage, ImageError, openImage } from './devices/disk-image.js';
 import type { Vm } from './vm.js';
 import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
 import { EXIT_REASONS } from './cpu-virt.js';
@@ -34,6 +36,9 @@ export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', '
 export class VmOpError extends Error {}
 
 export type VmStatus = 'defined' | 'running' | 'paused' | 'stopped';
+
+/** The size of a drive's image that `create` makes when it does not exist. */
+export const DEFAULT_DISK_BYTES = 64 * 1024 * 1024;
 
 /** How long `stop` waits for the VMM to exit, and a guard for `start`'s boot. */
 const SHUTDOWN_NS = 100 * NS_PER_MS;
@@ -73,15 +78,52 @@ export class VmManager {
     return s === 'created' || s === 'running' ? 'running' : s;
   }
 
-  create(name: string, doc: Record<string, unknown>): VmConfig {
+  /** Refuses a name that is not valid or not free (a stopped VM's name may be reused by a restore). */
+  checkNewName(name: string, replaceStopped = false): void {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw new VmOpError(`"${name}" is not a VM name: use letters, digits, _ . - (up to 63), starting with a letter or digit`);
-    if (this.defs.has(name)) throw new VmOpError(`a VM named "${name}" exists already (ctsim vm delete ${name} removes it)`);
+    if (!this.defs.has(name)) return;
+    const s = this.status(name);
+    if (replaceStopped && (s === 'stopped' || s === 'defined')) return;
+    throw new VmOpError(`a VM named "${name}" exists already${replaceStopped ? ` and is ${s} (restore it under another name with --name)` : ` (ctsim vm delete ${name} removes it)`}`);
+  }
+
+  create(name: string, doc: Record<string, unknown>): VmConfig {
+    this.checkNewName(name);
     const c = parseVmConfig(doc, `${name} config`, { name });
     if (c.hypervisorType === 1) {
       throw new VmOpError(`VM "${name}" asks for a type 1 hypervisor (profile ${c.profile}), which owns the whole machine; this host runs Linux, so its VMs are hosted (type 2): set "hypervisor": {"type": 2}`);
     }
+    this.makeImages(c);
     this.defs.set(name, c);
     return c;
+  }
+
+  /**
+   * Makes the image files of `c`'s drives that do not exist yet on the host: raw, of
+   * DEFAULT_DISK_BYTES, or a copy-on-write overlay of the drive's backing file (as
+   * virt-install --disk size=… does; Firecracker itself wants existing files).
+   */
+  private makeImages(c: VmConfig): void {
+    const k = this.host.kernel;
+    for (const d of c.drives) {
+      if (typeof hostByteFile(k, d.path) !== 'string') continue;
+      let backing: { image: ReturnType<typeof openImage>; path: string } | undefined;
+      if (d.format === 'cow') {
+        const bf = d.backingFile === null ? null : hostByteFile(k, d.backingFile);
+        if (bf === null || typeof bf === 'string') throw new VmOpError(`drive ${d.id}: its backing file ${d.backingFile ?? '(none)'} does not exist on the host (make it first, e.g. another VM's image)`);
+        try {
+          backing = { image: openImage(bf, () => {
+            throw new ImageError('a backing file of a backing file is not created implicitly');
+          }), path: d.backingFile! };
+        } catch (e) {
+          if (e instanceof ImageError) throw new VmOpError(`drive ${d.id}: ${e.message}`);
+          throw e;
+        }
+      }
+      const f = createHostFile(k, d.path);
+      if (typeof f === 'string') throw new VmOpError(`drive ${d.id}: ${f}`);
+      createImage(f, d.format, backing ? backing.image.virtualSize : DEFAULT_DISK_BYTES, backing);
+    }
   }
 
   /** Boots the VM: starts its VMM process and runs until the guest has booted. */
@@ -89,7 +131,14 @@ export class VmManager {
     const c = this.config(name);
     const cur = this.live.get(name);
     if (cur && cur.vm.machine.state !== 'stopped') throw new VmOpError(`VM "${name}" is ${this.status(name)} already`);
-    const h = launchHostedVm(this.host, c, { programs: this.programs(), costs: this.costs });
+    let h: HostedVm;
+    try {
+      h = launchHostedVm(this.host, c, { programs: this.programs(), costs: this.costs });
+    } catch (e) {
+      // A drive that cannot be opened, or the VMM process that cannot be started (its program gone, pids.max).
+      if (e instanceof VmLaunchError || (e instanceof Error && e.message.startsWith('cannot start '))) throw new VmOpError(`VM "${name}" did not start: ${e.message}`);
+      throw e;
+    }
     this.live.set(name, h);
     const engine = this.host.engine;
     const guard = engine.now + BOOT_GUARD_NS;
@@ -149,18 +198,28 @@ export class VmManager {
    * restored image): a VMM here backs its memory and runs it, under `name`.
    */
   adopt(name: string, vm: Vm): HostedVm {
-    const had = this.defs.has(name) ? this.status(name) : null;
-    if (had === 'running' || had === 'paused') throw new VmOpError(`a VM named "${name}" is ${had} here (restore it under another name with --name)`);
-    const h = adoptHostedVm(this.host, vm);
-    this.defs.set(name, vm.config);
-    this.live.set(name, h);
+    this.checkNewName(name, true);
+    let h: HostedVm;
+    try {
+      h = adoptHostedVm(this.host, vm);
+    } catch (e) {
+      vm.machine.stop('no VMM could be started for it here');
+      throw new VmOpError(`VM "${name}" could not be taken in: ${(e as Error).message}`);
+    }
     const engine = this.host.engine;
-    for (let i = 0; i < 1000 && vm.machine.state === 'paused'; i++) {
-      const until = engine.now + 100_000;
-      engine.run({ until });
+    // Until the VMM here has mapped guest RAM and taken the VM (however loaded the host is).
+    const guard = engine.now + BOOT_GUARD_NS;
+    while (vm.machine.state === 'paused' && engine.now < guard) {
+      const until = Math.min(guard, engine.now + 10 * NS_PER_MS);
+      if (engine.run({ until }) === 'idle') break;
       engine.advanceTo(until);
     }
-    if (vm.machine.state !== 'running') throw new VmOpError(`VM "${name}" did not resume here: ${vm.machine.stopReason || vm.machine.state}`);
+    if (vm.machine.state !== 'running') {
+      vm.machine.stop(vm.machine.stopReason || 'it did not resume here');
+      throw new VmOpError(`VM "${name}" did not resume here: ${vm.machine.stopReason}`);
+    }
+    this.defs.set(name, vm.config);
+    this.live.set(name, h);
     return h;
   }
 

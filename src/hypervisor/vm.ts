@@ -15,6 +15,9 @@ import { VirtualMachine } from './virtual-machine.js';
 import type { HostBacking } from './backing.js';
 import type { VmConfig } from './vm-config.js';
 import { findProfile } from './profiles.js';
+import type { DiskImage } from './devices/disk-image.js';
+import { ScsiDisk } from './devices/scsi-target.js';
+import { VirtualScsiHba } from './devices/scsi-hba.js';
 
 export interface BootVmOptions {
   /** The programs the guest's root file system holds. */
@@ -24,6 +27,8 @@ export interface BootVmOptions {
   bootEpochNs: Ns;
   /** Boot phases to charge (default: the profile's). */
   boot?: { firmwareNs: Ns; kernelNs: Ns; initNs: Ns };
+  /** The VM's disks, in the configuration's order (the first is sda). */
+  disks?: { id: string; image: DiskImage; readOnly: boolean }[];
 }
 
 export class Vm extends KernelSession {
@@ -58,5 +63,11 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     backing,
     boot,
   });
+  if (opts.disks && opts.disks.length > 0) {
+    // Paravirtual products come with virtio-scsi, emulated ones with an LSI adapter (as their NICs).
+    const model = config.nics[0]?.model === 'e1000' || (config.nics.length === 0 && findProfile(config.profile)?.nicModel === 'e1000') ? 'lsi53c895a' : 'virtio-scsi';
+    const units = opts.disks.map((d) => ({ id: d.id, disk: new ScsiDisk(d.image, undefined, d.readOnly) }));
+    machine.scsi = new VirtualScsiHba(model, units, machine.costs, machine.cpuVirt);
+  }
   return new Vm(engine, machine, config, opts);
 }

@@ -13,6 +13,7 @@ import { Kernel, type KernelConfig } from './kernel.js';
 import { buildRootfs } from './fs/rootfs.js';
 import { makeDevfs, registerMemDevices } from './fs/devfs.js';
 import { registerKvm } from './kvm/kvm-dev.js';
+import { probeScsiDisks } from './block/sd.js';
 import { ProcFs } from './fs/procfs/procfs.js';
 import { SimFs } from './fs/simfs.js';
 import { Console, registerConsole } from './fs/console.js';
@@ -94,7 +95,9 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
 
   const procfs = new ProcFs(k, k.initPidNs, anonDev());
   procfs.mount = ns.attach(lookup(k, root, '/proc'), procfs, procfs.root(), { nosuid: true, nodev: true, noexec: true });
-  const devfs = makeDevfs(k, anonDev(), machine.vmx);
+  // The SCSI disks (sd), probed before /dev is populated.
+  const disks = probeScsiDisks(k);
+  const devfs = makeDevfs(k, anonDev(), machine.vmx, disks);
   ns.attach(lookup(k, root, '/dev'), devfs, devfs.root(), { nosuid: true });
   const devpts = new SimFs({ type: 'devpts', dev: anonDev(), source: 'devpts', rootMode: 0o755, nowNs: k.realtimeNs, options: 'gid=5,mode=620,ptmxmode=000' });
   ns.attach(lookup(k, root, '/dev/pts'), devpts, devpts.root(), { nosuid: true, noexec: true });

@@ -82,7 +82,7 @@ export function taskTimes(k: Kernel, t: Task): { utimeNs: Ns; stimeNs: Ns } {
   if (t.cpu !== null) {
     const pc = k.percpu[t.cpu.id];
     if (pc.current === t) {
-      const open = Math.max(0, k.now - pc.pieceStart - (pc.cpu.stealNs - pc.stealMark));
+      const open = Math.max(0, k.now - pc.pieceStart - (pc.cpu.lostNs - pc.stealMark));
       if (pc.piece === Piece.User || pc.piece === Piece.Guest) u += open;
       else if (pc.piece === Piece.Kernel) s += open;
     }
@@ -96,10 +96,10 @@ function account(pc: PerCpu, now: Ns): void {
   if (elapsed <= 0) return;
   pc.pieceStart = now;
   const cpu = pc.cpu;
-  if (cpu.stealNs !== pc.stealMark) {
+  if (cpu.lostNs !== pc.stealMark) {
     // A virtual CPU whose physical CPU ran something else meanwhile: that time was stolen.
-    elapsed -= cpu.stealNs - pc.stealMark;
-    pc.stealMark = cpu.stealNs;
+    elapsed -= cpu.lostNs - pc.stealMark;
+    pc.stealMark = cpu.lostNs;
     if (elapsed <= 0) return;
   }
   switch (pc.piece) {
@@ -138,7 +138,7 @@ function startPiece(pc: PerCpu, kind: Piece, now: Ns, durationNs: Ns): void {
   pc.piece = kind;
   pc.pieceStart = now;
   const cpu = pc.cpu;
-  pc.stealMark = cpu.stealNs;
+  pc.stealMark = cpu.lostNs;
   cpu.mode = kind === Piece.User ? 1 : 2;
   cpu.busyUntil = now + (durationNs > 0 ? durationNs : 1);
 }
@@ -148,7 +148,7 @@ function enterGuest(k: Kernel, pc: PerCpu, t: Task, now: Ns, vcpu: KvmVcpu): voi
   const cpu = pc.cpu;
   pc.piece = Piece.Guest;
   pc.pieceStart = now;
-  pc.stealMark = cpu.stealNs;
+  pc.stealMark = cpu.lostNs;
   pc.guest = vcpu;
   cpu.mode = 1;
   cpu.busyUntil = Infinity;
@@ -271,7 +271,7 @@ export function schedule(k: Kernel, pc: PerCpu, now: Ns): void {
   if (next === null) {
     pc.piece = Piece.Idle;
     pc.pieceStart = now;
-    pc.stealMark = cpu.stealNs;
+    pc.stealMark = cpu.lostNs;
     cpu.mode = 0;
     if (cpu.timerDeadline !== Infinity) k.machine.programTimer(cpu, Infinity);
     k.machine.halt(cpu);

@@ -129,6 +129,8 @@ export class Kernel {
   readonly entropy: Rng;
   /** Character devices by device number (makedev(major, minor)). */
   readonly chrdevs = new Map<number, CharDevice>();
+  /** Block devices by device number (the sd driver's disks). */
+  readonly blkdevs = new Map<number, CharDevice>();
   /** The pipes of open FIFOs, by inode (fs/fifo.ts). */
   readonly fifos = new FifoTable();
   /** The devpts instance where /dev/pts/N nodes of new terminals appear. */

@@ -91,6 +91,8 @@ const SILENT: OutputSwitch = { live: false, stdout: () => undefined, stderr: () 
  * pauses the VM there, brings both clocks to the same time and moves the VM over.
  */
 export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), name: string): void {
+  // Refuse before anything moves: the name must be free here and a valid one.
+  host.vms.checkNewName(name);
   if (typeof image === 'function') {
     try {
       image = image();
@@ -113,11 +115,12 @@ export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), nam
   const hv = src.vms.hosted(image.name);
   if (!hv || (hv.vm.machine.state !== 'running' && hv.vm.machine.state !== 'paused')) throw new VmOpError(`the image's VM "${image.name}" was not running when it was saved`);
   hv.vm.machine.pause();
-  // The clocks meet at the later time: the guest's stay in the file passes at once.
-  const t = Math.max(src.now, host.now);
-  for (const e of [src.engine, host.engine]) {
-    e.run({ until: t });
-    e.advanceTo(t);
+  // The clocks meet at the later time: the guest's stay in the file passes at once. The
+  // source host is not run past the save; if it was saved later than this host's time,
+  // this host waits until then.
+  if (src.now > host.now) {
+    host.engine.run({ until: src.now });
+    host.engine.advanceTo(src.now);
   }
   const vcpus = new Set<unknown>(hv.vm.machine.cpus);
   host.engine.absorb(src.engine, (p) => vcpus.has(p));

@@ -68,6 +68,8 @@ export class Engine {
   private readonly heap = new Heap<SimEvent>((a, b) => a.time - b.time || a.seq - b.seq);
   private seq = 0;
   private readonly processors: Processor[] = [];
+  /** Processors to take out at the next step (the scan must not change under a running step). */
+  private readonly removals: Processor[] = [];
   private stopRequested = false;
   /** Events run and processor steps taken so far. */
   steps = 0;
@@ -106,6 +108,19 @@ export class Engine {
     this.processors.push(p);
   }
 
+  /** Takes a processor out for good (a stopped VM's vCPU), before the next step. */
+  removeProcessor(p: Processor): void {
+    this.removals.push(p);
+  }
+
+  private applyRemovals(): void {
+    for (const p of this.removals) {
+      const i = this.processors.indexOf(p);
+      if (i >= 0) this.processors.splice(i, 1);
+    }
+    this.removals.length = 0;
+  }
+
   /**
    * Tells the engine that processor `p` now has an action due at `time` (e.g. an idle CPU
    * was given work). Lowers the horizon so a running processor yields in time.
@@ -120,11 +135,13 @@ export class Engine {
    * Takes over everything `other` has pending — its events, and those of its processors
    * `keep` accepts — and makes `other` a forwarder to this engine, so that whatever
    * still holds `other` (a VM's guest kernel moved from another simulated host) reads
-   * this clock and schedules here. Both clocks must stand at the same time.
-   * Events keep their order (time, then their order in `other`).
+   * this clock and schedules here. `other`'s clock may stand behind this one (what it
+   * had due meanwhile runs at once: its clock jumps); never ahead. The processors kept
+   * must have nothing due before this engine's time. Events keep their order (time,
+   * then their order in `other`).
    */
   absorb(other: Engine, keep: (p: Processor) => boolean): void {
-    if (other.now !== this.now) throw new Error(`engine.absorb: the clocks differ (${other.now} vs ${this.now})`);
+    if (other.now > this.now) throw new Error(`engine.absorb: the other clock is ahead (${other.now} > ${this.now})`);
     const moved: SimEvent[] = [];
     while (other.heap.size() > 0) {
       const ev = other.heap.pop()!;
@@ -151,6 +168,7 @@ export class Engine {
     other.cancel = (ev) => this.cancel(ev);
     other.poke = (p, time) => this.poke(p, time);
     other.addProcessor = (p) => this.addProcessor(p);
+    other.removeProcessor = (p) => this.removeProcessor(p);
     other.run = (limits) => this.run(limits);
     other.stop = () => this.stop();
     other.advanceTo = (t) => this.advanceTo(t);
@@ -202,7 +220,8 @@ export class Engine {
     const until = limits.until ?? Infinity;
     const maxSteps = limits.maxSteps ?? Infinity;
     const procs = this.processors;
-    const n = procs.length;
+    if (this.removals.length > 0) this.applyRemovals();
+    let n = procs.length;
     let steps = 0;
     this.stopRequested = false;
     for (;;) {
@@ -212,6 +231,10 @@ export class Engine {
         return 'stopped';
       }
       if (steps >= maxSteps) return 'max-steps';
+      if (this.removals.length > 0) {
+        this.applyRemovals();
+        n = procs.length;
+      }
       const evTime = this.peekTime();
       // Earliest processor, and the earliest of the others (its horizon).
       let best: Processor | null = null;

@@ -8,7 +8,7 @@
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
 import type { FileOps } from '../vfs/file.js';
-import { S_IFCHR, makedev } from '../vfs/types.js';
+import { S_IFBLK, S_IFCHR, makedev } from '../vfs/types.js';
 import { SimFs } from './simfs.js';
 import type { CharDevice } from './chrdev.js';
 import { randomBytes } from '../syscalls/sys-info.js';
@@ -51,7 +51,7 @@ export function registerMemDevices(k: Kernel): void {
 }
 
 /** The /dev tree of a fresh boot, as udev leaves it on Debian. */
-export function makeDevfs(k: Kernel, dev: number, kvm = false): SimFs {
+export function makeDevfs(k: Kernel, dev: number, kvm = false, disks: readonly { name: string; rdev: number }[] = []): SimFs {
   const fs = new SimFs({ type: 'devtmpfs', dev, source: 'udev', rootMode: 0o755, nowNs: k.realtimeNs, options: 'size=4096k,nr_inodes=1024,mode=755' });
   const root = fs.root();
   const rootCreds = { fsuid: 0, fsgid: 0 };
@@ -69,6 +69,8 @@ export function makeDevfs(k: Kernel, dev: number, kvm = false): SimFs {
   // KVM's device on a machine with hardware virtualization (Debian: crw-rw---- root kvm; ctsim has no kvm group).
   if (kvm) nodes.push(['kvm', 10, 232, 0o660]);
   for (const [name, ma, mi, mode] of nodes) root.mknod!(name, S_IFCHR | mode, makedev(ma, mi), rootCreds, now);
+  // Disks: brw-rw---- root disk (group 6), as udev makes them.
+  for (const d of disks) root.mknod!(d.name, S_IFBLK | 0o660, d.rdev, { fsuid: 0, fsgid: 6 }, now);
   for (const d of ['pts', 'shm', 'mqueue']) root.mkdir!(d, d === 'shm' ? 0o1777 : 0o755, rootCreds, now);
   const links: [string, string][] = [
     ['fd', '/proc/self/fd'],

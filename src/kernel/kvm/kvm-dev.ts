@@ -29,6 +29,8 @@ import { installFile } from '../syscalls/sys-file.js';
 import { makedev } from '../vfs/types.js';
 import { GuestEntry, type KvmVcpu } from './kvm-vcpu.js';
 import { pinUserPage } from './kvm-mm.js';
+import { sendSignal } from '../proc/task-signal.js';
+import { SIG } from '../proc/signals.js';
 
 export const KVM_GET_API_VERSION = 0xae00;
 export const KVM_CREATE_VM = 0xae01;
@@ -54,6 +56,8 @@ export interface KvmVmBinding {
   attachMemory(mem: KvmMemory): void;
   /** The VMM's last descriptor of the VM closed (it exited or was killed): the VM stops, unless it has left. */
   vmReleased(): void;
+  /** One of the VMM's tasks died while the VM was still its (killed, crashed): the VM stops. */
+  vmmDied(): void;
   /** True once the VM has left this VMM (migrated, or moved by a restore): KVM_RUN returns 0. */
   readonly gone: boolean;
   /** Set by the host kernel: wakes every vCPU thread of this VMM (to see that the VM is gone). */
@@ -72,6 +76,8 @@ interface VmHandle {
   hva: number;
   /** The wait queues of its vCPU threads. */
   waits: WaitQueue[];
+  /** The VMM's tasks (the one that created the VM, and each vCPU thread). */
+  members: Set<Task>;
 }
 
 interface VcpuHandle {
@@ -79,6 +85,8 @@ interface VcpuHandle {
   vcpu: KvmVcpu;
   /** The vCPU thread sleeps here while the vCPU is halted. */
   wait: WaitQueue;
+  /** What wakes it (the vCPU's onKick while this VMM has it). */
+  kick: () => void;
 }
 
 /** Announces that process `pid` (a VMM about to run) will create VM `binding`. */
@@ -104,10 +112,21 @@ const kvmOps: FileOps = {
     const binding = reg.expected.get(t.tgid);
     if (!binding) return err('ENODEV', 'no VM was announced for this process: ctsim starts VMMs itself (ctsim vm start)');
     reg.expected.delete(t.tgid);
-    const vm: VmHandle = { binding, task: t, vcpuFds: new Set(), hva: -1, waits: [] };
+    const vm: VmHandle = { binding, task: t, vcpuFds: new Set(), hva: -1, waits: [], members: new Set([t]) };
     binding.onGone = () => {
       for (const w of vm.waits) k.wakeAll(w);
     };
+    // The VMM's tasks live and die together, as one process's threads: when one of them
+    // exits while the VM is still its, the VM stops and the others are killed.
+    const hook = (dead: Task): void => {
+      if (!vm.members.delete(dead)) return;
+      if (!binding.gone) {
+        binding.vmmDied();
+        for (const m of vm.members) sendSignal(k, m, SIG.SIGKILL, false);
+      }
+      if (vm.members.size === 0) k.exitHooks.delete(hook);
+    };
+    k.exitHooks.add(hook);
     return installFile(t, new OpenFile(vmOps, 2, null, null, 'anon_inode:kvm-vm', vm), true);
   },
 };
@@ -131,9 +150,11 @@ const vmOps: FileOps = {
       if (!vcpu) return err('EINVAL', `the VM has vCPUs 0..${vm.binding.vcpus.length - 1}; asked for ${String(arg)}`);
       if (vm.vcpuFds.has(i)) return err('EEXIST', `vCPU ${i} exists already`);
       vm.vcpuFds.add(i);
-      const h: VcpuHandle = { vm, vcpu, wait: new WaitQueue() };
+      const h: VcpuHandle = { vm, vcpu, wait: new WaitQueue(), kick: () => undefined };
+      h.kick = () => k.wakeAll(h.wait);
       vm.waits.push(h.wait);
-        vcpu.onKick = () => k.wakeAll(h.wait);
+      vm.members.add(t);
+      vcpu.onKick = h.kick;
       return installFile(t, new OpenFile(vcpuOps, 2, null, null, `anon_inode:kvm-vcpu:${i}`, h), true);
     }
     return err('EINVAL', `ioctl 0x${cmd.toString(16)} is not one a KVM VM descriptor answers (KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU)`);
@@ -155,7 +176,9 @@ const vcpuOps: FileOps = {
     return BLOCK;
   },
   release(_k, f) {
-    (f.priv as VcpuHandle).vcpu.onKick = null;
+    const h = f.priv as VcpuHandle;
+    // Only this VMM's wake-up goes: the vCPU may belong to another VMM by now (migration).
+    if (h.vcpu.onKick === h.kick) h.vcpu.onKick = null;
   },
 };
 

@@ -32,6 +32,7 @@ import {
   SEEK_END,
   SEEK_SET,
   isChr,
+  isBlk,
   isDir,
   isLnk,
   isReg,
@@ -93,9 +94,9 @@ export function openVnode(k: Kernel, t: Task, mnt: Mount, vn: Vnode, flags: numb
   if (denied) return denied;
   k.charge(k.costs.fileOpen);
   if (isDir(mode)) return new OpenFile(directoryOps, flags, mnt, vn, path);
-  if (isChr(mode)) {
+  if (isChr(mode) || isBlk(mode)) {
     if (mnt.flags.nodev) return err('EACCES', `${path} is on a nodev mount`);
-    const dev = k.chrdevs.get(vn.getattr().rdev);
+    const dev = (isChr(mode) ? k.chrdevs : k.blkdevs).get(vn.getattr().rdev);
     if (!dev) return err('ENXIO', `no driver for device ${vn.getattr().rdev}`);
     const o = dev.open(k, t, flags);
     if (o instanceof SysError) return o;

@@ -341,7 +341,7 @@ export class ProcFs {
     const k = this.kernel;
     const pc = k.percpu[i];
     const cpu = pc.cpu;
-    const open = Math.max(0, k.now - pc.pieceStart - (cpu.stealNs - pc.stealMark));
+    const open = Math.max(0, k.now - pc.pieceStart - (cpu.lostNs - pc.stealMark));
     const idleOpen = pc.piece === Piece.Idle ? open : 0;
     return {
       user: cpu.userNs + (pc.piece === Piece.User || pc.piece === Piece.Guest ? open : 0),

@@ -1,0 +1,81 @@
+/**
+ * The VM's SCSI host adapter: the device model in the VMM that the guest's sd driver
+ * talks to, in one of two models —
+ *
+ *   lsi53c895a   an emulated LSI 53C895A (what QEMU offers as "lsi"): the guest
+ *                driver programs the chip's registers, and every access traps to the
+ *                VMM — several I/O exits per command, and one more to read the
+ *                interrupt status at completion;
+ *   virtio-scsi  a paravirtual adapter: requests go into a virtqueue in guest memory
+ *                and the guest notifies the device once per batch; the completion is
+ *                one interrupt.
+ *
+ * Each logical unit is a ScsiDisk answering from a DiskImage in one file of the host.
+ * The CPU price of a command depends on the CPU technique: under hardware assist each
+ * register access or notification is an exit to the user-space VMM (vmExitUser);
+ * under binary translation the I/O instruction is a callout (no world switch); a
+ * paravirtual guest notifies with an event-channel hypercall. The device's latency is
+ * the disk's: diskOp per command plus diskKiB per KiB moved.
+ *
+ * Simplification: register accesses per emulated command are a fixed 4 (the driver's
+ * start of a SCRIPTS program and its status reads), not the chip's real register
+ * traffic.
+ */
+import type { Ns } from '../../sim/engine.js';
+import type { CostTable } from '../../hw/cost-table.js';
+import type { Cpu } from '../../hw/cpu.js';
+import { SCSI_OPCODES, type ScsiCommandResult, type ScsiHost, type ScsiUnit } from '../../hw/scsi.js';
+import type { CpuVirt } from '../cpu-virt.js';
+import type { ScsiDisk } from './scsi-target.js';
+
+export type ScsiModel = 'lsi53c895a' | 'virtio-scsi';
+
+/** Register accesses (each a trap) an emulated adapter's driver makes per command, and at its completion. */
+const EMULATED_ACCESSES = 4;
+
+export interface HbaUnit extends ScsiUnit {
+  disk: ScsiDisk;
+}
+
+export class VirtualScsiHba implements ScsiHost {
+  readonly driver: string;
+  /** Commands and their I/O exits (or callouts, hypercalls), for `ctsim vm inspect`. */
+  commands = 0;
+  notifications = 0;
+
+  constructor(
+    readonly model: ScsiModel,
+    readonly units: readonly HbaUnit[],
+    private readonly costs: CostTable,
+    private readonly cpuVirt: CpuVirt,
+  ) {
+    this.driver = model === 'virtio-scsi' ? 'virtio_scsi' : 'sym53c8xx';
+  }
+
+  command(_cpu: Cpu | null, unit: number, cdb: Uint8Array, dataOut: Uint8Array | undefined, first: boolean): { result: ScsiCommandResult; cpuNs: Ns; latencyNs: Ns } {
+    const u = this.units[unit];
+    const result = u.disk.execute(cdb, dataOut);
+    this.commands++;
+    const costs = this.costs;
+    // The guest's side: notifying the device (and, emulated, programming it) and taking the completion.
+    let cpuNs = 0;
+    const traps = this.model === 'virtio-scsi' ? (first ? 1 : 0) : EMULATED_ACCESSES + 1;
+    for (let i = 0; i < traps; i++) cpuNs += this.trap();
+    // The device's side: the disk.
+    const op = cdb[0];
+    const moved = op === SCSI_OPCODES['READ(10)'] ? result.data.length : op === SCSI_OPCODES['WRITE(10)'] ? (dataOut?.length ?? 0) : 0;
+    const touchesDisk = op === SCSI_OPCODES['READ(10)'] || op === SCSI_OPCODES['WRITE(10)'] || op === SCSI_OPCODES['SYNCHRONIZE CACHE(10)'];
+    const latencyNs = touchesDisk ? costs.diskOp + Math.ceil((moved / 1024) * costs.diskKiB) : 0;
+    return { result, cpuNs, latencyNs };
+  }
+
+  /** One register access or notification, priced by the CPU technique. */
+  private trap(): Ns {
+    this.notifications++;
+    const cv = this.cpuVirt;
+    const userExit = this.costs.vmExitUser - this.costs.vmExit;
+    if (cv.mode === 'hw') return cv.exit('I/O instruction', userExit > 0 ? userExit : 0);
+    if (cv.mode === 'bt') return cv.callout('I/O', userExit > 0 ? userExit : 0);
+    return cv.hypercall('event_channel_op');
+  }
+}
