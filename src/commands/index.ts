@@ -16,6 +16,7 @@ import VmDelete from './vm/delete.js';
 import VmExec from './vm/exec.js';
 import VmInspect from './vm/inspect.js';
 import VmList from './vm/list.js';
+import VmMigrate from './vm/migrate.js';
 import VmPause from './vm/pause.js';
 import VmRestore from './vm/restore.js';
 import VmResume from './vm/resume.js';
@@ -38,6 +39,7 @@ export const commands = {
   'vm:exec': VmExec,
   'vm:inspect': VmInspect,
   'vm:list': VmList,
+  'vm:migrate': VmMigrate,
   'vm:pause': VmPause,
   'vm:restore': VmRestore,
   'vm:resume': VmResume,

@@ -16,7 +16,8 @@
  * Simplification: the copy costs the hosts no CPU time (only link time); the
  * destination backs the pages when the VM arrives rather than as they come.
  */
-import type { Ns } from '../sim/engine.js';
+import type { Engine, Ns } from '../sim/engine.js';
+import type { VirtualMachine } from './virtual-machine.js';
 import type { KernelSession } from '../kernel/session.js';
 import { adoptHostedVm, type HostedVm } from './kvm-host.js';
 
@@ -52,11 +53,15 @@ export interface MigrationReport {
   vm: HostedVm;
 }
 
-/** Moves `from` (running on `src`) to `dst` by pre-copy; returns what each round cost. */
-export function migrateVm(src: KernelSession, from: HostedVm, dst: KernelSession, opts: MigrationOptions = {}): MigrationReport {
-  if (src.engine !== dst.engine) throw new Error('live migration needs both hosts in one simulation (HostOptions.engine)');
-  const engine = src.engine;
-  const machine = from.vm.machine;
+/** What the copy did, before the VM moves. */
+export type PrecopyReport = Omit<MigrationReport, 'vm'>;
+
+/**
+ * The copy of a live migration, on the source: rounds while the guest runs, then the
+ * stop-and-copy, after which the VM is paused (ready to move). The link time is
+ * simulated time on the source's engine.
+ */
+export function precopy(engine: Engine, machine: VirtualMachine, opts: MigrationOptions = {}): PrecopyReport {
   if (machine.state !== 'running') throw new Error(`VM ${machine.name} is ${machine.state}: only a running VM migrates live`);
   const pageNs = 4 * machine.costs.linkKiB;
   const maxDowntimeNs = opts.maxDowntimeNs ?? 300_000_000;
@@ -64,7 +69,7 @@ export function migrateVm(src: KernelSession, from: HostedVm, dst: KernelSession
   const started = engine.now;
   const guest = machine.memory;
   const rounds: MigrationRound[] = [];
-  let toSend = [...machine.memVirt.backedPages()].map(([g]) => g).length;
+  let toSend = [...machine.memVirt.backedPages()].length;
   let converged = false;
   for (let round = 0; ; round++) {
     // Start the dirty log: from now on every write is recorded.
@@ -87,6 +92,16 @@ export function migrateVm(src: KernelSession, from: HostedVm, dst: KernelSession
   const until = engine.now + downtimeNs;
   engine.run({ until });
   engine.advanceTo(until);
+  return { rounds, converged, finalPages: toSend, downtimeNs, totalNs: engine.now - started };
+}
+
+/** Moves `from` (running on `src`) to `dst` by pre-copy; returns what each round cost. */
+export function migrateVm(src: KernelSession, from: HostedVm, dst: KernelSession, opts: MigrationOptions = {}): MigrationReport {
+  if (src.engine !== dst.engine) throw new Error('live migration needs both hosts in one simulation (HostOptions.engine)');
+  const engine = src.engine;
+  const machine = from.vm.machine;
+  const started = engine.now;
+  const copy = precopy(engine, machine, opts);
   from.detach();
   const vm = adoptHostedVm(dst, from.vm);
   // Run until the destination's VMM has taken the VM (its KVM_SET_USER_MEMORY_REGION).
@@ -95,5 +110,16 @@ export function migrateVm(src: KernelSession, from: HostedVm, dst: KernelSession
     engine.run({ until: step });
     engine.advanceTo(step);
   }
-  return { rounds, converged, finalPages: toSend, downtimeNs, totalNs: engine.now - started, vm };
+  return { ...copy, totalNs: engine.now - started, vm };
+}
+
+/** A pre-copy report in words, a line per round (what ctsim vm migrate prints). */
+export function formatPrecopy(r: PrecopyReport): string {
+  const ms = (ns: number): string => `${(ns / 1e6).toFixed(ns < 1e7 ? 3 : 1)} ms`;
+  const mib = (pages: number): string => `${((pages * 4096) / 1048576).toFixed(1)} MiB`;
+  let out = '';
+  for (const x of r.rounds) out += `round ${x.round}: ${x.pages} pages (${mib(x.pages)}) sent in ${ms(x.ns)} while the guest dirtied ${x.dirtied}\n`;
+  out += `${r.converged ? 'converged' : 'did not converge (the guest dirties memory as fast as the link sends it)'}: stop-and-copy of ${r.finalPages} pages\n`;
+  out += `downtime ${ms(r.downtimeNs)}, total ${ms(r.totalNs)}\n`;
+  return out;
 }

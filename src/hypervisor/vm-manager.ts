@@ -19,18 +19,19 @@ import { adoptHostedVm, launchHostedVm, VmLaunchError, type HostedVm } from './k
 import { createHostFile, hostByteFile } from './devices/host-file.js';
 import { createImage, ImageError, openImage } from './devices/disk-image.js';
 import type { Vm } from './vm.js';
+import { formatPrecopy, precopy, type PrecopyReport } from './migration.js';
 import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
 import { EXIT_REASONS } from './cpu-virt.js';
 
 /** A VM operation as a host state's log keeps it. */
 export type VmOp =
   | { op: 'create'; name: string; config: Record<string, unknown> }
-  | { op: 'start' | 'stop' | 'pause' | 'resume' | 'delete' | 'save'; name: string }
+  | { op: 'start' | 'stop' | 'pause' | 'resume' | 'delete' | 'save' | 'migrate'; name: string }
   | { op: 'exec'; name: string; argv: string[] }
   /** A VM image (ctsim vm save's file), kept as a blob of the host state, restored under `name`. */
   | { op: 'restore'; name: string; blob: string };
 
-export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec', 'save', 'restore'] as const;
+export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec', 'save', 'restore', 'migrate'] as const;
 
 /** A refused operation: the message `ctsim vm` prints (exit 1). */
 export class VmOpError extends Error {}
@@ -194,6 +195,22 @@ export class VmManager {
   }
 
   /**
+   * The source side of a live migration to another kept host: pre-copy rounds while
+   * the guest runs, the stop-and-copy, then the VM is gone from here (its image, taken
+   * at this instant, is restored on the destination). Returns the copy's report.
+   */
+  migrateOut(name: string): PrecopyReport {
+    const h = this.live.get(name);
+    if (!h || this.status(name) !== 'running') throw new VmOpError(`VM "${name}" is ${this.status(name)}: only a running VM migrates live`);
+    const report = precopy(this.host.engine, h.vm.machine);
+    h.vm.machine.stop('migrated (ctsim vm migrate)');
+    const until = this.host.engine.now + SHUTDOWN_NS;
+    this.host.engine.run({ until });
+    this.host.engine.advanceTo(until);
+    return report;
+  }
+
+  /**
    * Takes in a paused VM whose guest has been moved onto this host's engine (a
    * restored image): a VMM here backs its memory and runs it, under `name`.
    */
@@ -261,6 +278,9 @@ export class VmManager {
           return 0;
         case 'save':
           this.save(op.name);
+          return 0;
+        case 'migrate':
+          io.stdout(formatPrecopy(this.migrateOut(op.name)));
           return 0;
         case 'restore':
           if (!this.restorer) throw new VmOpError('this host cannot restore VM images');

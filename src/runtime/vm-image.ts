@@ -20,6 +20,7 @@ import type { Host } from '../host.js';
 import { VmOpError } from '../hypervisor/vm-manager.js';
 import type { VmConfig } from '../hypervisor/vm-config.js';
 import { toVmConfigDoc } from '../hypervisor/vm-config.js';
+import { precopy } from '../hypervisor/migration.js';
 
 export const VM_IMAGE_FORMAT = 'ctsim-vm-image';
 export const VM_IMAGE_VERSION = 1;
@@ -79,7 +80,7 @@ export function parseVmImage(text: string): VmImage {
   }
   const log = parseHostLog(JSON.stringify(src.log));
   const save = log.entries[src.saveIndex];
-  if (!save || save.vm?.op !== 'save' || save.vm.name !== d.name) throw new HostLogError('the image is damaged (its source log does not end with the save of its VM)');
+  if (!save || (save.vm?.op !== 'save' && save.vm?.op !== 'migrate') || save.vm.name !== d.name) throw new HostLogError('the image is damaged (its source log does not end with the save of its VM)');
   for (const id of blobIds(log)) if (typeof src.blobs[id] !== 'string') throw new HostLogError(`the image is damaged (archive ${id.slice(0, 12)} is missing)`);
   return d as VmImage;
 }
@@ -114,7 +115,10 @@ export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), nam
   prepareEntry(src, save, blobs);
   const hv = src.vms.hosted(image.name);
   if (!hv || (hv.vm.machine.state !== 'running' && hv.vm.machine.state !== 'paused')) throw new VmOpError(`the image's VM "${image.name}" was not running when it was saved`);
-  hv.vm.machine.pause();
+  // A save pauses the VM where it is; a migration's image is taken after its copy, which
+  // the replay makes again (the same rounds: it is deterministic) and which ends paused.
+  if (save.vm?.op === 'migrate') precopy(src.engine, hv.vm.machine);
+  else hv.vm.machine.pause();
   // The clocks meet at the later time: the guest's stay in the file passes at once. The
   // source host is not run past the save; if it was saved later than this host's time,
   // this host waits until then.

@@ -76,6 +76,20 @@ describe('ctsim vm', () => {
     expect(bad.stderr).toMatch(/bad\.vm: expected a VM image written by ctsim vm save, found not a ctsim VM image/);
   }, 180_000);
 
+  it('migrates a running VM live to another kept host, printing the pre-copy rounds and the downtime', () => {
+    const a = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-a-'));
+    const b = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-b-'));
+    expect(ctsim(['vm', 'create', 'web', '--root', a, '--config', 'fixtures/vm/examples/kvm-microvm.json']).status).toBe(0);
+    expect(ctsim(['vm', 'start', 'web', '--root', a]).status).toBe(0);
+    expect(ctsim(['vm', 'exec', 'web', '--root', a, '--', 'sh', '-c', 'echo before > /tmp/mark']).status).toBe(0);
+    const m = ctsim(['vm', 'migrate', 'web', '--root', a, '--to', b]);
+    expect(m.status).toBe(0);
+    expect(m.stdout).toMatch(/^round 0: \d+ pages \([\d.]+ MiB\) sent in [\d.]+ ms while the guest dirtied \d+\nconverged: stop-and-copy of \d+ pages\ndowntime [\d.]+ ms, total [\d.]+ ms\n$/);
+    expect(JSON.parse(ctsim(['vm', 'list', '--root', a, '--json']).stdout)[0].status).toBe('stopped');
+    expect(ctsim(['vm', 'exec', 'web', '--root', b, '--', 'cat', '/tmp/mark'])).toMatchObject({ status: 0, stdout: 'before\n' });
+    expect(ctsim(['vm', 'migrate', 'web', '--root', b, '--to', b]).status).toBe(2);
+  }, 120_000);
+
   it('rejects a bad configuration naming the key, and a type 1 profile on a Linux host', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-'));
     const bad = path.join(root, 'bad.json');
