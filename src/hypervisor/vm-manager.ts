@@ -20,6 +20,7 @@ import { createHostFile, hostByteFile } from './devices/host-file.js';
 import { createImage, ImageError, openImage } from './devices/disk-image.js';
 import type { Vm } from './vm.js';
 import { formatPrecopy, precopy, type PrecopyReport } from './migration.js';
+import { VirtualScsiHba } from './devices/scsi-hba.js';
 import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
 import { EXIT_REASONS } from './cpu-virt.js';
 
@@ -320,6 +321,12 @@ export class VmManager {
       translationCache: { paths: m.cpuVirt.tc.size, blocks: m.cpuVirt.tc.used, hits: cv.tcHits, misses: cv.tcMisses, evictions: cv.tcEvictions, translateNs: cv.translateNs },
     };
     out.memVirt = { technique: m.memVirt.label, ...mv };
+    const hba = m.scsi instanceof VirtualScsiHba ? m.scsi : null;
+    out.devices = {
+      scsi: hba
+        ? { model: hba.model, notifications: hba.notifications, disks: hba.units.map((u, i) => ({ id: u.id, device: `sd${String.fromCharCode(97 + i)}`, commands: { ...u.disk.counts } })) }
+        : null,
+    };
     out.privilegedOps = { ...m.privilegedOps };
     return out;
   }

@@ -61,5 +61,11 @@ export function formatVmInspect(doc: Record<string, unknown>): string {
     ['pinned guest tables (PV)', mv.pinnedTables as number],
   ];
   out += table(['counter', 'value'], rows.filter(([, v]) => v > 0).map(([k, v]) => [k, n(v)]));
+  const scsi = (doc.devices as { scsi: { model: string; notifications: number; disks: { id: string; device: string; commands: Record<string, number> }[] } | null } | undefined)?.scsi;
+  if (scsi) {
+    out += `\nDisks on a ${scsi.model} adapter (${n(scsi.notifications)} register accesses or notifications)\n`;
+    const names = Object.keys(scsi.disks[0]?.commands ?? {});
+    out += table(['disk', ...names], scsi.disks.map((d) => [`${d.id} (${d.device})`, ...names.map((c) => n(d.commands[c]))]));
+  }
   return out;
 }

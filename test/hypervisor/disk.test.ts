@@ -35,8 +35,12 @@ describe('virtual SCSI disks', () => {
     const dd = b.vm.sh('dd if=/dev/sda bs=512 count=1 of=/tmp/block0; head -c 14 /tmp/block0');
     expect(dd.stdout).toBe('persisted-by-a');
     expect(dd.stderr).toMatch(/^1\+0 records in\n1\+0 records out\n512 bytes copied, /);
-    // The disk counted what it answered.
-    expect(a.vm.machine.scsi).not.toBeNull();
+    // The disk counted what it answered (ctsim vm inspect shows it): the boot's probe, then the reads.
+    const dev = (host.vms.inspect('b').devices as { scsi: { model: string; disks: { device: string; commands: Record<string, number> }[] } }).scsi;
+    expect(dev.model).toBe('virtio-scsi');
+    expect(dev.disks[0].device).toBe('sda');
+    expect(dev.disks[0].commands).toMatchObject({ INQUIRY: 1, 'READ CAPACITY(10)': 1 });
+    expect(dev.disks[0].commands['READ(10)']).toBeGreaterThanOrEqual(2);
   });
 
   it('a copy-on-write image reads through to its backing file and keeps its own writes', () => {
