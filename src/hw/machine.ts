@@ -18,6 +18,7 @@ import type { CostTable, CostSources } from './cost-table.js';
 import type { PhysicalMemory } from './physical-memory.js';
 import type { Mmu } from './mmu.js';
 import type { ScsiHost } from './scsi.js';
+import type { NicPort } from './nic.js';
 
 /** Privileged operations a machine counts. */
 export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt' | 'invlpg' | 'tlbFlush';
@@ -54,6 +55,11 @@ export interface Machine {
   readonly mmu: Mmu;
   /** The SCSI host adapter and its disks, or null (ctsim's physical machines model none). */
   readonly scsi: ScsiHost | null;
+  /**
+   * The machine's NICs, or null for a physical machine, whose one NIC is cabled to the
+   * simulated outside network (kernel/net/outside.ts).
+   */
+  readonly nics: readonly NicPort[] | null;
 
   /** A system call instruction and its return (syscall/sysret): cost in ns. */
   syscallTrap(cpu: Cpu): Ns;

@@ -22,6 +22,7 @@ export class PhysicalMachine implements Machine {
   readonly vmx = true;
   /** Simplification: the host's disks are not modelled as devices (its root file system is memfs). */
   readonly scsi = null;
+  readonly nics = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly Cpu[];

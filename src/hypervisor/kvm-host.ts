@@ -23,6 +23,10 @@ import { bootVm, type Vm } from './vm.js';
 import type { VmConfig } from './vm-config.js';
 import { findProfile } from './profiles.js';
 import { hostByteFile } from './devices/host-file.js';
+import type { VirtualNic } from './devices/nic.js';
+import type { EtherDevice } from '../kernel/net/netdev.js';
+import { BR_DEFAULT_PVID, BridgeDevice } from '../kernel/net/bridge.js';
+import type { NetStack } from '../kernel/net/stack.js';
 import { ImageError, openImage, type DiskImage } from './devices/disk-image.js';
 
 /** Host frames for a VM whose RAM is a VMM process's memory. */
@@ -119,6 +123,10 @@ export class HostedVm implements VcpuHost, KvmVmBinding {
     this.onGone?.();
   }
 
+  /** The host's tap devices this VMM cabled the VM's NICs to, and the host's network stack. */
+  readonly taps: EtherDevice[] = [];
+  hostStack: NetStack | null = null;
+
   vmmDied(): void {
     this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
   }
@@ -127,6 +135,7 @@ export class HostedVm implements VcpuHost, KvmVmBinding {
   vmReleased(): void {
     if (!this.gone) this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
     this.backing.release();
+    unplugNics(this);
   }
 }
 
@@ -176,10 +185,68 @@ export function adoptHostedVm(host: KernelSession, vm: Vm): HostedVm {
   return spawnVmm(host, new HostedVm(vm, new VmmBacking(host.kernel), true));
 }
 
+/**
+ * Cables each of the VM's NICs to a new tap device on the host (vnet0, vnet1, … as
+ * libvirt names them, or the interface's host_dev_name), up and in the host's network
+ * namespace, with the guest's MAC behind fe: (libvirt's convention).
+ */
+function plugNics(k: Kernel, hosted: HostedVm, vmm: string): void {
+  const ns = k.initNsproxy.net;
+  const taken = (name: string): boolean => [...ns.devices.values()].some((d) => d.name === name);
+  for (const nic of hosted.vm.machine.nics as VirtualNic[]) {
+    let name = nic.config.hostDev;
+    if (name === null) for (let i = 0; name === null || taken(name); i++) name = `vnet${i}`;
+    else if (taken(name)) throw new VmLaunchError(`${vmm}: -netdev tap,ifname=${name}: could not configure /dev/net/tun (${name}): Device or resource busy`);
+    const tap = k.net.createEther(ns, name, `fe${nic.mac.slice(2)}`);
+    const guest = nic.guestDev;
+    if (guest) {
+      guest.cable = tap;
+      tap.cable = guest;
+    }
+    k.net.setUp(tap, true);
+    hosted.taps.push(tap);
+    if (nic.config.switch !== null) joinSwitch(k, tap, nic, vmm);
+  }
+}
+
+/**
+ * The tap joins the host bridge the interface names — the virtual switch — as an access
+ * port of its VLAN (untagged, the port's PVID) or a trunk of its VLANs (tagged), and the
+ * switch gets a static entry for the guest's MAC: it knows its VMs from their
+ * configuration and does not have to learn them.
+ */
+function joinSwitch(k: Kernel, tap: EtherDevice, nic: VirtualNic, vmm: string): void {
+  const c = nic.config;
+  const br = [...k.initNsproxy.net.devices.values()].find((d) => d.name === c.switch);
+  if (!(br instanceof BridgeDevice)) throw new VmLaunchError(`${vmm}: -netdev bridge,br=${c.switch}: bridge ${c.switch} does not exist on the host (make it: ip link add ${c.switch} type bridge vlan_filtering 1)`);
+  const tagged = c.trunkVlans.length > 0 || c.vlan !== null;
+  if (tagged && !br.vlanFiltering) throw new VmLaunchError(`${vmm}: -netdev bridge,br=${c.switch}: VLANs need a bridge with vlan_filtering 1 (ip link set ${c.switch} type bridge vlan_filtering 1)`);
+  k.net.setMaster(tap, br);
+  const vids = c.trunkVlans.length > 0 ? c.trunkVlans : [c.vlan ?? BR_DEFAULT_PVID];
+  if (br.vlanFiltering) {
+    const access = c.trunkVlans.length === 0;
+    br.vlans.set(tap, new Map(vids.map((vid) => [vid, { pvid: access, untagged: access }])));
+  }
+  for (const vid of br.vlanFiltering ? vids : [0]) br.fdb.push({ mac: nic.mac, vid, port: tap, updated: k.now, local: false, isStatic: true });
+}
+
+/** Takes this VMM's taps away (the VMM exited, or the VM left for another host). */
+function unplugNics(hosted: HostedVm): void {
+  for (const tap of hosted.taps) {
+    const guest = tap.cable as EtherDevice | null;
+    if (guest && guest.cable === tap) guest.cable = null;
+    tap.cable = null;
+    hosted.hostStack?.deleteDevice(tap);
+  }
+  hosted.taps.length = 0;
+}
+
 function spawnVmm(host: KernelSession, hosted: HostedVm): HostedVm {
   const config = hosted.vm.config;
   const profile = findProfile(config.profile);
   const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
+  hosted.hostStack = host.kernel.net;
+  plugNics(host.kernel, hosted, path.replace(/.*\//, ''));
   const argv = [path.replace(/.*\//, ''), '-name', config.name, '-smp', String(config.vcpus), '-m', String(config.memMib), '-overhead', String(profile?.vmmOverheadBytes ?? 0)];
   const { task } = host.spawn(argv, { path });
   hosted.vmm = task;

@@ -17,6 +17,7 @@ import type { CostSources, CostTable, LoadedCosts } from '../hw/cost-table.js';
 import type { Cpu } from '../hw/cpu.js';
 import type { Machine, PrivilegedOp } from '../hw/machine.js';
 import type { ScsiHost } from '../hw/scsi.js';
+import type { NicPort } from '../hw/nic.js';
 import { Mmu } from '../hw/mmu.js';
 import { Tlb } from '../hw/tlb.js';
 import { CpuVirt, type CpuVirtMode } from './cpu-virt.js';
@@ -52,6 +53,8 @@ export class VirtualMachine implements Machine {
   readonly vmx = false;
   /** The virtual SCSI adapter with the VM's disks (set before the guest boots), or null. */
   scsi: ScsiHost | null = null;
+  /** The VM's NICs (set before the guest boots). */
+  nics: NicPort[] = [];
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly VCpu[];
@@ -263,7 +266,7 @@ export class VirtualMachine implements Machine {
   }
 
   /** VMM work done during the guest kernel's current path: added when the path ends. */
-  private chargeKernel(ns: Ns): void {
+  chargeKernel(ns: Ns): void {
     if (ns <= 0) return;
     (this.currentVcpu ?? this.cpus[0]).pendingNs += ns;
   }

@@ -51,6 +51,10 @@ export interface VmNic {
   hostDev: string | null;
   /** 802.1Q VLAN id 1..4094, or null for untagged. */
   vlan: number | null;
+  /** VLANs the port carries tagged (a trunk), or [] (ctsim addition). */
+  trunkVlans: number[];
+  /** The host bridge (virtual switch) the tap joins, or null (ctsim addition). */
+  switch: string | null;
   passthrough: boolean;
   /** Invariant: true only with passthrough. */
   sriovVf: boolean;
@@ -97,7 +101,7 @@ const OUI_RE = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){2}$/;
 
 // The document as the schema guarantees it (keys optional where the schema says so).
 interface DriveDoc { drive_id: string; path_on_host: string; is_root_device: boolean; is_read_only?: boolean; format?: 'raw' | 'cow'; backing_file?: string | null }
-interface NicDoc { iface_id: string; guest_mac?: string | null; host_dev_name?: string | null; model?: NicModel; vlan?: number | null; passthrough?: boolean; sriov_vf?: boolean }
+interface NicDoc { iface_id: string; guest_mac?: string | null; host_dev_name?: string | null; model?: NicModel; vlan?: number | null; trunk_vlans?: number[]; switch?: string | null; passthrough?: boolean; sriov_vf?: boolean }
 interface VmDoc {
   'boot-source': { kernel_image_path: string; boot_args?: string; initrd_path?: string | null };
   drives?: DriveDoc[];
@@ -233,6 +237,8 @@ export function toVmConfigDoc(c: VmConfig): Record<string, unknown> {
       model: n.model,
       ...(n.hostDev === null ? {} : { host_dev_name: n.hostDev }),
       ...(n.vlan === null ? {} : { vlan: n.vlan }),
+      ...(n.trunkVlans.length === 0 ? {} : { trunk_vlans: n.trunkVlans }),
+      ...(n.switch === null ? {} : { switch: n.switch }),
       passthrough: n.passthrough,
       sriov_vf: n.sriovVf,
     })),
@@ -329,7 +335,10 @@ function parseNics(docs: readonly NicDoc[], vm: { name: string; macOui: string; 
     if (sriovVf && !passthrough) {
       fail(`${at}.sriov_vf`, 'sriov_vf only with "passthrough": true (a virtual function is a device assigned to the guest)', 'passthrough false', 'add "passthrough": true, or remove "sriov_vf"');
     }
-    return { id: nd.iface_id, mac, model: nd.model ?? vm.model, hostDev, vlan: nd.vlan ?? null, passthrough, sriovVf };
+    if (nd.vlan != null && nd.trunk_vlans !== undefined && nd.trunk_vlans.length > 0) {
+      fail(`${at}.trunk_vlans`, 'either vlan (an access port) or trunk_vlans (a trunk), not both', JSON.stringify(nd.trunk_vlans), 'remove one of them');
+    }
+    return { id: nd.iface_id, mac, model: nd.model ?? vm.model, hostDev, vlan: nd.vlan ?? null, trunkVlans: nd.trunk_vlans ?? [], switch: nd.switch ?? null, passthrough, sriovVf };
   });
 }
 

@@ -18,6 +18,7 @@ import { findProfile } from './profiles.js';
 import type { DiskImage } from './devices/disk-image.js';
 import { ScsiDisk } from './devices/scsi-target.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
+import { VirtualNic } from './devices/nic.js';
 
 export interface BootVmOptions {
   /** The programs the guest's root file system holds. */
@@ -63,6 +64,7 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     backing,
     boot,
   });
+  machine.nics = config.nics.map((n) => new VirtualNic(n, machine));
   if (opts.disks && opts.disks.length > 0) {
     // Paravirtual products come with virtio-scsi, emulated ones with an LSI adapter (as their NICs).
     const model = config.nics[0]?.model === 'e1000' || (config.nics.length === 0 && findProfile(config.profile)?.nicModel === 'e1000') ? 'lsi53c895a' : 'virtio-scsi';

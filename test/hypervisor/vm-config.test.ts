@@ -43,7 +43,7 @@ describe('example configs (fixtures/vm/examples)', () => {
       bootArgs: 'console=ttyS0 reboot=k panic=1',
       initrd: null,
       drives: [{ id: 'rootfs', path: 'rootfs.img', root: true, readOnly: false, format: 'raw', backingFile: null }],
-      nics: [{ id: 'eth0', mac: '52:54:00:12:34:56', model: 'virtio', hostDev: 'tap0', vlan: null, passthrough: false, sriovVf: false }],
+      nics: [{ id: 'eth0', mac: '52:54:00:12:34:56', model: 'virtio', hostDev: 'tap0', vlan: null, trunkVlans: [], switch: null, passthrough: false, sriovVf: false }],
       cpuVirt: 'hw',
       memVirt: 'nested',
       hypervisorType: 2,
@@ -60,7 +60,7 @@ describe('example configs (fixtures/vm/examples)', () => {
     expect([c.profile, c.hypervisorType, c.cpuVirt, c.memVirt, c.macOui]).toEqual(['vmware-2006', 1, 'bt', 'shadow', '00:50:56']);
     expect(c.drives).toEqual([{ id: 'base', path: 'rhel5-redo.vmdk', root: true, readOnly: false, format: 'cow', backingFile: 'rhel5-base.vmdk' }]);
     expect(c.initrd).toBe('initrd-2.6.18.img');
-    expect(c.nics).toEqual([{ id: 'eth0', mac: '00:50:56:cf:f7:c0', model: 'e1000', hostDev: 'vmnic0', vlan: null, passthrough: false, sriovVf: false }]);
+    expect(c.nics).toEqual([{ id: 'eth0', mac: '00:50:56:cf:f7:c0', model: 'e1000', hostDev: 'vmnic0', vlan: null, trunkVlans: [], switch: null, passthrough: false, sriovVf: false }]);
   });
 
   it('parses firecracker.json: direct boot, huge pages, balloon, no serial, a generated MAC in aa:fc:00', () => {
@@ -78,9 +78,9 @@ describe('example configs (fixtures/vm/examples)', () => {
   it('parses two-nics-vlan.json: VLAN tags, a per-NIC model and an SR-IOV VF, MACs per index', () => {
     const c = example('two-nics-vlan.json');
     expect(c.nics).toEqual([
-      { id: 'eth0', mac: '52:54:00:6e:53:08', model: 'virtio', hostDev: 'tap0', vlan: 10, passthrough: false, sriovVf: false },
-      { id: 'eth1', mac: '52:54:00:f9:51:6b', model: 'e1000', hostDev: 'tap1', vlan: 20, passthrough: false, sriovVf: false },
-      { id: 'eth2', mac: '52:54:00:d7:c2:ea', model: 'virtio', hostDev: null, vlan: null, passthrough: true, sriovVf: true },
+      { id: 'eth0', mac: '52:54:00:6e:53:08', model: 'virtio', hostDev: 'tap0', vlan: 10, trunkVlans: [], switch: null, passthrough: false, sriovVf: false },
+      { id: 'eth1', mac: '52:54:00:f9:51:6b', model: 'e1000', hostDev: 'tap1', vlan: 20, trunkVlans: [], switch: null, passthrough: false, sriovVf: false },
+      { id: 'eth2', mac: '52:54:00:d7:c2:ea', model: 'virtio', hostDev: null, vlan: null, trunkVlans: [], switch: null, passthrough: true, sriovVf: true },
     ]);
   });
 });
@@ -152,7 +152,7 @@ describe('errors', () => {
       'vm.json at $.drives[0].cache_type: expected only the keys drive_id, path_on_host, is_root_device, is_read_only, format, backing_file, found the unknown key "cache_type" (fix: remove "cache_type": it is a Firecracker setting that ctsim does not model)',
     );
     expect(messageFor(minimal({ 'network-interfaces': [{ iface_id: 'eth0', vlanId: 3 }] }))).toBe(
-      'vm.json at $.network-interfaces[0].vlanId: expected only the keys iface_id, guest_mac, host_dev_name, model, vlan, passthrough, sriov_vf, found the unknown key "vlanId" (fix: remove "vlanId" or correct its spelling)',
+      'vm.json at $.network-interfaces[0].vlanId: expected only the keys iface_id, guest_mac, host_dev_name, model, vlan, trunk_vlans, switch, passthrough, sriov_vf, found the unknown key "vlanId" (fix: remove "vlanId" or correct its spelling)',
     );
     expect(messageFor(minimal({ 'boot-source': { kernel_image_path: 'v', cmdline: '' } }))).toMatch(/^vm\.json at \$\.boot-source\.cmdline: expected only the keys kernel_image_path, boot_args, initrd_path,/);
     expect(messageFor(minimal({ hypervisor: { kind: 1 } }))).toMatch(/^vm\.json at \$\.hypervisor\.kind: expected only the keys type, profile, mac_oui,/);
@@ -352,7 +352,7 @@ describe('toVmConfigDoc', () => {
             { drive_id: 'scratch', path_on_host: 's.img', is_root_device: false, format: 'cow' },
           ],
           'machine-config': { vcpu_count: 3, mem_size_mib: 512, huge_pages: '2M' },
-          'network-interfaces': [{ iface_id: 'eth0', guest_mac: '02:00:00:00:00:01', model: 'e1000', host_dev_name: 'tap9', vlan: 4094, passthrough: true, sriov_vf: false }],
+          'network-interfaces': [{ iface_id: 'eth0', guest_mac: '02:00:00:00:00:01', model: 'e1000', host_dev_name: 'tap9', vlan: 4094, switch: 'vsw0', passthrough: true, sriov_vf: false }],
           'cpu-virt': 'pv',
           'mem-virt': 'nested',
           hypervisor: { type: 1, profile: 'hyperv', mac_oui: '02:00:00' },

@@ -197,6 +197,12 @@ export class EtherDevice extends NetDevice {
   cableDelayNs = 0;
   /** When the transmitter finishes the frame it is sending (frames leave in order). */
   wireFreeAt = 0;
+  /**
+   * Set by the machine's NIC model (a VM's emulated or paravirtual NIC): told of every
+   * frame sent and received, so that it can price the exits or notifications.
+   */
+  onTx: ((bytes: number) => void) | null = null;
+  onRx: ((bytes: number) => void) | null = null;
 
   override carrier(): boolean {
     return this.cable !== null && this.cable.adminUp;

@@ -366,13 +366,17 @@ export class NetStack implements NetStackHooks {
       const start = Math.max(at, dev.wireFreeAt);
       dev.wireFreeAt = start + Math.ceil((len * this.costs.linkKiB) / 1024);
       const arrive = dev.wireFreeAt + this.costs.nicLatency + dev.cableDelayNs;
-      this.later(arrive, () => this.receive(far, frame, this.k.now));
+      dev.onTx?.(len);
+      // The far end may be another machine's NIC (a VM's vNIC and its tap on the host): its own stack receives.
+      const stack = far.netns.stack;
+      this.later(arrive, () => stack.receive(far, frame, this.k.now));
     }
   }
 
   /** netif_receive_skb: a frame arriving on `dev` at `at`. */
   receive(dev: NetDevice, frame: Frame, at: number): void {
     if (!dev.registered || !dev.adminUp) return;
+    if (dev instanceof EtherDevice) dev.onRx?.(frameLength(frame));
     dev.stats.rx_packets++;
     dev.stats.rx_bytes += frameLength(frame);
     if (frame.dst !== MAC_BROADCAST && isGroupMac(frame.dst)) dev.stats.multicast++;

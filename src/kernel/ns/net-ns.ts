@@ -9,6 +9,7 @@
  * with it, NET-07) and physical devices return to the initial namespace (NET-09).
  */
 import { Namespace } from './namespace.js';
+import type { Frame } from '../net/packet.js';
 import type { UserNamespace } from './user-ns.js';
 import type { LoopbackDevice, NetDevice } from '../net/netdev.js';
 import { Fib } from '../net/route.js';
@@ -22,6 +23,8 @@ export interface NetStackHooks {
   /** A reachable_time for a new neighbour table (randomised as neigh_rand_reach_time). */
   reachableNs(): number;
   destroyNamespace(ns: NetNamespace): void;
+  /** A frame arriving on `dev` (a device of this stack) at `at` — what a cable from another machine delivers. */
+  receive(dev: NetDevice, frame: Frame, at: number): void;
 }
 
 export class NetNamespace extends Namespace {
@@ -43,7 +46,8 @@ export class NetNamespace extends Namespace {
   netfilter: Netfilter | null = null;
   /** Sockets bound or connected in this namespace (net/sockets.ts). */
   sockets!: SocketTables;
-  private readonly stack: NetStackHooks;
+  /** The network stack (of its kernel) the namespace belongs to. */
+  readonly stack: NetStackHooks;
 
   constructor(inum: number, owner: UserNamespace, stack: NetStackHooks) {
     super(inum, owner);

@@ -1,0 +1,75 @@
+/**
+ * The virtual switch (a VEB): a host bridge with vlan_filtering that VMs' taps join as
+ * access ports of their VLAN (or trunks), knowing each VM's MAC from its configuration.
+ * IEEE 802.1Q: frames of one VLAN never reach a port of another; a router with a leg
+ * in each (here the host, on the switch's own port as a trunk: "router on a stick")
+ * passes traffic between them.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHost } from '../../src/host.js';
+
+const vm = (mac: string, nic: Record<string, unknown>) => ({
+  'machine-config': { vcpu_count: 1, mem_size_mib: 64 },
+  'boot-source': { kernel_image_path: 'vmlinux' },
+  'network-interfaces': [{ iface_id: 'eth0', guest_mac: mac, model: 'virtio', switch: 'vsw0', ...nic }],
+});
+
+function setup() {
+  const host = createHost();
+  expect(host.sh('ip link add vsw0 type bridge vlan_filtering 1 && ip link set vsw0 up').stderr).toBe('');
+  host.vms.create('red', vm('52:54:00:00:00:10', { vlan: 10 }));
+  host.vms.create('blue', vm('52:54:00:00:00:20', { vlan: 20 }));
+  const red = host.vms.start('red').vm;
+  const blue = host.vms.start('blue').vm;
+  return { host, red, blue };
+}
+
+describe('a virtual switch with VLANs', () => {
+  it('knows its VMs from their configuration: access ports of their VLANs, static entries for their MACs', () => {
+    const { host } = setup();
+    const r = host.sh('bridge vlan show; bridge fdb show br vsw0 | grep static');
+    expect(r.stdout).toMatch(/vnet0\s+10 PVID Egress Untagged/);
+    expect(r.stdout).toMatch(/vnet1\s+20 PVID Egress Untagged/);
+    expect(r.stdout).toContain('52:54:00:00:00:10 dev vnet0 vlan 10 master vsw0 static');
+    expect(r.stdout).toContain('52:54:00:00:00:20 dev vnet1 vlan 20 master vsw0 static');
+  });
+
+  it('VMs on different VLANs of one switch do not reach each other, even in one subnet', () => {
+    const { red, blue } = setup();
+    red.sh('ip addr add 10.0.0.1/24 dev eth0; ip link set eth0 up');
+    blue.sh('ip addr add 10.0.0.2/24 dev eth0; ip link set eth0 up');
+    const r = red.sh('ping -c 2 -W 1 -q 10.0.0.2');
+    expect(r.stdout).toContain('2 packets transmitted, 0 received, 100% packet loss');
+  });
+
+  it('with a trunk to a router (the host on the switch\'s own port), they do', () => {
+    const { host, red, blue } = setup();
+    const rt = host.sh(`bridge vlan add dev vsw0 vid 10 self && bridge vlan add dev vsw0 vid 20 self
+ip link add link vsw0 name vsw0.10 type vlan id 10 && ip link add link vsw0 name vsw0.20 type vlan id 20
+ip addr add 10.0.10.1/24 dev vsw0.10 && ip addr add 10.0.20.1/24 dev vsw0.20
+ip link set vsw0.10 up && ip link set vsw0.20 up && echo 1 > /proc/sys/net/ipv4/ip_forward`);
+    expect(rt.stderr).toBe('');
+    red.sh('ip addr add 10.0.10.2/24 dev eth0; ip link set eth0 up; ip route add default via 10.0.10.1');
+    blue.sh('ip addr add 10.0.20.2/24 dev eth0; ip link set eth0 up; ip route add default via 10.0.20.1');
+    expect(red.sh('ping -c 2 -q 10.0.20.2').stdout).toContain('2 packets transmitted, 2 received, 0% packet loss');
+  });
+
+  it('a trunk port carries the VLANs the interface lists, tagged', () => {
+    const host = createHost();
+    host.sh('ip link add vsw0 type bridge vlan_filtering 1 && ip link set vsw0 up');
+    host.vms.create('t', vm('52:54:00:00:00:30', { trunk_vlans: [30, 40] }));
+    host.vms.start('t');
+    // Members of 30 and 40, with no PVID and no "Egress Untagged": frames leave tagged.
+    expect(host.sh('bridge vlan show dev vnet0').stdout).toBe('port              vlan-id  \nvnet0             30\n                  40\n');
+    // Simplification noted for the next session: a guest's eth0.30 cannot yet reach the
+    // host's vsw0.30 through the trunk (ctsim's bridge drops tagged unicast for its own
+    // VLAN device; the same happens with a veth, so it is the bridge, not the VM).
+  });
+
+  it('refuses a port that is both an access port and a trunk, and a switch that does not exist', () => {
+    const host = createHost();
+    expect(() => host.vms.create('x', vm('52:54:00:00:00:40', { vlan: 10, trunk_vlans: [20] }))).toThrow(/\$\.network-interfaces\[0\]\.trunk_vlans: expected either vlan \(an access port\) or trunk_vlans \(a trunk\), not both/);
+    host.vms.create('y', vm('52:54:00:00:00:50', { vlan: 10 }));
+    expect(() => host.vms.start('y')).toThrow(/bridge vsw0 does not exist on the host \(make it: ip link add vsw0 type bridge vlan_filtering 1\)/);
+  });
+});
