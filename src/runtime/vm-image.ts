@@ -93,7 +93,7 @@ const SILENT: OutputSwitch = { live: false, stdout: () => undefined, stderr: () 
  */
 export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), name: string): void {
   // Refuse before anything moves: the name must be free here and a valid one.
-  host.vms.checkNewName(name);
+  host.vms.checkNewName(name, true);
   if (typeof image === 'function') {
     try {
       image = image();
@@ -117,6 +117,8 @@ export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), nam
   if (!hv || (hv.vm.machine.state !== 'running' && hv.vm.machine.state !== 'paused')) throw new VmOpError(`the image's VM "${image.name}" was not running when it was saved`);
   // A save pauses the VM where it is; a migration's image is taken after its copy, which
   // the replay makes again (the same rounds: it is deterministic) and which ends paused.
+  // A VM saved while paused comes back paused (as virsh restore keeps the saved state).
+  const wasPaused = hv.vm.machine.state === 'paused';
   if (save.vm?.op === 'migrate') precopy(src.engine, hv.vm.machine);
   else hv.vm.machine.pause();
   // The clocks meet at the later time: the guest's stay in the file passes at once. The
@@ -129,4 +131,5 @@ export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), nam
   const vcpus = new Set<unknown>(hv.vm.machine.cpus);
   host.engine.absorb(src.engine, (p) => vcpus.has(p));
   host.vms.adopt(name, hv.vm);
+  if (wasPaused) host.vms.pause(name);
 }
