@@ -139,6 +139,8 @@ const vmOps: FileOps = {
       if (!a || a.guest_phys_addr !== 0 || a.memory_size !== vm.binding.memBytes || typeof a.userspace_addr !== 'number' || a.userspace_addr % 4096 !== 0) {
         return err('EINVAL', `ctsim's KVM takes one memory slot at guest-physical 0 covering all ${vm.binding.memBytes} bytes of guest RAM at a page-aligned address`);
       }
+      // Simplification: one slot, set once (KVM would let a VMM change or delete slots).
+      if (vm.hva >= 0) return err('EEXIST', 'guest RAM is already mapped (ctsim\'s KVM has one memory slot, set once)');
       vm.hva = a.userspace_addr;
       const task = t;
       vm.binding.attachMemory({ pin: (gfn) => pinUserPage(k, task, vm.hva + gfn * 4096) });
