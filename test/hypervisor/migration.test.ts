@@ -48,7 +48,6 @@ describe('live migration', () => {
       engine.advanceTo(step);
       // A downtime limit of 0.1 ms: less than the guest's 256 busy pages take to send, so the rounds run out.
       const report = migrateVm(a, h, b, { maxDowntimeNs: 100_000, maxRounds: 5 });
-      if (process.env.SHOW) console.log(JSON.stringify({ rounds: report.rounds, finalPages: report.finalPages, downtimeNs: report.downtimeNs, totalNs: report.totalNs }));
       // The first round sends every page the guest had; later ones only what it dirtied.
       // Round 0 copies every page backed so far; the guest keeps dirtying its 1 MiB (256 pages).
       expect(report.rounds[0].pages).toBe(report.rounds[0].pages > 1000 ? report.rounds[0].pages : -1);
