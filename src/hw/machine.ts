@@ -27,7 +27,6 @@ export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer'
 export const KERNEL_ENTRY_NONE = -1;
 export const KERNEL_ENTRY_PAGE_FAULT = 1000;
 export const KERNEL_ENTRY_SCHEDULE = 1001;
-export const KERNEL_ENTRY_NAMES: Readonly<Record<number, string>> = { [KERNEL_ENTRY_PAGE_FAULT]: 'page fault', [KERNEL_ENTRY_SCHEDULE]: 'context switch' };
 
 export interface Machine {
   /** 'physical' or 'virtual': for reports only; the kernel must not branch on it. */

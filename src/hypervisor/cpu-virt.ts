@@ -53,8 +53,6 @@ export class CpuVirtCounters {
   tcEvictions = 0;
   /** ns spent translating. */
   translateNs = 0;
-  /** Indirect control transfers in translated code. */
-  indirect = 0;
 
   totalExits(): number {
     let n = 0;
@@ -171,7 +169,6 @@ export class CpuVirt {
     const miss = this.tc.run(entry, blocks, this.counters);
     const translate = miss * this.costs.btTranslate;
     this.counters.translateNs += translate;
-    this.counters.indirect += blocks;
     return translate + blocks * this.costs.btIndirect;
   }
 }

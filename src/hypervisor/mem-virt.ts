@@ -134,15 +134,6 @@ export abstract class MemVirt {
   /** The guest touched a page no host frame backs (a kernel write): back it. Returns the price. */
   abstract firstTouch(gfn: number): Ns;
 
-  /** The host took frame `hfn` back (mmu notifier): forget the backing. */
-  unback(gfn: number): void {
-    const hfn = this.hostOf.get(gfn);
-    if (hfn === undefined) return;
-    this.hostOf.delete(gfn);
-    this.guestOf.delete(hfn);
-    this.ctx.guest.setBacked(gfn, false);
-  }
-
   /** Guest pages backed, as [gfn, hfn] pairs (for save and migration). */
   backedPages(): IterableIterator<[number, number]> {
     return this.hostOf.entries();

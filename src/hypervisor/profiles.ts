@@ -150,7 +150,7 @@ export const PROFILES: readonly Profile[] = [
     },
     vmmOverheadBytes: 20 * KIB,
     description:
-      'Xen as Barham et al. built it (SOSP 2003, VIRT-FIGURES §7): a bare-metal hypervisor (type 1) running guests whose kernels were ported to call it — page-table updates are batched, validated hypercalls, system calls can bypass Xen, interrupts become events and I/O goes through shared descriptor rings. Xen PV actually uses direct paging (the guest\'s own tables, validated and read-only); ctsim models it as shadow paging with batched hypercalls. The split-driver network frontend (netfront) is modelled by the virtio model. MACs use 00:16:3E, XenSource\'s prefix (§8). Xen keeps a fixed 20 kB per domain (§4, Barham §4.5; read as 20 KiB): there is no per-VM VMM process.',
+      'Xen as Barham et al. built it (SOSP 2003, VIRT-FIGURES §7): a bare-metal hypervisor (type 1) running guests whose kernels were ported to call it — page-table updates are batched, validated hypercalls, system calls can bypass Xen, interrupts become events and I/O goes through shared descriptor rings. Xen PV uses direct paging (the guest\'s own tables, validated and read-only), and so does ctsim: under cpu-virt pv, mem-virt shadow is direct paging (pinned tables, updates in batched mmu_update hypercalls). The split-driver network frontend (netfront) is modelled by the virtio model. MACs use 00:16:3E, XenSource\'s prefix (§8). Xen keeps a fixed 20 kB per domain (§4, Barham §4.5; read as 20 KiB): there is no per-VM VMM process.',
   },
   {
     name: 'virtualbox',

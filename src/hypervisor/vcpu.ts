@@ -36,8 +36,6 @@ export class VCpu extends Cpu implements KvmVcpu {
   held = false;
   /** An interrupt arrived while the vCPU was offline and halted: it must run when it comes back. */
   pendingIrq = false;
-  /** The physical (host) CPU running this vCPU while online. */
-  hostCpu: Cpu | null = null;
   /** Called once when the vCPU leaves guest mode by itself (KVM_RUN's caller). */
   private exitFn: (() => void) | null = null;
   /** Set by a host kernel's KVM: wakes the vCPU thread. */
@@ -86,8 +84,7 @@ export class VCpu extends Cpu implements KvmVcpu {
   }
 
   /** A physical CPU starts running this vCPU now. */
-  enter(hostCpu: Cpu, exit: () => void): void {
-    this.hostCpu = hostCpu;
+  enter(_hostCpu: Cpu, exit: () => void): void {
     this.exitFn = exit;
     this.goOnline();
   }
@@ -95,7 +92,6 @@ export class VCpu extends Cpu implements KvmVcpu {
   /** The physical CPU is taken away (preemption, a signal to the vCPU thread). */
   leave(): void {
     this.exitFn = null;
-    this.hostCpu = null;
     this.goOffline();
   }
 
@@ -103,7 +99,6 @@ export class VCpu extends Cpu implements KvmVcpu {
   exitGuest(paused = false): void {
     const fn = this.exitFn;
     this.exitFn = null;
-    this.hostCpu = null;
     this.goOffline();
     if (paused) this.offReason = 'paused';
     if (fn) fn();

@@ -12,7 +12,6 @@
  *                               GuestMemory (backed lazily by HostBacking)
  */
 import type { Engine, Ns } from '../sim/engine.js';
-import { NS_PER_MS } from '../sim/engine.js';
 import type { CostSources, CostTable, LoadedCosts } from '../hw/cost-table.js';
 import type { Cpu } from '../hw/cpu.js';
 import type { Machine, PrivilegedOp } from '../hw/machine.js';
@@ -79,8 +78,6 @@ export class VirtualMachine implements Machine {
   currentVcpu: VCpu | null = null;
   readonly bootPhases: BootPhase[] = [];
   private readonly bootPlan: { phase: BootPhase['phase']; ns: Ns }[];
-  /** Interrupts delivered to running vCPUs (timer, IPI). */
-  interrupts = 0;
 
   constructor(engine: Engine, config: VirtualMachineConfig) {
     this.engine = engine;
@@ -257,7 +254,6 @@ export class VirtualMachine implements Machine {
     if (now >= v.timerDeadline && this.cpuVirt.mode === 'hw') {
       // The guest's timer fired on the host: an external-interrupt exit to inject it,
       // and an interrupt-window exit when the guest had interrupts off (in the kernel).
-      this.interrupts++;
       v.pendingNs += this.cpuVirt.exit('external interrupt');
       if (v.mode === 2) v.pendingNs += this.cpuVirt.exit('interrupt window');
     }
@@ -271,13 +267,12 @@ export class VirtualMachine implements Machine {
     (this.currentVcpu ?? this.cpus[0]).pendingNs += ns;
   }
 
-  syscallTrap(cpu: Cpu): Ns {
+  syscallTrap(_cpu: Cpu): Ns {
     this.privilegedOps.syscallTrap++;
     // Ring compression: under binary translation the guest kernel does not run in ring 0,
     // so syscall/sysret go through the VMM. Hardware assist and a PV kernel's fast
     // handler go straight to the guest kernel.
     if (this.cpuVirt.mode === 'bt') return this.costs.syscall + this.cpuVirt.callout('syscall', this.costs.btSyscall);
-    void cpu;
     return this.costs.syscall;
   }
 
@@ -384,7 +379,6 @@ export class VirtualMachine implements Machine {
   /** An interrupt for `v` at `at`: taken when it runs, or it is woken to take it. */
   private deliver(v: VCpu, at: Ns): void {
     if (v.online) {
-      this.interrupts++;
       this.engine.poke(v, at);
       return;
     }
@@ -424,5 +418,3 @@ export class DedicatedCpus implements VcpuHost {
     if (!v.online && v.runnable()) v.enter(v, () => {});
   }
 }
-
-export const DEFAULT_SLICE_NS = 30 * NS_PER_MS;
