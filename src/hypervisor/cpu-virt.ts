@@ -142,6 +142,18 @@ export class CpuVirt {
     return ns;
   }
 
+  /**
+   * One access to an emulated device's register, or one paravirtual notification: an
+   * exit to the user-space VMM that emulates the device (hw), a call into the VMM with
+   * the same emulation behind it (bt), or an event-channel hypercall (pv). Its price.
+   */
+  deviceTrap(): Ns {
+    const user = Math.max(0, this.costs.vmExitUser - this.costs.vmExit);
+    if (this.mode === 'hw') return this.exit('I/O instruction', user);
+    if (this.mode === 'bt') return this.callout('I/O', user);
+    return this.hypercall('event_channel_op');
+  }
+
   /** A PV guest's page-table update: queued; sent when the batch is full. Returns the price now. */
   queuePvUpdate(): Ns {
     this.pvQueued++;

@@ -21,6 +21,8 @@ import { PhysicalMemory } from '../hw/physical-memory.js';
 export interface GuestMemoryHooks {
   /** The guest wrote the 32-bit word at `offset` of watched frame `frame` (already stored). */
   watchedWrite(frame: number, offset: number): void;
+  /** Whether a host frame backs guest frame `frame` (the VMM's memory virtualization knows). */
+  isBacked(frame: number): boolean;
   /** The guest is about to write to frame `frame`, which no host frame backs yet. */
   firstTouch(frame: number): void;
   /** The guest kernel freed watched frame `frame`. */
@@ -31,36 +33,14 @@ export class GuestMemory extends PhysicalMemory {
   hooks: GuestMemoryHooks | null = null;
   /** Frames whose writes are reported (page tables the VMM shadows or validates). */
   readonly watched = new Set<number>();
-  /** 1 for frames backed by a host frame. */
-  private backedMap: Uint8Array;
   /** While true, writes are the VMM's own (not reported). */
   raw = false;
   /** While a migration copies memory: the pages written since the log was last read (KVM_GET_DIRTY_LOG). */
   dirtyLog: Set<number> | null = null;
 
-  constructor(bytes: number) {
-    super(bytes);
-    this.backedMap = new Uint8Array(Math.min(this.totalFrames, 1024));
-  }
-
-  isBacked(frame: number): boolean {
-    return frame < this.backedMap.length && this.backedMap[frame] === 1;
-  }
-
-  setBacked(frame: number, on: boolean): void {
-    if (frame >= this.backedMap.length) {
-      let n = this.backedMap.length;
-      while (n <= frame) n *= 2;
-      const b = new Uint8Array(Math.min(this.totalFrames, n));
-      b.set(this.backedMap);
-      this.backedMap = b;
-    }
-    this.backedMap[frame] = on ? 1 : 0;
-  }
-
   private touch(frame: number): void {
     if (this.dirtyLog && !this.raw) this.dirtyLog.add(frame);
-    if (this.hooks && !this.raw && !this.isBacked(frame)) this.hooks.firstTouch(frame);
+    if (this.hooks && !this.raw && !this.hooks.isBacked(frame)) this.hooks.firstTouch(frame);
   }
 
   override writeU32(frame: number, offset: number, value: number): void {

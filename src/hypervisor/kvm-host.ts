@@ -22,12 +22,12 @@ import type { VcpuHost, VCpu } from './vcpu.js';
 import { bootVm, type Vm } from './vm.js';
 import type { VmConfig } from './vm-config.js';
 import { findProfile } from './profiles.js';
-import { hostByteFile } from './devices/host-file.js';
+import { openHostImage } from './devices/host-file.js';
 import type { VirtualNic } from './devices/nic.js';
 import type { EtherDevice } from '../kernel/net/netdev.js';
 import { BR_DEFAULT_PVID, BridgeDevice } from '../kernel/net/bridge.js';
 import type { NetStack } from '../kernel/net/stack.js';
-import { ImageError, openImage, type DiskImage } from './devices/disk-image.js';
+import type { DiskImage } from './devices/disk-image.js';
 
 /** Host frames for a VM whose RAM is a VMM process's memory. */
 export class VmmBacking implements HostBacking {
@@ -153,20 +153,11 @@ export class VmLaunchError extends Error {}
 
 /** Opens the images of `config`'s drives in the host's file system, as the VMM does at start-up. */
 export function openDrives(k: Kernel, config: VmConfig, vmm: string): { id: string; image: DiskImage; readOnly: boolean }[] {
-  const open = (path: string, depth: number): DiskImage => {
-    const f = hostByteFile(k, path);
-    if (typeof f === 'string') throw new VmLaunchError(`${vmm}: -drive file=${path}: ${f}`);
-    try {
-      return openImage(f, (backing) => {
-        if (depth > 8) throw new ImageError(`the chain of backing files is too long at ${backing}`);
-        return open(backing, depth + 1);
-      });
-    } catch (e) {
-      if (e instanceof ImageError) throw new VmLaunchError(`${vmm}: -drive file=${path}: ${e.message}`);
-      throw e;
-    }
-  };
-  return config.drives.map((d) => ({ id: d.id, image: open(d.path, 0), readOnly: d.readOnly }));
+  return config.drives.map((d) => {
+    const image = openHostImage(k, d.path);
+    if (typeof image === 'string') throw new VmLaunchError(`${vmm}: -drive file=${d.path}: ${image}`);
+    return { id: d.id, image, readOnly: d.readOnly };
+  });
 }
 
 export function launchHostedVm(host: KernelSession, config: VmConfig, opts: LaunchOptions): HostedVm {

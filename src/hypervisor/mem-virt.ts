@@ -125,7 +125,6 @@ export abstract class MemVirt {
     }
     this.hostOf.set(gfn, hfn);
     this.guestOf.set(hfn, gfn);
-    this.ctx.guest.setBacked(gfn, true);
     this.counters.backedPages++;
     price.ns += this.ctx.costs.eptBacking;
     return hfn;
@@ -133,6 +132,10 @@ export abstract class MemVirt {
 
   /** The guest touched a page no host frame backs (a kernel write): back it. Returns the price. */
   abstract firstTouch(gfn: number): Ns;
+
+  isBacked(gfn: number): boolean {
+    return this.hostOf.has(gfn);
+  }
 
   /** Guest pages backed, as [gfn, hfn] pairs (for save and migration). */
   backedPages(): IterableIterator<[number, number]> {

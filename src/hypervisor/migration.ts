@@ -76,9 +76,7 @@ export function precopy(engine: Engine, machine: VirtualMachine, opts: Migration
     guest.dirtyLog = new Set();
     for (const v of machine.cpus) v.tlb.flush();
     const ns = toSend * pageNs;
-    const until = engine.now + ns;
-    engine.run({ until });
-    engine.advanceTo(until);
+    engine.runUntil(engine.now + ns);
     const dirtied = guest.dirtyLog.size;
     rounds.push({ round, pages: toSend, ns, dirtied });
     toSend = dirtied;
@@ -89,9 +87,7 @@ export function precopy(engine: Engine, machine: VirtualMachine, opts: Migration
   machine.pause();
   guest.dirtyLog = null;
   const downtimeNs = toSend * pageNs + Math.ceil(((opts.deviceStateBytes ?? 64 * 1024) / 1024) * machine.costs.linkKiB);
-  const until = engine.now + downtimeNs;
-  engine.run({ until });
-  engine.advanceTo(until);
+  engine.runUntil(engine.now + downtimeNs);
   return { rounds, converged, finalPages: toSend, downtimeNs, totalNs: engine.now - started };
 }
 
@@ -105,11 +101,7 @@ export function migrateVm(src: KernelSession, from: HostedVm, dst: KernelSession
   from.detach();
   const vm = adoptHostedVm(dst, from.vm);
   // Run until the destination's VMM has taken the VM (its KVM_SET_USER_MEMORY_REGION).
-  for (let i = 0; i < 1000 && (machine.state as string) === 'paused'; i++) {
-    const step = engine.now + 100_000;
-    engine.run({ until: step });
-    engine.advanceTo(step);
-  }
+  for (let i = 0; i < 1000 && (machine.state as string) === 'paused'; i++) engine.runUntil(engine.now + 100_000);
   return { ...copy, totalNs: engine.now - started, vm };
 }
 

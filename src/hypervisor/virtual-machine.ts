@@ -129,7 +129,6 @@ export class VirtualMachine implements Machine {
     if (this.state !== 'paused') throw new Error(`VM ${this.name} must be paused to move, not ${this.state} (${this.stopReason})`);
     const pages = [...this.memVirt.backedPages()].map(([g]) => g);
     const old = this.memVirt.counters;
-    for (const g of pages) this.memory.setBacked(g, false);
     this.memory.watched.clear();
     this.backing = backing;
     this.memVirt = this.makeMemVirt(backing);
@@ -167,12 +166,13 @@ export class VirtualMachine implements Machine {
     // guest kernel built before it ran is backed now (charged to the boot); from here on
     // the VMM learns of guest memory as the guest touches it.
     this.memory.hooks = {
+      isBacked: (frame) => this.memVirt.isBacked(frame),
       watchedWrite: (frame, offset) => this.chargeKernel(this.memVirt.watchedWrite(frame, offset)),
       firstTouch: (frame) => this.chargeKernel(this.memVirt.firstTouch(frame)),
       watchedFreed: (frame) => this.memVirt.watchedFreed(frame),
     };
     for (let f = 0; f < this.memory.capacity; f++) {
-      if (this.memory.isUsed(f) && !this.memory.isBacked(f)) this.chargeKernel(this.memVirt.firstTouch(f));
+      if (this.memory.isUsed(f) && !this.memVirt.isBacked(f)) this.chargeKernel(this.memVirt.firstTouch(f));
     }
     for (const v of this.cpus) v.powerOn();
     const v0 = this.cpus[0];

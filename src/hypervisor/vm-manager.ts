@@ -16,8 +16,8 @@ import type { KernelSession, RunOptions, RunResult } from '../kernel/session.js'
 import type { ProgramTable } from '../kernel/exec/program-table.js';
 import type { LoadedCosts } from '../hw/cost-table.js';
 import { adoptHostedVm, launchHostedVm, VmLaunchError, type HostedVm } from './kvm-host.js';
-import { createHostFile, hostByteFile } from './devices/host-file.js';
-import { createImage, ImageError, openImage } from './devices/disk-image.js';
+import { createHostFile, hostByteFile, openHostImage } from './devices/host-file.js';
+import { createImage, type DiskImage } from './devices/disk-image.js';
 import type { Vm } from './vm.js';
 import { formatPrecopy, precopy, type PrecopyReport } from './migration.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
@@ -109,22 +109,26 @@ export class VmManager {
     const k = this.host.kernel;
     for (const d of c.drives) {
       if (typeof hostByteFile(k, d.path) !== 'string') continue;
-      let backing: { image: ReturnType<typeof openImage>; path: string } | undefined;
+      let backing: { image: DiskImage; path: string } | undefined;
       if (d.format === 'cow') {
         const bf = d.backingFile === null ? null : hostByteFile(k, d.backingFile);
         if (bf === null || typeof bf === 'string') throw new VmOpError(`drive ${d.id}: its backing file ${d.backingFile ?? '(none)'} does not exist on the host (make it first, e.g. another VM's image)`);
-        try {
-          backing = { image: openImage(bf, () => {
-            throw new ImageError('a backing file of a backing file is not created implicitly');
-          }), path: d.backingFile! };
-        } catch (e) {
-          if (e instanceof ImageError) throw new VmOpError(`drive ${d.id}: ${e.message}`);
-          throw e;
-        }
+        const image = openHostImage(k, d.backingFile!);
+        if (typeof image === 'string') throw new VmOpError(`drive ${d.id}: ${image}`);
+        backing = { image, path: d.backingFile! };
       }
       const f = createHostFile(k, d.path);
       if (typeof f === 'string') throw new VmOpError(`drive ${d.id}: ${f}`);
       createImage(f, d.format, backing ? backing.image.virtualSize : DEFAULT_DISK_BYTES, backing);
+    }
+  }
+
+  /** Runs the host in 10 ms steps while `busy()` holds (a boot, a VMM taking a VM), up to a minute of simulated time. */
+  private waitWhile(busy: () => boolean): void {
+    const engine = this.host.engine;
+    const guard = engine.now + BOOT_GUARD_NS;
+    while (busy() && engine.now < guard) {
+      if (engine.runUntil(Math.min(guard, engine.now + 10 * NS_PER_MS)) === 'idle') break;
     }
   }
 
@@ -142,13 +146,7 @@ export class VmManager {
       throw e;
     }
     this.live.set(name, h);
-    const engine = this.host.engine;
-    const guard = engine.now + BOOT_GUARD_NS;
-    while (h.vm.machine.state !== 'stopped' && (h.vm.machine.state === 'created' || h.vm.machine.bootNs() < 0) && engine.now < guard) {
-      const until = Math.min(guard, engine.now + 10 * NS_PER_MS);
-      if (engine.run({ until }) === 'idle') break;
-      engine.advanceTo(until);
-    }
+    this.waitWhile(() => h.vm.machine.state !== 'stopped' && (h.vm.machine.state === 'created' || h.vm.machine.bootNs() < 0));
     if (h.vm.machine.state === 'stopped') throw new VmOpError(`VM "${name}" did not boot: ${h.vm.machine.stopReason || 'its VMM exited'}`);
     return h;
   }
@@ -165,9 +163,7 @@ export class VmManager {
     const s = this.status(name);
     if (!h || s === 'stopped' || s === 'defined') throw new VmOpError(`VM "${name}" is not running`);
     h.vm.machine.stop('stopped by ctsim vm stop');
-    const until = this.host.engine.now + SHUTDOWN_NS;
-    this.host.engine.run({ until });
-    this.host.engine.advanceTo(until);
+    this.host.engine.runUntil(this.host.engine.now + SHUTDOWN_NS);
   }
 
   pause(name: string): void {
@@ -190,9 +186,7 @@ export class VmManager {
     if (!h || (s !== 'running' && s !== 'paused')) throw new VmOpError(`VM "${name}" is ${s}: only a running or paused VM can be saved`);
     h.vm.machine.pause();
     h.vm.machine.stop(`saved (ctsim vm save)`);
-    const until = this.host.engine.now + SHUTDOWN_NS;
-    this.host.engine.run({ until });
-    this.host.engine.advanceTo(until);
+    this.host.engine.runUntil(this.host.engine.now + SHUTDOWN_NS);
   }
 
   /**
@@ -205,9 +199,7 @@ export class VmManager {
     if (!h || this.status(name) !== 'running') throw new VmOpError(`VM "${name}" is ${this.status(name)}: only a running VM migrates live`);
     const report = precopy(this.host.engine, h.vm.machine);
     h.vm.machine.stop('migrated (ctsim vm migrate)');
-    const until = this.host.engine.now + SHUTDOWN_NS;
-    this.host.engine.run({ until });
-    this.host.engine.advanceTo(until);
+    this.host.engine.runUntil(this.host.engine.now + SHUTDOWN_NS);
     return report;
   }
 
@@ -224,14 +216,8 @@ export class VmManager {
       vm.machine.stop('no VMM could be started for it here');
       throw new VmOpError(`VM "${name}" could not be taken in: ${(e as Error).message}`);
     }
-    const engine = this.host.engine;
     // Until the VMM here has mapped guest RAM and taken the VM (however loaded the host is).
-    const guard = engine.now + BOOT_GUARD_NS;
-    while (vm.machine.state === 'paused' && engine.now < guard) {
-      const until = Math.min(guard, engine.now + 10 * NS_PER_MS);
-      if (engine.run({ until }) === 'idle') break;
-      engine.advanceTo(until);
-    }
+    this.waitWhile(() => vm.machine.state === 'paused');
     if (vm.machine.state !== 'running') {
       vm.machine.stop(vm.machine.stopReason || 'it did not resume here');
       throw new VmOpError(`VM "${name}" did not resume here: ${vm.machine.stopReason}`);

@@ -124,10 +124,7 @@ export function restoreVmImage(host: Host, image: VmImage | (() => VmImage), nam
   // The clocks meet at the later time: the guest's stay in the file passes at once. The
   // source host is not run past the save; if it was saved later than this host's time,
   // this host waits until then.
-  if (src.now > host.now) {
-    host.engine.run({ until: src.now });
-    host.engine.advanceTo(src.now);
-  }
+  if (src.now > host.now) host.engine.runUntil(src.now);
   const vcpus = new Set<unknown>(hv.vm.machine.cpus);
   host.engine.absorb(src.engine, (p) => vcpus.has(p));
   host.vms.adopt(name, hv.vm);

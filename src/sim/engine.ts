@@ -172,6 +172,7 @@ export class Engine {
     other.run = (limits) => this.run(limits);
     other.stop = () => this.stop();
     other.advanceTo = (t) => this.advanceTo(t);
+    other.runUntil = (t) => this.runUntil(t);
   }
 
   /** Asks `run` to return after the current action. */
@@ -195,6 +196,13 @@ export class Engine {
     const limit = this.nextActionTime();
     const target = t < limit ? t : limit;
     if (target > this.now && Number.isFinite(target)) this.now = Math.floor(target);
+  }
+
+  /** Runs what is due up to `t`, then lets the clock stand at `t` (the machines simply waited). */
+  runUntil(t: Ns): StopReason {
+    const r = this.run({ until: t });
+    this.advanceTo(t);
+    return r;
   }
 
   /** True when nothing is scheduled and no processor has work. */

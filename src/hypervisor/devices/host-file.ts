@@ -12,7 +12,7 @@ import { SysError } from '../../kernel/errno.js';
 import { SimVnode } from '../../kernel/fs/simfs.js';
 import { S_IFMT, S_IFREG } from '../../kernel/vfs/types.js';
 import type { Vnode } from '../../kernel/vfs/vnode.js';
-import type { ByteFile } from './disk-image.js';
+import { ImageError, openImage, type ByteFile, type DiskImage } from './disk-image.js';
 
 export const IMAGE_DIR = '/var/lib/ctsim/images';
 
@@ -43,6 +43,29 @@ export function hostByteFile(k: Kernel, path: string): ByteFile | string {
       node.truncate(size);
     },
   };
+}
+
+/** Backing files deeper than this are refused (a loop of backing files would never end). */
+const MAX_BACKING_DEPTH = 8;
+
+/**
+ * The disk image in host file `path`, with its chain of backing files opened too; a
+ * one-line reason when a file is missing or damaged.
+ */
+export function openHostImage(k: Kernel, path: string, depth = 0): DiskImage | string {
+  const f = hostByteFile(k, path);
+  if (typeof f === 'string') return f;
+  try {
+    return openImage(f, (backing) => {
+      if (depth >= MAX_BACKING_DEPTH) throw new ImageError(`the chain of backing files is too long at ${backing}`);
+      const b = openHostImage(k, backing, depth + 1);
+      if (typeof b === 'string') throw new ImageError(`its backing file ${backing}: ${b}`);
+      return b;
+    });
+  } catch (e) {
+    if (e instanceof ImageError) return e.message;
+    throw e;
+  }
 }
 
 /** Makes an empty regular file at `path` (and the directories above it), owned by root, mode 0644. */

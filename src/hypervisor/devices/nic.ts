@@ -59,17 +59,12 @@ export class VirtualNic implements NicPort {
     };
   }
 
-  /** `n` register accesses or notifications, priced by the CPU technique (exits to the user-space VMM under hw). */
+  /** `n` register accesses or notifications, priced by the CPU technique. */
   private trapNs(n: number): number {
-    const cv = this.vm.cpuVirt;
-    const costs = this.vm.costs;
-    const user = Math.max(0, costs.vmExitUser - costs.vmExit);
     let ns = 0;
     for (let i = 0; i < n; i++) {
       this.traps++;
-      if (cv.mode === 'hw') ns += cv.exit('I/O instruction', user);
-      else if (cv.mode === 'bt') ns += cv.callout('I/O', user);
-      else ns += cv.hypercall('event_channel_op');
+      ns += this.vm.cpuVirt.deviceTrap();
     }
     return ns;
   }

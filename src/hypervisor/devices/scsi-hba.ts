@@ -72,10 +72,6 @@ export class VirtualScsiHba implements ScsiHost {
   /** One register access or notification, priced by the CPU technique. */
   private trap(): Ns {
     this.notifications++;
-    const cv = this.cpuVirt;
-    const userExit = this.costs.vmExitUser - this.costs.vmExit;
-    if (cv.mode === 'hw') return cv.exit('I/O instruction', userExit > 0 ? userExit : 0);
-    if (cv.mode === 'bt') return cv.callout('I/O', userExit > 0 ? userExit : 0);
-    return cv.hypercall('event_channel_op');
+    return this.cpuVirt.deviceTrap();
   }
 }
