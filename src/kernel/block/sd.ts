@@ -71,8 +71,8 @@ export interface SgIoResult {
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 const bytesOf = (s: Bytes): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
-/** "67.1 MB/64.0 MiB" as sd prints a capacity. */
-function capacity(bytes: number): string {
+/** "67.1 MB/64.0 MiB" as sd prints a capacity: three significant digits each (string_get_size). */
+export function formatCapacity(bytes: number): string {
   const dec = ['B', 'kB', 'MB', 'GB', 'TB'];
   const bin = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   const fmt = (n: number, base: number, units: string[]): string => {
@@ -81,7 +81,7 @@ function capacity(bytes: number): string {
       n /= base;
       i++;
     }
-    return `${n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0).replace(/\.?0+$/, (m) => (m.startsWith('.') && n < 100 ? m : ''))} ${units[i]}`;
+    return `${n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)} ${units[i]}`;
   };
   return `${fmt(bytes, 1000, dec)}/${fmt(bytes, 1024, bin)}`;
 }
@@ -104,7 +104,7 @@ export function probeScsiDisks(k: Kernel): SdDisk[] {
     const name = `sd${String.fromCharCode(97 + disks.length)}`;
     const blocks = c.lastLba + 1;
     k.printk(`scsi 0:0:${unit}:0: Direct-Access     ${id.vendor.padEnd(8)} ${id.product.padEnd(16)} ${id.revision.padEnd(4)} PQ: 0 ANSI: ${id.version}`);
-    k.printk(`sd 0:0:${unit}:0: [${name}] ${blocks} ${c.blockSize}-byte logical blocks: (${capacity(blocks * c.blockSize)})`);
+    k.printk(`sd 0:0:${unit}:0: [${name}] ${blocks} ${c.blockSize}-byte logical blocks: (${formatCapacity(blocks * c.blockSize)})`);
     k.printk(`sd 0:0:${unit}:0: [${name}] Attached SCSI disk`);
     const d: SdDisk = { name, unit, blocks, rdev: makedev(SD_MAJOR, 16 * disks.length) };
     disks.push(d);
