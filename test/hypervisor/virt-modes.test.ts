@@ -157,11 +157,16 @@ describe('one workload under every technique', () => {
   it('binary translation fills its translation cache once and then hits', () => {
     const vm = guest('bt', 'shadow');
     const c = vm.machine.cpuVirt.counters;
-    const misses = c.tcMisses;
+    // The first run of a command translates the kernel paths it needs; the same command
+    // again finds them in the cache: (almost) nothing new to translate, only hits.
+    const misses0 = c.tcMisses;
     vm.sh('echo a > /dev/null');
+    const firstMisses = c.tcMisses - misses0;
     const hits = c.tcHits;
     vm.sh('echo a > /dev/null');
-    expect(c.tcMisses).toBe(misses + (c.tcMisses - misses));
+    const secondMisses = c.tcMisses - misses0 - firstMisses;
+    expect(firstMisses).toBeGreaterThan(0);
+    expect(secondMisses).toBeLessThan(firstMisses / 10);
     expect(c.tcHits).toBeGreaterThan(hits);
     expect(vm.machine.cpuVirt.tc.size).toBeGreaterThan(5);
     expect(c.translateNs).toBe(c.tcMisses * loadDefaultCosts().costs.btTranslate);
