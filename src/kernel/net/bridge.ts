@@ -140,18 +140,22 @@ export function portState(p: NetDevice): 'forwarding' | 'disabled' {
 }
 
 /** After ports change: the bridge takes the smallest port MAC unless its address was set. */
-export function bridgePortsChanged(_stack: NetStack, br: BridgeDevice): void {
+export function bridgePortsChanged(stack: NetStack, br: BridgeDevice): void {
   for (const e of br.fdb) if (e.local) e.mac = e.port.mac;
   if (br.macSource === 'set') return;
   if (br.ports.length === 0) {
     // br_stp_recalculate_bridge_id with no ports left: the address becomes all zeros.
-    if (br.macSource === 'stolen') br.mac = MAC_ZERO;
+    if (br.macSource === 'stolen' && br.mac !== MAC_ZERO) {
+      br.mac = MAC_ZERO;
+      stack.macChanged(br);
+    }
     return;
   }
   const min = br.ports.map((p) => p.mac).sort(compareMac)[0];
   if (min !== br.mac) {
     br.mac = min;
     br.macSource = 'stolen';
+    stack.macChanged(br);
   }
 }
 

@@ -272,7 +272,23 @@ export class NetStack implements NetStackHooks {
   setMac(dev: NetDevice, mac: Mac): void {
     dev.mac = mac;
     dev.macSource = 'set';
+    this.macChanged(dev);
+  }
+
+  /**
+   * NETDEV_CHANGEADDR: a bridge port's change may change the bridge's address, and
+   * VLANs that took their lower device's address follow it (vlan_sync_address with
+   * vlan_dev_inherit_address, since Linux 4.9).
+   * Simplification: a VLAN whose address was set apart keeps it, and its lower device
+   * does not start accepting frames for it (Linux adds it to the lower's unicast list).
+   */
+  macChanged(dev: NetDevice): void {
     if (dev.master instanceof BridgeDevice) bridgePortsChanged(this, dev.master);
+    for (const v of this.vlansOn(dev)) {
+      if (v.macSource !== 'stolen' || v.mac === dev.mac) continue;
+      v.mac = dev.mac;
+      this.macChanged(v);
+    }
   }
 
   // ---- addresses ---------------------------------------------------------
