@@ -30,6 +30,12 @@ export interface SimEvent {
   readonly time: Ns;
   readonly seq: number;
   fn: (() => void) | null;
+  /**
+   * A deferrable event (Linux's TIMER_DEFERRABLE): it runs in time order when time
+   * passes, but does not keep the simulation busy — with only deferrable events left
+   * and no limit, `run` returns 'idle' (periodic protocol timers such as LACP's).
+   */
+  readonly deferrable: boolean;
 }
 
 /** Something that executes actions at times of its own choosing (a CPU). */
@@ -71,6 +77,8 @@ export class Engine {
   /** Processors to take out at the next step (the scan must not change under a running step). */
   private readonly removals: Processor[] = [];
   private stopRequested = false;
+  /** Live events in the heap that are not deferrable. */
+  private pending = 0;
   /** Events run and processor steps taken so far. */
   steps = 0;
 
@@ -84,23 +92,26 @@ export class Engine {
     return this.rng.seed;
   }
 
-  /** Schedules `fn` at absolute time `time` (clamped to now). */
-  at(time: Ns, fn: () => void): SimEvent {
+  /** Schedules `fn` at absolute time `time` (clamped to now); `deferrable` events do not keep the simulation busy. */
+  at(time: Ns, fn: () => void, deferrable = false): SimEvent {
     const t = time < this.now ? this.now : time;
-    const ev: SimEvent = { time: t, seq: this.seq++, fn };
+    const ev: SimEvent = { time: t, seq: this.seq++, fn, deferrable };
+    if (!deferrable) this.pending++;
     this.heap.push(ev);
     if (t < this.horizon) this.horizon = t;
     return ev;
   }
 
   /** Schedules `fn` after `delay` ns. */
-  after(delay: Ns, fn: () => void): SimEvent {
-    return this.at(this.now + delay, fn);
+  after(delay: Ns, fn: () => void, deferrable = false): SimEvent {
+    return this.at(this.now + delay, fn, deferrable);
   }
 
   /** Cancels an event; a cancelled or already-run event is left alone. */
   cancel(ev: SimEvent | null | undefined): void {
-    if (ev) ev.fn = null;
+    if (!ev || ev.fn === null) return;
+    if (!ev.deferrable) this.pending--;
+    ev.fn = null;
   }
 
   /** Adds a processor (a CPU). Processors run in the order they were added at equal times. */
@@ -150,7 +161,7 @@ export class Engine {
     for (const ev of moved) {
       const fn = ev.fn!;
       ev.fn = null;
-      const mine = this.at(ev.time, fn);
+      const mine = this.at(ev.time, fn, ev.deferrable);
       // An event object held by its owner (to cancel it) must stay cancellable: forward its cancellation.
       Object.defineProperty(ev, 'fn', {
         get: () => mine.fn,
@@ -163,8 +174,8 @@ export class Engine {
     other.processors.length = 0;
     Object.defineProperty(other, 'now', { get: () => this.now, set: (v: Ns) => (this.now = v) });
     Object.defineProperty(other, 'horizon', { get: () => this.horizon, set: (v: Ns) => (this.horizon = v) });
-    other.at = (time, fn) => this.at(time, fn);
-    other.after = (delay, fn) => this.after(delay, fn);
+    other.at = (time, fn, deferrable) => this.at(time, fn, deferrable);
+    other.after = (delay, fn, deferrable) => this.after(delay, fn, deferrable);
     other.cancel = (ev) => this.cancel(ev);
     other.poke = (p, time) => this.poke(p, time);
     other.addProcessor = (p) => this.addProcessor(p);
@@ -205,9 +216,9 @@ export class Engine {
     return r;
   }
 
-  /** True when nothing is scheduled and no processor has work. */
+  /** True when nothing but deferrable events is scheduled and no processor has work. */
   isIdle(): boolean {
-    if (this.peekTime() !== Infinity) return false;
+    if (this.pending > 0) return false;
     for (const p of this.processors) if (p.nextTime !== Infinity) return false;
     return true;
   }
@@ -261,11 +272,14 @@ export class Engine {
       }
       if (evTime <= bestTime) {
         if (evTime === Infinity) return 'idle';
+        // Only deferrable events left: they run only while the caller lets time pass.
+        if (bestTime === Infinity && this.pending === 0 && until === Infinity) return 'idle';
         if (evTime > until) return 'until';
         const ev = this.heap.pop()!;
         this.now = ev.time;
         const fn = ev.fn!;
         ev.fn = null;
+        if (!ev.deferrable) this.pending--;
         steps++;
         this.steps++;
         fn();

@@ -81,6 +81,44 @@ describe('Engine', () => {
   });
 });
 
+describe('deferrable events (TIMER_DEFERRABLE)', () => {
+  test('run in time order while time passes, but never keep the engine busy', () => {
+    const e = new Engine(1);
+    const log: string[] = [];
+    const tick = (): void => {
+      log.push(`tick@${e.now}`);
+      e.after(100, tick, true);
+    };
+    e.after(100, tick, true);
+    // Nothing but the periodic deferrable timer: idle at once, the clock stands still.
+    expect(e.run()).toBe('idle');
+    expect(e.now).toBe(0);
+    expect(e.isIdle()).toBe(true);
+    // A real event at 250 lets time pass: the ticks before it run, in order, then idle again.
+    e.at(250, () => log.push(`work@${e.now}`));
+    expect(e.isIdle()).toBe(false);
+    expect(e.run()).toBe('idle');
+    expect(log).toEqual(['tick@100', 'tick@200', 'work@250']);
+    // A caller that lets time pass to a limit runs the ticks up to it.
+    expect(e.run({ until: 500 })).toBe('until');
+    expect(log.slice(3)).toEqual(['tick@300', 'tick@400', 'tick@500']);
+  });
+
+  test('cancelling a normal event lets the engine go idle; cancelling twice counts once', () => {
+    const e = new Engine(1);
+    const ev = e.at(10, () => {});
+    e.at(5, () => {}, true);
+    expect(e.isIdle()).toBe(false);
+    e.cancel(ev);
+    e.cancel(ev);
+    expect(e.isIdle()).toBe(true);
+    e.at(20, () => {});
+    expect(e.isIdle()).toBe(false);
+    expect(e.run()).toBe('idle');
+    expect(e.now).toBe(20);
+  });
+});
+
 describe('Rng', () => {
   test('the same seed gives the same numbers; forks are independent of draws', () => {
     const a = new Rng(42);
