@@ -16,6 +16,8 @@ import type { SwapPolicy } from './kernel/mm/memory.js';
 import type { TraceCategory, TraceSink } from './sim/trace.js';
 import { KernelSession } from './kernel/session.js';
 import { VmManager } from './hypervisor/vm-manager.js';
+import { cable, unplug } from './kernel/net/outside.js';
+import { EtherDevice } from './kernel/net/netdev.js';
 export { KernelSession, ROOT_ENV } from './kernel/session.js';
 export type { RunOptions, RunResult } from './kernel/session.js';
 
@@ -46,6 +48,8 @@ export interface HostOptions {
   engine?: Engine;
   /** The machine's name (default "host"), which also names its random streams. */
   machineName?: string;
+  /** Physical NICs (default 1): eth0 reaches the outside network; eth1… wait for `plug`. */
+  nics?: number;
 }
 
 /** 2025-01-01T00:00:00Z: the simulated clock's date at boot, unless told otherwise. */
@@ -69,6 +73,7 @@ export class Host extends KernelSession {
       cpus: opts.cpus ?? 2,
       ramBytes: opts.memoryBytes ?? 4 * 1024 ** 3,
       costs: opts.costs ?? loadDefaultCosts(),
+      nics: opts.nics,
     });
     super(
       engine,
@@ -86,6 +91,26 @@ export class Host extends KernelSession {
     // Let init start.
     this.engine.run({ until: BOOT_SETTLE_NS });
     this.engine.run({ maxSteps: 10_000 });
+  }
+
+  /**
+   * Cables this host's physical NIC `dev` to `other`'s NIC `otherDev` (hosts of one
+   * simulation: the same engine), with an extra one-way delay.
+   */
+  plug(dev: string, other: Host, otherDev: string, delayNs = 0): void {
+    if (other.engine !== this.engine) throw new Error('plug: the two hosts must share one engine (HostOptions.engine)');
+    cable(this.nic(dev), other.nic(otherDev), delayNs);
+  }
+
+  /** Pulls the cable out of physical NIC `dev`: both ends lose their carrier. */
+  unplug(dev: string): void {
+    unplug(this.nic(dev));
+  }
+
+  private nic(name: string): EtherDevice {
+    const d = this.kernel.initNsproxy.net.byName(name);
+    if (!(d instanceof EtherDevice)) throw new Error(`${this.machine.name}: no physical NIC ${name} in the initial network namespace`);
+    return d;
   }
 
   /** The host's virtual machines (hosted: each VMM is a process of this host). */

@@ -15,6 +15,8 @@ export interface PhysicalMachineConfig {
   cpus: number;
   ramBytes: number;
   costs: LoadedCosts;
+  /** Physical NICs (default 1): eth0 is cabled to the outside network, eth1… to nothing until plugged. */
+  nics?: number;
 }
 
 export class PhysicalMachine implements Machine {
@@ -23,6 +25,8 @@ export class PhysicalMachine implements Machine {
   /** Simplification: the host's disks are not modelled as devices (its root file system is memfs). */
   readonly scsi = null;
   readonly nics = null;
+  /** Physical NICs beyond eth0 (eth1, eth2, …), uncabled at boot. */
+  readonly extraNics: number;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly Cpu[];
@@ -44,6 +48,7 @@ export class PhysicalMachine implements Machine {
   constructor(engine: Engine, config: PhysicalMachineConfig) {
     this.engine = engine;
     this.name = config.name ?? 'host';
+    this.extraNics = Math.max(0, (config.nics ?? 1) - 1);
     this.ramBytes = config.ramBytes;
     this.costs = config.costs.costs;
     this.costSources = config.costs.sources;

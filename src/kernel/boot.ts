@@ -8,6 +8,7 @@
  */
 import type { Machine } from '../hw/machine.js';
 import { buildOutside } from './net/outside.js';
+import { PhysicalMachine } from '../hw/physical-machine.js';
 import { attachNics } from './net/nic-driver.js';
 import { SysFs } from './fs/sysfs.js';
 import { Kernel, type KernelConfig } from './kernel.js';
@@ -82,7 +83,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   const k = new Kernel(machine, config);
   // The physical NIC and the network beyond it (net/outside.ts), or the machine's own NICs (a VM's).
   if (machine.nics) attachNics(k, machine.nics);
-  else buildOutside(k);
+  else buildOutside(k, machine instanceof PhysicalMachine ? machine.extraNics : 0);
   registerMemDevices(k);
   if (machine.vmx) registerKvm(k);
   const con = new Console();

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../../src/host.js';
+import { cabledHosts } from '../helpers/cabled-hosts.js';
 
 const vm = (mac: string, nic: Record<string, unknown>) => ({
   'machine-config': { vcpu_count: 1, mem_size_mib: 64 },
@@ -76,5 +77,26 @@ ip link set vsw0.10 up && ip link set vsw0.20 up && echo 1 > /proc/sys/net/ipv4/
     expect(() => host.vms.create('x', vm('52:54:00:00:00:40', { vlan: 10, trunk_vlans: [20] }))).toThrow(/\$\.network-interfaces\[0\]\.trunk_vlans: expected either vlan \(an access port\) or trunk_vlans \(a trunk\), not both/);
     host.vms.create('y', vm('52:54:00:00:00:50', { vlan: 10 }));
     expect(() => host.vms.start('y')).toThrow(/bridge vsw0 does not exist on the host \(make it: ip link add vsw0 type bridge vlan_filtering 1\)/);
+  });
+
+  it('teamed uplinks (802.3ad): pulling the uplink that carries a VM\'s traffic keeps it flowing', () => {
+    const { a: host, b: peer, engine } = cabledHosts('esx', 'tor');
+    const team = 'ip link add bond0 type bond mode 802.3ad lacp_rate fast xmit_hash_policy layer2+3 && ip link set eth1 master bond0 && ip link set eth2 master bond0 && ip link set bond0 up';
+    // The switch's uplink is the team; the other end (a top-of-rack switch, here a host) teams too.
+    expect(host.sh(`ip link add vsw0 type bridge && ip link set vsw0 up && ${team} && ip link set bond0 master vsw0`).stderr).toBe('');
+    expect(peer.sh(`${team} && ip addr add 10.7.0.1/24 dev bond0`).stderr).toBe('');
+    host.vms.create('web', { ...vm('52:54:00:00:00:70', {}), 'network-interfaces': [{ iface_id: 'eth0', guest_mac: '52:54:00:00:00:70', model: 'virtio', switch: 'vsw0' }] });
+    const web = host.vms.start('web').vm;
+    web.sh('ip addr add 10.7.0.10/24 dev eth0 && ip link set eth0 up');
+    expect(web.sh('ping -c 2 -q 10.7.0.1').stdout).toContain('2 received');
+    expect(host.sh("grep -E 'Number of ports' /proc/net/bonding/bond0").stdout).toBe('\tNumber of ports: 2\n');
+    const tx = (): number[] => ['eth1', 'eth2'].map((d) => Number(host.sh(`cat /sys/class/net/${d}/statistics/tx_packets`).stdout));
+    const before = tx();
+    web.sh('ping -c 3 -i 0.2 -q 10.7.0.1');
+    const after = tx();
+    const busy = after[0] - before[0] > after[1] - before[1] ? 'eth1' : 'eth2';
+    engine.at(engine.now + 500_000_000, () => host.unplug(busy));
+    expect(web.sh('ping -c 10 -i 0.2 -q 10.7.0.1').stdout).toMatch(/10 packets transmitted, (9|10) received/);
+    expect(host.sh("grep -E 'Number of ports' /proc/net/bonding/bond0").stdout).toBe('\tNumber of ports: 1\n');
   });
 });

@@ -17,6 +17,8 @@ import type { Vnode } from '../vfs/vnode.js';
 import { InoTable, ProcDir, ProcFile, ProcLink, ROOT_OWNER, type ProcEntry, type ProcFsBase } from './procfs/nodes.js';
 import { EtherDevice, type NetDevice } from '../net/netdev.js';
 import { BridgeDevice } from '../net/bridge.js';
+import { BOND_MODES, BondDevice, HASH_POLICIES } from '../net/bond.js';
+import { bondInfo, bondSlaveInfo } from '../net/netlink-bond.js';
 import type { DevStats } from '../net/netdev.js';
 
 /** The statistics files, in the order ls lists them. */
@@ -110,7 +112,11 @@ export class SysFs implements ProcFsBase {
   }
 
   private classNet(): ProcEntry[] {
-    return this.devices().map((d) => this.link('/class/net', d.name, () => `../../${devicePath(d)}`));
+    const links = this.devices().map((d) => this.link('/class/net', d.name, () => `../../${devicePath(d)}`));
+    // bonding_masters appears with the bonding driver (here: once the namespace has a bond).
+    const bonds = this.devices().filter((d) => d instanceof BondDevice);
+    if (bonds.length > 0) links.push(this.file('/class/net', 'bonding_masters', () => `${bonds.map((b) => b.name).join(' ')}\n`));
+    return links;
   }
 
   private devicesEntries(): ProcEntry[] {
@@ -153,6 +159,61 @@ export class SysFs implements ProcFsBase {
       );
     }
     if (d.master instanceof BridgeDevice) out.push(this.subdir(key, 'brport', () => [this.file(`${key}/brport`, 'state', () => line(d.adminUp && d.carrier() ? 3 : 0))], parent));
+    if (d instanceof BondDevice) out.push(this.subdir(key, 'bonding', () => this.bondAttrs(d, `${key}/bonding`), parent));
+    if (d.master instanceof BondDevice) {
+      const b = d.master;
+      out.push(this.subdir(key, 'bonding_slave', () => this.bondSlaveAttrs(b, d, `${key}/bonding_slave`), parent));
+    }
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** /sys/class/net/BOND/bonding (bond_sysfs.c): read-only here. */
+  private bondAttrs(b: BondDevice, key: string): ProcEntry[] {
+    const line = (v: string | number): string => `${v}\n`;
+    const info = bondInfo(b);
+    const files: [string, () => string][] = [
+      ['mode', () => line(`${b.mode} ${BOND_MODES.indexOf(b.mode)}`)],
+      ['slaves', () => line(b.slaves.map((s) => s.dev.name).join(' '))],
+      ['miimon', () => line(b.miimon)],
+      ['updelay', () => line(info.updelay)],
+      ['downdelay', () => line(info.downdelay)],
+      ['min_links', () => line(b.minLinks)],
+      ['mii_status', () => line(b.adminUp && b.carrier() ? 'up' : 'down')],
+      ['xmit_hash_policy', () => line(`${b.xmitHashPolicy} ${HASH_POLICIES.indexOf(b.xmitHashPolicy)}`)],
+      ['lacp_rate', () => line(`${b.ad.lacpRate} ${b.ad.lacpRate === 'fast' ? 1 : 0}`)],
+      ['ad_select', () => line('stable 0')],
+      ['active_slave', () => line(b.mode === 'active-backup' ? (b.activeSlave?.dev.name ?? '') : '')],
+    ];
+    if (b.mode === '802.3ad') {
+      files.push(
+        ['ad_aggregator', () => line(info.ad?.aggregator ?? '')],
+        ['ad_num_ports', () => line(info.ad?.numPorts ?? '')],
+        ['ad_actor_key', () => line(info.ad?.actorKey ?? '')],
+        ['ad_partner_key', () => line(info.ad?.partnerKey ?? '')],
+        ['ad_partner_mac', () => line(info.ad?.partnerMac ?? '')],
+      );
+    }
+    return files.map(([n, f]) => this.file(key, n, f)).sort((x, y) => (x.name < y.name ? -1 : 1));
+  }
+
+  /** /sys/class/net/SLAVE/bonding_slave (bond_sysfs_slave.c). */
+  private bondSlaveAttrs(b: BondDevice, d: NetDevice, key: string): ProcEntry[] {
+    const line = (v: string | number): string => `${v}\n`;
+    const i = () => bondSlaveInfo(b, d);
+    const files: [string, () => string][] = [
+      ['state', () => line(i()?.state.toLowerCase() ?? '')],
+      ['mii_status', () => line((i()?.miiStatus ?? 'DOWN').toLowerCase().replace('going_back', 'going back').replace('going_down', 'going down'))],
+      ['link_failure_count', () => line(i()?.linkFailureCount ?? 0)],
+      ['perm_hwaddr', () => line(i()?.permHwaddr ?? '')],
+      ['queue_id', () => line(0)],
+    ];
+    if (b.mode === '802.3ad') {
+      files.push(
+        ['ad_aggregator_id', () => line(i()?.aggregatorId ?? '')],
+        ['ad_actor_oper_port_state', () => line(i()?.actorState ?? '')],
+        ['ad_partner_oper_port_state', () => line(i()?.partnerState ?? '')],
+      );
+    }
+    return files.map(([n, f]) => this.file(key, n, f)).sort((x, y) => (x.name < y.name ? -1 : 1));
   }
 }

@@ -162,6 +162,9 @@ export function bridgePortsChanged(stack: NetStack, br: BridgeDevice): void {
 /** br_handle_frame: a frame arriving on port `port` of `br`. */
 export function bridgeInput(stack: NetStack, br: BridgeDevice, port: NetDevice, frame: Frame, at: number): void {
   if (!br.adminUp || !portForwarding(port)) return;
+  // IEEE 802.1D reserved link-local group 01:80:c2:00:00:0X (LACP, STP, LLDP): never
+  // forwarded nor learnt (group_fwd_mask 0); it is the port's own business.
+  if (frame.dst.startsWith('01:80:c2:00:00:0')) return;
   const vid = br.ingressVid(port, frame);
   if (vid === null) {
     port.stats.rx_dropped++;

@@ -2,7 +2,7 @@
  * Network devices (struct net_device): a name and index in one network namespace,
  * a MAC address, administrative state (IFF_UP), carrier (IFF_LOWER_UP), counters,
  * IPv4 addresses, and a way to put a frame on its wire. The kinds: loopback, veth
- * (a pair of cross-connected ends, veth(4)), bridge (bridge.ts), 802.1Q VLAN
+ * (a pair of cross-connected ends, veth(4)), bridge (bridge.ts), bond (bond.ts), 802.1Q VLAN
  * sub-interfaces, and the physical NIC joined to the simulated outside network.
  * What happens to a frame a device sends is the stack's business (stack.ts).
  */
@@ -23,7 +23,7 @@ export const IFF_LOWER_UP = 0x10000;
 /** The longest interface name (IFNAMSIZ 16 with the NUL). */
 export const IFNAMSIZ = 16;
 
-export type DevKind = 'loopback' | 'veth' | 'bridge' | 'vlan' | 'ether';
+export type DevKind = 'loopback' | 'veth' | 'bridge' | 'bond' | 'vlan' | 'ether';
 
 /** The counters of /sys/class/net/DEV/statistics (rtnl_link_stats64), those ctsim moves. */
 export interface DevStats {
@@ -97,6 +97,7 @@ export abstract class NetDevice {
   /** IFF_* flags as SIOCGIFFLAGS and rtnetlink report them. */
   flags(): number {
     let f = this.baseFlags();
+    if (this.master?.kind === 'bond') f |= IFF_SLAVE;
     if (this.adminUp) {
       f |= IFF_UP;
       if (this.carrier()) f |= IFF_RUNNING | IFF_LOWER_UP;

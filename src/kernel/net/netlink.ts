@@ -15,6 +15,8 @@ import { CAP, nsCapable } from '../ns/capabilities.js';
 import { NetDevice, EtherDevice, IFNAMSIZ, LoopbackDevice, VethDevice, VlanDevice, type IfAddr } from './netdev.js';
 import { BridgeDevice, portState } from './bridge.js';
 import { changeFdb, changeVlan, getFdb, getVlans } from './netlink-bridge.js';
+import { BondDevice } from './bond.js';
+import { applyBondOptions, bondInfo, bondSlaveInfo, enslaveCheck } from './netlink-bond.js';
 import { broadcastOf, formatIpv4, linkLocal6, networkOf, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
 import { flushNeighQueue, isLocalAddr, routeOutput } from './ipv4.js';
@@ -136,7 +138,7 @@ class Rtnl {
       txqlen: d.txqueuelen,
       stats: { ...d.stats },
     };
-    if (d instanceof VethDevice || d instanceof VlanDevice || d instanceof BridgeDevice) info.kind = d.kind;
+    if (d instanceof VethDevice || d instanceof VlanDevice || d instanceof BridgeDevice || d instanceof BondDevice) info.kind = d.kind;
     const l = d.link();
     if (l) {
       info.link = l.ifindex;
@@ -144,8 +146,10 @@ class Rtnl {
     }
     if (d.master) {
       info.master = d.master.ifindex;
-      info.portState = portState(d);
+      if (d.master instanceof BridgeDevice) info.portState = portState(d);
+      if (d.master instanceof BondDevice) info.bondSlave = bondSlaveInfo(d.master, d);
     }
+    if (d instanceof BondDevice) info.bond = bondInfo(d);
     if (d instanceof VlanDevice) info.vlanId = d.vid;
     if (d instanceof BridgeDevice) info.bridge = { vlanFiltering: d.vlanFiltering, ageingTime: Math.round(d.ageingNs / 10_000_000) };
     return info;
@@ -213,6 +217,12 @@ class Rtnl {
         if (req.ageingTime !== undefined) br.ageingNs = req.ageingTime * 10_000_000;
         return OK;
       }
+      case 'bond': {
+        const b = this.stack.createBond(target, req.name, mac);
+        const bad = req.bond ? applyBondOptions(this.stack, b, req.bond) : null;
+        if (bad) this.stack.deleteDevice(b);
+        return bad ?? OK;
+      }
       case 'vlan': {
         if (req.link === undefined) return fail('EINVAL');
         const lower = this.dev(req.link);
@@ -268,11 +278,24 @@ class Rtnl {
       if (req.vlanFiltering !== undefined) d.vlanFiltering = req.vlanFiltering;
       if (req.ageingTime !== undefined) d.ageingNs = req.ageingTime * 10_000_000;
     }
+    if (req.bond) {
+      if (!(d instanceof BondDevice)) return fail('EOPNOTSUPP');
+      const bad = applyBondOptions(this.stack, d, req.bond);
+      if (bad) return bad;
+    }
     if (req.master !== undefined) {
       if (req.master === null) this.stack.setMaster(d, null);
       else {
         const m = this.dev(req.master);
         if (!(m instanceof NetDevice)) return m;
+        if (m instanceof BondDevice) {
+          if (stackedOn(d, m)) return fail('EBUSY');
+          const bad = enslaveCheck(d, m);
+          if (bad) return bad;
+          this.stack.setMaster(d, m);
+          if (req.up !== undefined) this.stack.setUp(d, req.up);
+          return OK;
+        }
         if (!(m instanceof BridgeDevice)) return fail('EOPNOTSUPP');
         if (m === d) return fail('ELOOP');
         if (d instanceof LoopbackDevice) return fail('EINVAL', 'Can not enslave loopback device');

@@ -53,12 +53,38 @@ export function remotePage(host: string): string {
   return `<html><body><h1>${host}</h1><p>Hello from outside the simulated host.</p></body></html>\n`;
 }
 
-/** Joins two physical NICs by a cable with an extra delay. */
-function cable(a: EtherDevice, b: EtherDevice, delayNs = 0): void {
+/** Joins two physical NICs by a cable with an extra delay (they may belong to different machines of one simulation). */
+export function cable(a: EtherDevice, b: EtherDevice, delayNs = 0): void {
+  if (a.cable || b.cable) throw new Error(`cable: ${a.cable ? a.name : b.name} is cabled already (unplug it first)`);
   a.cable = b;
   b.cable = a;
   a.cableDelayNs = delayNs;
   b.cableDelayNs = delayNs;
+  a.netns.stack.carrierChanged(a);
+  b.netns.stack.carrierChanged(b);
+}
+
+/** Pulls the cable out of `a` (and its far end): both lose their carrier. */
+export function unplug(a: EtherDevice): void {
+  const b = a.cable as EtherDevice | null;
+  a.cable = null;
+  a.netns.stack.carrierChanged(a);
+  if (b && b.cable === a) {
+    b.cable = null;
+    b.netns.stack.carrierChanged(b);
+  }
+}
+
+/**
+ * The burnt-in address of physical NIC `i` (eth1, eth2, …) of machine `name`: QEMU's
+ * OUI and the host's eth0 pattern, the middle bytes a hash of the name so that the
+ * machines of one simulation differ (12:34 for "host").
+ */
+export function physicalNicMac(name: string, i: number): string {
+  let h = 0x811c9dc5;
+  for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  const mid = name === 'host' ? [0x12, 0x34] : [(h >>> 8) & 255, h & 255];
+  return ['52', '54', '00', ...mid.map((b) => b.toString(16).padStart(2, '0')), (0x56 + i).toString(16)].join(':');
 }
 
 function addr(stack: NetStack, dev: EtherDevice, text: string, len: number): void {
@@ -68,9 +94,10 @@ function addr(stack: NetStack, dev: EtherDevice, text: string, len: number): voi
 
 /**
  * Builds the outside network and the host's eth0 (up, addressed, with a default
- * route through the router, as a configured Debian host has it).
+ * route through the router, as a configured Debian host has it), and the host's other
+ * physical NICs, down and uncabled (`Host.plug` cables them to another host).
  */
-export function buildOutside(k: Kernel): void {
+export function buildOutside(k: Kernel, extraNics = 0): void {
   const stack = k.net;
   stack.quiet = true;
   const host = k.initNsproxy.net;
@@ -103,6 +130,7 @@ export function buildOutside(k: Kernel): void {
   gw(host, OUTSIDE.router, eth0);
   gw(remote, OUTSIDE.routerWan, reth);
   startServices(stack, remote);
+  for (let i = 1; i <= extraNics; i++) stack.createEther(host, `eth${i}`, physicalNicMac(k.machine.name, i));
   stack.quiet = false;
 }
 

@@ -1,6 +1,6 @@
 /**
- * What travels: Ethernet frames carrying ARP or IPv4, and IPv4 carrying ICMP, UDP
- * or TCP. Headers are fields, not bytes; the sizes are the real ones so counters
+ * What travels: Ethernet frames carrying ARP, IPv4 or LACP, and IPv4 carrying ICMP,
+ * UDP or TCP. Headers are fields, not bytes; the sizes are the real ones so counters
  * and link costs see what Linux would (an echo request of 56 data bytes is an 84-byte
  * IP packet in a 98-byte frame).
  *
@@ -86,6 +86,26 @@ export interface IpPacket {
   tcp?: TcpSegment;
 }
 
+/** One side's information in an LACPDU (IEEE 802.1AX: actor or partner). */
+export interface LacpInfo {
+  systemPriority: number;
+  system: Mac;
+  key: number;
+  portPriority: number;
+  port: number;
+  /** The AD_STATE_* bits (bond-3ad.ts). */
+  state: number;
+}
+
+/** A Link Aggregation Control PDU (slow protocols, EtherType 0x8809, subtype 1). */
+export interface Lacpdu {
+  actor: LacpInfo;
+  partner: LacpInfo;
+}
+
+/** The slow-protocols payload of an LACPDU: 110 bytes (IEEE 802.1AX, struct lacpdu). */
+export const LACPDU_LEN = 110;
+
 export interface Frame {
   src: Mac;
   dst: Mac;
@@ -93,6 +113,7 @@ export interface Frame {
   vlan?: number;
   arp?: ArpPacket;
   ip?: IpPacket;
+  lacp?: Lacpdu;
 }
 
 /** The IP packet's total length in bytes. */
@@ -105,7 +126,7 @@ export function ipLength(p: IpPacket): number {
 
 /** The frame's length as the driver counts it (no preamble, no FCS, no padding). */
 export function frameLength(f: Frame): number {
-  return ETH_HLEN + (f.vlan !== undefined ? VLAN_HLEN : 0) + (f.arp ? ARP_LEN : f.ip ? ipLength(f.ip) : 0);
+  return ETH_HLEN + (f.vlan !== undefined ? VLAN_HLEN : 0) + (f.arp ? ARP_LEN : f.ip ? ipLength(f.ip) : f.lacp ? LACPDU_LEN : 0);
 }
 
 /** A copy of an IP packet, as NAT rewrites a packet in flight (the protocol header too). */

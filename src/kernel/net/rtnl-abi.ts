@@ -28,8 +28,8 @@ export interface LinkInfo {
   address: string;
   broadcast: string;
   txqlen: number;
-  /** IFLA_INFO_KIND: veth, bridge, vlan; absent for lo and physical NICs. */
-  kind?: 'veth' | 'bridge' | 'vlan';
+  /** IFLA_INFO_KIND: veth, bridge, bond, vlan; absent for lo and physical NICs. */
+  kind?: 'veth' | 'bridge' | 'bond' | 'vlan';
   /** IFLA_LINK: the peer (veth) or lower device (vlan) ifindex. */
   link?: number;
   /** IFLA_LINK_NETNSID: set when the IFLA_LINK device is in another namespace. */
@@ -40,6 +40,10 @@ export interface LinkInfo {
   portState?: 'forwarding' | 'disabled';
   vlanId?: number;
   bridge?: { vlanFiltering: boolean; ageingTime: number };
+  /** IFLA_BOND_*: a bond's options and, in 802.3ad mode, its active aggregator. */
+  bond?: BondInfo;
+  /** IFLA_BOND_SLAVE_*: a bond slave's state. */
+  bondSlave?: BondSlaveInfo;
   stats: {
     rx_bytes: number;
     rx_packets: number;
@@ -51,6 +55,41 @@ export interface LinkInfo {
     tx_errors: number;
     tx_dropped: number;
   };
+}
+
+export interface BondInfo {
+  mode: string;
+  miimon: number;
+  /** In ms. */
+  updelay: number;
+  downdelay: number;
+  xmitHashPolicy: string;
+  minLinks: number;
+  lacpRate: 'slow' | 'fast';
+  /** The active aggregator (802.3ad). */
+  ad?: { aggregator: number; numPorts: number; actorKey: number; partnerKey: number; partnerMac: string };
+}
+
+export interface BondSlaveInfo {
+  state: 'ACTIVE' | 'BACKUP';
+  miiStatus: 'UP' | 'DOWN' | 'GOING_DOWN' | 'GOING_BACK';
+  linkFailureCount: number;
+  permHwaddr: string;
+  aggregatorId?: number;
+  actorState?: number;
+  partnerState?: number;
+}
+
+/** Bond options of `ip link add|set … type bond …` (IFLA_BOND_*), as typed: the kernel parses the names. */
+export interface BondOptions {
+  mode?: string;
+  xmitHashPolicy?: string;
+  miimon?: number;
+  updelay?: number;
+  downdelay?: number;
+  lacpRate?: string;
+  minLinks?: number;
+  adSelect?: string;
 }
 
 export interface AddrInfo {
@@ -126,6 +165,7 @@ export type RtnlRequest =
       /** bridge options. */
       vlanFiltering?: boolean;
       ageingTime?: number;
+      bond?: BondOptions;
       netnsFd?: number;
       netnsPid?: number;
     }
@@ -133,8 +173,9 @@ export type RtnlRequest =
       op: 'setlink';
       dev: string;
       up?: boolean;
-      /** A bridge to enslave to, or null for `nomaster`. */
+      /** A bridge or bond to enslave to, or null for `nomaster`. */
       master?: string | null;
+      bond?: BondOptions;
       netnsFd?: number;
       netnsPid?: number;
       name?: string;

@@ -18,6 +18,7 @@ import type { Rng } from '../../sim/rng.js';
 import type { NetNamespace, NetStackHooks } from '../ns/net-ns.js';
 import { EtherDevice, LoopbackDevice, NetDevice, VethDevice, VlanDevice, type IfAddr } from './netdev.js';
 import { BridgeDevice, bridgeInput, bridgeXmit, bridgePortsChanged } from './bridge.js';
+import { BondDevice } from './bond.js';
 import { broadcastOf, isGroupMac, MAC_BROADCAST, MAC_ZERO, macFromBytes, networkOf, type Mac } from './inet.js';
 import { frameLength, type Frame } from './packet.js';
 import { BASE_REACHABLE_MS } from './neigh.js';
@@ -41,13 +42,24 @@ export class NetStack implements NetStackHooks {
 
   constructor(k: Kernel) {
     this.k = k;
-    this.macRng = k.engine.rng.fork('net:mac');
-    this.reachRng = k.engine.rng.fork('net:reachable');
-    this.issRng = k.engine.rng.fork('net:isn');
+    // Each machine of a simulation draws its own streams (two hosts, or a host and its
+    // guests, must not make the same "random" MACs); "host" keeps the historical names.
+    const tag = k.machine.name === 'host' ? 'net' : `net:${k.machine.name}`;
+    this.macRng = k.engine.rng.fork(`${tag}:mac`);
+    this.reachRng = k.engine.rng.fork(`${tag}:reachable`);
+    this.issRng = k.engine.rng.fork(`${tag}:isn`);
   }
 
   get costs(): Kernel['costs'] {
     return this.k.costs;
+  }
+
+  get engine(): Kernel['engine'] {
+    return this.k.engine;
+  }
+
+  get now(): number {
+    return this.k.now;
   }
 
   /** Runs `fn` at simulated time `at` (never before now). */
@@ -146,6 +158,13 @@ export class NetStack implements NetStackHooks {
     return br;
   }
 
+  /** A bond (bonding driver) with a random address until its first slave lends it one. */
+  createBond(ns: NetNamespace, name: string, mac?: Mac): BondDevice {
+    const b = this.register(ns, (s, i) => new BondDevice(s, ns, i, name, mac ?? this.randomMac()));
+    if (mac) b.macSource = 'set';
+    return b;
+  }
+
   createVlan(ns: NetNamespace, name: string, lower: NetDevice, vid: number): VlanDevice {
     const v = this.register(ns, (s, i) => new VlanDevice(s, ns, i, name, lower, vid));
     this.vlanDevs.add(v);
@@ -190,6 +209,7 @@ export class NetStack implements NetStackHooks {
   /** What leaving a namespace and being deleted have in common: down, no addresses, no master, no uppers. */
   private detach(dev: NetDevice): void {
     if (dev instanceof BridgeDevice) for (const p of [...dev.ports]) this.setMaster(p, null);
+    if (dev instanceof BondDevice) for (const sl of [...dev.slaves]) this.setMaster(sl.dev, null);
     if (dev.master) this.setMaster(dev, null);
     this.setUp(dev, false);
     dev.addrs.length = 0;
@@ -228,7 +248,18 @@ export class NetStack implements NetStackHooks {
       ns.neigh.flushDev(dev);
     }
     if (dev.master instanceof BridgeDevice) bridgePortsChanged(this, dev.master);
+    if (dev instanceof BondDevice) {
+      if (up) {
+        dev.armMii(this);
+        dev.linkChanged(this);
+      } else {
+        dev.stopMii(this);
+        dev.ad.stop(this);
+      }
+    }
     this.carrierChanged(dev);
+    // The far end of a cable loses (or regains) its carrier with this end.
+    if (dev instanceof EtherDevice && dev.cable) dev.cable.netns.stack.carrierChanged(dev.cable);
     this.trace(up ? 'dev-up' : 'dev-down', { dev: dev.name, netns: ns.inum });
   }
 
@@ -246,23 +277,28 @@ export class NetStack implements NetStackHooks {
     }
     for (const d of touched) {
       if (!d.adminUp) d.ll6Mac = null;
-      else if (d.ll6Mac === null && !d.ll6Flushed && d.carrier() && !(d instanceof LoopbackDevice)) d.ll6Mac = d.mac;
+      // A bond's slaves get no address of their own (IFF_SLAVE is set before they open).
+      else if (d.ll6Mac === null && !d.ll6Flushed && d.carrier() && !(d instanceof LoopbackDevice) && !(d.master instanceof BondDevice)) d.ll6Mac = d.mac;
     }
   }
 
-  /** Enslaves `dev` to bridge `br` (or frees it with null). */
-  setMaster(dev: NetDevice, br: BridgeDevice | null): void {
+  /** Enslaves `dev` to bridge or bond `master` (or frees it with null). */
+  setMaster(dev: NetDevice, master: BridgeDevice | BondDevice | null): void {
     const old = dev.master;
-    if (old === br) return;
+    if (old === master) return;
     if (old instanceof BridgeDevice) {
       old.removePort(dev);
       dev.master = null;
       bridgePortsChanged(this, old);
+    } else if (old instanceof BondDevice) {
+      old.release(this, dev);
     }
-    if (br) {
-      dev.master = br;
-      br.addPort(dev, this.k.now);
-      bridgePortsChanged(this, br);
+    if (master instanceof BridgeDevice) {
+      dev.master = master;
+      master.addPort(dev, this.k.now);
+      bridgePortsChanged(this, master);
+    } else if (master instanceof BondDevice) {
+      master.enslave(this, dev);
     }
     this.carrierChanged(dev);
     if (old) this.carrierChanged(old);
@@ -272,6 +308,7 @@ export class NetStack implements NetStackHooks {
   setMac(dev: NetDevice, mac: Mac): void {
     dev.mac = mac;
     dev.macSource = 'set';
+    if (dev instanceof BondDevice) dev.setMac(mac);
     this.macChanged(dev);
   }
 
@@ -375,6 +412,13 @@ export class NetStack implements NetStackHooks {
       bridgeXmit(this, dev, frame, at);
     } else if (dev instanceof VlanDevice) {
       this.xmit(dev.lower, { ...frame, vlan: dev.vid }, at);
+    } else if (dev instanceof BondDevice) {
+      const out = dev.pick(frame);
+      if (out.length === 0) {
+        dev.stats.tx_dropped++;
+        this.trace('drop', { dev: dev.name, why: 'no usable slave' });
+      }
+      for (const s of out) this.xmit(s.dev, frame, at);
     } else if (dev instanceof EtherDevice) {
       const far = dev.cable;
       if (!far) return;
@@ -400,6 +444,10 @@ export class NetStack implements NetStackHooks {
       bridgeInput(this, dev.master, dev, frame, at);
       return;
     }
+    if (dev.master instanceof BondDevice) {
+      this.bondInput(dev.master, dev, frame, at);
+      return;
+    }
     if (frame.vlan !== undefined) {
       const v = this.vlansOn(dev).find((d) => d.vid === frame.vlan);
       if (!v) {
@@ -412,5 +460,20 @@ export class NetStack implements NetStackHooks {
     // PACKET_OTHERHOST: a frame for another station is not for the IP layer.
     if (!isGroupMac(frame.dst) && frame.dst !== dev.mac) return;
     ipv4Input(this, dev, frame, at);
+  }
+
+  /** bond_handle_frame: LACPDUs to the 802.3ad machinery, the rest up to the bond from the slaves that collect. */
+  private bondInput(bond: BondDevice, dev: NetDevice, frame: Frame, at: number): void {
+    const s = bond.slaveOf(dev);
+    if (!s) return;
+    if (frame.lacp) {
+      if (bond.mode === '802.3ad') bond.ad.receive(this, s, frame.lacp);
+      return;
+    }
+    if (!bond.collects(s)) {
+      dev.stats.rx_dropped++;
+      return;
+    }
+    this.receive(bond, frame, at);
   }
 }

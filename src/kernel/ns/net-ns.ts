@@ -25,6 +25,8 @@ export interface NetStackHooks {
   destroyNamespace(ns: NetNamespace): void;
   /** A frame arriving on `dev` (a device of this stack) at `at` — what a cable from another machine delivers. */
   receive(dev: NetDevice, frame: Frame, at: number): void;
+  /** `dev`'s carrier may have changed (the far end of its cable went down or up). */
+  carrierChanged(dev: NetDevice): void;
 }
 
 export class NetNamespace extends Namespace {

@@ -28,6 +28,7 @@ import type { IpcSysctls } from '../../ns/ipc-ns.js';
 import type { NetNamespace } from '../../ns/net-ns.js';
 import { renderNfConntrack } from '../../net/nat.js';
 import { renderProcArp, renderProcRoute } from '../../net/proc-net.js';
+import { BondDevice, renderProcBonding } from '../../net/bond.js';
 import { renderSysvipc } from '../../syscalls/sys-ipc.js';
 import { OVERFLOW_ID, type UserNamespace } from '../../ns/user-ns.js';
 import { COUNTED_TYPES } from '../../ns/namespace.js';
@@ -85,10 +86,23 @@ export class ProcFs {
     return { name, make: () => new ProcFile(this, `/${name}`, perm, ROOT_OWNER, render, write) };
   }
 
-  /** A directory of read-only files below the root (/proc/net, /proc/sysvipc). */
-  private dir(name: string, files: Record<string, () => string | SysError>): ProcEntry {
-    const entries = (): ProcEntry[] => Object.entries(files).map(([f, render]) => ({ name: f, make: () => new ProcFile(this, `/${name}/${f}`, 0o444, ROOT_OWNER, render) }));
-    return { name, make: () => new ProcDir(this, `/${name}`, 0o555, ROOT_OWNER, entries, () => this.rootDir) };
+  /** A directory of read-only files below the root (/proc/net, /proc/sysvipc), and subdirectories `sub` makes. */
+  private dir(name: string, files: Record<string, () => string | SysError>, sub?: (self: () => Vnode) => ProcEntry[]): ProcEntry {
+    let self: ProcDir | null = null;
+    const entries = (): ProcEntry[] => [
+      ...Object.entries(files).map(([f, render]) => ({ name: f, make: () => new ProcFile(this, `/${name}/${f}`, 0o444, ROOT_OWNER, render) })),
+      ...(sub ? sub(() => self!) : []),
+    ];
+    return { name, make: () => (self = new ProcDir(this, `/${name}`, 0o555, ROOT_OWNER, entries, () => this.rootDir)) };
+  }
+
+  /** /proc/net/bonding: a file per bond of the reader's network namespace (there while it has one). */
+  private bondingDir(parent: () => Vnode): ProcEntry[] {
+    const bonds = [...this.net().devices.values()].filter((d): d is BondDevice => d instanceof BondDevice);
+    if (bonds.length === 0) return [];
+    const k = this.kernel;
+    const files = (): ProcEntry[] => bonds.map((b) => ({ name: b.name, make: () => new ProcFile(this, `/net/bonding/${b.name}`, 0o444, ROOT_OWNER, () => renderProcBonding(b, UTS_RELEASE, k.now)) }));
+    return [{ name: 'bonding', make: () => new ProcDir(this, '/net/bonding', 0o555, ROOT_OWNER, files, parent) }];
   }
 
   private rootEntries(): ProcEntry[] {
@@ -111,7 +125,7 @@ export class ProcFs {
         dev: () => this.netDev(),
         ...(this.net().netfilter ? { nf_conntrack: () => renderNfConntrack(this.net(), k.now) ?? '' } : {}),
         route: () => renderProcRoute(this.net()),
-      }),
+      }, (self) => this.bondingDir(self)),
       { name: 'sys', make: () => this.sysDir() },
       this.dir('sysvipc', {
         msg: () => renderSysvipc(k.current ?? this.anyTask(), 'msg'),

@@ -122,17 +122,40 @@ export function linkText(l: LinkInfo, view: LinkView, doLink: boolean): string {
 
 /** `-d`: promiscuity, MTU limits, the kind's own line(s) and the generic tail (ip -d link). */
 function detailsText(l: LinkInfo, view: LinkView, sl: string): string {
-  const port = l.master !== undefined ? 1 : 0;
+  // A bridge port is promiscuous; a bond's slave is not (unless the bond is).
+  const port = l.master !== undefined && view.byIndex.get(l.master)?.kind === 'bridge' ? 1 : 0;
   const lo = l.linkType === 'loopback';
   let s = ` promiscuity ${port}  allmulti ${port} minmtu ${lo ? 0 : 68} maxmtu ${lo ? 0 : 65535} `;
   if (l.kind) {
     s += `${sl}    ${l.kind} `;
     if (l.kind === 'bridge') s += bridgeDetails(l);
     if (l.kind === 'vlan') s += `protocol 802.1Q id ${l.vlanId ?? 0} <REORDER_HDR> `;
+    if (l.kind === 'bond' && l.bond) s += bondDetails(l.bond);
   }
   const master = l.master !== undefined ? view.byIndex.get(l.master) : undefined;
   if (master?.kind === 'bridge') s += `${sl}    bridge_slave ${bridgeSlaveDetails(l, master, view)}`;
+  if (master?.kind === 'bond' && l.bondSlave) s += `${sl}    bond_slave ${bondSlaveDetails(l.bondSlave)}`;
   return s + 'addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 ';
+}
+
+/** iplink_bond.c bond_print_opt, for the options ctsim has (the others at their defaults). */
+function bondDetails(b: NonNullable<LinkInfo['bond']>): string {
+  let s = `mode ${b.mode} miimon ${b.miimon} updelay ${b.updelay} downdelay ${b.downdelay} peer_notify_delay 0 use_carrier 1 arp_interval 0 `;
+  s += 'arp_missed_max 2 arp_validate none arp_all_targets any primary_reselect always fail_over_mac none ';
+  s += `xmit_hash_policy ${b.xmitHashPolicy} resend_igmp 1 num_grat_arp 1 all_slaves_active 0 min_links ${b.minLinks} lp_interval 1 packets_per_slave 1 `;
+  if (b.mode === '802.3ad') {
+    s += `lacp_active on lacp_rate ${b.lacpRate} ad_select stable `;
+    if (b.ad) s += `ad_aggregator ${b.ad.aggregator} ad_num_ports ${b.ad.numPorts} ad_actor_key ${b.ad.actorKey} ad_partner_key ${b.ad.partnerKey} ad_partner_mac ${b.ad.partnerMac} `;
+    s += 'ad_actor_sys_prio 65535 ad_user_port_key 0 ad_actor_system 00:00:00:00:00:00 ';
+  }
+  return s + 'tlb_dynamic_lb 1 ';
+}
+
+/** iplink_bond_slave.c bond_slave_print_opt. */
+function bondSlaveDetails(b: NonNullable<LinkInfo['bondSlave']>): string {
+  let s = `state ${b.state} mii_status ${b.miiStatus} link_failure_count ${b.linkFailureCount} perm_hwaddr ${b.permHwaddr} queue_id 0 prio 0 `;
+  if (b.aggregatorId !== undefined) s += `ad_aggregator_id ${b.aggregatorId} ad_actor_oper_port_state ${b.actorState} ad_partner_oper_port_state ${b.partnerState} `;
+  return s;
 }
 
 /** A bridge ID as iproute2 prints it: priority in hex, then the MAC's bytes in %x (no zero padding). */

@@ -6,7 +6,8 @@
  *   ip link add [name] NAME [address MAC] [mtu N] [netns NS] type veth [peer [name] PEER [netns NS] …]
  *   ip link add NAME type bridge [vlan_filtering 0|1] [ageing_time CS]
  *   ip link add link DEV name NAME type vlan id N
- *   ip link set [dev] DEV up|down|master BR|nomaster|netns NS|name NEW|address MAC|mtu N [type bridge …]
+ *   ip link add NAME type bond [mode M] [miimon MS] [updelay MS] [downdelay MS] [xmit_hash_policy P] [lacp_rate slow|fast] [min_links N] [ad_select stable]
+ *   ip link set [dev] DEV up|down|master BR|nomaster|netns NS|name NEW|address MAC|mtu N [type bridge|bond …]
  *   ip link del [dev] DEV
  *
  * As iproute2 does, names are resolved here against a link dump first, so an unknown
@@ -175,8 +176,52 @@ function* parseTypeArgs(kind: string, words: string[], links: Links, fds: number
     }
     return null;
   }
+  if (kind === 'bond') return yield* parseBondArgs(words, into);
   if (matches(words[0], 'help')) return yield* fail(LINK_USAGE, 255);
   return yield* fail(`Garbage instead of arguments "${words[0]} ...". Try "ip link help".\n`, 1);
+}
+
+const BOND_MODE_NAMES = ['balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'];
+const BOND_HASH_NAMES = ['layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac'];
+/** iplink_bond.c's options that ctsim does not model: refused by name rather than ignored. */
+const BOND_UNMODELLED = new Set(['active_slave', 'clear_active_slave', 'peer_notify_delay', 'use_carrier', 'arp_interval', 'arp_ip_target', 'arp_validate', 'arp_all_targets', 'arp_missed_max', 'primary', 'primary_reselect', 'fail_over_mac', 'resend_igmp', 'num_grat_arp', 'num_unsol_na', 'all_slaves_active', 'lp_interval', 'packets_per_slave', 'tlb_dynamic_lb', 'lacp_active', 'ad_user_port_key', 'ad_actor_sys_prio', 'ad_actor_system', 'coupled_control', 'ns_ip6_target']);
+
+/** iplink_bond.c bond_parse_opt: names from its tables (or their numbers), numbers as get_u32 takes them. */
+function* parseBondArgs(words: string[], into: Record<string, unknown>): Gen<number | null> {
+  const bond: Record<string, string | number> = {};
+  const table = (names: string[], v: string): string | null => (/^\d+$/.test(v) ? (names[Number(v)] ?? null) : names.includes(v) ? v : null);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const v = words[i + 1];
+    if (w === 'help') return yield* fail('Usage: ... bond [ mode BONDMODE ] [ miimon MIIMON ] [ updelay UPDELAY ] [ downdelay DOWNDELAY ]\n                [ xmit_hash_policy HASH_POLICY ] [ lacp_rate LACP_RATE ] [ min_links MIN_LINKS ] [ ad_select AD_SELECT ]\n', 255);
+    if (BOND_UNMODELLED.has(w)) return yield* fail(`bond: ctsim does not model "${w}" (the options it has: mode, miimon, updelay, downdelay, xmit_hash_policy, lacp_rate, min_links, ad_select)\n`, 1);
+    if (!['mode', 'miimon', 'updelay', 'downdelay', 'xmit_hash_policy', 'lacp_rate', 'min_links', 'ad_select'].includes(w)) return yield* fail(`bond: unknown command "${w}"?\n`, 1);
+    if (v === undefined) return yield* fail(INCOMPLETE, 255);
+    i++;
+    if (w === 'mode') {
+      const m = table(BOND_MODE_NAMES, v);
+      if (m === null) return yield* invarg('invalid mode', v);
+      bond.mode = m;
+    } else if (w === 'xmit_hash_policy') {
+      const p = table(BOND_HASH_NAMES, v);
+      if (p === null) return yield* invarg('invalid xmit_hash_policy', v);
+      bond.xmitHashPolicy = p;
+    } else if (w === 'lacp_rate') {
+      const r = table(['slow', 'fast'], v);
+      if (r === null) return yield* invarg('invalid lacp_rate', v);
+      bond.lacpRate = r;
+    } else if (w === 'ad_select') {
+      const a = table(['stable', 'bandwidth', 'count'], v);
+      if (a === null) return yield* invarg('invalid ad_select', v);
+      bond.adSelect = a;
+    } else {
+      if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) return yield* invarg(`invalid ${w}`, v);
+      const key = { miimon: 'miimon', updelay: 'updelay', downdelay: 'downdelay', min_links: 'minLinks' }[w]!;
+      bond[key] = Number(v);
+    }
+  }
+  into.bond = bond;
+  return null;
 }
 
 /** ip link add / set / delete: one request built from the arguments. */
