@@ -8,7 +8,8 @@ export interface NicPort {
   /** The interface's id in the machine's configuration. */
   readonly id: string;
   readonly mac: string;
-  readonly model: 'virtio' | 'e1000';
+  /** The VMM's emulated or paravirtual model, or the real NIC assigned to the guest (ixgbe, or its virtual function ixgbevf). */
+  readonly model: 'virtio' | 'e1000' | 'ixgbe' | 'ixgbevf';
   /**
    * The driver made network device `dev` for this port. `dev` has onTx/onRx hooks the
    * port sets (the kernel's EtherDevice; typed loosely so that hw stays below the kernel).

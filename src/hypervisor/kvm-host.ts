@@ -26,8 +26,8 @@ import { openHostImage } from './devices/host-file.js';
 import type { VirtualNic } from './devices/nic.js';
 import type { EtherDevice } from '../kernel/net/netdev.js';
 import { BR_DEFAULT_PVID, BridgeDevice } from '../kernel/net/bridge.js';
-import type { NetStack } from '../kernel/net/stack.js';
 import type { DiskImage } from './devices/disk-image.js';
+import { AssignError, assignNic, releaseNic, withAssignedMacs, type Assignment } from './devices/passthrough.js';
 
 /** Host frames for a VM whose RAM is a VMM process's memory. */
 export class VmmBacking implements HostBacking {
@@ -123,9 +123,12 @@ export class HostedVm implements VcpuHost, KvmVmBinding {
     this.onGone?.();
   }
 
-  /** The host's tap devices this VMM cabled the VM's NICs to, and the host's network stack. */
+  /** The host's tap devices this VMM cabled the VM's NICs to. */
   readonly taps: EtherDevice[] = [];
-  hostStack: NetStack | null = null;
+  /** Host NICs and virtual functions assigned to the guest (VFIO), given back when the VMM lets go. */
+  readonly assigned: Assignment[] = [];
+  /** The host whose network stack holds them. */
+  hostKernel: Kernel | null = null;
 
   vmmDied(): void {
     this.vm.machine.stop(this.vm.machine.state === 'stopped' ? this.vm.machine.stopReason : 'the VMM process exited');
@@ -163,8 +166,9 @@ export function openDrives(k: Kernel, config: VmConfig, vmm: string): { id: stri
 export function launchHostedVm(host: KernelSession, config: VmConfig, opts: LaunchOptions): HostedVm {
   const backing = new VmmBacking(host.kernel);
   const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
-  const disks = openDrives(host.kernel, config, path.replace(/.*\//, ''));
-  const vm = bootVm(host.engine, config, backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs, disks });
+  const vmm = path.replace(/.*\//, '');
+  const disks = openDrives(host.kernel, config, vmm);
+  const vm = bootVm(host.engine, assignedMacs(host.kernel, config, vmm), backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs, disks });
   return spawnVmm(host, new HostedVm(vm, backing));
 }
 
@@ -185,6 +189,16 @@ function plugNics(k: Kernel, hosted: HostedVm, vmm: string): void {
   const ns = k.initNsproxy.net;
   const taken = (name: string): boolean => [...ns.devices.values()].some((d) => d.name === name);
   for (const nic of hosted.vm.machine.nics as VirtualNic[]) {
+    if (nic.config.passthrough) {
+      if (!nic.guestDev) continue;
+      try {
+        hosted.assigned.push(assignNic(k, nic.config, nic.guestDev, hosted.name, vmm));
+      } catch (e) {
+        if (e instanceof AssignError) throw new VmLaunchError(e.message);
+        throw e;
+      }
+      continue;
+    }
     let name = nic.config.hostDev;
     if (name === null) for (let i = 0; name === null || taken(name); i++) name = `vnet${i}`;
     else if (taken(name)) throw new VmLaunchError(`${vmm}: -netdev tap,ifname=${name}: could not configure /dev/net/tun (${name}): Device or resource busy`);
@@ -227,16 +241,28 @@ function unplugNics(hosted: HostedVm): void {
     const guest = tap.cable as EtherDevice | null;
     if (guest && guest.cable === tap) guest.cable = null;
     tap.cable = null;
-    hosted.hostStack?.deleteDevice(tap);
+    hosted.hostKernel?.net.deleteDevice(tap);
   }
   hosted.taps.length = 0;
+  if (hosted.hostKernel) for (const a of hosted.assigned) releaseNic(hosted.hostKernel, a);
+  hosted.assigned.length = 0;
+}
+
+/** The configuration with passed-through NICs' burnt-in MACs, or a VmLaunchError naming the NIC. */
+function assignedMacs(k: Kernel, config: VmConfig, vmm: string): VmConfig {
+  try {
+    return withAssignedMacs(k, config, vmm);
+  } catch (e) {
+    if (e instanceof AssignError) throw new VmLaunchError(e.message);
+    throw e;
+  }
 }
 
 function spawnVmm(host: KernelSession, hosted: HostedVm): HostedVm {
   const config = hosted.vm.config;
   const profile = findProfile(config.profile);
   const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
-  hosted.hostStack = host.kernel.net;
+  hosted.hostKernel = host.kernel;
   plugNics(host.kernel, hosted, path.replace(/.*\//, ''));
   const argv = [path.replace(/.*\//, ''), '-name', config.name, '-smp', String(config.vcpus), '-m', String(config.memMib), '-overhead', String(profile?.vmmOverheadBytes ?? 0)];
   const { task } = host.spawn(argv, { path });

@@ -159,6 +159,10 @@ export function parseVmConfig(doc: unknown, source: string, opts: VmConfigOption
 
   const cpuVirt = d['cpu-virt'] ?? profile.cpuVirt;
   const memVirt = d['mem-virt'] ?? profile.memVirt;
+  const assigned = nics.findIndex((n) => n.passthrough);
+  if (cpuVirt === 'bt' && assigned >= 0) {
+    fail(`$.network-interfaces[${assigned}].passthrough`, 'no device assignment with cpu-virt "bt"', 'passthrough true', 'use cpu-virt "hw" (or "pv"): assigning a device needs an IOMMU (VT-d, 2008 and later), which binary translators predate');
+  }
   if (cpuVirt === 'bt' && memVirt === 'nested') {
     const explicitMem = d['mem-virt'] !== undefined;
     fail(
@@ -233,7 +237,8 @@ export function toVmConfigDoc(c: VmConfig): Record<string, unknown> {
     'machine-config': { vcpu_count: c.vcpus, mem_size_mib: c.memMib, smt: false, track_dirty_pages: false, huge_pages: c.hugePages ? '2M' : 'None' },
     'network-interfaces': c.nics.map((n) => ({
       iface_id: n.id,
-      guest_mac: n.mac,
+      // A whole assigned NIC has its own burnt-in address, not one of the configuration's.
+      ...(n.passthrough && !n.sriovVf ? {} : { guest_mac: n.mac }),
       model: n.model,
       ...(n.hostDev === null ? {} : { host_dev_name: n.hostDev }),
       ...(n.vlan === null ? {} : { vlan: n.vlan }),
@@ -334,6 +339,14 @@ function parseNics(docs: readonly NicDoc[], vm: { name: string; macOui: string; 
     const sriovVf = nd.sriov_vf ?? false;
     if (sriovVf && !passthrough) {
       fail(`${at}.sriov_vf`, 'sriov_vf only with "passthrough": true (a virtual function is a device assigned to the guest)', 'passthrough false', 'add "passthrough": true, or remove "sriov_vf"');
+    }
+    if (passthrough) {
+      // The assigned NIC is the host's (or a VF of it): no tap, no virtual switch.
+      if (hostDev === null) fail(`${at}.host_dev_name`, 'with "passthrough": the host NIC to assign (with "sriov_vf": the NIC whose virtual function to assign)', 'none', 'add "host_dev_name": "eth1"');
+      if (nd.switch != null) fail(`${at}.switch`, 'no switch with "passthrough" (the guest drives the NIC itself, not a tap on a host bridge)', JSON.stringify(nd.switch), 'remove "switch", or "passthrough"');
+      if (nd.trunk_vlans !== undefined && nd.trunk_vlans.length > 0) fail(`${at}.trunk_vlans`, 'no trunk_vlans with "passthrough" (the guest tags its own frames)', JSON.stringify(nd.trunk_vlans), 'remove "trunk_vlans"');
+      if (!sriovVf && nd.vlan != null) fail(`${at}.vlan`, 'a port VLAN only on a virtual function ("sriov_vf": true): a whole NIC has none', JSON.stringify(nd.vlan), 'remove "vlan", or add "sriov_vf": true');
+      if (!sriovVf && given !== null) fail(`${at}.guest_mac`, 'no guest_mac on a passed-through NIC: the guest sees its burnt-in address (a virtual function takes the one you give)', JSON.stringify(given), 'remove "guest_mac", or add "sriov_vf": true');
     }
     if (nd.vlan != null && nd.trunk_vlans !== undefined && nd.trunk_vlans.length > 0) {
       fail(`${at}.trunk_vlans`, 'either vlan (an access port) or trunk_vlans (a trunk), not both', JSON.stringify(nd.trunk_vlans), 'remove one of them');

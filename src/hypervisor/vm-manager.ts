@@ -21,6 +21,7 @@ import { createImage, type DiskImage } from './devices/disk-image.js';
 import type { Vm } from './vm.js';
 import { formatPrecopy, precopy, type PrecopyReport } from './migration.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
+import type { VirtualNic } from './devices/nic.js';
 import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
 import { EXIT_REASONS } from './cpu-virt.js';
 
@@ -184,6 +185,7 @@ export class VmManager {
     const h = this.live.get(name);
     const s = this.status(name);
     if (!h || (s !== 'running' && s !== 'paused')) throw new VmOpError(`VM "${name}" is ${s}: only a running or paused VM can be saved`);
+    this.checkMovable(name, 'saved');
     h.vm.machine.pause();
     h.vm.machine.stop(`saved (ctsim vm save)`);
     this.host.engine.runUntil(this.host.engine.now + SHUTDOWN_NS);
@@ -197,10 +199,17 @@ export class VmManager {
   migrateOut(name: string): PrecopyReport {
     const h = this.live.get(name);
     if (!h || this.status(name) !== 'running') throw new VmOpError(`VM "${name}" is ${this.status(name)}: only a running VM migrates live`);
+    this.checkMovable(name, 'migrated');
     const report = precopy(this.host.engine, h.vm.machine);
     h.vm.machine.stop('migrated (ctsim vm migrate)');
     this.host.engine.runUntil(this.host.engine.now + SHUTDOWN_NS);
     return report;
+  }
+
+  /** A VM holding an assigned host device cannot leave it: the device's state is in hardware the VMM cannot read (QEMU's VFIO migration blocker). */
+  private checkMovable(name: string, what: string): void {
+    const n = this.config(name).nics.find((x) => x.passthrough);
+    if (n) throw new VmOpError(`VM "${name}" cannot be ${what}: its interface ${n.id} is an assigned host device (${n.sriovVf ? `a virtual function of ${n.hostDev}` : n.hostDev}), and VFIO devices are not migratable; stop the VM, or use a virtio interface`);
   }
 
   /**
@@ -312,6 +321,15 @@ export class VmManager {
       scsi: hba
         ? { model: hba.model, notifications: hba.notifications, disks: hba.units.map((u, i) => ({ id: u.id, device: `sd${String.fromCharCode(97 + i)}`, commands: { ...u.disk.counts } })) }
         : null,
+      nics: (m.nics as VirtualNic[] | null ?? []).map((x) => ({
+        id: x.id,
+        model: x.model,
+        mac: x.mac,
+        host: x.config.passthrough ? `${x.config.sriovVf ? 'a virtual function of ' : ''}${x.config.hostDev} (assigned)` : (h.taps.find((t) => t.cable === x.guestDev)?.name ?? null),
+        framesTx: x.framesTx,
+        framesRx: x.framesRx,
+        traps: x.traps,
+      })),
     };
     out.privilegedOps = { ...m.privilegedOps };
     return out;

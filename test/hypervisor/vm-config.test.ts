@@ -80,7 +80,7 @@ describe('example configs (fixtures/vm/examples)', () => {
     expect(c.nics).toEqual([
       { id: 'eth0', mac: '52:54:00:6e:53:08', model: 'virtio', hostDev: 'tap0', vlan: 10, trunkVlans: [], switch: null, passthrough: false, sriovVf: false },
       { id: 'eth1', mac: '52:54:00:f9:51:6b', model: 'e1000', hostDev: 'tap1', vlan: 20, trunkVlans: [], switch: null, passthrough: false, sriovVf: false },
-      { id: 'eth2', mac: '52:54:00:d7:c2:ea', model: 'virtio', hostDev: null, vlan: null, trunkVlans: [], switch: null, passthrough: true, sriovVf: true },
+      { id: 'eth2', mac: '52:54:00:d7:c2:ea', model: 'virtio', hostDev: 'eth1', vlan: null, trunkVlans: [], switch: null, passthrough: true, sriovVf: true },
     ]);
   });
 });
@@ -352,7 +352,11 @@ describe('toVmConfigDoc', () => {
             { drive_id: 'scratch', path_on_host: 's.img', is_root_device: false, format: 'cow' },
           ],
           'machine-config': { vcpu_count: 3, mem_size_mib: 512, huge_pages: '2M' },
-          'network-interfaces': [{ iface_id: 'eth0', guest_mac: '02:00:00:00:00:01', model: 'e1000', host_dev_name: 'tap9', vlan: 4094, switch: 'vsw0', passthrough: true, sriov_vf: false }],
+          'network-interfaces': [
+            { iface_id: 'eth0', guest_mac: '02:00:00:00:00:01', model: 'e1000', host_dev_name: 'tap9', vlan: 4094, switch: 'vsw0', passthrough: false, sriov_vf: false },
+            { iface_id: 'eth1', guest_mac: '02:00:00:00:00:02', model: 'virtio', host_dev_name: 'eth1', vlan: 7, passthrough: true, sriov_vf: true },
+            { iface_id: 'eth2', model: 'e1000', host_dev_name: 'eth2', passthrough: true, sriov_vf: false },
+          ],
           'cpu-virt': 'pv',
           'mem-virt': 'nested',
           hypervisor: { type: 1, profile: 'hyperv', mac_oui: '02:00:00' },

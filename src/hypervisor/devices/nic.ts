@@ -11,6 +11,9 @@
  * The guest's eth device is cabled to a tap device on the host (vnetN, as libvirt
  * names them), so frames cross the same network stacks as containers' do.
  *
+ * A NIC assigned to the guest (passthrough, or an SR-IOV virtual function) is the real
+ * device's model (ixgbe, ixgbevf): its frames only count (devices/passthrough.ts).
+ *
  * Simplifications: no virtqueue event suppression or interrupt coalescing (under load
  * a real virtio-net notifies once per batch); no offloads (TSO, checksums).
  */
@@ -25,7 +28,7 @@ const E1000_ACCESSES = 4;
 export class VirtualNic implements NicPort {
   readonly id: string;
   readonly mac: string;
-  readonly model: 'virtio' | 'e1000';
+  readonly model: 'virtio' | 'e1000' | 'ixgbe' | 'ixgbevf';
   /** The guest's device for this NIC, once its driver has bound it. */
   guestDev: EtherDevice | null = null;
   /** The tap device on the host it is cabled to, while the VM runs on a host. */
@@ -40,11 +43,17 @@ export class VirtualNic implements NicPort {
   ) {
     this.id = config.id;
     this.mac = config.mac;
-    this.model = config.model;
+    this.model = config.passthrough ? (config.sriovVf ? 'ixgbevf' : 'ixgbe') : config.model;
   }
 
   bind(dev: NicDevice): void {
     this.guestDev = dev as EtherDevice;
+    if (this.config.passthrough) {
+      // An assigned NIC: DMA through the IOMMU and posted interrupts — no exit per frame (devices/passthrough.ts).
+      dev.onTx = () => void this.framesTx++;
+      dev.onRx = () => void this.framesRx++;
+      return;
+    }
     dev.onTx = () => {
       this.framesTx++;
       this.vm.chargeKernel(this.trapNs(this.model === 'e1000' ? E1000_ACCESSES : 1));

@@ -19,6 +19,9 @@ import { EtherDevice, type NetDevice } from '../net/netdev.js';
 import { BridgeDevice } from '../net/bridge.js';
 import { BOND_MODES, BondDevice, HASH_POLICIES } from '../net/bond.js';
 import { bondInfo, bondSlaveInfo } from '../net/netlink-bond.js';
+import { setNumVfs, SRIOV_TOTAL_VFS } from '../net/sriov.js';
+import { err } from '../errno.js';
+import { CAP, nsCapable } from '../ns/capabilities.js';
 import type { DevStats } from '../net/netdev.js';
 
 /** The statistics files, in the order ls lists them. */
@@ -160,11 +163,33 @@ export class SysFs implements ProcFsBase {
     }
     if (d.master instanceof BridgeDevice) out.push(this.subdir(key, 'brport', () => [this.file(`${key}/brport`, 'state', () => line(d.adminUp && d.carrier() ? 3 : 0))], parent));
     if (d instanceof BondDevice) out.push(this.subdir(key, 'bonding', () => this.bondAttrs(d, `${key}/bonding`), parent));
+    if (d instanceof EtherDevice && d.sriovCapable) out.push(this.subdir(key, 'device', () => this.sriovAttrs(d, `${key}/device`), parent));
     if (d.master instanceof BondDevice) {
       const b = d.master;
       out.push(this.subdir(key, 'bonding_slave', () => this.bondSlaveAttrs(b, d, `${key}/bonding_slave`), parent));
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /**
+   * The PCI device's SR-IOV files (sriov_totalvfs, sriov_numvfs: write N to make N
+   * virtual functions, 0 to remove them; CAP_SYS_ADMIN). Simplification: `device` is a
+   * directory here, not the link into /sys/devices/pci….
+   */
+  private sriovAttrs(d: EtherDevice, key: string): ProcEntry[] {
+    const k = this.kernel;
+    const numvfs: ProcEntry = {
+      name: 'sriov_numvfs',
+      make: () =>
+        new ProcFile(this, `${key}/sriov_numvfs`, 0o644, ROOT_OWNER, () => `${d.eswitch?.pf === d ? d.eswitch.vfs.length : 0}\n`, (data) => {
+          const t = k.current;
+          if (t && !nsCapable(t.creds, k.initUserNs, CAP.SYS_ADMIN)) return err('EPERM');
+          if (!/^\s*\d+\s*$/.test(data)) return err('EINVAL');
+          const e = setNumVfs(k.net, d, Number(data.trim()));
+          return e ? err(e) : data.length;
+        }),
+    };
+    return [numvfs, this.file(key, 'sriov_totalvfs', () => `${SRIOV_TOTAL_VFS}\n`)];
   }
 
   /** /sys/class/net/BOND/bonding (bond_sysfs.c): read-only here. */

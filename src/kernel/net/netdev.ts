@@ -8,6 +8,7 @@
  */
 import type { Ipv4, Mac } from './inet.js';
 import type { NetNamespace } from '../ns/net-ns.js';
+import type { EmbeddedSwitch } from './sriov.js';
 
 export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
@@ -204,8 +205,14 @@ export class EtherDevice extends NetDevice {
    */
   onTx: ((bytes: number) => void) | null = null;
   onRx: ((bytes: number) => void) | null = null;
+  /** A host's physical NIC, which can make SR-IOV virtual functions (taps and guests' NICs cannot). */
+  sriovCapable = false;
+  /** The NIC's embedded switch, for a PF with VFs and for each VF (sriov.ts). */
+  eswitch: EmbeddedSwitch | null = null;
 
   override carrier(): boolean {
+    // A VF's link follows its PF's physical link (link-state auto).
+    if (this.eswitch && this.eswitch.pf !== this) return this.eswitch.linkUp();
     return this.cable !== null && this.cable.adminUp;
   }
 

@@ -17,6 +17,7 @@ import { BridgeDevice, portState } from './bridge.js';
 import { changeFdb, changeVlan, getFdb, getVlans } from './netlink-bridge.js';
 import { BondDevice } from './bond.js';
 import { applyBondOptions, bondInfo, bondSlaveInfo, enslaveCheck } from './netlink-bond.js';
+import { setVfMac } from './sriov.js';
 import { broadcastOf, formatIpv4, linkLocal6, networkOf, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
 import { flushNeighQueue, isLocalAddr, routeOutput } from './ipv4.js';
@@ -150,6 +151,7 @@ class Rtnl {
       if (d.master instanceof BondDevice) info.bondSlave = bondSlaveInfo(d.master, d);
     }
     if (d instanceof BondDevice) info.bond = bondInfo(d);
+    if (d instanceof EtherDevice && d.eswitch?.pf === d) info.vfs = d.eswitch.vfs.map((v) => ({ index: v.index, mac: v.adminMac, vlan: v.vlan }));
     if (d instanceof VlanDevice) info.vlanId = d.vid;
     if (d instanceof BridgeDevice) info.bridge = { vlanFiltering: d.vlanFiltering, ageingTime: Math.round(d.ageingNs / 10_000_000) };
     return info;
@@ -277,6 +279,20 @@ class Rtnl {
       if (!(d instanceof BridgeDevice)) return fail('EOPNOTSUPP');
       if (req.vlanFiltering !== undefined) d.vlanFiltering = req.vlanFiltering;
       if (req.ageingTime !== undefined) d.ageingNs = req.ageingTime * 10_000_000;
+    }
+    if (req.vf) {
+      // do_setvfinfo: the PF's driver sets a VF's address or port VLAN.
+      const vf = d instanceof EtherDevice && d.eswitch?.pf === d ? d.eswitch.vfs[req.vf.index] : undefined;
+      if (!vf) return fail('EINVAL');
+      if (req.vf.mac !== undefined) {
+        const m = parseMac(req.vf.mac);
+        if (!m || (parseInt(m.slice(0, 2), 16) & 1) === 1) return fail('EINVAL');
+        setVfMac(vf, m);
+      }
+      if (req.vf.vlan !== undefined) {
+        if (req.vf.vlan > 4095) return fail('EINVAL');
+        vf.vlan = req.vf.vlan;
+      }
     }
     if (req.bond) {
       if (!(d instanceof BondDevice)) return fail('EOPNOTSUPP');

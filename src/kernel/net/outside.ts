@@ -130,7 +130,8 @@ export function buildOutside(k: Kernel, extraNics = 0): void {
   gw(host, OUTSIDE.router, eth0);
   gw(remote, OUTSIDE.routerWan, reth);
   startServices(stack, remote);
-  for (let i = 1; i <= extraNics; i++) stack.createEther(host, `eth${i}`, physicalNicMac(k.machine.name, i));
+  eth0.sriovCapable = true;
+  for (let i = 1; i <= extraNics; i++) stack.createEther(host, `eth${i}`, physicalNicMac(k.machine.name, i)).sriovCapable = true;
   stack.quiet = false;
 }
 

@@ -44,6 +44,8 @@ export interface LinkInfo {
   bond?: BondInfo;
   /** IFLA_BOND_SLAVE_*: a bond slave's state. */
   bondSlave?: BondSlaveInfo;
+  /** IFLA_VFINFO_LIST: a PF's virtual functions. */
+  vfs?: { index: number; mac: string; vlan: number }[];
   stats: {
     rx_bytes: number;
     rx_packets: number;
@@ -176,6 +178,8 @@ export type RtnlRequest =
       /** A bridge or bond to enslave to, or null for `nomaster`. */
       master?: string | null;
       bond?: BondOptions;
+      /** IFLA_VF_MAC / IFLA_VF_VLAN for virtual function `index` of this PF. */
+      vf?: { index: number; mac?: string; vlan?: number };
       netnsFd?: number;
       netnsPid?: number;
       name?: string;

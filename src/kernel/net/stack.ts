@@ -420,21 +420,33 @@ export class NetStack implements NetStackHooks {
       }
       for (const s of out) this.xmit(s.dev, frame, at);
     } else if (dev instanceof EtherDevice) {
-      const far = dev.cable;
-      if (!far) return;
-      // The wire is FIFO: a frame starts after the previous one finished serialising.
-      const start = Math.max(at, dev.wireFreeAt);
-      dev.wireFreeAt = start + Math.ceil((len * this.costs.linkKiB) / 1024);
-      const arrive = dev.wireFreeAt + this.costs.nicLatency + dev.cableDelayNs;
-      dev.onTx?.(len);
-      // The far end may be another machine's NIC (a VM's vNIC and its tap on the host): its own stack receives.
-      const stack = far.netns.stack;
-      this.later(arrive, () => stack.receive(far, frame, this.k.now));
+      if (dev.eswitch) dev.eswitch.transmit(dev, frame, at);
+      else this.wire(dev, frame, at);
     }
   }
 
-  /** netif_receive_skb: a frame arriving on `dev` at `at`. */
-  receive(dev: NetDevice, frame: Frame, at: number): void {
+  /** A physical NIC puts a frame on its cable: the far end's stack receives it after serialisation and latency. */
+  wire(dev: EtherDevice, frame: Frame, at: number): void {
+    const far = dev.cable;
+    if (!far) return;
+    const len = frameLength(frame);
+    // The wire is FIFO: a frame starts after the previous one finished serialising.
+    const start = Math.max(at, dev.wireFreeAt);
+    dev.wireFreeAt = start + Math.ceil((len * this.costs.linkKiB) / 1024);
+    const arrive = dev.wireFreeAt + this.costs.nicLatency + dev.cableDelayNs;
+    dev.onTx?.(len);
+    // The far end may be another machine's NIC (a VM's vNIC and its tap on the host): its own stack receives.
+    const stack = far.netns.stack;
+    this.later(arrive, () => stack.receive(far, frame, this.k.now));
+  }
+
+  /** netif_receive_skb: a frame arriving on `dev` at `at` (`fromSwitch`: handed on by the NIC's embedded switch). */
+  receive(dev: NetDevice, frame: Frame, at: number, fromSwitch = false): void {
+    // A PF with VFs: the embedded switch decides which function the frame is for.
+    if (!fromSwitch && dev instanceof EtherDevice && dev.eswitch?.pf === dev) {
+      dev.eswitch.fromWire(frame, at);
+      return;
+    }
     if (!dev.registered || !dev.adminUp) return;
     if (dev instanceof EtherDevice) dev.onRx?.(frameLength(frame));
     dev.stats.rx_packets++;

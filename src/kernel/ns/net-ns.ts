@@ -23,8 +23,11 @@ export interface NetStackHooks {
   /** A reachable_time for a new neighbour table (randomised as neigh_rand_reach_time). */
   reachableNs(): number;
   destroyNamespace(ns: NetNamespace): void;
-  /** A frame arriving on `dev` (a device of this stack) at `at` — what a cable from another machine delivers. */
-  receive(dev: NetDevice, frame: Frame, at: number): void;
+  /**
+   * A frame arriving on `dev` (a device of this stack) at `at` — what a cable from another
+   * machine delivers, or (`fromSwitch`) a NIC's embedded switch hands to one of its functions.
+   */
+  receive(dev: NetDevice, frame: Frame, at: number, fromSwitch?: boolean): void;
   /** `dev`'s carrier may have changed (the far end of its cable went down or up). */
   carrierChanged(dev: NetDevice): void;
 }

@@ -117,6 +117,10 @@ export function linkText(l: LinkInfo, view: LinkView, doLink: boolean): string {
   s += netnsSuffix(l, view);
   if (view.details) s += detailsText(l, view, sl);
   if (doLink && view.stats) s += sl + statsText(l, view.stats, sl);
+  // print_vfinfo, after the statistics: a PF's virtual functions.
+  if (view.showLinkLayer || view.details) {
+    for (const v of l.vfs ?? []) s += `${sl}    vf ${v.index}     link/ether ${v.mac} brd ff:ff:ff:ff:ff:ff${v.vlan ? `, vlan ${v.vlan}` : ''}, spoof checking on, link-state auto, trust off, query_rss off`;
+  }
   return s;
 }
 

@@ -7,7 +7,7 @@
  *   ip link add NAME type bridge [vlan_filtering 0|1] [ageing_time CS]
  *   ip link add link DEV name NAME type vlan id N
  *   ip link add NAME type bond [mode M] [miimon MS] [updelay MS] [downdelay MS] [xmit_hash_policy P] [lacp_rate slow|fast] [min_links N] [ad_select stable]
- *   ip link set [dev] DEV up|down|master BR|nomaster|netns NS|name NEW|address MAC|mtu N [type bridge|bond …]
+ *   ip link set [dev] DEV up|down|master BR|nomaster|netns NS|name NEW|address MAC|mtu N|vf N [mac M] [vlan V] [type bridge|bond …]
  *   ip link del [dev] DEV
  *
  * As iproute2 does, names are resolved here against a link dump first, so an unknown
@@ -57,6 +57,8 @@ interface LinkArgs {
   netnsFd?: number;
   netnsPid?: number;
   master?: string | null;
+  /** `vf NUM [mac LLADDR] [vlan VLANID]`: a virtual function of this PF. */
+  vf?: { index: number; mac?: string; vlan?: number };
   type?: string;
   /** The words after `type KIND`. */
   typeArgs: string[];
@@ -114,7 +116,27 @@ function* parseLinkArgs(args: string[], links: Links, fds: number[]): Gen<LinkAr
       if (!links.named(m)) return yield* invarg('Device does not exist\n', m);
       r.master = m;
     } else if (matches(a, 'nomaster')) r.master = null;
-    else if (matches(a, 'type')) {
+    else if (a === 'vf') {
+      // iplink_parse_vf: the VF's options follow its number.
+      const n = next();
+      if (n === undefined) return yield* fail(INCOMPLETE, 255);
+      if (!/^\d+$/.test(n)) return yield* invarg('Invalid "vf" value\n', n);
+      const vf: NonNullable<LinkArgs['vf']> = { index: Number(n) };
+      while (i + 1 < args.length && ['mac', 'vlan', 'qos', 'rate', 'max_tx_rate', 'min_tx_rate', 'spoofchk', 'query_rss', 'state', 'trust', 'node_guid', 'port_guid'].includes(args[i + 1])) {
+        const opt = next()!;
+        const v = next();
+        if (v === undefined) return yield* fail(INCOMPLETE, 255);
+        if (opt === 'mac') {
+          const mac = parseMac(v);
+          if (mac === null) return yield* fail(`"${v}" is invalid lladdr.\n`, 1);
+          vf.mac = mac;
+        } else if (opt === 'vlan') {
+          if (!/^\d+$/.test(v) || Number(v) > 4095) return yield* invarg('Invalid "vlan" value\n', v);
+          vf.vlan = Number(v);
+        } else return yield* fail(`vf: ctsim does not model "${opt}" (it has mac and vlan)\n`, 1);
+      }
+      r.vf = vf;
+    } else if (matches(a, 'type')) {
       r.type = next();
       if (r.type === undefined) return yield* fail(INCOMPLETE, 255);
       r.typeArgs = args.slice(i + 1);
@@ -258,7 +280,7 @@ function* modifyWith(cmd: 'add' | 'set' | 'delete', args: string[], links: Links
     if (cmd === 'delete') req = { op: 'dellink', dev };
     else {
       const rename = p.name !== undefined && p.dev !== undefined && p.name !== p.dev ? p.name : undefined;
-      req = { op: 'setlink', dev, up: p.up, master: p.master, netnsFd: p.netnsFd, netnsPid: p.netnsPid, name: rename, address: p.address, mtu: p.mtu, ...extra };
+      req = { op: 'setlink', dev, up: p.up, master: p.master, vf: p.vf, netnsFd: p.netnsFd, netnsPid: p.netnsPid, name: rename, address: p.address, mtu: p.mtu, ...extra };
     }
   }
   const r = yield* talk(req);
