@@ -354,6 +354,12 @@ export class NetStack implements NetStackHooks {
         if (x.secondary && x.prefixlen === gone.prefixlen && networkOf(x.local, x.prefixlen) === networkOf(local, prefixlen)) this.delAddr(dev, x.local, x.prefixlen);
       }
     }
+    // The last address gone disables IP on the device (fib_disable_ip): every route
+    // through it goes, a default route too, and its neighbours.
+    if (dev.addrs.length === 0) {
+      for (const r of [...fib.routes]) if (r.dev === dev) fib.remove(r);
+      dev.netns.neigh.flushDev(dev);
+    }
     return true;
   }
 
