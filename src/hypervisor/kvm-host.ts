@@ -186,32 +186,48 @@ export function adoptHostedVm(host: KernelSession, vm: Vm): HostedVm {
  * namespace, with the guest's MAC behind fe: (libvirt's convention).
  */
 function plugNics(k: Kernel, hosted: HostedVm, vmm: string): void {
+  const { taps, assigned } = cableNics(k, hosted.vm.machine.nics as VirtualNic[], hosted.name, vmm, (nic, taken) => {
+    let name = nic.config.hostDev;
+    if (name === null) for (let i = 0; name === null || taken(name); i++) name = `vnet${i}`;
+    else if (taken(name)) throw new VmLaunchError(`${vmm}: -netdev tap,ifname=${name}: could not configure /dev/net/tun (${name}): Device or resource busy`);
+    return name;
+  });
+  hosted.taps.push(...taps);
+  hosted.assigned.push(...assigned);
+}
+
+/**
+ * The back ends of a VM's NICs in kernel `k` (a type 2 host, or type 1's management
+ * VM): a tap-like device named by `name` for each, up, cabled to the guest's device and
+ * on its virtual switch; or, for passthrough, the host NIC or VF assigned.
+ */
+export function cableNics(k: Kernel, nics: VirtualNic[], vmName: string, vmm: string, name: (nic: VirtualNic, taken: (n: string) => boolean) => string): { taps: EtherDevice[]; assigned: Assignment[] } {
   const ns = k.initNsproxy.net;
-  const taken = (name: string): boolean => [...ns.devices.values()].some((d) => d.name === name);
-  for (const nic of hosted.vm.machine.nics as VirtualNic[]) {
+  const taken = (n: string): boolean => [...ns.devices.values()].some((d) => d.name === n);
+  const taps: EtherDevice[] = [];
+  const assigned: Assignment[] = [];
+  for (const nic of nics) {
     if (nic.config.passthrough) {
       if (!nic.guestDev) continue;
       try {
-        hosted.assigned.push(assignNic(k, nic.config, nic.guestDev, hosted.name, vmm));
+        assigned.push(assignNic(k, nic.config, nic.guestDev, vmName, vmm));
       } catch (e) {
         if (e instanceof AssignError) throw new VmLaunchError(e.message);
         throw e;
       }
       continue;
     }
-    let name = nic.config.hostDev;
-    if (name === null) for (let i = 0; name === null || taken(name); i++) name = `vnet${i}`;
-    else if (taken(name)) throw new VmLaunchError(`${vmm}: -netdev tap,ifname=${name}: could not configure /dev/net/tun (${name}): Device or resource busy`);
-    const tap = k.net.createEther(ns, name, `fe${nic.mac.slice(2)}`);
+    const tap = k.net.createEther(ns, name(nic, taken), `fe${nic.mac.slice(2)}`);
     const guest = nic.guestDev;
     if (guest) {
       guest.cable = tap;
       tap.cable = guest;
     }
     k.net.setUp(tap, true);
-    hosted.taps.push(tap);
+    taps.push(tap);
     if (nic.config.switch !== null) joinSwitch(k, tap, nic, vmm);
   }
+  return { taps, assigned };
 }
 
 /**

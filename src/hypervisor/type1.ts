@@ -8,8 +8,18 @@
  *   PhysicalMachine CPUs ──▶ Type1Hypervisor.schedule ──▶ VCpu.enter (online for a slice)
  *   guest RAM ──▶ DirectBacking (frames of the physical machine)
  *
- * Simplification: no credits, weights or caps (plain round robin), no management VM
- * yet (it comes with the devices, whose work it does).
+ * The management VM (Xen's Domain-0) boots first and owns the hardware: its kernel
+ * drives the physical NIC (eth0 and the network beyond it) and holds the guests' disk
+ * images in its file system. Each guest NIC's back end is a vifD.N device in dom0
+ * (netback), cabled to the guest's netfront and put on dom0's bridge when the
+ * interface names a switch; each disk is an image file in dom0 (blkback). So a
+ * guest's frames and blocks pass through dom0's kernel, as on Xen.
+ *
+ *   domU eth0 ──▶ vifD.0 (dom0) ──▶ xenbr0 (dom0) ──▶ eth0 (dom0) ──▶ the wire
+ *
+ * Simplification: no credits, weights or caps (plain round robin); dom0's back-end
+ * work is packet latency, not CPU time of dom0's vCPU (as softirq work in the stack);
+ * no xl toolstack inside dom0 (Type1Hypervisor.list is its `xl list`).
  */
 import type { Engine, Ns } from '../sim/engine.js';
 import { NS_PER_MS } from '../sim/engine.js';
@@ -20,7 +30,9 @@ import type { ProgramTable } from '../kernel/exec/program-table.js';
 import { DirectBacking } from './backing.js';
 import type { VcpuHost, VCpu } from './vcpu.js';
 import { bootVm, type Vm } from './vm.js';
-import type { VmConfig } from './vm-config.js';
+import { parseVmConfig, type VmConfig } from './vm-config.js';
+import { cableNics, openDrives } from './kvm-host.js';
+import type { VirtualNic } from './devices/nic.js';
 
 /** Xen's credit scheduler runs a vCPU for 30 ms before it looks again (VIRT-FIGURES §7). */
 export const XEN_SLICE_NS = 30 * NS_PER_MS;
@@ -38,12 +50,26 @@ export interface Type1Options {
   ramBytes: number;
   costs?: LoadedCosts;
   sliceNs?: Ns;
+  /** The programs of dom0's and the guests' root file systems. */
+  programs: ProgramTable;
+  /** CLOCK_REALTIME at dom0's boot. */
+  bootEpochNs: Ns;
+  /** Domain-0's size (default 1 vCPU, 512 MiB, as xen's dom0_mem= is often set). */
+  dom0?: { vcpus?: number; memMib?: number };
 }
+
+/** How long dom0 may take to boot before the constructor gives up waiting. */
+const DOM0_BOOT_GUARD_NS = 60_000 * NS_PER_MS;
 
 export class Type1Hypervisor implements VcpuHost {
   readonly machine: PhysicalMachine;
   readonly vms: Vm[] = [];
+  /** Domain-0, the management VM. */
+  readonly dom0: Vm;
   readonly sliceNs: Ns;
+  /** Each guest's domain ID (dom0 is 0). */
+  private readonly domids = new Map<Vm, number>();
+  private readonly opts: Type1Options;
   /** vCPU switches and the time they cost, for reports. */
   switches = 0;
   private readonly pcpus: PcpuState[];
@@ -58,14 +84,44 @@ export class Type1Hypervisor implements VcpuHost {
     this.sliceNs = opts.sliceNs ?? XEN_SLICE_NS;
     this.pcpus = this.machine.cpus.map((cpu) => ({ cpu, current: null, next: null, sliceEnd: Infinity }));
     for (const p of this.pcpus) p.cpu.onRun = () => this.step(p);
+    this.opts = opts;
+    // Domain-0 boots first, alone (Xen starts the guests only from dom0's toolstack).
+    const d0 = parseVmConfig(
+      { 'machine-config': { vcpu_count: opts.dom0?.vcpus ?? 1, mem_size_mib: opts.dom0?.memMib ?? 512 }, 'boot-source': { kernel_image_path: 'vmlinuz' }, hypervisor: { profile: 'xen-pv' } },
+      'Domain-0',
+      { name: 'Domain-0' },
+    );
+    this.dom0 = bootVm(engine, d0, new DirectBacking(this.machine.memory, this.nextOwner++), { programs: opts.programs, bootEpochNs: opts.bootEpochNs, costs: this.costs(), ownsHardware: true });
+    this.domids.set(this.dom0, 0);
+    this.dom0.machine.start(this);
+    const guard = engine.now + DOM0_BOOT_GUARD_NS;
+    while (this.dom0.machine.bootNs() < 0 && engine.now < guard) engine.runUntil(engine.now + 10 * NS_PER_MS);
   }
 
-  /** Creates and powers on a VM whose RAM comes from this machine. */
-  createVm(config: VmConfig, opts: { programs: ProgramTable; bootEpochNs: Ns; costs?: LoadedCosts }): Vm {
-    const vm = bootVm(this.engine, config, new DirectBacking(this.machine.memory, this.nextOwner++), { ...opts, costs: opts.costs ?? { name: 'machine', costs: this.machine.costs, sources: this.machine.costSources } });
+  private costs(): LoadedCosts {
+    return this.opts.costs ?? { name: 'machine', costs: this.machine.costs, sources: this.machine.costSources };
+  }
+
+  /**
+   * Creates and powers on a guest (`xl create`): its RAM comes from this machine, its
+   * disks are image files in dom0's file system (which must exist, as xl wants them),
+   * its NICs' back ends are vifD.N devices in dom0.
+   */
+  createVm(config: VmConfig): Vm {
+    const k = this.dom0.kernel;
+    const domid = this.domids.size;
+    const disks = openDrives(k, config, 'xl');
+    const vm = bootVm(this.engine, config, new DirectBacking(this.machine.memory, this.nextOwner++), { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
+    cableNics(k, vm.machine.nics as VirtualNic[], config.name, 'xl', (nic) => `vif${domid}.${config.nics.indexOf(nic.config)}`);
+    this.domids.set(vm, domid);
     this.vms.push(vm);
     vm.machine.start(this);
     return vm;
+  }
+
+  /** `xl list`: every domain with its ID, memory, vCPUs and state. */
+  list(): { name: string; id: number; memMib: number; vcpus: number; state: string }[] {
+    return [this.dom0, ...this.vms].map((vm) => ({ name: vm.config.name, id: this.domids.get(vm)!, memMib: vm.config.memMib, vcpus: vm.config.vcpus, state: vm.machine.state }));
   }
 
   // VcpuHost

@@ -52,8 +52,11 @@ export class VirtualMachine implements Machine {
   readonly vmx = false;
   /** The virtual SCSI adapter with the VM's disks (set before the guest boots), or null. */
   scsi: ScsiHost | null = null;
-  /** The VM's NICs (set before the guest boots). */
-  nics: NicPort[] = [];
+  /**
+   * The VM's NICs (set before the guest boots); null for a management VM that owns the
+   * machine's physical NIC (type 1's dom0: the kernel drives eth0 and the world beyond).
+   */
+  nics: NicPort[] | null = [];
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly VCpu[];

@@ -30,6 +30,8 @@ export interface BootVmOptions {
   boot?: { firmwareNs: Ns; kernelNs: Ns; initNs: Ns };
   /** The VM's disks, in the configuration's order (the first is sda). */
   disks?: { id: string; image: DiskImage; readOnly: boolean }[];
+  /** A management VM (type 1's dom0): it drives the physical NIC instead of having virtual ones. */
+  ownsHardware?: boolean;
 }
 
 export class Vm extends KernelSession {
@@ -64,7 +66,7 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     backing,
     boot,
   });
-  machine.nics = config.nics.map((n) => new VirtualNic(n, machine));
+  machine.nics = opts.ownsHardware ? null : config.nics.map((n) => new VirtualNic(n, machine));
   if (opts.disks && opts.disks.length > 0) {
     // Paravirtual products come with virtio-scsi, emulated ones with an LSI adapter (as their NICs).
     const model = config.nics[0]?.model === 'e1000' || (config.nics.length === 0 && findProfile(config.profile)?.nicModel === 'e1000') ? 'lsi53c895a' : 'virtio-scsi';

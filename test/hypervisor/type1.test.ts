@@ -10,15 +10,15 @@ import { parseVmConfig } from '../../src/hypervisor/vm-config.js';
 import { defaultPrograms } from '../../src/userland/index.js';
 import { DEFAULT_BOOT_EPOCH_NS } from '../../src/host.js';
 
-const cfg = (name: string) =>
-  parseVmConfig({ 'machine-config': { vcpu_count: 1, mem_size_mib: 64 }, 'boot-source': { kernel_image_path: 'vmlinux' } }, `${name}.json`, { name, profile: 'esxi' });
+const cfg = (name: string, more: Record<string, unknown> = {}) =>
+  parseVmConfig({ 'machine-config': { vcpu_count: 1, mem_size_mib: 64 }, 'boot-source': { kernel_image_path: 'vmlinux' }, ...more }, `${name}.json`, { name, profile: 'esxi' });
 
 describe('a type 1 hypervisor', () => {
   it('boots guests on the bare machine and round-robins their vCPUs', () => {
     const engine = new Engine(1);
-    const hv = new Type1Hypervisor(engine, { cpus: 1, ramBytes: 1024 ** 3 });
-    const a = hv.createVm(cfg('a'), { programs: defaultPrograms(), bootEpochNs: DEFAULT_BOOT_EPOCH_NS });
-    const b = hv.createVm(cfg('b'), { programs: defaultPrograms(), bootEpochNs: DEFAULT_BOOT_EPOCH_NS });
+    const hv = new Type1Hypervisor(engine, { cpus: 1, ramBytes: 1024 ** 3, programs: defaultPrograms(), bootEpochNs: DEFAULT_BOOT_EPOCH_NS });
+    const a = hv.createVm(cfg('a'));
+    const b = hv.createVm(cfg('b'));
     expect(a.sh('uname -n').stdout).toBe('a\n');
     expect(b.sh('uname -n').stdout).toBe('b\n');
     // Both booted at once on the one CPU: each 600 ms boot (esxi's profile) took about
@@ -31,5 +31,32 @@ describe('a type 1 hypervisor', () => {
     expect(steal).toBeGreaterThan(35);
     expect(user + system).toBeLessThan(65);
     expect(hv.switches).toBeGreaterThan(20);
+  });
+
+  it('has a management VM (Domain-0) that drives the physical NIC and holds the guests\' disks and NIC back ends', () => {
+    const engine = new Engine(1);
+    const hv = new Type1Hypervisor(engine, { cpus: 2, ramBytes: 2 * 1024 ** 3, programs: defaultPrograms(), bootEpochNs: DEFAULT_BOOT_EPOCH_NS });
+    const dom0 = hv.dom0;
+    // Dom0 owns eth0 and the network beyond it; as on a Xen host, its address moves to the bridge.
+    const setup = dom0.sh(`ip link add xenbr0 type bridge && ip link set xenbr0 up && ip addr flush dev eth0 && ip link set eth0 master xenbr0
+ip addr add 192.168.1.10/24 dev xenbr0 && ip route add default via 192.168.1.1
+mkdir -p /var/lib/ctsim/images && dd if=/dev/zero of=/var/lib/ctsim/images/web.img bs=1M count=16 2>/dev/null`);
+    expect(setup.stderr).toBe('');
+    const web = hv.createVm(cfg('web', {
+      drives: [{ drive_id: 'data', path_on_host: 'web.img', is_root_device: false }],
+      'network-interfaces': [{ iface_id: 'eth0', guest_mac: '00:16:3e:00:00:01', switch: 'xenbr0' }],
+    }));
+    expect(hv.list().map((d) => `${d.name} ${d.id} ${d.state}`)).toEqual(['Domain-0 0 running', 'web 1 running']);
+    // The guest's back end is vif1.0 in dom0, on its bridge.
+    expect(dom0.sh('ip -br link show master xenbr0 | cut -d" " -f1').stdout).toBe('eth0\nvif1.0\n');
+    // Frames of the guest cross dom0 on their way to the outside world.
+    const r = web.sh('ip link set eth0 up && ip addr add 192.168.1.20/24 dev eth0 && ip route add default via 192.168.1.1 && ping -c 2 -q 203.0.113.10');
+    expect(r.stdout).toContain('2 received');
+    expect(Number(dom0.sh('cat /sys/class/net/vif1.0/statistics/rx_packets').stdout)).toBeGreaterThanOrEqual(2);
+    // Its disk is dom0's file: what the guest writes is there.
+    web.sh('echo written-by-domU | dd of=/dev/sda bs=512 conv=sync 2>/dev/null; sync');
+    expect(dom0.sh('head -c 15 /var/lib/ctsim/images/web.img').stdout).toBe('written-by-domU');
+    // A guest whose image dom0 does not have is refused, in xl's name.
+    expect(() => hv.createVm(cfg('db', { drives: [{ drive_id: 'd', path_on_host: 'db.img', is_root_device: false }] }))).toThrow(/^xl: -drive file=db\.img: /);
   });
 });
