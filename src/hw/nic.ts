@@ -19,6 +19,7 @@ export interface NicPort {
 
 /** What a port sees of the kernel's network device. */
 export interface NicDevice {
-  onTx: ((bytes: number) => void) | null;
+  /** A frame is sent; `queued`: the device was still busy with earlier frames (its queue was not empty). */
+  onTx: ((bytes: number, queued: boolean) => void) | null;
   onRx: ((bytes: number) => void) | null;
 }

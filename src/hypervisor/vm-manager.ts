@@ -329,6 +329,8 @@ export class VmManager {
         framesTx: x.framesTx,
         framesRx: x.framesRx,
         traps: x.traps,
+        notificationsSuppressed: x.suppressed,
+        interruptsCoalesced: x.coalesced,
       })),
     };
     out.privilegedOps = { ...m.privilegedOps };

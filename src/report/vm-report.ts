@@ -67,10 +67,14 @@ export function formatVmInspect(doc: Record<string, unknown>): string {
     const names = Object.keys(scsi.disks[0]?.commands ?? {});
     out += table(['disk', ...names], scsi.disks.map((d) => [`${d.id} (${d.device})`, ...names.map((c) => n(d.commands[c]))]));
   }
-  const nics = (doc.devices as { nics?: { id: string; model: string; mac: string; host: string | null; framesTx: number; framesRx: number; traps: number }[] } | undefined)?.nics ?? [];
+  type NicRow = { id: string; model: string; mac: string; host: string | null; framesTx: number; framesRx: number; traps: number; notificationsSuppressed: number; interruptsCoalesced: number };
+  const nics = (doc.devices as { nics?: NicRow[] } | undefined)?.nics ?? [];
   if (nics.length > 0) {
-    out += '\nNetwork interfaces (traps: register accesses and notifications that left the guest)\n';
-    out += table(['interface', 'model', 'MAC', 'host side', 'frames sent', 'frames received', 'traps'], nics.map((x) => [x.id, x.model, x.mac, x.host ?? '-', n(x.framesTx), n(x.framesRx), n(x.traps)]));
+    out += '\nNetwork interfaces (traps: register accesses and notifications that left the guest; sent without a kick: virtio event suppression; received without an interrupt: NAPI)\n';
+    out += table(
+      ['interface', 'model', 'MAC', 'host side', 'frames sent', 'frames received', 'traps', 'sent without a kick', 'received without an interrupt'],
+      nics.map((x) => [x.id, x.model, x.mac, x.host ?? '-', n(x.framesTx), n(x.framesRx), n(x.traps), n(x.notificationsSuppressed), n(x.interruptsCoalesced)]),
+    );
   }
   return out;
 }

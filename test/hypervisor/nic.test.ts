@@ -1,7 +1,8 @@
 /**
  * A VM's NICs: the guest's eth device is cabled to a tap device on the host (vnetN, as
  * libvirt names them), so frames go through both kernels' network stacks. An emulated
- * e1000 traps on every register access; virtio-net notifies once per frame.
+ * e1000 traps on every register access; virtio-net notifies only an idle device (event
+ * suppression), and a burst received raises one interrupt (NAPI).
  */
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../../src/host.js';
@@ -48,5 +49,44 @@ describe('virtual NICs', () => {
     expect(virtio).toBeLessThan(1.5);
     expect(e1000).toBeGreaterThanOrEqual(5);
     expect(e1000).toBeGreaterThan(4 * virtio);
+  });
+
+  it('a burst: virtio-net notifies once per batch, and NAPI takes received bursts with one interrupt', () => {
+    const burst = (model: string) => {
+      const host = createHost();
+      host.vms.create('v', cfg(model));
+      const h = host.vms.start('v');
+      host.sh('ip addr add 10.0.0.1/24 dev vnet0');
+      h.vm.sh('ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up && mkdir -p /www && dd if=/dev/zero of=/www/big bs=1K count=256 2>/dev/null && httpd -p 8080 -h /www');
+      const nic = h.vm.machine.nics![0] as unknown as { framesTx: number; framesRx: number; traps: number; suppressed: number; coalesced: number };
+      const before = { ...nic };
+      // The guest serves 256 KiB: TCP puts segments on the ring back to back.
+      expect(host.sh('wget -q -O /dev/null http://10.0.0.2:8080/big').status).toBe(0);
+      return { tx: nic.framesTx - before.framesTx, traps: nic.traps - before.traps, suppressed: nic.suppressed - before.suppressed };
+    };
+    const v = burst('virtio');
+    const e = burst('e1000');
+    expect(v.tx).toBeGreaterThan(150);
+    // virtio: many frames go without a kick; e1000: every frame writes the tail register (and more).
+    expect(v.suppressed).toBeGreaterThan(v.tx / 4);
+    expect(v.traps).toBeLessThan(v.tx - v.suppressed + 0.5 * v.tx);
+    expect(e.suppressed).toBe(0);
+    expect(e.traps).toBeGreaterThanOrEqual(4 * e.tx);
+  });
+
+  it('NAPI: a burst received costs far fewer interrupts than frames', () => {
+    const host = createHost();
+    host.vms.create('v', cfg('virtio'));
+    const h = host.vms.start('v');
+    host.sh('ip addr add 10.0.0.1/24 dev vnet0 && mkdir -p /www && dd if=/dev/zero of=/www/big bs=1K count=256 2>/dev/null && httpd -p 8080 -h /www');
+    h.vm.sh('ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up');
+    const exits = () => h.vm.machine.cpuVirt.counters.exits['external interrupt'];
+    const nic = h.vm.machine.nics![0] as unknown as { framesRx: number; coalesced: number };
+    const [rx0, co0, ex0] = [nic.framesRx, nic.coalesced, exits()];
+    expect(h.vm.sh('wget -q -O /dev/null http://10.0.0.1:8080/big').status).toBe(0);
+    const rx = nic.framesRx - rx0;
+    expect(rx).toBeGreaterThan(150);
+    expect(nic.coalesced - co0).toBeGreaterThan(rx / 2);
+    expect(exits() - ex0).toBeLessThan(rx / 2);
   });
 });

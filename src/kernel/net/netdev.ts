@@ -203,7 +203,8 @@ export class EtherDevice extends NetDevice {
    * Set by the machine's NIC model (a VM's emulated or paravirtual NIC): told of every
    * frame sent and received, so that it can price the exits or notifications.
    */
-  onTx: ((bytes: number) => void) | null = null;
+  /** `queued`: the transmitter was still busy with earlier frames when this one came. */
+  onTx: ((bytes: number, queued: boolean) => void) | null = null;
   onRx: ((bytes: number) => void) | null = null;
   /** A host's physical NIC, which can make SR-IOV virtual functions (taps and guests' NICs cannot). */
   sriovCapable = false;

@@ -75,7 +75,7 @@ export class EmbeddedSwitch {
   /** A frame the PF or one of its VFs sends. */
   transmit(from: EtherDevice, frame: Frame, at: number): void {
     const vf = this.vfOf(from);
-    if (vf) from.onTx?.(frameLength(frame));
+    if (vf) from.onTx?.(frameLength(frame), false);
     if (vf && !this.linkUp()) {
       from.stats.tx_dropped++;
       return;

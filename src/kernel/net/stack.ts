@@ -437,10 +437,11 @@ export class NetStack implements NetStackHooks {
     if (!far) return;
     const len = frameLength(frame);
     // The wire is FIFO: a frame starts after the previous one finished serialising.
+    const queued = dev.wireFreeAt > at;
     const start = Math.max(at, dev.wireFreeAt);
     dev.wireFreeAt = start + Math.ceil((len * this.costs.linkKiB) / 1024);
     const arrive = dev.wireFreeAt + this.costs.nicLatency + dev.cableDelayNs;
-    dev.onTx?.(len);
+    dev.onTx?.(len, queued);
     // The far end may be another machine's NIC (a VM's vNIC and its tap on the host): its own stack receives.
     const stack = far.netns.stack;
     this.later(arrive, () => stack.receive(far, frame, this.k.now));
