@@ -38,7 +38,6 @@ describe('the root file system on the root drive', () => {
     host.vms.create('a', config([root('a.img')]));
     // The host made the image and formatted it: ctsimfs's magic at the start of the file.
     expect(host.sh('head -c 7 /var/lib/ctsim/images/a.img').stdout).toBe('CTSIMFS');
-    expect(host.sh('blkid /var/lib/ctsim/images/a.img').stdout).toBe('/var/lib/ctsim/images/a.img: LABEL="cloudimg-rootfs" BLOCK_SIZE="4096" TYPE="ctsimfs"\n');
     const a = host.vms.start('a');
     const boot = a.vm.sh('dmesg | grep -E "ctsimfs|VFS:"; grep " / " /proc/mounts; cat /proc/cmdline; stat -c "%d %i" /');
     expect(boot.stdout).toMatch(/\] ctsimfs \(sda\): mounted filesystem "cloudimg-rootfs" r\/w: generation 1, \d+\/16384 blocks used\n/);
@@ -46,7 +45,6 @@ describe('the root file system on the root drive', () => {
     expect(boot.stdout).toContain('/dev/sda / ctsimfs rw,relatime 0 0\n');
     expect(boot.stdout).toContain('console=ttyS0 reboot=k panic=1 root=/dev/sda rw\n');
     expect(boot.stdout).toContain('\n2048 2\n');
-    expect(a.vm.sh('blkid; blkid -s TYPE -o value /dev/sda').stdout).toBe('/dev/sda: LABEL="cloudimg-rootfs" BLOCK_SIZE="4096" TYPE="ctsimfs"\nctsimfs\n');
     // The mount read the tree through READ(10) commands, counted as the disk's.
     const booted = commands(host, 'a');
     expect(booted['READ(10)']).toBeGreaterThanOrEqual(3);
@@ -155,8 +153,6 @@ describe('the root file system on the root drive', () => {
   it('a root drive without a file system, or a damaged one, stops the boot with the kernel\'s panic; no root drive boots the built-in tree', () => {
     const host = createHost();
     expect(host.sh('mkdir -p /var/lib/ctsim/images && dd if=/dev/zero of=/var/lib/ctsim/images/zero.img bs=1M count=4 2>/dev/null').status).toBe(0);
-    // blkid finds no file system on it (status 2, nothing printed).
-    expect(host.sh('blkid /var/lib/ctsim/images/zero.img')).toMatchObject({ status: 2, stdout: '' });
     host.vms.create('z', config([root('zero.img')]));
     expect(() => host.vms.start('z')).toThrow(
       'VM "z" did not boot: Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(8,0): /dev/sda holds no file system (block 0 does not start with the ctsimfs magic "CTSIMFS")',
