@@ -15,7 +15,8 @@
  * Simplification: the flusher writes back everything dirty when the first dirty data
  * expires (Linux writes the expired inodes, waking every dirty_writeback_centisecs);
  * no writeback under memory pressure (dirty_ratio); the flusher's commands are counted
- * (device commands, VM exits) but their CPU time is charged to no task.
+ * (device commands, VM exits) but their CPU time is charged to no task; a writeback
+ * that failed (logged in dmesg) is tried again only by the next sync or shutdown.
  */
 import type { Ns } from '../../sim/engine.js';
 import { NS_PER_SEC } from '../../sim/engine.js';
