@@ -18,6 +18,8 @@ import type { LoadedCosts } from '../hw/cost-table.js';
 import { adoptHostedVm, launchHostedVm, VmLaunchError, type HostedVm } from './kvm-host.js';
 import { createHostFile, hostByteFile, openHostImage } from './devices/host-file.js';
 import { createImage, type DiskImage } from './devices/disk-image.js';
+import { formatRootImage } from './devices/root-image.js';
+import { RootMountError } from '../kernel/fs/mount-root.js';
 import type { Vm } from './vm.js';
 import { formatPrecopy, precopy, type PrecopyReport } from './migration.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
@@ -104,7 +106,9 @@ export class VmManager {
   /**
    * Makes the image files of `c`'s drives that do not exist yet on the host: raw, of
    * DEFAULT_DISK_BYTES, or a copy-on-write overlay of the drive's backing file (as
-   * virt-install --disk size=… does; Firecracker itself wants existing files).
+   * virt-install --disk size=… does; Firecracker itself wants existing files). A new
+   * root drive without a backing file is formatted with the default guest root tree
+   * (ctsimfs), as a cloud image comes; an overlay has its backing file's.
    */
   private makeImages(c: VmConfig): void {
     const k = this.host.kernel;
@@ -120,7 +124,11 @@ export class VmManager {
       }
       const f = createHostFile(k, d.path);
       if (typeof f === 'string') throw new VmOpError(`drive ${d.id}: ${f}`);
-      createImage(f, d.format, backing ? backing.image.virtualSize : DEFAULT_DISK_BYTES, backing);
+      const image = createImage(f, d.format, backing ? backing.image.virtualSize : DEFAULT_DISK_BYTES, backing);
+      if (d.root && !backing) {
+        const why = formatRootImage(image, this.programs(), c.name, k.realtimeNs);
+        if (why) throw new VmOpError(`drive ${d.id}: ${why}`);
+      }
     }
   }
 
@@ -144,6 +152,8 @@ export class VmManager {
     } catch (e) {
       // A drive that cannot be opened, or the VMM process that cannot be started (its program gone, pids.max).
       if (e instanceof VmLaunchError || (e instanceof Error && e.message.startsWith('cannot start '))) throw new VmOpError(`VM "${name}" did not start: ${e.message}`);
+      // The guest kernel found no root file system on its root drive.
+      if (e instanceof RootMountError) throw new VmOpError(`VM "${name}" did not boot: ${e.message}: ${e.reason}`);
       throw e;
     }
     this.live.set(name, h);
@@ -163,7 +173,8 @@ export class VmManager {
     const h = this.live.get(name);
     const s = this.status(name);
     if (!h || s === 'stopped' || s === 'defined') throw new VmOpError(`VM "${name}" is not running`);
-    h.vm.machine.stop('stopped by ctsim vm stop');
+    // An orderly shutdown: the guest writes its file systems back to its disks first.
+    h.vm.shutdown('stopped by ctsim vm stop');
     this.host.engine.runUntil(this.host.engine.now + SHUTDOWN_NS);
   }
 

@@ -2,6 +2,11 @@
  * A VM with its guest booted: the VirtualMachine, the guest kernel on it (the same
  * kernel code as the host's), and the session to run commands in the guest.
  *
+ * The guest's kernel command line is the configuration's boot_args with, when the VM
+ * has a root drive, `root=/dev/sdX rw` (or `ro` for a read-only drive) appended, as
+ * Firecracker appends `root=/dev/vda`: the guest mounts its root file system from that
+ * disk. A VM without a root drive boots the kernel's built-in tree (like an initramfs).
+ *
  *     const vm = bootVm(engine, config, backing);
  *     vm.machine.start(new DedicatedCpus());      // or a host's KVM, or a type 1 VMM
  *     vm.sh('echo hi').stdout === 'hi\n';
@@ -45,11 +50,34 @@ export class Vm extends KernelSession {
         hostname: config.name,
         bootEpochNs: opts.bootEpochNs,
         programs: opts.programs,
+        ...guestRoot(config, opts.disks ?? []),
       }),
     );
     this.machine = machine;
     this.config = config;
   }
+
+  /**
+   * An orderly shutdown (the ACPI power button, `virsh shutdown`): the guest writes its
+   * file systems back to its disks and powers off.
+   * Simplification: the guest's kernel does it at once; no init scripts run.
+   */
+  shutdown(reason: string): void {
+    if (this.machine.state === 'running') this.kernel.writeback.shutdown();
+    this.machine.stop(reason);
+  }
+}
+
+/**
+ * The guest's command line — boot_args, and root= for the disk of the root drive (sda
+ * is the first disk) — and the root the kernel mounts; none without a root drive.
+ */
+export function guestRoot(config: VmConfig, disks: readonly { id: string }[]): { cmdline: string; root?: { device: string; readOnly: boolean } } {
+  const at = disks.findIndex((d) => config.drives.some((c) => c.id === d.id && c.root));
+  if (at < 0) return { cmdline: config.bootArgs };
+  const readOnly = config.drives.find((c) => c.id === disks[at].id)!.readOnly;
+  const device = `/dev/sd${String.fromCharCode(97 + at)}`;
+  return { cmdline: `${config.bootArgs} root=${device} ${readOnly ? 'ro' : 'rw'}`.trim(), root: { device, readOnly } };
 }
 
 /** Builds the VM of `config` on `backing` and boots its guest kernel (the vCPUs run once it is started). */
@@ -73,5 +101,11 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     const units = opts.disks.map((d) => ({ id: d.id, disk: new ScsiDisk(d.image, undefined, d.readOnly) }));
     machine.scsi = new VirtualScsiHba(model, units, machine.costs, machine.cpuVirt);
   }
-  return new Vm(engine, machine, config, opts);
+  try {
+    return new Vm(engine, machine, config, opts);
+  } catch (e) {
+    // The guest kernel panicked at boot (no root file system): the machine is off.
+    machine.stop(e instanceof Error ? e.message : String(e));
+    throw e;
+  }
 }

@@ -1,10 +1,11 @@
 /**
- * Booting a kernel on a machine (init/main.c): mount the root file system, /dev,
- * /proc and the tmpfs mounts, then start PID 1 by executing /sbin/init, with
- * /dev/console as its standard input, output and error.
+ * Booting a kernel on a machine (init/main.c): probe the disks, mount the root file
+ * system (from the disk the command line's root= names, else the built-in tree:
+ * fs/mount-root.ts), /dev, /proc and the tmpfs mounts, then start PID 1 by executing
+ * /sbin/init, with /dev/console as its standard input, output and error.
  *
- *   Machine ─▶ Kernel ─▶ rootfs on / ─▶ devtmpfs /dev, proc /proc, tmpfs /run, /dev/shm
- *                                    └▶ PID 1: execve("/sbin/init")
+ *   Machine ─▶ Kernel ─▶ sd probe ─▶ root on / ─▶ devtmpfs /dev, proc /proc, tmpfs /run, /dev/shm
+ *                                              └▶ PID 1: execve("/sbin/init")
  */
 import type { Machine } from '../hw/machine.js';
 import { buildOutside } from './net/outside.js';
@@ -12,7 +13,7 @@ import { PhysicalMachine } from '../hw/physical-machine.js';
 import { attachNics } from './net/nic-driver.js';
 import { SysFs } from './fs/sysfs.js';
 import { Kernel, type KernelConfig } from './kernel.js';
-import { buildRootfs } from './fs/rootfs.js';
+import { mountRoot } from './fs/mount-root.js';
 import { makeDevfs, registerMemDevices } from './fs/devfs.js';
 import { registerKvm } from './kvm/kvm-dev.js';
 import { probeScsiDisks } from './block/sd.js';
@@ -22,7 +23,7 @@ import { Console, registerConsole } from './fs/console.js';
 import { SysError } from './errno.js';
 import { KernelPanic } from './panic.js';
 import type { Path } from './vfs/mount.js';
-import { makedev, O_RDWR } from './vfs/types.js';
+import { O_RDWR } from './vfs/types.js';
 import { Task, SigHandlers, SchedPolicy } from './proc/task.js';
 import { Creds } from './proc/creds.js';
 import { FdTable } from './vfs/fd-table.js';
@@ -90,16 +91,15 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   registerConsole(k, con);
   const anonDev = (): number => k.allocAnonDev();
 
-  const rootfs = buildRootfs(config.programs, makedev(8, 1), k.realtimeNs, config.hostname);
+  // The SCSI disks (sd), probed before the root is mounted (it may be on one) and /dev is populated.
+  const disks = probeScsiDisks(k);
+  const { fs: rootfs, readonly } = mountRoot(k, disks);
   const ns = k.initMntNs;
-  const rootMnt = ns.mountRoot(rootfs);
+  const rootMnt = ns.mountRoot(rootfs, { readonly });
   const root: Path = { mnt: rootMnt, vn: rootfs.root() };
-  k.printk('EXT4-fs (sda1): mounted filesystem with ordered data mode');
 
   const procfs = new ProcFs(k, k.initPidNs, anonDev());
   procfs.mount = ns.attach(lookup(k, root, '/proc'), procfs, procfs.root(), { nosuid: true, nodev: true, noexec: true });
-  // The SCSI disks (sd), probed before /dev is populated.
-  const disks = probeScsiDisks(k);
   const devfs = makeDevfs(k, anonDev(), machine.vmx, disks);
   ns.attach(lookup(k, root, '/dev'), devfs, devfs.root(), { nosuid: true });
   const devpts = new SimFs({ type: 'devpts', dev: anonDev(), source: 'devpts', rootMode: 0o755, nowNs: k.realtimeNs, options: 'gid=5,mode=620,ptmxmode=000' });

@@ -199,6 +199,7 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
       }
     }
     account(pc, now);
+    if (k.workQueue.length > 0) k.runQueuedWork();
     if (now >= cpu.timerDeadline) {
       cpu.timerDeadline = Infinity;
       timerTick(k, pc, now);

@@ -76,6 +76,7 @@ export const ERRNO = {
   EHOSTUNREACH: 113,
   EALREADY: 114,
   EINPROGRESS: 115,
+  EUCLEAN: 117,
 } as const;
 
 export type Errno = keyof typeof ERRNO;
@@ -150,6 +151,7 @@ export const STRERROR: Record<Errno, string> = {
   EHOSTUNREACH: 'No route to host',
   EALREADY: 'Operation already in progress',
   EINPROGRESS: 'Operation now in progress',
+  EUCLEAN: 'Structure needs cleaning',
 };
 
 /**

@@ -46,6 +46,7 @@ import { Cgroup } from './cgroup/cgroup.js';
 import { makedev } from './vfs/types.js';
 import { threadsMax } from './proc/task-clone.js';
 import type { KvmRegistry } from './kvm/kvm-dev.js';
+import { Writeback } from './fs/writeback.js';
 
 /** Boot-time settings of a kernel. */
 export interface KernelConfig {
@@ -67,6 +68,14 @@ export interface KernelConfig {
   swapBytes?: number;
   /** The page-replacement policy (default clock). */
   swapPolicy?: SwapPolicy;
+  /** The kernel command line as /proc/cmdline shows it (default: a Debian host's). */
+  cmdline?: string;
+  /**
+   * The disk to mount the root file system from (the command line's `root=/dev/sda`,
+   * and `ro`). Absent: the tree built into the kernel, as an initramfs whose /init runs
+   * (Linux then never looks at root=) — the physical host's, and a VM's without a root drive.
+   */
+  root?: { device: string; readOnly: boolean };
 }
 
 /** uname(2)'s fixed fields. */
@@ -143,6 +152,13 @@ export class Kernel {
   readonly exitHooks = new Set<(t: Task) => void>();
   /** Kernel log lines with their time (dmesg). */
   readonly log: { t: Ns; text: string }[] = [];
+  /** The disk file systems and when their dirty data is written back. */
+  readonly writeback: Writeback = new Writeback(this);
+  /**
+   * Work queued for a CPU of this machine to run in kernel context (a workqueue: the
+   * flusher's writeback). A CPU runs it when it next enters the kernel.
+   */
+  readonly workQueue: (() => void)[] = [];
   /** Page frames, swap and page replacement (mm/). */
   readonly mem: MemoryManager;
   /** The network stack: devices of every network namespace and the packet path (net/stack.ts). */
@@ -334,6 +350,27 @@ export class Kernel {
     const left = this.sched.remainingSlice(cur, this.engine.now);
     if (left === Infinity) return;
     this.machine.programTimer(pc.cpu, this.engine.now + left);
+  }
+
+  /**
+   * Queues `work` for a CPU: an idle one is woken for it, else CPU 0 is interrupted. On
+   * a paused VM it waits until the VM runs; on a powered-off one it never runs.
+   */
+  queueWork(work: () => void): void {
+    this.workQueue.push(work);
+    const idle = this.percpu.find((pc) => pc.current === null);
+    if (idle) {
+      this.machine.wake(idle.cpu);
+      return;
+    }
+    const pc = this.percpu[0];
+    pc.interrupt = true;
+    this.machine.sendIpi(this.currentCpu?.cpu ?? null, pc.cpu, this.now);
+  }
+
+  /** Runs the queued work (on the current CPU, from its run loop). */
+  runQueuedWork(): void {
+    for (const work of this.workQueue.splice(0)) work();
   }
 
   /** A broken invariant: stop the simulation with the facts. */

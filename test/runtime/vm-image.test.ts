@@ -46,6 +46,20 @@ describe('VM images', () => {
     }
   });
 
+  it('a VM whose root is on its disk comes back with its files, those it synced and those still in its page cache', () => {
+    const config = { ...CONFIG, drives: [{ drive_id: 'rootfs', path_on_host: 'web.img', is_root_device: true }] };
+    const { host: a, log } = source([
+      { op: 'create', name: 'web', config },
+      { op: 'start', name: 'web' },
+      { op: 'exec', name: 'web', argv: ['sh', '-c', 'echo synced > /root/a; sync; echo cached > /root/b'] },
+      { op: 'save', name: 'web' },
+    ]);
+    const text = buildVmImage(log, log.entries.length - 1, 'web', a.vms.config('web'), () => '', 'test');
+    const b = createHost({ seed: 9, cpus: 4 });
+    restoreVmImage(b, parseVmImage(text), 'web');
+    expect(b.vms.exec('web', ['sh', '-c', 'cat /root/a /root/b; grep " / " /proc/mounts; sync && echo synced-again'], {}).stdout).toBe('synced\ncached\n/dev/sda / ctsimfs rw,relatime 0 0\nsynced-again\n');
+  });
+
   it('refuses a name in use before replaying anything', () => {
     const { host: a, log } = source([
       { op: 'create', name: 'web', config: CONFIG },

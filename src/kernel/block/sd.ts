@@ -4,13 +4,14 @@
  * turned into SCSI commands — READ(10)/WRITE(10) of 512-byte blocks, at most 128 KiB
  * each — sent through the machine's host adapter; the process sleeps uninterruptibly
  * (state D) until the device completes. At boot each unit is probed with INQUIRY and
- * READ CAPACITY(10), as the kernel log shows.
+ * READ CAPACITY(10), and MODE SENSE(6) for the write-protect bit, as the kernel log shows.
  *
  *   read(fd) ──▶ sd ──CDB──▶ Machine.scsi (a VM: the VMM's device model, answering
  *                                           from a disk image file on the host)
  *
  * ioctls: BLKGETSIZE64, BLKSSZGET, BLKFLSBUF (SYNCHRONIZE CACHE), and SG_IO, which
- * sends a raw CDB (sg(4); sg3_utils' tools use it).
+ * sends a raw CDB (sg(4); sg3_utils' tools use it). A file system on a disk (the
+ * guest's root, ctsimfs) reaches it through `sdBlockIo`, the same commands.
  * Simplification: no page cache for block devices (every read goes to the device),
  * no partitions, no request merging or queue depth (commands of one request run one
  * after the other); SG_IO takes a JavaScript object, not struct sg_io_hdr.
@@ -21,10 +22,12 @@ import { TaskState } from '../proc/task.js';
 import { err, SysError } from '../errno.js';
 import { BLOCK, type FileOps, type OpenFile } from '../vfs/file.js';
 import type { Bytes } from '../vfs/types.js';
+import type { BlockIo, IoDone } from './block-io.js';
 import { makedev } from '../vfs/types.js';
 import {
   STATUS_GOOD,
   cdbInquiry,
+  cdbModeSense6,
   cdbRead10,
   cdbReadCapacity10,
   cdbSynchronizeCache10,
@@ -51,6 +54,8 @@ export interface SdDisk {
   unit: number;
   blocks: number;
   rdev: number;
+  /** The disk is write-protected (MODE SENSE's WP bit): writes fail with EROFS, a file system on it mounts read-only. */
+  readOnly: boolean;
 }
 
 /** A raw command for SG_IO: the CDB, the direction and (to the device) the data. */
@@ -105,8 +110,16 @@ export function probeScsiDisks(k: Kernel): SdDisk[] {
     const blocks = c.lastLba + 1;
     k.printk(`scsi 0:0:${unit}:0: Direct-Access     ${id.vendor.padEnd(8)} ${id.product.padEnd(16)} ${id.revision.padEnd(4)} PQ: 0 ANSI: ${id.version}`);
     k.printk(`sd 0:0:${unit}:0: [${name}] ${blocks} ${c.blockSize}-byte logical blocks: (${formatCapacity(blocks * c.blockSize)})`);
+    // The mode parameter header's DEVICE-SPECIFIC PARAMETER bit 7 is WP (sd_read_write_protect_flag).
+    const mode = host.command(null, unit, cdbModeSense6(0x3f, 4), undefined, true).result;
+    const header = mode.status === STATUS_GOOD && mode.data.length >= 4 ? mode.data : null;
+    const readOnly = header !== null && (header[2] & 0x80) !== 0;
+    if (header) {
+      k.printk(`sd 0:0:${unit}:0: [${name}] Write Protect is ${readOnly ? 'on' : 'off'}`);
+      k.printk(`sd 0:0:${unit}:0: [${name}] Mode Sense: ${[...header.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    }
     k.printk(`sd 0:0:${unit}:0: [${name}] Attached SCSI disk`);
-    const d: SdDisk = { name, unit, blocks, rdev: makedev(SD_MAJOR, 16 * disks.length) };
+    const d: SdDisk = { name, unit, blocks, rdev: makedev(SD_MAJOR, 16 * disks.length), readOnly };
     disks.push(d);
     k.blkdevs.set(d.rdev, { name, open: () => ({ ops: sdOps, priv: d }) });
   });
@@ -114,12 +127,7 @@ export function probeScsiDisks(k: Kernel): SdDisk[] {
 }
 
 /** What a request to the device did: its data, what it cost the CPU, how long until it completes, or an error. */
-interface Done {
-  data: Uint8Array;
-  cpuNs: number;
-  latencyNs: number;
-  error: SysError | null;
-}
+type Done = IoDone;
 
 function failure(r: ScsiCommandResult, what: string): SysError {
   const s = parseSense(r.sense);
@@ -148,6 +156,34 @@ function run(k: Kernel, d: SdDisk, cmds: { cdb: Uint8Array; out?: Uint8Array }[]
     o += p.length;
   }
   return { data, cpuNs, latencyNs, error: null };
+}
+
+/**
+ * The disk as a file system's block device: each call sends its READ(10)/WRITE(10)
+ * (at most 128 KiB each) or SYNCHRONIZE CACHE(10) at once and reports what it cost;
+ * the caller sleeps for the latency (or, at boot and in the flusher, does not).
+ */
+export function sdBlockIo(k: Kernel, d: SdDisk): BlockIo {
+  return {
+    name: d.name,
+    rdev: d.rdev,
+    sectors: d.blocks,
+    readOnly: d.readOnly,
+    read: (lba, count): IoDone => run(k, d, readCmds(lba, count), `reading /dev/${d.name}`),
+    write: (lba, data): IoDone => run(k, d, writeCmds(lba, data), `writing /dev/${d.name}`),
+    flush: (): IoDone => run(k, d, [{ cdb: cdbSynchronizeCache10() }], `flushing /dev/${d.name}`),
+  };
+}
+
+/** WRITE(10) commands for `buf` (whole blocks) from block `first`, at most MAX_BLOCKS each. */
+function writeCmds(first: number, buf: Uint8Array): { cdb: Uint8Array; out: Uint8Array }[] {
+  const cmds: { cdb: Uint8Array; out: Uint8Array }[] = [];
+  const last = first + buf.length / SECTOR - 1;
+  for (let lba = first; lba <= last; lba += MAX_BLOCKS) {
+    const blocks = Math.min(MAX_BLOCKS, last + 1 - lba);
+    cmds.push({ cdb: cdbWrite10(lba, blocks), out: buf.subarray((lba - first) * SECTOR, (lba - first + blocks) * SECTOR) });
+  }
+  return cmds;
 }
 
 function readCmds(first: number, count: number): { cdb: Uint8Array }[] {
@@ -213,12 +249,7 @@ const sdOps: FileOps = {
     if (pre?.error) return complete(k, t, () => 0, pre);
     const buf = pre ? pre.data : new Uint8Array((last - first + 1) * SECTOR);
     buf.set(bytesOf(data.slice(0, n)), f.pos - first * SECTOR);
-    const cmds: { cdb: Uint8Array; out: Uint8Array }[] = [];
-    for (let lba = first; lba <= last; lba += MAX_BLOCKS) {
-      const blocks = Math.min(MAX_BLOCKS, last + 1 - lba);
-      cmds.push({ cdb: cdbWrite10(lba, blocks), out: buf.subarray((lba - first) * SECTOR, (lba - first + blocks) * SECTOR) });
-    }
-    const done = run(k, d, cmds, `writing /dev/${d.name}`);
+    const done = run(k, d, writeCmds(first, buf), `writing /dev/${d.name}`);
     if (pre) {
       done.cpuNs += pre.cpuNs;
       done.latencyNs += pre.latencyNs;

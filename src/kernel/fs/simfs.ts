@@ -5,7 +5,9 @@
  * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
  * stamps (wall-clock dates, the host's uid) are never read.
  *
- * The same class serves the root file system (type "ext4") and tmpfs mounts.
+ * The same class serves the built-in root file system (type "ext4"), tmpfs mounts, and
+ * — as the in-memory inode and page cache of a disk — ctsimfs (ctsimfs/ctsimfs.ts),
+ * which learns of every change through `changed` to write it back.
  *
  *    SimFs ── meta: WeakMap<Node, InodeMeta>   (ino, mode, uid, gid, times)
  *      └── memfs Volume ── Link (name, parent, children) ── Node (bytes, nlink)
@@ -43,7 +45,7 @@ export interface InodeMeta {
 
 export interface SimFsOptions {
   /** ext4 for the root file system, tmpfs for memory mounts. */
-  type: 'ext4' | 'tmpfs' | 'devtmpfs' | 'devpts' | 'mqueue' | 'sysfs';
+  type: 'ext4' | 'ctsimfs' | 'tmpfs' | 'devtmpfs' | 'devpts' | 'mqueue' | 'sysfs';
   dev: number;
   source: string;
   /** Mode of the root directory. */
@@ -62,10 +64,10 @@ export class SimFs implements FileSystem {
   readonly source: string;
   /** The memfs volume holding this file system's tree and bytes. */
   readonly volume: Volume;
-  private readonly sb: Superblock;
-  private readonly meta = new WeakMap<Node, InodeMeta>();
+  protected readonly sb: Superblock;
+  protected readonly meta = new WeakMap<Node, InodeMeta>();
   private readonly vnodes = new WeakMap<Link, SimVnode>();
-  private nextIno: number;
+  protected nextIno: number;
   private readonly opts: string;
   private readonly rootVnode: SimVnode;
 
@@ -77,8 +79,9 @@ export class SimFs implements FileSystem {
     this.volume = new Volume();
     this.sb = (this.volume as unknown as { _core: Superblock })._core;
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
-    const rootIno = o.type === 'ext4' ? 2 : 1;
-    this.nextIno = o.type === 'ext4' ? 12 : 2;
+    const diskLike = o.type === 'ext4' || o.type === 'ctsimfs';
+    const rootIno = diskLike ? 2 : 1;
+    this.nextIno = diskLike ? 12 : 2;
     const root = this.sb.root;
     this.meta.set(root.getNode(), {
       ino: rootIno,
@@ -128,6 +131,15 @@ export class SimFs implements FileSystem {
   releaseNode(node: Node): void {
     if (node.nlink <= 0) this.sb.deleteNode(node);
   }
+
+  /**
+   * Something in the file system changed: `node`'s data (its bytes or size), or with
+   * null only metadata (names, modes, owners, times). A disk file system marks it for
+   * writeback; memory file systems have nothing to do.
+   * Simplification: a read's atime update does not call this (as with lazytime, it is
+   * written with the next change).
+   */
+  changed(_node: Node | null): void {}
 }
 
 /** A simfs object, reached through one memfs link. */
@@ -175,6 +187,7 @@ export class SimVnode implements Vnode {
 
   setattr(a: SetAttr): SysError | undefined {
     const m = this.fs.metaOf(this.node);
+    this.fs.changed(a.size !== undefined ? this.node : null);
     if (a.mode !== undefined) m.mode = (m.mode & S_IFMT) | (a.mode & 0o7777);
     if (a.uid !== undefined && a.uid !== -1) m.uid = a.uid;
     if (a.gid !== undefined && a.gid !== -1) m.gid = a.gid;
@@ -190,6 +203,7 @@ export class SimVnode implements Vnode {
   }
 
   private touchDir(nowNs: number): void {
+    this.fs.changed(null);
     const m = this.fs.metaOf(this.node);
     m.mtimeNs = nowNs;
     m.ctimeNs = nowNs;
@@ -228,6 +242,7 @@ export class SimVnode implements Vnode {
   create(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
     if (this.exists(name)) return err('EEXIST');
     const node = this.fs.newNode(S_IFREG | (mode & 0o7777), creds.fsuid, this.childGid(creds), nowNs);
+    this.fs.changed(node);
     return this.addChild(name, node, nowNs);
   }
 
@@ -339,7 +354,10 @@ export class SimVnode implements Vnode {
   open(flags: number): { ops: FileOps; priv?: unknown } | SysError {
     const mode = this.mode();
     if ((mode & S_IFMT) === S_IFREG) {
-      if (flags & O_TRUNC && (flags & 3) !== 0) this.node.truncate(0);
+      if (flags & O_TRUNC && (flags & 3) !== 0) {
+        this.node.truncate(0);
+        this.fs.changed(this.node);
+      }
       openCount.set(this.node, (openCount.get(this.node) ?? 0) + 1);
       return { ops: regularFileOps, priv: this };
     }
@@ -356,6 +374,7 @@ export class SimVnode implements Vnode {
 
   /** Replaces the contents of a regular file (overlay copy-up writes it). */
   setContents(buf: Buffer): void {
+    this.fs.changed(this.node);
     this.node.truncate(0);
     if (buf.length > 0) this.node.write(buf, 0, buf.length, 0);
   }
@@ -393,6 +412,7 @@ const regularFileOps: FileOps = {
     const buf = Buffer.from(data, 'latin1');
     v.node.write(buf, 0, buf.length, f.pos);
     f.pos += buf.length;
+    v.fs.changed(v.node);
     const m = v.fs.metaOf(v.node);
     m.mtimeNs = k.realtimeNs;
     m.ctimeNs = k.realtimeNs;

@@ -16,10 +16,11 @@ import { nsSyscalls } from './sys-ns.js';
 import { mountSyscalls } from './sys-mount.js';
 import { ipcSyscalls } from './sys-ipc.js';
 import { netSyscalls } from './sys-net.js';
+import { syncSyscalls } from './sys-sync.js';
 
 export const SYSCALL_TABLE: (Handler | undefined)[] = [];
 
-const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSyscalls, infoSyscalls, schedSyscalls, mmSyscalls, nsSyscalls, mountSyscalls, ipcSyscalls, netSyscalls];
+const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSyscalls, infoSyscalls, schedSyscalls, mmSyscalls, nsSyscalls, mountSyscalls, ipcSyscalls, netSyscalls, syncSyscalls];
 for (const table of ALL) {
   for (const [name, h] of Object.entries(table)) SYSCALL_TABLE[NR[name as SyscallName]] = h;
 }

@@ -161,6 +161,12 @@ export const mount = (source: string, target: string, fstype: string, flags: num
 export const umount2 = (target: string, flags = 0): Sys<number> => call({ nr: NR.umount2, target, flags });
 export const pivotRoot = (newRoot: string, putOld: string): Sys<number> => call({ nr: NR.pivot_root, newRoot, putOld });
 
+// Writeback.
+export const sync = (): Sys<number> => call({ nr: NR.sync });
+export const syncfs = (fd: number): Sys<number> => call({ nr: NR.syncfs, fd });
+export const fsync = (fd: number): Sys<number> => call({ nr: NR.fsync, fd });
+export const fdatasync = (fd: number): Sys<number> => call({ nr: NR.fdatasync, fd });
+
 // System V IPC.
 export const msgget = (key: number, flags: number): Sys<number> => call({ nr: NR.msgget, key, flags });
 export const msgctl = (id: number, cmd: number): Sys<unknown> => call({ nr: NR.msgctl, id, cmd });
