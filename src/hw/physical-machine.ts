@@ -23,6 +23,8 @@ export class PhysicalMachine implements Machine {
   /** Simplification: the host's disks are not modelled as devices (its root file system is memfs). */
   readonly scsi = null;
   readonly nics = null;
+  /** Simplification: the host's own serial port is not modelled (its console is ctsim's terminal). */
+  readonly serial = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly Cpu[];

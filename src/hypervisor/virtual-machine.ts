@@ -17,6 +17,7 @@ import type { Cpu } from '../hw/cpu.js';
 import type { Machine, PrivilegedOp } from '../hw/machine.js';
 import type { ScsiHost } from '../hw/scsi.js';
 import type { NicPort } from '../hw/nic.js';
+import type { SerialPort } from '../hw/serial.js';
 import { Mmu } from '../hw/mmu.js';
 import { Tlb } from '../hw/tlb.js';
 import { CpuVirt, type CpuVirtMode } from './cpu-virt.js';
@@ -54,6 +55,8 @@ export class VirtualMachine implements Machine {
   scsi: ScsiHost | null = null;
   /** The VM's NICs (set before the guest boots). */
   nics: NicPort[] = [];
+  /** The VM's serial port, COM1 (set before the guest boots), or null when its configuration has none. */
+  serial: SerialPort | null = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly VCpu[];
