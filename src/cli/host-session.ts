@@ -155,7 +155,6 @@ export class HostSession {
 
   /** Records a command that was run live by other means (a VM's console session): the log gets it and the time it ended. */
   record(entry: LogEntry): void {
-    this.io.live = true;
     this.log.entries.push(entry);
     this.log.nowNs = this.host.now;
   }

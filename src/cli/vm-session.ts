@@ -57,6 +57,8 @@ export async function attachVmConsole(root: string, name: string, version: strin
   try {
     const host = session.host;
     const atNs = session.startTime();
+    // From here on the host's processes print, as during any live command.
+    session.io.live = true;
     prepareEntry(host, { atNs, uploads: [] }, (id) => session.getBlob(id));
     const c = host.vms.console(name);
     const chunks: InputChunk[] = [];
