@@ -39,7 +39,7 @@ What is typed is kept in the host's log with the simulated time each key arrived
 
   static override examples = [
     '<%= config.bin %> vm console web                       # interactive at a terminal; Ctrl-] detaches',
-    "printf 'uname -a\\ntouch /root/made-on-console\\n' | <%= config.bin %> vm console web",
+    '<%= config.bin %> vm console web < commands.txt        # each line typed when the guest waits for one',
     '<%= config.bin %> vm console web --show-log            # the boot messages and everything since',
   ];
 

@@ -8,8 +8,9 @@
  * reads from it is stopped with SIGTTIN.
  *
  * A serial line delivers bytes (`receive`): the line discipline maps CR to NL (ICRNL),
- * edits the line (ERASE ^? and ^H, KILL ^U), echoes what it takes (ECHO, ECHOE,
- * ECHOCTL: control characters as ^X) and hands out complete lines, as n_tty does.
+ * edits the line (ERASE ^?, KILL ^U, WERASE ^W), echoes what it takes (ECHO, ECHOE,
+ * ECHOCTL: control characters as ^X) and hands out complete lines, as n_tty does with
+ * the default termios of a serial port.
  *
  * Simplification: on a pseudo-terminal, line editing and echo happen in the real
  * terminal that runs `ctsim sh` (node's readline), which hands the simulated terminal
@@ -119,15 +120,8 @@ export class Tty {
         if (this.partial === '') this.inputEof();
         else this.inputLine(this.partial);
         this.partial = '';
-      } else if (c === '\x7f' || c === '\b') {
-        if (this.partial === '') continue;
-        // ECHOE: a control character took two columns (^X).
-        const last = this.partial[this.partial.length - 1];
-        this.partial = this.partial.slice(0, -1);
-        this.echoBytes(caret(last).length === 2 ? '\b \b\b \b' : '\b \b');
-      } else if (c === '\x15') {
-        this.echoBytes([...this.partial].map((x) => (caret(x).length === 2 ? '\b \b\b \b' : '\b \b')).join(''));
-        this.partial = '';
+      } else if (c === '\x7f' || c === '\x15' || c === '\x17') {
+        this.erase(c === '\x7f' ? 'char' : c === '\x15' ? 'line' : 'word');
       } else {
         const ch = c === '\r' ? '\n' : c;
         this.echoBytes(caret(ch));
@@ -138,6 +132,28 @@ export class Tty {
         }
       }
     }
+  }
+
+  /**
+   * ERASE (^?), KILL (^U) or WERASE (^W, as BSD's ALTWERASE: back over what is not a
+   * letter, digit or _, then over the word): takes characters off the line being typed
+   * and rubs them out on the screen (ECHOE; a control character echoed as ^X took two
+   * columns).
+   */
+  private erase(what: 'char' | 'line' | 'word'): void {
+    let seenWord = false;
+    let echo = '';
+    while (this.partial !== '') {
+      const last = this.partial[this.partial.length - 1];
+      if (what === 'word') {
+        if (/\w/.test(last)) seenWord = true;
+        else if (seenWord) break;
+      }
+      this.partial = this.partial.slice(0, -1);
+      echo += caret(last).length === 2 ? '\b \b\b \b' : '\b \b';
+      if (what === 'char') break;
+    }
+    this.echoBytes(echo);
   }
 
   private echoBytes(text: string): void {

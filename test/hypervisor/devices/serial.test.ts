@@ -111,7 +111,7 @@ describe('the 16550A UART and the serial console', () => {
     expect(r.stdout).toBe('0\n');
   });
 
-  it('a getty logs root in on ttyS0; the line discipline echoes, edits (^? ^U), maps CR to NL and signals (^C); each byte in is an exit, each chunk an interrupt', () => {
+  it('a getty logs root in on ttyS0; the line discipline echoes, edits (^? ^U ^W), maps CR to NL and signals (^C); each byte in is an exit, each chunk an interrupt', () => {
     const v = vm();
     const c = v.serialConsole!;
     c.ensureGetty();
@@ -129,6 +129,8 @@ describe('the 16550A UART and the serial console', () => {
     expect(uart.bytesIn - before.inB).toBe(10);
     expect(cv.exits['I/O instruction'] - before.exits).toBe(10 + (uart.bytesOut - before.outB));
     expect(type(v, 'echo junk\x15tty\r')).toBe('echo junk\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \btty\r\n/dev/ttyS0\r\n# ');
+    // ^W takes back the last word and the blanks after it; ^H is no erase character (it is echoed as ^H and kept).
+    expect(type(v, 'echo one two \x17\b|od -c\r')).toBe('echo one two \b \b\b \b\b \b\b \b^H|od -c\r\n0000000   o   n   e      \\b  \\n\r\n0000006\r\n# ');
     // ^C interrupts the foreground job at once (sleep would take 100 s).
     type(v, 'sleep 100\r');
     const t0 = v.engine.now;
