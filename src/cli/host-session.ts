@@ -153,6 +153,12 @@ export class HostSession {
     return status;
   }
 
+  /** Records a command that was run live by other means (a VM's console session): the log gets it and the time it ended. */
+  record(entry: LogEntry): void {
+    this.log.entries.push(entry);
+    this.log.nowNs = this.host.now;
+  }
+
   /** Saves a kept host and lets the next ctsim in. */
   close(version: string, save: boolean): void {
     if (!this.store) return;

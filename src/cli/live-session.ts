@@ -3,7 +3,8 @@
  * real input live here, never in the simulation). The engine runs in chunks; between
  * chunks Node can deliver keystrokes (^C must be able to stop a runaway `yes`). When
  * the simulation has nothing left to do but wait for input, the driver waits for the
- * user — with readline's line editing and history when a terminal is attached.
+ * user — with readline's line editing and history when a terminal is attached, or raw
+ * (every key as typed) on a VM's serial console.
  */
 import * as readline from 'node:readline';
 import type { Host } from '../host.js';
@@ -52,7 +53,6 @@ function makePacer(host: Host): Pacer {
  * `waitForInput(ms)` waits for input for at most `ms` milliseconds (Infinity: until some).
  */
 async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<number> {
-  const realNowNs = pacer.realNowNs;
   let exited = false;
   const hook = (t: Task): void => {
     if (t === task) {
@@ -62,28 +62,90 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
   };
   host.kernel.exitHooks.add(hook);
   try {
-    for (;;) {
-      const why = host.engine.run({ maxSteps: CHUNK_STEPS, until: realNowNs() });
-      if (exited) break;
-      if (why === 'max-steps') {
-        await tick();
-        continue;
-      }
-      if (why === 'until') {
-        // Ahead of the wall clock: wait for it (or for input) until the next action is due.
-        const aheadMs = (host.engine.nextActionTime() - realNowNs()) / 1e6;
-        await waitForInput(Math.max(1, Math.min(aheadMs, 100)));
-        pacer.sync();
-        continue;
-      }
-      // Idle: every task waits for something only the outside world can give.
-      await waitForInput(Infinity);
-      pacer.sync();
-    }
+    await runPaced(host, () => exited, pacer, waitForInput);
   } finally {
     host.kernel.exitHooks.delete(hook);
   }
   return task.exitStatus;
+}
+
+/** Runs the simulation paced to the wall clock (see runUntilExit) until `done()`. */
+async function runPaced(host: Host, done: () => boolean, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<void> {
+  const realNowNs = pacer.realNowNs;
+  while (!done()) {
+    const why = host.engine.run({ maxSteps: CHUNK_STEPS, until: realNowNs() });
+    if (done()) break;
+    if (why === 'max-steps') {
+      await tick();
+      continue;
+    }
+    if (why === 'until') {
+      // Ahead of the wall clock: wait for it (or for input) until the next action is due.
+      const aheadMs = (host.engine.nextActionTime() - realNowNs()) / 1e6;
+      await waitForInput(Math.max(1, Math.min(aheadMs, 100)));
+      pacer.sync();
+      continue;
+    }
+    // Idle: every task waits for something only the outside world can give.
+    await waitForInput(Infinity);
+    pacer.sync();
+  }
+}
+
+/** The simulated end of a raw console: a serial line. */
+export interface SerialLine {
+  /** Bytes typed, handed to the line at the simulated time they arrive. */
+  send(bytes: string): void;
+  /** True once the other end is gone (the VM stopped). */
+  ended(): boolean;
+}
+
+/** ^], the escape character of virsh console (and telnet). */
+export const CONSOLE_ESCAPE = 0x1d;
+
+/**
+ * A real terminal attached raw to a simulated serial line (ctsim vm console): every
+ * key goes to the line as it is typed — the guest's line discipline echoes and edits,
+ * as on a real serial console — until ^] detaches or the line ends. The caller writes
+ * the line's output as it comes. Simulated time keeps pace with the wall clock.
+ */
+export async function runRawConsole(host: Host, line: SerialLine, input: NodeJS.ReadStream): Promise<'detached' | 'ended'> {
+  const pacer = makePacer(host);
+  const pending: Buffer[] = [];
+  let detached = false;
+  let wake: (() => void) | null = null;
+  const onData = (d: Buffer): void => {
+    pending.push(d);
+    wake?.();
+  };
+  const onEnd = (): void => {
+    pending.push(Buffer.from([CONSOLE_ESCAPE]));
+    wake?.();
+  };
+  input.setRawMode?.(true);
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.resume();
+  try {
+    await runPaced(host, () => detached || line.ended(), pacer, async (ms) => {
+      if (pending.length === 0) await waitOrTimeout((r) => (wake = r), ms);
+      wake = null;
+      pacer.sync();
+      for (const d of pending.splice(0)) {
+        if (detached) break;
+        const esc = d.indexOf(CONSOLE_ESCAPE);
+        const keys = esc >= 0 ? d.subarray(0, esc) : d;
+        if (keys.length > 0) line.send(keys.toString('latin1'));
+        if (esc >= 0) detached = true;
+      }
+    });
+  } finally {
+    input.off('data', onData);
+    input.off('end', onEnd);
+    input.setRawMode?.(false);
+    input.pause();
+  }
+  return detached ? 'detached' : 'ended';
 }
 
 /** A command whose standard input is fed, as it arrives, from a real stream. */

@@ -11,6 +11,7 @@ import Oci from './oci.js';
 import Run from './run.js';
 import Sched from './sched.js';
 import Sh from './sh.js';
+import VmConsole from './vm/console.js';
 import VmCreate from './vm/create.js';
 import VmDelete from './vm/delete.js';
 import VmExec from './vm/exec.js';
@@ -34,6 +35,7 @@ export const commands = {
   run: Run,
   sched: Sched,
   sh: Sh,
+  'vm:console': VmConsole,
   'vm:create': VmCreate,
   'vm:delete': VmDelete,
   'vm:exec': VmExec,

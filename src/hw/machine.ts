@@ -19,6 +19,7 @@ import type { PhysicalMemory } from './physical-memory.js';
 import type { Mmu } from './mmu.js';
 import type { ScsiHost } from './scsi.js';
 import type { NicPort } from './nic.js';
+import type { SerialPort } from './serial.js';
 
 /** Privileged operations a machine counts. */
 export type PrivilegedOp = 'syscallTrap' | 'switchAddressSpace' | 'programTimer' | 'ipi' | 'halt' | 'invlpg' | 'tlbFlush';
@@ -59,6 +60,8 @@ export interface Machine {
    * simulated outside network (kernel/net/outside.ts).
    */
   readonly nics: readonly NicPort[] | null;
+  /** The serial port (COM1), or null (ctsim models no UART on a physical machine). */
+  readonly serial: SerialPort | null;
 
   /** A system call instruction and its return (syscall/sysret): cost in ns. */
   syscallTrap(cpu: Cpu): Ns;

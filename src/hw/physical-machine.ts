@@ -27,6 +27,8 @@ export class PhysicalMachine implements Machine {
   readonly nics = null;
   /** Physical NICs beyond eth0 (eth1, eth2, …), uncabled at boot. */
   readonly extraNics: number;
+  /** Simplification: the host's own serial port is not modelled (its console is ctsim's terminal). */
+  readonly serial = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly Cpu[];

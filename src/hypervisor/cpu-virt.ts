@@ -143,15 +143,20 @@ export class CpuVirt {
   }
 
   /**
-   * One access to an emulated device's register, or one paravirtual notification: an
-   * exit to the user-space VMM that emulates the device (hw), a call into the VMM with
-   * the same emulation behind it (bt), or an event-channel hypercall (pv). Its price.
+   * `count` accesses to an emulated device's registers, or paravirtual notifications:
+   * each an exit to the user-space VMM that emulates the device (hw), a call into the
+   * VMM with the same emulation behind it (bt), or an event-channel hypercall (pv).
+   * Their price.
    */
-  deviceTrap(): Ns {
+  deviceTrap(count = 1): Ns {
     const user = Math.max(0, this.costs.vmExitUser - this.costs.vmExit);
-    if (this.mode === 'hw') return this.exit('I/O instruction', user);
-    if (this.mode === 'bt') return this.callout('I/O', user);
-    return this.hypercall('event_channel_op');
+    let ns = 0;
+    for (let i = 0; i < count; i++) {
+      if (this.mode === 'hw') ns += this.exit('I/O instruction', user);
+      else if (this.mode === 'bt') ns += this.callout('I/O', user);
+      else ns += this.hypercall('event_channel_op');
+    }
+    return ns;
   }
 
   /** A PV guest's page-table update: queued; sent when the batch is full. Returns the price now. */

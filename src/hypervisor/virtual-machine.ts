@@ -17,6 +17,7 @@ import type { Cpu } from '../hw/cpu.js';
 import type { Machine, PrivilegedOp } from '../hw/machine.js';
 import type { ScsiHost } from '../hw/scsi.js';
 import type { NicPort } from '../hw/nic.js';
+import type { SerialPort } from '../hw/serial.js';
 import { Mmu } from '../hw/mmu.js';
 import { Tlb } from '../hw/tlb.js';
 import { CpuVirt, type CpuVirtMode } from './cpu-virt.js';
@@ -57,6 +58,8 @@ export class VirtualMachine implements Machine {
    * machine's physical NIC (type 1's dom0: the kernel drives eth0 and the world beyond).
    */
   nics: NicPort[] | null = [];
+  /** The VM's serial port, COM1 (set before the guest boots), or null when its configuration has none. */
+  serial: SerialPort | null = null;
   readonly name: string;
   readonly engine: Engine;
   readonly cpus: readonly VCpu[];

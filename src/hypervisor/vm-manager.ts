@@ -26,16 +26,20 @@ import { VirtualScsiHba } from './devices/scsi-hba.js';
 import type { VirtualNic } from './devices/nic.js';
 import { parseVmConfig, toVmConfigDoc, type VmConfig } from './vm-config.js';
 import { EXIT_REASONS } from './cpu-virt.js';
+import type { ConsoleInput, SerialConsole } from './serial-console.js';
+import { consoleNames } from '../kernel/tty/serial.js';
 
 /** A VM operation as a host state's log keeps it. */
 export type VmOp =
   | { op: 'create'; name: string; config: Record<string, unknown> }
   | { op: 'start' | 'stop' | 'pause' | 'resume' | 'delete' | 'save' | 'migrate'; name: string }
   | { op: 'exec'; name: string; argv: string[] }
+  /** An attachment to the serial console; what was typed is the log entry's input, with the time each chunk arrived. */
+  | { op: 'console'; name: string }
   /** A VM image (ctsim vm save's file), kept as a blob of the host state, restored under `name`. */
   | { op: 'restore'; name: string; blob: string };
 
-export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec', 'save', 'restore', 'migrate'] as const;
+export const VM_OPS = ['create', 'start', 'stop', 'pause', 'resume', 'delete', 'exec', 'save', 'restore', 'migrate', 'console'] as const;
 
 /** A refused operation: the message `ctsim vm` prints (exit 1). */
 export class VmOpError extends Error {}
@@ -261,8 +265,28 @@ export class VmManager {
     return vm.run(['env', '--', ...argv], { ...opts, path: '/usr/bin/env' });
   }
 
-  /** Applies one logged operation; `io` receives what it prints. Returns the status to record. */
-  apply(op: VmOp, io: { stdout: (s: string) => void; stderr: (s: string) => void }, timeLimitNs?: Ns): number {
+  /**
+   * The serial console of a running VM, with its getty started (ctsim vm console).
+   * Refused for a VM that is not running or has no serial port.
+   */
+  console(name: string): SerialConsole {
+    const c = this.running(name, 'console').vm.serialConsole;
+    if (!c) throw new VmOpError(`VM "${name}" has no serial console (its configuration has "serial": {"enabled": false})`);
+    c.ensureGetty();
+    return c;
+  }
+
+  /** What the VM's serial port has output so far (the tail its VMM keeps); empty for a VM never started. */
+  consoleLog(name: string): string {
+    if (!this.config(name).serial) throw new VmOpError(`VM "${name}" has no serial console (its configuration has "serial": {"enabled": false})`);
+    return this.live.get(name)?.vm.serialConsole?.uart.log ?? '';
+  }
+
+  /**
+   * Applies one logged operation; `io` receives what it prints; `input` is what was
+   * typed at a console, with when it ended. Returns the status to record.
+   */
+  apply(op: VmOp, io: { stdout: (s: string) => void; stderr: (s: string) => void }, timeLimitNs?: Ns, input?: { chunks: readonly ConsoleInput[]; endNs: Ns }): number {
     try {
       switch (op.op) {
         case 'create':
@@ -292,6 +316,9 @@ export class VmManager {
         case 'restore':
           if (!this.restorer) throw new VmOpError('this host cannot restore VM images');
           this.restorer(op.name, op.blob);
+          return 0;
+        case 'console':
+          this.console(op.name).replay(input?.chunks ?? [], input?.endNs ?? this.host.engine.now);
           return 0;
         case 'exec': {
           const r = this.exec(op.name, op.argv, { stdout: io.stdout, stderr: io.stderr, timeLimitNs, env: ['HOME=/root', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux'] });
@@ -328,7 +355,11 @@ export class VmManager {
     };
     out.memVirt = { technique: m.memVirt.label, ...mv };
     const hba = m.scsi instanceof VirtualScsiHba ? m.scsi : null;
+    const uart = h.vm.serialConsole?.uart;
     out.devices = {
+      serial: uart
+        ? { model: uart.model, ioPort: `0x${uart.ioPort.toString(16)}`, irq: uart.irq, guestDevice: 'ttyS0', console: consoleNames(c.bootArgs).includes('ttyS0'), bytesOut: uart.bytesOut, bytesIn: uart.bytesIn, traps: uart.traps, interrupts: uart.interrupts, logBytes: uart.log.length }
+        : null,
       scsi: hba
         ? { model: hba.model, notifications: hba.notifications, disks: hba.units.map((u, i) => ({ id: u.id, device: `sd${String.fromCharCode(97 + i)}`, commands: { ...u.disk.counts } })) }
         : null,

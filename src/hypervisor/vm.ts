@@ -24,6 +24,8 @@ import type { DiskImage } from './devices/disk-image.js';
 import { ScsiDisk } from './devices/scsi-target.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
 import { VirtualNic } from './devices/nic.js';
+import { VirtualUart } from './devices/serial.js';
+import { SerialConsole } from './serial-console.js';
 
 export interface BootVmOptions {
   /** The programs the guest's root file system holds. */
@@ -42,6 +44,8 @@ export interface BootVmOptions {
 export class Vm extends KernelSession {
   readonly machine: VirtualMachine;
   readonly config: VmConfig;
+  /** The serial console (ctsim vm console), when the VM has a serial port. */
+  readonly serialConsole: SerialConsole | null;
 
   constructor(engine: Engine, machine: VirtualMachine, config: VmConfig, opts: BootVmOptions) {
     super(
@@ -55,6 +59,7 @@ export class Vm extends KernelSession {
     );
     this.machine = machine;
     this.config = config;
+    this.serialConsole = machine.serial instanceof VirtualUart ? new SerialConsole(this, machine.serial) : null;
   }
 
   /**
@@ -95,6 +100,7 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     boot,
   });
   machine.nics = opts.ownsHardware ? null : config.nics.map((n) => new VirtualNic(n, machine));
+  if (config.serial) machine.serial = new VirtualUart(machine);
   if (opts.disks && opts.disks.length > 0) {
     // Paravirtual products come with virtio-scsi, emulated ones with an LSI adapter (as their NICs).
     const model = config.nics[0]?.model === 'e1000' || (config.nics.length === 0 && findProfile(config.profile)?.nicModel === 'e1000') ? 'lsi53c895a' : 'virtio-scsi';

@@ -20,6 +20,7 @@ import { probeScsiDisks } from './block/sd.js';
 import { ProcFs } from './fs/procfs/procfs.js';
 import { SimFs } from './fs/simfs.js';
 import { Console, registerConsole } from './fs/console.js';
+import { probeSerial } from './tty/serial.js';
 import { SysError } from './errno.js';
 import { KernelPanic } from './panic.js';
 import type { Path } from './vfs/mount.js';
@@ -82,13 +83,15 @@ export function defaultRlimits(k: Kernel): { soft: number; hard: number }[] {
 
 export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   const k = new Kernel(machine, config);
+  const con = new Console();
+  registerConsole(k, con);
+  // The serial port (ttyS0), and the serial console when the command line names it.
+  probeSerial(k, con);
   // The physical NIC and the network beyond it (net/outside.ts), or the machine's own NICs (a VM's).
   if (machine.nics) attachNics(k, machine.nics);
   else buildOutside(k, machine instanceof PhysicalMachine ? machine.extraNics : 0);
   registerMemDevices(k);
   if (machine.vmx) registerKvm(k);
-  const con = new Console();
-  registerConsole(k, con);
   const anonDev = (): number => k.allocAnonDev();
 
   // The SCSI disks (sd), probed before the root is mounted (it may be on one) and /dev is populated.

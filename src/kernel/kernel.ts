@@ -64,12 +64,12 @@ export interface KernelConfig {
    * at priority 1 to watch a whole system scheduled round-robin or first-come-first-served.
    */
   defaultPolicy?: 'cfs' | 'rr' | 'fifo';
+  /** The kernel command line (/proc/cmdline); DEFAULT_CMDLINE when absent. */
+  cmdline?: string;
   /** Size of the swap device in bytes (0: no swap). */
   swapBytes?: number;
   /** The page-replacement policy (default clock). */
   swapPolicy?: SwapPolicy;
-  /** The kernel command line as /proc/cmdline shows it (default: a Debian host's). */
-  cmdline?: string;
   /**
    * The disk to mount the root file system from (the command line's `root=/dev/sda`,
    * and `ro`). Absent: the tree built into the kernel, as an initramfs whose /init runs
@@ -83,6 +83,14 @@ export const UTS_SYSNAME = 'Linux';
 export const UTS_RELEASE = '6.1.0-ctsim';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC ctsim';
 export const UTS_MACHINE = 'x86_64';
+
+/** The command line a host boots with (GRUB's on Debian). */
+export const DEFAULT_CMDLINE = `BOOT_IMAGE=/boot/vmlinuz-${UTS_RELEASE} root=/dev/sda1 ro quiet`;
+
+/** A kernel log line as dmesg and the console print it: "[seconds.micros] text". */
+export function formatPrintk(l: { t: Ns; text: string }): string {
+  return `[${(Math.floor(l.t / 1000) / 1e6).toFixed(6).padStart(12)}] ${l.text}\n`;
+}
 
 /** Initial namespace inode numbers, as Linux assigns them (namespaces(7), NS-01). */
 export const INITIAL_NS_INUM = {
@@ -146,6 +154,10 @@ export class Kernel {
   devpts: SimFs | null = null;
   /** Terminals by index (/dev/pts/N). */
   readonly ttys: Tty[] = [];
+  /** Serial lines by port (/dev/ttyS0…), made by the 8250 driver at boot. */
+  readonly serialTtys: Tty[] = [];
+  /** The console printk writes to once one is registered (console=ttyS0), or null. */
+  printkConsole: ((line: string) => void) | null = null;
   /** Controlling terminals by session (global id of the session leader). */
   readonly sessionTty = new Map<number, Tty>();
   /** Called when a task exits (after it became a zombie): the harness watches commands it started. */
@@ -197,6 +209,7 @@ export class Kernel {
     }
     this.printk(`Linux version ${UTS_RELEASE} (ctsim) ${UTS_VERSION}`);
     this.printk(`smpboot: Allowing ${machine.cpus.length} CPUs`);
+    this.printk(`Kernel command line: ${this.cmdline}`);
     this.mem = new MemoryManager({
       memory: machine.memory,
       swapBytes: config.swapBytes ?? 0,
@@ -225,9 +238,16 @@ export class Kernel {
     return this.config.bootEpochNs + this.engine.now;
   }
 
-  /** Appends a kernel log line (dmesg). */
+  /** The kernel command line (/proc/cmdline). */
+  get cmdline(): string {
+    return this.config.cmdline ?? DEFAULT_CMDLINE;
+  }
+
+  /** Appends a kernel log line (dmesg) and writes it to the console, if one is registered. */
   printk(text: string): void {
-    this.log.push({ t: this.engine.now, text });
+    const line = { t: this.engine.now, text };
+    this.log.push(line);
+    this.printkConsole?.(formatPrintk(line));
   }
 
   /** A device number for a file system without a device (tmpfs, proc): 0:N, as get_anon_bdev hands out. */

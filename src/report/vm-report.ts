@@ -61,7 +61,22 @@ export function formatVmInspect(doc: Record<string, unknown>): string {
     ['pinned guest tables (PV)', mv.pinnedTables as number],
   ];
   out += table(['counter', 'value'], rows.filter(([, v]) => v > 0).map(([k, v]) => [k, n(v)]));
-  const scsi = (doc.devices as { scsi: { model: string; notifications: number; disks: { id: string; device: string; commands: Record<string, number> }[] } | null } | undefined)?.scsi;
+  const devices = doc.devices as
+    | {
+        serial: { model: string; ioPort: string; irq: number; guestDevice: string; console: boolean; bytesOut: number; bytesIn: number; traps: number; interrupts: number } | null;
+        scsi: { model: string; notifications: number; disks: { id: string; device: string; commands: Record<string, number> }[] } | null;
+      }
+    | undefined;
+  const serial = devices?.serial;
+  if (serial) {
+    const mode = String(cfg['cpu-virt']);
+    const trapped = mode === 'hw' ? 'I/O exits' : mode === 'bt' ? 'I/O callouts' : 'event-channel notifications';
+    out += `
+Serial port: ${serial.model} at ${serial.ioPort}, IRQ ${serial.irq} (${serial.guestDevice} in the guest${serial.console ? ', its console' : ''})
+`;
+    out += table(['bytes out', 'bytes in', trapped, 'receive interrupts'], [[n(serial.bytesOut), n(serial.bytesIn), n(serial.traps), n(serial.interrupts)]]);
+  }
+  const scsi = devices?.scsi;
   if (scsi) {
     out += `\nDisks on a ${scsi.model} adapter (${n(scsi.notifications)} register accesses or notifications)\n`;
     const names = Object.keys(scsi.disks[0]?.commands ?? {});

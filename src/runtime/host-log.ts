@@ -59,7 +59,8 @@ export interface LogEntry {
   /**
    * Input typed at a terminal instead: each chunk with the simulated time it arrived
    * (the live session paces simulated time to the wall clock), so a replay feeds it at
-   * the same moments; and when it ended (^D), if it did.
+   * the same moments; and when it ended (^D), if it did. For a VM's console (vm.op
+   * "console") the bytes typed into its serial line, and when the console detached.
    */
   input?: InputChunk[];
   inputEndNs?: number;
@@ -172,7 +173,9 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
   if (e.vm) {
     // An image to restore is one of the state's blobs; restoring it replays the host it came from.
     host.vms.restorer = (name, blob) => restoreVmImage(host, () => parseVmImage(blobs(blob)), name);
-    const status = host.vms.apply(e.vm, { stdout: out, stderr: err }, e.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS);
+    // A console session's typing is the entry's input, fed again at the times it arrived.
+    const typed = e.vm.op === 'console' ? { chunks: e.input ?? [], endNs: e.inputEndNs ?? host.now } : undefined;
+    const status = host.vms.apply(e.vm, { stdout: out, stderr: err }, e.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS, typed);
     host.engine.run({ until: host.now + SETTLE_NS });
     return { status, ended: 'exit' };
   }

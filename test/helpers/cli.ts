@@ -11,6 +11,7 @@
  * `--help` (or `-h`) is answered as oclif's runner answers it, by rendering the
  * command's help, since Command.run itself does not handle it.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -29,6 +30,15 @@ export interface CliRun {
   exitCode: number;
   /** stdout parsed as JSON; throws with the output in the message when it is not JSON. */
   json<T = unknown>(): T;
+}
+
+/**
+ * Runs the built CLI (bin/run.js → dist/, which `npm test` builds first) as its own
+ * process, with `input` as its standard input (a pipe, not a terminal).
+ */
+export function runBuiltCli(args: string[], input = '', encoding: BufferEncoding = 'utf8'): { stdout: string; stderr: string; status: number } {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], { cwd: REPO_ROOT, encoding, input });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
 }
 
 let configPromise: Promise<Config> | undefined;

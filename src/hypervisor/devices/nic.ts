@@ -95,11 +95,7 @@ export class VirtualNic implements NicPort {
 
   /** `n` register accesses or notifications, priced by the CPU technique. */
   private trapNs(n: number): number {
-    let ns = 0;
-    for (let i = 0; i < n; i++) {
-      this.traps++;
-      ns += this.vm.cpuVirt.deviceTrap();
-    }
-    return ns;
+    this.traps += n;
+    return this.vm.cpuVirt.deviceTrap(n);
   }
 }

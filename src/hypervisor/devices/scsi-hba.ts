@@ -58,20 +58,14 @@ export class VirtualScsiHba implements ScsiHost {
     this.commands++;
     const costs = this.costs;
     // The guest's side: notifying the device (and, emulated, programming it) and taking the completion.
-    let cpuNs = 0;
     const traps = this.model === 'virtio-scsi' ? (first ? 1 : 0) : EMULATED_ACCESSES + 1;
-    for (let i = 0; i < traps; i++) cpuNs += this.trap();
+    this.notifications += traps;
+    const cpuNs = this.cpuVirt.deviceTrap(traps);
     // The device's side: the disk.
     const op = cdb[0];
     const moved = op === SCSI_OPCODES['READ(10)'] ? result.data.length : op === SCSI_OPCODES['WRITE(10)'] ? (dataOut?.length ?? 0) : 0;
     const touchesDisk = op === SCSI_OPCODES['READ(10)'] || op === SCSI_OPCODES['WRITE(10)'] || op === SCSI_OPCODES['SYNCHRONIZE CACHE(10)'];
     const latencyNs = touchesDisk ? costs.diskOp + Math.ceil((moved / 1024) * costs.diskKiB) : 0;
     return { result, cpuNs, latencyNs };
-  }
-
-  /** One register access or notification, priced by the CPU technique. */
-  private trap(): Ns {
-    this.notifications++;
-    return this.cpuVirt.deviceTrap();
   }
 }

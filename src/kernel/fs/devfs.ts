@@ -3,7 +3,8 @@
  * /dev/null discards writes and reads as empty, /dev/zero reads NUL bytes,
  * /dev/full fails writes with ENOSPC, /dev/random and /dev/urandom read from the
  * kernel's seeded entropy (so runs stay reproducible). /dev/tty is the caller's
- * controlling terminal (ENXIO without one).
+ * controlling terminal (ENXIO without one); /dev/ttyS0 is the serial port, when the
+ * machine has one (tty/serial.ts).
  */
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
@@ -69,6 +70,8 @@ export function makeDevfs(k: Kernel, dev: number, kvm = false, disks: readonly {
   // KVM's device on a machine with hardware virtualization (Debian: crw-rw---- root kvm; ctsim has no kvm group).
   if (kvm) nodes.push(['kvm', 10, 232, 0o660]);
   for (const [name, ma, mi, mode] of nodes) root.mknod!(name, S_IFCHR | mode, makedev(ma, mi), rootCreds, now);
+  // Serial ports: crw-rw---- root dialout (group 20), as udev makes them.
+  for (const t of k.serialTtys) root.mknod!(t.name, S_IFCHR | 0o660, t.dev, { fsuid: 0, fsgid: 20 }, now);
   // Disks: brw-rw---- root disk (group 6), as udev makes them.
   for (const d of disks) root.mknod!(d.name, S_IFBLK | 0o660, d.rdev, { fsuid: 0, fsgid: 6 }, now);
   for (const d of ['pts', 'shm', 'mqueue']) root.mkdir!(d, d === 'shm' ? 0o1777 : 0o755, rootCreds, now);

@@ -20,7 +20,7 @@ import {
   type Tms,
   type Utsname,
 } from './abi.js';
-import { UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../kernel.js';
+import { formatPrintk, UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../kernel.js';
 import { loadAverages } from '../sched/loadavg.js';
 import { CAP, capable, nsCapable } from '../ns/capabilities.js';
 
@@ -119,7 +119,7 @@ export const infoSyscalls: HandlerTable = {
     if (r.type === 10) return 1 << 17;
     if (r.type !== 3 && r.type !== 2) return err('EINVAL');
     if (!capable(t.creds, CAP.SYSLOG)) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG');
-    return k.log.map((l) => `[${(Math.floor(l.t / 1000) / 1e6).toFixed(6).padStart(12)}] ${l.text}\n`).join('');
+    return k.log.map(formatPrintk).join('');
   },
   /** getrandom({count}) → bytes from the kernel's seeded entropy. */
   getrandom(k, _t, r: { count: number }) {

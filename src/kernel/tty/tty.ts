@@ -1,14 +1,21 @@
 /**
  * Terminals (tty(4), termios(3), credentials(7) "controlling terminal"): a
- * pseudo-terminal slave like /dev/pts/0, with a line discipline in canonical mode —
- * input is handed to readers a line at a time; ^C, ^\ and ^Z become SIGINT, SIGQUIT
- * and SIGTSTP for the foreground process group; ^D at the start of a line is end of
- * file; output "\n" becomes "\r\n" (ONLCR). A session has at most one controlling
- * terminal; a background process group that reads from it is stopped with SIGTTIN.
+ * pseudo-terminal slave like /dev/pts/0, or a serial line like /dev/ttyS0, with a
+ * line discipline in canonical mode — input is handed to readers a line at a time;
+ * ^C, ^\ and ^Z become SIGINT, SIGQUIT and SIGTSTP for the foreground process group;
+ * ^D at the start of a line is end of file; output "\n" becomes "\r\n" (ONLCR). A
+ * session has at most one controlling terminal; a background process group that
+ * reads from it is stopped with SIGTTIN.
  *
- * Simplification: line editing and echo happen in the real terminal that runs
- * `ctsim sh` (node's readline), which hands the simulated terminal whole lines; so the
- * simulated line discipline does not echo. Only the modes listed above are modelled.
+ * A serial line delivers bytes (`receive`): the line discipline maps CR to NL (ICRNL),
+ * edits the line (ERASE ^?, KILL ^U, WERASE ^W), echoes what it takes (ECHO, ECHOE,
+ * ECHOCTL: control characters as ^X) and hands out complete lines, as n_tty does with
+ * the default termios of a serial port.
+ *
+ * Simplification: on a pseudo-terminal, line editing and echo happen in the real
+ * terminal that runs `ctsim sh` (node's readline), which hands the simulated terminal
+ * whole lines; so a pseudo-terminal does not echo. Only the modes listed above are
+ * modelled, and they cannot be changed (TCSETS is accepted and ignored).
  */
 import { CAP, capable } from '../ns/capabilities.js';
 import type { Kernel } from '../kernel.js';
@@ -30,11 +37,24 @@ export interface WinSize {
   cols: number;
 }
 
+/** What makes a terminal other than a pseudo-terminal slave (a serial line's driver passes these). */
+export interface TtyKind {
+  /** Its device number and its name under /dev. */
+  dev: number;
+  name: string;
+  /** The line discipline echoes input (ECHO): true on a serial line. */
+  echo: boolean;
+}
+
 export class Tty {
   readonly index: number;
   readonly dev: number;
+  readonly echo: boolean;
+  private readonly devName: string;
   /** Lines ready for readers (canonical mode), oldest first; '' marks an end-of-file (^D). */
   private readonly lines: string[] = [];
+  /** The line being typed on a serial line, not yet ended by a newline. */
+  private partial = '';
   readonly readWait = new WaitQueue();
   /** The session (global id of its leader) this is the controlling terminal of, or 0. */
   session = 0;
@@ -45,15 +65,17 @@ export class Tty {
   sink: (bytes: string) => void;
   private readonly kernel: Kernel;
 
-  constructor(k: Kernel, index: number, sink: (bytes: string) => void) {
+  constructor(k: Kernel, index: number, sink: (bytes: string) => void, kind?: TtyKind) {
     this.kernel = k;
     this.index = index;
-    this.dev = makedev(PTS_MAJOR, index);
+    this.dev = kind?.dev ?? makedev(PTS_MAJOR, index);
+    this.devName = kind?.name ?? `pts/${index}`;
+    this.echo = kind?.echo ?? false;
     this.sink = sink;
   }
 
   get name(): string {
-    return `pts/${this.index}`;
+    return this.devName;
   }
 
   /** True when a reader is blocked waiting for a line. */
@@ -80,6 +102,62 @@ export class Tty {
     for (const t of this.kernel.tasks.values()) {
       if (t.pgid === this.fgPgrp && t.state !== TaskState.Zombie) sendSignal(this.kernel, t, sig, false);
     }
+  }
+
+  /**
+   * Bytes that arrived on the line (a serial port's receive interrupt), through the
+   * canonical line discipline: a line goes to readers when it ends (NL, or CR mapped to
+   * NL; ^D hands over what is typed, or is end of file at the start of a line).
+   */
+  receive(bytes: string): void {
+    for (const c of bytes) {
+      const sig = c === '\x03' ? SIG.SIGINT : c === '\x1c' ? SIG.SIGQUIT : c === '\x1a' ? SIG.SIGTSTP : 0;
+      if (sig !== 0) {
+        this.partial = '';
+        this.echoBytes(caret(c));
+        this.inputSignal(sig);
+      } else if (c === '\x04') {
+        if (this.partial === '') this.inputEof();
+        else this.inputLine(this.partial);
+        this.partial = '';
+      } else if (c === '\x7f' || c === '\x15' || c === '\x17') {
+        this.erase(c === '\x7f' ? 'char' : c === '\x15' ? 'line' : 'word');
+      } else {
+        const ch = c === '\r' ? '\n' : c;
+        this.echoBytes(caret(ch));
+        this.partial += ch;
+        if (ch === '\n') {
+          this.inputLine(this.partial);
+          this.partial = '';
+        }
+      }
+    }
+  }
+
+  /**
+   * ERASE (^?), KILL (^U) or WERASE (^W, as BSD's ALTWERASE: back over what is not a
+   * letter, digit or _, then over the word): takes characters off the line being typed
+   * and rubs them out on the screen (ECHOE; a control character echoed as ^X took two
+   * columns).
+   */
+  private erase(what: 'char' | 'line' | 'word'): void {
+    let seenWord = false;
+    let echo = '';
+    while (this.partial !== '') {
+      const last = this.partial[this.partial.length - 1];
+      if (what === 'word') {
+        if (/\w/.test(last)) seenWord = true;
+        else if (seenWord) break;
+      }
+      this.partial = this.partial.slice(0, -1);
+      echo += caret(last).length === 2 ? '\b \b\b \b' : '\b \b';
+      if (what === 'char') break;
+    }
+    this.echoBytes(echo);
+  }
+
+  private echoBytes(text: string): void {
+    if (this.echo && text !== '') this.write(text);
   }
 
   /** Reads up to `count` bytes of the next line (canonical mode). */
@@ -112,6 +190,15 @@ export class Tty {
   }
 }
 
+/** How ECHOCTL echoes a character: control characters other than TAB and NL as ^X, DEL as ^?. */
+function caret(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\t' || c === '\n') return c;
+  if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
+  if (code === 0x7f) return '^?';
+  return c;
+}
+
 /** Makes `tty` the controlling terminal of `t`'s session (TIOCSCTTY, or a session leader's first open). */
 export function setControllingTty(k: Kernel, t: Task, tty: Tty): void {
   tty.session = t.sid;
@@ -131,7 +218,7 @@ export const ttyOps: FileOps = {
     const tty = f.priv as Tty;
     switch (cmd) {
       case TCGETS:
-        return { icanon: true, echo: false, isig: true, onlcr: true };
+        return { icanon: true, echo: tty.echo, isig: true, onlcr: true };
       case TCSETS:
         return 0;
       case TIOCGWINSZ:

@@ -108,7 +108,7 @@ export class ProcFs {
   private rootEntries(): ProcEntry[] {
     const k = this.kernel;
     const fixed: ProcEntry[] = [
-      this.file('cmdline', () => `${k.config.cmdline ?? `BOOT_IMAGE=/boot/vmlinuz-${UTS_RELEASE} root=/dev/sda1 ro quiet`}\n`),
+      this.file('cmdline', () => `${k.cmdline}\n`),
       this.file('cpuinfo', () => this.cpuinfo()),
       this.file('filesystems', () => 'nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tdevpts\nnodev\tmqueue\nnodev\tcgroup2\nnodev\toverlay\n\text4\n\tctsimfs\n'),
       this.file('loadavg', () => this.loadavg()),

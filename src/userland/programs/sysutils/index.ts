@@ -1,7 +1,7 @@
 /**
  * Registers the file and system tools at Debian 12's paths (usr-merged, so /bin
  * and /sbin reach them too): coreutils 9.1's file and system commands, procps-ng
- * 4.0.2 (ps, kill, pgrep, pkill, uptime), util-linux 2.38's dmesg, Debian's
+ * 4.0.2 (ps, kill, pgrep, pkill, uptime), util-linux 2.38's dmesg and agetty, Debian's
  * hostname, and a stress(1)-like load generator.
  */
 import type { ProgramTable } from '../../../kernel/exec/program-table.js';
@@ -10,6 +10,7 @@ import { chownMain } from './chown.js';
 import { cpMain } from './cp.js';
 import { dateMain } from './date.js';
 import { dmesgMain } from './dmesg.js';
+import { agettyMain } from './agetty.js';
 import { envMain, printenvMain } from './env.js';
 import { freeMain } from './free.js';
 import { hostnameMain } from './hostname.js';
@@ -78,6 +79,7 @@ export function registerSysutils(t: ProgramTable): void {
   t.add({ name: 'vmstat', main: vmstatMain, paths: bin('vmstat'), summary: 'procps vmstat: DELAY COUNT, -a -w -n -t -y -S unit, -s, -f' });
   // util-linux
   t.add({ name: 'dmesg', main: dmesgMain, paths: bin('dmesg'), summary: 'util-linux dmesg: -t -T -r (root only: dmesg_restrict)' });
+  t.add({ name: 'agetty', main: agettyMain, paths: ['/usr/sbin/agetty'], summary: 'util-linux agetty: --autologin USER (required: no login(1)), --noclear -N -i, PORT [BAUD] [TERM]; /etc/issue escapes, /etc/motd, a login shell' });
   // Load generator.
   t.add({ name: 'forkwait', main: forkwaitMain, paths: bin('forkwait'), summary: "Adams & Agesen's forkwait microbenchmark: -n CHILDREN -m BYTES touched before forking" });
   t.add({ name: 'stress', main: stressMain, paths: bin('stress'), summary: 'stress 1.0.4-like: --cpu N --fork N --timeout T -q -v (no --vm/--io/--hdd yet)' });
