@@ -206,28 +206,42 @@ export function cableNics(k: Kernel, nics: VirtualNic[], vmName: string, vmm: st
   const taken = (n: string): boolean => [...ns.devices.values()].some((d) => d.name === n);
   const taps: EtherDevice[] = [];
   const assigned: Assignment[] = [];
-  for (const nic of nics) {
-    if (nic.config.passthrough) {
-      if (!nic.guestDev) continue;
-      try {
-        assigned.push(assignNic(k, nic.config, nic.guestDev, vmName, vmm));
-      } catch (e) {
-        if (e instanceof AssignError) throw new VmLaunchError(e.message);
-        throw e;
+  try {
+    for (const nic of nics) {
+      if (nic.config.passthrough) {
+        if (nic.guestDev) assigned.push(assignNic(k, nic.config, nic.guestDev, vmName, vmm));
+        continue;
       }
-      continue;
+      const tap = k.net.createEther(ns, name(nic, taken), `fe${nic.mac.slice(2)}`);
+      taps.push(tap);
+      const guest = nic.guestDev;
+      if (guest) {
+        guest.cable = tap;
+        tap.cable = guest;
+      }
+      k.net.setUp(tap, true);
+      if (nic.config.switch !== null) joinSwitch(k, tap, nic, vmm);
     }
-    const tap = k.net.createEther(ns, name(nic, taken), `fe${nic.mac.slice(2)}`);
-    const guest = nic.guestDev;
-    if (guest) {
-      guest.cable = tap;
-      tap.cable = guest;
-    }
-    k.net.setUp(tap, true);
-    taps.push(tap);
-    if (nic.config.switch !== null) joinSwitch(k, tap, nic, vmm);
+  } catch (e) {
+    // A NIC that cannot be set up fails the start: what was done for the others is undone.
+    releaseBackEnds(k, taps, assigned);
+    if (e instanceof AssignError) throw new VmLaunchError(e.message);
+    throw e;
   }
   return { taps, assigned };
+}
+
+/** Takes a VM's NIC back ends away: taps deleted, assigned devices given back to the host. */
+export function releaseBackEnds(k: Kernel, taps: EtherDevice[], assigned: Assignment[]): void {
+  for (const tap of taps) {
+    const guest = tap.cable as EtherDevice | null;
+    if (guest && guest.cable === tap) guest.cable = null;
+    tap.cable = null;
+    k.net.deleteDevice(tap);
+  }
+  for (const a of assigned) releaseNic(k, a);
+  taps.length = 0;
+  assigned.length = 0;
 }
 
 /**
@@ -251,21 +265,13 @@ function joinSwitch(k: Kernel, tap: EtherDevice, nic: VirtualNic, vmm: string): 
   for (const vid of br.vlanFiltering ? vids : [0]) br.fdb.push({ mac: nic.mac, vid, port: tap, updated: k.now, local: false, isStatic: true });
 }
 
-/** Takes this VMM's taps away (the VMM exited, or the VM left for another host). */
+/** Takes this VMM's taps away and gives assigned devices back (the VMM exited, or the VM left for another host). */
 function unplugNics(hosted: HostedVm): void {
-  for (const tap of hosted.taps) {
-    const guest = tap.cable as EtherDevice | null;
-    if (guest && guest.cable === tap) guest.cable = null;
-    tap.cable = null;
-    hosted.hostKernel?.net.deleteDevice(tap);
-  }
-  hosted.taps.length = 0;
-  if (hosted.hostKernel) for (const a of hosted.assigned) releaseNic(hosted.hostKernel, a);
-  hosted.assigned.length = 0;
+  if (hosted.hostKernel) releaseBackEnds(hosted.hostKernel, hosted.taps, hosted.assigned);
 }
 
 /** The configuration with passed-through NICs' burnt-in MACs, or a VmLaunchError naming the NIC. */
-function assignedMacs(k: Kernel, config: VmConfig, vmm: string): VmConfig {
+export function assignedMacs(k: Kernel, config: VmConfig, vmm: string): VmConfig {
   try {
     return withAssignedMacs(k, config, vmm);
   } catch (e) {
@@ -281,7 +287,14 @@ function spawnVmm(host: KernelSession, hosted: HostedVm): HostedVm {
   hosted.hostKernel = host.kernel;
   plugNics(host.kernel, hosted, path.replace(/.*\//, ''));
   const argv = [path.replace(/.*\//, ''), '-name', config.name, '-smp', String(config.vcpus), '-m', String(config.memMib), '-overhead', String(profile?.vmmOverheadBytes ?? 0)];
-  const { task } = host.spawn(argv, { path });
+  let task: Task;
+  try {
+    task = host.spawn(argv, { path }).task;
+  } catch (e) {
+    // No VMM process, so no release will come: give the NICs back now.
+    unplugNics(hosted);
+    throw e;
+  }
   hosted.vmm = task;
   hosted.backing.owner = task.tgid;
   expectVmm(host.kernel, task.tgid, hosted);

@@ -31,7 +31,7 @@ import { DirectBacking } from './backing.js';
 import type { VcpuHost, VCpu } from './vcpu.js';
 import { bootVm, type Vm } from './vm.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
-import { cableNics, openDrives } from './kvm-host.js';
+import { assignedMacs, cableNics, openDrives, releaseBackEnds } from './kvm-host.js';
 import type { VirtualNic } from './devices/nic.js';
 
 /** Xen's credit scheduler runs a vCPU for 30 ms before it looks again (VIRT-FIGURES §7). */
@@ -69,6 +69,8 @@ export class Type1Hypervisor implements VcpuHost {
   readonly sliceNs: Ns;
   /** Each guest's domain ID (dom0 is 0). */
   private readonly domids = new Map<Vm, number>();
+  /** Each guest's NIC back ends in dom0 (vifs, assigned devices). */
+  private readonly backEnds = new Map<Vm, ReturnType<typeof cableNics>>();
   private readonly opts: Type1Options;
   /** vCPU switches and the time they cost, for reports. */
   switches = 0;
@@ -111,12 +113,21 @@ export class Type1Hypervisor implements VcpuHost {
     const k = this.dom0.kernel;
     const domid = this.domids.size;
     const disks = openDrives(k, config, 'xl');
-    const vm = bootVm(this.engine, config, new DirectBacking(this.machine.memory, this.nextOwner++), { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
-    cableNics(k, vm.machine.nics as VirtualNic[], config.name, 'xl', (nic) => `vif${domid}.${config.nics.indexOf(nic.config)}`);
+    const vm = bootVm(this.engine, assignedMacs(k, config, 'xl'), new DirectBacking(this.machine.memory, this.nextOwner++), { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
+    this.backEnds.set(vm, cableNics(k, vm.machine.nics as VirtualNic[], config.name, 'xl', (nic) => `vif${domid}.${config.nics.findIndex((n) => n.id === nic.id)}`));
     this.domids.set(vm, domid);
     this.vms.push(vm);
     vm.machine.start(this);
     return vm;
+  }
+
+  /** `xl destroy`: the guest is powered off and its back ends in dom0 go (vifs deleted, assigned devices given back). */
+  destroyVm(vm: Vm): void {
+    vm.machine.stop('destroyed (xl destroy)');
+    const b = this.backEnds.get(vm);
+    if (b) releaseBackEnds(this.dom0.kernel, b.taps, b.assigned);
+    this.backEnds.delete(vm);
+    this.vms.splice(this.vms.indexOf(vm), 1);
   }
 
   /** `xl list`: every domain with its ID, memory, vCPUs and state. */

@@ -52,6 +52,11 @@ export interface Processor {
 export interface RunLimits {
   /** Stop before any action later than this time (inclusive bound). */
   until?: Ns;
+  /**
+   * Let time pass up to `until` even with only deferrable events left (runUntil,
+   * advanceTo); otherwise those alone make the engine 'idle'.
+   */
+  deferrable?: boolean;
   /** Stop after this many engine iterations (events + processor steps); a guard. */
   maxSteps?: number;
 }
@@ -204,14 +209,25 @@ export class Engine {
    * machine simply waited (an interactive session keeping pace with the wall clock).
    */
   advanceTo(t: Ns): void {
-    const limit = this.nextActionTime();
+    const limit = this.nextWorkTime();
     const target = t < limit ? t : limit;
-    if (target > this.now && Number.isFinite(target)) this.now = Math.floor(target);
+    if (!(target > this.now) || !Number.isFinite(target)) return;
+    // Deferrable events due meanwhile run as the time passes.
+    this.run({ until: Math.floor(target), deferrable: true });
+    if (target > this.now) this.now = Math.floor(target);
+  }
+
+  /** When the next non-deferrable event or processor action is due (Infinity when idle). */
+  private nextWorkTime(): Ns {
+    let t = Infinity;
+    if (this.pending > 0) for (const ev of this.heap.toArray()) if (ev.fn !== null && !ev.deferrable && ev.time < t) t = ev.time;
+    for (const p of this.processors) if (p.nextTime < t) t = p.nextTime;
+    return t;
   }
 
   /** Runs what is due up to `t`, then lets the clock stand at `t` (the machines simply waited). */
   runUntil(t: Ns): StopReason {
-    const r = this.run({ until: t });
+    const r = this.run({ until: t, deferrable: true });
     this.advanceTo(t);
     return r;
   }
@@ -273,7 +289,7 @@ export class Engine {
       if (evTime <= bestTime) {
         if (evTime === Infinity) return 'idle';
         // Only deferrable events left: they run only while the caller lets time pass.
-        if (bestTime === Infinity && this.pending === 0 && until === Infinity) return 'idle';
+        if (bestTime === Infinity && this.pending === 0 && (!limits.deferrable || until === Infinity)) return 'idle';
         if (evTime > until) return 'until';
         const ev = this.heap.pop()!;
         this.now = ev.time;

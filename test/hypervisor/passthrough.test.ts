@@ -55,7 +55,10 @@ describe('NIC passthrough and SR-IOV virtual functions', () => {
     expect(vm.sh('ip link set eth0 up && ip addr add 10.7.0.5/24 dev eth0 && ping -c 3 -q 10.7.0.2').stdout).toContain('3 received');
     expect(nicsOf(a.vms.inspect('vf'))[0]).toMatchObject({ model: 'ixgbevf', host: 'a virtual function of eth1 (assigned)', traps: 0 });
     a.vms.stop('vf');
-    expect(a.sh('cat /sys/class/net/eth1v0/address').stdout).toBe('52:54:00:00:0f:01\n');
+    // Given back, the VF has its earlier settings again (none) and the host's driver has it.
+    expect(a.sh('ip link show eth1 | grep "vf 0"; ip -br link show eth1v0 | cut -c1-16').stdout).toBe(
+      '    vf 0     link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff, spoof checking on, link-state auto, trust off, query_rss off\neth1v0          \n',
+    );
   });
 
   it('refuses what cannot be assigned, naming the fix', () => {
@@ -64,6 +67,11 @@ describe('NIC passthrough and SR-IOV virtual functions', () => {
     expect(() => h.vms.start('x')).toThrow(/-device vfio-pci,host=eth9: no such physical NIC on the host/);
     h.vms.create('y', { ...base, 'network-interfaces': [{ iface_id: 'eth0', passthrough: true, sriov_vf: true, host_dev_name: 'eth1' }] });
     expect(() => h.vms.start('y')).toThrow(/eth1 has no free virtual function \(echo N > \/sys\/class\/net\/eth1\/device\/sriov_numvfs makes N\)/);
+    // A start that fails half-way gives back what it had taken: eth1 stays the host's.
+    h.vms.create('v', { ...base, 'network-interfaces': [{ iface_id: 'eth0', passthrough: true, host_dev_name: 'eth1' }, { iface_id: 'eth1', passthrough: true, sriov_vf: true, host_dev_name: 'eth0' }] });
+    expect(() => h.vms.start('v')).toThrow(/eth0 has no free virtual function/);
+    expect(h.sh('ip -br link show eth1').stdout).toMatch(/^eth1 /);
+    expect(() => h.vms.start('v')).toThrow(/eth0 has no free virtual function/);
     expect(() => h.vms.create('z', { ...base, 'network-interfaces': [{ iface_id: 'eth0', passthrough: true, host_dev_name: 'eth1', guest_mac: '52:54:00:00:00:01' }] })).toThrow(
       /\$\.network-interfaces\[0\]\.guest_mac: expected no guest_mac on a passed-through NIC/,
     );

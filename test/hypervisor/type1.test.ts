@@ -56,6 +56,10 @@ mkdir -p /var/lib/ctsim/images && dd if=/dev/zero of=/var/lib/ctsim/images/web.i
     // Its disk is dom0's file: what the guest writes is there.
     web.sh('echo written-by-domU | dd of=/dev/sda bs=512 conv=sync 2>/dev/null; sync');
     expect(dom0.sh('head -c 15 /var/lib/ctsim/images/web.img').stdout).toBe('written-by-domU');
+    // xl destroy: the guest goes, and its back end with it.
+    hv.destroyVm(web);
+    expect(hv.list().map((d) => d.name)).toEqual(['Domain-0']);
+    expect(dom0.sh('ip -br link show vif1.0').stderr).toBe('Device "vif1.0" does not exist.\n');
     // A guest whose image dom0 does not have is refused, in xl's name.
     expect(() => hv.createVm(cfg('db', { drives: [{ drive_id: 'd', path_on_host: 'db.img', is_root_device: false }] }))).toThrow(/^xl: -drive file=db\.img: /);
   });

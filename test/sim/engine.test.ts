@@ -99,9 +99,16 @@ describe('deferrable events (TIMER_DEFERRABLE)', () => {
     expect(e.isIdle()).toBe(false);
     expect(e.run()).toBe('idle');
     expect(log).toEqual(['tick@100', 'tick@200', 'work@250']);
-    // A caller that lets time pass to a limit runs the ticks up to it.
-    expect(e.run({ until: 500 })).toBe('until');
+    // A run with a limit but nothing to do is still idle; letting time pass runs the ticks.
+    expect(e.run({ until: 500 })).toBe('idle');
+    expect(e.now).toBe(250);
+    expect(e.runUntil(500)).toBe('until');
     expect(log.slice(3)).toEqual(['tick@300', 'tick@400', 'tick@500']);
+    expect(e.now).toBe(500);
+    // The clock moved forward (an interactive session keeping pace with the wall) runs them too.
+    e.advanceTo(720);
+    expect(log.slice(6)).toEqual(['tick@600', 'tick@700']);
+    expect(e.now).toBe(720);
   });
 
   test('cancelling a normal event lets the engine go idle; cancelling twice counts once', () => {

@@ -16,6 +16,7 @@
 import type { Kernel } from '../../kernel/kernel.js';
 import { EtherDevice, type NetDevice } from '../../kernel/net/netdev.js';
 import { setVfMac, type VirtualFunction } from '../../kernel/net/sriov.js';
+import { MAC_ZERO } from '../../kernel/net/inet.js';
 import type { VmConfig, VmNic } from '../vm-config.js';
 
 /** One device a VM holds, to give back when it stops. */
@@ -25,6 +26,8 @@ export interface Assignment {
   readonly mac: string;
   readonly guest: EtherDevice;
   readonly vf: VirtualFunction | null;
+  /** A VF's MAC and port VLAN before the VM had it, restored after (as libvirt does). */
+  readonly before?: { mac: string; vlan: number };
 }
 
 /** A host NIC that cannot be assigned, in the VMM's words. */
@@ -57,23 +60,33 @@ export function assignNic(k: Kernel, nic: VmNic, guest: EtherDevice, vmName: str
   const vf = dev.eswitch?.pf === dev ? dev.eswitch.vfs.find((v) => v.assignedTo === null) : undefined;
   if (!vf) throw new AssignError(`${vmm}: -device vfio-pci: ${dev.name} has no free virtual function (echo N > /sys/class/net/${dev.name}/device/sriov_numvfs makes N)`);
   const hostName = vf.dev.name;
+  const before = { mac: vf.adminMac, vlan: vf.vlan };
   k.net.deleteDevice(vf.dev);
   setVfMac(vf, nic.mac);
   vf.vlan = nic.vlan ?? 0;
   vf.assignedTo = vmName;
   vf.dev = guest;
   guest.eswitch = dev.eswitch;
-  return { name: hostName, mac: nic.mac, guest, vf };
+  return { name: hostName, mac: nic.mac, guest, vf, before };
 }
 
 /** Gives the device back to the host (the VM stopped): the host's driver binds it again, down and unaddressed. */
 export function releaseNic(k: Kernel, a: Assignment): void {
   const ns = k.initNsproxy.net;
+  const freeName = (at: typeof ns, want: string): string => {
+    let name = want;
+    for (let i = 0; at.byName(name); i++) name = `eth${i}`;
+    return name;
+  };
   if (a.vf) {
     const vf = a.vf;
     const pf = a.guest.eswitch?.pf;
     a.guest.eswitch = null;
-    const dev = k.net.createEther(pf?.netns ?? ns, a.name, vf.adminMac);
+    vf.adminMac = a.before?.mac ?? MAC_ZERO;
+    vf.vlan = a.before?.vlan ?? 0;
+    const at = pf?.netns ?? ns;
+    // The host's VF driver binds again: the PF's address for it, or one of its own.
+    const dev = k.net.createEther(at, freeName(at, a.name), vf.adminMac !== MAC_ZERO ? vf.adminMac : k.net.randomMac());
     dev.eswitch = pf?.eswitch ?? null;
     vf.dev = dev;
     vf.assignedTo = null;
@@ -81,9 +94,7 @@ export function releaseNic(k: Kernel, a: Assignment): void {
   }
   const far: NetDevice | null = a.guest.cable;
   a.guest.cable = null;
-  let name = a.name;
-  for (let i = 0; ns.byName(name); i++) name = `eth${i}`;
-  const dev = k.net.createEther(ns, name, a.mac);
+  const dev = k.net.createEther(ns, freeName(ns, a.name), a.mac);
   dev.macSource = 'perm';
   dev.sriovCapable = true;
   if (far instanceof EtherDevice) {

@@ -195,27 +195,30 @@ export class SysFs implements ProcFsBase {
   /** /sys/class/net/BOND/bonding (bond_sysfs.c): read-only here. */
   private bondAttrs(b: BondDevice, key: string): ProcEntry[] {
     const line = (v: string | number): string => `${v}\n`;
-    const info = bondInfo(b);
+    const info = (): ReturnType<typeof bondInfo> => bondInfo(b);
     const files: [string, () => string][] = [
       ['mode', () => line(`${b.mode} ${BOND_MODES.indexOf(b.mode)}`)],
       ['slaves', () => line(b.slaves.map((s) => s.dev.name).join(' '))],
       ['miimon', () => line(b.miimon)],
-      ['updelay', () => line(info.updelay)],
-      ['downdelay', () => line(info.downdelay)],
+      ['updelay', () => line(info().updelay)],
+      ['downdelay', () => line(info().downdelay)],
       ['min_links', () => line(b.minLinks)],
       ['mii_status', () => line(b.adminUp && b.carrier() ? 'up' : 'down')],
       ['xmit_hash_policy', () => line(`${b.xmitHashPolicy} ${HASH_POLICIES.indexOf(b.xmitHashPolicy)}`)],
       ['lacp_rate', () => line(`${b.ad.lacpRate} ${b.ad.lacpRate === 'fast' ? 1 : 0}`)],
       ['ad_select', () => line('stable 0')],
-      ['active_slave', () => line(b.mode === 'active-backup' ? (b.activeSlave?.dev.name ?? '') : '')],
+      // Nothing at all without an active slave (bonding_show_active_slave).
+      ['active_slave', () => (b.mode === 'active-backup' && b.activeSlave ? line(b.activeSlave.dev.name) : '')],
     ];
     if (b.mode === '802.3ad') {
+      // Without an active aggregator: 0 (bonding_show_ad_*).
+      const ad = (): NonNullable<ReturnType<typeof bondInfo>['ad']> | undefined => bondInfo(b).ad;
       files.push(
-        ['ad_aggregator', () => line(info.ad?.aggregator ?? '')],
-        ['ad_num_ports', () => line(info.ad?.numPorts ?? '')],
-        ['ad_actor_key', () => line(info.ad?.actorKey ?? '')],
-        ['ad_partner_key', () => line(info.ad?.partnerKey ?? '')],
-        ['ad_partner_mac', () => line(info.ad?.partnerMac ?? '')],
+        ['ad_aggregator', () => line(ad()?.aggregator ?? 0)],
+        ['ad_num_ports', () => line(ad()?.numPorts ?? 0)],
+        ['ad_actor_key', () => line(ad()?.actorKey ?? 0)],
+        ['ad_partner_key', () => line(ad()?.partnerKey ?? 0)],
+        ['ad_partner_mac', () => line(ad()?.partnerMac ?? '00:00:00:00:00:00')],
       );
     }
     return files.map(([n, f]) => this.file(key, n, f)).sort((x, y) => (x.name < y.name ? -1 : 1));

@@ -17,8 +17,8 @@
  *
  * Simplification: the receive, mux and selection machines are collapsed into one
  * update after each event (no aggregate wait of 2 s, no EXPIRED state before
- * DEFAULTED); ad_select is always "stable"; churn detection is reduced to "churned"
- * once a port has been out of sync for 60 s (the counts stay 0 or 1).
+ * DEFAULTED); ad_select is always "stable"; churn is judged once, 60 s after the port
+ * started (the counts stay 0 or 1).
  */
 import type { SimEvent } from '../../sim/engine.js';
 import type { NetStack } from './stack.js';
@@ -72,8 +72,10 @@ export interface AdPort {
   sentKey: number;
   periodic: SimEvent | null;
   expiry: SimEvent | null;
-  /** When the port last went out of sync (for the churn state). */
-  unsyncSince: number;
+  /** When the churn machines (re)started monitoring: the port was bound or its link came up. */
+  monitorSince: number;
+  /** The link as the last update saw it. */
+  linkUp: boolean;
 }
 
 export class AdState {
@@ -105,8 +107,14 @@ export class AdState {
     return { systemPriority: SYSTEM_PRIORITY, system: this.bond.mac, key: this.key(p), portPriority: PORT_PRIORITY, port: p.slave.id, state: this.actorState(p) };
   }
 
-  churned(p: AdPort, now: number): boolean {
-    return !p.collDist && now - p.unsyncSince >= CHURN_DETECTION_NS;
+  /**
+   * ad_churn_machine: "monitoring" for the first 60 s after the port starts, then "none"
+   * if the side (actor: our sync bit; partner: its sync bit) is in sync, else "churned".
+   */
+  churn(p: AdPort, now: number, side: 'actor' | 'partner'): 'monitoring' | 'none' | 'churned' {
+    if (now - p.monitorSince < CHURN_DETECTION_NS) return 'monitoring';
+    const state = side === 'actor' ? this.actorState(p) : p.partner.state;
+    return (state & AD_STATE_SYNCHRONIZATION) !== 0 ? 'none' : 'churned';
   }
 
   bind(stack: NetStack, s: BondSlave): void {
@@ -122,7 +130,8 @@ export class AdState {
       sentKey: -1,
       periodic: null,
       expiry: null,
-      unsyncSince: stack.now,
+      monitorSince: stack.now,
+      linkUp: s.up,
     };
   }
 
@@ -187,7 +196,12 @@ export class AdState {
 
   linkChanged(stack: NetStack): void {
     for (const p of this.ports()) {
-      if (p.slave.up) continue;
+      if (p.slave.up) {
+        if (!p.linkUp) p.monitorSince = stack.now;
+        p.linkUp = true;
+        continue;
+      }
+      p.linkUp = false;
       // A port whose link went down forgets its partner (ad_rx_machine: PORT_DISABLED).
       stack.engine.cancel(p.expiry);
       p.expiry = null;
@@ -221,12 +235,10 @@ export class AdState {
     }
     this.active = this.selectActive(up);
     for (const p of ports) {
-      const wasSync = p.collDist;
       p.selected = p.slave.up && p.aggregator === this.active;
       const partnerSync = (p.partner.state & AD_STATE_SYNCHRONIZATION) !== 0;
       p.collDist = p.selected && !p.defaulted && partnerSync;
       p.enabled = p.collDist || (p.selected && p.defaulted);
-      if (wasSync && !p.collDist) p.unsyncSince = stack.now;
       if (p.slave.up) {
         const st = this.actorState(p);
         if (st !== p.sentState || this.key(p) !== p.sentKey) this.send(stack, p);
@@ -255,7 +267,8 @@ export class AdState {
 
   private armPeriodic(stack: NetStack, p: AdPort): void {
     if (p.periodic?.fn) return;
-    const fast = (p.partner.state & AD_STATE_LACP_TIMEOUT) !== 0 || p.defaulted;
+    // The partner's timeout bit sets the pace; a defaulted partner (state 1) asks for the slow one.
+    const fast = (p.partner.state & AD_STATE_LACP_TIMEOUT) !== 0;
     p.periodic = stack.engine.after(
       fast ? FAST_PERIODIC_NS : SLOW_PERIODIC_NS,
       () => {
@@ -299,15 +312,15 @@ export function render3adSlave(bond: BondDevice, s: BondSlave, now: number): str
   const p = s.port;
   if (!p) return 'Aggregator ID: N/A\n';
   const ad = bond.ad;
-  const churn = ad.churned(p, now) ? 'churned' : 'monitoring';
-  const count = ad.churned(p, now) ? 1 : 0;
+  const actor = ad.churn(p, now, 'actor');
+  const partner = ad.churn(p, now, 'partner');
   const me = ad.actorInfo(p);
   const info = (i: LacpInfo, keyWord: string): string =>
     `    system priority: ${i.systemPriority}\n    system mac address: ${i.system}\n    ${keyWord}: ${i.key}\n` +
     `    port priority: ${i.portPriority}\n    port number: ${i.port}\n    port state: ${i.state}\n`;
   return (
-    `Aggregator ID: ${p.aggregator}\nActor Churn State: ${churn}\nPartner Churn State: ${churn}\n` +
-    `Actor Churned Count: ${count}\nPartner Churned Count: ${count}\n` +
+    `Aggregator ID: ${p.aggregator}\nActor Churn State: ${actor}\nPartner Churn State: ${partner}\n` +
+    `Actor Churned Count: ${actor === 'churned' ? 1 : 0}\nPartner Churned Count: ${partner === 'churned' ? 1 : 0}\n` +
     `details actor lacp pdu:\n${info(me, 'port key')}details partner lacp pdu:\n${info(p.partner, 'oper key')}`
   );
 }

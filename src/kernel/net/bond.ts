@@ -147,8 +147,14 @@ export class BondDevice extends NetDevice {
     dev.mac = this.mac;
     stack.macChanged(this);
     stack.setUp(dev, true);
-    // Without link monitoring a slave is taken to be up, and stays so (bond_enslave).
-    s.link = this.miimon === 0 || dev.carrier() ? 'up' : 'down';
+    // Without link monitoring a slave is taken to be up, and stays so; with updelay a
+    // slave with carrier comes up only after the delay (bond_enslave: BOND_LINK_BACK).
+    if (this.miimon === 0) s.link = 'up';
+    else if (!dev.carrier()) s.link = 'down';
+    else if (this.updelay > 0) {
+      s.link = 'going-up';
+      s.delay = this.updelay;
+    } else s.link = 'up';
     if (this.mode === '802.3ad') this.ad.bind(stack, s);
     this.linkChanged(stack);
     this.armMii(stack);
@@ -182,11 +188,10 @@ export class BondDevice extends NetDevice {
 
   // ---- link monitoring ------------------------------------------------------
 
-  /** Starts the MII poll when the bond is up with slaves and miimon is set. */
-  armMii(stack: NetStack): void {
+  /** Starts the MII poll when the bond is up with slaves and miimon is set (at once when the bond opens). */
+  armMii(stack: NetStack, now = false): void {
     if (this.miiTimer?.fn || this.miimon === 0 || !this.adminUp || this.slaves.length === 0 || !this.registered) return;
-    const engine = stack.engine;
-    this.miiTimer = engine.after(this.miimon * NS_PER_MS, () => this.miiPoll(stack), true);
+    this.miiTimer = stack.engine.after(now ? 0 : this.miimon * NS_PER_MS, () => this.miiPoll(stack), true);
   }
 
   stopMii(stack: NetStack): void {

@@ -51,17 +51,18 @@ export function applyBondOptions(stack: NetStack, b: BondDevice, o: BondOptions)
     return fail('EOPNOTSUPP', 'ctsim models ad_select stable only');
   }
   if (o.miimon !== undefined) {
-    const ms = { up: b.updelay * b.miimon, down: b.downdelay * b.miimon };
+    // The delays are kept as a number of polls: their value in ms follows miimon.
     b.miimon = o.miimon;
-    // The delays are kept in polls: they are re-expressed for the new interval.
-    b.updelay = b.miimon > 0 ? Math.floor(ms.up / b.miimon) : 0;
-    b.downdelay = b.miimon > 0 ? Math.floor(ms.down / b.miimon) : 0;
     b.stopMii(stack);
     b.armMii(stack);
   }
-  // updelay and downdelay are rounded down to a multiple of miimon (bond_option_updelay_set).
-  if (o.updelay !== undefined) b.updelay = b.miimon > 0 ? Math.floor(o.updelay / b.miimon) : 0;
-  if (o.downdelay !== undefined) b.downdelay = b.miimon > 0 ? Math.floor(o.downdelay / b.miimon) : 0;
+  // updelay and downdelay are rounded down to a multiple of miimon (_bond_option_delay_set),
+  // and need MII monitoring.
+  for (const [key, v] of [['updelay', o.updelay], ['downdelay', o.downdelay]] as const) {
+    if (v === undefined) continue;
+    if (b.miimon === 0) return fail('EPERM', `unable to set ${key} as MII monitoring is disabled`);
+    b[key] = Math.floor(v / b.miimon);
+  }
   if (o.minLinks !== undefined) {
     b.minLinks = o.minLinks;
     b.linkChanged(stack);
@@ -69,11 +70,10 @@ export function applyBondOptions(stack: NetStack, b: BondDevice, o: BondOptions)
   return null;
 }
 
-/** bond_enslave's refusals, before anything changes. */
+/** bond_enslave's refusals, before anything changes (the device has left any other master). */
 export function enslaveCheck(d: NetDevice, b: BondDevice): Fail | null {
   if (d === b) return fail('EPERM', 'Cannot enslave bond to itself.');
   if (d instanceof LoopbackDevice) return fail('EINVAL', 'Can not enslave loopback device');
-  if (d.master && d.master !== b) return fail('EBUSY', 'Device is in use and cannot be enslaved');
   if (d.adminUp) return fail('EPERM', 'Device can not be enslaved while up');
   return null;
 }

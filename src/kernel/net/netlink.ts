@@ -248,8 +248,8 @@ class Rtnl {
     const target = this.targetNs(req.netnsFd, req.netnsPid);
     if (target && 'ok' in target) return target;
     if (target && target !== d.netns) {
-      // Loopback and bridge devices are NETIF_F_NETNS_LOCAL.
-      if (d instanceof LoopbackDevice || d instanceof BridgeDevice) return fail('EINVAL');
+      // Loopback, bridge and bond devices are NETIF_F_NETNS_LOCAL.
+      if (d instanceof LoopbackDevice || d instanceof BridgeDevice || d instanceof BondDevice) return fail('EINVAL');
       if (!this.mayAdmin(target)) return fail('EPERM');
       const name = req.name ?? d.name;
       if (target.byName(name)) return fail('EEXIST');
@@ -304,6 +304,8 @@ class Rtnl {
       else {
         const m = this.dev(req.master);
         if (!(m instanceof NetDevice)) return m;
+        // do_set_master: the old master lets go first (a bond's release closes the device).
+        if (d.master && d.master !== m) this.stack.setMaster(d, null);
         if (m instanceof BondDevice) {
           if (stackedOn(d, m)) return fail('EBUSY');
           const bad = enslaveCheck(d, m);
@@ -318,7 +320,6 @@ class Rtnl {
         if (d instanceof BridgeDevice) return fail('ELOOP');
         // A device stacked on the bridge (a VLAN of it) cannot become its port: that would be a loop (netdev_upper_dev_link).
         if (stackedOn(d, m)) return fail('EBUSY');
-        if (d.master && d.master !== m) return fail('EBUSY');
         this.stack.setMaster(d, m);
       }
     }

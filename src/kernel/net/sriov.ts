@@ -15,8 +15,9 @@
  * follows the PF's (link-state auto): down while the PF is down or unplugged.
  *
  * Simplification: the switch forwards by the functions' MAC addresses only (no
- * learning, no MAC/VLAN filters beyond the port VLAN, no rate limits or trust
- * setting); a turn inside the NIC costs one nicLatency.
+ * learning; a function without a port VLAN takes every VLAN's tagged frames, as if its
+ * driver had registered every VID; no rate limits or trust setting); a turn inside the
+ * NIC costs one nicLatency.
  */
 import { isGroupMac, MAC_ZERO, type Mac } from './inet.js';
 import type { EtherDevice } from './netdev.js';
@@ -56,17 +57,22 @@ export class EmbeddedSwitch {
     return this.vfs.find((v) => v.dev === dev);
   }
 
-  /** The functions a frame in VLAN `vlan` (0: untagged) with destination `dst` reaches, but `from`. */
-  private targets(dst: Mac, vlan: number, from: EtherDevice | null): EtherDevice[] {
+  /**
+   * The functions a frame in VLAN `vlan` (0: untagged) with destination `dst` reaches,
+   * but `from`, each with the tag it gets there: a function with a port VLAN takes its
+   * VLAN's frames untagged; one without takes untagged frames, and tagged ones tagged
+   * (for the VLAN devices its driver made).
+   */
+  private targets(dst: Mac, vlan: number, from: EtherDevice | null): { dev: EtherDevice; tag: number }[] {
     const fns: { dev: EtherDevice; vlan: number }[] = [{ dev: this.pf, vlan: 0 }, ...this.vfs.map((v) => ({ dev: v.dev, vlan: v.vlan }))];
-    const inVlan = fns.filter((f) => f.dev !== from && (f.vlan === vlan || (f.dev === this.pf && vlan !== 0)));
-    if (isGroupMac(dst)) return inVlan.map((f) => f.dev);
+    const inVlan = fns.filter((f) => f.dev !== from && (f.vlan === vlan || f.vlan === 0)).map((f) => ({ dev: f.dev, tag: f.vlan === 0 ? vlan : 0 }));
+    if (isGroupMac(dst)) return inVlan;
     const hit = inVlan.find((f) => f.dev !== this.pf && f.dev.mac === dst) ?? inVlan.find((f) => f.dev === this.pf && f.dev.mac === dst);
-    return hit ? [hit.dev] : [];
+    return hit ? [hit] : [];
   }
 
-  private deliver(dev: EtherDevice, frame: Frame, vlan: number, at: number): void {
-    const out: Frame = { ...frame, vlan: dev === this.pf && vlan !== 0 ? vlan : undefined };
+  private deliver(dev: EtherDevice, frame: Frame, tag: number, at: number): void {
+    const out: Frame = { ...frame, vlan: tag !== 0 ? tag : undefined };
     // The function may be a guest's: its own kernel's stack receives.
     const to = dev.netns.stack;
     this.stack.later(at + this.stack.costs.nicLatency, () => to.receive(dev, out, this.stack.now, true));
@@ -86,7 +92,7 @@ export class EmbeddedSwitch {
     }
     const vlan = vf && vf.vlan !== 0 ? vf.vlan : (frame.vlan ?? 0);
     const local = this.targets(frame.dst, vlan, from);
-    for (const d of local) this.deliver(d, frame, vlan, at);
+    for (const d of local) this.deliver(d.dev, frame, d.tag, at);
     // Unicast to a local function stays in the NIC; the rest also goes out on the wire.
     if (local.length > 0 && !isGroupMac(frame.dst)) return;
     const wire: Frame = vlan !== 0 ? { ...frame, vlan } : { ...frame, vlan: undefined };
@@ -99,22 +105,23 @@ export class EmbeddedSwitch {
     const vlan = frame.vlan ?? 0;
     const hits = this.targets(frame.dst, vlan, null);
     // A unicast frame for no function's address is the PF's (its stack decides, as for any NIC).
-    for (const d of hits.length > 0 ? hits : [this.pf]) this.deliver(d, frame, vlan, at);
+    for (const d of hits.length > 0 ? hits : [{ dev: this.pf, tag: vlan }]) this.deliver(d.dev, frame, d.tag, at);
   }
 }
 
 /**
  * `echo N > sriov_numvfs`: N VFs with host devices PFv0…; 0 removes them. Changing a
- * non-zero number needs 0 first (EBUSY), as does any change while a VF is assigned.
+ * non-zero number needs 0 first (EBUSY); VFs assigned to guests stay (EPERM).
  */
-export function setNumVfs(stack: NetStack, pf: EtherDevice, n: number): 'EBUSY' | 'ERANGE' | 'EINVAL' | null {
+export function setNumVfs(stack: NetStack, pf: EtherDevice, n: number): 'EBUSY' | 'EPERM' | 'ERANGE' | 'EINVAL' | null {
   if (!pf.sriovCapable) return 'EINVAL';
   if (n < 0 || n > SRIOV_TOTAL_VFS) return 'ERANGE';
   const sw = pf.eswitch;
   const cur = sw?.vfs.length ?? 0;
   if (n === cur) return null;
   if (cur !== 0 && n !== 0) return 'EBUSY';
-  if (sw && sw.vfs.some((v) => v.assignedTo !== null)) return 'EBUSY';
+  // ixgbe_pci_sriov_disable: VFs assigned to guests cannot go.
+  if (sw && sw.vfs.some((v) => v.assignedTo !== null)) return 'EPERM';
   if (n === 0) {
     for (const v of sw!.vfs) stack.deleteDevice(v.dev);
     pf.eswitch = null;

@@ -250,7 +250,8 @@ export class NetStack implements NetStackHooks {
     if (dev.master instanceof BridgeDevice) bridgePortsChanged(this, dev.master);
     if (dev instanceof BondDevice) {
       if (up) {
-        dev.armMii(this);
+        // bond_open queues the MII poll at once.
+        dev.armMii(this, true);
         dev.linkChanged(this);
       } else {
         dev.stopMii(this);
@@ -459,6 +460,13 @@ export class NetStack implements NetStackHooks {
     dev.stats.rx_packets++;
     dev.stats.rx_bytes += frameLength(frame);
     if (frame.dst !== MAC_BROADCAST && isGroupMac(frame.dst)) dev.stats.multicast++;
+    // vlan_do_receive comes before the rx handler: a tagged frame for one of the device's
+    // VLAN devices goes there even when the device is a bridge port or a bond's slave.
+    const vlanDev = frame.vlan !== undefined ? this.vlansOn(dev).find((d) => d.vid === frame.vlan) : undefined;
+    if (vlanDev) {
+      this.receive(vlanDev, { ...frame, vlan: undefined }, at);
+      return;
+    }
     if (dev.master instanceof BridgeDevice) {
       bridgeInput(this, dev.master, dev, frame, at);
       return;
@@ -468,12 +476,7 @@ export class NetStack implements NetStackHooks {
       return;
     }
     if (frame.vlan !== undefined) {
-      const v = this.vlansOn(dev).find((d) => d.vid === frame.vlan);
-      if (!v) {
-        dev.stats.rx_dropped++;
-        return;
-      }
-      this.receive(v, { ...frame, vlan: undefined }, at);
+      dev.stats.rx_dropped++;
       return;
     }
     // PACKET_OTHERHOST: a frame for another station is not for the IP layer.
