@@ -84,7 +84,7 @@ export function features(): Feature[] {
     f('memory', 'overcommit', 'full', 'vm.overcommit_memory 0 (heuristic), 1 (always), 2 (CommitLimit from vm.overcommit_ratio); Committed_AS in /proc/meminfo'),
     f('memory', 'mmap', 'partial', 'anonymous and private file mappings, MAP_FIXED(_NOREPLACE); no MAP_SHARED, mprotect, mremap, mlock'),
     f('memory', 'address-space layout randomisation', 'none', 'addresses are fixed, as with `setarch -R`, so runs are reproducible'),
-    f('memory', 'huge pages, NUMA, KSM', 'none'),
+    f('memory', 'huge pages, NUMA, KSM', 'none', 'also for VMs: a configuration\'s "huge_pages": "2M" and "balloon" are kept and checked but have no effect (ctsim vm create warns); no same-page merging'),
   );
   out.push(
     f('network', 'devices: lo, veth, bridge, bond, 802.1Q VLAN', 'partial', 'administrative state, carrier and operstate as Linux derives them, counters (/proc/net/dev), deterministic random MACs (locally administered); the bridge learns, ages (300 s) and floods, takes its smallest port MAC, filters VLANs per port (PVID, untagged), never forwards 01:80:c2:00:00:0X; a VLAN device follows its lower device\'s address; no STP, no multicast snooping'),

@@ -17,6 +17,17 @@ const ctsim = (args: string[]): { stdout: string; stderr: string; status: number
 };
 
 describe('ctsim vm', () => {
+  it('keeps Firecracker\'s huge_pages and balloon settings but warns that they are not modelled', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-'));
+    expect(ctsim(['vm', 'create', 'fc', '--root', root, '--config', 'fixtures/vm/examples/firecracker.json'])).toEqual({
+      status: 0,
+      stdout: 'fc\n',
+      stderr:
+        'ctsim vm create: warning: fixtures/vm/examples/firecracker.json: "huge_pages": "2M" is kept but not modelled (guest memory is backed by 4 KiB host pages)\n' +
+        'ctsim vm create: warning: fixtures/vm/examples/firecracker.json: the balloon of 32 MiB is kept but not modelled (it does not inflate)\n',
+    });
+  });
+
   it('creates, starts, runs commands in, inspects, pauses, stops and deletes a VM across invocations', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ctsim-vm-'));
     const r = ['--root', root];

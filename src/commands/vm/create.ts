@@ -22,6 +22,9 @@ export default class VmCreate extends BaseCommand {
     const text = readInputFile(flags.config, '--config', 'a readable VM configuration file (JSON)');
     // Checked here, so that a bad file is an input error (exit 3) and nothing is recorded.
     const cfg = parseVmConfigText(text, flags.config, { name: args.name, profile: flags.profile });
+    // Firecracker's memory settings are kept, but ctsim does not model them yet: say so.
+    if (cfg.hugePages) this.err(`ctsim vm create: warning: ${flags.config}: "huge_pages": "2M" is kept but not modelled (guest memory is backed by 4 KiB host pages)\n`);
+    if (cfg.balloonMib > 0) this.err(`ctsim vm create: warning: ${flags.config}: the balloon of ${cfg.balloonMib} MiB is kept but not modelled (it does not inflate)\n`);
     const status = applyVmOp(flags.root, { op: 'create', name: args.name, config: toVmConfigDoc(cfg) }, this.config.version);
     if (status === 0) this.out(`${args.name}\n`);
     process.exitCode = status;
