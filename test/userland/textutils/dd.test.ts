@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sh } from '../../helpers/host.js';
 import { defaultPrograms } from '../../../src/userland/index.js';
-import { humanReadable, transferLine } from '../../../src/userland/programs/textutils/dd.js';
+import { humanReadable, transferLine } from '../../../src/userland/programs/textutils/dd-numbers.js';
 
 type Golden = [setup: string, command: string, stdout: string, stderr: string, status: number, g: string | null];
 
