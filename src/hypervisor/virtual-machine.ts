@@ -22,7 +22,8 @@ import { Mmu } from '../hw/mmu.js';
 import { Tlb } from '../hw/tlb.js';
 import { CpuVirt, type CpuVirtMode } from './cpu-virt.js';
 import { GuestMemory } from './guest-memory.js';
-import { DirectPaging, NestedPaging, ShadowPaging, type MemVirt, type MemVirtMode } from './mem-virt.js';
+import { NestedPaging, type MemVirt, type MemVirtMode } from './mem-virt.js';
+import { DirectPaging, ShadowPaging } from './mem-virt-shadow.js';
 import type { HostBacking } from './backing.js';
 import { VCpu, type VcpuHost } from './vcpu.js';
 
