@@ -1,0 +1,289 @@
+/**
+ * Scenario files of `ctsim compare` (version 1): hosts, the instances on them, the
+ * workloads they run, phases, and a matrix of variants — YAML or JSON, checked by the
+ * JSON Schema that ships in fixtures/scenarios/scenario.schema.json (which editors can
+ * use for completion), then by the rules a schema cannot express (names that refer to
+ * something, unique names).
+ *
+ *   text ──YAML 1.2 (JSON too)──▶ document ──schema──▶ rules ──▶ Scenario ──matrix──▶ variants
+ *
+ * Every error names the file, the line and column, the key's path, what was expected
+ * and what was found (InputError: exit 3).
+ */
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import ajvModule from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { readFixtureJson } from '../sim/fixtures.js';
+import { InputError } from '../sim/input-error.js';
+
+export type InstanceKind = 'native' | 'container' | 'vm';
+export type WorkloadKind = 'cpu' | 'memory' | 'fork' | 'syscall' | 'pagetable' | 'disk' | 'net-rr' | 'net-bulk' | 'script';
+
+export interface ScenarioHost {
+  name: string;
+  cpus: number;
+  memoryBytes: number;
+  nics: number;
+  costs: string;
+  hypervisor: 1 | 2;
+}
+
+export interface ScenarioInstance {
+  name: string;
+  kind: InstanceKind;
+  host: string;
+  count: number;
+  /** The document's other settings (image, limits, vcpus, cpuVirt, …) as written, sizes in bytes. */
+  settings: Record<string, unknown>;
+}
+
+export interface ScenarioWorkload {
+  name: string;
+  kind: WorkloadKind;
+  script: string | null;
+  ops: number | null;
+  sizeBytes: number | null;
+}
+
+export interface ScenarioPhase {
+  name: string;
+  start: string[];
+  run: string[];
+  on: string[];
+  repeat: number;
+  idle: string | null;
+}
+
+export interface Scenario {
+  name: string;
+  seed: number;
+  hosts: ScenarioHost[];
+  instances: ScenarioInstance[];
+  workloads: ScenarioWorkload[];
+  phases: ScenarioPhase[];
+  matrix: { key: string; values: (string | number | boolean)[] }[];
+  measure: string[];
+}
+
+/** One run of a matrix: the scenario with one value per matrix key, and its label ("v1.cpuVirt=bt"). */
+export interface Variant {
+  label: string;
+  scenario: Scenario;
+}
+
+const SCHEMA_FIXTURE = 'scenarios/scenario.schema.json';
+const KINDS: readonly string[] = ['native', 'container', 'vm'];
+const SIZE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+
+/** "256MiB" or a number of bytes, as the schema allows them. */
+export function parseSize(v: unknown): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+)(B|KiB|MiB|GiB|TiB)$/.exec(String(v))!;
+  return Number(m[1]) * SIZE_UNITS[m[2]];
+}
+
+type AjvCtor = typeof ajvModule.default;
+// ajv is CommonJS with `exports.default` (see runtime/oci/schema-validator.ts for the same dance).
+const ajvAny: unknown = ajvModule;
+const Ajv: AjvCtor = ((ajvAny as { default?: AjvCtor }).default ?? ajvAny) as AjvCtor;
+
+let validator: ValidateFunction | null = null;
+
+/** Parses and checks a scenario file's text; `source` names it in errors. */
+export function parseScenario(text: string, source: string): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const at = lines.linePos(e.pos[0]);
+    throw new InputError({ source: `${source}:${at.line}:${at.col}`, expected: 'valid YAML or JSON', found: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
+  }
+  const data: unknown = doc.toJS();
+  // Where a path is in the text: at its key when the last step is a key of a mapping.
+  const where = (path: (string | number)[]): string => {
+    let node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const last = path[path.length - 1];
+    const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : null;
+    if (typeof last === 'string' && isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === last);
+      node = pair?.key ?? parent;
+    }
+    const range = isNode(node) ? node.range : undefined;
+    if (!range) return source;
+    const at = lines.linePos(range[0]);
+    return `${source}:${at.line}:${at.col}`;
+  };
+  const fail = (path: (string | number)[], expected: string, found: string): never => {
+    throw new InputError({ source: where(path), path: jsonPath(path), expected, found });
+  };
+  const validate = (validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(readFixtureJson(SCHEMA_FIXTURE) as object));
+  if (!validate(data)) schemaFailure(validate.errors ?? [], data, doc, fail);
+  return build(data as Doc, fail);
+}
+
+type Fail = (path: (string | number)[], expected: string, found: string) => never;
+
+/** `$.instances[1].cpuVirt`, as the VM configuration's errors name paths. */
+function jsonPath(path: (string | number)[]): string {
+  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v === 'string' ? 'the string' : `the ${typeof v}`} ${JSON.stringify(v)}`;
+}
+
+/** The one schema error to report, in the user's words: an unknown key first, else the deepest. */
+function schemaFailure(errors: ErrorObject[], data: unknown, _doc: Document, fail: Fail): never {
+  const pathOf = (e: ErrorObject): (string | number)[] =>
+    e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const valueAt = (path: (string | number)[]): unknown => path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
+  const extra = errors.find((e) => e.keyword === 'additionalProperties');
+  if (extra) {
+    const key = (extra.params as { additionalProperty: string }).additionalProperty;
+    const allowed = Object.keys(((extra.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+    fail([...pathOf(extra), key], `one of the keys ${allowed.join(', ')}`, `the unknown key "${key}"`);
+  }
+  // oneOf/if-then noise comes with the real cause beside it: prefer the deepest specific error.
+  const specific = errors.filter((e) => !['oneOf', 'if', 'anyOf'].includes(e.keyword));
+  const e = [...(specific.length > 0 ? specific : errors)].sort((a, b) => pathOf(b).length - pathOf(a).length)[0];
+  const path = pathOf(e);
+  const found = describe(valueAt(path));
+  const p = e.params as Record<string, unknown>;
+  // A size is a oneOf (a number of bytes, or a string with a unit): say so, not one branch.
+  if (errors.some((x) => x.keyword === 'oneOf' && x.instancePath === e.instancePath)) return fail(path, sizeOrName(path), found);
+  switch (e.keyword) {
+    case 'required':
+      return fail([...path, p.missingProperty as string], `the key "${p.missingProperty as string}"`, 'nothing');
+    case 'enum':
+      return fail(path, `one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`, found);
+    case 'const':
+      return fail(path, JSON.stringify(p.allowedValue), found);
+    case 'type':
+      return fail(path, /^[aeiou]/.test(p.type as string) ? `an ${p.type as string}` : `a ${p.type as string}`, found);
+    case 'pattern':
+      return fail(path, path.includes('matrix') || e.instancePath.includes('matrix') ? 'a key INSTANCE.FIELD' : sizeOrName(path), found);
+    case 'not':
+      return fail([...path, 'script'], 'a script only with "kind": "script"', found);
+    default:
+      return fail(path, e.message ?? 'something else', found);
+  }
+}
+
+function sizeOrName(path: (string | number)[]): string {
+  const last = path[path.length - 1];
+  if (last === 'name' || last === 'host') return 'a name (letters, digits, _ . -, up to 63, starting with a letter or digit)';
+  if (last === 'idle') return 'a duration such as "500ms" or "1s"';
+  return 'a size such as 256MiB (B, KiB, MiB, GiB, TiB) or a number of bytes';
+}
+
+// The document as the schema guarantees it.
+interface Doc {
+  name?: string;
+  seed?: number;
+  hosts: Record<string, unknown>[];
+  instances: Record<string, unknown>[];
+  workloads: Record<string, unknown>[];
+  phases?: Record<string, unknown>[];
+  matrix?: Record<string, (string | number | boolean)[]>;
+  measure?: string[];
+}
+
+function build(d: Doc, fail: Fail): Scenario {
+  const unique = (list: Record<string, unknown>[], what: string): Set<string> => {
+    const seen = new Map<string, number>();
+    list.forEach((x, i) => {
+      const n = x.name as string;
+      if (seen.has(n)) fail([what, i, 'name'], `a name no other of the ${what} has`, `"${n}", already the name of $.${what}[${seen.get(n)}]`);
+      seen.set(n, i);
+    });
+    return new Set(seen.keys());
+  };
+  const hostNames = unique(d.hosts, 'hosts');
+  const instNames = unique(d.instances, 'instances');
+  const wlNames = unique(d.workloads, 'workloads');
+  const hosts: ScenarioHost[] = d.hosts.map((h) => ({
+    name: h.name as string,
+    cpus: (h.cpus as number | undefined) ?? 2,
+    memoryBytes: h.memory === undefined ? 4 * 1024 ** 3 : parseSize(h.memory),
+    nics: (h.nics as number | undefined) ?? 1,
+    costs: (h.costs as string | undefined) ?? 'default',
+    hypervisor: (h.hypervisor as 1 | 2 | undefined) ?? 2,
+  }));
+  const instances: ScenarioInstance[] = d.instances.map((x, i) => {
+    const host = (x.host as string | undefined) ?? hosts[0].name;
+    if (!hostNames.has(host)) fail(['instances', i, 'host'], `one of the hosts (${[...hostNames].join(', ')})`, `"${host}"`);
+    const { name, kind, host: _h, count, ...rest } = x;
+    for (const k of ['memory', 'disk']) if (rest[k] !== undefined) rest[k] = parseSize(rest[k]);
+    const limits = rest.limits as Record<string, unknown> | undefined;
+    if (limits?.memory !== undefined) rest.limits = { ...limits, memory: parseSize(limits.memory) };
+    return { name: name as string, kind: kind as InstanceKind, host, count: (count as number | undefined) ?? 1, settings: rest };
+  });
+  const workloads: ScenarioWorkload[] = d.workloads.map((w) => ({
+    name: w.name as string,
+    kind: w.kind as WorkloadKind,
+    script: (w.script as string | undefined) ?? null,
+    ops: (w.ops as number | undefined) ?? null,
+    sizeBytes: w.size === undefined ? null : parseSize(w.size),
+  }));
+  // Names in phases refer to instances (or kinds) and workloads.
+  const refs = (list: unknown, i: number, key: string, names: Set<string>, kinds: boolean): string[] => {
+    const xs = (list as string[] | undefined) ?? [];
+    xs.forEach((n, j) => {
+      if (!names.has(n) && !(kinds && KINDS.includes(n))) fail(['phases', i, key, j], kinds ? `an instance name or a kind (native, container, vm)` : 'a workload name', `"${n}"`);
+    });
+    return xs;
+  };
+  const phases: ScenarioPhase[] = (d.phases ?? [
+    { name: 'start', start: [...instNames] },
+    { name: 'run', run: [...wlNames] },
+  ]).map((p, i) => ({
+    name: p.name as string,
+    start: refs(p.start, i, 'start', instNames, true),
+    run: refs(p.run, i, 'run', wlNames, false),
+    on: refs(p.on, i, 'on', instNames, true),
+    repeat: (p.repeat as number | undefined) ?? 1,
+    idle: (p.idle as string | undefined) ?? null,
+  }));
+  const matrix = Object.entries(d.matrix ?? {}).map(([key, values]) => {
+    const target = key.slice(0, key.lastIndexOf('.'));
+    const ok = target.startsWith('host.') ? hostNames.has(target.slice(5)) : instNames.has(target) || KINDS.includes(target);
+    if (!ok) fail(['matrix', key], 'a key INSTANCE.FIELD naming an instance, a kind (native, container, vm) or host.NAME', `"${key}"`);
+    return { key, values };
+  });
+  return { name: d.name ?? 'scenario', seed: d.seed ?? 1, hosts, instances, workloads, phases, matrix, measure: d.measure ?? ['startup', 'memory', 'density', 'time', 'exits', 'isolation'] };
+}
+
+/** Every combination of the matrix's values, in the file's order (the last key varies fastest). */
+export function expandMatrix(s: Scenario): Variant[] {
+  let combos: { key: string; value: string | number | boolean }[][] = [[]];
+  for (const m of s.matrix) combos = combos.flatMap((c) => m.values.map((value) => [...c, { key: m.key, value }]));
+  return combos.map((c) => ({ label: c.map((x) => `${x.key}=${String(x.value)}`).join(' ') || s.name, scenario: apply(s, c) }));
+}
+
+function apply(s: Scenario, settings: { key: string; value: string | number | boolean }[]): Scenario {
+  const out: Scenario = { ...s, hosts: s.hosts.map((h) => ({ ...h })), instances: s.instances.map((x) => ({ ...x, settings: { ...x.settings } })) };
+  for (const { key, value } of settings) {
+    const dot = key.lastIndexOf('.');
+    const target = key.slice(0, dot);
+    const field = key.slice(dot + 1);
+    if (target.startsWith('host.')) {
+      const h = out.hosts.find((x) => x.name === target.slice(5))!;
+      (h as unknown as Record<string, unknown>)[field === 'memory' ? 'memoryBytes' : field] = field === 'memory' ? parseSize(value) : value;
+      continue;
+    }
+    for (const x of out.instances) {
+      if (x.name !== target && x.kind !== target) continue;
+      if (field === 'count') x.count = Number(value);
+      else x.settings[field] = field === 'memory' || field === 'disk' ? parseSize(value) : value;
+    }
+  }
+  return out;
+}
