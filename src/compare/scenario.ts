@@ -10,7 +10,7 @@
  * Every error names the file, the line and column, the key's path, what was expected
  * and what was found (InputError: exit 3).
  */
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import ajvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFixtureJson } from '../sim/fixtures.js';
@@ -117,7 +117,7 @@ export function parseScenario(text: string, source: string): Scenario {
     throw new InputError({ source: where(path), path: jsonPath(path), expected, found });
   };
   const validate = (validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(readFixtureJson(SCHEMA_FIXTURE) as object));
-  if (!validate(data)) schemaFailure(validate.errors ?? [], data, doc, fail);
+  if (!validate(data)) schemaFailure(validate.errors ?? [], data, fail);
   return build(data as Doc, fail);
 }
 
@@ -128,7 +128,7 @@ function jsonPath(path: (string | number)[]): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
 }
 
-function describe(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -137,7 +137,7 @@ function describe(v: unknown): string {
 }
 
 /** The one schema error to report, in the user's words: an unknown key first, else the deepest. */
-function schemaFailure(errors: ErrorObject[], data: unknown, _doc: Document, fail: Fail): never {
+function schemaFailure(errors: ErrorObject[], data: unknown, fail: Fail): never {
   const pathOf = (e: ErrorObject): (string | number)[] =>
     e.instancePath
       .split('/')
@@ -155,7 +155,7 @@ function schemaFailure(errors: ErrorObject[], data: unknown, _doc: Document, fai
   const specific = errors.filter((e) => !['oneOf', 'if', 'anyOf'].includes(e.keyword));
   const e = [...(specific.length > 0 ? specific : errors)].sort((a, b) => pathOf(b).length - pathOf(a).length)[0];
   const path = pathOf(e);
-  const found = describe(valueAt(path));
+  const found = describeValue(valueAt(path));
   const p = e.params as Record<string, unknown>;
   // A size is a oneOf (a number of bytes, or a string with a unit): say so, not one branch.
   if (errors.some((x) => x.keyword === 'oneOf' && x.instancePath === e.instancePath)) return fail(path, sizeOrName(path), found);
