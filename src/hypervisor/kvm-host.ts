@@ -27,7 +27,9 @@ import type { VirtualNic } from './devices/nic.js';
 import type { EtherDevice } from '../kernel/net/netdev.js';
 import { BR_DEFAULT_PVID, BridgeDevice } from '../kernel/net/bridge.js';
 import type { DiskImage } from './devices/disk-image.js';
-import { AssignError, assignNic, releaseNic, withAssignedMacs, type Assignment } from './devices/passthrough.js';
+import { assignNic, releaseNic, withAssignedMacs, type Assignment } from './devices/passthrough.js';
+import { VmLaunchError } from './launch-error.js';
+export { VmLaunchError };
 
 /** Host frames for a VM whose RAM is a VMM process's memory. */
 export class VmmBacking implements HostBacking {
@@ -147,13 +149,6 @@ export interface LaunchOptions {
   costs?: LoadedCosts;
 }
 
-/**
- * Boots `config`'s guest and starts its VMM process on `host` (as `ctsim vm start`
- * does). The guest runs as the host runs the VMM's threads.
- */
-/** A VM that could not be started (a drive's image missing or damaged), in the VMM's words. */
-export class VmLaunchError extends Error {}
-
 /** Opens the images of `config`'s drives in the host's file system, as the VMM does at start-up. */
 export function openDrives(k: Kernel, config: VmConfig, vmm: string): { id: string; image: DiskImage; readOnly: boolean }[] {
   return config.drives.map((d) => {
@@ -163,12 +158,16 @@ export function openDrives(k: Kernel, config: VmConfig, vmm: string): { id: stri
   });
 }
 
+/**
+ * Boots `config`'s guest and starts its VMM process on `host` (as `ctsim vm start`
+ * does). The guest runs as the host runs the VMM's threads.
+ */
 export function launchHostedVm(host: KernelSession, config: VmConfig, opts: LaunchOptions): HostedVm {
   const backing = new VmmBacking(host.kernel);
   const path = VMM_COMMANDS[config.profile] ?? VMM_COMMANDS.kvm;
   const vmm = path.replace(/.*\//, '');
   const disks = openDrives(host.kernel, config, vmm);
-  const vm = bootVm(host.engine, assignedMacs(host.kernel, config, vmm), backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs, disks });
+  const vm = bootVm(host.engine, withAssignedMacs(host.kernel, config, vmm), backing, { programs: opts.programs, costs: opts.costs, bootEpochNs: host.kernel.realtimeNs, disks });
   return spawnVmm(host, new HostedVm(vm, backing));
 }
 
@@ -225,7 +224,6 @@ export function cableNics(k: Kernel, nics: VirtualNic[], vmName: string, vmm: st
   } catch (e) {
     // A NIC that cannot be set up fails the start: what was done for the others is undone.
     releaseBackEnds(k, taps, assigned);
-    if (e instanceof AssignError) throw new VmLaunchError(e.message);
     throw e;
   }
   return { taps, assigned };
@@ -270,15 +268,6 @@ function unplugNics(hosted: HostedVm): void {
   if (hosted.hostKernel) releaseBackEnds(hosted.hostKernel, hosted.taps, hosted.assigned);
 }
 
-/** The configuration with passed-through NICs' burnt-in MACs, or a VmLaunchError naming the NIC. */
-export function assignedMacs(k: Kernel, config: VmConfig, vmm: string): VmConfig {
-  try {
-    return withAssignedMacs(k, config, vmm);
-  } catch (e) {
-    if (e instanceof AssignError) throw new VmLaunchError(e.message);
-    throw e;
-  }
-}
 
 function spawnVmm(host: KernelSession, hosted: HostedVm): HostedVm {
   const config = hosted.vm.config;

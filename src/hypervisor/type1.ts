@@ -31,7 +31,8 @@ import { DirectBacking } from './backing.js';
 import type { VcpuHost, VCpu } from './vcpu.js';
 import { bootVm, type Vm } from './vm.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
-import { assignedMacs, cableNics, openDrives, releaseBackEnds } from './kvm-host.js';
+import { cableNics, openDrives, releaseBackEnds } from './kvm-host.js';
+import { withAssignedMacs } from './devices/passthrough.js';
 import type { VirtualNic } from './devices/nic.js';
 
 /** Xen's credit scheduler runs a vCPU for 30 ms before it looks again (VIRT-FIGURES §7). */
@@ -113,7 +114,7 @@ export class Type1Hypervisor implements VcpuHost {
     const k = this.dom0.kernel;
     const domid = this.domids.size;
     const disks = openDrives(k, config, 'xl');
-    const vm = bootVm(this.engine, assignedMacs(k, config, 'xl'), new DirectBacking(this.machine.memory, this.nextOwner++), { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
+    const vm = bootVm(this.engine, withAssignedMacs(k, config, 'xl'), new DirectBacking(this.machine.memory, this.nextOwner++), { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
     this.backEnds.set(vm, cableNics(k, vm.machine.nics as VirtualNic[], config.name, 'xl', (nic) => `vif${domid}.${config.nics.findIndex((n) => n.id === nic.id)}`));
     this.domids.set(vm, domid);
     this.vms.push(vm);

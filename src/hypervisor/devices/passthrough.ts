@@ -18,6 +18,7 @@ import { EtherDevice, type NetDevice } from '../../kernel/net/netdev.js';
 import { setVfMac, type VirtualFunction } from '../../kernel/net/sriov.js';
 import { MAC_ZERO } from '../../kernel/net/inet.js';
 import type { VmConfig, VmNic } from '../vm-config.js';
+import { VmLaunchError } from '../launch-error.js';
 
 /** One device a VM holds, to give back when it stops. */
 export interface Assignment {
@@ -30,12 +31,10 @@ export interface Assignment {
   readonly before?: { mac: string; vlan: number };
 }
 
-/** A host NIC that cannot be assigned, in the VMM's words. */
-export class AssignError extends Error {}
 
 function hostNic(k: Kernel, name: string, vmm: string): EtherDevice {
   const d = k.initNsproxy.net.byName(name);
-  if (!(d instanceof EtherDevice) || !d.sriovCapable) throw new AssignError(`${vmm}: -device vfio-pci,host=${name}: no such physical NIC on the host (ip link shows the host's NICs)`);
+  if (!(d instanceof EtherDevice) || !d.sriovCapable) throw new VmLaunchError(`${vmm}: -device vfio-pci,host=${name}: no such physical NIC on the host (ip link shows the host's NICs)`);
   return d;
 }
 
@@ -49,7 +48,7 @@ export function withAssignedMacs(k: Kernel, config: VmConfig, vmm: string): VmCo
 export function assignNic(k: Kernel, nic: VmNic, guest: EtherDevice, vmName: string, vmm: string): Assignment {
   const dev = hostNic(k, nic.hostDev!, vmm);
   if (!nic.sriovVf) {
-    if (dev.eswitch) throw new AssignError(`${vmm}: -device vfio-pci,host=${dev.name}: the NIC has virtual functions enabled (echo 0 > /sys/class/net/${dev.name}/device/sriov_numvfs first)`);
+    if (dev.eswitch) throw new VmLaunchError(`${vmm}: -device vfio-pci,host=${dev.name}: the NIC has virtual functions enabled (echo 0 > /sys/class/net/${dev.name}/device/sriov_numvfs first)`);
     const far = dev.cable;
     k.net.deleteDevice(dev);
     dev.cable = null;
@@ -58,7 +57,7 @@ export function assignNic(k: Kernel, nic: VmNic, guest: EtherDevice, vmName: str
     return { name: dev.name, mac: dev.mac, guest, vf: null };
   }
   const vf = dev.eswitch?.pf === dev ? dev.eswitch.vfs.find((v) => v.assignedTo === null) : undefined;
-  if (!vf) throw new AssignError(`${vmm}: -device vfio-pci: ${dev.name} has no free virtual function (echo N > /sys/class/net/${dev.name}/device/sriov_numvfs makes N)`);
+  if (!vf) throw new VmLaunchError(`${vmm}: -device vfio-pci: ${dev.name} has no free virtual function (echo N > /sys/class/net/${dev.name}/device/sriov_numvfs makes N)`);
   const hostName = vf.dev.name;
   const before = { mac: vf.adminMac, vlan: vf.vlan };
   k.net.deleteDevice(vf.dev);
