@@ -17,7 +17,7 @@ import { BridgeDevice, portState } from './bridge.js';
 import { changeFdb, changeVlan, getFdb, getVlans } from './netlink-bridge.js';
 import { BondDevice } from './bond.js';
 import { applyBondOptions, bondInfo, bondSlaveInfo, enslaveCheck } from './netlink-bond.js';
-import { setVfMac } from './sriov.js';
+import { setVf } from './sriov.js';
 import { broadcastOf, formatIpv4, linkLocal6, networkOf, parseIpv4, parseMac, MAC_BROADCAST, MAC_ZERO } from './inet.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
 import { flushNeighQueue, isLocalAddr, routeOutput } from './ipv4.js';
@@ -282,17 +282,8 @@ class Rtnl {
     }
     if (req.vf) {
       // do_setvfinfo: the PF's driver sets a VF's address or port VLAN.
-      const vf = d instanceof EtherDevice && d.eswitch?.pf === d ? d.eswitch.vfs[req.vf.index] : undefined;
-      if (!vf) return fail('EINVAL');
-      if (req.vf.mac !== undefined) {
-        const m = parseMac(req.vf.mac);
-        if (!m || (parseInt(m.slice(0, 2), 16) & 1) === 1) return fail('EINVAL');
-        setVfMac(vf, m);
-      }
-      if (req.vf.vlan !== undefined) {
-        if (req.vf.vlan > 4095) return fail('EINVAL');
-        vf.vlan = req.vf.vlan;
-      }
+      const e = d instanceof EtherDevice ? setVf(d, req.vf) : 'EINVAL';
+      if (e) return fail(e);
     }
     if (req.bond) {
       if (!(d instanceof BondDevice)) return fail('EOPNOTSUPP');

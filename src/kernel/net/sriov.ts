@@ -19,7 +19,7 @@
  * driver had registered every VID; no rate limits or trust setting); a turn inside the
  * NIC costs one nicLatency.
  */
-import { isGroupMac, MAC_ZERO, type Mac } from './inet.js';
+import { isGroupMac, MAC_ZERO, parseMac, type Mac } from './inet.js';
 import type { EtherDevice } from './netdev.js';
 import { frameLength, type Frame } from './packet.js';
 import type { NetStack } from './stack.js';
@@ -142,4 +142,19 @@ export function setNumVfs(stack: NetStack, pf: EtherDevice, n: number): 'EBUSY' 
 export function setVfMac(vf: VirtualFunction, mac: Mac): void {
   vf.adminMac = mac;
   vf.dev.mac = mac;
+}
+
+/** `ip link set PF vf I [mac M] [vlan V]` (IFLA_VF_MAC, IFLA_VF_VLAN): EINVAL for no such VF, a multicast MAC or a VLAN past 4095. */
+export function setVf(pf: EtherDevice, req: { index: number; mac?: string; vlan?: number }): 'EINVAL' | null {
+  const vf = pf.eswitch?.pf === pf ? pf.eswitch.vfs[req.index] : undefined;
+  if (!vf) return 'EINVAL';
+  let mac: Mac | null = null;
+  if (req.mac !== undefined) {
+    mac = parseMac(req.mac);
+    if (!mac || (parseInt(mac.slice(0, 2), 16) & 1) === 1) return 'EINVAL';
+  }
+  if (req.vlan !== undefined && req.vlan > 4095) return 'EINVAL';
+  if (mac) setVfMac(vf, mac);
+  if (req.vlan !== undefined) vf.vlan = req.vlan;
+  return null;
 }
