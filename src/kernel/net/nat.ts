@@ -178,9 +178,9 @@ function walk(chain: Chain, p: IpPacket, inDev: NetDevice | null, outDev: NetDev
 }
 
 /** A free reply tuple for SNAT: the original source port if free, else the next one. */
-function uniqueReply(nf: Netfilter, want: Tuple, now: number): Tuple {
+function uniqueReply(nf: Netfilter, want: Tuple, now: number, self?: Conn): Tuple {
   const t = { ...want };
-  const taken = (x: Tuple): boolean => live(nf, now).some((c) => sameTuple(c.reply, x));
+  const taken = (x: Tuple): boolean => live(nf, now).some((c) => c !== self && sameTuple(c.reply, x));
   const [lo, hi] = t.proto === IPPROTO_ICMP ? [0, 65535] : [1024, 65535];
   for (let i = 0; taken(t) && i <= hi - lo; i++) {
     t.dport = t.dport >= hi ? lo : t.dport + 1;
@@ -252,6 +252,16 @@ export function natPostrouting(stack: NetStack, ns: NetNamespace, pkt: IpPacket,
       const want = { ...c.reply, dst: src, dport: port };
       c.reply = uniqueReply(nf, want, at);
       stack.trace('nat', { hook: 'POSTROUTING', kind: r!.target, src: formatIpv4(src), dev: outDev.name });
+    } else {
+      // No rule, but the connection still needs a reply tuple of its own (nf_nat's null
+      // binding, get_unique_tuple): when a NATed connection already answers to this one's,
+      // the source port is remapped ("implicit source port reassignment").
+      const reply = uniqueReply(nf, c.reply, at, c);
+      if (reply.dport !== c.reply.dport) {
+        c.reply = reply;
+        c.snat = true;
+        stack.trace('nat', { hook: 'POSTROUTING', kind: 'null binding', sport: reply.dport, dev: outDev.name });
+      }
     }
   }
   if (!c.snat) return pkt;

@@ -68,9 +68,23 @@ export class NetStack implements NetStackHooks {
     return { cancel: () => this.k.engine.cancel(ev) };
   }
 
-  /** A TCP initial sequence number (seeded; Linux hashes the four-tuple with a clock). */
-  nextIss(): number {
-    return this.issRng.int(0, 0xffffffff);
+  /** The secret secure_tcp_seq keys its hash with (net_secret), drawn once. */
+  private issSecret: number | null = null;
+
+  /**
+   * A TCP initial sequence number as secure_tcp_seq makes it: a keyed hash of the
+   * four-tuple plus the clock in 64 ns ticks, so a later connection of the same
+   * four-tuple starts beyond an earlier one (which lets a SYN reopen a pair still in
+   * TIME-WAIT, RFC 6528, RFC 1122 4.2.2.13).
+   * Simplification: FNV-1a over the tuple and the secret stands for siphash.
+   */
+  nextIss(saddr: number, sport: number, daddr: number, dport: number): number {
+    this.issSecret ??= this.issRng.int(0, 0xffffffff);
+    let h = 0x811c9dc5 ^ this.issSecret;
+    for (const v of [saddr >>> 0, daddr >>> 0, ((sport & 0xffff) << 16) | (dport & 0xffff)]) {
+      for (let i = 0; i < 4; i++) h = Math.imul(h ^ ((v >>> (i * 8)) & 0xff), 0x01000193);
+    }
+    return ((h >>> 0) + Math.floor(this.k.realtimeNs / 64)) % 0x100000000;
   }
 
   /** Set while the outside network is built: its setup is not part of any timeline a user asked for. */

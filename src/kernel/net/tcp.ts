@@ -294,7 +294,7 @@ export function tcpConnect(stack: NetStack, s: TcpSock, to: SockAddrIn, at: numb
   s.remote = { ...to };
   ns.sockets.tcp.add(s);
   s.mss = ro.route.dev ? ro.route.dev.mtu - 40 : 65483;
-  s.iss = stack.nextIss();
+  s.iss = stack.nextIss(s.localAddr, s.localPort, to.addr, to.port);
   s.sndUna = s.sndNxt = s.iss;
   s.state = 'SYN_SENT';
   s.retries = 0;
@@ -418,6 +418,14 @@ export function tcpInput(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: n
     return;
   }
   if (s.state === 'TIME_WAIT') {
+    // tcp_timewait_state_process: a SYN beyond the old connection's sequence space opens
+    // a new one — the TIME-WAIT socket goes and the listener takes the SYN (RFC 1122 4.2.2.13).
+    if (t.flags & TCP_SYN && !(t.flags & (TCP_ACK | TCP_RST)) && seqLt(s.rcvNxt, t.seq)) {
+      s.orphan = true;
+      finish(stack, s);
+      tcpInput(stack, ns, pkt, at);
+      return;
+    }
     if (t.flags & TCP_FIN) sendAck(stack, s, replyAt);
     return;
   }
@@ -533,7 +541,7 @@ function listenInput(stack: NetStack, l: TcpSock, pkt: IpPacket, at: number): vo
   c.state = 'SYN_RECV';
   c.rcvNxt = add(t.seq, 1);
   c.sndWnd = t.window;
-  c.iss = stack.nextIss();
+  c.iss = stack.nextIss(pkt.dst, l.localPort, pkt.src, t.sport);
   c.sndUna = c.sndNxt = c.iss;
   const ro = routeOutput(l.ns, pkt.src);
   c.mss = typeof ro !== 'string' && ro.route.dev ? ro.route.dev.mtu - 40 : 1460;

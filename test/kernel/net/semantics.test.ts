@@ -39,6 +39,25 @@ httpd -p 8080 -h /tmp/w; echo restart=$?`);
     expect(r.stdout).toBe('x\n1\nrestart=0\n');
   });
 
+  test('a port a NATed connection took is remapped for the host own connections (null binding), and a later SYN reopens a pair in TIME_WAIT', () => {
+    // Namespace c sits behind MASQUERADE; namespace s serves (and closes first, so its side waits in TIME_WAIT).
+    const r = sh(`echo 1 > /proc/sys/net/ipv4/ip_forward
+ip netns add c; ip netns add s
+ip link add v0 type veth peer name e0 netns c
+ip link add v1 type veth peer name e1 netns s
+ip addr add 10.0.0.1/24 dev v0; ip link set v0 up
+ip addr add 10.0.1.1/24 dev v1; ip link set v1 up
+ip netns exec c sh -c 'ip link set e0 up; ip addr add 10.0.0.2/24 dev e0; ip route add default via 10.0.0.1'
+ip netns exec s sh -c 'ip link set lo up; ip link set e1 up; ip addr add 10.0.1.2/24 dev e1; mkdir /tmp/w; echo x > /tmp/w/index.html; httpd -p 8080 -h /tmp/w'
+iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -o v1 -j MASQUERADE
+ip netns exec c timeout 5 wget -qO- http://10.0.1.2:8080/
+timeout 5 wget -qO- http://10.0.1.2:8080/
+ip netns exec c timeout 5 wget -qO- http://10.0.1.2:8080/
+timeout 5 wget -qO- http://10.0.1.2:8080/
+ip netns exec s ss -tan | grep -c TIME-WAIT`);
+    expect(r.stdout).toBe('x\nx\nx\nx\n4\n');
+  });
+
   test('DNAT in OUTPUT then SNAT in POSTROUTING; locally made packets are tracked with their source address', () => {
     const r = sh(`ip addr add 192.168.1.11/24 dev eth0
 iptables -t nat -A OUTPUT -d 192.168.1.99 -p tcp --dport 80 -j DNAT --to-destination 203.0.113.10:80

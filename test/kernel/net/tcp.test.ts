@@ -151,4 +151,38 @@ describe('TCP', () => {
     });
     expect(out).toEqual(['0']);
   });
+
+  test('a new SYN reopens a pair the server holds in TIME_WAIT (RFC 1122 4.2.2.13, tcp_timewait_state_process)', () => {
+    const out = run(function* (o) {
+      const l = yield* listener(8080);
+      yield* sys.setsockopt(l, SOL_SOCKET, SO_REUSEADDR, 1);
+      const pid = yield* sys.fork(function* () {
+        // The server answers and closes first: its side of each pair waits in TIME_WAIT.
+        for (let i = 0; i < 2; i++) {
+          const c = yield* sys.accept(l);
+          if (c instanceof SysError) return 1;
+          yield* sys.write(c.fd, `hello ${i}`);
+          yield* sys.close(c.fd);
+        }
+        return 0;
+      });
+      if (pid instanceof SysError) throw pid;
+      const t0 = yield* sys.clockGettime(1);
+      for (let i = 0; i < 2; i++) {
+        // The same source port both times.
+        const s = yield* sys.socket(AF_INET, SOCK_STREAM);
+        if (s instanceof SysError) throw s;
+        yield* sys.setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1);
+        o.push(e(yield* sys.bind(s, { family: AF_INET, addr: LO, port: 40000 })));
+        o.push(e(yield* sys.connect(s, { family: AF_INET, addr: LO, port: 8080 })));
+        o.push(yield* readAll(s));
+        yield* sys.close(s);
+      }
+      const t1 = yield* sys.clockGettime(1);
+      // Without reopening, the second SYN would be dropped until TIME_WAIT ends (60 s).
+      o.push(String((t1 as number) - (t0 as number) < 1e9));
+      return 0;
+    });
+    expect(out).toEqual(['ok', 'ok', 'hello 0', 'ok', 'ok', 'hello 1', 'true']);
+  });
 });
