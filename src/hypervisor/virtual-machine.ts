@@ -84,6 +84,8 @@ export class VirtualMachine implements Machine {
   /** The vCPU being simulated now. */
   currentVcpu: VCpu | null = null;
   readonly bootPhases: BootPhase[] = [];
+  /** Called once when the last boot phase ends (a caller waiting for the boot stops its engine there). */
+  onBooted: (() => void) | null = null;
   private readonly bootPlan: { phase: BootPhase['phase']; ns: Ns }[];
 
   constructor(engine: Engine, config: VirtualMachineConfig) {
@@ -252,6 +254,7 @@ export class VirtualMachine implements Machine {
       v.booting = false;
       v.busyUntil = Infinity;
       v.halted = true;
+      this.onBooted?.();
       for (const o of this.cpus) {
         if (!o.held) continue;
         o.held = false;

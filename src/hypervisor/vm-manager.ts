@@ -136,12 +136,18 @@ export class VmManager {
     }
   }
 
-  /** Runs the host in 10 ms steps while `busy()` holds (a boot, a VMM taking a VM), up to a minute of simulated time. */
+  /**
+   * Runs the host in 10 ms steps while `busy()` holds (a boot, a VMM taking a VM), up to
+   * a minute of simulated time; a step stopped early (engine.stop) ends where it stopped.
+   */
   private waitWhile(busy: () => boolean): void {
     const engine = this.host.engine;
     const guard = engine.now + BOOT_GUARD_NS;
     while (busy() && engine.now < guard) {
-      if (engine.runUntil(Math.min(guard, engine.now + 10 * NS_PER_MS)) === 'idle') break;
+      const step = Math.min(guard, engine.now + 10 * NS_PER_MS);
+      const r = engine.run({ until: step, deferrable: true });
+      if (r === 'idle') break;
+      if (r !== 'stopped') engine.advanceTo(step);
     }
   }
 
@@ -161,7 +167,14 @@ export class VmManager {
       throw e;
     }
     this.live.set(name, h);
-    this.waitWhile(() => h.vm.machine.state !== 'stopped' && (h.vm.machine.state === 'created' || h.vm.machine.bootNs() < 0));
+    // The command returns when the guest has booted, not at the next 10 ms step.
+    const engine = this.host.engine;
+    h.vm.machine.onBooted = () => engine.stop();
+    try {
+      this.waitWhile(() => h.vm.machine.state !== 'stopped' && (h.vm.machine.state === 'created' || h.vm.machine.bootNs() < 0));
+    } finally {
+      h.vm.machine.onBooted = null;
+    }
     if (h.vm.machine.state === 'stopped') throw new VmOpError(`VM "${name}" did not boot: ${h.vm.machine.stopReason || 'its VMM exited'}`);
     return h;
   }

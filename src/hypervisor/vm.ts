@@ -53,6 +53,7 @@ export class Vm extends KernelSession {
       bootKernel(machine, {
         hostname: config.name,
         bootEpochNs: opts.bootEpochNs,
+        bootNs: engine.now,
         programs: opts.programs,
         ...guestRoot(config, opts.disks ?? []),
       }),

@@ -54,6 +54,12 @@ export interface KernelConfig {
   hostname: string;
   /** CLOCK_REALTIME at boot, in ns since the Unix epoch. */
   bootEpochNs: Ns;
+  /**
+   * The engine's time when this kernel booted (default 0): a guest booted later than
+   * its host counts CLOCK_MONOTONIC and /proc/uptime from its own boot, and its
+   * CLOCK_REALTIME (kvmclock) agrees with the host's.
+   */
+  bootNs?: Ns;
   /** The programs exec can run, by name. */
   programs: ProgramTable;
   /** Scheduler tunables; Linux's defaults for the CPU count when absent. */
@@ -233,9 +239,14 @@ export class Kernel {
     return this.engine.now;
   }
 
+  /** CLOCK_MONOTONIC (and CLOCK_BOOTTIME): ns since this kernel booted. */
+  get uptimeNs(): Ns {
+    return this.engine.now - (this.config.bootNs ?? 0);
+  }
+
   /** CLOCK_REALTIME now, in ns since the epoch. */
   get realtimeNs(): Ns {
-    return this.config.bootEpochNs + this.engine.now;
+    return this.config.bootEpochNs + this.uptimeNs;
   }
 
   /** The kernel command line (/proc/cmdline). */

@@ -75,4 +75,17 @@ describe('a hosted VM (type 2)', () => {
     const ps = host.sh('ps -e -o comm= | grep -c qemu').stdout;
     expect(ps).toBe('2\n');
   });
+
+  it('a guest started later keeps the host\'s wall clock and counts its uptime from its own boot; start returns as the boot ends', () => {
+    const host = createHost({ cpus: 2 });
+    host.sh('sleep 5');
+    const h = host.vms.start((host.vms.create('late', { 'machine-config': { vcpu_count: 1, mem_size_mib: 128 }, 'boot-source': { kernel_image_path: 'vmlinux' } }), 'late'));
+    const phases = h.vm.machine.bootPhases;
+    expect(host.now).toBe(phases[phases.length - 1].endNs);
+    const r = h.vm.sh('date +%s; cat /proc/uptime');
+    const [guestSec, uptime] = r.stdout.trim().split('\n');
+    expect(Math.abs(Number(guestSec) - Math.floor(host.kernel.realtimeNs / 1e9))).toBeLessThanOrEqual(1);
+    // Booted about 0.6 s ago (the kvm profile's boot), not at the host's boot 5 s earlier.
+    expect(Number(uptime.split(' ')[0])).toBeLessThan(1);
+  });
 });

@@ -156,7 +156,7 @@ export function renderStat(k: Kernel, t: Task, ns: PidNamespace, tty: TtyInfo): 
     t.nice,
     1,
     0,
-    ticks(t.startTime),
+    ticks(t.startTime - (k.config.bootNs ?? 0)),
     t.mm && !t.mm.dead ? t.mm.totalVm() * 4096 : 0,
     t.mm && !t.mm.dead ? t.mm.rss : 0,
     '18446744073709551615',

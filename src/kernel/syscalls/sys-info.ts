@@ -53,7 +53,7 @@ export const infoSyscalls: HandlerTable = {
         return k.realtimeNs;
       case CLOCK_MONOTONIC:
       case CLOCK_BOOTTIME:
-        return k.now;
+        return k.uptimeNs;
       case CLOCK_PROCESS_CPUTIME_ID:
       case CLOCK_THREAD_CPUTIME_ID:
         return t.utimeNs + t.stimeNs;
@@ -69,7 +69,7 @@ export const infoSyscalls: HandlerTable = {
       stime: Math.floor(t.stimeNs / NS_PER_TICK),
       cutime: Math.floor(t.cutimeNs / NS_PER_TICK),
       cstime: Math.floor(t.cstimeNs / NS_PER_TICK),
-      elapsed: Math.floor(k.now / NS_PER_TICK),
+      elapsed: Math.floor(k.uptimeNs / NS_PER_TICK),
     };
   },
   /** getrusage({who}): 0 = self, -1 = reaped children. */

@@ -399,7 +399,7 @@ export class ProcFs {
     let idle = 0;
     for (let i = 0; i < k.percpu.length; i++) idle += this.cpuTimes(i).idle;
     const s = (ns: number): string => (Math.floor(ns / 1e7) / 100).toFixed(2);
-    return `${s(k.now)} ${s(idle)}\n`;
+    return `${s(k.uptimeNs)} ${s(idle)}\n`;
   }
 
   private loadavg(): string {
