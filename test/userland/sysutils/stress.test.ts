@@ -65,6 +65,19 @@ describe('stress', () => {
     expect(run(['/usr/bin/stress', '--vm', '1', '--vm-stride', '0']).stderr).toBe('stress: FAIL: [2] invalid stride value: 0\n');
   });
 
+  test("--vm-ops N (stress-ng's): a worker stops after N passes, so the run ends without a timeout", () => {
+    const few = run(['/usr/bin/stress', '-v', '--vm', '1', '--vm-bytes', '64K', '--vm-keep', '--vm-ops', '3']);
+    expect(few.status).toBe(0);
+    // --vm-keep allocates once and re-dirties: one allocation, three passes, then the worker ends.
+    expect(few.stdout.match(/allocating/g)).toHaveLength(1);
+    expect(few.stdout.match(/touching bytes/g)).toHaveLength(3);
+    expect(few.stdout).toMatch(/successful run completed in 0s\n$/);
+    // Without --vm-keep each pass is a fresh buffer: allocated, touched and freed N times.
+    const fresh = run(['/usr/bin/stress', '-v', '--vm', '1', '--vm-bytes', '64K', '--vm-ops', '2']);
+    expect(fresh.stdout.match(/freed 65536 bytes/g)).toHaveLength(2);
+    expect(run(['/usr/bin/stress', '--vm', '1', '--vm-ops', 'x']).stderr).toBe('stress: FAIL: [2] invalid number in --vm-ops: x\n');
+  });
+
   test('I/O and disk workers are refused until their models exist; bad values fail', () => {
     expect(run(['/usr/bin/stress', '--io', '1']).status).toBe(1);
     expect(run(['/usr/bin/stress', '--cpu', 'x']).stderr).toBe('stress: FAIL: [2] invalid number in --cpu: x\n');

@@ -13,7 +13,8 @@
  * parent ends them (SIGTERM) so that one place owns the timeout. --vm N workers
  * malloc --vm-bytes (default 256M), write a byte every --vm-stride bytes (default
  * 4096), read them back, and free, in a loop (--vm-keep: keep the memory and
- * redirty it; --vm-hang N: sleep N seconds holding it, 0 for ever). I/O (--io) and
+ * redirty it; --vm-hang N: sleep N seconds holding it, 0 for ever; --vm-ops N, from
+ * stress-ng: stop after N passes, so that a run does a fixed amount of work). I/O (--io) and
  * disk (--hdd) workers need the block-device model and are rejected for now.
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
@@ -82,6 +83,8 @@ interface VmOptions {
   /** Seconds to hold the memory; 0 for ever; -1 not at all. */
   hang: number;
   keep: boolean;
+  /** Passes (write, then read back) before the worker ends; 0: no end (stress-ng's --vm-ops). */
+  ops: number;
 }
 
 /** Touches every `stride`-th byte of [p, p + bytes): the pages those bytes are in. */
@@ -99,6 +102,7 @@ function vmWorker(o: VmOptions, say: (kind: 'dbug' | 'FAIL', msg: string) => Gen
     const heap = new Heap();
     let p = 0;
     let doMalloc = true;
+    let passes = 0;
     for (;;) {
       if (doMalloc) {
         yield* say('dbug', `allocating ${o.bytes} bytes ...`);
@@ -125,6 +129,7 @@ function vmWorker(o: VmOptions, say: (kind: 'dbug' | 'FAIL', msg: string) => Gen
         yield* heap.free(p);
         yield* say('dbug', `freed ${o.bytes} bytes`);
       }
+      if (o.ops > 0 && ++passes >= o.ops) return 0;
     }
   };
 }
@@ -176,6 +181,7 @@ export function* stressMain({ argv }: ProgramArgs): Program {
       { long: 'vm-stride', arg: 'required' },
       { long: 'vm-hang', arg: 'required' },
       { long: 'vm-keep' },
+      { long: 'vm-ops', arg: 'required' },
       { short: 'i', long: 'io', arg: 'required' },
       { short: 'd', long: 'hdd', arg: 'required' },
       { long: 'hdd-bytes', arg: 'required' },
@@ -197,7 +203,7 @@ export function* stressMain({ argv }: ProgramArgs): Program {
   let cpus = 0;
   let forks = 0;
   let vms = 0;
-  const vm: VmOptions = { bytes: 256 * 1024 * 1024, stride: PAGE_SIZE, hang: -1, keep: false };
+  const vm: VmOptions = { bytes: 256 * 1024 * 1024, stride: PAGE_SIZE, hang: -1, keep: false, ops: 0 };
   let timeout = 0;
   let backoffUs = BACKOFF_US;
   const count = function* (name: string, v: string): Generator<import('../../../kernel/proc/program.js').Op, number | null, unknown> {
@@ -249,6 +255,7 @@ export function* stressMain({ argv }: ProgramArgs): Program {
         break;
       }
       case 'vm-keep': vm.keep = true; break;
+      case 'vm-ops': { const n = yield* count('--vm-ops', val); if (n === null) return 1; vm.ops = n; break; }
       case 'io':
         yield* writeAll(2, 'stress: FAIL: --io workers are not available yet: ctsim has no block devices to sync\n');
         return 1;
