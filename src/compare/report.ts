@@ -112,6 +112,15 @@ export interface CpuLane {
   slices: { startNs: number; endNs: number; label: string }[];
 }
 
+/** A scenario's claim checked against this variant's results. */
+export interface CheckResult {
+  claim: string;
+  source: string;
+  holds: boolean;
+  /** The numbers compared, e.g. "docker 9.01 ms > docker-host 8.28 ms". */
+  detail: string;
+}
+
 export interface VariantResult {
   /** The matrix values of this run ("vm.cpuVirt=bt"), or the scenario's name. */
   label: string;
@@ -122,6 +131,8 @@ export interface VariantResult {
   metrics: Metric[];
   trees: { namespaces: TreeNode; cgroups: TreeNode };
   schedule: CpuLane[];
+  /** The scenario's expectations, checked. */
+  checks: CheckResult[];
 }
 
 export interface CompareReport {

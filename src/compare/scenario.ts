@@ -17,7 +17,7 @@ import { readFixtureJson } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
 
 export type InstanceKind = 'native' | 'container' | 'vm';
-export type WorkloadKind = 'cpu' | 'memory' | 'fork' | 'syscall' | 'pagetable' | 'disk' | 'net-rr' | 'net-bulk' | 'script';
+export type WorkloadKind = 'cpu' | 'memory' | 'pagefault' | 'fork' | 'syscall' | 'pagetable' | 'disk' | 'net-rr' | 'net-bulk' | 'script';
 
 export interface ScenarioHost {
   name: string;
@@ -54,6 +54,14 @@ export interface ScenarioPhase {
   idle: string | null;
 }
 
+/** A claim the results must bear out: `higher` > `lower` × factor, or `near` within a fraction of each other. */
+export interface Expectation {
+  claim: string;
+  source: string;
+  metric: string;
+  compare: { kind: 'order'; lower: string; higher: string; factor: number } | { kind: 'near'; a: string; b: string; within: number };
+}
+
 export interface Scenario {
   name: string;
   seed: number;
@@ -63,6 +71,7 @@ export interface Scenario {
   phases: ScenarioPhase[];
   matrix: { key: string; values: (string | number | boolean)[] }[];
   measure: string[];
+  expect: Expectation[];
 }
 
 /** One run of a matrix: the scenario with one value per matrix key, and its label ("v1.cpuVirt=bt"). */
@@ -157,8 +166,11 @@ function schemaFailure(errors: ErrorObject[], data: unknown, fail: Fail): never 
   const path = pathOf(e);
   const found = describeValue(valueAt(path));
   const p = e.params as Record<string, unknown>;
+  // An expectation is a oneOf (an order, or nearness): say which keys each needs.
+  const oneOf = errors.find((x) => x.keyword === 'oneOf' && x.instancePath === e.instancePath);
+  if (oneOf && path[0] === 'expect' && path.length === 2) return fail(path, 'either "lower" and "higher", or "near" and "within" (not both)', found);
   // A size is a oneOf (a number of bytes, or a string with a unit): say so, not one branch.
-  if (errors.some((x) => x.keyword === 'oneOf' && x.instancePath === e.instancePath)) return fail(path, sizeOrName(path), found);
+  if (oneOf) return fail(path, sizeOrName(path), found);
   switch (e.keyword) {
     case 'required':
       return fail([...path, p.missingProperty as string], `the key "${p.missingProperty as string}"`, 'nothing');
@@ -194,6 +206,7 @@ interface Doc {
   phases?: Record<string, unknown>[];
   matrix?: Record<string, (string | number | boolean)[]>;
   measure?: string[];
+  expect?: Record<string, unknown>[];
 }
 
 function build(d: Doc, fail: Fail): Scenario {
@@ -258,7 +271,20 @@ function build(d: Doc, fail: Fail): Scenario {
     if (!ok) fail(['matrix', key], 'a key INSTANCE.FIELD naming an instance, a kind (native, container, vm) or host.NAME', `"${key}"`);
     return { key, values };
   });
-  return { name: d.name ?? 'scenario', seed: d.seed ?? 1, hosts, instances, workloads, phases, matrix, measure: d.measure ?? ['startup', 'memory', 'density', 'time', 'exits', 'isolation'] };
+  const metrics = new Set(['startup', 'memory', 'density', ...wlNames]);
+  const expect: Expectation[] = (d.expect ?? []).map((x, i) => {
+    if (!metrics.has(x.metric as string)) fail(['expect', i, 'metric'], `startup, memory, density or a workload (${[...wlNames].join(', ')})`, `"${x.metric as string}"`);
+    const inst = (key: string, v: unknown, j?: number): string => {
+      if (!instNames.has(v as string)) fail(j === undefined ? ['expect', i, key] : ['expect', i, key, j], `an instance name (${[...instNames].join(', ')})`, `"${v as string}"`);
+      return v as string;
+    };
+    const near = x.near as string[] | undefined;
+    const compare: Expectation['compare'] = near
+      ? { kind: 'near', a: inst('near', near[0], 0), b: inst('near', near[1], 1), within: x.within as number }
+      : { kind: 'order', lower: inst('lower', x.lower), higher: inst('higher', x.higher), factor: (x.factor as number | undefined) ?? 1 };
+    return { claim: x.claim as string, source: x.source as string, metric: x.metric as string, compare };
+  });
+  return { name: d.name ?? 'scenario', seed: d.seed ?? 1, hosts, instances, workloads, phases, matrix, measure: d.measure ?? ['startup', 'memory', 'density', 'time', 'exits', 'isolation'], expect };
 }
 
 /** Every combination of the matrix's values, in the file's order (the last key varies fastest). */

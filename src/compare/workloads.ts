@@ -4,7 +4,11 @@
  * comparing them): stress-ng's classes, each made of what it stresses.
  *
  *   cpu        a dash arithmetic loop of `ops` iterations (user time only)
- *   memory     `ops` runs of dd with a fresh `size` buffer: its pages are touched (faults)
+ *   memory     memory touch: `ops` passes re-dirtying one `size` buffer, bigger than the
+ *              TLB's reach, so that nearly every page touched misses the TLB and walks
+ *              the page tables (stress --vm-keep --vm-ops: TLB-miss heavy)
+ *   pagefault  `ops` passes over a fresh `size` buffer each (stress --vm --vm-ops without
+ *              --vm-keep): every page faults in, then goes back
  *   fork       `ops` fork+exec+wait of /bin/true (process creation)
  *   pagetable  Adams & Agesen's forkwait: `ops` children of a parent with `size` of
  *              touched memory (copy-on-write page tables, VIRT-FIGURES §1b)
@@ -22,7 +26,8 @@ import type { ScenarioWorkload } from './scenario.js';
 /** The defaults of `ops` and `size` per kind. */
 export const WORKLOAD_DEFAULTS: Record<Exclude<ScenarioWorkload['kind'], 'script'>, { ops: number; sizeBytes: number }> = {
   cpu: { ops: 20_000, sizeBytes: 0 },
-  memory: { ops: 4, sizeBytes: 2 * 1024 * 1024 },
+  memory: { ops: 100, sizeBytes: 1024 * 1024 },
+  pagefault: { ops: 8, sizeBytes: 2 * 1024 * 1024 },
   fork: { ops: 50, sizeBytes: 0 },
   pagetable: { ops: 20, sizeBytes: 4 * 1024 * 1024 },
   syscall: { ops: 5_000, sizeBytes: 0 },
@@ -38,17 +43,24 @@ export function workloadNeeds(w: ScenarioWorkload): ('CTSIM_PEER' | 'CTSIM_DISK'
   return [];
 }
 
+/** The operations a workload does and its data size, its kind's defaults filled in (a script: ops as given, or 1). */
+export function workloadOps(w: ScenarioWorkload): { ops: number; sizeBytes: number } {
+  if (w.kind === 'script') return { ops: w.ops ?? 1, sizeBytes: w.sizeBytes ?? 0 };
+  const d = WORKLOAD_DEFAULTS[w.kind];
+  return { ops: w.ops ?? d.ops, sizeBytes: w.sizeBytes ?? d.sizeBytes };
+}
+
 /** The shell script (for `sh -c`) that runs workload `w`. */
 export function workloadScript(w: ScenarioWorkload): string {
   if (w.kind === 'script') return w.script!;
-  const d = WORKLOAD_DEFAULTS[w.kind];
-  const ops = w.ops ?? d.ops;
-  const size = w.sizeBytes ?? d.sizeBytes;
+  const { ops, sizeBytes: size } = workloadOps(w);
   switch (w.kind) {
     case 'cpu':
       return `i=0; while [ $i -lt ${ops} ]; do i=$((i + 1)); done`;
     case 'memory':
-      return `for i in $(seq ${ops}); do dd if=/dev/zero of=/dev/null bs=${size} count=1 status=none; done`;
+      return `stress --vm 1 --vm-bytes ${size} --vm-keep --vm-ops ${ops} -q`;
+    case 'pagefault':
+      return `stress --vm 1 --vm-bytes ${size} --vm-ops ${ops} -q`;
     case 'fork':
       return `for i in $(seq ${ops}); do /bin/true; done`;
     case 'pagetable':

@@ -49,6 +49,9 @@ export interface RunResult {
   elapsedNs: Ns;
   /** Why the run ended: 'exit', or a limit that stopped it ('time-limit', 'max-steps', 'idle'). */
   ended: 'exit' | 'time-limit' | 'max-steps' | 'idle';
+  /** CPU time of the command and of the children it waited for (getrusage RUSAGE_SELF + RUSAGE_CHILDREN), ns. */
+  userNs: Ns;
+  systemNs: Ns;
 }
 
 export const ROOT_ENV = [
@@ -171,6 +174,8 @@ export class KernelSession {
       pid: task.tid,
       elapsedNs: this.engine.now - started,
       ended,
+      userNs: task.utimeNs + task.cutimeNs,
+      systemNs: task.stimeNs + task.cstimeNs,
     };
   }
 

@@ -29,6 +29,8 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lin
 th { background: var(--soft); font-weight: 600; font-size: 13px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.why { color: var(--muted); }
+td.holds { color: #1a7f37; white-space: nowrap; font-weight: 600; }
+td.fails { color: #c62828; white-space: nowrap; font-weight: 600; }
 tr.group-start td { border-top: 2px solid var(--line); }
 td.metric-title { font-weight: 600; }
 .kind { display: inline-block; font-size: 11.5px; padding: 0 7px; border-radius: 10px; background: var(--soft); border: 1px solid var(--line); color: var(--muted); }

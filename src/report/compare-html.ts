@@ -86,6 +86,21 @@ function renderMetrics(metrics: Metric[]): string {
   );
 }
 
+/** The scenario's claims and whether this run bears each out. */
+function renderChecks(checks: VariantResult['checks']): string {
+  if (checks.length === 0) return '';
+  const rows = checks.map(
+    (c) =>
+      `<tr><td class="${c.holds ? 'holds' : 'fails'}">${c.holds ? '✓ holds' : '✗ fails'}</td><td>${esc(c.claim)}</td><td>${esc(c.detail)}</td><td class="why">${esc(c.source)}</td></tr>`,
+  );
+  const failed = checks.filter((c) => !c.holds).length;
+  return card(
+    'Published findings',
+    failed === 0 ? `All ${checks.length} claims of the scenario hold in this run.` : `${failed} of ${checks.length} claims do not hold in this run.`,
+    table(['', 'Claim', 'Measured', 'Source'], [false, false, false, false], rows),
+  );
+}
+
 function chartCard(title: string, hint: string, svg: string): string {
   return `<figure class="card chart-card"><h3>${esc(title)}</h3>${hint ? `<p class="hint">${esc(hint)}</p>` : ''}${svg}</figure>`;
 }
@@ -146,6 +161,7 @@ function renderVariant(variant: VariantResult, index: number, only: boolean, col
     `<div class="variant-head"><h2 id="variant-${index}-h">${esc(variant.label)}</h2><span class="seed">seed ${esc(String(variant.seed))}</span></div>` +
     renderInstances(variant) +
     renderMetrics(variant.metrics) +
+    renderChecks(variant.checks) +
     renderCharts(variant, prefix, colors) +
     renderIsolation(variant.instances) +
     renderTrees(variant.trees) +

@@ -69,7 +69,7 @@ describe('ctsim run', () => {
   it('bad flags: one line naming the flag, exit 2', () => {
     const r = ctsim(['run', '--image', 'nosuch', '--', 'true']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('ctsim run: --image: expected an image ctsim ships (alpine, busybox), found nosuch (fix: or use --rootfs DIR)\n');
+    expect(r.stderr).toBe('ctsim run: --image: expected an image ctsim ships (alpine, bench, busybox), found nosuch (fix: or use --rootfs DIR)\n');
     expect(ctsim(['run', '-m', '1k', '--', 'true'])).toMatchObject({ status: 2, stderr: "ctsim run: --memory: expected at least 6MB (docker's minimum memory limit), found 1k\n" });
     expect(ctsim(['run', '-p', '80', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --publish: expected HOSTPORT:CONTAINERPORT (TCP), like 8080:80, found 80\n' });
   }, 30_000);

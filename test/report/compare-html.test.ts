@@ -92,6 +92,10 @@ function variant(label: string, seed: number, ctrName: string, vmCpuScale: numbe
     });
   return {
     label, seed, instances: insts, metrics: metricsOf(insts),
+    checks: [
+      { claim: 'container start ≪ microVM boot', source: 'VIRT-FIGURES §4, §6', holds: true, detail: 'fc 136 ms > ctr 10.9 ms × 5' },
+      { claim: 'a <b>bold</b> claim that fails', source: 'nowhere', holds: false, detail: 'ctr 1 ms ≤ fc 2 ms' },
+    ],
     trees: {
       namespaces: { label: 'host (pid:[4026531836] mnt:[4026531841])', children: [
         { label: `${ctrName}: pid:[4026532201] mnt:[4026532199] net:[4026532204]`, children: [{ label: 'uts:[4026532200]', children: [] }] },

@@ -1,0 +1,254 @@
+/**
+ * Runs a scenario: for each variant of its matrix, the hosts are booted on one engine,
+ * the instances started, the workloads run inside them phase by phase, and what each
+ * cost is gathered into a VariantResult (report.ts).
+ *
+ *   variant ──▶ hosts (+ a LAN peer when a workload talks to one) ──▶ phases: start │ run │ idle
+ *           ──▶ memory, density, isolation, trees, CPU lanes ──▶ metrics with their why
+ *
+ * Network workloads talk to a peer machine on the host's second NIC (a LAN, no delay
+ * of its own): the host itself and host-network containers reach it directly, bridged
+ * containers through docker's bridge and NAT, VMs through their virtual NIC and a host
+ * bridge that holds the LAN port — the three paths Felter et al. compared
+ * (VIRT-FIGURES §5).
+ */
+import { createHash } from 'node:crypto';
+import { createHost, type Host } from '../host.js';
+import { Engine } from '../sim/engine.js';
+import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
+import { readFixtureJson } from '../sim/fixtures.js';
+import { defaultPrograms } from '../userland/index.js';
+import type { Cgroup } from '../kernel/cgroup/cgroup.js';
+import { InputError } from '../sim/input-error.js';
+import { cpuSplit, counterDelta, memSnapshot, startContainer, startNative, startVm, type Instance } from './instances.js';
+import { workloadNeeds, workloadOps, workloadScript } from './workloads.js';
+import { buildMetrics, checkExpectations } from './why.js';
+import { sampleLanes } from './lanes.js';
+import type { CompareReport, InstanceResult, IsolationFacts, TreeNode, VariantResult, WorkloadResult } from './report.js';
+import { expandMatrix, type Scenario, type ScenarioHost, type ScenarioInstance, type Variant } from './scenario.js';
+
+const PAGE = 4096;
+const NS_TYPES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup'];
+const LAN = { bridge: 'br-lan', host: '10.99.0.1', peer: '10.99.0.2', prefix: '10.99.0.' };
+
+export interface CompareOptions {
+  /** "ctsim 0.1.0", for the report. */
+  ctsim: string;
+  /** Reads a cost table named in a scenario (a fixture name or a path); the CLI resolves paths against the scenario's directory. */
+  readCosts?: (name: string) => unknown;
+  /** Told after each variant. */
+  progress?: (done: number, total: number, label: string) => void;
+}
+
+/** Runs every variant of `s` and gathers the report. `text` is the scenario's text (hashed into the report). */
+export function runCompare(s: Scenario, source: { name: string; text: string }, opts: CompareOptions): CompareReport {
+  const variants = expandMatrix(s);
+  const results: VariantResult[] = [];
+  variants.forEach((v, i) => {
+    results.push(runVariant(v, s.seed, opts));
+    opts.progress?.(i + 1, variants.length, v.label);
+  });
+  return {
+    ctsim: opts.ctsim,
+    scenario: { name: s.name, source: source.name, sha256: createHash('sha256').update(source.text).digest('hex') },
+    seed: s.seed,
+    variants: results,
+  };
+}
+
+function loadCosts(name: string, opts: CompareOptions): LoadedCosts | undefined {
+  if (name === 'default') return undefined;
+  const doc = opts.readCosts ? opts.readCosts(name) : readFixtureJson(`costs/${name}.json`);
+  return parseCostTable(doc, name, loadDefaultCosts());
+}
+
+interface Lan {
+  peer: Host;
+}
+
+/** Boots the peer of `host`'s LAN: eth1 of both, cabled; the peer serves HTTP from /srv/www. */
+function bootLan(host: Host, engine: Engine, name: string): Lan {
+  const peer = createHost({ engine, machineName: `${name}-peer`, hostname: 'peer', cpus: 2, memoryBytes: 1024 ** 3, nics: 2 });
+  host.plug('eth1', peer, 'eth1');
+  must(host, `ip link add ${LAN.bridge} type bridge && ip link set eth1 master ${LAN.bridge} && ip link set eth1 up && ip link set ${LAN.bridge} up && ip addr add ${LAN.host}/24 dev ${LAN.bridge}`);
+  must(peer, `ip addr add ${LAN.peer}/24 dev eth1 && ip link set eth1 up && mkdir -p /srv/www && echo ok > /srv/www/index.html && httpd -p 80 -h /srv/www`);
+  return { peer };
+}
+
+function must(h: Host, script: string): string {
+  const r = h.sh(script);
+  if (r.status !== 0) throw new Error(`compare: setting up ${h.machine.name} failed (status ${r.status}): ${script}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+interface HostRun {
+  spec: ScenarioHost;
+  host: Host;
+  lan: Lan | null;
+  /** Bytes the host could still give (free + page cache) before any instance started. */
+  availableBytes: number;
+  containers: number;
+  vms: number;
+}
+
+/** Runs one variant. */
+export function runVariant(v: Variant, seed: number, opts: CompareOptions): VariantResult {
+  const s = v.scenario;
+  const engine = new Engine(seed);
+  const programs = new Set(defaultPrograms().all().map((p) => p.name));
+  const needsPeer = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_PEER'));
+  const needsDisk = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_DISK'));
+  const hosts = new Map<string, HostRun>();
+  s.hosts.forEach((h, i) => {
+    const host = createHost({ engine, seed, machineName: i === 0 ? 'host' : h.name, hostname: h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1) });
+    const lan = needsPeer ? bootLan(host, engine, h.name) : null;
+    const m = memSnapshot(host.kernel);
+    hosts.set(h.name, { spec: h, host, lan, availableBytes: host.kernel.mem.freeFrames * PAGE + m.file, containers: 0, vms: 0 });
+  });
+  if (needsPeer) for (const h of hosts.values()) must(h.lan!.peer, `dd if=/dev/zero of=/srv/www/bulk-${maxBulk(s)} bs=65536 count=${Math.ceil(maxBulk(s) / 65536)} status=none`);
+  const started = new Map<string, Instance>();
+  const copies = (x: ScenarioInstance): string[] => (x.count === 1 ? [x.name] : Array.from({ length: x.count }, (_, i) => `${x.name}-${i + 1}`));
+  const pick = (names: string[]): ScenarioInstance[] => s.instances.filter((x) => names.includes(x.name) || names.includes(x.kind));
+  const results = new Map<string, WorkloadResult[]>();
+  const lanes = sampleLanes([...hosts.values()].map((h) => ({ name: h.spec.name, kernel: h.host.kernel })));
+  for (const phase of s.phases) {
+    for (const x of pick(phase.start)) {
+      const hr = hosts.get(x.host)!;
+      for (const name of copies(x)) {
+        if (started.has(name)) continue;
+        const inst = startInstance(hr, x, name, seed, programs, { needsDisk, needsPeer });
+        started.set(name, inst);
+        if (inst.guest) lanes.add(name, inst.guest);
+        results.set(name, []);
+      }
+    }
+    if (phase.idle !== null) engine.runUntil(engine.now + parseDuration(phase.idle));
+    const on = phase.on.length === 0 ? [...started.values()] : [...started.values()].filter((i) => phase.on.includes(i.kind) || pick(phase.on).some((x) => copies(x).includes(i.name)));
+    for (let r = 0; r < phase.repeat; r++) {
+      for (const wname of phase.run) {
+        const w = s.workloads.find((x) => x.name === wname)!;
+        for (const inst of on) results.get(inst.name)!.push(runWorkload(inst, w));
+      }
+    }
+  }
+  lanes.stop();
+  const instances = [...started.values()].map((i) => instanceResult(i, mergeRepeats(results.get(i.name)!), hosts));
+  return {
+    label: v.label,
+    seed,
+    instances,
+    metrics: buildMetrics(instances, s),
+    trees: trees([...hosts.values()], [...started.values()], instances),
+    schedule: lanes.lanes(),
+    checks: checkExpectations(instances, s),
+  };
+}
+
+function maxBulk(s: Scenario): number {
+  let n = 1;
+  for (const w of s.workloads) if (w.kind === 'net-bulk') n = Math.max(n, workloadOps(w).sizeBytes);
+  return n;
+}
+
+function parseDuration(d: string): number {
+  const m = /^(\d+)(ns|us|ms|s)$/.exec(d)!;
+  return Number(m[1]) * { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'us' | 'ms' | 's'];
+}
+
+function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: number, programs: ReadonlySet<string>, needs: { needsDisk: boolean; needsPeer: boolean }): Instance {
+  const host = hr.host;
+  if (x.kind === 'native') return startNative(host, name);
+  if (x.kind === 'container') return startContainer(host, x, name, hr.containers++, seed, programs);
+  const vm = startVm(host, x, name, { dataDisk: needs.needsDisk, bridge: needs.needsPeer ? LAN.bridge : null });
+  hr.vms++;
+  if (needs.needsPeer) {
+    const r = vm.sh(`ip addr add ${LAN.prefix}${10 + hr.vms}/24 dev eth0 && ip link set eth0 up`);
+    if (r.status !== 0) throw new Error(`compare: configuring ${name}'s eth0 failed: ${r.stderr.trim()}`);
+  }
+  return vm;
+}
+
+/** The environment a workload gets: the LAN peer, and a disk (the VM's data drive, or a file on the host). */
+function workloadEnv(inst: Instance): Record<string, string> {
+  return { CTSIM_PEER: LAN.peer, CTSIM_DISK: inst.kind === 'vm' ? (inst.sh('ls /dev/sd* 2>/dev/null | tail -1').stdout.trim() || '/tmp/ctsim-disk') : '/tmp/ctsim-disk' };
+}
+
+function runWorkload(inst: Instance, w: Scenario['workloads'][number]): WorkloadResult {
+  const env = workloadEnv(inst);
+  const before = inst.vmm();
+  const t = inst.time(workloadScript(w), env);
+  const after = inst.vmm();
+  if (t.status !== 0) throw new InputError({ source: `workload ${w.name}`, path: `on ${inst.name}`, expected: 'the workload to exit 0', found: `status ${t.status}: ${t.stderr.trim().split('\n').slice(-2).join(' ') || 'no message'}` });
+  return { name: w.name, kind: w.kind, ops: workloadOps(w).ops, ns: t.ns, status: t.status, cpu: cpuSplit(t, before, after), counters: counterDelta(before, after) };
+}
+
+/** One result per workload: repetitions averaged (rounded to the ns). */
+function mergeRepeats(rs: WorkloadResult[]): WorkloadResult[] {
+  const by = new Map<string, WorkloadResult[]>();
+  for (const r of rs) by.set(r.name, [...(by.get(r.name) ?? []), r]);
+  return [...by.values()].map((xs) => {
+    if (xs.length === 1) return xs[0];
+    const avg = (f: (r: WorkloadResult) => number): number => Math.round(xs.reduce((a, r) => a + f(r), 0) / xs.length);
+    const counters: Record<string, number> = {};
+    for (const r of xs) for (const [k, n] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + n;
+    for (const k of Object.keys(counters)) counters[k] = Math.round(counters[k] / xs.length);
+    return { ...xs[0], ns: avg((r) => r.ns), cpu: { user: avg((r) => r.cpu.user), kernel: avg((r) => r.cpu.kernel), vmm: avg((r) => r.cpu.vmm), translation: avg((r) => r.cpu.translation) }, counters };
+  });
+}
+
+function instanceResult(i: Instance, workloads: WorkloadResult[], hosts: Map<string, HostRun>): InstanceResult {
+  const hr = [...hosts.values()].find((h) => h.host === i.host)!;
+  const bytes = Object.values(i.memory).reduce((a, b) => a + b, 0);
+  return {
+    name: i.name,
+    kind: i.kind,
+    host: hr.spec.name,
+    detail: i.detail,
+    startup: i.startup,
+    memory: { bytes, parts: i.memory },
+    density: i.kind === 'native' || bytes === 0 ? 1 : Math.floor(hr.availableBytes / bytes),
+    workloads,
+    isolation: isolation(i),
+  };
+}
+
+/** What a process inside can see: processes, hostname, interfaces, mounts, and its namespaces against the host's. */
+function isolation(i: Instance): IsolationFacts {
+  const probe = ['ls /proc | grep -c "^[0-9]"', 'hostname', 'ip -o link show | cut -d: -f2 | tr -d " " | tr "\\n" " "; echo', 'wc -l < /proc/self/mounts', ...NS_TYPES.map((t) => `readlink /proc/self/ns/${t}`)].join('; ');
+  const lines = i.sh(probe).stdout.split('\n');
+  const host = i.host.sh(NS_TYPES.map((t) => `readlink /proc/1/ns/${t}`).join('; ')).stdout.split('\n');
+  const own = i.kind === 'vm' ? [] : NS_TYPES.filter((t, j) => lines[4 + j] !== host[j]);
+  return {
+    processes: Number(lines[0]),
+    hostname: lines[1],
+    netDevices: lines[2].trim().split(' ').filter((x) => x !== ''),
+    mounts: Number(lines[3]),
+    sharedKernel: i.kind !== 'vm',
+    ownNamespaces: own,
+  };
+}
+
+/** The namespace tree (host kernel → instances) and each host's cgroup tree with what its groups hold. */
+function trees(hosts: HostRun[], instances: Instance[], results: InstanceResult[]): { namespaces: TreeNode; cgroups: TreeNode } {
+  const ns: TreeNode[] = hosts.map((hr) => ({
+    label: `${hr.spec.name}: the host kernel's initial namespaces`,
+    children: instances
+      .filter((i) => i.host === hr.host)
+      .map((i) => {
+        if (i.kind === 'native') return { label: `${i.name}: the host's own (no new namespaces)`, children: [] };
+        if (i.kind === 'container') {
+          const own = results.find((r) => r.name === i.name)!.isolation.ownNamespaces;
+          return { label: `${i.name}: new ${own.join(', ')} namespaces${i.hostPid ? ` (init is host PID ${i.hostPid})` : ''}`, children: [] };
+        }
+        return { label: `${i.name}: VMM process${i.hostPid ? ` ${i.hostPid}` : ''} in the host's namespaces`, children: [{ label: `${i.name}'s guest kernel: its own initial namespaces`, children: [] }] };
+      }),
+  }));
+  const cg: TreeNode[] = hosts.map((hr) => cgroupNode(hr.host.kernel.cgroupRoot, hr.spec.name));
+  return { namespaces: { label: 'namespaces', children: ns }, cgroups: { label: 'cgroups (v2)', children: cg } };
+}
+
+function cgroupNode(c: Cgroup, hostName: string): TreeNode {
+  const mib = (c.mem.pages * PAGE) / (1024 * 1024);
+  const label = `${c.parent === null ? `${hostName}: /sys/fs/cgroup` : c.name} — ${c.tasks.size} process${c.tasks.size === 1 ? '' : 'es'}, memory.current ${mib.toFixed(1)} MiB`;
+  return { label, children: [...c.children.values()].sort((a, b) => a.name.localeCompare(b.name)).map((x) => cgroupNode(x, hostName)) };
+}
