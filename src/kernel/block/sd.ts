@@ -7,7 +7,8 @@
  * READ CAPACITY(10), and MODE SENSE(6) for the write-protect bit, as the kernel log shows.
  *
  *   read(fd) ──▶ sd ──CDB──▶ Machine.scsi (a VM: the VMM's device model, answering
- *                                           from a disk image file on the host)
+ *                                           from a disk image file on the host;
+ *                                           a physical host: its SAS HBA and drives)
  *
  * ioctls: BLKGETSIZE64, BLKSSZGET, BLKFLSBUF (SYNCHRONIZE CACHE), and SG_IO, which
  * sends a raw CDB (sg(4); sg3_utils' tools use it). A file system on a disk (the
@@ -95,7 +96,7 @@ export function formatCapacity(bytes: number): string {
 export function probeScsiDisks(k: Kernel): SdDisk[] {
   const host = k.machine.scsi;
   if (!host) return [];
-  k.printk(`scsi host0: ${host.driver === 'virtio_scsi' ? 'Virtio SCSI HBA' : 'sym-2.2.3'}`);
+  k.printk(`scsi host0: ${host.banner}`);
   const disks: SdDisk[] = [];
   host.units.forEach((_u, unit) => {
     const inq = host.command(null, unit, cdbInquiry(), undefined, true).result;
