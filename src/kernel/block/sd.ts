@@ -196,7 +196,9 @@ function readCmds(first: number, count: number): { cdb: Uint8Array }[] {
 /**
  * Finishes a request: charges its CPU cost and puts the task to sleep (D) until the
  * device completes, keeping the answer for when the call runs again; or, on the second
- * run, hands the answer back.
+ * run, hands the answer back. The device starts only once the driver has issued the
+ * command (on a VM, after the exit that notifies it), so the wake-up is the issuing
+ * cost plus the device's latency after now, not the latency alone.
  */
 function complete<T>(k: Kernel, t: Task, answer: () => T, done: Done | null): T | SysError | typeof BLOCK {
   const st = t.syscallState as { sd: true; result: T | SysError } | undefined;
@@ -207,7 +209,7 @@ function complete<T>(k: Kernel, t: Task, answer: () => T, done: Done | null): T 
   const d = done!;
   k.charge(d.cpuNs);
   t.syscallState = { sd: true, result: d.error ?? answer() };
-  return k.sleepUntil(t, k.now + d.latencyNs, null, TaskState.DiskSleep);
+  return k.sleepUntil(t, k.now + d.cpuNs + d.latencyNs, null, TaskState.DiskSleep);
 }
 
 function pending(t: Task): boolean {
