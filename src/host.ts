@@ -50,6 +50,13 @@ export interface HostOptions {
   machineName?: string;
   /** Physical NICs (default 1): eth0 reaches the outside network; eth1… wait for `plug`. */
   nics?: number;
+  /**
+   * Disk sizes in bytes (default none): each a SAS drive on the machine's HBA (mpt3sas),
+   * /dev/sda, /dev/sdb, … at boot, costing at the device what a VM's disk does.
+   * Empty at boot; its blocks last as long as the host. RangeError for a size that is
+   * not a positive byte count, or more than 26 drives.
+   */
+  disks?: number[];
 }
 
 /** 2025-01-01T00:00:00Z: the simulated clock's date at boot, unless told otherwise. */
@@ -74,6 +81,7 @@ export class Host extends KernelSession {
       ramBytes: opts.memoryBytes ?? 4 * 1024 ** 3,
       costs: opts.costs ?? loadDefaultCosts(),
       nics: opts.nics,
+      disks: opts.disks,
     });
     super(
       engine,

@@ -14,7 +14,7 @@
  *              touched memory (copy-on-write page tables, VIRT-FIGURES §1b)
  *   syscall    dd copying `ops` bytes one at a time (2 system calls per byte)
  *   disk       `ops` 4 KiB writes to $CTSIM_DISK, then fsync (the runner points it at a
- *              VM's disk; on a host it is a file in memory: the host has no disk model)
+ *              VM's disk, or a native host's given `disks`; else it is a file in memory)
  *   net-rr     `ops` HTTP requests, one at a time, to $CTSIM_PEER (ab -c 1)
  *   net-bulk   one transfer of `size` from $CTSIM_PEER (wget)
  *   script     the scenario's own script

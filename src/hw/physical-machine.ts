@@ -1,6 +1,6 @@
 /**
  * A physical machine: N CPUs and RAM, charging every privileged operation its native
- * cost from the cost table.
+ * cost from the cost table, and SAS drives on an HBA when it is given disks.
  */
 import type { Engine, Ns } from '../sim/engine.js';
 import { Cpu } from './cpu.js';
@@ -9,6 +9,7 @@ import type { Machine, PrivilegedOp } from './machine.js';
 import { PhysicalMemory } from './physical-memory.js';
 import { Mmu } from './mmu.js';
 import { Tlb } from './tlb.js';
+import { PhysicalScsiHba } from './physical-scsi.js';
 
 export interface PhysicalMachineConfig {
   name?: string;
@@ -17,13 +18,19 @@ export interface PhysicalMachineConfig {
   costs: LoadedCosts;
   /** Physical NICs (default 1): eth0 is cabled to the outside network, eth1… to nothing until plugged. */
   nics?: number;
+  /** Drive sizes in bytes (default none): one SAS drive each on the machine's HBA, sda, sdb, … to its kernel. */
+  disks?: readonly number[];
 }
 
 export class PhysicalMachine implements Machine {
   readonly kind = 'physical' as const;
   readonly vmx = true;
-  /** Simplification: the host's disks are not modelled as devices (its root file system is memfs). */
-  readonly scsi = null;
+  /**
+   * The SAS HBA and its drives, or null for a machine given no disks.
+   * Simplification: the machine's root file system is not on these drives (it is the
+   * kernel's built-in tree in memory, which still calls itself /dev/sda1).
+   */
+  readonly scsi: PhysicalScsiHba | null;
   readonly nics = null;
   /** Physical NICs beyond eth0 (eth1, eth2, …), uncabled at boot. */
   readonly extraNics: number;
@@ -56,6 +63,7 @@ export class PhysicalMachine implements Machine {
     this.costSources = config.costs.sources;
     this.memory = new PhysicalMemory(config.ramBytes);
     this.mmu = new Mmu(this.memory);
+    this.scsi = config.disks && config.disks.length > 0 ? new PhysicalScsiHba(config.disks, this.costs) : null;
     const cpus: Cpu[] = [];
     for (let i = 0; i < config.cpus; i++) {
       const cpu = new Cpu(engine, i, new Tlb(this.costs.tlbEntries, this.costs.tlbWays));

@@ -2,7 +2,8 @@
  * A machine's SCSI host adapter, as the kernel's disk driver (sd) sees it: logical
  * units it can send command descriptor blocks (CDBs) to. On a VM the adapter is the
  * VMM's device model (an emulated LSI 53C895A or a paravirtual virtio-scsi) answering
- * from a virtual disk stored in one file of the host; a physical machine has none.
+ * from a virtual disk stored in one file of the host; on a physical machine it is a
+ * SAS HBA (physical-scsi.ts) with its drives, when the machine is given disks.
  */
 import type { Ns } from '../sim/engine.js';
 import type { Cpu } from './cpu.js';
@@ -20,8 +21,10 @@ export interface ScsiUnit {
 }
 
 export interface ScsiHost {
-  /** The adapter's model for dmesg ("virtio_scsi", "sym53c8xx"). */
+  /** The Linux driver that binds the adapter ("virtio_scsi", "sym53c8xx", "mpt3sas"). */
   readonly driver: string;
+  /** What Linux prints for the adapter at boot as "scsi host0: …": its host template's info() or name. */
+  readonly banner: string;
   readonly units: readonly ScsiUnit[];
   /**
    * Sends `cdb` (with `dataOut` for a write) to unit `unit`. Returns the answer, what

@@ -21,7 +21,7 @@ import type { HostBacking } from './backing.js';
 import type { VmConfig } from './vm-config.js';
 import { findProfile } from './profiles.js';
 import type { DiskImage } from './devices/disk-image.js';
-import { ScsiDisk } from './devices/scsi-target.js';
+import { ScsiDisk } from '../hw/scsi-disk.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
 import { VirtualNic } from './devices/nic.js';
 import { VirtualUart } from './devices/serial.js';

@@ -41,6 +41,8 @@
  * header, the table, allocation on first write and reads through to the backing.
  */
 
+import { SECTOR, type DiskMedium } from '../../hw/scsi-disk.js';
+
 /** Bytes of one file, synchronously (the caller backs it with a file of the simulated host). */
 export interface ByteFile {
   size(): number;
@@ -54,13 +56,11 @@ export interface ByteFile {
 
 export type ImageFormat = 'raw' | 'cow';
 
-export interface DiskImage {
+/** A disk image: the medium of a VM's SCSI disk (src/hw/scsi-disk.ts), stored in one host file. */
+export interface DiskImage extends DiskMedium {
   readonly format: ImageFormat;
   /** The virtual disk's size in bytes (a multiple of 512). */
   readonly virtualSize: number;
-  /** Reads/writes whole 512-byte sectors: `count` sectors at `lba`. Throws RangeError outside the disk. */
-  readSectors(lba: number, count: number): Uint8Array;
-  writeSectors(lba: number, data: Uint8Array): void;
   /** Makes earlier writes durable (a no-op for these formats beyond flushing metadata; keep the hook). */
   flush(): void;
   /** Host bytes the image file uses (for `qemu-img info`-like reports). */
@@ -74,8 +74,8 @@ export class ImageError extends Error {
   override readonly name = 'ImageError';
 }
 
-/** The sector: the unit the guest addresses, in bytes. */
-export const SECTOR = 512;
+// The sector, the unit the guest addresses (512 bytes), is the SCSI disk's logical block.
+export { SECTOR };
 /** The cow cluster size in bytes: the unit of allocation and copy-on-write (qcow2's default). */
 export const COW_CLUSTER_SIZE = 64 * 1024;
 /** The first 8 bytes of every ctsim cow file. */

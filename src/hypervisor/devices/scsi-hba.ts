@@ -15,7 +15,8 @@
  * register access or notification is an exit to the user-space VMM (vmExitUser);
  * under binary translation the I/O instruction is a callout (no world switch); a
  * paravirtual guest notifies with an event-channel hypercall. The device's latency is
- * the disk's: diskOp per command plus diskKiB per KiB moved.
+ * the disk's (deviceLatencyNs, as behind a physical adapter): diskOp per command plus
+ * diskKiB per KiB moved.
  *
  * Simplification: register accesses per emulated command are a fixed 4 (the driver's
  * start of a SCRIPTS program and its status reads), not the chip's real register
@@ -24,9 +25,9 @@
 import type { Ns } from '../../sim/engine.js';
 import type { CostTable } from '../../hw/cost-table.js';
 import type { Cpu } from '../../hw/cpu.js';
-import { SCSI_OPCODES, type ScsiCommandResult, type ScsiHost, type ScsiUnit } from '../../hw/scsi.js';
+import type { ScsiCommandResult, ScsiHost, ScsiUnit } from '../../hw/scsi.js';
+import { deviceLatencyNs, type ScsiDisk } from '../../hw/scsi-disk.js';
 import type { CpuVirt } from '../cpu-virt.js';
-import type { ScsiDisk } from './scsi-target.js';
 
 export type ScsiModel = 'lsi53c895a' | 'virtio-scsi';
 
@@ -39,6 +40,7 @@ export interface HbaUnit extends ScsiUnit {
 
 export class VirtualScsiHba implements ScsiHost {
   readonly driver: string;
+  readonly banner: string;
   /** Commands and their I/O exits (or callouts, hypercalls), for `ctsim vm inspect`. */
   commands = 0;
   notifications = 0;
@@ -50,22 +52,20 @@ export class VirtualScsiHba implements ScsiHost {
     private readonly cpuVirt: CpuVirt,
   ) {
     this.driver = model === 'virtio-scsi' ? 'virtio_scsi' : 'sym53c8xx';
+    // virtio_scsi's template name; sym53c8xx's info(), its driver version.
+    this.banner = model === 'virtio-scsi' ? 'Virtio SCSI HBA' : 'sym-2.2.3';
   }
 
   command(_cpu: Cpu | null, unit: number, cdb: Uint8Array, dataOut: Uint8Array | undefined, first: boolean): { result: ScsiCommandResult; cpuNs: Ns; latencyNs: Ns } {
     const u = this.units[unit];
     const result = u.disk.execute(cdb, dataOut);
     this.commands++;
-    const costs = this.costs;
     // The guest's side: notifying the device (and, emulated, programming it) and taking the completion.
     const traps = this.model === 'virtio-scsi' ? (first ? 1 : 0) : EMULATED_ACCESSES + 1;
     this.notifications += traps;
     const cpuNs = this.cpuVirt.deviceTrap(traps);
     // The device's side: the disk.
-    const op = cdb[0];
-    const moved = op === SCSI_OPCODES['READ(10)'] ? result.data.length : op === SCSI_OPCODES['WRITE(10)'] ? (dataOut?.length ?? 0) : 0;
-    const touchesDisk = op === SCSI_OPCODES['READ(10)'] || op === SCSI_OPCODES['WRITE(10)'] || op === SCSI_OPCODES['SYNCHRONIZE CACHE(10)'];
-    const latencyNs = touchesDisk ? costs.diskOp + Math.ceil((moved / 1024) * costs.diskKiB) : 0;
+    const latencyNs = deviceLatencyNs(this.costs, cdb, result, dataOut);
     return { result, cpuNs, latencyNs };
   }
 }

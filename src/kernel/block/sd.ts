@@ -7,7 +7,8 @@
  * READ CAPACITY(10), and MODE SENSE(6) for the write-protect bit, as the kernel log shows.
  *
  *   read(fd) ──▶ sd ──CDB──▶ Machine.scsi (a VM: the VMM's device model, answering
- *                                           from a disk image file on the host)
+ *                                           from a disk image file on the host;
+ *                                           a physical host: its SAS HBA and drives)
  *
  * ioctls: BLKGETSIZE64, BLKSSZGET, BLKFLSBUF (SYNCHRONIZE CACHE), and SG_IO, which
  * sends a raw CDB (sg(4); sg3_utils' tools use it). A file system on a disk (the
@@ -95,7 +96,7 @@ export function formatCapacity(bytes: number): string {
 export function probeScsiDisks(k: Kernel): SdDisk[] {
   const host = k.machine.scsi;
   if (!host) return [];
-  k.printk(`scsi host0: ${host.driver === 'virtio_scsi' ? 'Virtio SCSI HBA' : 'sym-2.2.3'}`);
+  k.printk(`scsi host0: ${host.banner}`);
   const disks: SdDisk[] = [];
   host.units.forEach((_u, unit) => {
     const inq = host.command(null, unit, cdbInquiry(), undefined, true).result;
@@ -195,7 +196,9 @@ function readCmds(first: number, count: number): { cdb: Uint8Array }[] {
 /**
  * Finishes a request: charges its CPU cost and puts the task to sleep (D) until the
  * device completes, keeping the answer for when the call runs again; or, on the second
- * run, hands the answer back.
+ * run, hands the answer back. The device starts only once the driver has issued the
+ * command (on a VM, after the exit that notifies it), so the wake-up is the issuing
+ * cost plus the device's latency after now, not the latency alone.
  */
 function complete<T>(k: Kernel, t: Task, answer: () => T, done: Done | null): T | SysError | typeof BLOCK {
   const st = t.syscallState as { sd: true; result: T | SysError } | undefined;
@@ -206,7 +209,7 @@ function complete<T>(k: Kernel, t: Task, answer: () => T, done: Done | null): T 
   const d = done!;
   k.charge(d.cpuNs);
   t.syscallState = { sd: true, result: d.error ?? answer() };
-  return k.sleepUntil(t, k.now + d.latencyNs, null, TaskState.DiskSleep);
+  return k.sleepUntil(t, k.now + d.cpuNs + d.latencyNs, null, TaskState.DiskSleep);
 }
 
 function pending(t: Task): boolean {

@@ -31,7 +31,8 @@ function waitForWriteback(k: Kernel, t: Task, run: () => { cost: IoCost; result:
   k.charge(cost.cpuNs);
   if (cost.latencyNs <= 0) return result;
   t.syscallState = { sync: true, result };
-  return k.sleepUntil(t, k.now + cost.latencyNs, null, TaskState.DiskSleep);
+  // The commands reach the device after they are issued (sd's complete() says why).
+  return k.sleepUntil(t, k.now + cost.cpuNs + cost.latencyNs, null, TaskState.DiskSleep);
 }
 
 function syncFile(k: Kernel, t: Task, fd: number): number | SysError | Block {

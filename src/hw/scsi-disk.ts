@@ -1,25 +1,30 @@
 /**
- * A SCSI disk as a VMM emulates it (QEMU's `scsi-hd`): the guest's driver sends a
- * Command Descriptor Block (CDB), the logical unit answers with a status, data-in and,
- * on failure, sense data that says why — SPC-4 (primary commands, sense) and SBC-3
- * (block commands) are the contracts.
+ * A SCSI disk: the logical unit at the far end of a host adapter. The machine's sd
+ * driver sends a Command Descriptor Block (CDB), the logical unit answers with a
+ * status, data-in and, on failure, sense data that says why — SPC-4 (primary
+ * commands, sense) and SBC-3 (block commands) are the contracts. The same target
+ * answers behind a VMM's adapter (QEMU's `scsi-hd`, its medium a disk image file on
+ * the host, src/hypervisor/devices) and behind a physical one (physical-scsi.ts, its
+ * medium the drive's own blocks).
  *
  * ```
- *   guest sd driver ──CDB (+ data-out)──▶ ScsiDisk.execute ──sectors──▶ DiskImage
- *                   ◀──status, data-in, sense──┘
+ *   sd driver ──CDB (+ data-out)──▶ ScsiDisk.execute ──sectors──▶ DiskMedium
+ *             ◀──status, data-in, sense──┘
  * ```
  *
  * Commands answered: TEST UNIT READY, REQUEST SENSE, INQUIRY (standard data and VPD
  * pages 00h and 80h), MODE SENSE(6), READ CAPACITY(10), READ(10), WRITE(10) and
  * SYNCHRONIZE CACHE(10); any other opcode is CHECK CONDITION / ILLEGAL REQUEST /
  * INVALID COMMAND OPERATION CODE, as a real target says about commands it lacks.
+ * `deviceLatencyNs` is what a command costs at the device, whichever adapter sent it.
  *
  * Simplification: one logical unit, one initiator, no task queue (each command
  * completes before the next), no unit attention after reset, no 16-byte commands
- * (a disk of 2 TiB or more reports 0xFFFFFFFF in READ CAPACITY(10) and the guest
+ * (a disk of 2 TiB or more reports 0xFFFFFFFF in READ CAPACITY(10) and the driver
  * cannot address past it), and the CONTROL byte (NACA, linking) is ignored.
  */
-import { SECTOR, type DiskImage } from './disk-image.js';
+import type { Ns } from '../sim/engine.js';
+import type { CostTable } from './cost-table.js';
 import {
   FIXED_SENSE_BYTES,
   MAX_LBA_10,
@@ -29,8 +34,8 @@ import {
   STATUS_GOOD,
   be16,
   be32,
-} from '../../hw/scsi.js';
-// The wire protocol (opcodes, CDB builders, decoders) is the hardware layer's, shared with the guest's sd driver.
+} from './scsi.js';
+// The wire protocol (opcodes, CDB builders, decoders) is scsi.ts's, shared with the kernel's sd driver.
 export {
   SCSI_OPCODES,
   STATUS_CHECK_CONDITION,
@@ -46,8 +51,24 @@ export {
   parseInquiry,
   parseReadCapacity10,
   parseSense,
-} from '../../hw/scsi.js';
+} from './scsi.js';
 
+/** The logical block: the unit a SCSI disk addresses, in bytes. */
+export const SECTOR = 512;
+
+/**
+ * What a disk stores its blocks on: a VM's disk image file (hypervisor/devices'
+ * DiskImage) or a physical drive's medium (memory-medium.ts).
+ */
+export interface DiskMedium {
+  /** The disk's size in bytes (a multiple of 512). */
+  readonly virtualSize: number;
+  /** Reads/writes whole 512-byte sectors: `count` sectors at `lba`. Throws RangeError outside the disk. */
+  readSectors(lba: number, count: number): Uint8Array;
+  writeSectors(lba: number, data: Uint8Array): void;
+  /** Makes earlier writes durable. */
+  flush(): void;
+}
 
 export interface ScsiResult {
   /** SCSI status: 0x00 GOOD, 0x02 CHECK CONDITION. */
@@ -58,7 +79,12 @@ export interface ScsiResult {
   sense: Uint8Array;
 }
 
-export interface ScsiTargetInfo { vendor: string; product: string; revision: string; serial?: string }
+/**
+ * What INQUIRY says about the unit: T10 vendor (8 characters), product (16), revision
+ * (4), an optional serial number (VPD page 80h) and the SPC version it claims (byte 2
+ * of the standard data: 5 = SPC-3, 6 = SPC-4; default 5).
+ */
+export interface ScsiTargetInfo { vendor: string; product: string; revision: string; serial?: string; version?: number }
 
 const NAME_OF = new Map<number, string>(Object.entries(SCSI_OPCODES).map(([name, op]) => [op, name]));
 
@@ -79,7 +105,8 @@ const LBA_OUT_OF_RANGE: SenseCode = { key: 0x5, asc: 0x21, ascq: 0x00 };
 const INVALID_FIELD_IN_CDB: SenseCode = { key: 0x5, asc: 0x24, ascq: 0x00 };
 const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 
-const DEFAULT_INFO: ScsiTargetInfo = { vendor: 'QEMU', product: 'QEMU HARDDISK', revision: '2.5+' };
+/** What QEMU's scsi-hd says about itself: the identity of a VMM's disks unless told otherwise. */
+export const QEMU_HARDDISK: ScsiTargetInfo = { vendor: 'QEMU', product: 'QEMU HARDDISK', revision: '2.5+' };
 const EMPTY = new Uint8Array(0);
 
 /** A direct-access (disk) logical unit backed by `image`: answers one CDB. `dataOut` is what the initiator sends (WRITE). */
@@ -98,8 +125,8 @@ export class ScsiDisk {
   private pendingSense: Uint8Array = EMPTY;
   private readonly info: ScsiTargetInfo;
 
-  constructor(private readonly image: DiskImage, info?: ScsiTargetInfo, private readonly readOnly = false) {
-    this.info = info ?? DEFAULT_INFO;
+  constructor(private readonly image: DiskMedium, info?: ScsiTargetInfo, private readonly readOnly = false) {
+    this.info = info ?? QEMU_HARDDISK;
     this.blocks = Math.floor(image.virtualSize / SECTOR);
     this.counts = {};
     for (const name of [...Object.keys(SCSI_OPCODES), 'other']) this.counts[name] = 0;
@@ -148,7 +175,7 @@ export class ScsiDisk {
       const d = new Uint8Array(STANDARD_INQUIRY_BYTES);
       d[0] = 0x00; // peripheral qualifier 0 (connected), device type 0 (direct access block device)
       d[1] = 0x00; // not removable
-      d[2] = 0x05; // VERSION: SPC-3, what QEMU claims so guests use modern commands
+      d[2] = this.info.version ?? 0x05; // VERSION: SPC-3 by default, what QEMU claims so guests use modern commands
       d[3] = 0x02; // RESPONSE DATA FORMAT 2
       d[4] = STANDARD_INQUIRY_BYTES - 5; // ADDITIONAL LENGTH: bytes after byte 4
       d.set(ascii(this.info.vendor, 8), 8);
@@ -237,6 +264,22 @@ export class ScsiDisk {
     this.pendingSense = sense;
     return { status: STATUS_CHECK_CONDITION, data: EMPTY, sense: sense.slice() };
   }
+}
+
+/**
+ * How long `cdb` keeps the device busy, in ns: a command that touches the medium
+ * (READ(10), WRITE(10), SYNCHRONIZE CACHE(10)) costs `diskOp`, plus `diskKiB` per KiB
+ * it moved (the data-in of a read, the data-out of a write); the others are answered
+ * from the unit's controller at no cost. The one formula for a VM's disks and a
+ * physical host's, so the two differ only in what the adapter costs the CPU.
+ * Simplification: one figure for every command, whatever the access pattern (no seek,
+ * no queueing, no write cache).
+ */
+export function deviceLatencyNs(costs: CostTable, cdb: Uint8Array, result: ScsiResult, dataOut: Uint8Array | undefined): Ns {
+  const op = cdb[0];
+  const moved = op === SCSI_OPCODES['READ(10)'] ? result.data.length : op === SCSI_OPCODES['WRITE(10)'] ? (dataOut?.length ?? 0) : 0;
+  const touchesMedium = op === SCSI_OPCODES['READ(10)'] || op === SCSI_OPCODES['WRITE(10)'] || op === SCSI_OPCODES['SYNCHRONIZE CACHE(10)'];
+  return touchesMedium ? costs.diskOp + Math.ceil((moved / 1024) * costs.diskKiB) : 0;
 }
 
 /**

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SECTOR, createImage } from '../../../src/hypervisor/devices/disk-image.js';
-import { ScsiDisk, cdbRead10, cdbWrite10, parseSense } from '../../../src/hypervisor/devices/scsi-target.js';
-import { MemByteFile, expectBytes } from './mem-byte-file.js';
+import { SECTOR, createImage } from '../../src/hypervisor/devices/disk-image.js';
+import { ScsiDisk, cdbRead10, cdbWrite10, parseSense } from '../../src/hw/scsi-disk.js';
+import { MemByteFile, expectBytes } from '../hypervisor/devices/mem-byte-file.js';
 
 const BLOCKS = 600; // 300 KiB: not a whole number of 64 KiB clusters
 

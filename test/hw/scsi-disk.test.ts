@@ -1,14 +1,15 @@
 /**
- * The SCSI disk target, byte for byte against SPC-4/SBC-3: CDB encodings, the data
- * each command returns, and the fixed-format sense of each error.
+ * The SCSI disk target (a VM's and a physical host's), byte for byte against
+ * SPC-4/SBC-3: CDB encodings, the data each command returns, and the fixed-format
+ * sense of each error.
  */
 import { describe, expect, it } from 'vitest';
-import { SECTOR, createImage, type DiskImage } from '../../../src/hypervisor/devices/disk-image.js';
+import { SECTOR, createImage, type DiskImage } from '../../src/hypervisor/devices/disk-image.js';
 import {
   SCSI_OPCODES, ScsiDisk, cdbInquiry, cdbModeSense6, cdbName, cdbRead10, cdbReadCapacity10, cdbRequestSense, cdbSynchronizeCache10,
   cdbTestUnitReady, cdbWrite10, parseInquiry, parseReadCapacity10, parseSense,
-} from '../../../src/hypervisor/devices/scsi-target.js';
-import { MemByteFile, expectBytes } from './mem-byte-file.js';
+} from '../../src/hw/scsi-disk.js';
+import { MemByteFile, expectBytes } from '../hypervisor/devices/mem-byte-file.js';
 
 const MiB = 1024 * 1024;
 
