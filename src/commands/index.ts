@@ -2,6 +2,7 @@
  * The command table (oclif "explicit" strategy: faster start-up than scanning a
  * directory). Keys are command ids; `ctsim a b` is id `a:b`.
  */
+import Compare from './compare.js';
 import Features from './features.js';
 import ImageExport from './image/export.js';
 import ImageLs from './image/ls.js';
@@ -26,6 +27,7 @@ import VmStart from './vm/start.js';
 import VmStop from './vm/stop.js';
 
 export const commands = {
+  compare: Compare,
   features: Features,
   'image:export': ImageExport,
   'image:ls': ImageLs,

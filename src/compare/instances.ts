@@ -154,7 +154,7 @@ export function startNative(host: Host, name: string): Instance {
 const STARTED_FILE = '/tmp/.ctsim-started';
 
 /** A container as `ctsim run -d` makes one: the image unpacked beforehand (as docker pull does), then runc run -d. */
-export function startContainer(host: Host, spec: ScenarioInstance, name: string, seq: number, seed: number, programs: ReadonlySet<string>): Instance {
+export function startContainer(host: Host, spec: ScenarioInstance, name: string, seq: number, seed: number, programs: ReadonlySet<string>, devices: string[]): Instance {
   const s = spec.settings;
   const limits = (s.limits as { memory?: number; cpus?: number; pids?: number } | undefined) ?? {};
   const network = (s.network as RunSpec['network'] | undefined) ?? 'bridge';
@@ -164,6 +164,7 @@ export function startContainer(host: Host, spec: ScenarioInstance, name: string,
     network,
     publish: [],
     volumes: [],
+    devices: devices.map((d) => ({ hostPath: d, containerPath: d })),
     env: [],
     rm: true,
     detach: true,

@@ -29,6 +29,8 @@ import { expandMatrix, type Scenario, type ScenarioHost, type ScenarioInstance, 
 
 const PAGE = 4096;
 const NS_TYPES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup'];
+/** The disk a host gets when a workload writes to one and the scenario gives it none. */
+const DEFAULT_DISK_BYTES = 1024 ** 3;
 const LAN = { bridge: 'br-lan', host: '10.99.0.1', peer: '10.99.0.2', prefix: '10.99.0.' };
 
 export interface CompareOptions {
@@ -36,18 +38,19 @@ export interface CompareOptions {
   ctsim: string;
   /** Reads a cost table named in a scenario (a fixture name or a path); the CLI resolves paths against the scenario's directory. */
   readCosts?: (name: string) => unknown;
-  /** Told after each variant. */
-  progress?: (done: number, total: number, label: string) => void;
+  /** Told before each step (an instance started, a workload run): steps done so far, of how many, and what comes. */
+  progress?: (done: number, total: number, what: string) => void;
 }
 
 /** Runs every variant of `s` and gathers the report. `text` is the scenario's text (hashed into the report). */
 export function runCompare(s: Scenario, source: { name: string; text: string }, opts: CompareOptions): CompareReport {
   const variants = expandMatrix(s);
   const results: VariantResult[] = [];
-  variants.forEach((v, i) => {
-    results.push(runVariant(v, s.seed, opts));
-    opts.progress?.(i + 1, variants.length, v.label);
-  });
+  const total = variants.reduce((n, v) => n + countSteps(v.scenario), 0);
+  let done = 0;
+  const tick = (what: string): void => opts.progress?.(done++, total, what);
+  for (const v of variants) results.push(runVariant(v, s.seed, { ...opts, progress: (_d, _t, what) => tick(variants.length > 1 ? `${v.label}: ${what}` : what) }));
+  opts.progress?.(total, total, 'done');
   return {
     ctsim: opts.ctsim,
     scenario: { name: s.name, source: source.name, sha256: createHash('sha256').update(source.text).digest('hex') },
@@ -100,15 +103,16 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
   const needsDisk = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_DISK'));
   const hosts = new Map<string, HostRun>();
   s.hosts.forEach((h, i) => {
-    const host = createHost({ engine, seed, machineName: i === 0 ? 'host' : h.name, hostname: h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1) });
+    const disks = h.disks ?? (needsDisk ? [DEFAULT_DISK_BYTES] : []);
+    const host = createHost({ engine, seed, machineName: i === 0 ? 'host' : h.name, hostname: h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1), disks });
     const lan = needsPeer ? bootLan(host, engine, h.name) : null;
     const m = memSnapshot(host.kernel);
     hosts.set(h.name, { spec: h, host, lan, availableBytes: host.kernel.mem.freeFrames * PAGE + m.file, containers: 0, vms: 0 });
   });
   if (needsPeer) for (const h of hosts.values()) must(h.lan!.peer, `dd if=/dev/zero of=/srv/www/bulk-${maxBulk(s)} bs=65536 count=${Math.ceil(maxBulk(s) / 65536)} status=none`);
   const started = new Map<string, Instance>();
-  const copies = (x: ScenarioInstance): string[] => (x.count === 1 ? [x.name] : Array.from({ length: x.count }, (_, i) => `${x.name}-${i + 1}`));
-  const pick = (names: string[]): ScenarioInstance[] => s.instances.filter((x) => names.includes(x.name) || names.includes(x.kind));
+  const pick = (names: string[]): ScenarioInstance[] => picked(s, names);
+  const say = (what: string): void => opts.progress?.(0, 0, what);
   const results = new Map<string, WorkloadResult[]>();
   const lanes = sampleLanes([...hosts.values()].map((h) => ({ name: h.spec.name, kernel: h.host.kernel })));
   for (const phase of s.phases) {
@@ -116,6 +120,7 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
       const hr = hosts.get(x.host)!;
       for (const name of copies(x)) {
         if (started.has(name)) continue;
+        say(`starting ${name}`);
         const inst = startInstance(hr, x, name, seed, programs, { needsDisk, needsPeer });
         started.set(name, inst);
         if (inst.guest) lanes.add(name, inst.guest);
@@ -127,7 +132,10 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
     for (let r = 0; r < phase.repeat; r++) {
       for (const wname of phase.run) {
         const w = s.workloads.find((x) => x.name === wname)!;
-        for (const inst of on) results.get(inst.name)!.push(runWorkload(inst, w));
+        for (const inst of on) {
+          say(`${w.name} on ${inst.name}`);
+          results.get(inst.name)!.push(runWorkload(inst, w));
+        }
       }
     }
   }
@@ -144,6 +152,31 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
   };
 }
 
+/** An instance's copies: its name, or name-1 … name-N with a count. */
+function copies(x: ScenarioInstance): string[] {
+  return x.count === 1 ? [x.name] : Array.from({ length: x.count }, (_, i) => `${x.name}-${i + 1}`);
+}
+
+function picked(s: Scenario, names: string[]): ScenarioInstance[] {
+  return s.instances.filter((x) => names.includes(x.name) || names.includes(x.kind));
+}
+
+/** The steps runVariant will take (instances started, workload runs), for progress. */
+function countSteps(s: Scenario): number {
+  const started: ScenarioInstance[] = [];
+  let n = 0;
+  for (const p of s.phases) {
+    for (const x of picked(s, p.start)) {
+      if (started.includes(x)) continue;
+      started.push(x);
+      n += x.count;
+    }
+    const on = p.on.length === 0 ? started : started.filter((x) => picked(s, p.on).includes(x));
+    n += p.repeat * p.run.length * on.reduce((a, x) => a + x.count, 0);
+  }
+  return n;
+}
+
 function maxBulk(s: Scenario): number {
   let n = 1;
   for (const w of s.workloads) if (w.kind === 'net-bulk') n = Math.max(n, workloadOps(w).sizeBytes);
@@ -158,7 +191,7 @@ function parseDuration(d: string): number {
 function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: number, programs: ReadonlySet<string>, needs: { needsDisk: boolean; needsPeer: boolean }): Instance {
   const host = hr.host;
   if (x.kind === 'native') return startNative(host, name);
-  if (x.kind === 'container') return startContainer(host, x, name, hr.containers++, seed, programs);
+  if (x.kind === 'container') return startContainer(host, x, name, hr.containers++, seed, programs, hasDisk(host) ? [HOST_DISK] : []);
   const vm = startVm(host, x, name, { dataDisk: needs.needsDisk, bridge: needs.needsPeer ? LAN.bridge : null });
   hr.vms++;
   if (needs.needsPeer) {
@@ -168,9 +201,17 @@ function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: num
   return vm;
 }
 
-/** The environment a workload gets: the LAN peer, and a disk (the VM's data drive, or a file on the host). */
+/** The host's first disk, which the host itself and its containers (docker's --device) write to. */
+const HOST_DISK = '/dev/sda';
+
+function hasDisk(host: Host): boolean {
+  return host.machine.scsi !== null && host.machine.scsi.units.length > 0;
+}
+
+/** The environment a workload gets: the LAN peer, and a disk (a VM's data drive: its last disk; else the host's first). */
 function workloadEnv(inst: Instance): Record<string, string> {
-  return { CTSIM_PEER: LAN.peer, CTSIM_DISK: inst.kind === 'vm' ? (inst.sh('ls /dev/sd* 2>/dev/null | tail -1').stdout.trim() || '/tmp/ctsim-disk') : '/tmp/ctsim-disk' };
+  const disk = inst.kind === 'vm' ? inst.sh('ls /dev/sd[a-z] 2>/dev/null | tail -1').stdout.trim() : hasDisk(inst.host) ? HOST_DISK : '';
+  return { CTSIM_PEER: LAN.peer, CTSIM_DISK: disk || '/tmp/ctsim-disk' };
 }
 
 function runWorkload(inst: Instance, w: Scenario['workloads'][number]): WorkloadResult {

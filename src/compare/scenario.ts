@@ -24,6 +24,8 @@ export interface ScenarioHost {
   cpus: number;
   memoryBytes: number;
   nics: number;
+  /** Disk sizes in bytes; null: the default (one disk when a workload needs one). */
+  disks: number[] | null;
   costs: string;
   hypervisor: 1 | 2;
 }
@@ -227,6 +229,7 @@ function build(d: Doc, fail: Fail): Scenario {
     cpus: (h.cpus as number | undefined) ?? 2,
     memoryBytes: h.memory === undefined ? 4 * 1024 ** 3 : parseSize(h.memory),
     nics: (h.nics as number | undefined) ?? 1,
+    disks: h.disks === undefined ? null : (h.disks as unknown[]).map(parseSize),
     costs: (h.costs as string | undefined) ?? 'default',
     hypervisor: (h.hypervisor as 1 | 2 | undefined) ?? 2,
   }));

@@ -51,7 +51,8 @@ function memoryWhy(i: InstanceResult): string {
 
 /** The costliest thing the VMM did, or where native time went. */
 function workloadWhy(i: InstanceResult, r: WorkloadResult, baseNs: number | null): string {
-  const vs = baseNs !== null && baseNs > 0 ? `${(r.ns / baseNs).toFixed(2)}× native; ` : '';
+  const per = r.ns <= 0 ? '' : r.kind === 'disk' ? `${count(Math.round(r.ops / (r.ns / 1e9)))} IOPS; ` : r.kind === 'net-rr' ? `${formatNs(r.ns / r.ops)} per request; ` : '';
+  const vs = per + (baseNs !== null && baseNs > 0 ? `${(r.ns / baseNs).toFixed(2)}× native; ` : '');
   const c = r.counters;
   if (i.kind === 'vm') {
     const sumOf = (prefix: string): number => Object.keys(c).filter((k) => k.startsWith(prefix)).reduce((a, k) => a + c[k], 0);

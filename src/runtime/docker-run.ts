@@ -33,6 +33,12 @@ export interface RunSpec {
   network: NetworkMode;
   publish: { hostPort: number; containerPort: number }[];
   volumes: { hostPath: string; containerPath: string; readonly: boolean }[];
+  /**
+   * Devices of the simulated host given to the container (docker's --device HOST[:CONTAINER]).
+   * Simplification: the host's device node is bind-mounted (as `-v /dev/sda:/dev/sda`
+   * does), not made with mknod behind a device-cgroup rule.
+   */
+  devices?: { hostPath: string; containerPath: string }[];
   env: string[];
   /** Accepted for docker's habit: a stopped container is always removed (there is no `docker ps -a`). */
   rm: boolean;
@@ -102,6 +108,7 @@ export function dockerConfig(spec: RunSpec, id: string, imageEnv: string[] = [])
     mounts.push({ destination: `/etc/${f}`, type: 'bind', source: `${containerDir(id)}/${f}`, options: ['rbind', 'rprivate'] });
   }
   for (const v of spec.volumes) mounts.push({ destination: v.containerPath, type: 'bind', source: volumeDir(v.hostPath), options: ['rbind', v.readonly ? 'ro' : 'rw', 'rprivate'] });
+  for (const d of spec.devices ?? []) mounts.push({ destination: d.containerPath, type: 'bind', source: d.hostPath, options: ['bind', 'rw', 'rprivate'] });
   c.mounts = mounts;
   const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }];
   if (spec.network !== 'host') namespaces.push({ type: 'network' });
