@@ -111,7 +111,7 @@ function timed(script: string, env: Record<string, string>): string {
 
 function parseTimed(r: RunResult, where: string): { ns: number; status: number } {
   const m = new RegExp(`${MARK} (\\d+) (\\d+) (\\d+)`).exec(r.stdout);
-  if (!m) throw new Error(`${where}: the timed script printed no timing (status ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  if (!m) throw new Error(`${where}: the timed script printed no timing (status ${r.status}, ended: ${r.ended}): ${(r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? ''}`);
   return { status: Number(m[1]), ns: Number(BigInt(m[3]) - BigInt(m[2])) };
 }
 

@@ -29,6 +29,14 @@ import { expandMatrix, type Scenario, type ScenarioHost, type ScenarioInstance, 
 
 const PAGE = 4096;
 const NS_TYPES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup'];
+/**
+ * Compare's hosts boot at the Unix epoch, so that `date +%s%N` inside an instance — how
+ * every instance is timed — is exact to the ns: ctsim's clocks are JS numbers, exact
+ * only below 2^53 ns (~104 days since the epoch), and 2025's date would round every
+ * reading to 256 ns. Simplification: an instance's wall clock says 1970.
+ */
+const CLOCK_EPOCH_NS = 0;
+
 /** The disk a host gets when a workload writes to one and the scenario gives it none. */
 const DEFAULT_DISK_BYTES = 1024 ** 3;
 const LAN = { bridge: 'br-lan', host: '10.99.0.1', peer: '10.99.0.2', prefix: '10.99.0.' };
@@ -71,7 +79,7 @@ interface Lan {
 
 /** Boots the peer of `host`'s LAN: eth1 of both, cabled; the peer serves HTTP from /srv/www. */
 function bootLan(host: Host, engine: Engine, name: string): Lan {
-  const peer = createHost({ engine, machineName: `${name}-peer`, hostname: 'peer', cpus: 2, memoryBytes: 1024 ** 3, nics: 2 });
+  const peer = createHost({ engine, bootEpochNs: CLOCK_EPOCH_NS, machineName: `${name}-peer`, hostname: 'peer', cpus: 2, memoryBytes: 1024 ** 3, nics: 2 });
   host.plug('eth1', peer, 'eth1');
   must(host, `ip link add ${LAN.bridge} type bridge && ip link set eth1 master ${LAN.bridge} && ip link set eth1 up && ip link set ${LAN.bridge} up && ip addr add ${LAN.host}/24 dev ${LAN.bridge}`);
   must(peer, `ip addr add ${LAN.peer}/24 dev eth1 && ip link set eth1 up && mkdir -p /srv/www && echo ok > /srv/www/index.html && httpd -p 80 -h /srv/www`);
@@ -103,8 +111,9 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
   const needsDisk = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_DISK'));
   const hosts = new Map<string, HostRun>();
   s.hosts.forEach((h, i) => {
+    if (h.hypervisor === 1) throw new InputError({ source: v.label, path: `host ${h.name}`, expected: 'hypervisor 2 (ctsim compare runs its VMs on a hosted hypervisor; type 1 hosts are not in compare yet)', found: 'hypervisor 1' });
     const disks = h.disks ?? (needsDisk ? [DEFAULT_DISK_BYTES] : []);
-    const host = createHost({ engine, seed, machineName: i === 0 ? 'host' : h.name, hostname: h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1), disks });
+    const host = createHost({ engine, seed, bootEpochNs: CLOCK_EPOCH_NS, machineName: i === 0 ? 'host' : h.name, hostname: h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1), disks });
     const lan = needsPeer ? bootLan(host, engine, h.name) : null;
     const m = memSnapshot(host.kernel);
     hosts.set(h.name, { spec: h, host, lan, availableBytes: host.kernel.mem.freeFrames * PAGE + m.file, containers: 0, vms: 0 });

@@ -61,14 +61,15 @@ function workloadWhy(i: InstanceResult, r: WorkloadResult, baseNs: number | null
     if (top && c[top] > 0) {
       const reason = top.slice(7);
       const n = c[`exit:${reason}`] ?? 0;
-      items.push([c[top], `${count(n)} ${reason} exits × ${formatNs(c[top] / Math.max(1, n))}`]);
+      // Under hardware assist a trapped page-table write is an exit: say how many there were.
+      const traps = c['mmu:ptWriteTraps'] ?? 0;
+      items.push([c[top], `${count(n)} ${reason} exits × ${formatNs(c[top] / Math.max(1, n))}${traps > 0 ? ` (${count(traps)} trapped page-table writes)` : ''}`]);
     }
     const misses = c['mmu:tlbMisses'] ?? 0;
     if ((c['ns:nestedWalk'] ?? 0) > 0) items.push([c['ns:nestedWalk'], `${count(misses)} TLB misses walking nested tables too (${count(c['mmu:hostRefs'] ?? 0)} extra references, ${formatNs(c['ns:nestedWalk'])})`]);
     if ((c['ns:callouts'] ?? 0) > 0) items.push([c['ns:callouts'], `${count(sumOf('callout:'))} binary-translation callouts`]);
     if ((c['ns:translation'] ?? 0) > 0) items.push([c['ns:translation'], `${count(c.translations ?? 0)} blocks translated`]);
     if ((c['ns:hypercalls'] ?? 0) > 0) items.push([c['ns:hypercalls'], `${count(sumOf('hypercall:'))} hypercalls`]);
-    if ((c['mmu:ptWriteTraps'] ?? 0) > 0 && items.length > 0) items[0][1] += ` (${count(c['mmu:ptWriteTraps'])} trapped page-table writes)`;
     if (items.length === 0) return `${vs}no VM exits: it ran in guest mode (user ${formatNs(r.cpu.user)}, guest kernel ${formatNs(r.cpu.kernel)})`;
     return vs + items.sort((a, b) => b[0] - a[0]).slice(0, 2).map((x) => x[1]).join('; ');
   }

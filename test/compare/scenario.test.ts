@@ -43,7 +43,7 @@ const errorOf = (text: string): string => {
 describe('scenario files', () => {
   it('reads YAML with defaults and sizes in bytes, and expands the matrix in order', () => {
     const s = parseScenario(YAML, 'sc.yaml');
-    expect(s.hosts).toEqual([{ name: 'h', cpus: 2, memoryBytes: 4 * 1024 ** 3, nics: 1, costs: 'default', hypervisor: 2 }]);
+    expect(s.hosts).toEqual([{ name: 'h', cpus: 2, memoryBytes: 4 * 1024 ** 3, nics: 1, disks: null, costs: 'default', hypervisor: 2 }]);
     expect(s.instances[0]).toEqual({ name: 'c1', kind: 'container', host: 'h', count: 1, settings: { limits: { memory: 64 * 1024 ** 2, pids: 100 } } });
     expect(s.phases.map((p) => [p.name, p.start, p.run])).toEqual([
       ['start', ['c1', 'v1'], []],
@@ -69,7 +69,7 @@ describe('scenario files', () => {
   });
 
   it('names the line, the path, what was expected and what was found', () => {
-    expect(errorOf(YAML.replace('    cpus: 2', '    cpu: 2'))).toBe('sc.yaml:5:5 at $.hosts[0].cpu: expected one of the keys name, cpus, memory, nics, costs, hypervisor, found the unknown key "cpu"');
+    expect(errorOf(YAML.replace('    cpus: 2', '    cpu: 2'))).toBe('sc.yaml:5:5 at $.hosts[0].cpu: expected one of the keys name, cpus, memory, nics, disks, costs, hypervisor, found the unknown key "cpu"');
     expect(errorOf(YAML.replace('kind: vm', 'kind: lxc'))).toBe('sc.yaml:12:5 at $.instances[1].kind: expected one of "native", "container", "vm", found the string "lxc"');
     expect(errorOf(YAML.replace('memory: 256MiB', 'memory: 256MB'))).toBe('sc.yaml:13:5 at $.instances[1].memory: expected a size such as 256MiB (B, KiB, MiB, GiB, TiB) or a number of bytes, found the string "256MB"');
     expect(errorOf(YAML.replace('    script: echo hi\n', ''))).toBe('sc.yaml:18:5 at $.workloads[1].script: expected the key "script", found nothing');
@@ -77,5 +77,21 @@ describe('scenario files', () => {
     expect(errorOf(YAML.replace('  - name: v1', '  - name: c1'))).toMatch(/^sc\.yaml:11:5 at \$\.instances\[1\]\.name: expected a name no other of the instances has, found "c1", already the name of \$\.instances\[0\]$/);
     expect(errorOf('version: 1\nhosts: [\n')).toMatch(/^sc\.yaml:\d+:\d+: expected valid YAML or JSON, found /);
     expect(errorOf(YAML.replace('version: 1', 'version: 2'))).toBe('sc.yaml:1:1 at $.version: expected 1, found the number 2');
+    expect(errorOf(YAML.replace('    cpus: 2', '    cpus: 2\n    hypervisor: 1'))).toBe('sc.yaml:6:5 at $.hosts[0].hypervisor: expected 2 (ctsim compare runs its VMs on a hosted hypervisor; type 1 hosts are not in compare yet), found the number 1');
+  });
+
+  it('reads claims to check (expect): an order with a factor, or nearness; each names a metric and instances that exist', () => {
+    const claims = `expect:
+  - { claim: VMs boot slower, source: VIRT-FIGURES §4, metric: startup, lower: c1, higher: v1, factor: 5 }
+  - { claim: same CPU, source: §5, metric: spin, near: [c1, v1], within: 0.05 }
+`;
+    const s = parseScenario(YAML + claims, 'sc.yaml');
+    expect(s.expect.map((e) => e.compare)).toEqual([
+      { kind: 'order', lower: 'c1', higher: 'v1', factor: 5 },
+      { kind: 'near', a: 'c1', b: 'v1', within: 0.05 },
+    ]);
+    expect(errorOf(YAML + claims.replace('metric: startup', 'metric: boot'))).toBe('sc.yaml:25:56 at $.expect[0].metric: expected startup, memory, density or a workload (spin, hello), found "boot"');
+    expect(errorOf(YAML + claims.replace('higher: v1', 'higher: v9'))).toBe('sc.yaml:25:84 at $.expect[0].higher: expected an instance name (c1, v1), found "v9"');
+    expect(errorOf(YAML + claims.replace(', lower: c1, higher: v1', ''))).toBe('sc.yaml:25:5 at $.expect[0]: expected either "lower" and "higher", or "near" and "within" (not both), found a mapping');
   });
 });

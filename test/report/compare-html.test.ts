@@ -1,13 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareReport, CpuSplit, InstanceResult, Metric, VariantResult } from '../../src/compare/report.js';
 import { renderCompareHtml } from '../../src/report/compare-html.js';
 import { formatQuantity } from '../../src/report/format-quantity.js';
+import { launchChromium, measureCharts, openPage, type DomElement } from '../helpers/browser.js';
+
+/** The page's document, as the functions run in the browser use it (tsconfig has no DOM lib). */
+declare const document: DomElement & { documentElement: { scrollWidth: number } };
 
 const MiB = 1024 * 1024;
 const KiB = 1024;
@@ -174,71 +176,12 @@ describe('renderCompareHtml', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** The page's DOM, as far as the functions run in the browser use it (tsconfig has no DOM lib). */
-interface DomBox {
-  width: number;
-  height: number;
-}
-interface DomElement {
-  id: string;
-  textContent: string | null;
-  previousElementSibling: DomElement | null;
-  getBoundingClientRect(): DomBox;
-  getBBox(): DomBox;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): Iterable<DomElement> & { length: number };
-}
-declare const document: DomElement & { documentElement: { scrollWidth: number } };
-
-interface ChartShape {
-  id: string;
-  width: number;
-  height: number;
-  title: string;
-  drawnRects: number;
-  legendItems: number;
-  overflowingLabels: string[];
-}
-
-/** Each chart of the page as drawn: its size, segments with a non-zero box, and labels wider than their segment. */
-function measureCharts(page: Page): Promise<ChartShape[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('svg.chart')]
-      .filter((svg) => svg.getBoundingClientRect().width > 0)
-      .map((svg) => {
-        const box = svg.getBoundingClientRect();
-        const rects = [...svg.querySelectorAll('rect.seg')];
-        const overflowing = [...svg.querySelectorAll('text.seg-label')]
-          .filter((t) => {
-            const rect = t.previousElementSibling;
-            return rect === null || t.getBBox().width > rect.getBBox().width;
-          })
-          .map((t) => t.textContent ?? '');
-        return {
-          id: svg.id,
-          width: box.width,
-          height: box.height,
-          title: svg.querySelector('title')?.textContent ?? '',
-          drawnRects: rects.filter((r) => r.getBoundingClientRect().width > 0 && r.getBoundingClientRect().height > 0).length,
-          legendItems: svg.querySelectorAll('.legend-item').length,
-          overflowingLabels: overflowing,
-        };
-      }),
-  );
-}
-
 describe('renderCompareHtml in a real browser (Debian chromium)', () => {
   let browser: Browser;
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium; install it with "apt-get install -y --no-install-recommends chromium" (.ci/run does)`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     dir = await mkdtemp(join(tmpdir(), 'ctsim-compare-html-'));
   });
 
@@ -251,13 +194,7 @@ describe('renderCompareHtml in a real browser (Debian chromium)', () => {
   async function open(report: CompareReport, name: string): Promise<{ page: Page; problems: string[] }> {
     const file = join(dir, `${name}.html`);
     await writeFile(file, renderCompareHtml(report));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => { if (r.url() !== pathToFileURL(file).href) problems.push(`request: ${r.url()}`); });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    return { page, problems };
+    return openPage(browser, file);
   }
 
   it('draws every chart, without errors or requests, and screenshots as a PNG', async () => {

@@ -46,14 +46,14 @@ export const infoSyscalls: HandlerTable = {
   /** nanosleep({ns}). */
   nanosleep: (k, t, r: { ns: number }) => sleepFor(k, t, r.ns),
   clock_nanosleep: (k, t, r: { ns: number }) => sleepFor(k, t, r.ns),
-  /** clock_gettime({clock}) → ns. */
+  /** clock_gettime({clock}) → ns, a whole number as a timespec holds (simulated time may fall between ns). */
   clock_gettime(k, t, r: { clock: number }) {
     switch (r.clock) {
       case CLOCK_REALTIME:
-        return k.realtimeNs;
+        return Math.floor(k.realtimeNs);
       case CLOCK_MONOTONIC:
       case CLOCK_BOOTTIME:
-        return k.uptimeNs;
+        return Math.floor(k.uptimeNs);
       case CLOCK_PROCESS_CPUTIME_ID:
       case CLOCK_THREAD_CPUTIME_ID:
         return t.utimeNs + t.stimeNs;
@@ -61,7 +61,7 @@ export const infoSyscalls: HandlerTable = {
         return err('EINVAL');
     }
   },
-  gettimeofday: (k) => k.realtimeNs,
+  gettimeofday: (k) => Math.floor(k.realtimeNs),
   time: (k) => Math.floor(k.realtimeNs / 1e9),
   times(k, t): Tms {
     return {
