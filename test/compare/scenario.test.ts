@@ -4,7 +4,8 @@
  * expected and what was found; a matrix expands to every combination.
  */
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, parseScenario } from '../../src/compare/scenario.js';
+import { expandMatrix } from '../../src/compare/matrix.js';
+import { parseScenario } from '../../src/compare/scenario.js';
 
 const YAML = `version: 1
 name: containers-vs-vms
@@ -43,7 +44,7 @@ const errorOf = (text: string): string => {
 describe('scenario files', () => {
   it('reads YAML with defaults and sizes in bytes, and expands the matrix in order', () => {
     const s = parseScenario(YAML, 'sc.yaml');
-    expect(s.hosts).toEqual([{ name: 'h', cpus: 2, memoryBytes: 4 * 1024 ** 3, nics: 1, costs: 'default', hypervisor: 2 }]);
+    expect(s.hosts).toEqual([{ name: 'h', cpus: 2, memoryBytes: 4 * 1024 ** 3, nics: 1, disks: null, costs: 'default', hypervisor: 2 }]);
     expect(s.instances[0]).toEqual({ name: 'c1', kind: 'container', host: 'h', count: 1, settings: { limits: { memory: 64 * 1024 ** 2, pids: 100 } } });
     expect(s.phases.map((p) => [p.name, p.start, p.run])).toEqual([
       ['start', ['c1', 'v1'], []],
@@ -69,7 +70,7 @@ describe('scenario files', () => {
   });
 
   it('names the line, the path, what was expected and what was found', () => {
-    expect(errorOf(YAML.replace('    cpus: 2', '    cpu: 2'))).toBe('sc.yaml:5:5 at $.hosts[0].cpu: expected one of the keys name, cpus, memory, nics, costs, hypervisor, found the unknown key "cpu"');
+    expect(errorOf(YAML.replace('    cpus: 2', '    cpu: 2'))).toBe('sc.yaml:5:5 at $.hosts[0].cpu: expected one of the keys name, cpus, memory, nics, disks, costs, hypervisor, found the unknown key "cpu"');
     expect(errorOf(YAML.replace('kind: vm', 'kind: lxc'))).toBe('sc.yaml:12:5 at $.instances[1].kind: expected one of "native", "container", "vm", found the string "lxc"');
     expect(errorOf(YAML.replace('memory: 256MiB', 'memory: 256MB'))).toBe('sc.yaml:13:5 at $.instances[1].memory: expected a size such as 256MiB (B, KiB, MiB, GiB, TiB) or a number of bytes, found the string "256MB"');
     expect(errorOf(YAML.replace('    script: echo hi\n', ''))).toBe('sc.yaml:18:5 at $.workloads[1].script: expected the key "script", found nothing');
