@@ -7,22 +7,22 @@
  *
  * This file reads the scenario and the flags; src/compare runs it, src/report draws it.
  */
-import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { InputError } from '../sim/index.js';
+import { InputError, UsageError } from '../sim/index.js';
 import { fixturePath } from '../sim/fixtures.js';
+import { parseParamFlag } from '../compare/matrix.js';
 import { parseScenario } from '../compare/scenario.js';
-import { runCompare } from '../compare/runner.js';
-import type { CompareReport } from '../compare/report.js';
-import { renderCompareText } from '../report/compare-table.js';
-import { renderCompareHtml } from '../report/compare-html.js';
-import { BaseCommand } from './base.js';
+import { runCompareParallel, runSpread } from '../compare/parallel.js';
+import { makePart, parseShardFlag, shardRuns } from '../compare/shard.js';
+import { planRuns, reportHead } from '../compare/sweep.js';
+import { CompareOutputCommand } from './compare-output.js';
 import { readInputFile, readJsonFile } from './input-files.js';
 
 const DEFAULT_SCENARIO = 'scenarios/default.yaml';
 
-export default class Compare extends BaseCommand {
+export default class Compare extends CompareOutputCommand {
   static override summary = 'Compare containers and VMs: run a scenario and report what each instance costs, and why.';
 
   static override description = `A scenario file (YAML or JSON; schema: fixtures/scenarios/scenario.schema.json) describes hosts, the instances on them — the host itself, containers, VMs — the workloads they run and the claims the results must bear out. Without SCENARIO, ctsim runs its built-in comparison, "containers or VMs?" (fixtures/scenarios/default.yaml): start-up, memory per idle instance, density, CPU, system calls, process creation, page faults, TLB misses, disk I/O and network round trips, on the host, in two containers and in four VMs, with the published findings each must reproduce. Everything is simulated: the same scenario and seed give the same numbers.`;
@@ -32,6 +32,8 @@ export default class Compare extends BaseCommand {
     { description: 'A page with charts, to open in a browser:', command: '<%= config.bin %> compare --html report.html' },
     { description: 'Your own scenario, as JSON for scripts:', command: '<%= config.bin %> compare my-scenario.yaml --json' },
     { description: 'Fail (exit 1) when a claim of the scenario does not hold:', command: '<%= config.bin %> compare --check' },
+    { description: 'A sweep: three CPU virtualization modes, five seeds each, with means and 95% confidence intervals:', command: '<%= config.bin %> compare my-scenario.yaml --param vm.cpuVirt=bt,pv,hw --repeat 5' },
+    { description: 'The second of four shards of a sweep, as a JSON part (see docs/compare-sweeps.md):', command: '<%= config.bin %> compare my-scenario.yaml --repeat 8 --shard 2/4 > part-2.json' },
   ];
 
   static override args = {
@@ -39,31 +41,50 @@ export default class Compare extends BaseCommand {
   };
 
   static override flags = {
-    json: Flags.boolean({ description: 'Print the whole report as JSON (seed, ctsim version, scenario hash, every metric).' }),
-    html: Flags.string({ description: 'Also write a self-contained HTML page with charts to FILE.', helpValue: 'FILE' }),
-    check: Flags.boolean({ description: "Exit 1 when one of the scenario's claims (its expect list) does not hold." }),
+    ...CompareOutputCommand.outputFlags,
+    param: Flags.string({
+      description: "A matrix key and its values (repeatable): INSTANCE.FIELD, KIND.FIELD or host.NAME.FIELD, as in the scenario's matrix, whose key of that name it replaces. Values that look like numbers or booleans are taken as such.",
+      helpValue: 'KEY=V1,V2,…',
+      multiple: true,
+    }),
+    repeat: Flags.integer({ description: 'Run each variant N times, with seeds S, S+1, …, S+N−1; with N > 1 the report adds means and 95% confidence intervals.', helpValue: 'N', min: 1, default: 1 }),
+    'seed-from': Flags.integer({ description: "The first seed S of the runs (default: the scenario's seed).", helpValue: 'S', min: 0 }),
+    jobs: Flags.integer({ description: 'Worker threads for independent runs (default: the CPUs available); 1 runs everything in this thread. The output is the same whatever N is.', helpValue: 'N', min: 1 }),
+    shard: Flags.string({
+      description: 'Run only shard I of N — the runs r (0-based, in run order) with r mod N = I−1 — and print a JSON part for `ctsim compare merge` (implies --json; not with --html or --check).',
+      helpValue: 'I/N',
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Compare);
+    const params = (flags.param ?? []).map(parseParamFlag);
+    const shard = flags.shard === undefined ? null : parseShardFlag(flags.shard);
+    if (shard) {
+      const clash = flags.html !== undefined ? '--html' : flags.check ? '--check' : null;
+      if (clash) throw new UsageError({ source: '--shard', expected: `no ${clash} with --shard (a shard prints a JSON part, not a report)`, found: clash, fix: `give ${clash} to ctsim compare merge PARTS…` });
+    }
     const file = args.scenario ?? fixturePath(DEFAULT_SCENARIO);
     const shown = args.scenario ?? `built-in ${path.relative(path.resolve(fixturePath('.'), '..'), file)}`;
     const text = readInputFile(file, 'SCENARIO', 'a readable scenario file (YAML or JSON)');
-    const scenario = parseScenario(text, args.scenario ?? file);
+    const scenario = parseScenario(text, args.scenario ?? file, params);
     const dir = path.dirname(file);
-    const report = runCompare(
-      scenario,
-      { name: shown, text },
-      {
-        ctsim: `ctsim ${this.config.version}`,
-        readCosts: (name) => readCostTable(name, dir, args.scenario ?? file),
-        progress: progressBar(),
-      },
-    );
-    if (flags.html) writeHtml(flags.html, report);
-    if (flags.json) this.printJson(report);
-    else this.out(renderCompareText(report, process.stdout.isTTY ? Math.max(100, process.stdout.columns ?? 140) : undefined));
-    if (flags.check && report.variants.some((v) => v.checks.some((c) => !c.holds))) process.exitCode = 1;
+    const opts = {
+      ctsim: `ctsim ${this.config.version}`,
+      readCosts: (name: string) => readCostTable(name, dir, args.scenario ?? file),
+      progress: progressBar(),
+      jobs: flags.jobs ?? Math.max(1, availableParallelism()),
+      repeat: flags.repeat,
+      seedFrom: flags['seed-from'],
+    };
+    if (shard) {
+      const plan = planRuns(scenario, opts);
+      const runs = shardRuns(plan.runs, shard);
+      const results = await runSpread(runs, plan.repeat, opts);
+      this.printJson(makePart(reportHead(scenario, { name: shown, text }, opts.ctsim, plan), plan, shard, runs, results));
+      return;
+    }
+    this.printReport(await runCompareParallel(scenario, { name: shown, text }, opts), flags);
   }
 }
 
@@ -82,14 +103,6 @@ function readCostTable(name: string, dir: string, scenario: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     throw new InputError({ source: file, expected: 'valid JSON', found: (e as Error).message, fix: 'see fixtures/costs/default.json for the format' });
-  }
-}
-
-function writeHtml(file: string, report: CompareReport): void {
-  try {
-    writeFileSync(file, renderCompareHtml(report));
-  } catch (e) {
-    throw new InputError({ source: '--html', expected: 'a file that can be written', found: `${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, fix: 'give a path in a directory that exists and you can write' });
   }
 }
 

@@ -3,6 +3,7 @@
  * directory). Keys are command ids; `ctsim a b` is id `a:b`.
  */
 import Compare from './compare.js';
+import CompareMerge from './compare/merge.js';
 import Features from './features.js';
 import ImageExport from './image/export.js';
 import ImageLs from './image/ls.js';
@@ -28,6 +29,7 @@ import VmStop from './vm/stop.js';
 
 export const commands = {
   compare: Compare,
+  'compare:merge': CompareMerge,
   features: Features,
   'image:export': ImageExport,
   'image:ls': ImageLs,

@@ -135,10 +135,56 @@ export interface VariantResult {
   checks: CheckResult[];
 }
 
+/**
+ * One metric of one instance over the repeated runs of a variant (summary.ts). Values in
+ * the metric's unit, rounded to 3 decimals; `ci95` is the half-width of the 95 %
+ * confidence interval of the mean (Student's t with n − 1 degrees of freedom).
+ */
+export interface MetricSummary {
+  id: string;
+  title: string;
+  instance: string;
+  unit: Metric['unit'];
+  n: number;
+  mean: number;
+  /** The sample standard deviation (n − 1 in the denominator). */
+  sd: number;
+  ci95: number;
+  min: number;
+  max: number;
+}
+
+/** How often a claim of the scenario held over the repeated runs of a variant. */
+export interface CheckSummary {
+  claim: string;
+  source: string;
+  held: number;
+  runs: number;
+}
+
+/** The repeated runs of one variant (one matrix label), summarised. */
+export interface VariantSummary {
+  label: string;
+  /** The seeds of its runs, in run order. */
+  seeds: number[];
+  metrics: MetricSummary[];
+  checks: CheckSummary[];
+}
+
+export interface CompareSummary {
+  /** Runs per variant (`--repeat`). */
+  repeat: number;
+  variants: VariantSummary[];
+}
+
 export interface CompareReport {
   /** "ctsim 0.1.0". */
   ctsim: string;
   scenario: { name: string; source: string; sha256: string };
+  /** The first seed (`--seed-from`, default the scenario's); run k of a variant has seed + k. */
   seed: number;
+  /** Every run, variant-major and seed-minor: with `--repeat 3`, a variant's three seeds, then the next variant's. */
   variants: VariantResult[];
+  /** Present only when each variant ran more than once (`--repeat N`, N > 1). */
+  summary?: CompareSummary;
 }

@@ -1,7 +1,8 @@
 /**
- * Runs a scenario: for each variant of its matrix, the hosts are booted on one engine,
- * the instances started, the workloads run inside them phase by phase, and what each
- * cost is gathered into a VariantResult (report.ts).
+ * Runs a scenario: for each run of its plan (sweep.ts: a variant of its matrix and a
+ * seed), the hosts are booted on one engine, the instances started, the workloads run
+ * inside them phase by phase, and what each cost is gathered into a VariantResult
+ * (report.ts).
  *
  *   variant ──▶ hosts (+ a LAN peer when a workload talks to one) ──▶ phases: start │ run │ idle
  *           ──▶ memory, density, isolation, trees, CPU lanes ──▶ metrics with their why
@@ -12,7 +13,6 @@
  * bridge that holds the LAN port — the three paths Felter et al. compared
  * (VIRT-FIGURES §5).
  */
-import { createHash } from 'node:crypto';
 import { createHost, type Host } from '../host.js';
 import { Engine } from '../sim/engine.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
@@ -25,7 +25,8 @@ import { workloadNeeds, workloadOps, workloadScript } from './workloads.js';
 import { buildMetrics, checkExpectations } from './why.js';
 import { sampleLanes } from './lanes.js';
 import type { CompareReport, InstanceResult, IsolationFacts, TreeNode, VariantResult, WorkloadResult } from './report.js';
-import { expandMatrix, type Scenario, type ScenarioHost, type ScenarioInstance, type Variant } from './scenario.js';
+import type { Scenario, ScenarioHost, ScenarioInstance, Variant } from './scenario.js';
+import { assembleReport, planRuns, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
 
 const PAGE = 4096;
 const NS_TYPES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup'];
@@ -50,21 +51,29 @@ export interface CompareOptions {
   progress?: (done: number, total: number, what: string) => void;
 }
 
-/** Runs every variant of `s` and gathers the report. `text` is the scenario's text (hashed into the report). */
-export function runCompare(s: Scenario, source: { name: string; text: string }, opts: CompareOptions): CompareReport {
-  const variants = expandMatrix(s);
-  const results: VariantResult[] = [];
-  const total = variants.reduce((n, v) => n + countSteps(v.scenario), 0);
+/**
+ * Runs every run of `s` (each variant of its matrix, `repeat` times with successive
+ * seeds), one after another in this thread, and gathers the report. `text` is the
+ * scenario's text (hashed into the report). parallel.ts spreads the same runs over
+ * worker threads.
+ */
+export function runCompare(s: Scenario, source: { name: string; text: string }, opts: CompareOptions & SweepOptions): CompareReport {
+  const plan = planRuns(s, opts);
+  return assembleReport(reportHead(s, source, opts.ctsim, plan), runInThread(plan.runs, plan.repeat, opts), plan.repeat);
+}
+
+/** Runs `runs` (a whole plan, or a shard's part of it) in this thread, in their order; progress counts steps. */
+export function runInThread(runs: readonly PlannedRun[], repeat: number, opts: CompareOptions): VariantResult[] {
+  const costs = readRunCosts(runs, opts.readCosts);
+  const total = runs.reduce((n, r) => n + countSteps(r.variant.scenario), 0);
   let done = 0;
   const tick = (what: string): void => opts.progress?.(done++, total, what);
-  for (const v of variants) results.push(runVariant(v, s.seed, { ...opts, progress: (_d, _t, what) => tick(variants.length > 1 ? `${v.label}: ${what}` : what) }));
+  const results = runs.map((r) => {
+    const name = repeat > 1 ? `${r.label} (seed ${r.seed})` : r.label;
+    return runVariant(r.variant, r.seed, { ...opts, readCosts: (n) => costs[n], progress: (_d, _t, what) => tick(runs.length > 1 ? `${name}: ${what}` : what) });
+  });
   opts.progress?.(total, total, 'done');
-  return {
-    ctsim: opts.ctsim,
-    scenario: { name: s.name, source: source.name, sha256: createHash('sha256').update(source.text).digest('hex') },
-    seed: s.seed,
-    variants: results,
-  };
+  return results;
 }
 
 function loadCosts(name: string, opts: CompareOptions): LoadedCosts | undefined {

@@ -5,7 +5,7 @@
  * use for completion), then by the rules a schema cannot express (names that refer to
  * something, unique names).
  *
- *   text ──YAML 1.2 (JSON too)──▶ document ──schema──▶ rules ──▶ Scenario ──matrix──▶ variants
+ *   text ──YAML 1.2 (JSON too)──▶ document ──schema──▶ rules ──▶ Scenario ──matrix.ts──▶ variants
  *
  * Every error names the file, the line and column, the key's path, what was expected
  * and what was found (InputError: exit 3).
@@ -15,6 +15,7 @@ import ajvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
+import type { MatrixParam } from './matrix.js';
 
 export type InstanceKind = 'native' | 'container' | 'vm';
 export type WorkloadKind = 'cpu' | 'memory' | 'pagefault' | 'fork' | 'syscall' | 'pagetable' | 'disk' | 'net-rr' | 'net-bulk' | 'script';
@@ -100,8 +101,13 @@ const Ajv: AjvCtor = ((ajvAny as { default?: AjvCtor }).default ?? ajvAny) as Aj
 
 let validator: ValidateFunction | null = null;
 
-/** Parses and checks a scenario file's text; `source` names it in errors. */
-export function parseScenario(text: string, source: string): Scenario {
+/**
+ * Parses and checks a scenario file's text; `source` names it in errors. `params`
+ * (from `--param KEY=v1,v2,…`) add matrix keys, or replace the file's key of the same
+ * name where it stands; they are checked by the same rules as the file's keys, and
+ * their errors name `--param` and the key.
+ */
+export function parseScenario(text: string, source: string, params: readonly MatrixParam[] = []): Scenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -127,9 +133,28 @@ export function parseScenario(text: string, source: string): Scenario {
   const fail = (path: (string | number)[], expected: string, found: string): never => {
     throw new InputError({ source: where(path), path: jsonPath(path), expected, found });
   };
-  const validate = (validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(readFixtureJson(SCHEMA_FIXTURE) as object));
+  const validate = schemaValidator();
   if (!validate(data)) schemaFailure(validate.errors ?? [], data, fail);
-  return build(data as Doc, fail);
+  const d = data as Doc;
+  if (params.length === 0) return build(d, fail, matrixFailures(d.matrix ?? {}, fail, new Set()));
+  const matrix = { ...(d.matrix ?? {}) };
+  for (const p of params) matrix[p.key] = p.values;
+  return build({ ...d, matrix }, fail, matrixFailures(matrix, fail, new Set(params.map((p) => p.key))));
+}
+
+function schemaValidator(): ValidateFunction {
+  return (validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(readFixtureJson(SCHEMA_FIXTURE) as object));
+}
+
+/** Reports a problem with one matrix key or with its j-th value: `expected`, `found`. */
+type MatrixFail = (key: string, j: number | null, expected: string, found: string) => never;
+
+/** The file's keys fail at their place in the file; --param keys name the flag and the key. */
+function matrixFailures(matrix: Record<string, unknown>, fail: Fail, fromParams: ReadonlySet<string>): MatrixFail {
+  return (key, j, expected, found) => {
+    if (fromParams.has(key)) throw new InputError({ source: `--param ${key}`, expected, found: j === null ? found : `${found} (value ${j + 1} of ${(matrix[key] as unknown[]).length})` });
+    return fail(j === null ? ['matrix', key] : ['matrix', key, j], expected, found);
+  };
 }
 
 type Fail = (path: (string | number)[], expected: string, found: string) => never;
@@ -180,6 +205,10 @@ function schemaFailure(errors: ErrorObject[], data: unknown, fail: Fail): never 
       return fail(path, `one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`, found);
     case 'const':
       return fail(path, JSON.stringify(p.allowedValue), found);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+      return fail(path, `a number ${{ minimum: 'of at least', maximum: 'of at most', exclusiveMinimum: 'above' }[e.keyword]} ${p.limit as number}`, found);
     case 'type':
       return fail(path, /^[aeiou]/.test(p.type as string) ? `an ${p.type as string}` : `a ${p.type as string}`, found);
     case 'pattern':
@@ -211,7 +240,7 @@ interface Doc {
   expect?: Record<string, unknown>[];
 }
 
-function build(d: Doc, fail: Fail): Scenario {
+function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
   const unique = (list: Record<string, unknown>[], what: string): Set<string> => {
     const seen = new Map<string, number>();
     list.forEach((x, i) => {
@@ -274,9 +303,7 @@ function build(d: Doc, fail: Fail): Scenario {
     idle: (p.idle as string | undefined) ?? null,
   }));
   const matrix = Object.entries(d.matrix ?? {}).map(([key, values]) => {
-    const target = key.slice(0, key.lastIndexOf('.'));
-    const ok = target.startsWith('host.') ? hostNames.has(target.slice(5)) : instNames.has(target) || KINDS.includes(target);
-    if (!ok) fail(['matrix', key], 'a key INSTANCE.FIELD naming an instance, a kind (native, container, vm) or host.NAME', `"${key}"`);
+    checkMatrixEntry(d, key, values, matrixFail);
     return { key, values };
   });
   const metrics = new Set(['startup', 'memory', 'density', ...wlNames]);
@@ -295,29 +322,33 @@ function build(d: Doc, fail: Fail): Scenario {
   return { name: d.name ?? 'scenario', seed: d.seed ?? 1, hosts, instances, workloads, phases, matrix, measure: d.measure ?? ['startup', 'memory', 'density', 'time', 'exits', 'isolation'], expect };
 }
 
-/** Every combination of the matrix's values, in the file's order (the last key varies fastest). */
-export function expandMatrix(s: Scenario): Variant[] {
-  let combos: { key: string; value: string | number | boolean }[][] = [[]];
-  for (const m of s.matrix) combos = combos.flatMap((c) => m.values.map((value) => [...c, { key: m.key, value }]));
-  return combos.map((c) => ({ label: c.map((x) => `${x.key}=${String(x.value)}`).join(' ') || s.name, scenario: apply(s, c) }));
-}
+/** Fields a matrix cannot vary: they say which instance or host a key names, or where it runs. */
+const FIXED_FIELDS: readonly string[] = ['name', 'kind', 'host'];
 
-function apply(s: Scenario, settings: { key: string; value: string | number | boolean }[]): Scenario {
-  const out: Scenario = { ...s, hosts: s.hosts.map((h) => ({ ...h })), instances: s.instances.map((x) => ({ ...x, settings: { ...x.settings } })) };
-  for (const { key, value } of settings) {
-    const dot = key.lastIndexOf('.');
-    const target = key.slice(0, dot);
-    const field = key.slice(dot + 1);
-    if (target.startsWith('host.')) {
-      const h = out.hosts.find((x) => x.name === target.slice(5))!;
-      (h as unknown as Record<string, unknown>)[field === 'memory' ? 'memoryBytes' : field] = field === 'memory' ? parseSize(value) : value;
-      continue;
-    }
-    for (const x of out.instances) {
-      if (x.name !== target && x.kind !== target) continue;
-      if (field === 'count') x.count = Number(value);
-      else x.settings[field] = field === 'memory' || field === 'disk' ? parseSize(value) : value;
-    }
-  }
-  return out;
+/**
+ * One matrix key and its values, by the rules a file's keys and `--param` share: the key
+ * names an instance, a kind that some instance is of, or a host; its field is one the
+ * target can have but not its name, kind or host; and each value, set on every target,
+ * leaves a document the schema accepts (so `vm.cpuVirt=xx` fails as `cpuVirt: xx` would).
+ */
+function checkMatrixEntry(d: Doc, key: string, values: unknown[], fail: MatrixFail): void {
+  const dot = key.lastIndexOf('.');
+  const target = key.slice(0, dot);
+  const field = key.slice(dot + 1);
+  const what = 'a key INSTANCE.FIELD naming an instance, a kind (native, container, vm) or host.NAME';
+  const list = target.startsWith('host.') ? 'hosts' : 'instances';
+  const targets = (list === 'hosts' ? d.hosts : d.instances).flatMap((x, i) => (x.name === (list === 'hosts' ? target.slice(5) : target) || (list === 'instances' && x.kind === target) ? [i] : []));
+  if (targets.length === 0) fail(key, null, what, KINDS.includes(target) ? `"${key}", but no instance is of kind ${target}` : `"${key}"`);
+  const schema = readFixtureJson(SCHEMA_FIXTURE) as { properties: Record<string, { items: { properties: Record<string, unknown> } }> };
+  const fields = Object.keys(schema.properties[list].items.properties).filter((f) => !FIXED_FIELDS.includes(f));
+  if (!fields.includes(field) && !FIXED_FIELDS.includes(field)) fail(key, null, `a field ${list === 'hosts' ? 'a host' : 'an instance'} has (${fields.join(', ')})`, `"${field}"`);
+  if (FIXED_FIELDS.includes(field)) fail(key, null, `a field other than ${FIXED_FIELDS.join(', ')} (a matrix varies settings, not which ${list === 'hosts' ? 'host' : 'instance'} it is)`, `"${key}"`);
+  const validate = schemaValidator();
+  values.forEach((value, j) => {
+    const doc = structuredClone(d) as unknown as Record<string, Record<string, unknown>[]>;
+    for (const i of targets) doc[list][i][field] = value;
+    if (validate(doc)) return;
+    // The document was valid before: the first complaint is about this value (or the field's name).
+    schemaFailure(validate.errors ?? [], doc, (path, expected, found) => fail(key, j, expected, found));
+  });
 }

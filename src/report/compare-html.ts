@@ -9,7 +9,7 @@
  *   per variant: instances · metrics · start-up · memory · CPU · scheduling ·
  *                isolation facts · namespace and cgroup trees
  */
-import type { CompareReport, InstanceKind, InstanceResult, Metric, TreeNode, VariantResult } from '../compare/report.js';
+import type { CompareReport, CompareSummary, InstanceKind, InstanceResult, Metric, TreeNode, VariantResult } from '../compare/report.js';
 import {
   chartColorsOf,
   renderCpuChart,
@@ -21,7 +21,7 @@ import {
 } from './compare-charts.js';
 import { COMPARE_PAGE_CSS, variantTabRules } from './compare-html-style.js';
 import { escapeHtml as esc } from './escape-html.js';
-import { formatBytes, formatCount, formatNs, formatQuantity } from './format-quantity.js';
+import { formatBytes, formatCount, formatNs, formatQuantity, formatSpread } from './format-quantity.js';
 
 function kindBadge(kind: InstanceKind): string {
   return `<span class="kind kind-${kind}">${esc(kind)}</span>`;
@@ -44,7 +44,7 @@ function renderHeader(report: CompareReport): string {
     ['sha256', `<code>${esc(s.sha256)}</code>`],
     ['Seed', esc(String(report.seed))],
     ['Version', esc(report.ctsim)],
-    ['Variants', esc(String(report.variants.length))],
+    [report.summary ? 'Runs' : 'Variants', esc(String(report.variants.length))],
   ];
   const dl = facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('');
   return (
@@ -169,20 +169,38 @@ function renderVariant(variant: VariantResult, index: number, only: boolean, col
   );
 }
 
-/** One radio button per variant, then the tab strip; the first variant is shown. */
-function renderVariantTabs(variants: VariantResult[]): string {
+/** One radio button per variant (per run when repeated: its label and seed), then the tab strip; the first is shown. */
+function renderVariantTabs(variants: VariantResult[], repeated: boolean): string {
+  const name = (v: VariantResult): string => (repeated ? `${v.label} · seed ${v.seed}` : v.label);
   const radios = variants
-    .map((_, i) => `<input type="radio" class="variant-radio" name="variant" id="variant-radio-${i}" aria-label="${esc(`variant ${variants[i].label}`)}"${i === 0 ? ' checked' : ''}>`)
+    .map((v, i) => `<input type="radio" class="variant-radio" name="variant" id="variant-radio-${i}" aria-label="${esc(`${repeated ? 'run' : 'variant'} ${name(v)}`)}"${i === 0 ? ' checked' : ''}>`)
     .join('');
-  const labels = variants.map((v, i) => `<label for="variant-radio-${i}">${esc(v.label)}</label>`).join('');
-  return `${radios}<nav class="variant-tabs" aria-label="Variants"><span class="tabs-title">Variant</span>${labels}</nav>`;
+  const labels = variants.map((v, i) => `<label for="variant-radio-${i}">${esc(name(v))}</label>`).join('');
+  return `${radios}<nav class="variant-tabs" aria-label="${repeated ? 'Runs' : 'Variants'}"><span class="tabs-title">${repeated ? 'Run' : 'Variant'}</span>${labels}</nav>`;
+}
+
+/** With `--repeat N`: per variant, metric and instance, the mean ± 95% confidence interval over its runs. */
+function renderSummary(summary: CompareSummary): string {
+  const rows = summary.variants.flatMap((v) =>
+    v.metrics.map(
+      (m, i) =>
+        `<tr${i === 0 ? ' class="group-start"' : ''}><td>${i === 0 ? esc(v.label) : ''}</td><td class="metric-title">${esc(m.title)}</td><td>${esc(m.instance)}</td>` +
+        `<td class="num">${esc(`${formatQuantity(m.mean, m.unit)} ± ${formatSpread(m.ci95, m.unit)}`)}</td>` +
+        `<td class="num">${esc(`${formatQuantity(m.min, m.unit)} – ${formatQuantity(m.max, m.unit)}`)}</td><td class="num">${esc(String(m.n))}</td></tr>`,
+    ),
+  );
+  return card(
+    `Summary over ${summary.repeat} runs per variant`,
+    'Mean ± half-width of the 95% confidence interval (Student t, n − 1 degrees of freedom). The simulation is deterministic: runs differ only through their seeds.',
+    table(['Variant', 'Metric', 'Instance', 'Mean ± 95% CI', 'Min – max', 'Runs'], [false, false, false, true, true, true], rows),
+  );
 }
 
 /** The whole page for `report`: a complete HTML document, UTF-8, with no external resources. */
 export function renderCompareHtml(report: CompareReport): string {
   const colors = chartColorsOf(report);
   const several = report.variants.length > 1;
-  const tabs = several ? renderVariantTabs(report.variants) : '';
+  const tabs = several ? renderVariantTabs(report.variants, report.summary !== undefined) : '';
   const variants = report.variants.map((v, i) => renderVariant(v, i, !several, colors)).join('\n');
   const css = several ? `${COMPARE_PAGE_CSS}${variantTabRules(report.variants.length)}\n` : COMPARE_PAGE_CSS;
   return [
@@ -198,7 +216,7 @@ export function renderCompareHtml(report: CompareReport): string {
     '<body>',
     '<div class="page">',
     renderHeader(report),
-    `<main>${tabs}${variants}</main>`,
+    `<main>${report.summary ? renderSummary(report.summary) : ''}${tabs}${variants}</main>`,
     `<footer>${esc(report.ctsim)} · scenario ${esc(report.scenario.name)} · seed ${esc(String(report.seed))} · every number is simulated</footer>`,
     '</div>',
     '</body>',

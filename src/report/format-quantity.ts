@@ -80,6 +80,11 @@ export function formatQuantity(value: number, unit: Metric['unit']): string {
   }
 }
 
+/** A spread (a confidence interval's half-width) in the metric's unit; counts keep their fraction, since a density's interval is often below 1. */
+export function formatSpread(x: number, unit: Metric['unit']): string {
+  return unit === 'count' ? formatSignificant3(x) : formatQuantity(x, unit);
+}
+
 /** The unit an axis of simulated time reads best in, for values up to `maxNs`. */
 export function timeAxisScale(maxNs: number): Scale {
   return pickScale(maxNs, TIME_SCALES);

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/compare/scenario.js';
 import { runCompare, runVariant } from '../../src/compare/runner.js';
-import { expandMatrix } from '../../src/compare/scenario.js';
+import { expandMatrix } from '../../src/compare/matrix.js';
 import type { CompareReport, InstanceResult, VariantResult } from '../../src/compare/report.js';
 
 const MIB = 1024 * 1024;

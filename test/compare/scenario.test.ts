@@ -4,7 +4,8 @@
  * expected and what was found; a matrix expands to every combination.
  */
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, parseScenario } from '../../src/compare/scenario.js';
+import { expandMatrix } from '../../src/compare/matrix.js';
+import { parseScenario } from '../../src/compare/scenario.js';
 
 const YAML = `version: 1
 name: containers-vs-vms
