@@ -15,6 +15,7 @@ import { planRun } from '../runtime/run-plan.js';
 import { prepareEntry } from '../runtime/host-log.js';
 import type { RunSpec } from '../runtime/docker-run.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { InputError } from '../sim/input-error.js';
 import type { CpuSplit, InstanceKind, MemoryParts, StartupStep } from './report.js';
 import type { ScenarioInstance } from './scenario.js';
 
@@ -103,15 +104,19 @@ export function counterDelta(a: VmmMark, b: VmmMark): Record<string, number> {
   return out;
 }
 
-/** Wraps `script` so that the instance prints its status and the clock around it. */
+/**
+ * Wraps `script` so that the instance prints its status and the clock around it. The
+ * script runs in a subshell, so an `exit` in it ends only the script (the subshell's
+ * fork is in the calibration too, and so taken off).
+ */
 function timed(script: string, env: Record<string, string>): string {
   const exports = Object.entries(env).map(([k, v]) => `${k}='${v}'; export ${k}; `).join('');
-  return `${exports}t0=$(date +%s%N); { ${script}\n} >/dev/null; s=$?; t1=$(date +%s%N); echo "${MARK} $s $t0 $t1"`;
+  return `${exports}t0=$(date +%s%N); ( ${script}\n) >/dev/null; s=$?; t1=$(date +%s%N); echo "${MARK} $s $t0 $t1"`;
 }
 
 function parseTimed(r: RunResult, where: string): { ns: number; status: number } {
   const m = new RegExp(`${MARK} (\\d+) (\\d+) (\\d+)`).exec(r.stdout);
-  if (!m) throw new Error(`${where}: the timed script printed no timing (status ${r.status}, ended: ${r.ended}): ${(r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? ''}`);
+  if (!m) throw new InputError({ source: where, expected: 'a workload that lets its shell print the time it took', found: `the shell ended (status ${r.status}, ${r.ended}) without: ${(r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? 'no output'}` });
   return { status: Number(m[1]), ns: Number(BigInt(m[3]) - BigInt(m[2])) };
 }
 

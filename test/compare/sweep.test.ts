@@ -108,10 +108,10 @@ describe('runCompareParallel', () => {
     expect((parallel as InputError).exitCode).toBe(3);
   });
 
-  it('throws another error of a run with its message, as the in-process run does', async () => {
+  it('a script that exits ends only itself: its status is the error, in threads as in-process', async () => {
     const [inThread, parallel] = await errors('exit 3');
-    expect(inThread).not.toBeInstanceOf(InputError);
-    expect(parallel).not.toBeInstanceOf(InputError);
+    expect(inThread).toBeInstanceOf(InputError);
+    expect(inThread.message).toMatch(/^workload forks at on host: expected the workload to exit 0, found status 3/);
     expect(parallel.message).toBe(inThread.message);
   });
 });
