@@ -97,7 +97,8 @@ function formatMetric(metric: string, v: number): string {
 /** Checks each expectation against the instances' results. */
 export function checkExpectations(instances: InstanceResult[], s: Scenario): CheckResult[] {
   const value = (name: string, metric: string): number | null => {
-    const i = instances.find((x) => x.name === name);
+    // An instance with a count runs as name-1 … name-N: a claim about it speaks of the first.
+    const i = instances.find((x) => x.name === name) ?? instances.find((x) => x.name === `${name}-1`);
     return i ? metricValue(i, metric) : null;
   };
   return s.expect.map((e) => {

@@ -177,7 +177,12 @@ function walk(chain: Chain, p: IpPacket, inDev: NetDevice | null, outDev: NetDev
   return null;
 }
 
-/** A free reply tuple for SNAT: the original source port if free, else the next one. */
+/**
+ * A free reply tuple for SNAT: the original source port if free, else the next one.
+ * Simplification: Linux's nf_nat_l4proto_unique_tuple starts its search at a
+ * hash-derived offset (on a real kernel a clashing port 40000 became 32353); ctsim
+ * takes the next port up.
+ */
 function uniqueReply(nf: Netfilter, want: Tuple, now: number, self?: Conn): Tuple {
   const t = { ...want };
   const taken = (x: Tuple): boolean => live(nf, now).some((c) => c !== self && sameTuple(c.reply, x));
