@@ -19,6 +19,9 @@ import { makePart, parseShardFlag, shardRuns } from '../compare/shard.js';
 import { planRuns, reportHead } from '../compare/sweep.js';
 import { CompareOutputCommand } from './compare-output.js';
 import { readInputFile, readJsonFile } from './input-files.js';
+import { commandNames, packBundle } from '../cli/rootfs-import.js';
+import { defaultPrograms } from '../userland/index.js';
+import type { BundleUpload } from '../compare/instances.js';
 
 const DEFAULT_SCENARIO = 'scenarios/default.yaml';
 
@@ -72,6 +75,7 @@ export default class Compare extends CompareOutputCommand {
     const opts = {
       ctsim: `ctsim ${this.config.version}`,
       readCosts: (name: string) => readCostTable(name, dir, args.scenario ?? file),
+      readBundle: (bundle: string) => readBundle(bundle, dir),
       progress: progressBar(),
       jobs: flags.jobs ?? Math.max(1, availableParallelism()),
       repeat: flags.repeat,
@@ -86,6 +90,13 @@ export default class Compare extends CompareOutputCommand {
     }
     this.printReport(await runCompareParallel(scenario, { name: shown, text }, opts), flags);
   }
+}
+
+/** An OCI bundle a container names, beside the scenario: its config.json and root file system as archives for the host. */
+function readBundle(bundle: string, dir: string): BundleUpload[] {
+  const packed = packBundle(path.resolve(dir, bundle), commandNames(defaultPrograms()));
+  for (const w of packed.warnings) process.stderr.write(`ctsim compare: ${w}\n`);
+  return packed.uploads.map((u) => ({ dest: u.dest, tar: u.tar.toString('latin1') }));
 }
 
 /** A cost table a scenario names: a fixture (default, adams-agesen-2006) or a JSON file beside the scenario. */

@@ -177,17 +177,56 @@ export function startContainer(host: Host, spec: ScenarioInstance, name: string,
     memoryBytes: limits.memory,
     cpus: limits.cpus,
     pidsLimit: limits.pids,
-    cmd: ['sh', '-c', `date +%s%N > ${STARTED_FILE}; exec sleep 100000000`],
+    cmd: WAITING_PROCESS,
   };
   const plan = planRun(run, seq, seed, programs);
   const blob = (id: string): string => plan.blobs.get(id)!.toString('latin1');
   prepareEntry(host, { atNs: host.now, uploads: plan.entry.uploads }, blob);
+  const detail = `runc, ${run.image} image, ${network === 'bridge' ? 'bridge + NAT' : network === 'host' ? 'host network' : 'no network'}`;
+  return launchContainer(host, name, detail, () => host.run(plan.entry.argv, { path: plan.entry.path, cwd: plan.entry.cwd }));
+}
+
+/** An archive to unpack at `dest` in the simulated host (a bundle's config.json and root file system). */
+export interface BundleUpload {
+  dest: string;
+  /** The tar archive's bytes, one char per byte. */
+  tar: string;
+}
+
+/**
+ * A container from an OCI bundle, as `runc run -d --bundle` runs it: the bundle comes
+ * into the host at its own path, and its config.json decides namespaces, mounts and
+ * limits; only its process is replaced by one that records its start and waits, so
+ * the workloads can run beside it (runc exec).
+ */
+export function startBundleContainer(host: Host, name: string, bundle: string, uploads: readonly BundleUpload[]): Instance {
+  prepareEntry(host, { atNs: host.now, uploads: uploads.map((u, i) => ({ dest: u.dest, blob: String(i) })) }, (id) => uploads[Number(id)].tar);
+  const dir = uploads[0].dest;
+  const cfg = host.run(['cat', `${dir}/config.json`], { path: '/bin/cat' });
+  let doc: { process?: Record<string, unknown> };
+  try {
+    doc = JSON.parse(cfg.stdout) as typeof doc;
+  } catch {
+    throw new InputError({ source: `${bundle}/config.json`, expected: 'an OCI runtime config (JSON)', found: cfg.status === 0 ? 'text that is not JSON' : 'no config.json', fix: 'make one with ctsim oci spec -b BUNDLE' });
+  }
+  doc.process = { ...(doc.process ?? { cwd: '/' }), terminal: false, args: WAITING_PROCESS };
+  const w = host.run(['sh', '-c', `cat > '${dir}/config.json'`], { path: '/bin/sh', stdin: JSON.stringify(doc, null, 2) });
+  if (w.status !== 0) throw new Error(`compare: writing ${dir}/config.json on the host failed: ${w.stderr.trim()}`);
+  return launchContainer(host, name, `runc, OCI bundle ${bundle}`, () => host.run(['runc', 'run', '-d', '--bundle', dir, name], { path: '/usr/sbin/runc' }));
+}
+
+/** A container's process: it notes when it began (its first instruction; in /dev/shm when the root is read-only, as runc spec makes it), then waits. */
+const WAITING_PROCESS = ['sh', '-c', `{ date +%s%N > ${STARTED_FILE}; } 2>/dev/null || date +%s%N > /dev/shm/.ctsim-started; exec sleep 100000000`];
+
+/** Starts a container with `start` (on the host) and measures it: start-up to its first instruction, memory it added. */
+function launchContainer(host: Host, name: string, detail: string, start: () => RunResult): Instance {
   const before = memSnapshot(host.kernel);
   const t0 = host.now;
-  const r = host.run(plan.entry.argv, { path: plan.entry.path, cwd: plan.entry.cwd });
-  if (r.status !== 0) throw new Error(`container ${name} did not start (status ${r.status}): ${r.stderr.trim()}`);
+  const r = start();
+  if (r.status !== 0) throw new InputError({ source: `container ${name}`, expected: 'runc to start it', found: `status ${r.status}: ${r.stderr.trim().split('\n').pop() ?? ''}` });
   const exec = (script: string): RunResult => host.run(['runc', 'exec', name, 'sh', '-c', script], { path: '/usr/sbin/runc' });
-  const first = exec(`cat ${STARTED_FILE}`);
+  const first = exec(`cat ${STARTED_FILE} 2>/dev/null || cat /dev/shm/.ctsim-started`);
+  if (first.status !== 0) throw new InputError({ source: `container ${name}`, expected: 'a root file system with sh, date and cat', found: first.stderr.trim().split('\n').pop() ?? `status ${first.status}` });
   const ns = engineTime(host.kernel, first.stdout) - t0;
   const after = memSnapshot(host.kernel);
   const pid = Number(host.run(['runc', 'state', name], { path: '/usr/sbin/runc' }).stdout.match(/"pid": (\d+)/)?.[1] ?? 0);
@@ -195,7 +234,7 @@ export function startContainer(host: Host, spec: ScenarioInstance, name: string,
     name,
     kind: 'container',
     host,
-    detail: `runc, ${run.image} image, ${network === 'bridge' ? 'bridge + NAT' : network === 'host' ? 'host network' : 'no network'}`,
+    detail,
     startup: { ns, steps: [{ name: 'runtime', startNs: 0, endNs: ns }] },
     memory: {
       guestKernel: 0,

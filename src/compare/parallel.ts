@@ -16,7 +16,7 @@ import { InputError } from '../sim/input-error.js';
 import type { CompareReport, VariantResult } from './report.js';
 import { runInThread, type CompareOptions } from './runner.js';
 import type { Scenario } from './scenario.js';
-import { assembleReport, planRuns, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
+import { assembleReport, planRuns, readRunBundles, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
 import type { RunReply, RunTask, WorkerError, WorkerSetup } from './worker-protocol.js';
 
 /** The compiled worker entry: dist/compare/run-worker.js beside this file's dist/compare/parallel.js. */
@@ -39,7 +39,7 @@ export async function runCompareParallel(s: Scenario, source: { name: string; te
 export async function runSpread(runs: readonly PlannedRun[], repeat: number, opts: ParallelOptions): Promise<VariantResult[]> {
   const jobs = Math.min(Math.max(1, Math.floor(opts.jobs)), runs.length);
   if (jobs <= 1) return runInThread(runs, repeat, opts);
-  const setup: WorkerSetup = { ctsim: opts.ctsim, costs: readRunCosts(runs, opts.readCosts) };
+  const setup: WorkerSetup = { ctsim: opts.ctsim, costs: readRunCosts(runs, opts.readCosts), bundles: readRunBundles(runs, opts.readBundle) };
   const name = (r: PlannedRun): string => (repeat > 1 ? `${r.label} (seed ${r.seed})` : r.label);
   const results: VariantResult[] = new Array<VariantResult>(runs.length);
   const workers: Worker[] = [];

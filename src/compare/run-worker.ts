@@ -18,7 +18,7 @@ const port = parentPort!;
 port.on('message', (task: RunTask) => {
   let reply: RunReply;
   try {
-    reply = { pos: task.pos, result: runVariant(task.variant, task.seed, { ctsim: setup.ctsim, readCosts: (name) => setup.costs[name] }) };
+    reply = { pos: task.pos, result: runVariant(task.variant, task.seed, { ctsim: setup.ctsim, readCosts: (name) => setup.costs[name], readBundle: (b) => setup.bundles[b] }) };
   } catch (e) {
     reply = { pos: task.pos, error: e instanceof InputError ? { facts: e.facts, exitCode: e.exitCode } : { message: (e as Error).message ?? String(e), stack: (e as Error).stack ?? '' } };
   }

@@ -20,13 +20,13 @@ import { readFixtureJson } from '../sim/fixtures.js';
 import { defaultPrograms } from '../userland/index.js';
 import type { Cgroup } from '../kernel/cgroup/cgroup.js';
 import { InputError } from '../sim/input-error.js';
-import { cpuSplit, counterDelta, memSnapshot, startContainer, startNative, startVm, type Instance } from './instances.js';
+import { cpuSplit, counterDelta, memSnapshot, startBundleContainer, startContainer, startNative, startVm, type BundleUpload, type Instance } from './instances.js';
 import { workloadNeeds, workloadOps, workloadScript } from './workloads.js';
 import { buildMetrics, checkExpectations } from './why.js';
 import { sampleLanes } from './lanes.js';
 import type { CompareReport, InstanceResult, IsolationFacts, TreeNode, VariantResult, WorkloadResult } from './report.js';
 import type { Scenario, ScenarioHost, ScenarioInstance, Variant } from './scenario.js';
-import { assembleReport, planRuns, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
+import { assembleReport, planRuns, readRunBundles, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
 
 const PAGE = 4096;
 const NS_TYPES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup'];
@@ -47,6 +47,8 @@ export interface CompareOptions {
   ctsim: string;
   /** Reads a cost table named in a scenario (a fixture name or a path); the CLI resolves paths against the scenario's directory. */
   readCosts?: (name: string) => unknown;
+  /** Reads an OCI bundle a container names (the CLI packs the directory beside the scenario): the archives to unpack in the host. */
+  readBundle?: (path: string) => BundleUpload[];
   /** Told before each step (an instance started, a workload run): steps done so far, of how many, and what comes. */
   progress?: (done: number, total: number, what: string) => void;
 }
@@ -65,12 +67,13 @@ export function runCompare(s: Scenario, source: { name: string; text: string }, 
 /** Runs `runs` (a whole plan, or a shard's part of it) in this thread, in their order; progress counts steps. */
 export function runInThread(runs: readonly PlannedRun[], repeat: number, opts: CompareOptions): VariantResult[] {
   const costs = readRunCosts(runs, opts.readCosts);
+  const bundles = readRunBundles(runs, opts.readBundle);
   const total = runs.reduce((n, r) => n + countSteps(r.variant.scenario), 0);
   let done = 0;
   const tick = (what: string): void => opts.progress?.(done++, total, what);
   const results = runs.map((r) => {
     const name = repeat > 1 ? `${r.label} (seed ${r.seed})` : r.label;
-    return runVariant(r.variant, r.seed, { ...opts, readCosts: (n) => costs[n], progress: (_d, _t, what) => tick(runs.length > 1 ? `${name}: ${what}` : what) });
+    return runVariant(r.variant, r.seed, { ...opts, readCosts: (n) => costs[n], readBundle: (b) => bundles[b], progress: (_d, _t, what) => tick(runs.length > 1 ? `${name}: ${what}` : what) });
   });
   opts.progress?.(total, total, 'done');
   return results;
@@ -139,7 +142,7 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
       for (const name of copies(x)) {
         if (started.has(name)) continue;
         say(`starting ${name}`);
-        const inst = startInstance(hr, x, name, seed, programs, { needsDisk, needsPeer });
+        const inst = startInstance(hr, x, name, seed, programs, { needsDisk, needsPeer }, opts);
         started.set(name, inst);
         if (inst.guest) lanes.add(name, inst.guest);
         results.set(name, []);
@@ -206,9 +209,14 @@ function parseDuration(d: string): number {
   return Number(m[1]) * { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'us' | 'ms' | 's'];
 }
 
-function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: number, programs: ReadonlySet<string>, needs: { needsDisk: boolean; needsPeer: boolean }): Instance {
+function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: number, programs: ReadonlySet<string>, needs: { needsDisk: boolean; needsPeer: boolean }, opts: CompareOptions): Instance {
   const host = hr.host;
   if (x.kind === 'native') return startNative(host, name);
+  const bundle = x.settings.bundle as string | undefined;
+  if (x.kind === 'container' && bundle !== undefined) {
+    if (!opts.readBundle) throw new InputError({ source: `instance ${x.name}`, path: 'bundle', expected: 'a way to read bundles (CompareOptions.readBundle; the CLI gives one)', found: bundle });
+    return startBundleContainer(host, name, bundle, opts.readBundle(bundle));
+  }
   if (x.kind === 'container') return startContainer(host, x, name, hr.containers++, seed, programs, hasDisk(host) ? [HOST_DISK] : []);
   const vm = startVm(host, x, name, { dataDisk: needs.needsDisk, bridge: needs.needsPeer ? LAN.bridge : null });
   hr.vms++;

@@ -271,6 +271,10 @@ function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
     const host = (x.host as string | undefined) ?? hosts[0].name;
     if (!hostNames.has(host)) fail(['instances', i, 'host'], `one of the hosts (${[...hostNames].join(', ')})`, `"${host}"`);
     const { name, kind, host: _h, count, ...rest } = x;
+    if (rest.bundle !== undefined) {
+      if (kind !== 'container') fail(['instances', i, 'bundle'], 'a bundle only on a container', `a bundle on a ${kind as string}`);
+      for (const k of ['image', 'network', 'limits']) if (rest[k] !== undefined) fail(['instances', i, k], `no ${k} with a bundle (its config.json decides)`, `${k} and bundle`);
+    }
     for (const k of ['memory', 'disk']) if (rest[k] !== undefined) rest[k] = parseSize(rest[k]);
     const limits = rest.limits as Record<string, unknown> | undefined;
     if (limits?.memory !== undefined) rest.limits = { ...limits, memory: parseSize(limits.memory) };

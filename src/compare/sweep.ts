@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { expandMatrix } from './matrix.js';
+import type { BundleUpload } from './instances.js';
 import type { CompareReport, VariantResult } from './report.js';
 import type { Scenario, Variant } from './scenario.js';
 import { summarize } from './summary.js';
@@ -72,4 +73,21 @@ export function readRunCosts(runs: readonly PlannedRun[], readCosts?: (name: str
     }
   }
   return docs;
+}
+
+/**
+ * The OCI bundles the runs' containers name, read once before any run (`readBundle`
+ * is the CLI's: it packs the directory beside the scenario). Worker threads get the
+ * archives, not the function.
+ */
+export function readRunBundles(runs: readonly PlannedRun[], readBundle?: (path: string) => BundleUpload[]): Record<string, BundleUpload[]> {
+  const out: Record<string, BundleUpload[]> = {};
+  for (const r of runs) {
+    for (const x of r.variant.scenario.instances) {
+      const b = x.settings.bundle;
+      if (typeof b !== 'string' || b in out || !readBundle) continue;
+      out[b] = readBundle(b);
+    }
+  }
+  return out;
 }

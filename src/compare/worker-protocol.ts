@@ -8,11 +8,14 @@
 import type { InputErrorFacts } from '../sim/input-error.js';
 import type { VariantResult } from './report.js';
 import type { Variant } from './scenario.js';
+import type { BundleUpload } from './instances.js';
 
 export interface WorkerSetup {
   ctsim: string;
   /** The cost tables the runs name, read by the main thread (sweep.ts readRunCosts). */
   costs: Record<string, unknown>;
+  /** The OCI bundles the runs' containers name, packed by the main thread (sweep.ts readRunBundles). */
+  bundles: Record<string, BundleUpload[]>;
 }
 
 export interface RunTask {

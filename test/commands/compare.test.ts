@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Compare from '../../src/commands/compare.js';
+import ImageExport from '../../src/commands/image/export.js';
+import { formatRuncSpec, runcDefaultSpec } from '../../src/runtime/oci/index.js';
 import type { CompareReport } from '../../src/compare/report.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { launchChromium, measureCharts, openPage } from '../helpers/browser.js';
@@ -73,6 +75,25 @@ describe('ctsim compare', () => {
     expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(problems).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('runs a container from an OCI bundle beside the scenario: its config.json decides the namespaces', async () => {
+    const bundle = path.join(dir, 'mybundle');
+    expect((await runCli(ImageExport, ['bench', path.join(bundle, 'rootfs')], 'image:export')).exitCode).toBe(0);
+    // runc spec's starter config, without a network namespace: the container shares the host's.
+    const spec = runcDefaultSpec({ rootless: false, uid: 0, gid: 0 });
+    spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'network');
+    writeFileSync(path.join(bundle, 'config.json'), formatRuncSpec(spec));
+    const file = path.join(dir, 'bundle.yaml');
+    writeFileSync(file, 'version: 1\nhosts: [{ name: h }]\ninstances:\n  - { name: b, kind: container, bundle: mybundle }\nworkloads: [{ name: w, kind: fork, ops: 3 }]\n');
+    const r = await runCli(Compare, [file, '--json']);
+    expect(r.stderr).toBe('');
+    const inst = r.json<CompareReport>().variants[0].instances[0];
+    expect(inst.detail).toBe('runc, OCI bundle mybundle');
+    expect(inst.isolation.ownNamespaces).toEqual(['pid', 'mnt', 'uts', 'ipc', 'cgroup']);
+    expect(inst.workloads[0].status).toBe(0);
+    writeFileSync(file, 'version: 1\nhosts: [{ name: h }]\ninstances:\n  - { name: b, kind: container, bundle: mybundle, image: alpine }\nworkloads: [{ name: w, kind: fork }]\n');
+    expect((await runCli(Compare, [file])).stderr).toBe(`ctsim compare: ${file}:4:51 at $.instances[0].image: expected no image with a bundle (its config.json decides), found image and bundle\n`);
   }, 60_000);
 
   it('answers bad input in one line naming the file, and exits 3', async () => {
