@@ -24,6 +24,8 @@ import { defaultPrograms } from '../userland/index.js';
 import type { BundleUpload } from '../compare/instances.js';
 
 const DEFAULT_SCENARIO = 'scenarios/default.yaml';
+/** The largest seed, as the scenario schema's. */
+const MAX_SEED = 4294967295;
 
 export default class Compare extends CompareOutputCommand {
   static override summary = 'Compare containers and VMs: run a scenario and report what each instance costs, and why.';
@@ -51,7 +53,7 @@ export default class Compare extends CompareOutputCommand {
       multiple: true,
     }),
     repeat: Flags.integer({ description: 'Run each variant N times, with seeds S, S+1, …, S+N−1; with N > 1 the report adds means and 95% confidence intervals.', helpValue: 'N', min: 1, default: 1 }),
-    'seed-from': Flags.integer({ description: "The first seed S of the runs (default: the scenario's seed).", helpValue: 'S', min: 0 }),
+    'seed-from': Flags.integer({ description: "The first seed S of the runs (default: the scenario's seed); S + N − 1 at most 4294967295, as a scenario's seed.", helpValue: 'S', min: 0, max: MAX_SEED }),
     jobs: Flags.integer({ description: 'Worker threads for independent runs (default: the CPUs available); 1 runs everything in this thread. The output is the same whatever N is.', helpValue: 'N', min: 1 }),
     shard: Flags.string({
       description: 'Run only shard I of N — the runs r (0-based, in run order) with r mod N = I−1 — and print a JSON part for `ctsim compare merge` (implies --json; not with --html or --check).',
@@ -81,11 +83,13 @@ export default class Compare extends CompareOutputCommand {
       repeat: flags.repeat,
       seedFrom: flags['seed-from'],
     };
+    const last = (flags['seed-from'] ?? scenario.seed) + (flags.repeat ?? 1) - 1;
+    if (last > MAX_SEED) throw new UsageError({ source: '--seed-from', expected: `seeds up to ${MAX_SEED} (as a scenario's seed)`, found: `seeds up to ${last}`, fix: 'give a smaller --seed-from or --repeat' });
     if (shard) {
       const plan = planRuns(scenario, opts);
       const runs = shardRuns(plan.runs, shard);
       const results = await runSpread(runs, plan.repeat, opts);
-      this.printJson(makePart(reportHead(scenario, { name: shown, text }, opts.ctsim, plan), plan, shard, runs, results));
+      this.printJson(makePart(reportHead(scenario, { name: shown, text }, opts.ctsim, plan, opts), plan, shard, runs, results));
       return;
     }
     this.printReport(await runCompareParallel(scenario, { name: shown, text }, opts), flags);

@@ -33,6 +33,8 @@ export function parseParamFlag(flag: string): MatrixParam {
   if (eq === -1) bad(`${JSON.stringify(flag)} (no "=")`);
   if (!MATRIX_KEY.test(key)) bad(`the key ${JSON.stringify(key)}`);
   if (values.some((v) => v === '')) bad(`an empty value in ${JSON.stringify(flag)}`);
+  const dup = values.find((v, i) => values.indexOf(v) !== i);
+  if (dup !== undefined) bad(`the value ${JSON.stringify(dup)} twice in ${JSON.stringify(flag)} (two variants with one label)`);
   return { key, values: values.map((v) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v)) };
 }
 

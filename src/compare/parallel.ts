@@ -32,7 +32,7 @@ export interface ParallelOptions extends CompareOptions {
 /** runCompare's report, with the runs spread over `opts.jobs` worker threads. */
 export async function runCompareParallel(s: Scenario, source: { name: string; text: string }, opts: ParallelOptions & SweepOptions): Promise<CompareReport> {
   const plan = planRuns(s, opts);
-  return assembleReport(reportHead(s, source, opts.ctsim, plan), await runSpread(plan.runs, plan.repeat, opts), plan.repeat);
+  return assembleReport(reportHead(s, source, opts.ctsim, plan, opts), await runSpread(plan.runs, plan.repeat, opts), plan.repeat);
 }
 
 /** Runs `runs` (a plan, or a shard's part of it) on up to `opts.jobs` threads; results in the order of `runs`. */

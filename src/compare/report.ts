@@ -180,7 +180,12 @@ export interface CompareSummary {
 export interface CompareReport {
   /** "ctsim 0.1.0". */
   ctsim: string;
-  scenario: { name: string; source: string; sha256: string };
+  /**
+   * The scenario: its name, where it came from, its text hashed, and the sha256 of the
+   * other inputs it read (cost tables, OCI bundles), so that parts made with other
+   * inputs do not merge.
+   */
+  scenario: { name: string; source: string; sha256: string; inputs: string };
   /** The first seed (`--seed-from`, default the scenario's); run k of a variant has seed + k. */
   seed: number;
   /** Every run, variant-major and seed-minor: with `--repeat 3`, a variant's three seeds, then the next variant's. */

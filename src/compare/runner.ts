@@ -61,7 +61,7 @@ export interface CompareOptions {
  */
 export function runCompare(s: Scenario, source: { name: string; text: string }, opts: CompareOptions & SweepOptions): CompareReport {
   const plan = planRuns(s, opts);
-  return assembleReport(reportHead(s, source, opts.ctsim, plan), runInThread(plan.runs, plan.repeat, opts), plan.repeat);
+  return assembleReport(reportHead(s, source, opts.ctsim, plan, opts), runInThread(plan.runs, plan.repeat, opts), plan.repeat);
 }
 
 /** Runs `runs` (a whole plan, or a shard's part of it) in this thread, in their order; progress counts steps. */

@@ -15,6 +15,7 @@ import ajvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
+import { listImages } from '../runtime/images.js';
 import type { MatrixParam } from './matrix.js';
 
 export type InstanceKind = 'native' | 'container' | 'vm';
@@ -85,6 +86,12 @@ export interface Variant {
 
 const SCHEMA_FIXTURE = 'scenarios/scenario.schema.json';
 const KINDS: readonly string[] = ['native', 'container', 'vm'];
+/** The settings each kind of instance takes (the schema lists them all; a setting of another kind would do nothing). */
+const KIND_SETTINGS: Record<InstanceKind, readonly string[]> = {
+  native: [],
+  container: ['image', 'network', 'limits', 'bundle'],
+  vm: ['profile', 'vcpus', 'memory', 'cpuVirt', 'memVirt', 'nic', 'disk'],
+};
 const SIZE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
 
 /** "256MiB" or a number of bytes, as the schema allows them. */
@@ -271,6 +278,9 @@ function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
     const host = (x.host as string | undefined) ?? hosts[0].name;
     if (!hostNames.has(host)) fail(['instances', i, 'host'], `one of the hosts (${[...hostNames].join(', ')})`, `"${host}"`);
     const { name, kind, host: _h, count, ...rest } = x;
+    const allowed = KIND_SETTINGS[kind as InstanceKind];
+    for (const k of Object.keys(rest)) if (!allowed.includes(k)) fail(['instances', i, k], allowed.length > 0 ? `a setting of a ${kind as string} (${allowed.join(', ')})` : `no settings on the host itself (native)`, `"${k}"`);
+    if (rest.image !== undefined && !listImages().includes(String(rest.image).replace(/:.*$/, ''))) fail(['instances', i, 'image'], `an image ctsim ships (${listImages().join(', ')})`, `"${rest.image as string}"`);
     if (rest.bundle !== undefined) {
       if (kind !== 'container') fail(['instances', i, 'bundle'], 'a bundle only on a container', `a bundle on a ${kind as string}`);
       for (const k of ['image', 'network', 'limits']) if (rest[k] !== undefined) fail(['instances', i, k], `no ${k} with a bundle (its config.json decides)`, `${k} and bundle`);

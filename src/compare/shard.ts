@@ -82,6 +82,7 @@ export function mergeParts(files: readonly PartFile[]): CompareReport {
   for (const { file, part } of parts) {
     same(file, '$.ctsim', ref.part.ctsim, part.ctsim, 'the same ctsim version');
     same(file, '$.scenario.sha256', ref.part.scenario.sha256, part.scenario.sha256, 'the same scenario (its text hashed)');
+    same(file, '$.scenario.inputs', ref.part.scenario.inputs, part.scenario.inputs, 'the same cost tables and bundles (hashed)');
     same(file, '$.seed', ref.part.seed, part.seed, 'the same seed');
     same(file, '$.plan.repeat', ref.part.plan.repeat, part.plan.repeat, 'the same --repeat');
     same(file, '$.plan.runs', ref.part.plan.runs, part.plan.runs, 'the same runs (labels and seeds: the same --param and --seed-from)');
@@ -127,7 +128,7 @@ function checkShape(f: PartFile): ComparePart {
   const isInt = (x: unknown): x is number => Number.isInteger(x);
   const scenario = d.scenario as Record<string, unknown> | undefined;
   if (typeof d.ctsim !== 'string') bad('$.ctsim', 'a string', JSON.stringify(d.ctsim) ?? 'nothing');
-  if (!scenario || typeof scenario.sha256 !== 'string' || typeof scenario.name !== 'string' || typeof scenario.source !== 'string') bad('$.scenario', 'name, source and sha256', JSON.stringify(scenario) ?? 'nothing');
+  if (!scenario || typeof scenario.sha256 !== 'string' || typeof scenario.inputs !== 'string' || typeof scenario.name !== 'string' || typeof scenario.source !== 'string') bad('$.scenario', 'name, source, sha256 and inputs', JSON.stringify(scenario) ?? 'nothing');
   if (!isInt(d.seed)) bad('$.seed', 'an integer', JSON.stringify(d.seed) ?? 'nothing');
   const plan = d.plan as { repeat?: unknown; runs?: { label?: unknown; seed?: unknown }[] } | undefined;
   if (!plan || !isInt(plan.repeat) || !Array.isArray(plan.runs) || !plan.runs.every((r) => typeof r?.label === 'string' && isInt(r.seed))) bad('$.plan', 'repeat and runs (label and seed of each)', 'something else');

@@ -48,8 +48,9 @@ export function planRuns(s: Scenario, sweep: SweepOptions = {}): RunPlan {
 /** What names a report apart from its runs: the ctsim version, the scenario (its text hashed) and the first seed. */
 export type ReportHead = Pick<CompareReport, 'ctsim' | 'scenario' | 'seed'>;
 
-export function reportHead(s: Scenario, source: { name: string; text: string }, ctsim: string, plan: RunPlan): ReportHead {
-  return { ctsim, scenario: { name: s.name, source: source.name, sha256: createHash('sha256').update(source.text).digest('hex') }, seed: plan.seedFrom };
+export function reportHead(s: Scenario, source: { name: string; text: string }, ctsim: string, plan: RunPlan, read: { readCosts?: (name: string) => unknown; readBundle?: (path: string) => BundleUpload[] } = {}): ReportHead {
+  const inputs = createHash('sha256').update(JSON.stringify({ costs: readRunCosts(plan.runs, read.readCosts), bundles: readRunBundles(plan.runs, read.readBundle) })).digest('hex');
+  return { ctsim, scenario: { name: s.name, source: source.name, sha256: createHash('sha256').update(source.text).digest('hex'), inputs }, seed: plan.seedFrom };
 }
 
 /** The report of a finished plan: its runs in run order, and their summary when each variant ran more than once. */

@@ -55,7 +55,7 @@ describe('ctsim compare', () => {
     expect(t.stdout).toMatch(/^ctsim compare: containers or VMs\? \(built-in fixtures\/scenarios\/default\.yaml, seed 1\)\n/);
     expect(t.stdout).toMatch(/│ start-up to first instruction +│ native +│ +[\d.]+ µs │ fork \+ exec/);
     expect(t.stdout).toMatch(/│ +│ qemu +│ +[\d.]+ ms │ vmm [\d.]+ ms \+ firmware 200 ms \+ kernel 300 ms \+ init 100 ms/);
-    expect(t.stdout).toMatch(/Published findings: 18 of 18 hold\n {2}✓ CPU-bound work runs at native speed in a container: /);
+    expect(t.stdout).toMatch(/Published findings: 17 of 17 hold\n {2}✓ CPU-bound work runs at native speed in a container: /);
     // Progress goes to a terminal only: nothing on a pipe.
     expect(t.stderr).toBe('');
   }, 120_000);
@@ -69,7 +69,7 @@ describe('ctsim compare', () => {
       expect(c.drawnRects, c.id).toBeGreaterThan(3);
       expect(c.legendItems, c.id).toBeGreaterThan(1);
     }
-    expect(await page.locator('td.holds').count()).toBe(18);
+    expect(await page.locator('td.holds').count()).toBe(17);
     const png = path.join(dir, 'report.png');
     await page.screenshot({ path: png, fullPage: true });
     expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');

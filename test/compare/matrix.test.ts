@@ -44,7 +44,7 @@ describe('--param', () => {
   });
 
   it('refuses a malformed flag as a usage error (exit 2), naming --param', () => {
-    for (const flag of ['c1.network', 'c1=bridge', 'c1.network=', 'c1.network=bridge,,host', '=x']) {
+    for (const flag of ['c1.network', 'c1=bridge', 'c1.network=', 'c1.network=bridge,,host', '=x', 'vm.vcpus=1,1']) {
       const f = failure(() => parseParamFlag(flag));
       expect(f.exitCode, flag).toBe(2);
       expect(f.message, flag).toMatch(/^--param: expected KEY=v1,v2,… with a key INSTANCE\.FIELD, KIND\.FIELD or host\.NAME\.FIELD and one or more values, found /);

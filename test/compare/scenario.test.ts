@@ -78,6 +78,8 @@ describe('scenario files', () => {
     expect(errorOf(YAML.replace('  - name: v1', '  - name: c1'))).toMatch(/^sc\.yaml:11:5 at \$\.instances\[1\]\.name: expected a name no other of the instances has, found "c1", already the name of \$\.instances\[0\]$/);
     expect(errorOf('version: 1\nhosts: [\n')).toMatch(/^sc\.yaml:\d+:\d+: expected valid YAML or JSON, found /);
     expect(errorOf(YAML.replace('version: 1', 'version: 2'))).toBe('sc.yaml:1:1 at $.version: expected 1, found the number 2');
+    expect(errorOf(YAML.replace('    limits: { memory: 64MiB, pids: 100 }', '    limits: { memory: 64MiB, pids: 100 }\n    vcpus: 2'))).toBe('sc.yaml:11:5 at $.instances[0].vcpus: expected a setting of a container (image, network, limits, bundle), found "vcpus"');
+    expect(errorOf(YAML.replace('    limits: { memory: 64MiB, pids: 100 }', '    image: ubuntu'))).toBe('sc.yaml:10:5 at $.instances[0].image: expected an image ctsim ships (alpine, bench, busybox), found "ubuntu"');
     expect(errorOf(YAML.replace('    cpus: 2', '    cpus: 2\n    hypervisor: 1'))).toBe('sc.yaml:6:5 at $.hosts[0].hypervisor: expected 2 (ctsim compare runs its VMs on a hosted hypervisor; type 1 hosts are not in compare yet), found the number 1');
   });
 

@@ -86,6 +86,8 @@ describe('mergeParts', () => {
     expect(mergeError([a, c])).toBe('part-1.json, part-2.json: expected all 3 shards, found no part of shard 2/3 (fix: add the part of ctsim compare … --shard 2/3)');
     expect(mergeError([a, b, b, c])).toBe('part-3.json at $.shard: expected each shard once, found shard 2/3 again (also in part-2.json)');
     expect(mergeError([a, { ...b, scenario: { ...b.scenario, sha256: 'f'.repeat(64) } }, c])).toBe(`part-2.json at $.scenario.sha256: expected the same scenario (its text hashed) as in part-1.json, found "${'f'.repeat(64)}"`);
+    // Parts run with another cost table or bundle (the same scenario text) do not merge either.
+    expect(mergeError([a, { ...b, scenario: { ...b.scenario, inputs: '0'.repeat(64) } }, c])).toBe(`part-2.json at $.scenario.inputs: expected the same cost tables and bundles (hashed) as in part-1.json, found "${'0'.repeat(64)}"`);
     expect(mergeError([a, { ...b, ctsim: 'ctsim 9' }, c])).toBe('part-2.json at $.ctsim: expected the same ctsim version as in part-1.json, found "ctsim 9"');
     expect(mergeError([a, parts(2)[1], c])).toMatch(/^part-2\.json at \$\.shard\.count: expected the same shard count as in part-1\.json, found 2$/);
     expect(mergeError([a, { ...b, plan: { ...b.plan, repeat: 3 } }, c])).toBe('part-2.json at $.plan.repeat: expected the same --repeat as in part-1.json, found 3');

@@ -115,7 +115,7 @@ function variant(label: string, seed: number, ctrName: string, vmCpuScale: numbe
 function sampleReport(ctrName = 'ctr', variants: [string, number][] = [['default', 1]]): CompareReport {
   return {
     ctsim: 'ctsim 0.1.0',
-    scenario: { name: 'containers-vs-vms', source: 'fixtures/scenarios/default.yaml', sha256: 'ab'.repeat(32) },
+    scenario: { name: 'containers-vs-vms', source: 'fixtures/scenarios/default.yaml', sha256: 'ab'.repeat(32), inputs: 'cd'.repeat(32) },
     seed: 42,
     variants: variants.map(([label, scale], i) => variant(label, 42 + i, ctrName, scale)),
   };
