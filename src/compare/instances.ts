@@ -54,6 +54,8 @@ export interface Timed {
   stderr: string;
   userNs: number;
   systemNs: number;
+  /** What the VMM did while the cost of timing was measured, to be taken off a run's. */
+  calib: VmmMark;
 }
 
 /** A started instance. */
@@ -87,8 +89,8 @@ function sum(xs: Record<string, number>): number {
  * out of system time first, then out of user time (an EPT violation on a user page).
  */
 export function cpuSplit(t: Timed, a: VmmMark, b: VmmMark): CpuSplit {
-  const vmm = b.vmm - a.vmm;
-  const translation = b.translation - a.translation;
+  const vmm = Math.max(0, b.vmm - a.vmm - t.calib.vmm);
+  const translation = Math.max(0, b.translation - a.translation - t.calib.translation);
   let user = t.userNs;
   let kernel = t.systemNs - vmm - translation;
   if (kernel < 0) {
@@ -98,9 +100,13 @@ export function cpuSplit(t: Timed, a: VmmMark, b: VmmMark): CpuSplit {
   return { user, kernel, vmm, translation };
 }
 
-export function counterDelta(a: VmmMark, b: VmmMark): Record<string, number> {
+/** The counters that moved from `a` to `b`, less what `calib` (a delta itself) says the timing cost. */
+export function counterDelta(a: VmmMark, b: VmmMark, calib?: VmmMark): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(b.counters)) if (v - (a.counters[k] ?? 0) !== 0) out[k] = v - (a.counters[k] ?? 0);
+  for (const [k, v] of Object.entries(b.counters)) {
+    const d = Math.max(0, v - (a.counters[k] ?? 0) - (calib?.counters[k] ?? 0));
+    if (d !== 0) out[k] = d;
+  }
   return out;
 }
 
@@ -114,21 +120,44 @@ function timed(script: string, env: Record<string, string>): string {
   return `${exports}t0=$(date +%s%N); ( ${script}\n) >/dev/null; s=$?; t1=$(date +%s%N); echo "${MARK} $s $t0 $t1"`;
 }
 
+const TIMING = new RegExp(`${MARK} (\\d+) (\\d+) (\\d+)`);
+
 function parseTimed(r: RunResult, where: string): { ns: number; status: number } {
-  const m = new RegExp(`${MARK} (\\d+) (\\d+) (\\d+)`).exec(r.stdout);
+  const m = TIMING.exec(r.stdout);
   if (!m) throw new InputError({ source: where, expected: 'a workload that lets its shell print the time it took', found: `the shell ended (status ${r.status}, ${r.ended}) without: ${(r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? 'no output'}` });
   return { status: Number(m[1]), ns: Number(BigInt(m[3]) - BigInt(m[2])) };
 }
 
-/** Adds timing (with the cost of timing measured once and taken off) to a way of running scripts. */
-function withTiming(name: string, run: (script: string) => RunResult): Pick<Instance, 'time' | 'sh'> {
-  const overhead = parseTimed(run(timed(':', {})), name).ns;
+/**
+ * Adds timing to a way of running scripts. The cost of timing — the clock readings, the
+ * subshell, and for a container its runc exec — is measured once (an empty script) and
+ * taken off each run's time, CPU time and VMM counters.
+ */
+function withTiming(name: string, run: (script: string) => RunResult, vmm: () => VmmMark = () => NO_VMM): Pick<Instance, 'time' | 'sh'> {
+  const v0 = vmm();
+  const r0 = run(timed(':', {}));
+  const calib = vmmDelta(v0, vmm());
+  const m = TIMING.exec(r0.stdout);
+  if (!m) {
+    throw new InputError({
+      source: `instance ${name}`,
+      expected: 'it to run a command once started',
+      found: `the command ended (status ${r0.status}, ${r0.ended}) with ${(r0.stderr.trim() || r0.stdout.trim()).split('\n').pop() || 'no output'}`,
+      fix: r0.ended === 'exit' ? 'check its image or bundle has sh and date' : 'the host may be out of memory or CPUs: give it more, or start fewer instances',
+    });
+  }
+  const overhead = parseTimed(r0, name);
   const time = (script: string, env: Record<string, string>): Timed => {
     const r = run(timed(script, env));
     const t = parseTimed(r, name);
-    return { ns: Math.max(0, t.ns - overhead), status: t.status, stderr: r.stderr, userNs: r.userNs, systemNs: r.systemNs };
+    return { ns: Math.max(0, t.ns - overhead.ns), status: t.status, stderr: r.stderr, userNs: Math.max(0, r.userNs - r0.userNs), systemNs: Math.max(0, r.systemNs - r0.systemNs), calib };
   };
   return { time, sh: run };
+}
+
+/** What the VMM did between two marks. */
+function vmmDelta(a: VmmMark, b: VmmMark): VmmMark {
+  return { vmm: b.vmm - a.vmm, translation: b.translation - a.translation, counters: counterDelta(a, b) };
 }
 
 /** The first instruction's time (realtime ns, as `date +%s%N` printed it) on the engine's clock. */
@@ -322,7 +351,7 @@ export function startVm(host: Host, spec: ScenarioInstance, name: string, opts: 
     detail: `${config.profile}: ${config.cpuVirt} + ${config.memVirt}${config.nics.length > 0 ? `, ${config.nics[0].model === 'virtio' ? 'virtio-net' : 'e1000'}` : ''}`,
     startup: { ns, steps },
     memory,
-    ...withTiming(name, (s) => h.vm.sh(s)),
+    ...withTiming(name, (s) => h.vm.sh(s), vmm),
     vmm,
     hostPid: h.vmm?.tgid ?? null,
     guest: h.vm.kernel,

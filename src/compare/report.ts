@@ -64,6 +64,12 @@ export interface WorkloadResult {
   ns: number;
   /** The workload's exit status (0 when it worked). */
   status: number;
+  /**
+   * For disk and net-rr: what one more operation costs, (time of `ops` − time of 1) ÷
+   * (ops − 1) — the request or write itself, without the program's start and end
+   * (ab's connection set-up, dd's exec and final fsync); null for other kinds.
+   */
+  perOpNs: number | null;
   cpu: CpuSplit;
   /** VMM counters during the workload (a VM only): exits by reason, hypercalls, callouts, page-walk references. */
   counters: Record<string, number>;
@@ -91,7 +97,8 @@ export interface InstanceResult {
   /** e.g. "runc, bridge + NAT", "firecracker: hw + nested, virtio-net", "the host itself". */
   detail: string;
   startup: { ns: number; steps: StartupStep[] };
-  memory: { bytes: number; parts: MemoryParts };
+  /** Idle footprint, by kind; and the host's memory free before any instance started (what density divides). */
+  memory: { bytes: number; parts: MemoryParts; hostFreeBytes: number };
   /** How many such instances fit in the host's memory left after boot. */
   density: number;
   workloads: WorkloadResult[];

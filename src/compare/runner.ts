@@ -246,7 +246,11 @@ function runWorkload(inst: Instance, w: Scenario['workloads'][number]): Workload
   const t = inst.time(workloadScript(w), env);
   const after = inst.vmm();
   if (t.status !== 0) throw new InputError({ source: `workload ${w.name}`, path: `on ${inst.name}`, expected: 'the workload to exit 0', found: `status ${t.status}: ${t.stderr.trim().split('\n').slice(-2).join(' ') || 'no message'}` });
-  return { name: w.name, kind: w.kind, ops: workloadOps(w).ops, ns: t.ns, status: t.status, cpu: cpuSplit(t, before, after), counters: counterDelta(before, after) };
+  const ops = workloadOps(w).ops;
+  // A request's or a write's own cost: the run again with one operation, the difference spread.
+  let perOpNs: number | null = null;
+  if ((w.kind === 'disk' || w.kind === 'net-rr') && ops > 1) perOpNs = Math.round((t.ns - inst.time(workloadScript({ ...w, ops: 1 }), env).ns) / (ops - 1));
+  return { name: w.name, kind: w.kind, ops, ns: t.ns, status: t.status, perOpNs, cpu: cpuSplit(t, before, after), counters: counterDelta(before, after, t.calib) };
 }
 
 /** One result per workload: repetitions averaged (rounded to the ns). */
@@ -259,7 +263,7 @@ function mergeRepeats(rs: WorkloadResult[]): WorkloadResult[] {
     const counters: Record<string, number> = {};
     for (const r of xs) for (const [k, n] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + n;
     for (const k of Object.keys(counters)) counters[k] = Math.round(counters[k] / xs.length);
-    return { ...xs[0], ns: avg((r) => r.ns), cpu: { user: avg((r) => r.cpu.user), kernel: avg((r) => r.cpu.kernel), vmm: avg((r) => r.cpu.vmm), translation: avg((r) => r.cpu.translation) }, counters };
+    return { ...xs[0], ns: avg((r) => r.ns), perOpNs: xs[0].perOpNs === null ? null : avg((r) => r.perOpNs ?? 0), cpu: { user: avg((r) => r.cpu.user), kernel: avg((r) => r.cpu.kernel), vmm: avg((r) => r.cpu.vmm), translation: avg((r) => r.cpu.translation) }, counters };
   });
 }
 
@@ -272,7 +276,7 @@ function instanceResult(i: Instance, workloads: WorkloadResult[], hosts: Map<str
     host: hr.spec.name,
     detail: i.detail,
     startup: i.startup,
-    memory: { bytes, parts: i.memory },
+    memory: { bytes, parts: i.memory, hostFreeBytes: hr.availableBytes },
     density: i.kind === 'native' || bytes === 0 ? 1 : Math.floor(hr.availableBytes / bytes),
     workloads,
     isolation: isolation(i),

@@ -16,7 +16,7 @@ export function buildMetrics(instances: InstanceResult[], s: Scenario): Metric[]
   const want = new Set(s.measure);
   if (want.has('startup')) for (const i of instances) out.push({ id: 'startup', title: 'start-up to first instruction', instance: i.name, value: i.startup.ns, unit: 'ns', why: startupWhy(i) });
   if (want.has('memory')) for (const i of instances) if (i.kind !== 'native') out.push({ id: 'memory', title: 'memory per idle instance', instance: i.name, value: i.memory.bytes, unit: 'bytes', why: memoryWhy(i) });
-  if (want.has('density')) for (const i of instances) if (i.kind !== 'native') out.push({ id: 'density', title: 'instances that fit in the host', instance: i.name, value: i.density, unit: 'count', why: `${formatBytes(i.memory.bytes * i.density)} of the host's free memory ÷ ${formatBytes(i.memory.bytes)} each` });
+  if (want.has('density')) for (const i of instances) if (i.kind !== 'native') out.push({ id: 'density', title: 'instances that fit in the host', instance: i.name, value: i.density, unit: 'count', why: `${formatBytes(i.memory.hostFreeBytes)} of the host's memory free before any instance started ÷ ${formatBytes(i.memory.bytes)} each` });
   if (want.has('time') || want.has('exits')) {
     const native = instances.find((i) => i.kind === 'native');
     for (const w of s.workloads) {
@@ -51,7 +51,8 @@ function memoryWhy(i: InstanceResult): string {
 
 /** The costliest thing the VMM did, or where native time went. */
 function workloadWhy(i: InstanceResult, r: WorkloadResult, baseNs: number | null): string {
-  const per = r.ns <= 0 ? '' : r.kind === 'disk' ? `${count(Math.round(r.ops / (r.ns / 1e9)))} IOPS; ` : r.kind === 'net-rr' ? `${formatNs(r.ns / r.ops)} per request; ` : '';
+  const p = r.perOpNs;
+  const per = p === null || p <= 0 ? '' : r.kind === 'disk' ? `${count(Math.round(1e9 / p))} IOPS (${formatNs(p)} per write); ` : `${formatNs(p)} per request; `;
   const vs = per + (baseNs !== null && baseNs > 0 ? `${(r.ns / baseNs).toFixed(2)}× native; ` : '');
   const c = r.counters;
   if (i.kind === 'vm') {

@@ -22,8 +22,8 @@ function cpu(user: number, kernel: number, vmm = 0, translation = 0): CpuSplit {
 /** Three instances as `ctsim compare` would report them: the host itself, a runc container and a Firecracker VM. */
 function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
   const workloads = (scale: number, vmm: number, translation: number): InstanceResult['workloads'] => [
-    { name: 'cpu', kind: 'loop', ops: 20_000, ns: 41 * ms * scale, status: 0, cpu: cpu(38 * ms * scale, 2.1 * ms, vmm, translation), counters: {} },
-    { name: 'fork', kind: 'forkwait', ops: 500, ns: 120 * ms * scale, status: 0, cpu: cpu(9 * ms, 95 * ms * scale, vmm * 4, translation * 3), counters: {} },
+    { name: 'cpu', kind: 'loop', ops: 20_000, ns: 41 * ms * scale, status: 0, perOpNs: null, cpu: cpu(38 * ms * scale, 2.1 * ms, vmm, translation), counters: {} },
+    { name: 'fork', kind: 'forkwait', ops: 500, ns: 120 * ms * scale, status: 0, perOpNs: null, cpu: cpu(9 * ms, 95 * ms * scale, vmm * 4, translation * 3), counters: {} },
   ];
   const isolation = (processes: number, hostname: string, netDevices: string[], mounts: number, shared: boolean, own: string[]) => ({
     processes, hostname, netDevices, mounts, sharedKernel: shared, ownNamespaces: own,
@@ -32,7 +32,7 @@ function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
     {
       name: 'native', kind: 'native', host: 'h1', detail: 'the host itself',
       startup: { ns: 0.82 * ms, steps: [{ name: 'exec', startNs: 0, endNs: 0.82 * ms }] },
-      memory: { bytes: 3 * MiB + 64 * KiB, parts: { guestKernel: 0, pageTables: 64 * KiB, pageCache: 1 * MiB, application: 2 * MiB, vmm: 0 } },
+      memory: { bytes: 3 * MiB + 64 * KiB, parts: { guestKernel: 0, pageTables: 64 * KiB, pageCache: 1 * MiB, application: 2 * MiB, vmm: 0 }, hostFreeBytes: 4000 * MiB },
       density: 1910, workloads: workloads(1, 0, 0),
       isolation: isolation(42, 'h1', ['lo', 'eth0', 'br0'], 24, true, []),
     },
@@ -46,7 +46,7 @@ function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
           { name: 'exec', startNs: 45 * ms, endNs: 47.5 * ms },
         ],
       },
-      memory: { bytes: 6 * MiB + 80 * KiB, parts: { guestKernel: 0, pageTables: 80 * KiB, pageCache: 4 * MiB, application: 2 * MiB, vmm: 0 } },
+      memory: { bytes: 6 * MiB + 80 * KiB, parts: { guestKernel: 0, pageTables: 80 * KiB, pageCache: 4 * MiB, application: 2 * MiB, vmm: 0 }, hostFreeBytes: 4000 * MiB },
       density: 980, workloads: workloads(1.02, 0, 0),
       isolation: isolation(2, ctrName, ['lo', 'eth0'], 11, true, ['pid', 'mnt', 'net', 'uts', 'ipc', 'cgroup']),
     },
@@ -64,6 +64,7 @@ function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
       memory: {
         bytes: 36 * MiB + 200 * KiB,
         parts: { guestKernel: 22 * MiB, pageTables: 1 * MiB + 200 * KiB, pageCache: 8 * MiB, application: 2 * MiB, vmm: 3 * MiB },
+        hostFreeBytes: 4000 * MiB,
       },
       density: 170, workloads: workloads(vmCpuScale, 3.5 * ms, vmCpuScale > 1 ? 6 * ms : 0),
       isolation: isolation(3, 'fc', ['lo', 'eth0'], 14, false, ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup']),
