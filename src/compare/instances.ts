@@ -299,7 +299,7 @@ export function vmDocument(spec: ScenarioInstance, name: string, opts: { dataDis
 /** A VM booted as `ctsim vm start` boots it: a VMM process on the host, then firmware, kernel and init. */
 export function startVm(host: Host, spec: ScenarioInstance, name: string, opts: { dataDisk: boolean; bridge: string | null }): Instance & { hosted: HostedVm } {
   const doc = vmDocument(spec, name, opts);
-  const config = host.vms.create(name, doc);
+  const config = host.vms.create(name, doc, spec.settings.disk === undefined ? {} : { rootfs: spec.settings.disk as number });
   const before = memSnapshot(host.kernel);
   const t0 = host.now;
   const h = host.vms.start(name);

@@ -305,8 +305,9 @@ function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
     });
     return xs;
   };
+  // By default the instances start, then settle for a second (a guest's boot leaves work behind), then the workloads run.
   const phases: ScenarioPhase[] = (d.phases ?? [
-    { name: 'start', start: [...instNames] },
+    { name: 'start', start: [...instNames], idle: '1s' },
     { name: 'run', run: [...wlNames] },
   ]).map((p, i) => ({
     name: p.name as string,

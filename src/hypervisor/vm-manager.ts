@@ -96,13 +96,14 @@ export class VmManager {
     throw new VmOpError(`a VM named "${name}" exists already${replaceStopped ? ` and is ${s} (restore it under another name with --name)` : ` (ctsim vm delete ${name} removes it)`}`);
   }
 
-  create(name: string, doc: Record<string, unknown>): VmConfig {
+  /** Defines a VM; `sizes` gives the size of a drive whose image does not exist yet (by drive id; default DEFAULT_DISK_BYTES). */
+  create(name: string, doc: Record<string, unknown>, sizes: Readonly<Record<string, number>> = {}): VmConfig {
     this.checkNewName(name);
     const c = parseVmConfig(doc, `${name} config`, { name });
     if (c.hypervisorType === 1) {
       throw new VmOpError(`VM "${name}" asks for a type 1 hypervisor (profile ${c.profile}), which owns the whole machine; this host runs Linux, so its VMs are hosted (type 2): set "hypervisor": {"type": 2}`);
     }
-    this.makeImages(c);
+    this.makeImages(c, sizes);
     this.defs.set(name, c);
     return c;
   }
@@ -114,7 +115,7 @@ export class VmManager {
    * root drive without a backing file is formatted with the default guest root tree
    * (ctsimfs), as a cloud image comes; an overlay has its backing file's.
    */
-  private makeImages(c: VmConfig): void {
+  private makeImages(c: VmConfig, sizes: Readonly<Record<string, number>>): void {
     const k = this.host.kernel;
     for (const d of c.drives) {
       if (typeof hostByteFile(k, d.path) !== 'string') continue;
@@ -128,7 +129,7 @@ export class VmManager {
       }
       const f = createHostFile(k, d.path);
       if (typeof f === 'string') throw new VmOpError(`drive ${d.id}: ${f}`);
-      const image = createImage(f, d.format, backing ? backing.image.virtualSize : DEFAULT_DISK_BYTES, backing);
+      const image = createImage(f, d.format, backing ? backing.image.virtualSize : (sizes[d.id] ?? DEFAULT_DISK_BYTES), backing);
       if (d.root && !backing) {
         const why = formatRootImage(image, this.programs(), c.name, k.realtimeNs);
         if (why) throw new VmOpError(`drive ${d.id}: ${why}`);
