@@ -102,23 +102,18 @@ export class Host extends KernelSession {
   }
 
   /**
-   * Cables this host's physical NIC `dev` to `other`'s NIC `otherDev` (hosts of one
-   * simulation: the same engine), with an extra one-way delay.
+   * Cables this host's physical NIC `dev` to `other`'s NIC `otherDev` (machines of one
+   * simulation: the same engine), with an extra one-way delay. `other` is another host,
+   * or a type 1 hypervisor's Domain-0, which drives its machine's physical NICs.
    */
-  plug(dev: string, other: Host, otherDev: string, delayNs = 0): void {
+  plug(dev: string, other: KernelSession, otherDev: string, delayNs = 0): void {
     if (other.engine !== this.engine) throw new Error('plug: the two hosts must share one engine (HostOptions.engine)');
-    cable(this.nic(dev), other.nic(otherDev), delayNs);
+    cable(physicalNic(this, dev), physicalNic(other, otherDev), delayNs);
   }
 
   /** Pulls the cable out of physical NIC `dev`: both ends lose their carrier. */
   unplug(dev: string): void {
-    unplug(this.nic(dev));
-  }
-
-  private nic(name: string): EtherDevice {
-    const d = this.kernel.initNsproxy.net.byName(name);
-    if (!(d instanceof EtherDevice)) throw new Error(`${this.machine.name}: no physical NIC ${name} in the initial network namespace`);
-    return d;
+    unplug(physicalNic(this, dev));
   }
 
   /** The host's virtual machines (hosted: each VMM is a process of this host). */
@@ -126,6 +121,13 @@ export class Host extends KernelSession {
     this.vmManager ??= new VmManager(this, defaultPrograms, this.costs);
     return this.vmManager;
   }
+}
+
+/** The physical NIC `name` of the kernel `s` runs (in its initial network namespace). */
+function physicalNic(s: KernelSession, name: string): EtherDevice {
+  const d = s.kernel.initNsproxy.net.byName(name);
+  if (!(d instanceof EtherDevice)) throw new Error(`${s.kernel.machine.name}: no physical NIC ${name} in the initial network namespace`);
+  return d;
 }
 
 /** Boots a simulated host. */

@@ -1,16 +1,18 @@
 /**
  * The instances of a comparison, started on simulated hosts the way their users start
  * them: the host itself (native), a container made as `ctsim run -d` makes it (runc on
- * the host), a VM as `ctsim vm create` + `start` boots it (a VMM process of the host).
- * Each can run a shell script inside and say what it costs its host.
+ * the host); VMs are in vm-instances.ts. Each can run a shell script inside and say
+ * what it costs its host.
+ *
+ * "The host" is the kernel that runs the host's own programs: a Linux host's, or on a
+ * type 1 host Domain-0's — the only general-purpose OS there, where docker runs too.
  *
  * Timing is taken inside the instance, with its own clock (`date +%s%N` before and
  * after the script), so a container's `runc exec` or a VM's way in does not count;
  * the cost of taking the time is measured once per instance (an empty script) and
  * taken off.
  */
-import type { Host, RunResult } from '../host.js';
-import type { HostedVm } from '../hypervisor/kvm-host.js';
+import type { KernelSession, RunResult } from '../host.js';
 import { planRun } from '../runtime/run-plan.js';
 import { prepareEntry } from '../runtime/host-log.js';
 import type { RunSpec } from '../runtime/docker-run.js';
@@ -19,7 +21,7 @@ import { InputError } from '../sim/input-error.js';
 import type { CpuSplit, InstanceKind, MemoryParts, StartupStep } from './report.js';
 import type { ScenarioInstance } from './scenario.js';
 
-const PAGE = 4096;
+export const PAGE = 4096;
 /** Kernel stack per task, as /proc/meminfo's KernelStack counts it. */
 const KERNEL_STACK = 16 * 1024;
 const MARK = 'ctsim-compare';
@@ -45,7 +47,7 @@ export interface VmmMark {
   counters: Record<string, number>;
 }
 
-const NO_VMM: VmmMark = { vmm: 0, translation: 0, counters: {} };
+export const NO_VMM: VmmMark = { vmm: 0, translation: 0, counters: {} };
 
 /** What one timed run cost: simulated ns (timing overhead removed), status, and the CPU time of its processes. */
 export interface Timed {
@@ -62,7 +64,8 @@ export interface Timed {
 export interface Instance {
   name: string;
   kind: InstanceKind;
-  host: Host;
+  /** The kernel of the instance's host side: the host's (type 2), or Domain-0's on a type 1 host (a domain's back ends are there). */
+  host: KernelSession;
   detail: string;
   startup: { ns: number; steps: StartupStep[] };
   memory: MemoryParts;
@@ -75,9 +78,11 @@ export interface Instance {
   hostPid: number | null;
   /** A VM's guest kernel. */
   guest?: Kernel;
+  /** A type 1 domain's ID (`xl list`), or undefined. */
+  domid?: number;
 }
 
-function sum(xs: Record<string, number>): number {
+export function sum(xs: Record<string, number>): number {
   let n = 0;
   for (const v of Object.values(xs)) n += v;
   return n;
@@ -133,7 +138,7 @@ function parseTimed(r: RunResult, where: string): { ns: number; status: number }
  * subshell, and for a container its runc exec — is measured once (an empty script) and
  * taken off each run's time, CPU time and VMM counters.
  */
-function withTiming(name: string, run: (script: string) => RunResult, vmm: () => VmmMark = () => NO_VMM): Pick<Instance, 'time' | 'sh'> {
+export function withTiming(name: string, run: (script: string) => RunResult, vmm: () => VmmMark = () => NO_VMM): Pick<Instance, 'time' | 'sh'> {
   const v0 = vmm();
   const r0 = run(timed(':', {}));
   const calib = vmmDelta(v0, vmm());
@@ -161,12 +166,12 @@ function vmmDelta(a: VmmMark, b: VmmMark): VmmMark {
 }
 
 /** The first instruction's time (realtime ns, as `date +%s%N` printed it) on the engine's clock. */
-function engineTime(k: Kernel, realtime: string): number {
+export function engineTime(k: Kernel, realtime: string): number {
   return Number(BigInt(realtime.trim()) - BigInt(Math.round(k.realtimeNs - k.now)));
 }
 
-/** The host itself: scripts run as root's shell on it. */
-export function startNative(host: Host, name: string): Instance {
+/** The host itself (`detail` says which OS that is): scripts run as root's shell on it. */
+export function startNative(host: KernelSession, name: string, detail: string): Instance {
   const t0 = host.now;
   const first = host.sh('date +%s%N');
   const ns = engineTime(host.kernel, first.stdout) - t0;
@@ -175,9 +180,9 @@ export function startNative(host: Host, name: string): Instance {
     name,
     kind: 'native',
     host,
-    detail: 'the host itself',
+    detail,
     startup: { ns, steps: [{ name: 'exec', startNs: 0, endNs: ns }] },
-    memory: { guestKernel: 0, pageTables: 0, pageCache: 0, application: 0, vmm: 0 },
+    memory: { guestKernel: 0, pageTables: 0, pageCache: 0, application: 0, vmm: 0, untouched: 0 },
     ...withTiming(name, run),
     vmm: () => NO_VMM,
     hostPid: null,
@@ -188,7 +193,7 @@ export function startNative(host: Host, name: string): Instance {
 const STARTED_FILE = '/tmp/.ctsim-started';
 
 /** A container as `ctsim run -d` makes one: the image unpacked beforehand (as docker pull does), then runc run -d. */
-export function startContainer(host: Host, spec: ScenarioInstance, name: string, seq: number, seed: number, programs: ReadonlySet<string>, devices: string[]): Instance {
+export function startContainer(host: KernelSession, spec: ScenarioInstance, name: string, seq: number, seed: number, programs: ReadonlySet<string>, devices: string[]): Instance {
   const s = spec.settings;
   const limits = (s.limits as { memory?: number; cpus?: number; pids?: number } | undefined) ?? {};
   const network = (s.network as RunSpec['network'] | undefined) ?? 'bridge';
@@ -228,7 +233,7 @@ export interface BundleUpload {
  * limits; only its process is replaced by one that records its start and waits, so
  * the workloads can run beside it (runc exec).
  */
-export function startBundleContainer(host: Host, name: string, bundle: string, uploads: readonly BundleUpload[]): Instance {
+export function startBundleContainer(host: KernelSession, name: string, bundle: string, uploads: readonly BundleUpload[]): Instance {
   prepareEntry(host, { atNs: host.now, uploads: uploads.map((u, i) => ({ dest: u.dest, blob: String(i) })) }, (id) => uploads[Number(id)].tar);
   const dir = uploads[0].dest;
   const cfg = host.run(['cat', `${dir}/config.json`], { path: '/bin/cat' });
@@ -248,7 +253,7 @@ export function startBundleContainer(host: Host, name: string, bundle: string, u
 const WAITING_PROCESS = ['sh', '-c', `{ date +%s%N > ${STARTED_FILE}; } 2>/dev/null || date +%s%N > /dev/shm/.ctsim-started; exec sleep 100000000`];
 
 /** Starts a container with `start` (on the host) and measures it: start-up to its first instruction, memory it added. */
-function launchContainer(host: Host, name: string, detail: string, start: () => RunResult): Instance {
+function launchContainer(host: KernelSession, name: string, detail: string, start: () => RunResult): Instance {
   const before = memSnapshot(host.kernel);
   const t0 = host.now;
   const r = start();
@@ -271,90 +276,10 @@ function launchContainer(host: Host, name: string, detail: string, start: () => 
       pageCache: Math.max(0, after.file - before.file),
       application: Math.max(0, after.anon - before.anon) + Math.max(0, after.stacks - before.stacks),
       vmm: 0,
+      untouched: 0,
     },
     ...withTiming(name, exec),
     vmm: () => NO_VMM,
     hostPid: pid || null,
-  };
-}
-
-/** The VM's configuration document (the Firecracker-like JSON of `ctsim vm create`). */
-export function vmDocument(spec: ScenarioInstance, name: string, opts: { dataDisk: boolean; bridge: string | null }): Record<string, unknown> {
-  const s = spec.settings;
-  const doc: Record<string, unknown> = {
-    'machine-config': { vcpu_count: (s.vcpus as number | undefined) ?? 1, mem_size_mib: Math.floor(((s.memory as number | undefined) ?? 256 * 1024 * 1024) / (1024 * 1024)) },
-    'boot-source': { kernel_image_path: 'vmlinux' },
-    hypervisor: { profile: (s.profile as string | undefined) ?? 'kvm' },
-  };
-  if (s.cpuVirt !== undefined) doc['cpu-virt'] = s.cpuVirt;
-  if (s.memVirt !== undefined) doc['mem-virt'] = s.memVirt;
-  const drives: Record<string, unknown>[] = [];
-  if (s.disk !== undefined) drives.push({ drive_id: 'rootfs', path_on_host: `/var/lib/ctsim/images/${name}-root.img`, is_root_device: true });
-  if (opts.dataDisk) drives.push({ drive_id: 'data', path_on_host: `/var/lib/ctsim/images/${name}-data.img`, is_root_device: false });
-  if (drives.length > 0) doc.drives = drives;
-  if (opts.bridge !== null) doc['network-interfaces'] = [{ iface_id: 'eth0', ...(s.nic === undefined ? {} : { model: s.nic }), switch: opts.bridge }];
-  return doc;
-}
-
-/** A VM booted as `ctsim vm start` boots it: a VMM process on the host, then firmware, kernel and init. */
-export function startVm(host: Host, spec: ScenarioInstance, name: string, opts: { dataDisk: boolean; bridge: string | null }): Instance & { hosted: HostedVm } {
-  const doc = vmDocument(spec, name, opts);
-  const config = host.vms.create(name, doc, spec.settings.disk === undefined ? {} : { rootfs: spec.settings.disk as number });
-  const before = memSnapshot(host.kernel);
-  const t0 = host.now;
-  const h = host.vms.start(name);
-  const first = h.vm.sh('date +%s%N');
-  const ns = engineTime(host.kernel, first.stdout) - t0;
-  const steps: StartupStep[] = [];
-  const phases = h.vm.machine.bootPhases;
-  if (phases.length > 0 && phases[0].startNs > t0) steps.push({ name: 'vmm', startNs: 0, endNs: phases[0].startNs - t0 });
-  for (const p of phases) if (p.endNs > p.startNs) steps.push({ name: p.phase, startNs: p.startNs - t0, endNs: p.endNs - t0 });
-  const last = steps.length > 0 ? steps[steps.length - 1].endNs : 0;
-  if (ns > last) steps.push({ name: 'exec', startNs: last, endNs: ns });
-  const after = memSnapshot(host.kernel);
-  const g = memSnapshot(h.vm.kernel);
-  const backed = h.vm.machine.memVirt.counters.backedPages * PAGE;
-  const hostTables = h.vm.machine.memVirt.counters.vmmTablePages * PAGE;
-  const guestApp = g.anon + g.stacks;
-  const memory: MemoryParts = {
-    guestKernel: Math.max(0, backed - guestApp - g.file - g.tables),
-    pageTables: g.tables + hostTables,
-    pageCache: g.file,
-    application: guestApp,
-    vmm: Math.max(0, after.used - before.used - backed - hostTables) + Math.max(0, after.stacks - before.stacks),
-  };
-  const cv = h.vm.machine.cpuVirt;
-  const costs = h.vm.machine.costs;
-  const vmm = (): VmmMark => {
-    const c = cv.counters;
-    const calloutN = sum(c.callouts);
-    const hyper = sum(c.hypercalls);
-    const counters: Record<string, number> = {};
-    for (const [r, n] of Object.entries(c.exits)) counters[`exit:${r}`] = n;
-    for (const [r, n] of Object.entries(c.exitNs)) counters[`exitNs:${r}`] = n;
-    for (const [r, n] of Object.entries(c.callouts)) counters[`callout:${r}`] = n;
-    for (const [r, n] of Object.entries(c.hypercalls)) counters[`hypercall:${r}`] = n;
-    counters.translations = c.tcMisses;
-    const mv = h.vm.machine.memVirt.counters as unknown as Record<string, unknown>;
-    for (const [k, v] of Object.entries(mv)) if (typeof v === 'number') counters[`mmu:${k}`] = v;
-    // Time that is not the VMM's but the hardware's: the nested tables' part of 2-D walks.
-    counters['ns:nestedWalk'] = config.memVirt === 'nested' ? h.vm.machine.memVirt.counters.hostRefs * costs.ptRef : 0;
-    counters['ns:callouts'] = calloutN * costs.btCallout;
-    counters['ns:hypercalls'] = hyper * costs.hypercall;
-    counters['ns:translation'] = c.translateNs;
-    return { vmm: sum(c.exitNs) + calloutN * costs.btCallout + hyper * costs.hypercall, translation: c.translateNs, counters };
-  };
-  return {
-    name,
-    kind: 'vm',
-    host,
-    detail: `${config.profile}: ${config.cpuVirt} + ${config.memVirt}${config.nics.length > 0 ? `, ${config.nics[0].model === 'virtio' ? 'virtio-net' : 'e1000'}` : ''}`,
-    startup: { ns, steps },
-    memory,
-    ...withTiming(name, (s) => h.vm.sh(s), vmm),
-    vmm,
-    hostPid: h.vmm?.tgid ?? null,
-    guest: h.vm.kernel,
-    hosted: h,
   };
 }

@@ -39,8 +39,14 @@ export interface MemoryParts {
   pageCache: number;
   /** The instance's processes' private memory. */
   application: number;
-  /** The VMM process beyond guest RAM (a VM only). */
+  /** The VMM process beyond guest RAM (a hosted VM only). */
   vmm: number;
+  /**
+   * Guest RAM the hypervisor gave the VM that its guest has not touched (a type 1
+   * domain only: Xen reserves a domain's whole memory when it creates it, where a
+   * hosted VMM's guest RAM is backed page by page as the guest touches it).
+   */
+  untouched: number;
 }
 
 /** Where a workload's CPU time went (ns). */
@@ -94,6 +100,8 @@ export interface InstanceResult {
   name: string;
   kind: InstanceKind;
   host: string;
+  /** The host's hypervisor type: 2, a Linux host whose VMs are VMM processes; 1, a bare-metal hypervisor with Domain-0. */
+  hypervisor: 1 | 2;
   /** e.g. "runc, bridge + NAT", "firecracker: hw + nested, virtio-net", "the host itself". */
   detail: string;
   startup: { ns: number; steps: StartupStep[] };

@@ -12,15 +12,27 @@
  * containers through docker's bridge and NAT, VMs through their virtual NIC and a host
  * bridge that holds the LAN port — the three paths Felter et al. compared
  * (VIRT-FIGURES §5).
+ *
+ * A type 1 host (`hypervisor: 1`) is a Type1Hypervisor: the machine's CPUs and memory
+ * are the hypervisor's, and Domain-0 — the only general-purpose OS on it — owns the
+ * NICs and disks. There, `native` is Domain-0 itself, a container runs in Domain-0's
+ * kernel (docker on a Xen dom0), and a VM is a guest domain (`xl create`) whose NIC's
+ * back end is a vif on Domain-0's bridge of the LAN port (Xen's bridged networking) and
+ * whose disks are files in Domain-0.
+ *
+ *   type 2: host kernel ─┬─ native, containers                type 1: hypervisor ─┬─ Domain-0 ─┬─ native (dom0 itself), containers
+ *                        └─ VMM process ── VM                                      └─ domain (xl create)   └─ br-lan ── vifN.0 ── domain's eth0
  */
-import { createHost, type Host } from '../host.js';
+import { createHost, type Host, type KernelSession } from '../host.js';
+import { Type1Hypervisor } from '../hypervisor/type1.js';
 import { Engine } from '../sim/engine.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { defaultPrograms } from '../userland/index.js';
 import type { Cgroup } from '../kernel/cgroup/cgroup.js';
 import { InputError } from '../sim/input-error.js';
-import { cpuSplit, counterDelta, memSnapshot, startBundleContainer, startContainer, startNative, startVm, type BundleUpload, type Instance } from './instances.js';
+import { cpuSplit, counterDelta, memSnapshot, startBundleContainer, startContainer, startNative, type BundleUpload, type Instance } from './instances.js';
+import { startDomain, startVm } from './vm-instances.js';
 import { workloadNeeds, workloadOps, workloadScript } from './workloads.js';
 import { buildMetrics, checkExpectations } from './why.js';
 import { sampleLanes } from './lanes.js';
@@ -89,27 +101,34 @@ interface Lan {
   peer: Host;
 }
 
-/** Boots the peer of `host`'s LAN: eth1 of both, cabled; the peer serves HTTP from /srv/www. */
-function bootLan(host: Host, engine: Engine, name: string): Lan {
+/** Boots the peer of `host`'s LAN (a host, or a type 1 host's Domain-0): eth1 of both, cabled; the peer serves HTTP from /srv/www. */
+function bootLan(host: KernelSession, engine: Engine, name: string): Lan {
   const peer = createHost({ engine, bootEpochNs: CLOCK_EPOCH_NS, machineName: `${name}-peer`, hostname: 'peer', cpus: 2, memoryBytes: 1024 ** 3, nics: 2 });
-  host.plug('eth1', peer, 'eth1');
+  peer.plug('eth1', host, 'eth1');
   must(host, `ip link add ${LAN.bridge} type bridge && ip link set eth1 master ${LAN.bridge} && ip link set eth1 up && ip link set ${LAN.bridge} up && ip addr add ${LAN.host}/24 dev ${LAN.bridge}`);
   must(peer, `ip addr add ${LAN.peer}/24 dev eth1 && ip link set eth1 up && mkdir -p /srv/www && echo ok > /srv/www/index.html && httpd -p 80 -h /srv/www`);
   return { peer };
 }
 
-function must(h: Host, script: string): string {
+function must(h: KernelSession, script: string): string {
   const r = h.sh(script);
-  if (r.status !== 0) throw new Error(`compare: setting up ${h.machine.name} failed (status ${r.status}): ${script}: ${r.stderr.trim()}`);
+  if (r.status !== 0) throw new Error(`compare: setting up ${h.kernel.machine.name} failed (status ${r.status}): ${script}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
 interface HostRun {
   spec: ScenarioHost;
-  host: Host;
+  /** The kernel that runs the host's own programs: the host's, or Domain-0's on a type 1 host. */
+  os: KernelSession;
+  /** A Linux host (type 2), whose VMs are VMM processes; null on a type 1 host. */
+  hosted: Host | null;
+  /** A type 1 host's hypervisor, whose VMs are domains; null on a Linux host. */
+  hv: Type1Hypervisor | null;
   lan: Lan | null;
-  /** Bytes the host could still give (free + page cache) before any instance started. */
+  /** Bytes `os` could still give (free + page cache) before any instance started. */
   availableBytes: number;
+  /** Bytes a VM could be given before any instance started: `availableBytes` on a Linux host, the hypervisor's free memory on a type 1 host. */
+  vmAvailableBytes: number;
   containers: number;
   vms: number;
 }
@@ -123,19 +142,22 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
   const needsDisk = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_DISK'));
   const hosts = new Map<string, HostRun>();
   s.hosts.forEach((h, i) => {
-    if (h.hypervisor === 1) throw new InputError({ source: v.label, path: `host ${h.name}`, expected: 'hypervisor 2 (ctsim compare runs its VMs on a hosted hypervisor; type 1 hosts are not in compare yet)', found: 'hypervisor 1' });
     const disks = h.disks ?? (needsDisk ? [DEFAULT_DISK_BYTES] : []);
-    const host = createHost({ engine, seed, bootEpochNs: CLOCK_EPOCH_NS, machineName: i === 0 ? 'host' : h.name, hostname: h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1), disks });
-    const lan = needsPeer ? bootLan(host, engine, h.name) : null;
-    const m = memSnapshot(host.kernel);
-    hosts.set(h.name, { spec: h, host, lan, availableBytes: host.kernel.mem.freeFrames * PAGE + m.file, containers: 0, vms: 0 });
+    const machine = { name: i === 0 ? 'host' : h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1), disks };
+    const hosted = h.hypervisor === 2 ? createHost({ engine, seed, bootEpochNs: CLOCK_EPOCH_NS, machineName: machine.name, hostname: h.name, cpus: machine.cpus, memoryBytes: machine.memoryBytes, costs: machine.costs, nics: machine.nics, disks }) : null;
+    const hv = h.hypervisor === 1 ? bootType1(engine, machine, h.name) : null;
+    const os: KernelSession = hosted ?? hv!.dom0;
+    const lan = needsPeer ? bootLan(os, engine, h.name) : null;
+    const available = os.kernel.mem.freeFrames * PAGE + memSnapshot(os.kernel).file;
+    hosts.set(h.name, { spec: h, os, hosted, hv, lan, availableBytes: available, vmAvailableBytes: hv ? hv.machine.memory.freeFrames * PAGE : available, containers: 0, vms: 0 });
   });
   if (needsPeer) for (const h of hosts.values()) must(h.lan!.peer, `dd if=/dev/zero of=/srv/www/bulk-${maxBulk(s)} bs=65536 count=${Math.ceil(maxBulk(s) / 65536)} status=none`);
   const started = new Map<string, Instance>();
   const pick = (names: string[]): ScenarioInstance[] => picked(s, names);
   const say = (what: string): void => opts.progress?.(0, 0, what);
   const results = new Map<string, WorkloadResult[]>();
-  const lanes = sampleLanes([...hosts.values()].map((h) => ({ name: h.spec.name, kernel: h.host.kernel })));
+  // A type 1 machine's CPUs run vCPUs only: its lanes are Domain-0's vCPUs (and each domain's, once started).
+  const lanes = sampleLanes([...hosts.values()].map((h) => ({ name: h.hv ? `${h.spec.name}: Domain-0` : h.spec.name, kernel: h.os.kernel })));
   for (const phase of s.phases) {
     for (const x of pick(phase.start)) {
       const hr = hosts.get(x.host)!;
@@ -209,16 +231,31 @@ function parseDuration(d: string): number {
   return Number(m[1]) * { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'us' | 'ms' | 's'];
 }
 
+/**
+ * A type 1 host: the hypervisor on the bare machine and Domain-0 (1 vCPU, 512 MiB, as
+ * dom0_mem= is often set), which drives the NICs and disks. Its clock starts at the
+ * epoch, as a Linux host's does here.
+ */
+function bootType1(engine: Engine, m: { name: string; cpus: number; memoryBytes: number; costs: LoadedCosts | undefined; nics: number; disks: number[] }, hostName: string): Type1Hypervisor {
+  try {
+    return new Type1Hypervisor(engine, { name: m.name, cpus: m.cpus, ramBytes: m.memoryBytes, costs: m.costs, programs: defaultPrograms(), bootEpochNs: CLOCK_EPOCH_NS, nics: m.nics, disks: m.disks });
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('xl: ')) throw new InputError({ source: `host ${hostName}`, path: 'memory', expected: 'enough memory for Domain-0 (512 MiB)', found: e.message });
+    throw e;
+  }
+}
+
 function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: number, programs: ReadonlySet<string>, needs: { needsDisk: boolean; needsPeer: boolean }, opts: CompareOptions): Instance {
-  const host = hr.host;
-  if (x.kind === 'native') return startNative(host, name);
+  const os = hr.os;
+  if (x.kind === 'native') return startNative(os, name, hr.hv ? 'Domain-0 itself: the only general-purpose OS on a type 1 host (a PV domain)' : 'the host itself');
   const bundle = x.settings.bundle as string | undefined;
   if (x.kind === 'container' && bundle !== undefined) {
     if (!opts.readBundle) throw new InputError({ source: `instance ${x.name}`, path: 'bundle', expected: 'a way to read bundles (CompareOptions.readBundle; the CLI gives one)', found: bundle });
-    return startBundleContainer(host, name, bundle, opts.readBundle(bundle));
+    return startBundleContainer(os, name, bundle, opts.readBundle(bundle));
   }
-  if (x.kind === 'container') return startContainer(host, x, name, hr.containers++, seed, programs, hasDisk(host) ? [HOST_DISK] : []);
-  const vm = startVm(host, x, name, { dataDisk: needs.needsDisk, bridge: needs.needsPeer ? LAN.bridge : null });
+  if (x.kind === 'container') return startContainer(os, x, name, hr.containers++, seed, programs, hasDisk(os) ? [HOST_DISK] : []);
+  const wiring = { dataDisk: needs.needsDisk, bridge: needs.needsPeer ? LAN.bridge : null };
+  const vm = hr.hv ? startDomainOr(hr, x, name, wiring) : startVm(hr.hosted!, x, name, wiring);
   hr.vms++;
   if (needs.needsPeer) {
     const r = vm.sh(`ip addr add ${LAN.prefix}${10 + hr.vms}/24 dev eth0 && ip link set eth0 up`);
@@ -227,11 +264,22 @@ function startInstance(hr: HostRun, x: ScenarioInstance, name: string, seed: num
   return vm;
 }
 
-/** The host's first disk, which the host itself and its containers (docker's --device) write to. */
+/** A guest domain, or an InputError naming the host when the machine is out of memory for it (xl create's failure). */
+function startDomainOr(hr: HostRun, x: ScenarioInstance, name: string, wiring: { dataDisk: boolean; bridge: string | null }): Instance {
+  try {
+    return startDomain(hr.hv!, x, name, wiring, hr.spec.name);
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('xl: ')) throw new InputError({ source: `instance ${name}`, path: 'memory', expected: `a domain that fits in host ${hr.spec.name}'s free memory (Xen reserves a domain's whole memory when it creates it)`, found: e.message });
+    throw e;
+  }
+}
+
+/** The host's first disk, which the host itself and its containers (docker's --device) write to (Domain-0's, on a type 1 host). */
 const HOST_DISK = '/dev/sda';
 
-function hasDisk(host: Host): boolean {
-  return host.machine.scsi !== null && host.machine.scsi.units.length > 0;
+function hasDisk(os: KernelSession): boolean {
+  const scsi = os.kernel.machine.scsi;
+  return scsi !== null && scsi.units.length > 0;
 }
 
 /** The environment a workload gets: the LAN peer, and a disk (a VM's data drive: its last disk; else the host's first). */
@@ -268,16 +316,17 @@ function mergeRepeats(rs: WorkloadResult[]): WorkloadResult[] {
 }
 
 function instanceResult(i: Instance, workloads: WorkloadResult[], hosts: Map<string, HostRun>): InstanceResult {
-  const hr = [...hosts.values()].find((h) => h.host === i.host)!;
+  const hr = [...hosts.values()].find((h) => h.os === i.host)!;
   const bytes = Object.values(i.memory).reduce((a, b) => a + b, 0);
   return {
     name: i.name,
     kind: i.kind,
     host: hr.spec.name,
+    hypervisor: hr.spec.hypervisor,
     detail: i.detail,
     startup: i.startup,
-    memory: { bytes, parts: i.memory, hostFreeBytes: hr.availableBytes },
-    density: i.kind === 'native' || bytes === 0 ? 1 : Math.floor(hr.availableBytes / bytes),
+    memory: { bytes, parts: i.memory, hostFreeBytes: i.kind === 'vm' ? hr.vmAvailableBytes : hr.availableBytes },
+    density: i.kind === 'native' || bytes === 0 ? 1 : Math.floor((i.kind === 'vm' ? hr.vmAvailableBytes : hr.availableBytes) / bytes),
     workloads,
     isolation: isolation(i),
   };
@@ -302,19 +351,20 @@ function isolation(i: Instance): IsolationFacts {
 /** The namespace tree (host kernel → instances) and each host's cgroup tree with what its groups hold. */
 function trees(hosts: HostRun[], instances: Instance[], results: InstanceResult[]): { namespaces: TreeNode; cgroups: TreeNode } {
   const ns: TreeNode[] = hosts.map((hr) => ({
-    label: `${hr.spec.name}: the host kernel's initial namespaces`,
+    label: `${hr.spec.name}: ${hr.hv ? "Domain-0's kernel's" : "the host kernel's"} initial namespaces`,
     children: instances
-      .filter((i) => i.host === hr.host)
+      .filter((i) => i.host === hr.os)
       .map((i) => {
-        if (i.kind === 'native') return { label: `${i.name}: the host's own (no new namespaces)`, children: [] };
+        if (i.kind === 'native') return { label: `${i.name}: ${hr.hv ? "Domain-0's" : "the host's"} own (no new namespaces)`, children: [] };
         if (i.kind === 'container') {
           const own = results.find((r) => r.name === i.name)!.isolation.ownNamespaces;
           return { label: `${i.name}: new ${own.join(', ')} namespaces${i.hostPid ? ` (init is host PID ${i.hostPid})` : ''}`, children: [] };
         }
-        return { label: `${i.name}: VMM process${i.hostPid ? ` ${i.hostPid}` : ''} in the host's namespaces`, children: [{ label: `${i.name}'s guest kernel: its own initial namespaces`, children: [] }] };
+        const beside = i.domid !== undefined ? `domain ${i.domid} beside Domain-0 (no process in it; its back ends vif${i.domid}.N are Domain-0's devices)` : `VMM process${i.hostPid ? ` ${i.hostPid}` : ''} in the host's namespaces`;
+        return { label: `${i.name}: ${beside}`, children: [{ label: `${i.name}'s guest kernel: its own initial namespaces`, children: [] }] };
       }),
   }));
-  const cg: TreeNode[] = hosts.map((hr) => cgroupNode(hr.host.kernel.cgroupRoot, hr.spec.name));
+  const cg: TreeNode[] = hosts.map((hr) => cgroupNode(hr.os.kernel.cgroupRoot, hr.hv ? `${hr.spec.name} (Domain-0)` : hr.spec.name));
   return { namespaces: { label: 'namespaces', children: ns }, cgroups: { label: 'cgroups (v2)', children: cg } };
 }
 

@@ -17,6 +17,7 @@ import { readFixtureJson } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
 import { listImages } from '../runtime/images.js';
 import type { MatrixParam } from './matrix.js';
+import { findProfile, PROFILES } from '../hypervisor/profiles.js';
 
 export type InstanceKind = 'native' | 'container' | 'vm';
 export type WorkloadKind = 'cpu' | 'memory' | 'pagefault' | 'fork' | 'syscall' | 'pagetable' | 'disk' | 'net-rr' | 'net-bulk' | 'script';
@@ -258,11 +259,6 @@ function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
     return new Set(seen.keys());
   };
   const hostNames = unique(d.hosts, 'hosts');
-  // Simplification: compare runs VMs on a Linux host's hosted hypervisor (type 2); a type 1
-  // hypervisor with its Domain-0 exists in the library (hypervisor/type1.ts) but not here yet.
-  d.hosts.forEach((h, i) => {
-    if (h.hypervisor === 1) fail(['hosts', i, 'hypervisor'], '2 (ctsim compare runs its VMs on a hosted hypervisor; type 1 hosts are not in compare yet)', 'the number 1');
-  });
   const instNames = unique(d.instances, 'instances');
   const wlNames = unique(d.workloads, 'workloads');
   const hosts: ScenarioHost[] = d.hosts.map((h) => ({
@@ -284,6 +280,12 @@ function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
     if (rest.bundle !== undefined) {
       if (kind !== 'container') fail(['instances', i, 'bundle'], 'a bundle only on a container', `a bundle on a ${kind as string}`);
       for (const k of ['image', 'network', 'limits']) if (rest[k] !== undefined) fail(['instances', i, k], `no ${k} with a bundle (its config.json decides)`, `${k} and bundle`);
+    }
+    // A VM's profile names a product of one hypervisor type; it must be its host's.
+    const type = hosts.find((h) => h.name === host)!.hypervisor;
+    const profile = rest.profile === undefined ? undefined : findProfile(rest.profile as string);
+    if (kind === 'vm' && profile && profile.hypervisorType !== type) {
+      fail(['instances', i, 'profile'], `a profile of a type ${type} hypervisor (${PROFILES.filter((p) => p.hypervisorType === type).map((p) => p.name).join(', ')}): host ${host} has hypervisor ${type}`, `"${profile.name}", a type ${profile.hypervisorType} hypervisor's`);
     }
     for (const k of ['memory', 'disk']) if (rest[k] !== undefined) rest[k] = parseSize(rest[k]);
     const limits = rest.limits as Record<string, unknown> | undefined;

@@ -2,7 +2,8 @@
  * The rows of the comparison table — one per metric and instance — each with a
  * one-line reason drawn from the counters: where a VM's time went (its costliest exit
  * reason, callouts, hypercalls, trapped page-table writes), how a start-up divides,
- * what an idle instance's memory is made of.
+ * what an idle instance's memory is made of. On a type 1 host "the host" is Domain-0,
+ * and a VM is a domain whose memory is what the hypervisor gave it (no VMM process).
  */
 import type { CheckResult, InstanceResult, Metric, WorkloadResult } from './report.js';
 import type { Scenario } from './scenario.js';
@@ -16,13 +17,15 @@ export function buildMetrics(instances: InstanceResult[], s: Scenario): Metric[]
   const want = new Set(s.measure);
   if (want.has('startup')) for (const i of instances) out.push({ id: 'startup', title: 'start-up to first instruction', instance: i.name, value: i.startup.ns, unit: 'ns', why: startupWhy(i) });
   if (want.has('memory')) for (const i of instances) if (i.kind !== 'native') out.push({ id: 'memory', title: 'memory per idle instance', instance: i.name, value: i.memory.bytes, unit: 'bytes', why: memoryWhy(i) });
-  if (want.has('density')) for (const i of instances) if (i.kind !== 'native') out.push({ id: 'density', title: 'instances that fit in the host', instance: i.name, value: i.density, unit: 'count', why: `${formatBytes(i.memory.hostFreeBytes)} of the host's memory free before any instance started ÷ ${formatBytes(i.memory.bytes)} each` });
+  if (want.has('density')) for (const i of instances) if (i.kind !== 'native') out.push({ id: 'density', title: 'instances that fit in the host', instance: i.name, value: i.density, unit: 'count', why: `${formatBytes(i.memory.hostFreeBytes)} of ${freeOf(i)} memory free before any instance started ÷ ${formatBytes(i.memory.bytes)} each` });
   if (want.has('time') || want.has('exits')) {
-    const native = instances.find((i) => i.kind === 'native');
+    // "× native" is against the native instance of the same host (the bare host, or Domain-0), else the first one.
+    const nativeOf = (i: InstanceResult): InstanceResult | undefined => instances.find((x) => x.kind === 'native' && x.host === i.host) ?? instances.find((x) => x.kind === 'native');
     for (const w of s.workloads) {
       for (const i of instances) {
         const r = i.workloads.find((x) => x.name === w.name);
         if (!r) continue;
+        const native = nativeOf(i);
         const base = native?.workloads.find((x) => x.name === w.name);
         out.push({ id: `workload:${w.name}`, title: `${w.name} (${count(r.ops)} ${opsUnit(r.kind)})`, instance: i.name, value: r.ns, unit: 'ns', why: workloadWhy(i, r, base && i !== native ? base.ns : null) });
       }
@@ -36,17 +39,24 @@ function opsUnit(kind: string): string {
   return { cpu: 'loop iterations', memory: 'passes over the buffer', pagefault: 'fresh buffers', fork: 'fork+exec', pagetable: 'forkwait children', syscall: '1-byte copies', disk: '4 KiB writes', 'net-rr': 'requests', 'net-bulk': 'transfers', script: 'runs' }[kind] ?? 'ops';
 }
 
+/** Whose free memory an instance's density divides: a type 1 host's domains share the machine's (the hypervisor's), the rest the host's (Domain-0's). */
+function freeOf(i: InstanceResult): string {
+  if (i.hypervisor === 2) return "the host's";
+  return i.kind === 'vm' ? "the machine's (the hypervisor's)" : "Domain-0's";
+}
+
 function startupWhy(i: InstanceResult): string {
-  if (i.kind === 'native') return 'fork + exec of the first command on the running host';
-  if (i.kind === 'container') return 'runc: namespaces, cgroup, overlay mount, pivot_root, exec — no kernel to boot';
+  if (i.kind === 'native') return `fork + exec of the first command on the running ${i.hypervisor === 1 ? 'Domain-0' : 'host'}`;
+  if (i.kind === 'container') return `runc${i.hypervisor === 1 ? " in Domain-0's kernel" : ''}: namespaces, cgroup, overlay mount, pivot_root, exec — no kernel to boot`;
   return i.startup.steps.map((s) => `${s.name} ${formatNs(s.endNs - s.startNs)}`).join(' + ');
 }
 
 function memoryWhy(i: InstanceResult): string {
   const p = i.memory.parts;
-  const parts: [string, number][] = [['VMM', p.vmm], ['guest kernel', p.guestKernel], ['page tables', p.pageTables], ['page cache', p.pageCache], ['application', p.application]];
+  const parts: [string, number][] = [['VMM', p.vmm], ['guest kernel', p.guestKernel], ['page tables', p.pageTables], ['page cache', p.pageCache], ['application', p.application], ['reserved but untouched', p.untouched]];
   const shown = parts.filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]).slice(0, 3);
-  return shown.map(([n, b]) => `${n} ${formatBytes(b)}`).join(' + ') + (i.kind === 'container' ? ' (no kernel of its own)' : '');
+  const note = i.kind === 'container' ? ' (no kernel of its own)' : i.kind === 'vm' && i.hypervisor === 1 ? ' (no VMM process: what the hypervisor gave the domain, its whole RAM from creation)' : '';
+  return shown.map(([n, b]) => `${n} ${formatBytes(b)}`).join(' + ') + note;
 }
 
 /** The costliest thing the VMM did, or where native time went. */
@@ -74,12 +84,12 @@ function workloadWhy(i: InstanceResult, r: WorkloadResult, baseNs: number | null
     if (items.length === 0) return `${vs}no VM exits: it ran in guest mode (user ${formatNs(r.cpu.user)}, guest kernel ${formatNs(r.cpu.kernel)})`;
     return vs + items.sort((a, b) => b[0] - a[0]).slice(0, 2).map((x) => x[1]).join('; ');
   }
-  return `${vs}user ${formatNs(r.cpu.user)}, kernel ${formatNs(r.cpu.kernel)}${i.kind === 'container' ? ' (the host kernel)' : ''}`;
+  return `${vs}user ${formatNs(r.cpu.user)}, kernel ${formatNs(r.cpu.kernel)}${i.kind === 'container' ? ` (${i.hypervisor === 1 ? "Domain-0's kernel" : 'the host kernel'})` : ''}`;
 }
 
 function isolationWhy(i: InstanceResult): string {
   const f = i.isolation;
-  const own = i.kind === 'vm' ? 'its own kernel' : f.ownNamespaces.length > 0 ? `own ${f.ownNamespaces.join(', ')} namespaces` : "the host's namespaces";
+  const own = i.kind === 'vm' ? 'its own kernel' : f.ownNamespaces.length > 0 ? `own ${f.ownNamespaces.join(', ')} namespaces` : `${i.hypervisor === 1 ? "Domain-0's" : "the host's"} namespaces`;
   return `${own}; hostname ${f.hostname}; interfaces ${f.netDevices.join(' ') || 'none'}; ${f.mounts} mounts`;
 }
 

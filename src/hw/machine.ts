@@ -60,6 +60,8 @@ export interface Machine {
    * simulated outside network (kernel/net/outside.ts).
    */
   readonly nics: readonly NicPort[] | null;
+  /** Physical NICs beyond eth0 (eth1, eth2, …, uncabled at boot) when `nics` is null; 0 otherwise. */
+  readonly extraNics: number;
   /** The serial port (COM1), or null (ctsim models no UART on a physical machine). */
   readonly serial: SerialPort | null;
 

@@ -6,11 +6,17 @@
  * physical CPU switching from one vCPU to another pays `vmSwitch`.
  *
  *   PhysicalMachine CPUs ──▶ Type1Hypervisor.schedule ──▶ VCpu.enter (online for a slice)
- *   guest RAM ──▶ DirectBacking (frames of the physical machine)
+ *   guest RAM ──▶ DirectBacking.reserve (frames of the physical machine, all at creation)
+ *
+ * A domain's memory is reserved whole when it is created, as Xen's domain builder
+ * populates a domain's physical memory before it runs (a guest gives memory back only
+ * through its balloon driver, Barham et al. 2003 §4.5): unlike a hosted VMM's guest RAM,
+ * which the host backs page by page as the guest touches it. `xl create` fails when the
+ * machine's free memory is short of the domain's size.
  *
  * The management VM (Xen's Domain-0) boots first and owns the hardware: its kernel
- * drives the physical NIC (eth0 and the network beyond it) and holds the guests' disk
- * images in its file system. Each guest NIC's back end is a vifD.N device in dom0
+ * drives the physical NICs (eth0 and the network beyond it; eth1… uncabled) and SCSI
+ * adapter, and holds the guests' disk images in its file system. Each guest NIC's back end is a vifD.N device in dom0
  * (netback), cabled to the guest's netfront and put on dom0's bridge when the
  * interface names a switch; each disk is an image file in dom0 (blkback). So a
  * guest's frames and blocks pass through dom0's kernel, as on Xen.
@@ -19,7 +25,9 @@
  *
  * Simplification: no credits, weights or caps (plain round robin); dom0's back-end
  * work is packet latency, not CPU time of dom0's vCPU (as softirq work in the stack);
- * no xl toolstack inside dom0 (Type1Hypervisor.list is its `xl list`).
+ * no xl toolstack inside dom0 (Type1Hypervisor.list is its `xl list`); dom0 drives the
+ * physical SCSI adapter at its native cost (no IOMMU or event-channel cost for its I/O);
+ * no ballooning (a domain keeps what it was given).
  */
 import type { Engine, Ns } from '../sim/engine.js';
 import { NS_PER_MS } from '../sim/engine.js';
@@ -29,7 +37,7 @@ import type { Cpu } from '../hw/cpu.js';
 import type { ProgramTable } from '../kernel/exec/program-table.js';
 import { DirectBacking } from './backing.js';
 import type { VcpuHost, VCpu } from './vcpu.js';
-import { bootVm, type Vm } from './vm.js';
+import { bootVm, waitForBoot, type Vm } from './vm.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
 import { cableNics, openDrives, releaseBackEnds } from './kvm-host.js';
 import { withAssignedMacs } from './devices/passthrough.js';
@@ -47,6 +55,8 @@ interface PcpuState {
 }
 
 export interface Type1Options {
+  /** The physical machine's name (default "hypervisor"), which also names its random streams. */
+  name?: string;
   cpus: number;
   ramBytes: number;
   costs?: LoadedCosts;
@@ -57,6 +67,10 @@ export interface Type1Options {
   bootEpochNs: Ns;
   /** Domain-0's size (default 1 vCPU, 512 MiB, as xen's dom0_mem= is often set). */
   dom0?: { vcpus?: number; memMib?: number };
+  /** Physical NICs (default 1), which dom0 drives: eth0 is cabled to the outside network, eth1… to nothing until plugged. */
+  nics?: number;
+  /** SAS drive sizes in bytes (default none): the machine's HBA, which dom0 drives (its sda, sdb, …). */
+  disks?: number[];
 }
 
 /** How long dom0 may take to boot before the constructor gives up waiting. */
@@ -70,6 +84,8 @@ export class Type1Hypervisor implements VcpuHost {
   readonly sliceNs: Ns;
   /** Each guest's domain ID (dom0 is 0). */
   private readonly domids = new Map<Vm, number>();
+  /** Each domain's memory (dom0's too), reserved whole at creation. */
+  private readonly backings = new Map<Vm, DirectBacking>();
   /** Each guest's NIC back ends in dom0 (vifs, assigned devices). */
   private readonly backEnds = new Map<Vm, ReturnType<typeof cableNics>>();
   private readonly opts: Type1Options;
@@ -83,7 +99,7 @@ export class Type1Hypervisor implements VcpuHost {
     readonly engine: Engine,
     opts: Type1Options,
   ) {
-    this.machine = new PhysicalMachine(engine, { name: 'hypervisor', cpus: opts.cpus, ramBytes: opts.ramBytes, costs: opts.costs ?? loadDefaultCosts() });
+    this.machine = new PhysicalMachine(engine, { name: opts.name ?? 'hypervisor', cpus: opts.cpus, ramBytes: opts.ramBytes, costs: opts.costs ?? loadDefaultCosts(), nics: opts.nics, disks: opts.disks });
     this.sliceNs = opts.sliceNs ?? XEN_SLICE_NS;
     this.pcpus = this.machine.cpus.map((cpu) => ({ cpu, current: null, next: null, sliceEnd: Infinity }));
     for (const p of this.pcpus) p.cpu.onRun = () => this.step(p);
@@ -94,11 +110,34 @@ export class Type1Hypervisor implements VcpuHost {
       'Domain-0',
       { name: 'Domain-0' },
     );
-    this.dom0 = bootVm(engine, d0, new DirectBacking(this.machine.memory, this.nextOwner++), { programs: opts.programs, bootEpochNs: opts.bootEpochNs, costs: this.costs(), ownsHardware: true });
+    const backing = this.reserve(d0);
+    this.dom0 = bootVm(engine, d0, backing, { programs: opts.programs, bootEpochNs: opts.bootEpochNs, costs: this.costs(), hardware: { extraNics: this.machine.extraNics, scsi: this.machine.scsi } });
+    this.backings.set(this.dom0, backing);
     this.domids.set(this.dom0, 0);
     this.dom0.machine.start(this);
     const guard = engine.now + DOM0_BOOT_GUARD_NS;
     while (this.dom0.machine.bootNs() < 0 && engine.now < guard) engine.runUntil(engine.now + 10 * NS_PER_MS);
+  }
+
+  /** The whole of `config`'s memory from the machine, or an `xl create`-style Error when too little is free. */
+  private reserve(config: VmConfig): DirectBacking {
+    const bytes = config.memMib * 1024 * 1024;
+    const b = DirectBacking.reserve(this.machine.memory, this.nextOwner++, bytes);
+    if (b === null) throw new Error(`xl: failed to create domain ${config.name}: it needs ${config.memMib} MiB and the machine has ${Math.floor((this.machine.memory.freeFrames * 4096) / (1024 * 1024))} MiB free`);
+    return b;
+  }
+
+  /**
+   * Bytes of the machine's memory the hypervisor has given domain `vm` (dom0 or a guest):
+   * its whole RAM from creation, plus the frames of its shadow or nested tables.
+   */
+  memoryGiven(vm: Vm): number {
+    return this.backings.get(vm)?.bytesInUse() ?? 0;
+  }
+
+  /** Runs the machine until `vm`'s guest has booted (a new domain's `xl create` until its init is up). */
+  waitForBoot(vm: Vm): void {
+    waitForBoot(vm);
   }
 
   private costs(): LoadedCosts {
@@ -106,15 +145,24 @@ export class Type1Hypervisor implements VcpuHost {
   }
 
   /**
-   * Creates and powers on a guest (`xl create`): its RAM comes from this machine, its
-   * disks are image files in dom0's file system (which must exist, as xl wants them),
-   * its NICs' back ends are vifD.N devices in dom0.
+   * Creates and powers on a guest (`xl create`): its whole RAM is taken from this
+   * machine at once (an Error when too little is free), its disks are image files in
+   * dom0's file system (which must exist, as xl wants them), its NICs' back ends are
+   * vifD.N devices in dom0.
    */
   createVm(config: VmConfig): Vm {
     const k = this.dom0.kernel;
     const domid = this.domids.size;
     const disks = openDrives(k, config, 'xl');
-    const vm = bootVm(this.engine, withAssignedMacs(k, config, 'xl'), new DirectBacking(this.machine.memory, this.nextOwner++), { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
+    const backing = this.reserve(config);
+    let vm: Vm;
+    try {
+      vm = bootVm(this.engine, withAssignedMacs(k, config, 'xl'), backing, { programs: this.opts.programs, bootEpochNs: k.realtimeNs, costs: this.costs(), disks });
+    } catch (e) {
+      backing.release();
+      throw e;
+    }
+    this.backings.set(vm, backing);
     this.backEnds.set(vm, cableNics(k, vm.machine.nics as VirtualNic[], config.name, 'xl', (nic) => `vif${domid}.${config.nics.findIndex((n) => n.id === nic.id)}`));
     this.domids.set(vm, domid);
     this.vms.push(vm);
@@ -122,9 +170,11 @@ export class Type1Hypervisor implements VcpuHost {
     return vm;
   }
 
-  /** `xl destroy`: the guest is powered off and its back ends in dom0 go (vifs deleted, assigned devices given back). */
+  /** `xl destroy`: the guest is powered off, its memory goes back to the machine and its back ends in dom0 go (vifs deleted, assigned devices given back). */
   destroyVm(vm: Vm): void {
     vm.machine.stop('destroyed (xl destroy)');
+    this.backings.get(vm)?.release();
+    this.backings.delete(vm);
     const b = this.backEnds.get(vm);
     if (b) releaseBackEnds(this.dom0.kernel, b.taps, b.assigned);
     this.backEnds.delete(vm);

@@ -59,6 +59,8 @@ export class VirtualMachine implements Machine {
    * machine's physical NIC (type 1's dom0: the kernel drives eth0 and the world beyond).
    */
   nics: NicPort[] | null = [];
+  /** The physical NICs beyond eth0 a management VM drives (set before the guest boots; 0 for any other VM). */
+  extraNics = 0;
   /** The VM's serial port, COM1 (set before the guest boots), or null when its configuration has none. */
   serial: SerialPort | null = null;
   readonly name: string;

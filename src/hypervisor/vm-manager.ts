@@ -13,6 +13,7 @@
 import type { Ns } from '../sim/engine.js';
 import { NS_PER_MS } from '../sim/engine.js';
 import type { KernelSession, RunOptions, RunResult } from '../kernel/session.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { ProgramTable } from '../kernel/exec/program-table.js';
 import type { LoadedCosts } from '../hw/cost-table.js';
 import { adoptHostedVm, launchHostedVm, VmLaunchError, type HostedVm } from './kvm-host.js';
@@ -20,7 +21,7 @@ import { createHostFile, hostByteFile, openHostImage } from './devices/host-file
 import { createImage, type DiskImage } from './devices/disk-image.js';
 import { formatRootImage } from './devices/root-image.js';
 import { RootMountError } from '../kernel/fs/mount-root.js';
-import type { Vm } from './vm.js';
+import { runWhile, waitForBoot, type Vm } from './vm.js';
 import { formatPrecopy, precopy, type PrecopyReport } from './migration.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
 import type { VirtualNic } from './devices/nic.js';
@@ -49,9 +50,8 @@ export type VmStatus = 'defined' | 'running' | 'paused' | 'stopped';
 /** The size of a drive's image that `create` makes when it does not exist. */
 export const DEFAULT_DISK_BYTES = 64 * 1024 * 1024;
 
-/** How long `stop` waits for the VMM to exit, and a guard for `start`'s boot. */
+/** How long `stop` waits for the VMM to exit. */
 const SHUTDOWN_NS = 100 * NS_PER_MS;
-const BOOT_GUARD_NS = 60_000 * NS_PER_MS;
 
 export class VmManager {
   private readonly defs = new Map<string, VmConfig>();
@@ -103,54 +103,11 @@ export class VmManager {
     if (c.hypervisorType === 1) {
       throw new VmOpError(`VM "${name}" asks for a type 1 hypervisor (profile ${c.profile}), which owns the whole machine; this host runs Linux, so its VMs are hosted (type 2): set "hypervisor": {"type": 2}`);
     }
-    this.makeImages(c, sizes);
+    makeDriveImages(this.host.kernel, c, this.programs, sizes);
     this.defs.set(name, c);
     return c;
   }
 
-  /**
-   * Makes the image files of `c`'s drives that do not exist yet on the host: raw, of
-   * DEFAULT_DISK_BYTES, or a copy-on-write overlay of the drive's backing file (as
-   * virt-install --disk size=… does; Firecracker itself wants existing files). A new
-   * root drive without a backing file is formatted with the default guest root tree
-   * (ctsimfs), as a cloud image comes; an overlay has its backing file's.
-   */
-  private makeImages(c: VmConfig, sizes: Readonly<Record<string, number>>): void {
-    const k = this.host.kernel;
-    for (const d of c.drives) {
-      if (typeof hostByteFile(k, d.path) !== 'string') continue;
-      let backing: { image: DiskImage; path: string } | undefined;
-      if (d.format === 'cow') {
-        const bf = d.backingFile === null ? null : hostByteFile(k, d.backingFile);
-        if (bf === null || typeof bf === 'string') throw new VmOpError(`drive ${d.id}: its backing file ${d.backingFile ?? '(none)'} does not exist on the host (make it first, e.g. another VM's image)`);
-        const image = openHostImage(k, d.backingFile!);
-        if (typeof image === 'string') throw new VmOpError(`drive ${d.id}: ${image}`);
-        backing = { image, path: d.backingFile! };
-      }
-      const f = createHostFile(k, d.path);
-      if (typeof f === 'string') throw new VmOpError(`drive ${d.id}: ${f}`);
-      const image = createImage(f, d.format, backing ? backing.image.virtualSize : (sizes[d.id] ?? DEFAULT_DISK_BYTES), backing);
-      if (d.root && !backing) {
-        const why = formatRootImage(image, this.programs(), c.name, k.realtimeNs);
-        if (why) throw new VmOpError(`drive ${d.id}: ${why}`);
-      }
-    }
-  }
-
-  /**
-   * Runs the host in 10 ms steps while `busy()` holds (a boot, a VMM taking a VM), up to
-   * a minute of simulated time; a step stopped early (engine.stop) ends where it stopped.
-   */
-  private waitWhile(busy: () => boolean): void {
-    const engine = this.host.engine;
-    const guard = engine.now + BOOT_GUARD_NS;
-    while (busy() && engine.now < guard) {
-      const step = Math.min(guard, engine.now + 10 * NS_PER_MS);
-      const r = engine.run({ until: step, deferrable: true });
-      if (r === 'idle') break;
-      if (r !== 'stopped') engine.advanceTo(step);
-    }
-  }
 
   /** Boots the VM: starts its VMM process and runs until the guest has booted. */
   start(name: string): HostedVm {
@@ -168,14 +125,7 @@ export class VmManager {
       throw e;
     }
     this.live.set(name, h);
-    // The command returns when the guest has booted, not at the next 10 ms step.
-    const engine = this.host.engine;
-    h.vm.machine.onBooted = () => engine.stop();
-    try {
-      this.waitWhile(() => h.vm.machine.state !== 'stopped' && (h.vm.machine.state === 'created' || h.vm.machine.bootNs() < 0));
-    } finally {
-      h.vm.machine.onBooted = null;
-    }
+    waitForBoot(h.vm);
     if (h.vm.machine.state === 'stopped') throw new VmOpError(`VM "${name}" did not boot: ${h.vm.machine.stopReason || 'its VMM exited'}`);
     return h;
   }
@@ -255,7 +205,7 @@ export class VmManager {
       throw new VmOpError(`VM "${name}" could not be taken in: ${(e as Error).message}`);
     }
     // Until the VMM here has mapped guest RAM and taken the VM (however loaded the host is).
-    this.waitWhile(() => vm.machine.state === 'paused');
+    runWhile(this.host.engine, () => vm.machine.state === 'paused');
     if (vm.machine.state !== 'running') {
       vm.machine.stop(vm.machine.stopReason || 'it did not resume here');
       throw new VmOpError(`VM "${name}" did not resume here: ${vm.machine.stopReason}`);
@@ -391,5 +341,35 @@ export class VmManager {
     };
     out.privilegedOps = { ...m.privilegedOps };
     return out;
+  }
+}
+
+/**
+ * Makes the image files of `c`'s drives that do not exist yet on the host: raw, of
+ * DEFAULT_DISK_BYTES, or a copy-on-write overlay of the drive's backing file (as
+ * virt-install --disk size=… does; Firecracker itself wants existing files). A new
+ * root drive without a backing file is formatted with the default guest root tree
+ * (ctsimfs), as a cloud image comes; an overlay has its backing file's. `k` is the
+ * kernel whose file system holds the images: the host's, or Domain-0's under a type 1
+ * hypervisor (xl's disk files). Throws VmOpError.
+ */
+export function makeDriveImages(k: Kernel, c: VmConfig, programs: () => ProgramTable, sizes: Readonly<Record<string, number>> = {}): void {
+  for (const d of c.drives) {
+    if (typeof hostByteFile(k, d.path) !== 'string') continue;
+    let backing: { image: DiskImage; path: string } | undefined;
+    if (d.format === 'cow') {
+      const bf = d.backingFile === null ? null : hostByteFile(k, d.backingFile);
+      if (bf === null || typeof bf === 'string') throw new VmOpError(`drive ${d.id}: its backing file ${d.backingFile ?? '(none)'} does not exist on the host (make it first, e.g. another VM's image)`);
+      const image = openHostImage(k, d.backingFile!);
+      if (typeof image === 'string') throw new VmOpError(`drive ${d.id}: ${image}`);
+      backing = { image, path: d.backingFile! };
+    }
+    const f = createHostFile(k, d.path);
+    if (typeof f === 'string') throw new VmOpError(`drive ${d.id}: ${f}`);
+    const image = createImage(f, d.format, backing ? backing.image.virtualSize : (sizes[d.id] ?? DEFAULT_DISK_BYTES), backing);
+    if (d.root && !backing) {
+      const why = formatRootImage(image, programs(), c.name, k.realtimeNs);
+      if (why) throw new VmOpError(`drive ${d.id}: ${why}`);
+    }
   }
 }

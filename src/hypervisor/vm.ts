@@ -11,7 +11,7 @@
  *     vm.machine.start(new DedicatedCpus());      // or a host's KVM, or a type 1 VMM
  *     vm.sh('echo hi').stdout === 'hi\n';
  */
-import type { Engine, Ns } from '../sim/engine.js';
+import { NS_PER_MS, type Engine, type Ns } from '../sim/engine.js';
 import { loadDefaultCosts, type LoadedCosts } from '../hw/cost-table.js';
 import { bootKernel } from '../kernel/boot.js';
 import type { ProgramTable } from '../kernel/exec/program-table.js';
@@ -22,6 +22,7 @@ import type { VmConfig } from './vm-config.js';
 import { findProfile } from './profiles.js';
 import type { DiskImage } from './devices/disk-image.js';
 import { ScsiDisk } from '../hw/scsi-disk.js';
+import type { ScsiHost } from '../hw/scsi.js';
 import { VirtualScsiHba } from './devices/scsi-hba.js';
 import { VirtualNic } from './devices/nic.js';
 import { VirtualUart } from './devices/serial.js';
@@ -37,8 +38,11 @@ export interface BootVmOptions {
   boot?: { firmwareNs: Ns; kernelNs: Ns; initNs: Ns };
   /** The VM's disks, in the configuration's order (the first is sda). */
   disks?: { id: string; image: DiskImage; readOnly: boolean }[];
-  /** A management VM (type 1's dom0): it drives the physical NIC instead of having virtual ones. */
-  ownsHardware?: boolean;
+  /**
+   * A management VM's hardware (type 1's dom0): it drives the machine's physical NICs
+   * (eth0 and `extraNics` more) and its SCSI adapter instead of having virtual ones.
+   */
+  hardware?: { extraNics: number; scsi: ScsiHost | null };
 }
 
 export class Vm extends KernelSession {
@@ -100,7 +104,11 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     backing,
     boot,
   });
-  machine.nics = opts.ownsHardware ? null : config.nics.map((n) => new VirtualNic(n, machine));
+  machine.nics = opts.hardware ? null : config.nics.map((n) => new VirtualNic(n, machine));
+  if (opts.hardware) {
+    machine.extraNics = opts.hardware.extraNics;
+    machine.scsi = opts.hardware.scsi;
+  }
   if (config.serial) machine.serial = new VirtualUart(machine);
   if (opts.disks && opts.disks.length > 0) {
     // Paravirtual products come with virtio-scsi, emulated ones with an LSI adapter (as their NICs).
@@ -114,5 +122,33 @@ export function bootVm(engine: Engine, config: VmConfig, backing: HostBacking, o
     // The guest kernel panicked at boot (no root file system): the machine is off.
     machine.stop(e instanceof Error ? e.message : String(e));
     throw e;
+  }
+}
+
+/** How long a boot (or a VMM taking a VM) may take before the waiting gives up. */
+const WAIT_GUARD_NS = 60_000 * NS_PER_MS;
+
+/**
+ * Runs the simulation in 10 ms steps while `busy()` holds (a boot, a VMM taking a VM), up
+ * to a minute of simulated time; a step stopped early (engine.stop) ends where it stopped.
+ */
+export function runWhile(engine: Engine, busy: () => boolean): void {
+  const guard = engine.now + WAIT_GUARD_NS;
+  while (busy() && engine.now < guard) {
+    const step = Math.min(guard, engine.now + 10 * NS_PER_MS);
+    const r = engine.run({ until: step, deferrable: true });
+    if (r === 'idle') break;
+    if (r !== 'stopped') engine.advanceTo(step);
+  }
+}
+
+/** Runs until `vm`'s guest has booted (or its machine stopped): the wait ends at the boot, not at the next 10 ms step. */
+export function waitForBoot(vm: Vm): void {
+  const m = vm.machine;
+  m.onBooted = () => vm.engine.stop();
+  try {
+    runWhile(vm.engine, () => m.state !== 'stopped' && (m.state === 'created' || m.bootNs() < 0));
+  } finally {
+    m.onBooted = null;
   }
 }

@@ -9,7 +9,6 @@
  */
 import type { Machine } from '../hw/machine.js';
 import { buildOutside } from './net/outside.js';
-import { PhysicalMachine } from '../hw/physical-machine.js';
 import { attachNics } from './net/nic-driver.js';
 import { SysFs } from './fs/sysfs.js';
 import { Kernel, type KernelConfig } from './kernel.js';
@@ -89,7 +88,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   probeSerial(k, con);
   // The physical NIC and the network beyond it (net/outside.ts), or the machine's own NICs (a VM's).
   if (machine.nics) attachNics(k, machine.nics);
-  else buildOutside(k, machine instanceof PhysicalMachine ? machine.extraNics : 0);
+  else buildOutside(k, machine.extraNics);
   registerMemDevices(k);
   if (machine.vmx) registerKvm(k);
   const anonDev = (): number => k.allocAnonDev();

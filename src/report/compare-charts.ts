@@ -29,6 +29,7 @@ const MEMORY_KINDS: readonly { key: keyof MemoryParts; label: string; color: str
   { key: 'pageCache', label: 'page cache', color: '#76b7b2' },
   { key: 'application', label: 'application', color: '#59a14f' },
   { key: 'vmm', label: 'VMM', color: '#b07aa1' },
+  { key: 'untouched', label: 'reserved, untouched', color: '#bab0ac' },
 ];
 
 /** The kinds of CpuSplit in the order they are stacked. */

@@ -12,7 +12,7 @@
  * This file is pure (no file system): parsing and checking the log, and replaying it
  * into a Host. src/cli/state-store.ts keeps it on disk (atomic writes, a lock).
  */
-import { createHost, type Host, type HostOptions } from '../host.js';
+import { createHost, type Host, type HostOptions, type KernelSession } from '../host.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { VM_OPS, type VmOp } from '../hypervisor/vm-manager.js';
 import { parseVmImage, restoreVmImage } from './vm-image.js';
@@ -192,8 +192,12 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
   return { status: r.status, ended: r.ended };
 }
 
-/** What runs before an entry's command: the host waits (idle) until its start time and unpacks its uploads with tar. */
-export function prepareEntry(host: Host, e: Pick<LogEntry, 'atNs' | 'uploads'>, blobs: (id: string) => string): void {
+/**
+ * What runs before an entry's command: the host waits (idle) until its start time and
+ * unpacks its uploads with tar. `host` is any running kernel (a host, or a type 1
+ * hypervisor's Domain-0, where `ctsim compare` runs containers too).
+ */
+export function prepareEntry(host: KernelSession, e: Pick<LogEntry, 'atNs' | 'uploads'>, blobs: (id: string) => string): void {
   if (host.now < e.atNs) host.engine.run({ until: e.atNs });
   host.engine.advanceTo(e.atNs);
   for (const u of e.uploads) {

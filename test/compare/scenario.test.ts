@@ -80,7 +80,12 @@ describe('scenario files', () => {
     expect(errorOf(YAML.replace('version: 1', 'version: 2'))).toBe('sc.yaml:1:1 at $.version: expected 1, found the number 2');
     expect(errorOf(YAML.replace('    limits: { memory: 64MiB, pids: 100 }', '    limits: { memory: 64MiB, pids: 100 }\n    vcpus: 2'))).toBe('sc.yaml:11:5 at $.instances[0].vcpus: expected a setting of a container (image, network, limits, bundle), found "vcpus"');
     expect(errorOf(YAML.replace('    limits: { memory: 64MiB, pids: 100 }', '    image: ubuntu'))).toBe('sc.yaml:10:5 at $.instances[0].image: expected an image ctsim ships (alpine, bench, busybox), found "ubuntu"');
-    expect(errorOf(YAML.replace('    cpus: 2', '    cpus: 2\n    hypervisor: 1'))).toBe('sc.yaml:6:5 at $.hosts[0].hypervisor: expected 2 (ctsim compare runs its VMs on a hosted hypervisor; type 1 hosts are not in compare yet), found the number 1');
+    // A type 1 host is accepted; a VM's profile must name a product of its host's hypervisor type.
+    expect(parseScenario(YAML.replace('    cpus: 2', '    cpus: 2\n    hypervisor: 1'), 'sc.yaml').hosts[0].hypervisor).toBe(1);
+    expect(errorOf(YAML.replace('    cpus: 2', '    cpus: 2\n    hypervisor: 1').replace('    memory: 256MiB', '    memory: 256MiB\n    profile: kvm'))).toBe(
+      'sc.yaml:15:5 at $.instances[1].profile: expected a profile of a type 1 hypervisor (esxi, xen-pv, hyperv): host h has hypervisor 1, found "kvm", a type 2 hypervisor\'s',
+    );
+    expect(errorOf(YAML.replace('    memory: 256MiB', '    memory: 256MiB\n    profile: xen-pv'))).toMatch(/^sc\.yaml:14:5 at \$\.instances\[1\]\.profile: expected a profile of a type 2 hypervisor \(kvm, firecracker, vmware-2006, virtualbox\): host h has hypervisor 2, found "xen-pv"/);
   });
 
   it('reads claims to check (expect): an order with a factor, or nearness; each names a metric and instances that exist', () => {

@@ -63,4 +63,26 @@ mkdir -p /var/lib/ctsim/images && dd if=/dev/zero of=/var/lib/ctsim/images/web.i
     // A guest whose image dom0 does not have is refused, in xl's name.
     expect(() => hv.createVm(cfg('db', { drives: [{ drive_id: 'd', path_on_host: 'db.img', is_root_device: false }] }))).toThrow(/^xl: -drive file=db\.img: /);
   });
+
+  it("reserves a domain's whole memory when it is created (Xen's domain builder), and takes it back on xl destroy", () => {
+    const engine = new Engine(1);
+    const hv = new Type1Hypervisor(engine, { cpus: 1, ramBytes: 1024 ** 3, programs: defaultPrograms(), bootEpochNs: DEFAULT_BOOT_EPOCH_NS });
+    const mem = hv.machine.memory;
+    // Domain-0's 512 MiB are gone from the machine before anything runs in it.
+    expect(hv.memoryGiven(hv.dom0)).toBe(512 * 1024 ** 2);
+    const free = mem.freeFrames;
+    const a = hv.createVm(cfg('a'));
+    // All 64 MiB at once (plus the frames of its nested tables), though the guest has
+    // touched far less (a hosted VMM backs pages as they are touched).
+    const given = (free - mem.freeFrames) * 4096;
+    expect(given - 64 * 1024 ** 2).toBeGreaterThan(0);
+    expect(given - 64 * 1024 ** 2).toBe(a.machine.memVirt.counters.vmmTablePages * 4096);
+    expect(hv.memoryGiven(a)).toBe(given);
+    expect(a.machine.memVirt.counters.backedPages * 4096).toBeLessThan(64 * 1024 ** 2);
+    hv.waitForBoot(a);
+    expect(a.machine.bootNs()).toBeGreaterThan(0);
+    expect(() => hv.createVm(cfg('b', { 'machine-config': { vcpu_count: 1, mem_size_mib: 1024 } }))).toThrow('xl: failed to create domain b: it needs 1024 MiB and the machine has 447 MiB free');
+    hv.destroyVm(a);
+    expect(mem.freeFrames).toBe(free);
+  });
 });

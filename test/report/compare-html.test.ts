@@ -30,14 +30,14 @@ function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
   });
   return [
     {
-      name: 'native', kind: 'native', host: 'h1', detail: 'the host itself',
+      name: 'native', kind: 'native', host: 'h1', hypervisor: 2, detail: 'the host itself',
       startup: { ns: 0.82 * ms, steps: [{ name: 'exec', startNs: 0, endNs: 0.82 * ms }] },
-      memory: { bytes: 3 * MiB + 64 * KiB, parts: { guestKernel: 0, pageTables: 64 * KiB, pageCache: 1 * MiB, application: 2 * MiB, vmm: 0 }, hostFreeBytes: 4000 * MiB },
+      memory: { bytes: 3 * MiB + 64 * KiB, parts: { guestKernel: 0, pageTables: 64 * KiB, pageCache: 1 * MiB, application: 2 * MiB, vmm: 0, untouched: 0 }, hostFreeBytes: 4000 * MiB },
       density: 1910, workloads: workloads(1, 0, 0),
       isolation: isolation(42, 'h1', ['lo', 'eth0', 'br0'], 24, true, []),
     },
     {
-      name: ctrName, kind: 'container', host: 'h1', detail: 'runc, bridge + NAT',
+      name: ctrName, kind: 'container', host: 'h1', hypervisor: 2, detail: 'runc, bridge + NAT',
       startup: {
         ns: 47.5 * ms,
         steps: [
@@ -46,12 +46,12 @@ function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
           { name: 'exec', startNs: 45 * ms, endNs: 47.5 * ms },
         ],
       },
-      memory: { bytes: 6 * MiB + 80 * KiB, parts: { guestKernel: 0, pageTables: 80 * KiB, pageCache: 4 * MiB, application: 2 * MiB, vmm: 0 }, hostFreeBytes: 4000 * MiB },
+      memory: { bytes: 6 * MiB + 80 * KiB, parts: { guestKernel: 0, pageTables: 80 * KiB, pageCache: 4 * MiB, application: 2 * MiB, vmm: 0, untouched: 0 }, hostFreeBytes: 4000 * MiB },
       density: 980, workloads: workloads(1.02, 0, 0),
       isolation: isolation(2, ctrName, ['lo', 'eth0'], 11, true, ['pid', 'mnt', 'net', 'uts', 'ipc', 'cgroup']),
     },
     {
-      name: 'fc', kind: 'vm', host: 'h1', detail: 'firecracker: hw + nested, virtio-net',
+      name: 'fc', kind: 'vm', host: 'h1', hypervisor: 2, detail: 'firecracker: hw + nested, virtio-net',
       startup: {
         ns: 125 * ms,
         steps: [
@@ -63,7 +63,7 @@ function instances(ctrName: string, vmCpuScale: number): InstanceResult[] {
       },
       memory: {
         bytes: 36 * MiB + 200 * KiB,
-        parts: { guestKernel: 22 * MiB, pageTables: 1 * MiB + 200 * KiB, pageCache: 8 * MiB, application: 2 * MiB, vmm: 3 * MiB },
+        parts: { guestKernel: 22 * MiB, pageTables: 1 * MiB + 200 * KiB, pageCache: 8 * MiB, application: 2 * MiB, vmm: 3 * MiB, untouched: 0 },
         hostFreeBytes: 4000 * MiB,
       },
       density: 170, workloads: workloads(vmCpuScale, 3.5 * ms, vmCpuScale > 1 ? 6 * ms : 0),
