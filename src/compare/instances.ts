@@ -73,6 +73,8 @@ export interface Instance {
   time(script: string, env: Record<string, string>): Timed;
   /** Runs `script` inside and returns what it printed (for isolation facts). */
   sh(script: string): RunResult;
+  /** Measures the cost of timing (once; `time` does it if not done): call it after the instance has settled, outside any marks. */
+  calibrate(): void;
   vmm(): VmmMark;
   /** The host-side process that stands for the instance (container init, VMM), or null. */
   hostPid: number | null;
@@ -138,26 +140,41 @@ function parseTimed(r: RunResult, where: string): { ns: number; status: number }
  * subshell, and for a container its runc exec — is measured once (an empty script) and
  * taken off each run's time, CPU time and VMM counters.
  */
-export function withTiming(name: string, run: (script: string) => RunResult, vmm: () => VmmMark = () => NO_VMM): Pick<Instance, 'time' | 'sh'> {
-  const v0 = vmm();
-  const r0 = run(timed(':', {}));
-  const calib = vmmDelta(v0, vmm());
-  const m = TIMING.exec(r0.stdout);
-  if (!m) {
-    throw new InputError({
-      source: `instance ${name}`,
-      expected: 'it to run a command once started',
-      found: `the command ended (status ${r0.status}, ${r0.ended}) with ${(r0.stderr.trim() || r0.stdout.trim()).split('\n').pop() || 'no output'}`,
-      fix: r0.ended === 'exit' ? 'check its image or bundle has sh and date' : 'the host may be out of memory or CPUs: give it more, or start fewer instances',
-    });
-  }
-  const overhead = parseTimed(r0, name);
+export function withTiming(name: string, run: (script: string) => RunResult, vmm: () => VmmMark = () => NO_VMM): Pick<Instance, 'time' | 'sh' | 'calibrate'> {
+  let cal: { r0: RunResult; ns: number; calib: VmmMark } | null = null;
+  const calibrate = (): { r0: RunResult; ns: number; calib: VmmMark } => {
+    if (cal) return cal;
+    // The least of three after a first run: the first run in an instance also pays for
+    // first touches (pages not yet backed, programs not yet cached), and any run can meet
+    // the instance's own periodic work (a guest's timer tick) — neither is timing.
+    let best: { r0: RunResult; ns: number; calib: VmmMark } | null = null;
+    let r = run(timed(':', {}));
+    for (let i = 0; i < 3 && TIMING.test(r.stdout); i++) {
+      const v0 = vmm();
+      r = run(timed(':', {}));
+      const calib = vmmDelta(v0, vmm());
+      if (!TIMING.test(r.stdout)) break;
+      const ns = parseTimed(r, name).ns;
+      if (!best || ns < best.ns) best = { r0: r, ns, calib };
+    }
+    if (!best) {
+      throw new InputError({
+        source: `instance ${name}`,
+        expected: 'it to run a command',
+        found: `the command ended (status ${r.status}, ${r.ended}) with ${(r.stderr.trim() || r.stdout.trim()).split('\n').pop() || 'no output'}`,
+        fix: r.ended === 'exit' ? 'check its image or bundle has sh and date' : 'the host may be out of memory or CPUs: give it more, or start fewer instances',
+      });
+    }
+    cal = best;
+    return best;
+  };
   const time = (script: string, env: Record<string, string>): Timed => {
+    const { r0, ns, calib } = calibrate();
     const r = run(timed(script, env));
     const t = parseTimed(r, name);
-    return { ns: Math.max(0, t.ns - overhead.ns), status: t.status, stderr: r.stderr, userNs: Math.max(0, r.userNs - r0.userNs), systemNs: Math.max(0, r.systemNs - r0.systemNs), calib };
+    return { ns: Math.max(0, t.ns - ns), status: t.status, stderr: r.stderr, userNs: Math.max(0, r.userNs - r0.userNs), systemNs: Math.max(0, r.systemNs - r0.systemNs), calib };
   };
-  return { time, sh: run };
+  return { time, sh: run, calibrate: () => void calibrate() };
 }
 
 /** What the VMM did between two marks. */

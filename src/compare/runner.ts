@@ -290,6 +290,7 @@ function workloadEnv(inst: Instance): Record<string, string> {
 
 function runWorkload(inst: Instance, w: Scenario['workloads'][number]): WorkloadResult {
   const env = workloadEnv(inst);
+  inst.calibrate();
   const before = inst.vmm();
   const t = inst.time(workloadScript(w), env);
   const after = inst.vmm();
