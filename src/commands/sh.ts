@@ -40,7 +40,8 @@ Everything happens inside the simulation: the same script and --seed give byte-i
   static override flags = {
     command: Flags.string({ char: 'c', description: 'The script to run (sh -c SCRIPT [ARG0 [ARG…]]).' }),
     ...hostFlags,
-    trace: Flags.string({ description: 'Record a timeline of these event categories: sched, syscall, proc, signal, vfs, mm, ns, cgroup, net (comma-separated, or "all").' }),
+    trace: Flags.string({ description: 'Record a timeline of these event categories: sched, syscall, proc, signal, vfs, mm, ns, cgroup, net, vmexit, explain (comma-separated, or "all").' }),
+    explain: Flags.boolean({ description: 'Say on standard error why each system call that failed failed: the process, the call, the errno and the reason the kernel gave where it decided.' }),
     'trace-file': Flags.string({ description: 'Write the trace to this file instead of standard error.' }),
     'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
@@ -56,17 +57,21 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
 
     let traceOut: WriteStream | null = null;
-    if (flags.trace !== undefined) {
-      const cats = parseTraceCategories(flags.trace);
-      if (!Array.isArray(cats)) throw new UsageError({ source: '--trace', expected: 'categories among sched, syscall, proc, signal, vfs, mm, ns, cgroup, net (or "all")', found: cats.bad });
+    if (flags.trace !== undefined || flags.explain) {
+      const cats = flags.trace === undefined ? [] : parseTraceCategories(flags.trace);
+      if (!Array.isArray(cats)) throw new UsageError({ source: '--trace', expected: 'categories among sched, syscall, proc, signal, vfs, mm, ns, cgroup, net, vmexit, explain (or "all")', found: cats.bad });
       const format = flags['trace-format'] === 'json' ? formatTraceJson : formatTraceText;
       if (flags['trace-file']) traceOut = createWriteStream(flags['trace-file']);
+      const traced = new Set<string>(cats);
       const write = (rec: TraceRecord): void => {
+        // --explain speaks to the person at the terminal, in words; --trace keeps its timeline.
+        if (flags.explain && rec.cat === 'explain') process.stderr.write(formatExplain(rec));
+        if (!traced.has(rec.cat)) return;
         const line = format(rec) + '\n';
         if (traceOut) traceOut.write(line);
         else process.stderr.write(line);
       };
-      hostOpts.trace = { categories: cats, sink: write };
+      hostOpts.trace = { categories: flags.explain ? [...cats, 'explain'] : cats, sink: write };
     }
 
     // What to run: -c SCRIPT [ARG0 ARGS…], FILE [ARGS…], or an interactive shell.
@@ -168,4 +173,10 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
     return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin));
   }
+}
+
+/** One explain record as a person reads it: `explain: cat[7] openat failed with ENOENT: no entry "nosuch" in /`. */
+export function formatExplain(rec: TraceRecord): string {
+  const reason = typeof rec.reason === 'string' && rec.reason !== '' ? rec.reason : 'no reason recorded';
+  return `explain: ${String(rec.comm)}[${String(rec.pid)}] ${rec.ev} failed with ${String(rec.errno)}: ${reason}\n`;
 }

@@ -16,12 +16,12 @@
 import type { CpuControl } from './cgroup/cpu-control.js';
 import type { Cpu } from '../hw/cpu.js';
 import type { Ns } from '../sim/engine.js';
+import { err, SysError } from './errno.js';
 import type { Kernel } from './kernel.js';
 import { TaskState, abandonSyscallState, type Task } from './proc/task.js';
 import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
 import { SYSCALL_TABLE } from './syscalls/dispatch.js';
-import { err } from './errno.js';
 import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
 import { SIG } from './proc/signals.js';
 import { doExit } from './proc/task-exit.js';
@@ -427,6 +427,7 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
     t.syscallState = undefined;
   }
   if (k.engine.trace.on('syscall')) traceSyscall(k, t, req, res);
+  if (res instanceof SysError && k.engine.trace.on('explain')) explainError(k, t, req, res);
   return finishSyscall(k, pc, t, now);
 }
 
@@ -472,6 +473,11 @@ function interruptSyscall(t: Task): void {
     return;
   }
   t.interruptedSyscall = req;
+}
+
+/** Explain mode: a failed system call, with the reason the kernel gave where it decided. */
+function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): void {
+  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason ?? '' });
 }
 
 function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): void {

@@ -9,7 +9,7 @@
 import type { Ns } from './engine.js';
 
 /** Trace categories (issue 9 grows this list: mm, ns, cgroup, net, vmexit). */
-export const TRACE_CATEGORIES = ['sched', 'syscall', 'proc', 'signal', 'vfs', 'mm', 'ns', 'cgroup', 'net', 'vmexit'] as const;
+export const TRACE_CATEGORIES = ['sched', 'syscall', 'proc', 'signal', 'vfs', 'mm', 'ns', 'cgroup', 'net', 'vmexit', 'explain'] as const;
 export type TraceCategory = (typeof TRACE_CATEGORIES)[number];
 
 const BIT: Record<TraceCategory, number> = Object.fromEntries(TRACE_CATEGORIES.map((c, i) => [c, 1 << i])) as Record<

@@ -54,6 +54,17 @@ describe('ctsim sh', () => {
     expect(r).toMatchObject({ stdout: `${file}:x\nctsim\n`, exitCode: 0 });
   });
 
+  it('--explain says why each failed system call failed, with the reason the kernel gave', async () => {
+    const r = await run('--explain', '-c', 'kill -9 99999; echo $?');
+    expect(r.stdout).toBe('1\n');
+    expect(r.stderr).toContain("explain: sh[2] kill failed with ESRCH: no process 99999 in the caller's PID namespace\n");
+    expect(r.stderr).toContain('sh: 1: kill: No such process\n');
+    // Without it, nothing is said.
+    const quiet = await run('-c', 'kill -9 99999');
+    expect(quiet.stderr).toContain('sh: 1: kill: No such process');
+    expect(quiet.stderr).not.toContain('explain:');
+  });
+
   it('--json gives status, output, seed and simulated time', async () => {
     const r = await run('--json', '--seed', '9', '-c', 'sleep 2; echo done; exit 1');
     expect(r.exitCode).toBe(1);
