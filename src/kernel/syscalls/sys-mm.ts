@@ -242,7 +242,7 @@ const MMAP_MIN_ADDR = 65536;
 
 function doMmap(k: Kernel, t: Task, r: MmapRequest): number | SysError {
   const mm = t.mm;
-  if (!mm) return err('ENOMEM');
+  if (!mm) return err('ENOMEM', `process ${t.tid} has no address space to map into`);
   const { addr, prot, flags } = r;
   const offset = r.offset ?? 0;
   if (r.length === 0) return err('EINVAL', 'length must be greater than 0 (mmap(2))');
@@ -257,7 +257,7 @@ function doMmap(k: Kernel, t: Task, r: MmapRequest): number | SysError {
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 0x03) return err('EINVAL', 'flags must contain exactly one of MAP_SHARED and MAP_PRIVATE (mmap(2))');
   if (type !== MAP_PRIVATE) return err('EINVAL', 'ctsim does not model shared mappings (MAP_SHARED); use MAP_PRIVATE');
   const length = pageUp(r.length);
-  if (length > TASK_SIZE) return err('ENOMEM');
+  if (length > TASK_SIZE) return err('ENOMEM', `length ${r.length}, rounded up to ${length}, is larger than the whole user address space (0x${TASK_SIZE.toString(16)} bytes)`);
   let file: MappedFile | null = null;
   if (!(flags & MAP_ANONYMOUS)) {
     const f = t.files.get(r.fd);

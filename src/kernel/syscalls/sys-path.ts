@@ -38,8 +38,8 @@ function lookupPath(k: Kernel, t: Task, dirfd: number, path: string, follow: boo
   if (path === '' && flags & AT_EMPTY_PATH) {
     if (dirfd === AT_FDCWD) return t.fs.cwd;
     const f = t.files.get(dirfd);
-    if (!f) return err('EBADF');
-    if (!f.vnode || !f.mnt) return err('EBADF');
+    if (!f) return err('EBADF', `dirfd ${dirfd} is not open in process ${t.tid}`);
+    if (!f.vnode || !f.mnt) return err('EBADF', `fd ${dirfd} does not refer to a file in the file tree (AT_EMPTY_PATH)`);
     return { mnt: f.mnt, vn: f.vnode };
   }
   return resolve(k, t, path, { follow, dirfd });
@@ -83,22 +83,22 @@ export function statFor(t: Task, st: Stat): Stat {
 }
 
 function childOf(pl: ParentLookup): Vnode | SysError {
-  return pl.parent.vn.lookup ? pl.parent.vn.lookup(pl.name) : err('ENOTDIR');
+  return pl.parent.vn.lookup ? pl.parent.vn.lookup(pl.name) : err('ENOTDIR', `the parent of ${pl.name} is not a directory`);
 }
 
 function doUnlink(k: Kernel, t: Task, dirfd: number, path: string): number | SysError {
   const pl = resolveParent(k, t, path, dirfd);
   if (pl instanceof SysError) return pl;
-  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EISDIR');
+  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EISDIR', `${path} names a directory (it ends in "${pl.name || '/'}"); use rmdir`);
   const victim = childOf(pl);
   if (victim instanceof SysError) return victim;
   if (isDir(victim.mode())) return err('EISDIR', `${path} is a directory (use rmdir)`);
-  if (pl.trailingSlash) return err('ENOTDIR');
+  if (pl.trailingSlash) return err('ENOTDIR', `${path} ends in a slash but ${pl.name} is not a directory`);
   const denied = mayModifyDir(t, pl.parent, `remove ${path}`);
   if (denied) return denied;
   if (stickyDenies(t, pl.parent.vn, victim)) return err('EPERM', `the directory is sticky and ${path} belongs to someone else`);
-  if (isMountpoint(pl.parent, victim)) return err('EBUSY');
-  const r = pl.parent.vn.unlink ? pl.parent.vn.unlink(pl.name, k.realtimeNs) : err('EPERM');
+  if (isMountpoint(pl.parent, victim)) return err('EBUSY', `${path} is a mount point`);
+  const r = pl.parent.vn.unlink ? pl.parent.vn.unlink(pl.name, k.realtimeNs) : err('EPERM', `the file system holding ${path} does not support unlink`);
   return r ?? 0;
 }
 
@@ -109,18 +109,18 @@ function isMountpoint(dir: Path, vn: Vnode): boolean {
 function doRmdir(k: Kernel, t: Task, dirfd: number, path: string): number | SysError {
   const pl = resolveParent(k, t, path, dirfd);
   if (pl instanceof SysError) return pl;
-  if (pl.name === '.' ) return err('EINVAL');
-  if (pl.name === '..') return err('ENOTEMPTY');
-  if (pl.name === '') return err('EBUSY');
+  if (pl.name === '.' ) return err('EINVAL', `${path} ends in "."; rmdir refuses to remove "." (rmdir(2))`);
+  if (pl.name === '..') return err('ENOTEMPTY', `${path} ends in "..", which is never empty (rmdir(2))`);
+  if (pl.name === '') return err('EBUSY', `${path} names the root directory, which is always in use`);
   const victim = childOf(pl);
   if (victim instanceof SysError) return victim;
-  if (!isDir(victim.mode())) return err('ENOTDIR');
+  if (!isDir(victim.mode())) return err('ENOTDIR', `${path} is not a directory (use unlink)`);
   const denied = mayModifyDir(t, pl.parent, `remove ${path}`);
   if (denied) return denied;
-  if (stickyDenies(t, pl.parent.vn, victim)) return err('EPERM');
+  if (stickyDenies(t, pl.parent.vn, victim)) return err('EPERM', `the directory holding ${path} is sticky and ${pl.name} belongs to uid ${victim.getattr().uid}, not uid ${t.creds.fsuid}`);
   if (isMountpoint(pl.parent, victim)) return err('EBUSY', `${path} is a mount point`);
-  if (sameVnode(victim, t.fs.root.vn) && pl.parent.mnt === t.fs.root.mnt) return err('EBUSY');
-  const r = pl.parent.vn.rmdir ? pl.parent.vn.rmdir(pl.name, k.realtimeNs) : err('EPERM');
+  if (sameVnode(victim, t.fs.root.vn) && pl.parent.mnt === t.fs.root.mnt) return err('EBUSY', `${path} is the root directory of process ${t.tid}`);
+  const r = pl.parent.vn.rmdir ? pl.parent.vn.rmdir(pl.name, k.realtimeNs) : err('EPERM', `the file system holding ${path} does not support rmdir`);
   if (r) return r;
   detachForeignMounts(k, victim);
   return 0;
@@ -137,12 +137,12 @@ function detachForeignMounts(k: Kernel, victim: Vnode): void {
 function doMkdir(k: Kernel, t: Task, dirfd: number, path: string, mode: number): number | SysError {
   const pl = resolveParent(k, t, path, dirfd);
   if (pl instanceof SysError) return pl;
-  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EEXIST');
+  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EEXIST', `${path} names an existing directory (it ends in "${pl.name || '/'}")`);
   const existing = childOf(pl);
   if (!(existing instanceof SysError)) return err('EEXIST', `${path} already exists`);
   const denied = mayModifyDir(t, pl.parent, `create ${path}`);
   if (denied) return denied;
-  if (!pl.parent.vn.mkdir) return err('EPERM');
+  if (!pl.parent.vn.mkdir) return err('EPERM', `the file system holding ${path} does not support mkdir`);
   // mkdir(2): the permission bits less the umask, and S_ISVTX; set-user-ID and
   // set-group-ID are not taken from `mode` (a set-group-ID parent passes its bit on).
   const r = pl.parent.vn.mkdir(pl.name, mode & ~t.fs.umask & 0o1777, t.creds, k.realtimeNs);
@@ -165,7 +165,7 @@ function doMknod(k: Kernel, t: Task, dirfd: number, path: string, mode: number, 
   }
   const pl = resolveParent(k, t, path, dirfd);
   if (pl instanceof SysError) return pl;
-  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EEXIST');
+  if (pl.name === '' || pl.name === '.' || pl.name === '..') return err('EEXIST', `${path} names an existing directory (it ends in "${pl.name || '/'}")`);
   if (!(childOf(pl) instanceof SysError)) return err('EEXIST', `${path} already exists`);
   if (pl.trailingSlash) return err('ENOENT', `${path} ends in a slash but names no directory`);
   const denied = mayModifyDir(t, pl.parent, `create ${path}`);
@@ -177,7 +177,7 @@ function doMknod(k: Kernel, t: Task, dirfd: number, path: string, mode: number, 
   const perm = mode & 0o7777 & ~t.fs.umask;
   const dir = pl.parent.vn;
   let r: Vnode | SysError;
-  if (type === 0 || type === S_IFREG) r = dir.create ? dir.create(pl.name, perm, t.creds, k.realtimeNs) : err('EPERM');
+  if (type === 0 || type === S_IFREG) r = dir.create ? dir.create(pl.name, perm, t.creds, k.realtimeNs) : err('EPERM', `the file system holding ${path} cannot create regular files`);
   else r = dir.mknod ? dir.mknod(pl.name, type | perm, device ? dev : 0, t.creds, k.realtimeNs) : err('EPERM', 'this file system cannot hold special files');
   return r instanceof SysError ? r : 0;
 }
@@ -187,7 +187,7 @@ function doRename(k: Kernel, t: Task, olddirfd: number, oldpath: string, newdirf
   if (from instanceof SysError) return from;
   const to = resolveParent(k, t, newpath, newdirfd);
   if (to instanceof SysError) return to;
-  if (from.name === '' || from.name === '.' || from.name === '..' || to.name === '' || to.name === '.' || to.name === '..') return err('EBUSY');
+  if (from.name === '' || from.name === '.' || from.name === '..' || to.name === '' || to.name === '.' || to.name === '..') return err('EBUSY', `${from.name === '' || from.name === '.' || from.name === '..' ? oldpath : newpath} ends in "/", "." or ".."; rename needs a plain last component`);
   const src = childOf(from);
   if (src instanceof SysError) return src;
   if (from.parent.mnt !== to.parent.mnt) return err('EXDEV', 'rename across mounts is not possible (use cp and rm)');
@@ -195,9 +195,9 @@ function doRename(k: Kernel, t: Task, olddirfd: number, oldpath: string, newdirf
     const denied = mayModifyDir(t, side.parent, 'rename');
     if (denied) return denied;
   }
-  if (stickyDenies(t, from.parent.vn, src)) return err('EPERM');
-  if (isMountpoint(from.parent, src)) return err('EBUSY');
-  const r = from.parent.vn.rename ? from.parent.vn.rename(from.name, to.parent.vn, to.name, k.realtimeNs) : err('EPERM');
+  if (stickyDenies(t, from.parent.vn, src)) return err('EPERM', `the directory holding ${oldpath} is sticky and ${from.name} belongs to uid ${src.getattr().uid}, not uid ${t.creds.fsuid}`);
+  if (isMountpoint(from.parent, src)) return err('EBUSY', `${oldpath} is a mount point`);
+  const r = from.parent.vn.rename ? from.parent.vn.rename(from.name, to.parent.vn, to.name, k.realtimeNs) : err('EPERM', `the file system holding ${oldpath} does not support rename`);
   return r ?? 0;
 }
 
@@ -207,24 +207,24 @@ function doLink(k: Kernel, t: Task, oldpath: string, newpath: string, follow: bo
   if (isDir(src.vn.mode())) return err('EPERM', 'hard links to directories are not allowed');
   const pl = resolveParent(k, t, newpath);
   if (pl instanceof SysError) return pl;
-  if (pl.name === '') return err('EEXIST');
-  if (!(childOf(pl) instanceof SysError)) return err('EEXIST');
-  if (pl.parent.mnt !== src.mnt) return err('EXDEV');
+  if (pl.name === '') return err('EEXIST', `${newpath} names the root directory, which exists`);
+  if (!(childOf(pl) instanceof SysError)) return err('EEXIST', `${newpath} already exists`);
+  if (pl.parent.mnt !== src.mnt) return err('EXDEV', `${oldpath} and ${newpath} are on different mounts; a hard link cannot cross mounts`);
   const denied = mayModifyDir(t, pl.parent, `create ${newpath}`);
   if (denied) return denied;
-  const r = pl.parent.vn.link ? pl.parent.vn.link(pl.name, src.vn, k.realtimeNs) : err('EPERM');
+  const r = pl.parent.vn.link ? pl.parent.vn.link(pl.name, src.vn, k.realtimeNs) : err('EPERM', `the file system holding ${newpath} does not support hard links`);
   return r ?? 0;
 }
 
 function doSymlink(k: Kernel, t: Task, target: string, path: string): number | SysError {
-  if (target === '') return err('ENOENT');
+  if (target === '') return err('ENOENT', 'the symlink target is an empty string (symlink(2))');
   const pl = resolveParent(k, t, path);
   if (pl instanceof SysError) return pl;
-  if (pl.name === '') return err('EEXIST');
+  if (pl.name === '') return err('EEXIST', `${path} names the root directory, which exists`);
   if (!(childOf(pl) instanceof SysError)) return err('EEXIST', `${path} already exists`);
   const denied = mayModifyDir(t, pl.parent, `create ${path}`);
   if (denied) return denied;
-  const r = pl.parent.vn.symlink ? pl.parent.vn.symlink(pl.name, target, t.creds, k.realtimeNs) : err('EPERM');
+  const r = pl.parent.vn.symlink ? pl.parent.vn.symlink(pl.name, target, t.creds, k.realtimeNs) : err('EPERM', `the file system holding ${path} does not support symbolic links`);
   return r instanceof SysError ? r : 0;
 }
 
@@ -232,10 +232,10 @@ function doSymlink(k: Kernel, t: Task, target: string, path: string): number | S
 function doChmod(k: Kernel, t: Task, p: Path, mode: number): number | SysError {
   const st = p.vn.getattr();
   if (!ownerOrCapable(t.creds, st)) return err('EPERM', `only the owner (uid ${t.creds.userNs.uidOf(st.uid)}) or CAP_FOWNER may change the mode`);
-  if (p.mnt.flags.readonly) return err('EROFS');
+  if (p.mnt.flags.readonly) return err('EROFS', `${pathOf(t, p)} is on a read-only mount`);
   let m = mode & 0o7777;
   if (!t.creds.inGroup(st.gid) && !capableWrtInode(t.creds, st.uid, st.gid, CAP.FSETID)) m &= ~0o2000;
-  const r = p.vn.setattr ? p.vn.setattr({ mode: m, nowNs: k.realtimeNs }) : err('EPERM');
+  const r = p.vn.setattr ? p.vn.setattr({ mode: m, nowNs: k.realtimeNs }) : err('EPERM', `the file system holding ${pathOf(t, p)} cannot change modes`);
   return r ?? 0;
 }
 
@@ -253,23 +253,23 @@ function doChown(k: Kernel, t: Task, p: Path, nsUid: number, nsGid: number): num
   if (gid === -1 && nsGid !== -1) return err('EINVAL', `gid ${nsGid} has no mapping in the caller's user namespace`);
   if (!capableWrtInode(c, st.uid, st.gid, CAP.CHOWN)) {
     if (uid !== -1 && uid !== st.uid) return err('EPERM', 'giving a file away needs CAP_CHOWN over it');
-    if (gid !== -1 && gid !== st.gid && (c.fsuid !== st.uid || !c.inGroup(gid))) return err('EPERM');
-    if (uid !== -1 && c.fsuid !== st.uid) return err('EPERM');
+    if (gid !== -1 && gid !== st.gid && (c.fsuid !== st.uid || !c.inGroup(gid))) return err('EPERM', `changing the group to gid ${nsGid} needs ownership of the file (uid ${c.userNs.uidOf(st.uid)}) and membership of that group, or CAP_CHOWN`);
+    if (uid !== -1 && c.fsuid !== st.uid) return err('EPERM', `uid ${c.userNs.uidOf(c.fsuid)} does not own the file (owner uid ${c.userNs.uidOf(st.uid)}) and lacks CAP_CHOWN over it`);
   }
-  if (p.mnt.flags.readonly) return err('EROFS');
+  if (p.mnt.flags.readonly) return err('EROFS', `${pathOf(t, p)} is on a read-only mount`);
   let mode: number | undefined;
   // Changing the owner clears set-user-ID and set-group-ID on executables.
   if ((uid !== -1 || gid !== -1) && !isDir(st.mode) && st.mode & 0o6000 && st.mode & 0o111) mode = st.mode & ~0o6000;
-  const r = p.vn.setattr ? p.vn.setattr({ uid, gid, mode, nowNs: k.realtimeNs }) : err('EPERM');
+  const r = p.vn.setattr ? p.vn.setattr({ uid, gid, mode, nowNs: k.realtimeNs }) : err('EPERM', `the file system holding ${pathOf(t, p)} cannot change owners`);
   return r ?? 0;
 }
 
 function doTruncate(k: Kernel, t: Task, p: Path, length: number, checkPerm: boolean): number | SysError {
-  if (length < 0) return err('EINVAL');
-  if (isDir(p.vn.mode())) return err('EISDIR');
-  if (checkPerm && !mayAccess(t.creds, p.vn.getattr(), MAY_WRITE)) return err('EACCES');
-  if (p.mnt.flags.readonly) return err('EROFS');
-  const r = p.vn.setattr ? p.vn.setattr({ size: length, nowNs: k.realtimeNs }) : err('EINVAL');
+  if (length < 0) return err('EINVAL', `length ${length} is negative (truncate(2))`);
+  if (isDir(p.vn.mode())) return err('EISDIR', `${pathOf(t, p)} is a directory and cannot be truncated`);
+  if (checkPerm && !mayAccess(t.creds, p.vn.getattr(), MAY_WRITE)) return err('EACCES', `write permission denied on ${pathOf(t, p)} for uid ${t.creds.fsuid}: mode ${p.vn.getattr().mode.toString(8)}, owner ${p.vn.getattr().uid}`);
+  if (p.mnt.flags.readonly) return err('EROFS', `${pathOf(t, p)} is on a read-only mount`);
+  const r = p.vn.setattr ? p.vn.setattr({ size: length, nowNs: k.realtimeNs }) : err('EINVAL', `${pathOf(t, p)} is not a file whose size can be set`);
   return r ?? 0;
 }
 
@@ -313,16 +313,16 @@ export const pathSyscalls: HandlerTable = {
   chdir(k, t, r: { path: string }) {
     const p = resolve(k, t, r.path, { follow: true });
     if (p instanceof SysError) return p;
-    if (!isDir(p.vn.mode())) return err('ENOTDIR');
-    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES');
+    if (!isDir(p.vn.mode())) return err('ENOTDIR', `${r.path} is not a directory`);
+    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES', `search (x) permission denied on ${r.path} for uid ${t.creds.fsuid}: mode ${p.vn.getattr().mode.toString(8)}, owner ${p.vn.getattr().uid}`);
     t.fs.cwd = p;
     return 0;
   },
   fchdir(_k, t, r: { fd: number }) {
     const f = t.files.get(r.fd);
-    if (!f) return err('EBADF');
-    if (!f.vnode || !f.mnt || !isDir(f.vnode.mode())) return err('ENOTDIR');
-    if (!mayAccess(t.creds, f.vnode.getattr(), MAY_EXEC)) return err('EACCES');
+    if (!f) return err('EBADF', `fd ${r.fd} is not open in process ${t.tid}`);
+    if (!f.vnode || !f.mnt || !isDir(f.vnode.mode())) return err('ENOTDIR', `fd ${r.fd} does not refer to a directory`);
+    if (!mayAccess(t.creds, f.vnode.getattr(), MAY_EXEC)) return err('EACCES', `search (x) permission denied on the directory of fd ${r.fd} for uid ${t.creds.fsuid}: mode ${f.vnode.getattr().mode.toString(8)}, owner ${f.vnode.getattr().uid}`);
     t.fs.cwd = { mnt: f.mnt, vn: f.vnode };
     return 0;
   },
@@ -333,8 +333,8 @@ export const pathSyscalls: HandlerTable = {
   },
   fchmod(k, t, r: { fd: number; mode: number }) {
     const f = t.files.get(r.fd);
-    if (!f) return err('EBADF');
-    if (!f.vnode || !f.mnt) return err('EINVAL');
+    if (!f) return err('EBADF', `fd ${r.fd} is not open in process ${t.tid}`);
+    if (!f.vnode || !f.mnt) return err('EINVAL', `fd ${r.fd} does not refer to a file whose mode can be changed`);
     return doChmod(k, t, { mnt: f.mnt, vn: f.vnode }, r.mode);
   },
   fchmodat(k, t, r: { dirfd: number; path: string; mode: number }) {
@@ -351,8 +351,8 @@ export const pathSyscalls: HandlerTable = {
   },
   fchown(k, t, r: { fd: number; uid: number; gid: number }) {
     const f = t.files.get(r.fd);
-    if (!f) return err('EBADF');
-    if (!f.vnode || !f.mnt) return err('EINVAL');
+    if (!f) return err('EBADF', `fd ${r.fd} is not open in process ${t.tid}`);
+    if (!f.vnode || !f.mnt) return err('EINVAL', `fd ${r.fd} does not refer to a file whose owner can be changed`);
     return doChown(k, t, { mnt: f.mnt, vn: f.vnode }, r.uid, r.gid);
   },
   truncate(k, t, r: { path: string; length: number }) {
@@ -361,8 +361,8 @@ export const pathSyscalls: HandlerTable = {
   },
   ftruncate(k, t, r: { fd: number; length: number }) {
     const f = t.files.get(r.fd);
-    if (!f) return err('EBADF');
-    if (!f.vnode || !f.mnt || !f.canWrite) return err('EINVAL');
+    if (!f) return err('EBADF', `fd ${r.fd} is not open in process ${t.tid}`);
+    if (!f.vnode || !f.mnt || !f.canWrite) return err('EINVAL', `fd ${r.fd} is not a file open for writing (ftruncate(2))`);
     return doTruncate(k, t, { mnt: f.mnt, vn: f.vnode }, r.length, false);
   },
   /** utimensat({dirfd, path, atimeNs, mtimeNs, flags}); absent times mean "now" (UTIME_NOW). */
@@ -373,12 +373,12 @@ export const pathSyscalls: HandlerTable = {
     const explicit = r.atimeNs !== undefined || r.mtimeNs !== undefined;
     // Setting explicit times needs ownership; "now" needs ownership or write permission.
     if (!ownerOrCapable(t.creds, st)) {
-      if (explicit) return err('EPERM');
-      if (!mayAccess(t.creds, st, MAY_WRITE)) return err('EACCES');
+      if (explicit) return err('EPERM', `setting explicit times on ${r.path || `fd ${r.dirfd ?? AT_FDCWD}`} needs ownership (uid ${st.uid}) or CAP_FOWNER`);
+      if (!mayAccess(t.creds, st, MAY_WRITE)) return err('EACCES', `setting the times to now on ${r.path || `fd ${r.dirfd ?? AT_FDCWD}`} needs ownership or write permission: uid ${t.creds.fsuid}, mode ${st.mode.toString(8)}, owner ${st.uid}`);
     }
-    if (p.mnt.flags.readonly) return err('EROFS');
+    if (p.mnt.flags.readonly) return err('EROFS', `${r.path || `fd ${r.dirfd ?? AT_FDCWD}`} is on a read-only mount`);
     const now = k.realtimeNs;
-    const res = p.vn.setattr ? p.vn.setattr({ atimeNs: r.atimeNs ?? now, mtimeNs: r.mtimeNs ?? now, nowNs: now }) : err('EPERM');
+    const res = p.vn.setattr ? p.vn.setattr({ atimeNs: r.atimeNs ?? now, mtimeNs: r.mtimeNs ?? now, nowNs: now }) : err('EPERM', `the file system holding ${r.path || `fd ${r.dirfd ?? AT_FDCWD}`} cannot change times`);
     return res ?? 0;
   },
   umask(_k, t, r: { mask: number }) {
@@ -390,8 +390,8 @@ export const pathSyscalls: HandlerTable = {
   chroot(k, t, r: { path: string }) {
     const p = resolve(k, t, r.path, { follow: true });
     if (p instanceof SysError) return p;
-    if (!isDir(p.vn.mode())) return err('ENOTDIR');
-    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES');
+    if (!isDir(p.vn.mode())) return err('ENOTDIR', `${r.path} is not a directory`);
+    if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES', `search (x) permission denied on ${r.path} for uid ${t.creds.fsuid}: mode ${p.vn.getattr().mode.toString(8)}, owner ${p.vn.getattr().uid}`);
     if (!nsCapable(t.creds, t.creds.userNs, CAP.SYS_CHROOT)) return err('EPERM', 'chroot needs CAP_SYS_CHROOT');
     t.fs.root = p;
     return 0;
@@ -399,7 +399,7 @@ export const pathSyscalls: HandlerTable = {
 };
 
 function doAccess(k: Kernel, t: Task, dirfd: number, path: string, mode: number, flags: number): number | SysError {
-  if (mode & ~7) return err('EINVAL');
+  if (mode & ~7) return err('EINVAL', `mode 0${mode.toString(8)} has bits other than R_OK, W_OK and X_OK (access(2))`);
   const p = lookupPath(k, t, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags);
   if (p instanceof SysError) return p;
   if (mode === 0) return 0;
@@ -410,7 +410,7 @@ function doAccess(k: Kernel, t: Task, dirfd: number, path: string, mode: number,
     creds.fsgid = t.creds.gid;
   }
   const mask = (mode & 4 ? MAY_READ : 0) | (mode & 2 ? MAY_WRITE : 0) | (mode & 1 ? MAY_EXEC : 0);
-  if (!mayAccess(creds, p.vn.getattr(), mask)) return err('EACCES');
-  if (mode & 2 && p.mnt.flags.readonly) return err('EROFS');
+  if (!mayAccess(creds, p.vn.getattr(), mask)) return err('EACCES', `${path}: uid ${creds.fsuid} lacks the ${mode & 4 ? 'r' : ''}${mode & 2 ? 'w' : ''}${mode & 1 ? 'x' : ''} access asked for: mode ${p.vn.getattr().mode.toString(8)}, owner ${p.vn.getattr().uid}`);
+  if (mode & 2 && p.mnt.flags.readonly) return err('EROFS', `write access asked for on ${path}, which is on a read-only mount`);
   return 0;
 }

@@ -57,7 +57,7 @@ export const signalSyscalls: HandlerTable = {
         m.lo = s.lo;
         m.hi = s.hi;
       } else {
-        return err('EINVAL');
+        return err('EINVAL', `how ${r.how} is not SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK (sigprocmask(2))`);
       }
       m.delete(SIG.SIGKILL);
       m.delete(SIG.SIGSTOP);
