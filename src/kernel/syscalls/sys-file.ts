@@ -69,21 +69,21 @@ export function installFile(t: Task, f: OpenFile, cloexec: boolean): number | Sy
 const directoryOps: FileOps = {
   readdir(_k, _t, f) {
     const vn = f.vnode!;
-    const all = vn.readdir ? vn.readdir() : err('ENOTDIR');
+    const all = vn.readdir ? vn.readdir() : err('ENOTDIR', `${f.path} has no entries to list`);
     if (all instanceof SysError) return all;
     const batch = all.slice(f.pos);
     f.pos = all.length;
     return batch;
   },
-  read: () => err('EISDIR'),
-  write: () => err('EISDIR'),
+  read: (_k, _t, f) => err('EISDIR', `${f.path} is a directory: list it with getdents64(2)`),
+  write: (_k, _t, f) => err('EISDIR', `${f.path} is a directory and cannot be written`),
   seekable: () => 0,
 };
 
 /** What an O_PATH descriptor allows: nothing but being a position. */
 const pathOnlyOps: FileOps = {
-  read: () => err('EBADF'),
-  write: () => err('EBADF'),
+  read: (_k, _t, f) => err('EBADF', `${f.path} was opened with O_PATH, which allows no reading`),
+  write: (_k, _t, f) => err('EBADF', `${f.path} was opened with O_PATH, which allows no writing`),
 };
 
 /** Opens the object at `mnt`/`vn` for `flags` after permission checks. FIFOs, which may wait, are opened by doOpen. */
@@ -103,7 +103,7 @@ export function openVnode(k: Kernel, t: Task, mnt: Mount, vn: Vnode, flags: numb
     return new OpenFile(o.ops, flags, mnt, vn, path, o.priv);
   }
   if (isFifo(mode)) return err('ENXIO', `${path} is a FIFO: open it with open(2)`);
-  if (!vn.open) return err('ENXIO');
+  if (!vn.open) return err('ENXIO', `${path} is not an object its file system can open`);
   const o = vn.open(flags);
   if (o instanceof SysError) return o;
   return new OpenFile(o.ops, flags, mnt, vn, path, o.priv);
@@ -116,9 +116,9 @@ function mayOpen(t: Task, mnt: Mount, vn: Vnode, flags: number, path: string): S
   const wantWrite = acc === 1 || acc === 2;
   const wantRead = acc === 0 || acc === 2;
   if (isDir(mode)) {
-    if (wantWrite) return err('EISDIR');
+    if (wantWrite) return err('EISDIR', `${path} is a directory and cannot be opened for writing`);
   } else if (flags & O_DIRECTORY) {
-    return err('ENOTDIR');
+    return err('ENOTDIR', `O_DIRECTORY was given but ${path} is not a directory`);
   }
   const st = vn.getattr();
   const mask = (wantRead ? MAY_READ : 0) | (wantWrite ? MAY_WRITE : 0);
@@ -142,9 +142,9 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
   if (flags & O_CREAT) {
     const pl = resolveParent(k, t, path, dirfd);
     if (pl instanceof SysError) return pl;
-    if (pl.name === '' || pl.trailingSlash) return err('EISDIR');
+    if (pl.name === '' || pl.trailingSlash) return err('EISDIR', `${path} names a directory (or ends in a slash), and O_CREAT creates only regular files`);
     const dir = pl.parent;
-    const existing = dir.vn.lookup ? dir.vn.lookup(pl.name) : err('ENOTDIR');
+    const existing = dir.vn.lookup ? dir.vn.lookup(pl.name) : err('ENOTDIR', `the parent of ${path} is not a directory`);
     if (existing instanceof SysError) {
       if (existing.errno !== 'ENOENT') return existing;
       if (dir.mnt.flags.readonly) return err('EROFS', `${path} is on a read-only mount`);
@@ -154,20 +154,20 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
       if (vn instanceof SysError) return vn;
       target = { mnt: dir.mnt, vn };
       // A new file opened O_RDONLY|O_CREAT still opens: permission applies to existing files only.
-      const o = vn.open ? vn.open(flags) : err('ENXIO');
+      const o = vn.open ? vn.open(flags) : err('ENXIO', `the new file ${path} is not an object its file system can open`);
       if (o instanceof SysError) return o;
       k.charge(k.costs.fileOpen);
       const f = new OpenFile(o.ops, flags & ~O_CREAT, dir.mnt, vn, absPath(t, path));
       f.priv = o.priv;
       return installFile(t, f, (flags & O_CLOEXEC) !== 0);
     }
-    if (flags & O_EXCL) return err('EEXIST');
+    if (flags & O_EXCL) return err('EEXIST', `${path} exists and O_CREAT|O_EXCL asks to create it`);
     target = resolve(k, t, path, { follow: (flags & O_NOFOLLOW) === 0, dirfd });
   } else {
     target = resolve(k, t, path, { follow: (flags & O_NOFOLLOW) === 0, dirfd });
   }
   if (target instanceof SysError) return target;
-  if (isLnk(target.vn.mode()) && !(flags & O_PATH)) return err('ELOOP');
+  if (isLnk(target.vn.mode()) && !(flags & O_PATH)) return err('ELOOP', `${path} is a symbolic link and O_NOFOLLOW was given`);
   if (flags & O_TRUNC && isReg(target.vn.mode()) && (flags & O_ACCMODE) === 0) flags &= ~O_TRUNC;
   if (isFifo(target.vn.mode()) && !(flags & O_PATH)) {
     const denied = mayOpen(t, target.mnt, target.vn, flags, path);
@@ -212,7 +212,7 @@ function doDup2(k: Kernel, t: Task, oldfd: number, newfd: number, cloexec: boole
   const f = fileOf(t, oldfd);
   if (f instanceof SysError) return f;
   const limit = t.rlimits[RLIMIT_NOFILE]?.soft ?? NOFILE_DEFAULT;
-  if (newfd < 0 || newfd >= limit) return err('EBADF');
+  if (newfd < 0 || newfd >= limit) return err('EBADF', `new descriptor ${newfd} is outside 0..${limit - 1} (RLIMIT_NOFILE=${limit})`);
   if (oldfd === newfd) return newfd;
   f.refs++;
   const old = t.files.install(newfd, f, cloexec);
@@ -232,7 +232,7 @@ export const fileSyscalls: HandlerTable = {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
     if (!f.canRead || f.flags & O_PATH) return err('EBADF', `descriptor ${r.fd} is not open for reading`);
-    if (!f.ops.read) return err('EINVAL');
+    if (!f.ops.read) return err('EINVAL', `descriptor ${r.fd} (${f.path}) is attached to an object that cannot be read`);
     const res = f.ops.read(k, t, f, Math.max(0, r.count | 0));
     if (typeof res === 'string') k.charge(copyCost(k.costs, res.length));
     return res;
@@ -242,7 +242,7 @@ export const fileSyscalls: HandlerTable = {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
     if (!f.canWrite || f.flags & O_PATH) return err('EBADF', `descriptor ${r.fd} is not open for writing`);
-    if (!f.ops.write) return err('EINVAL');
+    if (!f.ops.write) return err('EINVAL', `descriptor ${r.fd} (${f.path}) is attached to an object that cannot be written`);
     const res = f.ops.write(k, t, f, r.data);
     if (typeof res === 'number') k.charge(copyCost(k.costs, res));
     return res;
@@ -251,7 +251,7 @@ export const fileSyscalls: HandlerTable = {
   pread64(k, t, r: { fd: number; count: number; offset: number }) {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
-    if (!f.ops.seekable || !f.ops.read) return err('ESPIPE');
+    if (!f.ops.seekable || !f.ops.read) return err('ESPIPE', `descriptor ${r.fd} (${f.path}) has no file offset, so pread cannot read at one`);
     const save = f.pos;
     f.pos = r.offset;
     const res = f.ops.read(k, t, f, r.count);
@@ -269,7 +269,7 @@ export const fileSyscalls: HandlerTable = {
   },
   dup2: (k, t, r: { oldfd: number; newfd: number }) => doDup2(k, t, r.oldfd, r.newfd, false),
   dup3(k, t, r: { oldfd: number; newfd: number; flags: number }) {
-    if (r.oldfd === r.newfd) return err('EINVAL');
+    if (r.oldfd === r.newfd) return err('EINVAL', `oldfd and newfd are both ${r.oldfd}, which dup3(2) refuses`);
     return doDup2(k, t, r.oldfd, r.newfd, (r.flags & O_CLOEXEC) !== 0);
   },
   /** pipe2({flags}) → [readFd, writeFd]. */
@@ -278,20 +278,20 @@ export const fileSyscalls: HandlerTable = {
   lseek(_k, t, r: { fd: number; offset: number; whence: number }) {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
-    const size = f.ops.seekable ? f.ops.seekable(f) : err('ESPIPE');
+    const size = f.ops.seekable ? f.ops.seekable(f) : err('ESPIPE', `descriptor ${r.fd} (${f.path}) has no file offset to seek`);
     if (size instanceof SysError) return size;
     let pos: number;
     if (r.whence === SEEK_SET) pos = r.offset;
     else if (r.whence === SEEK_CUR) pos = f.pos + r.offset;
     else if (r.whence === SEEK_END) pos = size + r.offset;
-    else return err('EINVAL');
-    if (pos < 0) return err('EINVAL');
+    else return err('EINVAL', `whence ${r.whence} is not SEEK_SET, SEEK_CUR or SEEK_END`);
+    if (pos < 0) return err('EINVAL', `the new offset ${pos} would be negative`);
     f.pos = pos;
     return pos;
   },
   fcntl(_k, t, r: { fd: number; cmd: number; arg?: number }) {
     const e = t.files.entry(r.fd);
-    if (!e) return err('EBADF');
+    if (!e) return err('EBADF', `descriptor ${r.fd} is not open`);
     switch (r.cmd) {
       case F_GETFD:
         return e.cloexec ? FD_CLOEXEC : 0;
@@ -321,14 +321,14 @@ export const fileSyscalls: HandlerTable = {
   ioctl(k, t, r: { fd: number; cmd: number; arg?: unknown }) {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
-    if (!f.ops.ioctl) return err('ENOTTY', r.cmd === TCGETS ? 'not a terminal' : undefined);
+    if (!f.ops.ioctl) return err('ENOTTY', r.cmd === TCGETS ? 'not a terminal' : `descriptor ${r.fd} (${f.path}) takes no ioctl requests`);
     return f.ops.ioctl(k, t, f, r.cmd, r.arg);
   },
   /** getdents64({fd}) → the next batch of entries, [] at the end. */
   getdents64(k, t, r: { fd: number }) {
     const f = fileOf(t, r.fd);
     if (f instanceof SysError) return f;
-    if (!f.ops.readdir) return err('ENOTDIR');
+    if (!f.ops.readdir) return err('ENOTDIR', `descriptor ${r.fd} (${f.path}) is not a directory`);
     const res = f.ops.readdir(k, t, f);
     if (Array.isArray(res)) k.charge((res as DirEntry[]).length * 20);
     return res;

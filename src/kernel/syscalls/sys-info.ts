@@ -33,7 +33,7 @@ const HOST_NAME_MAX = 64;
 function sleepFor(k: Kernel, t: Task, ns: number): unknown {
   const state = t.syscallState as { deadline: number } | undefined;
   if (state === undefined) {
-    if (!Number.isFinite(ns) || ns < 0) return err('EINVAL');
+    if (!Number.isFinite(ns) || ns < 0) return err('EINVAL', `the sleep time ${ns} ns is negative or not a finite number`);
     const deadline = k.now + Math.floor(ns);
     t.syscallState = { deadline };
     return k.sleepUntil(t, deadline);
@@ -58,7 +58,7 @@ export const infoSyscalls: HandlerTable = {
       case CLOCK_THREAD_CPUTIME_ID:
         return t.utimeNs + t.stimeNs;
       default:
-        return err('EINVAL');
+        return err('EINVAL', `clock ${r.clock} is not CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME or a CPU-time clock`);
     }
   },
   gettimeofday: (k) => Math.floor(k.realtimeNs),
@@ -76,7 +76,7 @@ export const infoSyscalls: HandlerTable = {
   getrusage(_k, t, r: { who: number }): Rusage | ReturnType<typeof err> {
     if (r.who === 0) return { utimeNs: t.utimeNs, stimeNs: t.stimeNs, maxRssKiB: 0, minFlt: t.minFlt, majFlt: t.majFlt, nvcsw: t.nvcsw, nivcsw: t.nivcsw };
     if (r.who === -1) return { utimeNs: t.cutimeNs, stimeNs: t.cstimeNs, maxRssKiB: 0, minFlt: 0, majFlt: 0, nvcsw: 0, nivcsw: 0 };
-    return err('EINVAL');
+    return err('EINVAL', `who ${r.who} is not RUSAGE_SELF (0) or RUSAGE_CHILDREN (-1)`);
   },
   uname(_k, t): Utsname {
     const uts = t.nsproxy.uts;
@@ -93,7 +93,7 @@ export const infoSyscalls: HandlerTable = {
   setdomainname(_k, t, r: { name: string }) {
     const uts = t.nsproxy.uts;
     if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `setdomainname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}`);
-    if (r.name.length > HOST_NAME_MAX) return err('EINVAL');
+    if (r.name.length > HOST_NAME_MAX) return err('EINVAL', `domain names are at most ${HOST_NAME_MAX} bytes, this one has ${r.name.length}`);
     uts.domainname = r.name;
     return 0;
   },
@@ -117,7 +117,7 @@ export const infoSyscalls: HandlerTable = {
    */
   syslog(k, t, r: { type: number }) {
     if (r.type === 10) return 1 << 17;
-    if (r.type !== 3 && r.type !== 2) return err('EINVAL');
+    if (r.type !== 3 && r.type !== 2) return err('EINVAL', `syslog action ${r.type} is not modelled (2, 3 and 10 are)`);
     if (!capable(t.creds, CAP.SYSLOG)) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG');
     return k.log.map(formatPrintk).join('');
   },
@@ -129,8 +129,8 @@ export const infoSyscalls: HandlerTable = {
   /** prlimit64({pid, resource, limit?}) → the previous limit. */
   prlimit64(k, t, r: { pid: number; resource: number; limit?: Rlimit }) {
     const target = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
-    if (!target) return err('ESRCH');
-    if (r.resource < 0 || r.resource > 15) return err('EINVAL');
+    if (!target) return err('ESRCH', `no process ${r.pid} in the caller's PID namespace`);
+    if (r.resource < 0 || r.resource > 15) return err('EINVAL', `resource ${r.resource} is not an RLIMIT_* number (0 to 15)`);
     const old = target.rlimits[r.resource] ?? { soft: Infinity, hard: Infinity };
     if (r.limit) {
       if (r.limit.soft > r.limit.hard) return err('EINVAL', 'the soft limit exceeds the hard limit');

@@ -32,6 +32,9 @@ export const IPC_STAT = 2;
 /** The key as a signed 32-bit number (key_t), as /proc/sysvipc prints it. */
 const asKey = (key: number): number => key | 0;
 
+/** An object's permission bits in octal, as ipcs(1) prints them. */
+const modeOf = (o: IpcObject): string => (o.mode & 0o777).toString(8).padStart(3, '0');
+
 function limitOf(k: Task['nsproxy']['ipc'], kind: IpcKind): number {
   const s = k.sysctls;
   return kind === 'msg' ? s.msgmni : kind === 'shm' ? s.shmmni : s.sem[3];
@@ -54,14 +57,14 @@ function get(k: Kernel, t: Task, kind: IpcKind, key: number, flags: number, init
     if (o) {
       if (flags & IPC_CREAT && flags & IPC_EXCL) return err('EEXIST', `an object with key 0x${(key >>> 0).toString(16)} exists`);
       const want = (flags & 0o400 ? MAY_READ : 0) | (flags & 0o200 ? MAY_WRITE : 0);
-      if (want && !mayUse(t, o, want)) return err('EACCES');
+      if (want && !mayUse(t, o, want)) return err('EACCES', `mode ${modeOf(o)} of ${kind} object ${o.id} denies uid ${t.creds.euid} the access asked for, and it lacks CAP_IPC_OWNER`);
       return o.id;
     }
     if (!(flags & IPC_CREAT)) return err('ENOENT', `no object with key 0x${(key >>> 0).toString(16)} in this IPC namespace`);
   }
-  if (ns.ids[kind].objects.size >= limitOf(ns, kind)) return err('ENOSPC');
+  if (ns.ids[kind].objects.size >= limitOf(ns, kind)) return err('ENOSPC', `the IPC namespace already holds ${limitOf(ns, kind)} ${kind} objects, the limit set by ${kind === 'msg' ? 'kernel.msgmni' : kind === 'shm' ? 'kernel.shmmni' : 'SEMMNI in kernel.sem'}`);
   const id = ns.ids[kind].allocate();
-  if (id < 0) return err('ENOSPC');
+  if (id < 0) return err('ENOSPC', `no free ${kind} identifier is left in this IPC namespace`);
   const o: IpcObject = { kind, id, key, mode: flags & 0o777, uid: t.creds.euid, gid: t.creds.egid, cuid: t.creds.euid, cgid: t.creds.egid, ctime: Math.floor(k.realtimeNs / 1e9) };
   const bad = init(o);
   if (bad) return bad;
@@ -73,8 +76,8 @@ function ctl(t: Task, kind: IpcKind, id: number, cmd: number): number | SysError
   const ns = t.nsproxy.ipc;
   const o = ns.ids[kind].objects.get(id);
   if (!o) return err('EINVAL', `no ${kind} object ${id} in this IPC namespace`);
-  if (cmd === IPC_STAT) return mayUse(t, o, MAY_READ) ? { ...o, messages: o.messages?.map((m) => ({ ...m })) } : err('EACCES');
-  if (cmd !== IPC_RMID) return err('EINVAL');
+  if (cmd === IPC_STAT) return mayUse(t, o, MAY_READ) ? { ...o, messages: o.messages?.map((m) => ({ ...m })) } : err('EACCES', `IPC_STAT needs read permission on ${kind} object ${id} (mode ${modeOf(o)}) or CAP_IPC_OWNER`);
+  if (cmd !== IPC_RMID) return err('EINVAL', `command ${cmd} is not modelled (IPC_STAT and IPC_RMID are)`);
   const c = t.creds;
   if (c.euid !== o.uid && c.euid !== o.cuid && !nsCapable(c, ns.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'only the owner, the creator or CAP_SYS_ADMIN may remove it');
   ns.ids[kind].objects.delete(id);
@@ -90,10 +93,10 @@ export const ipcSyscalls: HandlerTable = {
   msgsnd(_k, t, r: { id: number; type: number; text: string }) {
     const ns = t.nsproxy.ipc;
     const o = ns.ids.msg.objects.get(r.id);
-    if (!o || !o.messages) return err('EINVAL');
+    if (!o || !o.messages) return err('EINVAL', `no message queue ${r.id} in this IPC namespace`);
     if (r.type < 1) return err('EINVAL', 'message types are positive');
     if (r.text.length > ns.sysctls.msgmax) return err('EINVAL', `messages are at most msgmax=${ns.sysctls.msgmax} bytes`);
-    if (!mayUse(t, o, MAY_WRITE)) return err('EACCES');
+    if (!mayUse(t, o, MAY_WRITE)) return err('EACCES', `msgsnd needs write permission on queue ${r.id} (mode ${modeOf(o)}) or CAP_IPC_OWNER`);
     const used = o.messages.reduce((n, m) => n + m.text.length, 0);
     if (used + r.text.length > ns.sysctls.msgmnb) return err('EAGAIN', 'the queue is full (msgmnb)');
     o.messages.push({ type: r.type, text: r.text });
@@ -102,8 +105,8 @@ export const ipcSyscalls: HandlerTable = {
   /** msgrcv({id, type}): the first message (of that type when > 0). */
   msgrcv(_k, t, r: { id: number; type: number }) {
     const o = t.nsproxy.ipc.ids.msg.objects.get(r.id);
-    if (!o || !o.messages) return err('EINVAL');
-    if (!mayUse(t, o, MAY_READ)) return err('EACCES');
+    if (!o || !o.messages) return err('EINVAL', `no message queue ${r.id} in this IPC namespace`);
+    if (!mayUse(t, o, MAY_READ)) return err('EACCES', `msgrcv needs read permission on queue ${r.id} (mode ${modeOf(o)}) or CAP_IPC_OWNER`);
     // msgtyp < 0: the first message of the lowest type not above |msgtyp| (msgrcv(2)).
     let i = -1;
     if (r.type < 0) {

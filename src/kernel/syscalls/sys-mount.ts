@@ -165,7 +165,7 @@ function newOverlay(k: Kernel, t: Task, source: string, data: string): FileSyste
   const dirOf = (p: string): Path | SysError => {
     const r = resolve(k, t, p, { follow: true });
     if (r instanceof SysError) return r;
-    return isDir(r.vn.mode()) ? topmost(r) : err('ENOTDIR');
+    return isDir(r.vn.mode()) ? topmost(r) : err('ENOTDIR', `overlay: ${p} is not a directory`);
   };
   const lowers: Vnode[] = [];
   for (const p of lowerdir.split(':')) {
@@ -205,7 +205,7 @@ function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstyp
 
   if (flags & MS_REMOUNT) {
     if (!isMountRoot(target)) return err('EINVAL', `${r.target} is not a mount point`);
-    if (!inNs(target.mnt)) return err('EINVAL');
+    if (!inNs(target.mnt)) return err('EINVAL', `${r.target} is not in the caller's mount namespace`);
     const m = target.mnt;
     const want = flagsOf(flags);
     // Flags a more privileged namespace set cannot be cleared here (MNT-10).
@@ -219,7 +219,7 @@ function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstyp
   if (prop.length > 0) {
     if (prop.length > 1) return err('EINVAL', 'only one propagation type at a time');
     if (!isMountRoot(target)) return err('EINVAL', `${r.target} is not a mount point`);
-    if (!inNs(target.mnt)) return err('EINVAL');
+    if (!inNs(target.mnt)) return err('EINVAL', `${r.target} is not in the caller's mount namespace`);
     ns.setPropagation(target.mnt, prop[0][1], (flags & MS_REC) !== 0);
     return 0;
   }
@@ -230,8 +230,8 @@ function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstyp
     // A mount namespace's file may not be bound into itself or a newer namespace: it would pin itself (mnt_ns_loop).
     if (from.vn instanceof NsVnode && from.vn.ns.nsType === 'mnt' && (from.vn.ns as MountNamespace).seq >= ns.seq) return err('EINVAL', 'binding this mount namespace here would make it pin itself');
     if (!inNs(from.mnt) && !(from.vn instanceof NsVnode)) return err('EINVAL', 'the source is not in the caller\'s mount namespace');
-    if (!inNs(target.mnt)) return err('EINVAL');
-    if (isDir(from.vn.mode()) !== isDir(target.vn.mode())) return err(isDir(from.vn.mode()) ? 'ENOTDIR' : 'EISDIR');
+    if (!inNs(target.mnt)) return err('EINVAL', `${r.target} is not in the caller's mount namespace`);
+    if (isDir(from.vn.mode()) !== isDir(target.vn.mode())) return err(isDir(from.vn.mode()) ? 'ENOTDIR' : 'EISDIR', `a bind mount needs ${r.source ?? ''} and ${r.target} to be both directories or both not`);
     const m = ns.bind(target, from, (flags & MS_REC) !== 0);
     if (m instanceof SysError) return m;
     return 0;
@@ -248,7 +248,7 @@ function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstyp
     return 0;
   }
   if (!isDir(target.vn.mode())) return err('ENOTDIR', `${r.target} is not a directory`);
-  if (!inNs(target.mnt)) return err('EINVAL');
+  if (!inNs(target.mnt)) return err('EINVAL', `${r.target} is not in the caller's mount namespace`);
   const fs = newFileSystem(k, t, r.fstype ?? '', r.source ?? 'none', r.data ?? '');
   if (fs instanceof SysError) return fs;
   const mflags = flagsOf(flags);
@@ -270,7 +270,7 @@ function mountBusy(k: Kernel, m: Mount): boolean {
 
 function doUmount(k: Kernel, t: Task, r: { target: string; flags?: number }): number | SysError {
   const flags = r.flags ?? 0;
-  if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return err('EINVAL');
+  if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return err('EINVAL', `flags 0x${flags.toString(16)} has bits other than MNT_FORCE, MNT_DETACH, MNT_EXPIRE and UMOUNT_NOFOLLOW (umount2(2))`);
   if (!mayMount(t)) return err('EPERM', 'umount needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace');
   const res = resolve(k, t, r.target, { follow: !(flags & UMOUNT_NOFOLLOW) });
   if (res instanceof SysError) return res;
@@ -279,7 +279,7 @@ function doUmount(k: Kernel, t: Task, r: { target: string; flags?: number }): nu
   const m = p.mnt;
   if (m.ns !== t.fs.mntNs) return err('EINVAL', `${r.target} is not mounted in the caller's mount namespace`);
   if (m.locked) return err('EINVAL', `${r.target} was inherited locked from a more privileged mount namespace; unmount its parent instead (MNT-09)`);
-  if (flags & MNT_FORCE && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM');
+  if (flags & MNT_FORCE && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', 'MNT_FORCE needs CAP_SYS_ADMIN in the initial user namespace');
   if (m.parent === null) {
     if (!(flags & MNT_DETACH)) return err('EBUSY', 'the root of the mount namespace is in use');
     return err('EINVAL', 'the root of the mount namespace cannot be detached');
@@ -306,7 +306,7 @@ function doPivotRoot(k: Kernel, t: Task, r: { newRoot: string; putOld: string })
   if (n instanceof SysError) return n;
   const o = resolve(k, t, r.putOld, { follow: true });
   if (o instanceof SysError) return o;
-  if (!isDir(n.vn.mode()) || !isDir(o.vn.mode())) return err('ENOTDIR');
+  if (!isDir(n.vn.mode()) || !isDir(o.vn.mode())) return err('ENOTDIR', `${isDir(n.vn.mode()) ? r.putOld : r.newRoot} is not a directory`);
   const newRoot = topmost(n);
   const putOld = topmost(o);
   const root = t.fs.root;

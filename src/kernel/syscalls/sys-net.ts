@@ -23,7 +23,7 @@ import { CAP, nsCapable } from '../ns/capabilities.js';
 import { AF_INET, AF_NETLINK, InetSock, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, type SockAddrIn } from '../net/sockets.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ICMP_HLEN, type IcmpMessage, type IpPacket } from '../net/packet.js';
 import { DEFAULT_TTL, ipSend, isLocalAddr, routeOutput } from '../net/ipv4.js';
-import { INADDR_ANY } from '../net/inet.js';
+import { formatIpv4, INADDR_ANY } from '../net/inet.js';
 import { NETLINK_ROUTE, type RtnlReply, type RtnlRequest } from '../net/rtnl-abi.js';
 import { rtnlHandle } from '../net/netlink.js';
 import { NETLINK_NETFILTER, type NfReply, type NfRequest } from '../net/nf-abi.js';
@@ -89,7 +89,7 @@ function sendInet(k: Kernel, t: Task, p: InetPriv, data: unknown, addr: SockAddr
   const s = p.sock;
   const to = addr ?? s.remote;
   if (!to) return err('EDESTADDRREQ', 'the socket is not connected and no address was given');
-  if (to.family !== AF_INET) return err('EAFNOSUPPORT');
+  if (to.family !== AF_INET) return err('EAFNOSUPPORT', `address family ${to.family} is not AF_INET`);
   const ns = s.ns;
   const stack = k.net;
   let pkt: IpPacket;
@@ -111,7 +111,7 @@ function sendInet(k: Kernel, t: Task, p: InetPriv, data: unknown, addr: SockAddr
       ns.sockets.bindUdp(s, INADDR_ANY, port);
     }
     len = text.length;
-    if (len > 65507) return err('EMSGSIZE');
+    if (len > 65507) return err('EMSGSIZE', `a UDP datagram holds at most 65507 bytes, this one has ${len}`);
     pkt = { src: s.localAddr, dst: to.addr, ttl: p.ttl, proto: IPPROTO_UDP, id: stack.ipId++ & 0xffff, udp: { sport: s.localPort, dport: to.port, data: text } };
   }
   k.charge(k.costs.netTx + copyCost(k.costs, len));
@@ -144,7 +144,7 @@ function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, n
   if (s.softErr) {
     const e = s.softErr;
     s.softErr = null;
-    return err(e as 'ECONNREFUSED');
+    return err(e as 'ECONNREFUSED', 'an ICMP destination-unreachable answered an earlier datagram; the error is reported once');
   }
   const d = s.dequeue();
   if (d) {
@@ -161,6 +161,15 @@ function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, n
 
 const E = (name: string, why?: string): SysError => err(name as Errno, why);
 
+/** Why a TCP connection failed, from the errno the stack recorded on it. */
+function tcpFailure(e: string): string {
+  if (e === 'ECONNRESET') return 'the peer reset the connection';
+  if (e === 'ECONNREFUSED') return 'the peer refused the connection: nothing listens on that port';
+  if (e === 'ETIMEDOUT') return 'the peer stopped answering and retransmission gave up';
+  if (e === 'EPIPE') return 'the peer closed its end, then reset the connection';
+  return 'an ICMP destination-unreachable from the network aborted the connection';
+}
+
 interface WriteProgress {
   written: number;
 }
@@ -176,19 +185,19 @@ function tcpWrite(k: Kernel, t: Task, f: OpenFile, s: TcpSock, data: string): nu
     const e = s.err;
     if (prog.written > 0) return done();
     s.err = null;
-    return E(e, e === 'ECONNRESET' ? 'the peer reset the connection' : undefined);
+    return E(e, e === 'ECONNRESET' ? 'the peer reset the connection' : tcpFailure(e));
   }
   if (s.finPending) {
     sendSignal(k, t, SIG.SIGPIPE);
     return prog.written > 0 ? done() : err('EPIPE', 'this end was shut down for writing');
   }
   if (s.state === 'SYN_SENT' || s.state === 'SYN_RECV') {
-    if (f.flags & O_NONBLOCK) return err('EAGAIN');
+    if (f.flags & O_NONBLOCK) return err('EAGAIN', `the connection is still in ${s.state} and the socket is non-blocking`);
     t.syscallState = prog;
     return k.sleepOn(t, s.wait);
   }
   if (s.state !== 'ESTABLISHED' && s.state !== 'CLOSE_WAIT') {
-    if (s.state === 'CLOSE' && !s.remote) return err('ENOTCONN');
+    if (s.state === 'CLOSE' && !s.remote) return err('ENOTCONN', 'the socket was never connected to a peer');
     sendSignal(k, t, SIG.SIGPIPE);
     return prog.written > 0 ? done() : err('EPIPE', `the connection is ${s.state}`);
   }
@@ -214,9 +223,9 @@ function tcpRead(k: Kernel, t: Task, f: OpenFile, s: TcpSock, count: number, non
   if (s.err) {
     const e = s.err;
     s.err = null;
-    return E(e);
+    return E(e, tcpFailure(e));
   }
-  if (s.state === 'CLOSE' || s.state === 'LISTEN') return s.remote ? '' : err('ENOTCONN');
+  if (s.state === 'CLOSE' || s.state === 'LISTEN') return s.remote ? '' : err('ENOTCONN', `the socket is ${s.state} and has no peer`);
   return waitForData(k, t, f, s, nonblock);
 }
 
@@ -238,7 +247,7 @@ function newSockFile(k: Kernel, priv: SockPriv, flags: number): OpenFile {
 export const socketOps: FileOps = {
   read(k, t, f, count) {
     const p = f.priv as SockPriv;
-    if (p.kind !== 'inet') return err('EOPNOTSUPP');
+    if (p.kind !== 'inet') return err('EOPNOTSUPP', 'ctsim reads a netlink socket only with recvfrom(2), not read(2)');
     if (p.sock instanceof TcpSock) return tcpRead(k, t, f, p.sock, count, false);
     const r = recvInet(k, t, f, p, count, false);
     if (r instanceof SysError || typeof r === 'symbol') return r;
@@ -246,11 +255,11 @@ export const socketOps: FileOps = {
   },
   write(k, t, f, data) {
     const p = f.priv as SockPriv;
-    if (p.kind !== 'inet') return err('EOPNOTSUPP');
+    if (p.kind !== 'inet') return err('EOPNOTSUPP', 'ctsim writes a netlink socket only with sendto(2), not write(2)');
     if (p.sock instanceof TcpSock) return tcpWrite(k, t, f, p.sock, data);
     return sendInet(k, t, p, data, undefined);
   },
-  seekable: () => err('ESPIPE'),
+  seekable: () => err('ESPIPE', 'a socket has no file offset to seek'),
   poll(_k, f) {
     const p = f.priv as SockPriv;
     if (p.kind === 'netlink') return (p.replies.length ? POLLIN : 0) | POLLOUT;
@@ -288,14 +297,14 @@ interface ConnectState {
 function tcpConnectCall(k: Kernel, t: Task, f: OpenFile, s: TcpSock, to: SockAddrIn): number | SysError | Block {
   const st = t.syscallState as ConnectState | undefined;
   if (!st) {
-    if (s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT') return err('EISCONN');
-    if (s.state === 'SYN_SENT') return err('EALREADY');
-    if (s.state === 'LISTEN') return err('EINVAL');
-    if (to.family !== AF_INET) return err('EAFNOSUPPORT');
+    if (s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT') return err('EISCONN', `the socket is already connected (${s.state})`);
+    if (s.state === 'SYN_SENT') return err('EALREADY', 'an earlier connect is still waiting for the handshake (SYN_SENT)');
+    if (s.state === 'LISTEN') return err('EINVAL', 'a listening socket cannot connect');
+    if (to.family !== AF_INET) return err('EAFNOSUPPORT', `address family ${to.family} is not AF_INET`);
     k.charge(k.costs.netTx);
     const e = tcpConnect(k.net, s, to, k.now + k.pendingCost);
     if (e) return E(e, 'no route to the address in this network namespace');
-    if (f.flags & O_NONBLOCK) return err('EINPROGRESS');
+    if (f.flags & O_NONBLOCK) return err('EINPROGRESS', 'the SYN is sent but the socket is non-blocking: poll for POLLOUT, then read SO_ERROR');
     t.syscallState = { started: true };
     return k.sleepOn(t, s.wait);
   }
@@ -304,7 +313,7 @@ function tcpConnectCall(k: Kernel, t: Task, f: OpenFile, s: TcpSock, to: SockAdd
   if (s.err) {
     const e = s.err;
     s.err = null;
-    return E(e, e === 'ECONNREFUSED' ? 'the peer answered the SYN with RST: nothing listens on that port' : undefined);
+    return E(e, e === 'ECONNREFUSED' ? 'the peer answered the SYN with RST: nothing listens on that port' : tcpFailure(e));
   }
   return 0;
 }
@@ -313,11 +322,11 @@ function doAccept(k: Kernel, t: Task, fd: number, flags: number): { fd: number; 
   const s = inetOf(t, fd);
   if (s instanceof SysError) return s;
   const l = s.p.sock;
-  if (!(l instanceof TcpSock)) return err('EOPNOTSUPP');
+  if (!(l instanceof TcpSock)) return err('EOPNOTSUPP', `descriptor ${fd} is not a stream socket: only stream sockets accept connections`);
   if (l.state !== 'LISTEN') return err('EINVAL', 'the socket is not listening');
   const c = l.acceptq.shift();
   if (!c) {
-    if (s.f.flags & O_NONBLOCK) return err('EAGAIN');
+    if (s.f.flags & O_NONBLOCK) return err('EAGAIN', `no connection is waiting on descriptor ${fd} and it is non-blocking`);
     return k.sleepOn(t, l.wait);
   }
   c.parent = null;
@@ -340,7 +349,7 @@ export const netSyscalls: HandlerTable = {
     const ns = t.nsproxy.net;
     let priv: SockPriv;
     if (r.domain === AF_NETLINK) {
-      if (base !== SOCK_RAW && base !== SOCK_DGRAM) return err('ESOCKTNOSUPPORT');
+      if (base !== SOCK_RAW && base !== SOCK_DGRAM) return err('ESOCKTNOSUPPORT', `netlink sockets are SOCK_RAW or SOCK_DGRAM, not type ${base}`);
       if (r.protocol !== NETLINK_ROUTE && r.protocol !== NETLINK_NETFILTER && r.protocol !== NETLINK_SOCK_DIAG) {
         return err('EPROTONOSUPPORT', 'only NETLINK_ROUTE, NETLINK_SOCK_DIAG and NETLINK_NETFILTER are modelled');
       }
@@ -354,13 +363,13 @@ export const netSyscalls: HandlerTable = {
           const [lo, hi] = ns.pingGroupRange;
           const groups = [t.creds.egid, ...t.creds.groups];
           if (!groups.some((g) => g >= lo && g <= hi)) return err('EACCES', `no group of the caller is in net.ipv4.ping_group_range (${lo} ${hi})`);
-        } else if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT');
+        } else if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT', `a SOCK_DGRAM internet socket is UDP or ICMP (ping), not protocol ${proto}`);
       } else if (base === SOCK_RAW) {
         if (proto !== IPPROTO_ICMP) return err('EPROTONOSUPPORT', 'only IPPROTO_ICMP raw sockets are modelled');
         if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace');
       } else if (base === SOCK_STREAM) {
-        if (proto !== 0 && proto !== IPPROTO_TCP) return err('EPROTONOSUPPORT');
-      } else return err('ESOCKTNOSUPPORT');
+        if (proto !== 0 && proto !== IPPROTO_TCP) return err('EPROTONOSUPPORT', `a SOCK_STREAM internet socket is TCP, not protocol ${proto}`);
+      } else return err('ESOCKTNOSUPPORT', `socket type ${base} is not modelled for AF_INET (SOCK_STREAM, SOCK_DGRAM and SOCK_RAW are)`);
       const sock = base === SOCK_STREAM ? new TcpSock(nsGet(ns)) : new InetSock(base, proto, nsGet(ns));
       if (base === SOCK_RAW) ns.sockets.raw.push(sock);
       if (base === SOCK_DGRAM && proto === IPPROTO_ICMP) ns.sockets.ping.push(sock);
@@ -377,10 +386,10 @@ export const netSyscalls: HandlerTable = {
     const s = inetOf(t, r.fd);
     if (s instanceof SysError) return s;
     const sock = s.p.sock;
-    if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT');
+    if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT', `address family ${r.addr.family} is not AF_INET`);
     if (sock.bound) return err('EINVAL', 'the socket is already bound');
     const ns = sock.ns;
-    if (r.addr.addr !== INADDR_ANY && !isLocalAddr(ns, r.addr.addr) && r.addr.addr >>> 24 !== 127) return err('EADDRNOTAVAIL');
+    if (r.addr.addr !== INADDR_ANY && !isLocalAddr(ns, r.addr.addr) && r.addr.addr >>> 24 !== 127) return err('EADDRNOTAVAIL', `${formatIpv4(r.addr.addr)} is not an address of this network namespace`);
     if (sock.type === SOCK_RAW) {
       sock.localAddr = r.addr.addr;
       return 0;
@@ -406,7 +415,7 @@ export const netSyscalls: HandlerTable = {
     const s = inetOf(t, r.fd);
     if (s instanceof SysError) return s;
     const sock = s.p.sock;
-    if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT');
+    if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT', `address family ${r.addr.family} is not AF_INET`);
     if (sock instanceof TcpSock) return tcpConnectCall(k, t, s.f, sock, r.addr);
     const ro = routeOutput(sock.ns, r.addr.addr);
     if (typeof ro === 'string') return err(ro, 'no route to the address in this network namespace');
@@ -447,7 +456,7 @@ export const netSyscalls: HandlerTable = {
     if (s.p.kind === 'netlink') {
       const reply = s.p.replies.shift();
       if (reply) return { data: reply, from: null };
-      if (s.f.flags & O_NONBLOCK) return err('EAGAIN');
+      if (s.f.flags & O_NONBLOCK) return err('EAGAIN', 'no netlink reply is waiting and the socket is non-blocking');
       return k.sleepOn(t, s.p.wait);
     }
     const MSG_DONTWAIT = 0x40;
@@ -468,7 +477,7 @@ export const netSyscalls: HandlerTable = {
   getpeername(_k, t, r: { fd: number }) {
     const s = inetOf(t, r.fd);
     if (s instanceof SysError) return s;
-    return s.p.sock.remote ? { ...s.p.sock.remote } : err('ENOTCONN');
+    return s.p.sock.remote ? { ...s.p.sock.remote } : err('ENOTCONN', `descriptor ${r.fd} has no peer: it was never connected`);
   },
 
   setsockopt(_k, t, r: { fd: number; level: number; name: number; value: number }) {
@@ -476,12 +485,12 @@ export const netSyscalls: HandlerTable = {
     if (s instanceof SysError) return s;
     if (r.level === SOL_SOCKET && r.name === SO_RCVTIMEO) s.p.sock.rcvTimeoNs = r.value * 1000;
     else if (r.level === SOL_IP && r.name === IP_TTL) {
-      if (r.value < -1 || r.value === 0 || r.value > 255) return err('EINVAL');
+      if (r.value < -1 || r.value === 0 || r.value > 255) return err('EINVAL', `IP_TTL ${r.value} is out of range: it must be 1 to 255, or -1 for the default`);
       s.p.ttl = r.value === -1 ? DEFAULT_TTL : r.value;
     } else if (r.level === SOL_SOCKET && r.name === SO_REUSEADDR) {
       s.p.sock.reuseAddr = r.value !== 0;
     } else if (r.level === SOL_SOCKET && r.name === SO_BROADCAST) return 0;
-    else return err('ENOPROTOOPT');
+    else return err('ENOPROTOOPT', `option ${r.name} at level ${r.level} is not modelled`);
     return 0;
   },
 
@@ -496,7 +505,7 @@ export const netSyscalls: HandlerTable = {
       return e ? ERRNO[e as Errno] : 0;
     }
     if (r.level === SOL_IP && r.name === IP_TTL) return s.p.ttl;
-    return err('ENOPROTOOPT');
+    return err('ENOPROTOOPT', `option ${r.name} at level ${r.level} is not modelled`);
   },
 
 
@@ -512,7 +521,7 @@ export const netSyscalls: HandlerTable = {
       sock.localPort = sock.ns.sockets.ephemeral((q) => tcp.bindConflict(INADDR_ANY, q, false));
       tcp.add(sock);
     } else if (sock.ns.sockets.tcp.byPort.get(sock.localPort)?.some((o) => o !== sock && o.state === 'LISTEN' && (o.localAddr === INADDR_ANY || sock.localAddr === INADDR_ANY || o.localAddr === sock.localAddr))) {
-      return err('EADDRINUSE');
+      return err('EADDRINUSE', `another socket already listens on TCP port ${sock.localPort}`);
     }
     tcpListen(sock, r.backlog);
     return 0;
@@ -525,9 +534,9 @@ export const netSyscalls: HandlerTable = {
     const s = inetOf(t, r.fd);
     if (s instanceof SysError) return s;
     const sock = s.p.sock;
-    if (!(sock instanceof TcpSock)) return err('EOPNOTSUPP');
-    if (r.how < 0 || r.how > 2) return err('EINVAL');
-    if (!sock.remote || sock.state === 'CLOSE' || sock.state === 'LISTEN') return err('ENOTCONN');
+    if (!(sock instanceof TcpSock)) return err('EOPNOTSUPP', 'ctsim models shutdown(2) only on stream sockets');
+    if (r.how < 0 || r.how > 2) return err('EINVAL', `how ${r.how} is not SHUT_RD (0), SHUT_WR (1) or SHUT_RDWR (2)`);
+    if (!sock.remote || sock.state === 'CLOSE' || sock.state === 'LISTEN') return err('ENOTCONN', `the socket is ${sock.state}${sock.remote ? '' : ' and has no peer'}`);
     if (r.how === 1 || r.how === 2) tcpShutdownWrite(k.net, sock, k.now + k.pendingCost);
     if (r.how === 0 || r.how === 2) {
       sock.readShut = true;

@@ -176,13 +176,13 @@ export const procSyscalls: HandlerTable = {
   setgroups: (_k, t, req: { groups: number[] }) => creds.setgroups(t.creds, req.groups),
   getpgid(k, t, req: { pid: number }) {
     const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
-    if (!target) return err('ESRCH');
+    if (!target) return err('ESRCH', `no process ${req.pid} in the caller's PID namespace`);
     return pidOfGlobal(k, t, target.pgid);
   },
   getpgrp: (k, t) => pidOfGlobal(k, t, t.pgid),
   getsid(k, t, req: { pid: number }) {
     const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
-    if (!target) return err('ESRCH');
+    if (!target) return err('ESRCH', `no process ${req.pid} in the caller's PID namespace`);
     return pidOfGlobal(k, t, target.sid);
   },
   setsid(k, t) {
@@ -194,10 +194,10 @@ export const procSyscalls: HandlerTable = {
   },
   setpgid(k, t, req: { pid: number; pgid: number }) {
     const target = req.pid === 0 ? t : t.pidNs.tasks.get(req.pid);
-    if (!target || (target !== t && target.parent !== t)) return err('ESRCH');
-    if (req.pgid < 0) return err('EINVAL');
+    if (!target || (target !== t && target.parent !== t)) return err('ESRCH', !target ? `no process ${req.pid} in the caller's PID namespace` : `process ${req.pid} is neither the caller nor a child of it`);
+    if (req.pgid < 0) return err('EINVAL', `pgid ${req.pgid} is negative`);
     if (target !== t && target.didExec) return err('EACCES', 'the child has already called execve');
-    if (target.sid !== t.sid) return err('EPERM');
+    if (target.sid !== t.sid) return err('EPERM', `process ${req.pid} is in another session than the caller`);
     if (target.sid === target.tid) return err('EPERM', 'a session leader cannot change its process group');
     const pgid = req.pgid === 0 ? target.tid : globalPid(t, req.pgid);
     if (pgid !== target.tid) {

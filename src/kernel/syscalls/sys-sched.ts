@@ -34,6 +34,14 @@ function targetsOf(k: Kernel, t: Task, which: number, who: number): Task[] {
   return [];
 }
 
+/** Why setpriority/getpriority found no target. */
+function noTarget(which: number, who: number): string {
+  if (which === PRIO_PROCESS) return `no process ${who} in the caller's PID namespace`;
+  if (which === PRIO_PGRP) return `no process group ${who} in the caller's PID namespace`;
+  if (which === PRIO_USER) return `no process runs as uid ${who}`;
+  return `which ${which} is not PRIO_PROCESS, PRIO_PGRP or PRIO_USER`;
+}
+
 export const schedSyscalls: HandlerTable = {
   sched_yield(k, t) {
     t.yieldPending = true;
@@ -42,12 +50,12 @@ export const schedSyscalls: HandlerTable = {
   },
   /** setpriority({which, who, prio}): lowering a nice value needs CAP_SYS_NICE (root here). */
   setpriority(k, t, r: { which: number; who: number; prio: number }) {
-    if (r.which < 0 || r.which > 2) return err('EINVAL');
+    if (r.which < 0 || r.which > 2) return err('EINVAL', `which ${r.which} is not PRIO_PROCESS, PRIO_PGRP or PRIO_USER`);
     const targets = targetsOf(k, t, r.which, r.who);
-    if (targets.length === 0) return err('ESRCH');
+    if (targets.length === 0) return err('ESRCH', noTarget(r.which, r.who));
     const nice = Math.max(-20, Math.min(19, Math.trunc(r.prio)));
     for (const x of targets) {
-      if (t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid && !nsCapable(t.creds, x.creds.userNs, CAP.SYS_NICE)) return err('EPERM');
+      if (t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid && !nsCapable(t.creds, x.creds.userNs, CAP.SYS_NICE)) return err('EPERM', `euid ${t.creds.euid} is neither the uid nor the euid of process ${x.pidIn(t.pidNs)}, and it lacks CAP_SYS_NICE in that process's user namespace`);
       if (nice < x.nice && !capable(t.creds, CAP.SYS_NICE)) return err('EACCES', `lowering nice from ${x.nice} to ${nice} needs CAP_SYS_NICE`);
       requeue(k, x, () => {
         x.nice = nice;
@@ -59,16 +67,16 @@ export const schedSyscalls: HandlerTable = {
   /** getpriority({which, who}) → the lowest nice value among the targets (as glibc's wrapper returns it). */
   getpriority(k, t, r: { which: number; who: number }) {
     const targets = targetsOf(k, t, r.which, r.who);
-    if (targets.length === 0) return err('ESRCH');
+    if (targets.length === 0) return err('ESRCH', noTarget(r.which, r.who));
     return Math.min(...targets.map((x) => x.nice));
   },
   /** sched_setscheduler({pid, policy, priority}). */
   sched_setscheduler(k, t, r: { pid: number; policy: number; priority: number }) {
     const x = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
-    if (!x) return err('ESRCH');
+    if (!x) return err('ESRCH', `no process ${r.pid} in the caller's PID namespace`);
     const policy = r.policy & ~0x40000000; // SCHED_RESET_ON_FORK
     const rt = policy === SchedPolicy.Fifo || policy === SchedPolicy.RR;
-    if (![SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RR, SchedPolicy.Batch, SchedPolicy.Idle].includes(policy)) return err('EINVAL');
+    if (![SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RR, SchedPolicy.Batch, SchedPolicy.Idle].includes(policy)) return err('EINVAL', `policy ${policy} is not SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH or SCHED_IDLE`);
     if (rt ? r.priority < 1 || r.priority > 99 : r.priority !== 0) return err('EINVAL', rt ? 'real-time priorities are 1..99' : 'non-real-time policies take priority 0');
     if (rt && !capable(t.creds, CAP.SYS_NICE)) return err('EPERM', 'real-time policies need CAP_SYS_NICE');
     requeue(k, x, () => {
@@ -81,10 +89,10 @@ export const schedSyscalls: HandlerTable = {
   },
   sched_getscheduler(_k, t, r: { pid: number }) {
     const x = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
-    return x ? x.policy : err('ESRCH');
+    return x ? x.policy : err('ESRCH', `no process ${r.pid} in the caller's PID namespace`);
   },
   sched_getparam(_k, t, r: { pid: number }) {
     const x = r.pid === 0 ? t : t.pidNs.tasks.get(r.pid);
-    return x ? x.rtPriority : err('ESRCH');
+    return x ? x.rtPriority : err('ESRCH', `no process ${r.pid} in the caller's PID namespace`);
   },
 };
