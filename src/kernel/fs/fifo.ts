@@ -104,7 +104,7 @@ function dropWriter(k: Kernel, p: FifoPipe): void {
 export const fifoOps: FileOps = {
   read: pipeOps.read,
   write: pipeOps.write,
-  seekable: () => err('ESPIPE'),
+  seekable: () => err('ESPIPE', 'a FIFO is a stream and has no file offset to seek (pipe(7))'),
   ioctl: pipeOps.ioctl,
   poll(_k, f: OpenFile) {
     const { pipe, read, write, hupAfter } = f.priv as FifoEnd;

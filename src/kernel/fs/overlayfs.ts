@@ -29,6 +29,11 @@ function isWhiteout(v: Vnode): boolean {
   return (v.mode() & S_IFMT) === S_IFCHR && v.getattr().rdev === 0;
 }
 
+/** A path below the overlay's root as a learner reads it: "/" or "/a/b" (relative to the mount point). */
+function shown(path: string): string {
+  return `/${path}`;
+}
+
 function child(dir: Vnode | null, name: string): Vnode | null {
   if (!dir || !dir.lookup) return null;
   const r = dir.lookup(name);
@@ -142,8 +147,8 @@ export class OverlayVnode implements Vnode {
 
   lookup(name: string): Vnode | SysError {
     if (name === '..') return this.path === '' ? this : this.fs.at(this.path.split('/').slice(0, -1).join('/'));
-    if (!isDir(this.mode())) return err('ENOTDIR');
-    return this.entry(name) ?? err('ENOENT');
+    if (!isDir(this.mode())) return err('ENOTDIR', `${shown(this.path)} in the overlay is not a directory, so it has no entry ${name}`);
+    return this.entry(name) ?? err('ENOENT', `no layer of the overlay has ${shown(this.childPath(name))}, or a whiteout hides it`);
   }
 
   readdir(): DirEntry[] | SysError {
@@ -181,16 +186,16 @@ export class OverlayVnode implements Vnode {
     const now = this.fs.now();
     let made: Vnode | SysError;
     const type = st.mode & S_IFMT;
-    if (type === S_IFDIR) made = pu.mkdir ? pu.mkdir(name, st.mode & 0o7777, owner, now) : err('EPERM');
+    if (type === S_IFDIR) made = pu.mkdir ? pu.mkdir(name, st.mode & 0o7777, owner, now) : err('EPERM', `copy-up of ${shown(this.path)}: the upper layer cannot make directories`);
     else if (type === S_IFREG) {
       if (!(low instanceof SimVnode)) return err('EXDEV', 'overlay copies up only from simfs layers');
-      made = pu.create ? pu.create(name, st.mode & 0o7777, owner, now) : err('EPERM');
+      made = pu.create ? pu.create(name, st.mode & 0o7777, owner, now) : err('EPERM', `copy-up of ${shown(this.path)}: the upper layer cannot create files`);
       if (!(made instanceof SysError) && made instanceof SimVnode) made.setContents(low.contents());
     } else if (low.readlink && pu.symlink) {
       const target = low.readlink();
       if (target instanceof SysError) return target;
       made = pu.symlink(name, target, owner, now);
-    } else made = pu.mknod ? pu.mknod(name, st.mode, st.rdev, owner, now) : err('EPERM');
+    } else made = pu.mknod ? pu.mknod(name, st.mode, st.rdev, owner, now) : err('EPERM', `copy-up of ${shown(this.path)}: the upper layer cannot make special files`);
     if (made instanceof SysError) return made;
     made.setattr?.({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, nowNs: now });
     this.upperV = made;
@@ -200,7 +205,7 @@ export class OverlayVnode implements Vnode {
   setattr(attr: SetAttr): SysError | undefined {
     const up = this.copyUp();
     if (up instanceof SysError) return up;
-    return up.setattr ? up.setattr(attr) : err('EPERM');
+    return up.setattr ? up.setattr(attr) : err('EPERM', `the overlay's upper layer cannot change the attributes of ${shown(this.path)}`);
   }
 
   /** True when a lower layer still has `name` (so removing it needs a whiteout). */
@@ -227,52 +232,52 @@ export class OverlayVnode implements Vnode {
   }
 
   create(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.entry(name)) return err('EEXIST');
+    if (this.entry(name)) return err('EEXIST', `${shown(this.childPath(name))} already exists in a layer of the overlay`);
     const up = this.prepare(name);
     if (up instanceof SysError) return up;
-    return this.made(name, up.create ? up.create(name, mode, creds, nowNs) : err('EPERM'));
+    return this.made(name, up.create ? up.create(name, mode, creds, nowNs) : err('EPERM', `the overlay's upper layer cannot create file ${name}`));
   }
 
   mkdir(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.entry(name)) return err('EEXIST');
+    if (this.entry(name)) return err('EEXIST', `${shown(this.childPath(name))} already exists in a layer of the overlay`);
     const hadLower = this.lowerHas(name) || this.lowerV.some((l) => child(l, name) !== null);
     const up = this.prepare(name);
     if (up instanceof SysError) return up;
-    const r = up.mkdir ? up.mkdir(name, mode, creds, nowNs) : err('EPERM');
+    const r = up.mkdir ? up.mkdir(name, mode, creds, nowNs) : err('EPERM', `the overlay's upper layer cannot make directory ${name}`);
     if (!(r instanceof SysError) && hadLower) this.fs.opaque.add(this.childPath(name));
     return this.made(name, r);
   }
 
   symlink(name: string, target: string, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.entry(name)) return err('EEXIST');
+    if (this.entry(name)) return err('EEXIST', `${shown(this.childPath(name))} already exists in a layer of the overlay`);
     const up = this.prepare(name);
     if (up instanceof SysError) return up;
-    return this.made(name, up.symlink ? up.symlink(name, target, creds, nowNs) : err('EPERM'));
+    return this.made(name, up.symlink ? up.symlink(name, target, creds, nowNs) : err('EPERM', `the overlay's upper layer cannot make symlink ${name}`));
   }
 
   mknod(name: string, mode: number, rdev: number, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.entry(name)) return err('EEXIST');
+    if (this.entry(name)) return err('EEXIST', `${shown(this.childPath(name))} already exists in a layer of the overlay`);
     const up = this.prepare(name);
     if (up instanceof SysError) return up;
-    return this.made(name, up.mknod ? up.mknod(name, mode, rdev, creds, nowNs) : err('EPERM'));
+    return this.made(name, up.mknod ? up.mknod(name, mode, rdev, creds, nowNs) : err('EPERM', `the overlay's upper layer cannot make special file ${name}`));
   }
 
   link(name: string, target: Vnode, nowNs: number): SysError | undefined {
-    if (!(target instanceof OverlayVnode) || target.fs !== this.fs) return err('EXDEV');
+    if (!(target instanceof OverlayVnode) || target.fs !== this.fs) return err('EXDEV', `hard link ${name} must point to a file in the same overlay (${this.fs.source})`);
     const t = target.copyUp();
     if (t instanceof SysError) return t;
     const up = this.prepare(name);
     if (up instanceof SysError) return up;
-    return up.link ? up.link(name, t, nowNs) : err('EPERM');
+    return up.link ? up.link(name, t, nowNs) : err('EPERM', `the overlay's upper layer cannot make hard link ${name}`);
   }
 
   /** Removes `name`: its upper copy, and a whiteout when a lower layer still has it. */
   private remove(name: string, dir: boolean, nowNs: number): SysError | undefined {
     const e = this.entry(name);
-    if (!e) return err('ENOENT');
+    if (!e) return err('ENOENT', `no layer of the overlay has ${shown(this.childPath(name))}, or a whiteout hides it`);
     if (dir) {
       const ents = e.readdir();
-      if (!(ents instanceof SysError) && ents.length > 2) return err('ENOTEMPTY');
+      if (!(ents instanceof SysError) && ents.length > 2) return err('ENOTEMPTY', `${shown(this.childPath(name))} still has entries in the merged view (${ents[2].name} and maybe more)`);
     }
     const up = this.copyUp();
     if (up instanceof SysError) return up;
@@ -290,7 +295,7 @@ export class OverlayVnode implements Vnode {
     }
     this.fs.opaque.delete(this.childPath(name));
     if (this.lowerHas(name)) {
-      const w = up.mknod ? up.mknod(name, S_IFCHR, 0, { fsuid: 0, fsgid: 0 }, nowNs) : err('EPERM');
+      const w = up.mknod ? up.mknod(name, S_IFCHR, 0, { fsuid: 0, fsgid: 0 }, nowNs) : err('EPERM', `the upper layer cannot make the whiteout that hides ${shown(this.childPath(name))} below`);
       if (w instanceof SysError) return w;
     }
     return undefined;
@@ -298,28 +303,31 @@ export class OverlayVnode implements Vnode {
 
   unlink(name: string, nowNs: number): SysError | undefined {
     const e = this.entry(name);
-    if (e && isDir(e.mode())) return err('EISDIR');
+    if (e && isDir(e.mode())) return err('EISDIR', `${shown(this.childPath(name))} is a directory: unlink(2) removes files, use rmdir(2)`);
     return this.remove(name, false, nowNs);
   }
 
   rmdir(name: string, nowNs: number): SysError | undefined {
     const e = this.entry(name);
-    if (e && !isDir(e.mode())) return err('ENOTDIR');
+    if (e && !isDir(e.mode())) return err('ENOTDIR', `${shown(this.childPath(name))} is not a directory: rmdir(2) removes only directories`);
     return this.remove(name, true, nowNs);
   }
 
   rename(oldName: string, newDir: Vnode, newName: string, nowNs: number): SysError | undefined {
-    if (!(newDir instanceof OverlayVnode) || newDir.fs !== this.fs) return err('EXDEV');
+    if (!(newDir instanceof OverlayVnode) || newDir.fs !== this.fs) return err('EXDEV', `rename(2) cannot move ${oldName} out of overlay ${this.fs.source}`);
     const src = this.entry(oldName);
-    if (!src) return err('ENOENT');
+    if (!src) return err('ENOENT', `no layer of the overlay has ${shown(this.childPath(oldName))}, or a whiteout hides it`);
     // Without redirect_dir a directory that exists in a lower layer cannot be renamed.
     if (isDir(src.mode()) && src.lowerV.length > 0) return err('EXDEV', 'overlay: renaming a lower directory needs redirect_dir');
     // What the target name shows now, checked before anything changes.
     const existing = newDir.entry(newName);
     if (existing) {
-      if (isDir(existing.mode()) !== isDir(src.mode())) return err(isDir(existing.mode()) ? 'EISDIR' : 'ENOTDIR');
+      if (isDir(existing.mode()) !== isDir(src.mode()))
+        return isDir(existing.mode())
+          ? err('EISDIR', `cannot replace directory ${shown(existing.path)} with non-directory ${oldName}`)
+          : err('ENOTDIR', `cannot replace non-directory ${shown(existing.path)} with directory ${oldName}`);
       const ents = isDir(existing.mode()) ? existing.readdir() : [];
-      if (!(ents instanceof SysError) && ents.length > 2) return err('ENOTEMPTY');
+      if (!(ents instanceof SysError) && ents.length > 2) return err('ENOTEMPTY', `target directory ${shown(existing.path)} still has entries (${ents[2].name} and maybe more)`);
     }
     const coversLower = newDir.lowerHas(newName);
     const s = src.copyUp();
@@ -334,7 +342,7 @@ export class OverlayVnode implements Vnode {
       const r = isDir(old.mode()) ? to.rmdir?.(newName, nowNs) : to.unlink?.(newName, nowNs);
       if (r) return r;
     }
-    const r = from.rename ? from.rename(oldName, to, newName, nowNs) : err('EPERM');
+    const r = from.rename ? from.rename(oldName, to, newName, nowNs) : err('EPERM', `the overlay's upper layer cannot rename ${oldName}`);
     if (r) return r;
     // A directory moved over a name a lower layer still has must hide it (opaque).
     if (coversLower && isDir(src.mode())) this.fs.opaque.add(newDir.childPath(newName));
@@ -343,13 +351,13 @@ export class OverlayVnode implements Vnode {
   }
 
   readlink(): string | SysError {
-    return this.real.readlink ? this.real.readlink() : err('EINVAL');
+    return this.real.readlink ? this.real.readlink() : err('EINVAL', `${shown(this.path)} in the overlay is not a symbolic link`);
   }
 
   open(flags: number): { ops: FileOps; priv?: unknown } | SysError {
     const write = (flags & 3) !== 0 || (flags & 0o1000) !== 0;
     const v = write ? this.copyUp() : this.real;
     if (v instanceof SysError) return v;
-    return v.open ? v.open(flags) : err('ENXIO');
+    return v.open ? v.open(flags) : err('ENXIO', `${shown(this.path)} in the overlay cannot be opened: its layer has no open operation`);
   }
 }

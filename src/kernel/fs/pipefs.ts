@@ -116,7 +116,7 @@ export const pipeOps: FileOps = {
     }
     return prog.written;
   },
-  seekable: () => err('ESPIPE'),
+  seekable: () => err('ESPIPE', 'a pipe is a stream and has no file offset to seek (pipe(7))'),
   release(k: Kernel, f: OpenFile) {
     const end = f.priv as PipeEnd;
     if (end.write) {
@@ -135,7 +135,7 @@ export const pipeOps: FileOps = {
   ioctl(_k, _t, f: OpenFile, cmd: number) {
     const FIONREAD = 0x541b;
     if (cmd === FIONREAD) return (f.priv as PipeEnd).pipe.size;
-    return err('ENOTTY');
+    return err('ENOTTY', `a pipe answers only the FIONREAD ioctl, not 0x${cmd.toString(16)}`);
   },
   describe(f: OpenFile) {
     return `pipe:[${(f.priv as PipeEnd).pipe.ino}]`;

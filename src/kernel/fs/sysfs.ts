@@ -183,10 +183,19 @@ export class SysFs implements ProcFsBase {
       make: () =>
         new ProcFile(this, `${key}/sriov_numvfs`, 0o644, ROOT_OWNER, () => `${d.eswitch?.pf === d ? d.eswitch.vfs.length : 0}\n`, (data) => {
           const t = k.current;
-          if (t && !nsCapable(t.creds, k.initUserNs, CAP.SYS_ADMIN)) return err('EPERM');
-          if (!/^\s*\d+\s*$/.test(data)) return err('EINVAL');
-          const e = setNumVfs(k.net, d, Number(data.trim()));
-          return e ? err(e) : data.length;
+          if (t && !nsCapable(t.creds, k.initUserNs, CAP.SYS_ADMIN)) return err('EPERM', `writing /sys${key}/sriov_numvfs needs CAP_SYS_ADMIN in the initial user namespace`);
+          if (!/^\s*\d+\s*$/.test(data)) return err('EINVAL', `${JSON.stringify(data.trim())} is not a number of virtual functions (/sys${key}/sriov_numvfs)`);
+          const n = Number(data.trim());
+          const cur = d.eswitch?.vfs.length ?? 0;
+          const e = setNumVfs(k.net, d, n);
+          if (!e) return data.length;
+          const why = {
+            EINVAL: `${d.name} is not SR-IOV capable`,
+            ERANGE: `${n} virtual functions is more than sriov_totalvfs=${SRIOV_TOTAL_VFS}`,
+            EBUSY: `${d.name} already has ${cur} virtual functions: write 0 before a new number`,
+            EPERM: `a virtual function of ${d.name} is assigned to a guest and cannot be removed`,
+          }[e];
+          return err(e, why);
         }),
     };
     return [numvfs, this.file(key, 'sriov_totalvfs', () => `${SRIOV_TOTAL_VFS}\n`)];

@@ -111,7 +111,7 @@ export class ProcDir extends ProcNode {
   lookup(name: string): Vnode | SysError {
     if (name === '..') return this.parent();
     for (const e of this.entries()) if (e.name === name) return e.make();
-    return err('ENOENT');
+    return err('ENOENT', `${name} is not an entry of this directory`);
   }
 
   readdir(): DirEntry[] {
@@ -182,7 +182,7 @@ const procFileOps: FileOps = {
   },
   write(_k, _t, f: OpenFile, data: string) {
     const s = f.priv as ProcFileState;
-    if (!s.write) return err('EIO');
+    if (!s.write) return err('EIO', 'this /proc or /sys file cannot be written: it has no write handler');
     return s.write(data);
   },
   seekable: (f: OpenFile) => (f.priv as ProcFileState).text.length,

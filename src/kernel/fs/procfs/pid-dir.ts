@@ -56,7 +56,7 @@ class AnonFileVnode implements Vnode {
   }
 
   open(flags: number) {
-    if (!this.file.ops.reopen) return err('ENXIO');
+    if (!this.file.ops.reopen) return err('ENXIO', `${this.file.ops.describe?.(this.file) ?? this.file.path} cannot be reopened through /proc/PID/fd`);
     return this.file.ops.reopen(this.fs.kernel, this.file, flags);
   }
 }
@@ -78,6 +78,9 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
   const key = `pid:${t.tid}`;
   const owner: Owner = () => ({ uid: t.creds.euid, gid: t.creds.egid });
   const alive = (): boolean => t.state !== TaskState.Zombie && t.state !== TaskState.Dead;
+  /** This directory as a learner reads it, for reasons: /proc/PID. */
+  const dir = `/proc/${t.pidIn(ns)}`;
+  const exited = `process ${t.pidIn(ns)} has exited`;
   const file = (name: string, perm: number, render: () => string | SysError, write?: (d: string) => number | SysError): ProcEntry => ({
     name,
     make: () => new ProcFile(fs, `${key}/${name}`, perm, owner, render, write),
@@ -92,26 +95,26 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
         owner,
         () => {
           const p = alive() ? path() : null;
-          return p ? pathOf(k.current ?? t, p) : err('ENOENT');
+          return p ? pathOf(k.current ?? t, p) : err('ENOENT', alive() ? `${dir}/${name}: the process has no ${name}` : `${exited}, so ${dir}/${name} leads nowhere`);
         },
-        () => (alive() ? path() ?? err('ENOENT') : err('ENOENT')),
+        () => (alive() ? path() ?? err('ENOENT', `${dir}/${name}: the process has no ${name}`) : err('ENOENT', `${exited}, so ${dir}/${name} leads nowhere`)),
       ),
   });
 
   const readerNs = (): UserNamespace => k.current?.creds.userNs ?? k.initUserNs;
-  const writer = (f: (c: Creds) => number | SysError): number | SysError => (k.current ? f(k.current.creds) : err('EPERM'));
+  const writer = (f: (c: Creds) => number | SysError): number | SysError => (k.current ? f(k.current.creds) : err('EPERM', `${dir} files are written by a process, and none is running`));
 
   // /proc/PID/ns: a magic link per namespace (namespaces(7), NS-01); reading one needs
   // ptrace read access to the process (CAP-06).
   const nsLink = (entry: NsEntry): Vnode => {
     const target = (): Namespace | SysError => {
-      if (!alive()) return err('ENOENT');
+      if (!alive()) return err('ENOENT', `${exited}, so ${dir}/ns/${entry} leads nowhere`);
       const reader = k.current;
       if (reader && !mayPtraceRead(reader, t)) return err('EACCES', `uid ${reader.creds.fsuid} may not inspect the namespaces of PID ${t.pid} (ptrace access mode)`);
       if (entry === 'pid_for_children') {
         const pns = t.pidNsForChildren;
         // Until its first process exists, a new PID namespace has no file (PID-04).
-        return pns !== t.pidNs && pns.init === null && !pns.initDied ? err('ENOENT') : pns;
+        return pns !== t.pidNs && pns.init === null && !pns.initDied ? err('ENOENT', `${dir}/ns/pid_for_children: the new PID namespace has no process yet (it appears with the first child)`) : pns;
       }
       return taskNs(t, entry === 'time_for_children' ? 'time' : entry);
     };
@@ -159,13 +162,13 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
       owner,
       () => {
         const of = t.files.get(fd);
-        if (!of) return err('ENOENT');
+        if (!of) return err('ENOENT', `descriptor ${fd} of ${dir} is not open`);
         if (of.vnode && of.mnt) return pathOf(k.current ?? t, { mnt: of.mnt, vn: of.vnode });
         return of.ops.describe?.(of) ?? of.path;
       },
       () => {
         const of = t.files.get(fd);
-        if (!of) return err('ENOENT');
+        if (!of) return err('ENOENT', `descriptor ${fd} of ${dir} is not open`);
         if (of.vnode && of.mnt) return { mnt: of.mnt, vn: of.vnode };
         return { mnt: fs.procMountPath().mnt, vn: new AnonFileVnode(fs, of) };
       },
@@ -183,8 +186,8 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
     {
       name: 'exe',
       make: () =>
-        new ProcLink(fs, `${key}/exe`, 0o777, owner, () => (alive() ? t.exe : err('ENOENT')), () => {
-          if (!alive()) return err('ENOENT');
+        new ProcLink(fs, `${key}/exe`, 0o777, owner, () => (alive() ? t.exe : err('ENOENT', `${exited}, so ${dir}/exe leads nowhere`)), () => {
+          if (!alive()) return err('ENOENT', `${exited}, so ${dir}/exe leads nowhere`);
           return resolve(k, k.current ?? t, t.exe, { follow: true });
         }),
     },
@@ -194,10 +197,10 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
     file('oom_score', 0o444, () => `${oomScore(k, t)}\n`),
     file('oom_score_adj', 0o644, () => `${t.oomScoreAdj}\n`, (d) => {
       // -1000..1000; only a privileged writer may go below the lowest value one set (CAP_SYS_RESOURCE).
-      if (!/^\s*-?\d+\s*$/.test(d)) return err('EINVAL');
+      if (!/^\s*-?\d+\s*$/.test(d)) return err('EINVAL', `${JSON.stringify(d.trim())} is not a whole number (${dir}/oom_score_adj)`);
       const v = Number(d.trim());
-      if (v < OOM_SCORE_ADJ_MIN || v > OOM_SCORE_ADJ_MAX) return err('EINVAL');
-      if (!alive()) return err('ESRCH');
+      if (v < OOM_SCORE_ADJ_MIN || v > OOM_SCORE_ADJ_MAX) return err('EINVAL', `${v} is outside ${OOM_SCORE_ADJ_MIN}..${OOM_SCORE_ADJ_MAX} (${dir}/oom_score_adj)`);
+      if (!alive()) return err('ESRCH', exited);
       const privileged = k.current ? capable(k.current.creds, CAP.SYS_RESOURCE) : true;
       if (v < t.oomScoreAdjMin && !privileged) return err('EACCES', 'lowering oom_score_adj below its minimum needs CAP_SYS_RESOURCE');
       t.oomScoreAdj = v;
@@ -205,15 +208,15 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
       return d.length;
     }),
     { name: 'ns', make: nsDir },
-    file('cgroup', 0o444, () => (alive() || t.state === TaskState.Zombie ? renderProcCgroup((k.current?.nsproxy ?? k.initNsproxy).cgroup.root, t.cgroup) : err('ESRCH'))),
-    file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL'))),
-    file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL'))),
+    file('cgroup', 0o444, () => (alive() || t.state === TaskState.Zombie ? renderProcCgroup((k.current?.nsproxy ?? k.initNsproxy).cgroup.root, t.cgroup) : err('ESRCH', `process ${t.pidIn(ns)} has been reaped`))),
+    file('mountinfo', 0o444, () => (alive() ? renderMountinfo(t) : err('EINVAL', `${exited} and has no mounts to show`))),
+    file('mounts', 0o444, () => (alive() ? renderMounts(t) : err('EINVAL', `${exited} and has no mounts to show`))),
     magic('root', () => t.fs.root),
     file('schedstat', 0o444, () => renderSchedstat(k, t)),
     {
       name: 'setgroups',
       make: () => {
-        const f = new ProcFile(fs, `${key}/setgroups`, 0o644, owner, () => (alive() ? `${t.creds.userNs.setgroupsAllowed ? 'allow' : 'deny'}\n` : err('ESRCH')), (d) => writer((c) => writeSetgroups(t.creds.userNs, c, d)));
+        const f = new ProcFile(fs, `${key}/setgroups`, 0o644, owner, () => (alive() ? `${t.creds.userNs.setgroupsAllowed ? 'allow' : 'deny'}\n` : err('ESRCH', exited)), (d) => writer((c) => writeSetgroups(t.creds.userNs, c, d)));
         // Opening it for writing needs CAP_SYS_ADMIN in the namespace (proc_setgroups_open).
         f.mayOpenForWrite = () => (k.current && !nsCapable(k.current.creds, t.creds.userNs, CAP.SYS_ADMIN) ? err('EACCES', 'writing setgroups needs CAP_SYS_ADMIN in the user namespace') : undefined);
         return f;

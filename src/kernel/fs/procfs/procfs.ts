@@ -116,7 +116,7 @@ export class ProcFs {
       { name: 'mounts', make: () => new ProcLink(this, '/mounts', 0o777, ROOT_OWNER, () => 'self/mounts') },
       {
         name: 'self',
-        make: () => new ProcLink(this, '/self', 0o777, ROOT_OWNER, () => (this.readerPid() ? String(this.readerPid()) : err('ENOENT'))),
+        make: () => new ProcLink(this, '/self', 0o777, ROOT_OWNER, () => (this.readerPid() ? String(this.readerPid()) : err('ENOENT', '/proc/self names the reading process, and the reader has no PID in the PID namespace of this procfs'))),
       },
       this.file('stat', () => this.stat()),
       // /proc/net follows the reader's network namespace (network_namespaces(7), NET-04).
@@ -134,7 +134,7 @@ export class ProcFs {
       }),
       {
         name: 'thread-self',
-        make: () => new ProcLink(this, '/thread-self', 0o777, ROOT_OWNER, () => (this.readerPid() ? `${this.readerPid()}/task/${this.readerPid()}` : err('ENOENT'))),
+        make: () => new ProcLink(this, '/thread-self', 0o777, ROOT_OWNER, () => (this.readerPid() ? `${this.readerPid()}/task/${this.readerPid()}` : err('ENOENT', '/proc/thread-self names the reading thread, and the reader has no PID in the PID namespace of this procfs'))),
       },
       this.file('uptime', () => this.uptime()),
       this.file('vmstat', () => renderVmstat(k)),
@@ -172,7 +172,7 @@ export class ProcFs {
       name,
       make: () =>
         new ProcFile(this, `/sys/kernel/${name}`, 0o644, ROOT_OWNER, () => `${ipc()[name]}\n`, w((v) => {
-          if (!/^\s*\d+\s*$/.test(v) || Number(v) > 2147483647) return err('EINVAL');
+          if (!/^\s*\d+\s*$/.test(v) || Number(v) > 2147483647) return err('EINVAL', `${JSON.stringify(v.trim())} is not a whole number from 0 to 2147483647 (kernel.${name})`);
           ipc()[name] = Number(v);
           return undefined;
         })),
@@ -181,7 +181,7 @@ export class ProcFs {
       name,
       make: () =>
         new ProcFile(this, `/sys/kernel/${name}`, 0o644, ROOT_OWNER, () => `${ipc()[name]}\n`, w((v) => {
-          if (!/^\s*\d+\s*$/.test(v)) return err('EINVAL');
+          if (!/^\s*\d+\s*$/.test(v)) return err('EINVAL', `${JSON.stringify(v.trim())} is not a whole number of ${name === 'shmmax' ? 'bytes' : 'pages'} (kernel.${name})`);
           ipc()[name] = BigInt(v.trim());
           return undefined;
         })),
@@ -191,7 +191,7 @@ export class ProcFs {
       make: () =>
         new ProcFile(this, '/sys/kernel/sem', 0o644, ROOT_OWNER, () => `${ipc().sem.join('\t')}\n`, w((v) => {
           const f = v.trim().split(/\s+/).map(Number);
-          if (f.length !== 4 || f.some((x) => !Number.isInteger(x) || x < 0)) return err('EINVAL');
+          if (f.length !== 4 || f.some((x) => !Number.isInteger(x) || x < 0)) return err('EINVAL', `kernel.sem takes four whole numbers (SEMMSL SEMMNS SEMOPM SEMMNI), got ${JSON.stringify(v.trim())}`);
           ipc().sem = f as [number, number, number, number];
           return undefined;
         })),
@@ -229,7 +229,7 @@ export class ProcFs {
     const k = this.kernel;
     const w = (apply: (v: string) => SysError | undefined) => (d: string): number | SysError => {
       const t = k.current;
-      if (t && t.creds.euid !== 0) return err('EACCES');
+      if (t && t.creds.euid !== 0) return err('EACCES', `writing a /proc/sys tunable needs euid 0, and the writer's euid is ${t.creds.euid}`);
       const r = apply(d.replace(/\n$/, ''));
       return r ?? d.length;
     };
@@ -254,7 +254,7 @@ export class ProcFs {
         make: () =>
           new ProcFile(this, '/sys/kernel/pid_max', 0o644, ROOT_OWNER, () => `${k.initPidNs.pidMax}\n`, w((v) => {
             const n = Number(v);
-            if (!Number.isInteger(n) || n < 301 || n > 4194304) return err('EINVAL');
+            if (!Number.isInteger(n) || n < 301 || n > 4194304) return err('EINVAL', `${JSON.stringify(v)} is not a whole number from 301 to 4194304 (kernel.pid_max)`);
             k.initPidNs.pidMax = n;
             return undefined;
           })),
@@ -268,7 +268,7 @@ export class ProcFs {
       make: () =>
         new ProcFile(this, `/sys/vm/${name}`, 0o644, ROOT_OWNER, () => `${get()}\n`, w((v) => {
           const n = Number(v.trim());
-          if (!/^\s*-?\d+\s*$/.test(v) || !ok(n)) return err('EINVAL');
+          if (!/^\s*-?\d+\s*$/.test(v) || !ok(n)) return err('EINVAL', `${JSON.stringify(v.trim())} is not an allowed value of vm.${name} (vm.rst)`);
           set(n);
           return undefined;
         })),
@@ -295,9 +295,9 @@ export class ProcFs {
           new ProcFile(this, `/sys/user/max_${type}_namespaces`, 0o644, nsRootOwner, () => `${userNs().maxNamespaces[type]}\n`, (d) => {
             const t = k.current;
             const ns = userNs();
-            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM');
+            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM', `writing user.max_${type}_namespaces needs CAP_SYS_RESOURCE in the writer's user namespace`);
             const n = Number(d.trim());
-            if (!/^\s*\d+\s*$/.test(d) || n > 2147483647) return err('EINVAL');
+            if (!/^\s*\d+\s*$/.test(d) || n > 2147483647) return err('EINVAL', `${JSON.stringify(d.trim())} is not a whole number from 0 to 2147483647 (user.max_${type}_namespaces)`);
             ns.maxNamespaces[type] = n;
             return d.length;
           }),
@@ -309,8 +309,8 @@ export class ProcFs {
         new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, ROOT_OWNER, () => `${get(this.net())}\n`, (d) => {
           const t = k.current;
           const net = this.net();
-          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM');
-          return set(net, d.trim()) ? d.length : err('EINVAL');
+          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM', `writing net.${dir}.${name} needs CAP_NET_ADMIN over the writer's network namespace`);
+          return set(net, d.trim()) ? d.length : err('EINVAL', `${JSON.stringify(d.trim())} is not an allowed value of net.${dir}.${name}`);
         }),
     });
     const ipv4Entries = (): ProcEntry[] => [
