@@ -463,7 +463,7 @@ function leaveCpu(k: Kernel, pc: PerCpu, now: Ns): void {
 function interruptSyscall(t: Task): void {
   const req = t.pendingSyscall!;
   t.pendingSyscall = null;
-  t.resumeValue = err('EINTR');
+  t.resumeValue = err('EINTR', `a signal arrived while ${SYSCALL_NAMES[req.nr] ?? req.nr} was sleeping`);
   // What the call registered before sleeping is undone; a restart begins afresh.
   abandonSyscallState(t);
   if (req.nr === NR.rt_sigsuspend) {

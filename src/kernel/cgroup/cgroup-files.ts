@@ -111,7 +111,7 @@ const CORE: CgFileSpec[] = [
     read: (_fs, cg) => `${cg.frozen ? 1 : 0}\n`,
     write: (fs, cg, d) => {
       const s = d.trim();
-      if (!/^-?\d+$/.test(s)) return err('EINVAL');
+      if (!/^-?\d+$/.test(s)) return err('EINVAL', `cgroup.freeze of ${cg.path} takes 0 or 1, got "${s}"`);
       const v = Number(s);
       if (v < 0 || v > 1) return err('ERANGE', 'write 0 or 1');
       fs.kernel.cpuControl.setFrozen(cg, v === 1);
@@ -167,7 +167,7 @@ const CPU: CgFileSpec[] = [
     name: 'cpu.idle',
     mode: RW,
     read: () => '0\n',
-    write: (_fs, _cg, d) => (d.trim() === '0' ? d.length : d.trim() === '1' ? err('EOPNOTSUPP', 'SCHED_IDLE groups are not modelled') : err('EINVAL')),
+    write: (_fs, _cg, d) => (d.trim() === '0' ? d.length : d.trim() === '1' ? err('EOPNOTSUPP', 'SCHED_IDLE groups are not modelled') : err('EINVAL', `cpu.idle takes 0 or 1, got "${d.trim()}"`)),
   },
   {
     name: 'cpu.max',
@@ -175,7 +175,7 @@ const CPU: CgFileSpec[] = [
     read: (_fs, cg) => `${showMax(cg.cpu.quotaUs)} ${cg.cpu.periodUs}\n`,
     write: (fs, cg, d) => {
       const f = d.trim().split(/\s+/);
-      if (f.length < 1 || f.length > 2) return err('EINVAL');
+      if (f.length < 1 || f.length > 2) return err('EINVAL', `cpu.max of ${cg.path} takes "$MAX $PERIOD", got ${f.length} fields`);
       const quota = parseMaxInt(f[0]);
       const period = f.length === 2 ? parseMaxInt(f[1]) : cg.cpu.periodUs;
       if (quota === null || period === null || period === Infinity) return err('EINVAL', 'write "$MAX $PERIOD" with MAX "max" or µs');
@@ -186,14 +186,14 @@ const CPU: CgFileSpec[] = [
       return d.length;
     },
   },
-  limitFile('cpu.max.burst', (cg) => cg.cpu.burstUs, (_fs, cg, v) => (v === Infinity ? err('EINVAL') : void (cg.cpu.burstUs = v))),
+  limitFile('cpu.max.burst', (cg) => cg.cpu.burstUs, (_fs, cg, v) => (v === Infinity ? err('EINVAL', `cpu.max.burst of ${cg.path} takes a number of µs, not "max"`) : void (cg.cpu.burstUs = v))),
   {
     name: 'cpu.weight',
     mode: RW,
     read: (_fs, cg) => `${cg.cpu.weight}\n`,
     write: (fs, cg, d) => {
       const s = d.trim();
-      if (!/^\d+$/.test(s)) return err('EINVAL');
+      if (!/^\d+$/.test(s)) return err('EINVAL', `cpu.weight takes a whole number 1..10000, got "${s}"`);
       const v = Number(s);
       if (v < 1 || v > 10000) return err('ERANGE', 'cpu.weight is 1..10000');
       cg.cpu.weight = v;
@@ -207,7 +207,7 @@ const CPU: CgFileSpec[] = [
     read: (_fs, cg) => `${niceOf(cg.cpu.weight)}\n`,
     write: (fs, cg, d) => {
       const s = d.trim();
-      if (!/^-?\d+$/.test(s)) return err('EINVAL');
+      if (!/^-?\d+$/.test(s)) return err('EINVAL', `cpu.weight.nice takes a whole number -20..19, got "${s}"`);
       const n = Number(s);
       if (n < -20 || n > 19) return err('ERANGE', 'cpu.weight.nice is -20..19');
       cg.cpu.weight = Math.max(1, Math.round((niceToWeight(n) * 100) / 1024));
@@ -284,7 +284,7 @@ const MEMORY: CgFileSpec[] = [
     read: (_fs, cg) => `${cg.mem.oomGroup ? 1 : 0}\n`,
     write: (_fs, cg, d) => {
       const s = d.trim();
-      if (s !== '0' && s !== '1') return err('EINVAL');
+      if (s !== '0' && s !== '1') return err('EINVAL', `memory.oom.group takes 0 or 1, got "${s}"`);
       cg.mem.oomGroup = s === '1';
       return d.length;
     },

@@ -119,7 +119,7 @@ class CgFile extends ProcFile {
 
   constructor(fs: CgroupFs, cg: Cgroup, spec: CgFileSpec) {
     const write = spec.write;
-    super(fs, `${cg.id}/${spec.name}`, spec.mode, ownerOf(cg, spec.name), () => (spec.read ? spec.read(fs, cg) : err('EINVAL')), write ? (d) => {
+    super(fs, `${cg.id}/${spec.name}`, spec.mode, ownerOf(cg, spec.name), () => (spec.read ? spec.read(fs, cg) : err('EINVAL', `${spec.name} of ${cg.path} is write-only`)), write ? (d) => {
       // nsdelegate: inside a cgroup namespace the root's limits are not the namespace's to change.
       const w = fs.current;
       if (w && w.nsproxy.cgroup.root === cg && w.nsproxy.cgroup !== fs.kernel.initNsproxy.cgroup && !NS_ROOT_WRITABLE.has(spec.name)) return err('EPERM', 'the cgroup namespace root\'s files are not writable from inside it');
@@ -156,8 +156,8 @@ export class CgDir extends ProcDir {
   /** mkdir: a new group, within cgroup.max.depth and cgroup.max.descendants of every ancestor (CG-09). */
   mkdir(name: string, _mode: number, creds: FsIds): Vnode | SysError {
     const cg = this.cg;
-    if (!cg.alive) return err('ENOENT');
-    if (cg.children.has(name) || cgroupFiles(cg).some((f) => f.name === name)) return err('EEXIST');
+    if (!cg.alive) return err('ENOENT', `${cg.path} has been removed`);
+    if (cg.children.has(name) || cgroupFiles(cg).some((f) => f.name === name)) return err('EEXIST', `${name} already exists in ${cg.path}`);
     if (badName(name)) return err('EINVAL', `"${name}" looks like an interface file`);
     for (let a: Cgroup | null = cg; a !== null; a = a.parent) {
       if (cg.depth + 1 - a.depth > a.maxDepth) return err('EAGAIN', `cgroup.max.depth of ${a.path} is reached`);
@@ -176,7 +176,7 @@ export class CgDir extends ProcDir {
   /** rmdir: only an empty group — no children, no live process (zombies do not count, CG-05, CG-06). */
   rmdir(name: string): SysError | undefined {
     const child = this.cg.children.get(name);
-    if (!child) return cgroupFiles(this.cg).some((f) => f.name === name) ? err('ENOTDIR') : err('ENOENT');
+    if (!child) return cgroupFiles(this.cg).some((f) => f.name === name) ? err('ENOTDIR', `${name} in ${this.cg.path} is an interface file, not a group`) : err('ENOENT', `${this.cg.path} has no child group ${name}`);
     if (child.children.size > 0) return err('EBUSY', `${child.path} has child groups`);
     if (child.liveTasks().length > 0) return err('EBUSY', `${child.path} has processes`);
     child.alive = false;
@@ -197,13 +197,13 @@ export class CgDir extends ProcDir {
 export function writeProcs(fs: CgroupFs, to: Cgroup, data: string): number | SysError {
   const k = fs.kernel;
   const writer = fs.current;
-  if (!writer) return err('EPERM');
+  if (!writer) return err('EPERM', `the write to ${to.path}/cgroup.procs did not come from a process`);
   const text = data.trim();
   if (!/^\d+$/.test(text)) return err('EINVAL', `"${text}" is not a PID`);
   const pid = Number(text);
   const t = pid === 0 ? writer : writer.pidNs.tasks.get(pid);
   if (!t || t.exiting) return err('ESRCH', `no process ${pid}`);
-  if (!to.alive) return err('ENOENT');
+  if (!to.alive) return err('ENOENT', `${to.path} has been removed`);
   // nsdelegate: both ends must be inside the writer's cgroup namespace.
   const nsRoot = writer.nsproxy.cgroup.root;
   if (!t.cgroup.isWithin(nsRoot) || !to.isWithin(nsRoot)) return err('ENOENT', 'the source or destination cgroup is outside the writer\'s cgroup namespace');

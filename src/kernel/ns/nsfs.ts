@@ -88,9 +88,9 @@ const nsFileOps: FileOps = {
       case NS_GET_NSTYPE:
         return CLONE_NEW[ns.nsType];
       case NS_GET_OWNER_UID:
-        return ns.nsType === 'user' ? t.creds.userNs.uidOf((ns as UserNamespace).ownerUid) : err('EINVAL');
+        return ns.nsType === 'user' ? t.creds.userNs.uidOf((ns as UserNamespace).ownerUid) : err('EINVAL', `NS_GET_OWNER_UID needs a user namespace; ${nsLinkText(ns)} is not one`);
       default:
-        return err('ENOTTY');
+        return err('ENOTTY', `ioctl 0x${cmd.toString(16)} is not a namespace request (ioctl_ns(2))`);
     }
   },
 };

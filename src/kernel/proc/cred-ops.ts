@@ -93,8 +93,8 @@ export function setreuid(c: Creds, r: number, e: number): 0 | SysError {
   if (k === null) return err('EINVAL', 'the UID has no mapping in the caller\'s user namespace (USER-10)');
   const [kr, ke] = k;
   if (!nsCapable(c, c.userNs, CAP.SETUID)) {
-    if (kr !== KEEP && kr !== c.uid && kr !== c.euid) return err('EPERM');
-    if (ke !== KEEP && ke !== c.uid && ke !== c.euid && ke !== c.suid) return err('EPERM');
+    if (kr !== KEEP && kr !== c.uid && kr !== c.euid) return err('EPERM', `without CAP_SETUID the real UID may only become the real or effective UID, not ${r}`);
+    if (ke !== KEEP && ke !== c.uid && ke !== c.euid && ke !== c.suid) return err('EPERM', `without CAP_SETUID the effective UID may only become the real, effective or saved UID, not ${e}`);
   }
   const newE = ke === KEEP ? c.euid : ke;
   const moveSaved = kr !== KEEP || (ke !== KEEP && ke !== c.uid);
@@ -122,8 +122,8 @@ export function setregid(c: Creds, r: number, e: number): 0 | SysError {
   if (k === null) return err('EINVAL', 'the GID has no mapping in the caller\'s user namespace');
   const [kr, ke] = k;
   if (!nsCapable(c, c.userNs, CAP.SETGID)) {
-    if (kr !== KEEP && kr !== c.gid && kr !== c.egid) return err('EPERM');
-    if (ke !== KEEP && ke !== c.gid && ke !== c.egid && ke !== c.sgid) return err('EPERM');
+    if (kr !== KEEP && kr !== c.gid && kr !== c.egid) return err('EPERM', `without CAP_SETGID the real GID may only become the real or effective GID, not ${r}`);
+    if (ke !== KEEP && ke !== c.gid && ke !== c.egid && ke !== c.sgid) return err('EPERM', `without CAP_SETGID the effective GID may only become the real, effective or saved GID, not ${e}`);
   }
   const newE = ke === KEEP ? c.egid : ke;
   if (kr !== KEEP || (ke !== KEEP && ke !== c.gid)) c.sgid = newE;
@@ -135,9 +135,9 @@ export function setregid(c: Creds, r: number, e: number): 0 | SysError {
 /** setgid(2). */
 export function setgid(c: Creds, gid: number): 0 | SysError {
   const k = toKernel([gid], (id) => c.userNs.kgid(id));
-  if (k === null) return err('EINVAL');
+  if (k === null) return err('EINVAL', `GID ${gid} has no mapping in the caller's user namespace`);
   if (nsCapable(c, c.userNs, CAP.SETGID)) return setresgid(c, gid, gid, gid);
-  if (k[0] !== c.gid && k[0] !== c.sgid) return err('EPERM');
+  if (k[0] !== c.gid && k[0] !== c.sgid) return err('EPERM', `gid ${c.userNs.gidOf(c.egid)} may not become gid ${gid} without CAP_SETGID (only the real or saved GID)`);
   return setresgid(c, KEEP, gid, KEEP);
 }
 
@@ -151,7 +151,7 @@ export function setgroups(c: Creds, groups: number[]): 0 | SysError {
     return err('EPERM', ns.setgroupsAllowed ? 'setgroups needs CAP_SETGID' : 'setgroups is denied in this user namespace (/proc/PID/setgroups)');
   }
   const ids = toKernel(groups, (id) => ns.kgid(id));
-  if (ids === null) return err('EINVAL');
+  if (ids === null) return err('EINVAL', 'a group in the list has no mapping in the caller\'s user namespace');
   c.groups = ids;
   return 0;
 }

@@ -28,13 +28,13 @@ export const ARG_MAX = 2 * 1024 * 1024;
 const BINPRM_BUF_SIZE = 256;
 
 function readHead(k: Kernel, t: Task, vn: { open?: (flags: number) => unknown }, mntPath: string): string | SysError {
-  if (!vn.open) return err('EACCES');
+  if (!vn.open) return err('EACCES', `${mntPath} cannot be opened to read its header`);
   const o = vn.open(O_RDONLY) as { ops: OpenFile['ops']; priv?: unknown } | SysError;
   if (o instanceof SysError) return o;
   const f = new OpenFile(o.ops, O_RDONLY, null, null, mntPath, o.priv);
   const head = o.ops.read ? o.ops.read(k, t, f, BINPRM_BUF_SIZE) : '';
   releaseFile(k, f);
-  if (typeof head !== 'string') return err('EACCES');
+  if (typeof head !== 'string') return err('EACCES', `the first bytes of ${mntPath} could not be read`);
   return head;
 }
 
@@ -61,7 +61,7 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     if (head.startsWith('#!')) {
       const nl = head.indexOf('\n');
       const line = (nl < 0 ? head.slice(2) : head.slice(2, nl)).replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
-      if (line === '') return err('ENOEXEC');
+      if (line === '') return err('ENOEXEC', `the #! line of ${file} names no interpreter`);
       const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
       const interp = m[1];
       const optArg = m[2];

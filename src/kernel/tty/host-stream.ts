@@ -51,7 +51,7 @@ export class HostInput {
   read(k: Kernel, t: Task, f: OpenFile, count: number): Bytes | ReturnType<typeof err> | typeof BLOCK {
     if (this.data.length === 0) {
       if (this.ended) return '';
-      if (f.flags & O_NONBLOCK) return err('EAGAIN');
+      if (f.flags & O_NONBLOCK) return err('EAGAIN', `no input has arrived on pipe:[${this.ino}] and the fd is O_NONBLOCK`);
       return k.sleepOn(t, this.readWait);
     }
     const out = this.data.slice(0, count);
@@ -62,8 +62,8 @@ export class HostInput {
 
 export const hostInputOps: FileOps = {
   read: (k, t, f, count) => (f.priv as HostInput).read(k, t, f, count),
-  write: () => err('EBADF'),
-  seekable: () => err('ESPIPE'),
+  write: (_k, _t, f) => err('EBADF', `pipe:[${(f.priv as HostInput).ino}] is the read end of the host input`),
+  seekable: (f) => err('ESPIPE', `pipe:[${(f.priv as HostInput).ino}] is a pipe and cannot seek`),
   describe: (f) => `pipe:[${(f.priv as HostInput).ino}]`,
   reopen: (_k, f) => ({ ops: hostInputOps, priv: f.priv }),
 };
@@ -80,13 +80,13 @@ export class HostOutput {
 }
 
 export const hostOutputOps: FileOps = {
-  read: () => err('EBADF'),
+  read: (_k, _t, f) => err('EBADF', `pipe:[${(f.priv as HostOutput).ino}] is the write end of the host output`),
   write(k, _t, f, data) {
     (f.priv as HostOutput).sink(data);
     k.charge(k.costs.pipeOp);
     return data.length;
   },
-  seekable: () => err('ESPIPE'),
+  seekable: (f) => err('ESPIPE', `pipe:[${(f.priv as HostOutput).ino}] is a pipe and cannot seek`),
   describe: (f) => `pipe:[${(f.priv as HostOutput).ino}]`,
   reopen: (_k, f) => ({ ops: hostOutputOps, priv: f.priv }),
 };

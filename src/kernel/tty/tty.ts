@@ -170,7 +170,7 @@ export class Tty {
       return b;
     }
     if (this.lines.length === 0) {
-      if (f.flags & O_NONBLOCK) return err('EAGAIN');
+      if (f.flags & O_NONBLOCK) return err('EAGAIN', `no complete line is waiting on /dev/${this.name} and the fd is O_NONBLOCK`);
       return k.sleepOn(t, this.readWait);
     }
     const line = this.lines[0];
@@ -212,7 +212,7 @@ export const ttyOps: FileOps = {
     k.charge(k.costs.ttyWrite);
     return (f.priv as Tty).write(data);
   },
-  seekable: () => err('ESPIPE'),
+  seekable: (f) => err('ESPIPE', `/dev/${(f.priv as Tty).name} is a terminal and cannot seek`),
   describe: (f) => `/dev/${(f.priv as Tty).name}`,
   ioctl(k, t, f, cmd, arg) {
     const tty = f.priv as Tty;
@@ -239,7 +239,7 @@ export const ttyOps: FileOps = {
       }
       case TIOCSCTTY:
         if (t.sid !== t.tid) return err('EPERM', 'only a session leader can acquire a controlling terminal');
-        if (tty.session !== 0 && tty.session !== t.sid && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM');
+        if (tty.session !== 0 && tty.session !== t.sid && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', `/dev/${tty.name} is already the controlling terminal of session ${tty.session}; stealing it needs CAP_SYS_ADMIN`);
         setControllingTty(k, t, tty);
         return 0;
       case TIOCNOTTY:
@@ -252,7 +252,7 @@ export const ttyOps: FileOps = {
       case FIONREAD:
         return 0;
       default:
-        return err('ENOTTY');
+        return err('ENOTTY', `ioctl 0x${cmd.toString(16)} is not a terminal request ctsim knows`);
     }
   },
   reopen: (_k, f) => ({ ops: ttyOps, priv: f.priv }),

@@ -26,15 +26,15 @@ function startOf(t: Task, path: string, dirfd: number): Path | SysError {
   if (path.startsWith('/')) return t.fs.root;
   if (dirfd === AT_FDCWD) return t.fs.cwd;
   const f = t.files.get(dirfd);
-  if (!f) return err('EBADF');
-  if (!f.vnode || !f.mnt || !isDir(f.vnode.mode())) return err('ENOTDIR');
+  if (!f) return err('EBADF', `directory fd ${dirfd} is not open`);
+  if (!f.vnode || !f.mnt || !isDir(f.vnode.mode())) return err('ENOTDIR', `fd ${dirfd} (${f.path}) is not a directory, so the relative path ${path} cannot start there`);
   return { mnt: f.mnt, vn: f.vnode };
 }
 
 /** One step down into `name` from directory `cur`, crossing mounts. */
 function stepInto(k: Kernel, t: Task, cur: Path, name: string): Path | SysError {
   if (name === '..') return stepUp(t, cur);
-  const vn = cur.vn.lookup ? cur.vn.lookup(name) : err('ENOTDIR');
+  const vn = cur.vn.lookup ? cur.vn.lookup(name) : err('ENOTDIR', `${name} cannot be looked up: what contains it is not a directory`);
   if (vn instanceof SysError) return vn;
   let p: Path = { mnt: cur.mnt, vn };
   for (let m = p.mnt.childAt(p.vn); m !== undefined; m = p.mnt.childAt(p.vn)) p = { mnt: m, vn: m.root };
@@ -55,7 +55,7 @@ function stepUp(t: Task, cur: Path): Path | SysError {
     break;
   }
   if (sameVnode(p.vn, p.mnt.root)) return p;
-  const up = p.vn.lookup ? p.vn.lookup('..') : err('ENOTDIR');
+  const up = p.vn.lookup ? p.vn.lookup('..') : err('ENOTDIR', '".." cannot be looked up: the current object is not a directory');
   if (up instanceof SysError) return up;
   return { mnt: p.mnt, vn: up };
 }
@@ -89,24 +89,24 @@ function walk(
   const queue = components.slice();
   while (queue.length > 0) {
     const name = queue.shift()!;
-    if (!isDir(cur.vn.mode())) return err('ENOTDIR');
+    if (!isDir(cur.vn.mode())) return err('ENOTDIR', `${name} cannot be looked up: the component before it is not a directory`);
     if (!canSearch(t, cur.vn)) return err('EACCES', `search permission denied on a directory of the path (mode ${(cur.vn.mode() & 0o777).toString(8)})`);
-    if (name.length > NAME_MAX) return err('ENAMETOOLONG');
+    if (name.length > NAME_MAX) return err('ENAMETOOLONG', `a component of the path is ${name.length} bytes; NAME_MAX is ${NAME_MAX}`);
     if (name === '.') continue;
     const next = stepInto(k, t, cur, name);
     if (next instanceof SysError) return next;
     const isLast = queue.length === 0;
     if (isLnk(next.vn.mode()) && (!isLast || followLast)) {
-      if (++st.links > MAXSYMLINKS) return err('ELOOP');
+      if (++st.links > MAXSYMLINKS) return err('ELOOP', `more than ${MAXSYMLINKS} symbolic links followed in one walk (reached at ${name})`);
       if (next.vn.followLink) {
         const jumped = next.vn.followLink();
         if (jumped instanceof SysError) return jumped;
         cur = jumped;
         continue;
       }
-      const target = next.vn.readlink ? next.vn.readlink() : err('EINVAL');
+      const target = next.vn.readlink ? next.vn.readlink() : err('EINVAL', `the symbolic link ${name} has no readable target`);
       if (target instanceof SysError) return target;
-      if (target === '') return err('ENOENT');
+      if (target === '') return err('ENOENT', `the symbolic link ${name} has an empty target`);
       queue.unshift(...splitPath(target));
       if (target.startsWith('/')) cur = t.fs.root;
       continue;
@@ -118,15 +118,15 @@ function walk(
 
 /** Resolves `path` to an object (namei / lookup_flags). */
 export function resolve(k: Kernel, t: Task, path: string, opts: WalkOptions): Path | SysError {
-  if (path === '') return err('ENOENT');
-  if (path.length >= PATH_MAX) return err('ENAMETOOLONG');
+  if (path === '') return err('ENOENT', 'the path is empty (path_resolution(7))');
+  if (path.length >= PATH_MAX) return err('ENAMETOOLONG', `the path is ${path.length} bytes; PATH_MAX is ${PATH_MAX} including the terminating null`);
   const start = startOf(t, path, opts.dirfd ?? AT_FDCWD);
   if (start instanceof SysError) return start;
   // A trailing "/" or "/." (path_resolution(7)) asks for a directory: a last symlink is followed.
   const trailingSlash = path.endsWith('/') || /(^|\/)\.$/.test(path);
   const res = walk(k, t, start, splitPath(path), opts.follow || trailingSlash, { links: 0 });
   if (res instanceof SysError) return res;
-  if (trailingSlash && !isDir(res.vn.mode())) return err('ENOTDIR');
+  if (trailingSlash && !isDir(res.vn.mode())) return err('ENOTDIR', `${path} ends in "/" but does not name a directory`);
   return res;
 }
 
@@ -140,8 +140,8 @@ export interface ParentLookup {
 
 /** Resolves the directory that would contain `path`'s last component. */
 export function resolveParent(k: Kernel, t: Task, path: string, dirfd: number = AT_FDCWD): ParentLookup | SysError {
-  if (path === '') return err('ENOENT');
-  if (path.length >= PATH_MAX) return err('ENAMETOOLONG');
+  if (path === '') return err('ENOENT', 'the path is empty (path_resolution(7))');
+  if (path.length >= PATH_MAX) return err('ENAMETOOLONG', `the path is ${path.length} bytes; PATH_MAX is ${PATH_MAX} including the terminating null`);
   const start = startOf(t, path, dirfd);
   if (start instanceof SysError) return start;
   const comps = path.split('/').filter((c) => c !== '');
@@ -149,9 +149,9 @@ export function resolveParent(k: Kernel, t: Task, path: string, dirfd: number = 
   const last = comps.pop();
   const parent = walk(k, t, start, comps.filter((c) => c !== '.'), true, { links: 0 });
   if (parent instanceof SysError) return parent;
-  if (!isDir(parent.vn.mode())) return err('ENOTDIR');
+  if (!isDir(parent.vn.mode())) return err('ENOTDIR', `the parent of ${last ?? 'the last component'} in ${path} is not a directory`);
   if (last === undefined || last === '.' || last === '..') return { parent, name: last ?? '', trailingSlash };
-  if (last.length > NAME_MAX) return err('ENAMETOOLONG');
+  if (last.length > NAME_MAX) return err('ENAMETOOLONG', `the last component of the path is ${last.length} bytes; NAME_MAX is ${NAME_MAX}`);
   return { parent, name: last, trailingSlash };
 }
 
