@@ -192,7 +192,7 @@ export class SimVnode implements Vnode {
     if (a.uid !== undefined && a.uid !== -1) m.uid = a.uid;
     if (a.gid !== undefined && a.gid !== -1) m.gid = a.gid;
     if (a.size !== undefined) {
-      if (isDir(m.mode)) return err('EISDIR', `${this.dentry.getPath()} is a directory and has no size to truncate to ${a.size}`);
+      if (isDir(m.mode)) return err('EISDIR', `${this.dentry.getPath() || "/"} is a directory and has no size to truncate to ${a.size}`);
       this.node.truncate(a.size);
       m.mtimeNs = a.nowNs;
     }
@@ -212,7 +212,7 @@ export class SimVnode implements Vnode {
   lookup(name: string): Vnode | SysError {
     if (name === '..') return this.fs.vnodeOf(this.dentry.parent ?? this.dentry);
     const child = this.dentry.children.get(name);
-    if (child === undefined || name === '.') return err('ENOENT', `${name} does not exist in ${this.dentry.getPath()} (${this.fs.type} ${this.fs.source})`);
+    if (child === undefined || name === '.') return err('ENOENT', `${name} does not exist in ${this.dentry.getPath() || "/"} (${this.fs.type} ${this.fs.source})`);
     return this.fs.vnodeOf(child);
   }
 
@@ -240,14 +240,14 @@ export class SimVnode implements Vnode {
   }
 
   create(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.exists(name)) return err('EEXIST', `${name} already exists in ${this.dentry.getPath()}`);
+    if (this.exists(name)) return err('EEXIST', `${name} already exists in ${this.dentry.getPath() || "/"}`);
     const node = this.fs.newNode(S_IFREG | (mode & 0o7777), creds.fsuid, this.childGid(creds), nowNs);
     this.fs.changed(node);
     return this.addChild(name, node, nowNs);
   }
 
   mkdir(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.exists(name)) return err('EEXIST', `cannot make directory ${name}: the name already exists in ${this.dentry.getPath()}`);
+    if (this.exists(name)) return err('EEXIST', `cannot make directory ${name}: the name already exists in ${this.dentry.getPath() || "/"}`);
     const parentMode = this.mode();
     // A directory created in a set-group-ID directory inherits the bit (mkdir(2)).
     const sgid = parentMode & 0o2000;
@@ -256,13 +256,13 @@ export class SimVnode implements Vnode {
   }
 
   mknod(name: string, mode: number, rdev: number, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.exists(name)) return err('EEXIST', `cannot make node ${name}: the name already exists in ${this.dentry.getPath()}`);
+    if (this.exists(name)) return err('EEXIST', `cannot make node ${name}: the name already exists in ${this.dentry.getPath() || "/"}`);
     const node = this.fs.newNode(mode, creds.fsuid, this.childGid(creds), nowNs, rdev);
     return this.addChild(name, node, nowNs);
   }
 
   symlink(name: string, target: string, creds: FsIds, nowNs: number): Vnode | SysError {
-    if (this.exists(name)) return err('EEXIST', `cannot make symlink ${name} -> ${target}: the name already exists in ${this.dentry.getPath()}`);
+    if (this.exists(name)) return err('EEXIST', `cannot make symlink ${name} -> ${target}: the name already exists in ${this.dentry.getPath() || "/"}`);
     const node = this.fs.newNode(S_IFLNK | 0o777, creds.fsuid, this.childGid(creds), nowNs);
     node.makeSymlink(target);
     return this.addChild(name, node, nowNs);
@@ -270,7 +270,7 @@ export class SimVnode implements Vnode {
 
   link(name: string, target: Vnode, nowNs: number): SysError | undefined {
     if (!(target instanceof SimVnode) || target.fs !== this.fs) return err('EXDEV', `a hard link ${name} must be on the same file system as its target (${this.fs.type} ${this.fs.source})`);
-    if (this.exists(name)) return err('EEXIST', `cannot link ${name}: the name already exists in ${this.dentry.getPath()}`);
+    if (this.exists(name)) return err('EEXIST', `cannot link ${name}: the name already exists in ${this.dentry.getPath() || "/"}`);
     const node = target.node;
     node.nlink++;
     this.dentry.createChild(name, node);
@@ -281,7 +281,7 @@ export class SimVnode implements Vnode {
 
   unlink(name: string, nowNs: number): SysError | undefined {
     const child = this.dentry.children.get(name);
-    if (child === undefined || name === '.' || name === '..') return err('ENOENT', `${name} does not exist in ${this.dentry.getPath()}`);
+    if (child === undefined || name === '.' || name === '..') return err('ENOENT', `${name} does not exist in ${this.dentry.getPath() || "/"}`);
     const node = child.getNode();
     if (node.isDirectory()) return err('EISDIR', `${name} is a directory: unlink(2) removes files, use rmdir(2)`);
     this.dentry.deleteChild(child);
@@ -296,7 +296,7 @@ export class SimVnode implements Vnode {
     if (name === '.') return err('EINVAL', 'rmdir(2) refuses a path whose last component is "."');
     if (name === '..') return err('ENOTEMPTY', 'rmdir(2) refuses a path whose last component is ".."');
     const child = this.dentry.children.get(name);
-    if (child === undefined) return err('ENOENT', `${name} does not exist in ${this.dentry.getPath()}`);
+    if (child === undefined) return err('ENOENT', `${name} does not exist in ${this.dentry.getPath() || "/"}`);
     const node = child.getNode();
     if (!node.isDirectory()) return err('ENOTDIR', `${name} is not a directory: rmdir(2) removes only directories`);
     for (const k of child.children.keys()) if (k !== '.' && k !== '..') return err('ENOTEMPTY', `${name} still has entries (${k} and maybe more)`);
@@ -310,7 +310,7 @@ export class SimVnode implements Vnode {
   rename(oldName: string, newDir: Vnode, newName: string, nowNs: number): SysError | undefined {
     if (!(newDir instanceof SimVnode) || newDir.fs !== this.fs) return err('EXDEV', `rename(2) cannot move ${oldName} from ${this.fs.type} ${this.fs.source} to another file system`);
     const src = this.dentry.children.get(oldName);
-    if (src === undefined) return err('ENOENT', `${oldName} does not exist in ${this.dentry.getPath()}`);
+    if (src === undefined) return err('ENOENT', `${oldName} does not exist in ${this.dentry.getPath() || "/"}`);
     const srcNode = src.getNode();
     // Moving a directory into its own subtree is EINVAL (rename(2)).
     if (srcNode.isDirectory()) {
@@ -347,7 +347,7 @@ export class SimVnode implements Vnode {
   }
 
   readlink(): string | SysError {
-    if ((this.mode() & S_IFMT) !== S_IFLNK) return err('EINVAL', `${this.dentry.getPath()} is not a symbolic link`);
+    if ((this.mode() & S_IFMT) !== S_IFLNK) return err('EINVAL', `${this.dentry.getPath() || "/"} is not a symbolic link`);
     return this.node.symlink;
   }
 
@@ -361,7 +361,7 @@ export class SimVnode implements Vnode {
       openCount.set(this.node, (openCount.get(this.node) ?? 0) + 1);
       return { ops: regularFileOps, priv: this };
     }
-    return err('ENXIO', `${this.dentry.getPath()} is not a regular file and has no driver to open it`);
+    return err('ENXIO', `${this.dentry.getPath() || "/"} is not a regular file and has no driver to open it`);
   }
 
   /** The whole contents of a regular file (overlay copy-up reads it). */

@@ -1,0 +1,45 @@
+/**
+ * Every errno the kernel decides carries its reason — the words explain mode gives a
+ * learner (issue 9): each literal `err('EXXX', reason)` / `new SysError('EXXX', reason)`
+ * under src/kernel names why, so no path of the syscall layer (which calls into the VFS,
+ * file systems, cgroups, namespaces, terminals and the network) returns a bare errno.
+ * Errors passed on from a callee keep the callee's reason (err(e.errno, e.reason)).
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = 'src/kernel';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** `file:line: text` of every literal errno without a reason. */
+function bareErrnos(): string[] {
+  const out: string[] = [];
+  const bare = /\b(?:err|new SysError)\('E[A-Z0-9]+'\)/g;
+  for (const f of files(ROOT)) {
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const m of line.matchAll(bare)) out.push(`${f}:${i + 1}: ${m[0]}`);
+      });
+  }
+  return out;
+}
+
+describe('errno reasons', () => {
+  it('every errno the kernel returns says why', () => {
+    expect(bareErrnos()).toEqual([]);
+  });
+
+  it('finds a bare errno when there is one (the check can fail)', () => {
+    const bare = /\b(?:err|new SysError)\('E[A-Z0-9]+'\)/g;
+    expect("return err('EPERM');".match(bare)).toHaveLength(1);
+    expect("return err('EPERM', 'setuid needs CAP_SETUID');".match(bare)).toBeNull();
+  });
+});
