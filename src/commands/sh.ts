@@ -175,8 +175,10 @@ Everything happens inside the simulation: the same script and --seed give byte-i
   }
 }
 
-/** One explain record as a person reads it: `explain: cat[7] openat failed with ENOENT: no entry "nosuch" in /`. */
+/** One explain record as a person reads it: `explain: cat[7] open failed with ENOENT: …`, or `explain: tail[4] was killed by the OOM killer: …`. */
 export function formatExplain(rec: TraceRecord): string {
   const reason = typeof rec.reason === 'string' && rec.reason !== '' ? rec.reason : 'no reason recorded';
-  return `explain: ${String(rec.comm)}[${String(rec.pid)}] ${rec.ev} failed with ${String(rec.errno)}: ${reason}\n`;
+  const who = `${String(rec.comm)}[${String(rec.pid)}]`;
+  if (rec.ev === 'oom-kill') return `explain: ${who} was killed by the OOM killer: ${reason}\n`;
+  return `explain: ${who} ${rec.ev} failed with ${String(rec.errno)}: ${reason}\n`;
 }

@@ -65,6 +65,12 @@ describe('ctsim sh', () => {
     expect(quiet.stderr).not.toContain('explain:');
   });
 
+  it('--explain says why the OOM killer killed a process: which cgroup, its usage and limit, the victim\'s badness', async () => {
+    const r = await run('--explain', '-c', 'cd /sys/fs/cgroup; echo +memory > cgroup.subtree_control; mkdir g; echo 8M > g/memory.max; echo $$ > g/cgroup.procs; tail /dev/zero; echo $?');
+    expect(r.stdout).toBe('137\n');
+    expect(r.stderr).toMatch(/explain: tail\[\d+\] was killed by the OOM killer: cgroup \/g reached its memory\.max: 8192 kB used of 8192 kB and nothing left to reclaim; of the 2 processes it could kill, tail had the highest badness, \d+ pages \(rss \d+ \+ swap 0 \+ page tables \d+, oom_score_adj 0\)\n/);
+  });
+
   it('--json gives status, output, seed and simulated time', async () => {
     const r = await run('--json', '--seed', '9', '-c', 'sleep 2; echo done; exit 1');
     expect(r.exitCode).toBe(1);

@@ -99,6 +99,17 @@ export function outOfMemory(k: Kernel, scope: MemCounter | null = null): boolean
   k.printk(
     `${scope ? 'Memory cgroup out of memory' : 'Out of memory'}: Killed process ${victim.tid} (${victim.comm}) total-vm:${kb(mm.totalVm())}kB, anon-rss:${kb(mm.rssAnon)}kB, file-rss:${kb(mm.rssFile)}kB, shmem-rss:0kB, UID:${victim.creds.uid} pgtables:${kb(mm.ptPages)}kB oom_score_adj:${victim.oomScoreAdj}`,
   );
+  if (k.engine.trace.on('explain')) {
+    const why = scope
+      ? `cgroup ${path(scope)} reached its memory.max: ${kb(scope.pages)} kB used of ${kb(scope.maxPages)} kB and nothing left to reclaim`
+      : `the machine ran out of memory: ${kb(k.mem.freeFrames)} kB free, nothing left to reclaim or swap out`;
+    const others = candidates.length - 1;
+    k.engine.trace.emit('explain', 'oom-kill', {
+      pid: victim.tid,
+      comm: victim.comm,
+      reason: `${why}; of the ${candidates.length} process${candidates.length === 1 ? '' : 'es'} it could kill, ${victim.comm} had the highest badness, ${best} pages (rss ${mm.rss} + swap ${mm.swapEnts} + page tables ${mm.ptPages}, oom_score_adj ${victim.oomScoreAdj})${others > 0 ? '' : ', and was the only one'}`,
+    });
+  }
   k.mem.events.oomKill++;
   victim.cgroup.mem.event('oom_kill');
   // memory.oom.group: the highest group with it set, up to the one that ran out, dies as a whole.
