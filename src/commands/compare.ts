@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { InputError, UsageError } from '../sim/index.js';
+import { UsageError } from '../sim/index.js';
 import { fixturePath } from '../sim/fixtures.js';
 import { parseParamFlag } from '../compare/matrix.js';
 import { parseScenario } from '../compare/scenario.js';
@@ -112,13 +112,7 @@ function readCostTable(name: string, dir: string, scenario: string): unknown {
       // Not a fixture: a file of that name beside the scenario.
     }
   }
-  const file = path.resolve(dir, name);
-  const text = readInputFile(file, `costs in ${scenario}`, 'a readable cost-table JSON file');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError({ source: file, expected: 'valid JSON', found: (e as Error).message, fix: 'see fixtures/costs/default.json for the format' });
-  }
+  return readJsonFile(path.resolve(dir, name), `costs in ${scenario}`, 'a readable cost-table JSON file', 'see fixtures/costs/default.json for the format');
 }
 
 /** A progress bar on a terminal (stderr); nothing when stderr is not one. */

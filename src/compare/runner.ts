@@ -31,7 +31,8 @@ import { readFixtureJson } from '../sim/fixtures.js';
 import { defaultPrograms } from '../userland/index.js';
 import type { Cgroup } from '../kernel/cgroup/cgroup.js';
 import { InputError } from '../sim/input-error.js';
-import { cpuSplit, counterDelta, memSnapshot, startBundleContainer, startContainer, startNative, type BundleUpload, type Instance } from './instances.js';
+import { cpuSplit, counterDelta, memSnapshot, PAGE, startBundleContainer, startContainer, startNative, type BundleUpload, type Instance } from './instances.js';
+import { parseDurationNs } from '../sim/units.js';
 import { startDomain, startVm } from './vm-instances.js';
 import { workloadNeeds, workloadOps, workloadScript } from './workloads.js';
 import { buildMetrics, checkExpectations } from './why.js';
@@ -40,7 +41,6 @@ import type { CompareReport, InstanceResult, IsolationFacts, TreeNode, VariantRe
 import type { Scenario, ScenarioHost, ScenarioInstance, Variant } from './scenario.js';
 import { assembleReport, planRuns, readRunBundles, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
 
-const PAGE = 4096;
 const NS_TYPES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup'];
 /**
  * Compare's hosts boot at the Unix epoch, so that `date +%s%N` inside an instance — how
@@ -170,7 +170,7 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
         results.set(name, []);
       }
     }
-    if (phase.idle !== null) engine.runUntil(engine.now + parseDuration(phase.idle));
+    if (phase.idle !== null) engine.runUntil(engine.now + parseDurationNs(phase.idle)!);
     const on = phase.on.length === 0 ? [...started.values()] : [...started.values()].filter((i) => phase.on.includes(i.kind) || pick(phase.on).some((x) => copies(x).includes(i.name)));
     for (let r = 0; r < phase.repeat; r++) {
       for (const wname of phase.run) {
@@ -226,11 +226,6 @@ function maxBulk(s: Scenario): number {
   return n;
 }
 
-function parseDuration(d: string): number {
-  const m = /^(\d+)(ns|us|ms|s)$/.exec(d)!;
-  return Number(m[1]) * { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'us' | 'ms' | 's'];
-}
-
 /**
  * A type 1 host: the hypervisor on the bare machine and Domain-0 (1 vCPU, 512 MiB, as
  * dom0_mem= is often set), which drives the NICs and disks. Its clock starts at the
@@ -282,9 +277,16 @@ function hasDisk(os: KernelSession): boolean {
   return scsi !== null && scsi.units.length > 0;
 }
 
+/** Each VM's data drive, asked of its guest once. */
+const vmDisks = new WeakMap<Instance, string>();
+
 /** The environment a workload gets: the LAN peer, and a disk (a VM's data drive: its last disk; else the host's first). */
 function workloadEnv(inst: Instance): Record<string, string> {
-  const disk = inst.kind === 'vm' ? inst.sh('ls /dev/sd[a-z] 2>/dev/null | tail -1').stdout.trim() : hasDisk(inst.host) ? HOST_DISK : '';
+  let disk = hasDisk(inst.host) ? HOST_DISK : '';
+  if (inst.kind === 'vm') {
+    if (!vmDisks.has(inst)) vmDisks.set(inst, inst.sh('ls /dev/sd[a-z] 2>/dev/null | tail -1').stdout.trim());
+    disk = vmDisks.get(inst)!;
+  }
   return { CTSIM_PEER: LAN.peer, CTSIM_DISK: disk || '/tmp/ctsim-disk' };
 }
 
@@ -319,6 +321,7 @@ function mergeRepeats(rs: WorkloadResult[]): WorkloadResult[] {
 function instanceResult(i: Instance, workloads: WorkloadResult[], hosts: Map<string, HostRun>): InstanceResult {
   const hr = [...hosts.values()].find((h) => h.os === i.host)!;
   const bytes = Object.values(i.memory).reduce((a, b) => a + b, 0);
+  const free = i.kind === 'vm' ? hr.vmAvailableBytes : hr.availableBytes;
   return {
     name: i.name,
     kind: i.kind,
@@ -326,8 +329,8 @@ function instanceResult(i: Instance, workloads: WorkloadResult[], hosts: Map<str
     hypervisor: hr.spec.hypervisor,
     detail: i.detail,
     startup: i.startup,
-    memory: { bytes, parts: i.memory, hostFreeBytes: i.kind === 'vm' ? hr.vmAvailableBytes : hr.availableBytes },
-    density: i.kind === 'native' || bytes === 0 ? 1 : Math.floor((i.kind === 'vm' ? hr.vmAvailableBytes : hr.availableBytes) / bytes),
+    memory: { bytes, parts: i.memory, hostFreeBytes: free },
+    density: i.kind === 'native' || bytes === 0 ? 1 : Math.floor(free / bytes),
     workloads,
     isolation: isolation(i),
   };

@@ -111,4 +111,10 @@ describe('the compare runner', () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(v));
     expect(report.scenario.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('lets a phase idle for any duration the schema allows, fractions too', () => {
+    const text = 'version: 1\nhosts: [{ name: h }]\ninstances: [{ name: n, kind: native }]\nworkloads: [{ name: w, kind: cpu, ops: 10 }]\nphases: [{ name: p, start: [n], idle: 1.5ms, run: [w] }]\n';
+    const r = runCompare(parseScenario(text, 'idle.yaml'), { name: 'idle.yaml', text }, { ctsim: 'ctsim test' });
+    expect(r.variants[0].instances[0].workloads[0].status).toBe(0);
+  });
 });
