@@ -175,12 +175,38 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
   return status;
 }
 
+/** Programs whose wait for a line at the terminal is a shell's prompt. */
+const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
+
+/**
+ * What a caller may add to an interactive session (ctsim's own words at the shell
+ * prompt — explain, step, lessons). Both are called only while a shell waits at its
+ * prompt (the terminal's foreground group is led by a shell that reads the terminal).
+ */
+export interface TerminalHooks {
+  /**
+   * A line typed at the shell's prompt. Return true when the hook handled it: the line
+   * does not reach the simulated shell and the same prompt is shown again. `print`
+   * writes to the real terminal (not the simulated one).
+   */
+  onShellLine?(line: string, print: (text: string) => void): boolean | Promise<boolean>;
+  /** The shell is back at its prompt (called before the prompt is shown). */
+  onPrompt?(print: (text: string) => void): void;
+}
+
 /**
  * An interactive session on a simulated terminal: readline edits lines (with
  * history) in the real terminal; the simulated shell's prompt — whatever it wrote
  * after its last newline — becomes readline's prompt.
  */
-export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJS.WriteStream, input: NodeJS.ReadStream): Promise<number> {
+export async function runOnTerminal(
+  host: Host,
+  task: Task,
+  tty: Tty,
+  out: NodeJS.WriteStream,
+  input: NodeJS.ReadStream,
+  hooks: TerminalHooks = {},
+): Promise<number> {
   let pending = '';
   tty.sink = (bytes: string): void => {
     const text = pending + bytes;
@@ -206,10 +232,24 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
     const r = readline.createInterface({ input, output: out, terminal: true, history: [...history], historySize: 1000, prompt: '' });
     r.on('line', (line) => {
       if (line.trim() !== '' && history[0] !== line) history.unshift(line);
+      if (hooks.onShellLine && atShellPrompt()) {
+        void Promise.resolve(hooks.onShellLine(line, print)).then((handled) => {
+          if (handled) {
+            rl?.setPrompt(shownPrompt);
+            rl?.prompt(true);
+          } else {
+            toShell(line);
+          }
+        });
+        return;
+      }
+      toShell(line);
+    });
+    const toShell = (line: string): void => {
       pacer.sync();
       tty.inputLine(Buffer.from(line + '\n', 'utf8').toString('latin1'));
       deliver();
-    });
+    };
     r.on('SIGINT', () => {
       out.write('^C\n');
       pacer.sync();
@@ -233,11 +273,18 @@ export async function runOnTerminal(host: Host, task: Task, tty: Tty, out: NodeJ
     return r;
   };
   let closing = false;
+  /** The prompt readline shows now (the shell's, as it wrote it). */
+  let shownPrompt = '';
+  // A shell waits at its prompt: the session's own, or one started in it (unshare … sh, chroot DIR sh).
+  const atShellPrompt = (): boolean => tty.hasWaitingReader && SHELLS.has(host.kernel.tasks.get(tty.fgPgrp)?.comm ?? '');
+  const print = (text: string): void => void out.write(text);
   rl = open();
   const status = await runUntilExit(host, task, pacer, async (ms) => {
     if (tty.hasWaitingReader && !prompted) {
       if (!rl) rl = open();
-      rl.setPrompt(Buffer.from(pending, 'latin1').toString('utf8'));
+      if (hooks.onPrompt && atShellPrompt()) hooks.onPrompt(print);
+      shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
+      rl.setPrompt(shownPrompt);
       pending = '';
       rl.prompt(true);
       prompted = true;
