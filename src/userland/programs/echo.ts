@@ -1,9 +1,10 @@
 /**
  * echo(1) from coreutils: prints its arguments separated by spaces. -n omits the
  * newline; -e interprets backslash escapes (\n \t \\ \c …), -E does not (the default).
+ * A write error is reported as "PROG: write error: STRERROR", status 1.
  */
 import type { Program, ProgramArgs } from '../../kernel/proc/program.js';
-import { out } from '../lib/io.js';
+import { errOut, out } from '../lib/io.js';
 
 /** Backslash escapes of echo -e and printf; returns the text and whether \c stopped output. */
 export function interpretEscapes(s: string): { text: string; stop: boolean } {
@@ -67,6 +68,12 @@ export function* echoMain({ argv }: ProgramArgs): Program {
     text = r.text;
     if (r.stop) newline = false;
   }
-  yield* out(newline ? text + '\n' : text);
+  // coreutils' close_stdout: a failed write (ENOSPC on /dev/full, EPERM on a uid_map
+  // already written) is reported under the name the program was run by, status 1.
+  const e = yield* out(newline ? text + '\n' : text);
+  if (e) {
+    yield* errOut(`${argv[0] ?? 'echo'}: write error: ${e.message}\n`);
+    return 1;
+  }
   return 0;
 }

@@ -310,9 +310,9 @@ export function* findmntMain({ argv }: ProgramArgs): Program {
         case 'VFS-OPTIONS': return m.vfsOptions;
         case 'FS-OPTIONS': return m.superOptions;
         case 'PROPAGATION': {
+          // findmnt.c: "shared" or "private", then ",slave" and ",unbindable" (a slave that is not shared is "private,slave").
           const p = m.propagation;
-          const kinds = [p.some((x) => x.startsWith('shared:')) ? 'shared' : '', p.some((x) => x.startsWith('master:')) ? 'slave' : '', p.includes('unbindable') ? 'unbindable' : ''].filter(Boolean);
-          return kinds.length ? kinds.join(',') : 'private';
+          return (p.some((x) => x.startsWith('shared:')) ? 'shared' : 'private') + (p.some((x) => x.startsWith('master:')) ? ',slave' : '') + (p.includes('unbindable') ? ',unbindable' : '');
         }
         case 'ID': return String(m.id);
         case 'PARENT': return String(m.parent);

@@ -303,10 +303,15 @@ export function* umountMain({ argv }: ProgramArgs): Program {
   let status = 0;
   for (const target of parsed.operands) {
     const list = [target];
-    if (v.has('recursive')) {
-      const text = yield* readFile('/proc/self/mountinfo');
-      if (!(text instanceof SysError)) list.unshift(...submountsOf(parseMountinfo(text), target.replace(/\/+$/, '') || '/'));
+    // libmount looks the target up in /proc/self/mountinfo before it calls umount2(2);
+    // with no /proc mounted (just after pivot_root) it gives up without the call.
+    const text = yield* readFile('/proc/self/mountinfo');
+    if (text instanceof SysError && text.errno === 'ENOENT') {
+      yield* errOut(`umount: ${target}: umount failed: No such file or directory.\n`);
+      status = Math.min(255, status + MNT_EX_FAIL);
+      continue;
     }
+    if (v.has('recursive') && !(text instanceof SysError)) list.unshift(...submountsOf(parseMountinfo(text), target.replace(/\/+$/, '') || '/'));
     const recursive = v.has('recursive');
     for (const t of list) {
       const r = yield* sys.umount2(t, flags);

@@ -14,7 +14,7 @@ import type { OciProcess } from '../../../runtime/oci/index.js';
 import { type ContainerRecord, writeFileAtomic } from './container-state.js';
 import { joinCgroup } from './cgroup.js';
 import { syncPipes, type SyncPipe } from './sync.js';
-import { becomeProcess, JOIN_ORDER, lookPath, NS_TYPES, setRlimits } from './init.js';
+import { becomeProcess, JOIN_ORDER, leaveSession, lookPath, NS_TYPES, setRlimits } from './init.js';
 import { RuncError } from './log.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
@@ -39,6 +39,7 @@ function joinAndFork(rec: ContainerRecord, p: OciProcess, sync: SyncPipe): () =>
     }
     const child = yield* sys.fork(function* (): Program {
       yield* sys.prctlSetName('runc:[2:INIT]');
+      yield* leaveSession(p);
       const cd = yield* sys.chdir(p.cwd);
       if (cd instanceof SysError) return yield* fail(sync, `chdir to cwd (${JSON.stringify(p.cwd)}) set in config.json failed: ${cd.message.toLowerCase()}`);
       const rl = yield* setRlimits(p);

@@ -162,12 +162,23 @@ export function* setRlimits(p: OciProcess): Gen<string | null> {
   return null;
 }
 
+/**
+ * nsexec's stage 2 calls setsid(2): the container's process leads a session of its own
+ * and has no controlling terminal (ps shows "?", its SID is its PID). Shared by `runc exec`.
+ * Simplification: with process.terminal ctsim gives the container no pty of its own, so it
+ * stays in the caller's session, on the caller's terminal.
+ */
+export function* leaveSession(p: OciProcess): Gen<void> {
+  if (!p.terminal) yield* sys.setsid();
+}
+
 /** Stage 2: PID 1 of the container. */
 function stage2(plan: InitPlan, sync: SyncPipe): () => Program {
   return function* (): Program {
     yield* sys.prctlSetName('runc:[2:INIT]');
     const c = plan.config;
     const proc = c.process!;
+    yield* leaveSession(proc);
     if (hasNs(c, 'network')) {
       const r = yield* rtnl({ op: 'setlink', dev: 'lo', up: true });
       if (r instanceof SysError) return yield* fail(sync, `unable to bring up loopback: ${r.message.toLowerCase()}`);

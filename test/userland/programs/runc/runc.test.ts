@@ -120,6 +120,12 @@ runc create 'bad/id'; echo $?`,
     expect(r.stdout).toBe('    1 sh\n    2 ps\nrunc\n0::/\nls: cannot access \'/b\': No such file or directory\n1\n');
   });
 
+  test('the container\'s init and an exec\'d process lead sessions of their own, with no controlling terminal (nsexec calls setsid)', () => {
+    const r = sh(bundle((c) => (c.process!.args = ['sleep', '100'])) + 'runc run -d c1; runc exec c1 ps -e -o pid=,sid=,tty=,comm=; ps -C sleep -o pid=,sid=,tty=');
+    // Checked on Linux 6.18 with runc 1.1.5: inside, sleep is 1 1 ? and ps leads its own session; outside, the init's SID is its host PID.
+    expect(r.stdout).toMatch(/^ +1 +1 \? +sleep\n +(\d+) +\1 \? +ps\n +(\d+) +\2 \?\n$/);
+  });
+
   test('hooks run in order with the state on standard input', () => {
     const hook = (name: string): { path: string; args: string[] } => ({ path: '/bin/sh', args: ['sh', '-c', `cat > /tmp/${name}.json`] });
     const r = sh(
