@@ -20,6 +20,9 @@ import { cgroupDetach } from '../cgroup/cgroup.js';
 export function doExit(k: Kernel, t: Task, wstatus: number): void {
   if (t.exiting) return;
   t.exiting = true;
+  // strace's `+++ exited with N +++`; a strace that dies lets its tracees go.
+  t.tracer?.exited(t, wstatus);
+  t.tracing?.detachAll();
   k.charge(k.costs.exit);
   for (const wq of t.waitingOn) wq.remove(t);
   t.waitingOn.length = 0;
