@@ -59,7 +59,9 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     trace.emit('proc', 'exit', {
       pid: t.tid,
       comm: t.comm,
-      ...(WIFEXITED(wstatus) ? { code: WEXITSTATUS(wstatus) } : { signal: signalName(WTERMSIG(wstatus)) }),
+      // Both fields always (JSON Lines keep one shape per event): the other one is null.
+      code: WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : null,
+      signal: WIFEXITED(wstatus) ? null : signalName(WTERMSIG(wstatus)),
     });
   }
 
