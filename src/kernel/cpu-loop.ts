@@ -32,7 +32,7 @@ import type { SigSet } from './proc/signals.js';
 import type { Op, SyscallRequest } from './proc/program.js';
 import { KERNEL_ENTRY_NONE, KERNEL_ENTRY_PAGE_FAULT, KERNEL_ENTRY_SCHEDULE } from '../hw/machine.js';
 import { GuestEntry, type KvmVcpu } from './kvm/kvm-vcpu.js';
-import { traceNoReturn, traceSyscallExit } from './trace/tracer.js';
+import { traceNoReturn, traceSyscallEntry, traceSyscallExit } from './trace/tracer.js';
 import { decodeSyscall } from './trace/strace-format.js';
 
 /** What a CPU is doing between two actions. */
@@ -414,8 +414,15 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
   k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
   k.kernelEntry = req.nr;
   t.syscalls++;
+  if (t.tracer !== null && req.nr !== STRACE_NR) {
+    if (req.nr === NR.exit_group || req.nr === NR.exit) traceNoReturn(t, req);
+    else if (!restarted && traceSyscallEntry(k, t, req)) {
+      // Syscall-entry-stop: the call runs (as a restarted one) once strace has printed its entry.
+      t.pendingSyscall = req;
+      return finishSyscall(k, pc, t, now);
+    }
+  }
   const handler = SYSCALL_TABLE[req.nr];
-  if (t.tracer !== null && (req.nr === NR.exit_group || req.nr === NR.exit)) traceNoReturn(t, req);
   const res = handler !== undefined ? handler(k, t, req) : err('ENOSYS', `system call ${SYSCALL_NAMES[req.nr] ?? req.nr} is not modelled by ctsim`);
   if (res instanceof GuestEntry) {
     // KVM_RUN: the thread's CPU runs the guest now; the call runs again (restarted)

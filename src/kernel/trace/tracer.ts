@@ -73,6 +73,8 @@ export class Tracer {
   readonly tracees = new Set<Task>();
   /** Text not yet taken by the tracer. */
   private out = '';
+  /** Characters on the current line so far (text the tracer took included): strace's curcol. */
+  private col = 0;
   /** The tracee whose line is open (its call's entry printed, the exit not yet), and the call. */
   private open: { t: Task; name: string } | null = null;
   /** Calls whose entry was printed and cut short by ` <unfinished ...>`, by tracee. */
@@ -107,7 +109,7 @@ export class Tracer {
   private leader(t: Task): string {
     if (this.open !== null) {
       if (this.open.t === t) return '';
-      this.out += ' <unfinished ...>\n';
+      this.put(' <unfinished ...>\n');
       this.unfinished.set(this.open.t, this.open.name);
       this.open = null;
     }
@@ -116,10 +118,16 @@ export class Tracer {
     return '';
   }
 
+  private put(text: string): void {
+    this.out += text;
+    const nl = text.lastIndexOf('\n');
+    this.col = nl >= 0 ? text.length - nl - 1 : this.col + text.length;
+  }
+
   /** Appends `head` then the aligned ` = ret` (strace's tabto()). */
   private finish(head: string, ret: string): void {
-    const line = this.out.slice(this.out.lastIndexOf('\n') + 1) + head;
-    this.out += head + (line.length < ACOLUMN ? ' '.repeat(ACOLUMN - line.length) : ' ') + `= ${ret}\n`;
+    this.put(head);
+    this.put((this.col < ACOLUMN ? ' '.repeat(ACOLUMN - this.col) : ' ') + `= ${ret}\n`);
   }
 
   private emit(): void {
@@ -130,16 +138,33 @@ export class Tracer {
     this.k.wakeAll(this.tracerWait);
   }
 
-  /** A call's entry, when it blocked: `read(0, ` stays open until its exit. */
+  /**
+   * A call's entry (syscall-entry-stop): `write(1, "hi\n", 3` is printed before the call
+   * runs, as strace prints it, so a tracee's own output to the same terminal lands
+   * inside the line. Returns true when the tracee must stop until the tracer has it.
+   */
+  entry(t: Task, req: SyscallRequest): boolean {
+    if (this.opts.count) return false;
+    const c = decodeSyscall(req, undefined, this.opts.strsize);
+    if (!this.wants(c.name)) return false;
+    this.openEntry(t, c);
+    this.stoppedNew.push(t);
+    return true;
+  }
+
+  private openEntry(t: Task, c: DecodedCall): void {
+    const lead = this.leader(t);
+    const head = c.args.slice(0, c.entry).join(', ');
+    this.put(`${lead}${c.name}(${head}${c.entry > 0 && c.entry < c.args.length ? ', ' : ''}`);
+    this.open = { t, name: c.name };
+    this.emit();
+  }
+
+  /** A call's entry when it blocked without an entry stop (a restarted call): `read(0, ` stays open until its exit. */
   entryBlocked(t: Task, req: SyscallRequest): void {
     if (this.opts.count || this.open?.t === t || this.unfinished.has(t)) return;
     const c = decodeSyscall(req, undefined, this.opts.strsize);
-    if (!this.wants(c.name)) return;
-    const lead = this.leader(t);
-    const head = c.args.slice(0, c.entry).join(', ');
-    this.out += `${lead}${c.name}(${head}${c.entry > 0 && c.entry < c.args.length ? ', ' : ''}`;
-    this.open = { t, name: c.name };
-    this.emit();
+    if (this.wants(c.name)) this.openEntry(t, c);
   }
 
   /** A call's exit. Returns true when the tracee must stop until the tracer has the text. */
@@ -213,13 +238,13 @@ export class Tracer {
     if (this.opts.count) return;
     const lead = this.leader(t);
     if (this.open?.t === t) {
-      this.out += ' <unfinished ...>\n';
+      this.put(' <unfinished ...>\n');
       this.unfinished.set(t, this.open.name);
       this.open = null;
     }
     const name = signalName(sig);
     // Simplification: ctsim keeps no siginfo (sender, code, status), so only si_signo is shown.
-    this.out += `${lead}--- ${name} {si_signo=${name}, ...} ---\n`;
+    this.put(`${lead}--- ${name} {si_signo=${name}, ...} ---\n`);
     this.emit();
   }
 
@@ -228,8 +253,10 @@ export class Tracer {
     this.tracees.add(child);
     child.tracer = this;
     if (this.opts.toFile) return;
+    // Simplification: strace's message lands in the middle of an open line (`vfork(strace: Process 5
+    // attached`); here the open line is cut first, as the next tracee's line would cut it.
     if (this.open !== null) this.leader(this.owner);
-    this.out += `strace: Process ${this.pidOf(child)} attached\n`;
+    this.put(`strace: Process ${this.pidOf(child)} attached\n`);
     this.emit();
   }
 
@@ -238,12 +265,12 @@ export class Tracer {
     if (!this.opts.count) {
       const lead = this.leader(t);
       if (this.open?.t === t) {
-        this.out += ' <unfinished ...>\n';
+        this.put(' <unfinished ...>\n');
         this.open = null;
       }
       this.unfinished.delete(t);
       const what = WIFEXITED(wstatus) ? `exited with ${WEXITSTATUS(wstatus)}` : `killed by ${signalName(WTERMSIG(wstatus))}${WCOREDUMP(wstatus) ? ' (core dumped)' : ''}`;
-      this.out += `${lead}+++ ${what} +++\n`;
+      this.put(`${lead}+++ ${what} +++\n`);
     }
     this.tracees.delete(t);
     t.tracer = null;
@@ -326,6 +353,16 @@ export function traceSyscallExit(k: Kernel, t: Task, req: SyscallRequest, res: u
   }
   if (!tr.exit(t, req, res, k.pendingCost)) return;
   if (t.state === TaskState.Running && !t.exiting) k.sleepOn(t, tr.stopQueue);
+}
+
+/**
+ * A traced task's system-call entry. Returns true when the task stopped (syscall-entry-
+ * stop): the call runs when the tracer resumes it, as a restarted call.
+ */
+export function traceSyscallEntry(k: Kernel, t: Task, req: SyscallRequest): boolean {
+  if (!t.tracer!.entry(t, req)) return false;
+  k.sleepOn(t, t.tracer!.stopQueue);
+  return true;
 }
 
 /** A traced task's exit_group/exit, printed before the call runs (it never returns). */
