@@ -86,6 +86,7 @@ export const NR = {
   getrusage: 98,
   sysinfo: 99,
   times: 100,
+  ptrace: 101,
   getuid: 102,
   syslog: 103,
   getgid: 104,
