@@ -23,6 +23,7 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   // strace's `+++ exited with N +++`; a strace that dies lets its tracees go.
   t.tracer?.exited(t, wstatus);
   t.tracing?.detachAll();
+  t.parent?.tracing?.childGone();
   k.charge(k.costs.exit);
   for (const wq of t.waitingOn) wq.remove(t);
   t.waitingOn.length = 0;

@@ -85,6 +85,8 @@ export class Tracer {
   /** Tracees sleep here while stopped; the tracer sleeps in `tracerWait`. */
   readonly stopQueue = new WaitQueue();
   readonly tracerWait = new WaitQueue();
+  /** True once a tracee attached (until then an empty tracee set means "not yet", not "all gone"). */
+  private attached = false;
   /** -c's table, by call name in first-seen order. */
   readonly counts = new Map<string, CallCount>();
 
@@ -248,6 +250,19 @@ export class Tracer {
     this.emit();
   }
 
+  /** PTRACE_TRACEME: `t` (the tracer's child) is traced from now on. */
+  attach(t: Task): void {
+    t.tracer = this;
+    this.tracees.add(t);
+    this.attached = true;
+    this.wakeTracer();
+  }
+
+  /** A child of the tracer ended (traced or not): the tracer's wait looks again, as waitpid would. */
+  childGone(): void {
+    this.wakeTracer();
+  }
+
   /** A tracee forked (with -f the child is traced from its first instruction). */
   forked(child: Task): void {
     this.tracees.add(child);
@@ -289,12 +304,30 @@ export class Tracer {
       this.stoppedNew = [];
       return { text, done: false };
     }
-    if (this.tracees.size === 0) return { text: this.out, done: true };
+    // Done when every tracee is gone — or never came: the child died before PTRACE_TRACEME.
+    if (this.tracees.size === 0 && (this.attached || !this.owner.children.some((c) => c.state !== TaskState.Zombie))) return { text: this.out, done: true };
     return this.k.sleepOn(this.owner, this.tracerWait);
   }
 
   private resume(t: Task): void {
     if (this.stopQueue.sleepers.includes(t)) this.k.wakeUp(t);
+  }
+
+  /**
+   * strace interrupted (SIGINT, SIGTERM, …): an open line ends in ` <detached ...>`, every
+   * tracee goes on untraced. Returns the last text and the PIDs let go, for strace's
+   * "Process N detached".
+   */
+  detach(): { text: string; pids: number[] } {
+    if (this.open !== null) {
+      this.put(' <detached ...>\n');
+      this.open = null;
+    }
+    const pids = [...this.tracees].map((t) => this.pidOf(t));
+    const text = this.out;
+    this.out = '';
+    this.detachAll();
+    return { text, pids };
   }
 
   /** The tracer is gone (strace killed): tracees go on untraced (PTRACE_O_EXITKILL is not set). */
@@ -305,7 +338,7 @@ export class Tracer {
   }
 }
 
-/** The tracer's half of ctsim_strace: `start` makes the caller a tracer, `wait` takes text. */
+/** ctsim_strace: `start` makes the caller a tracer, `traceme` (in its child) a tracee, `wait` takes text, `detach` lets go, `counts` is -c's table. */
 export function straceRequest(k: Kernel, t: Task, req: { op: string; opts?: Partial<StraceOptions> }): unknown {
   switch (req.op) {
     case 'start': {
@@ -326,14 +359,18 @@ export function straceRequest(k: Kernel, t: Task, req: { op: string; opts?: Part
       const tr = t.parent?.tracing;
       if (!tr) return err('EPERM', 'the parent is not a tracer (it did not start tracing)');
       if (t.tracer) return err('EPERM', 'the process is already traced');
-      t.tracer = tr;
-      tr.tracees.add(t);
+      tr.attach(t);
       return 0;
     }
     case 'wait': {
       const tr = t.tracing;
       if (!tr) return err('ESRCH', 'this process traces nothing');
       return tr.take();
+    }
+    case 'detach': {
+      const tr = t.tracing;
+      if (!tr) return err('ESRCH', 'this process traces nothing');
+      return tr.detach();
     }
     case 'counts': {
       const tr = t.tracing;

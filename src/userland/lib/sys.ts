@@ -204,5 +204,7 @@ export const straceStart = (opts: Partial<StraceOptions>): Sys<number> => call({
 export const straceTraceme = (): Sys<number> => call({ nr: STRACE_NR, op: 'traceme' });
 /** The tracer's wait: the next text to print (sleeps while there is none); done once no tracee is left. */
 export const straceWait = (): Sys<{ text: string; done: boolean }> => call({ nr: STRACE_NR, op: 'wait' });
+/** Lets every tracee go (strace interrupted): the last text and the PIDs detached. */
+export const straceDetach = (): Sys<{ text: string; pids: number[] }> => call({ nr: STRACE_NR, op: 'detach' });
 /** -c's counters, per call. */
 export const straceCounts = (): Sys<({ name: string } & CallCount)[]> => call({ nr: STRACE_NR, op: 'counts' });

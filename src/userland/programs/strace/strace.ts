@@ -16,6 +16,7 @@
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
 import { SysError, STRERROR } from '../../../kernel/errno.js';
 import { O_CLOEXEC, O_CREAT, O_TRUNC, O_WRONLY, isReg } from '../../../kernel/vfs/types.js';
+import { SIG } from '../../../kernel/proc/signals.js';
 import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from '../../../kernel/proc/wstatus.js';
 import * as sys from '../../lib/sys.js';
 import { errOut, writeAll } from '../../lib/io.js';
@@ -187,6 +188,15 @@ export function* straceMain({ argv, envp }: ProgramArgs): Program {
     yield* errOut(`strace: ${STRERROR[started.errno]}\n`);
     return 1;
   }
+  // strace's INTR_WHILE_WAIT: these signals end the tracing (detach), then strace dies of them.
+  let interrupted = 0;
+  for (const sig of [SIG.SIGHUP, SIG.SIGINT, SIG.SIGQUIT, SIG.SIGPIPE, SIG.SIGTERM]) {
+    yield* sys.sigaction(sig, {
+      handler: function* (s: number): Program {
+        interrupted = s;
+      },
+    });
+  }
   const argv0 = [prog, ...rest];
   const child = yield* sys.fork(function* (): Program {
     const r = yield* sys.straceTraceme();
@@ -203,8 +213,21 @@ export function* straceMain({ argv, envp }: ProgramArgs): Program {
     return 1;
   }
   for (;;) {
-    const w = yield* sys.straceWait();
-    if (w instanceof SysError) break;
+    const w = interrupted !== 0 ? null : yield* sys.straceWait();
+    if (interrupted !== 0) {
+      const d = yield* sys.straceDetach();
+      if (d instanceof SysError) break;
+      if (d.text !== '') yield* writeAll(outFd, d.text);
+      for (const pid of d.pids) yield* errOut(`strace: Process ${pid} detached\n`);
+      yield* sys.sigaction(interrupted, { handler: 'default' });
+      const me = yield* sys.getpid();
+      if (typeof me === 'number') yield* sys.kill(me, interrupted);
+      return 128 + interrupted;
+    }
+    if (w === null || w instanceof SysError) {
+      if (w instanceof SysError && w.errno === 'EINTR') continue;
+      break;
+    }
     if (w.text !== '') yield* writeAll(outFd, w.text);
     if (w.done) break;
   }

@@ -108,6 +108,15 @@ describe('strace', () => {
     expect(r.stdout).toBe('rc=137\n');
   });
 
+  it('SIGTERM to strace detaches: the open line ends in <detached ...>, the tracee goes on, strace dies of the signal', () => {
+    const r = sh('strace sleep 1 & sleep 0.1; kill -TERM $!; wait $!; echo rc=$?; ps -o pid,comm');
+    expect(r.stderr).toBe(
+      'execve("/usr/bin/sleep", ["sleep", "1"], 0x7ffd... /* 6 vars */) = 0\nnanosleep({tv_sec=1, tv_nsec=0}, NULL <detached ...>\nstrace: Process 5 detached\nTerminated\n',
+    );
+    expect(r.stdout).toContain('rc=143\n');
+    expect(r.stdout).toContain('    5 sleep\n');
+  });
+
   it('-c counts calls and errors instead of printing them', () => {
     const r = sh('strace -c cat /nope');
     expect(r.stderr).toMatch(/^cat: \/nope: No such file or directory\n% time {5}seconds {2}usecs\/call {5}calls {4}errors syscall\n-{6} -{11} -{11} -{9} -{9} -{16}\n/);
