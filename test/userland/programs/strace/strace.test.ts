@@ -117,6 +117,11 @@ describe('strace', () => {
     expect(r.stdout).toContain('    5 sleep\n');
   });
 
+  it('/proc/PID/status names the tracer (TracerPid), as Linux does', () => {
+    const r = sh('strace -o /dev/null sleep 0.2 & sleep 0.1; grep TracerPid /proc/5/status /proc/3/status');
+    expect(r.stdout).toBe('/proc/5/status:TracerPid:\t3\n/proc/3/status:TracerPid:\t0\n');
+  });
+
   it('-c counts calls and errors instead of printing them', () => {
     const r = sh('strace -c cat /nope');
     expect(r.stderr).toMatch(/^cat: \/nope: No such file or directory\n% time {5}seconds {2}usecs\/call {5}calls {4}errors syscall\n-{6} -{11} -{11} -{9} -{9} -{16}\n/);
