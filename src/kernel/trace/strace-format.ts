@@ -75,8 +75,8 @@ type Res = any;
 interface Decoder {
   /** The arguments; `res` is the call's result (a SysError when it failed, undefined at entry). */
   args(r: Req, res: Res, s: number): string[];
-  /** Inputs among the arguments (default: all). */
-  entry?: number;
+  /** Inputs among the arguments (default: all), or a function of the request. */
+  entry?: number | ((r: Req) => number);
   /** The return value of a successful call (default: the number, or 0 for a struct). */
   ret?(res: Res, r: Req): string;
 }
@@ -135,6 +135,17 @@ const POLL_EVENTS = [
   [16, 'POLLHUP'],
   [32, 'POLLNVAL'],
 ] as const;
+
+/**
+ * The bytes a payload ctsim passes as an object would have taken: an ICMP message's
+ * header and data as a ping socket returns it (a raw socket's would add the 20-byte IP
+ * header), a string's length; 0 for other objects (netlink replies).
+ */
+function payloadLength(d: Res): number {
+  if (typeof d === 'string') return d.length;
+  if (d && typeof d === 'object' && d.icmp && typeof d.icmp.dataLen === 'number') return 8 + d.icmp.dataLen;
+  return 0;
+}
 
 /** *at() calls that take (dirfd, path, …): dirfd may be absent in ctsim's request (then AT_FDCWD). */
 const atDir = (r: Req): string => dirfd(r.dirfd ?? -100);
@@ -343,12 +354,21 @@ const DECODERS: Record<string, Decoder> = {
     ret: (res) => String(res.fd),
   },
   sendto: {
-    args: (r, _res, s) => [String(r.fd), typeof r.data === 'string' ? quoteBytes(r.data, s) : '{...}', String(typeof r.data === 'string' ? r.data.length : 0), String(r.flags ?? 0), sockaddr(r.addr), r.addr ? '16' : '0'],
+    // ctsim passes ICMP messages and netlink requests as objects: `{...}`, and the length the call took (known at exit).
+    args: (r, res, s) => [
+      String(r.fd),
+      typeof r.data === 'string' ? quoteBytes(r.data, s) : '{...}',
+      String(typeof r.data === 'string' ? r.data.length : typeof res === 'number' ? res : 0),
+      String(r.flags ?? 0),
+      sockaddr(r.addr),
+      r.addr ? '16' : '0',
+    ],
+    entry: (r) => (typeof r.data === 'string' ? 6 : 1),
   },
   recvfrom: {
     args: (r, res, s) => [String(r.fd), ok(res) ? (typeof res.data === 'string' ? quoteBytes(res.data, s) : '{...}') : DATA_PTR, String(r.count), String(r.flags ?? 0), ok(res) ? sockaddr(res.from) : DATA_PTR, ok(res) && res.from ? '[16]' : 'NULL'],
     entry: 1,
-    ret: (res) => String(typeof res.data === 'string' ? res.data.length : 0),
+    ret: (res) => String(payloadLength(res.data)),
   },
   shutdown: { args: (r) => [String(r.fd), xval(r.how, [[0, 'SHUT_RD'], [1, 'SHUT_WR'], [2, 'SHUT_RDWR']])] },
   getsockname: { args: (r, res) => [String(r.fd), ok(res) ? sockaddr(res) : DATA_PTR, '[16]'], entry: 1, ret: () => '0' },
@@ -401,7 +421,7 @@ export function decodeSyscall(req: SyscallRequest, res: unknown, strsize: number
   let entry: number;
   if (d) {
     args = d.args(req, res, strsize);
-    entry = d.entry ?? args.length;
+    entry = typeof d.entry === 'function' ? d.entry(req) : (d.entry ?? args.length);
   } else {
     args = [];
     for (const key of Object.keys(req)) {
