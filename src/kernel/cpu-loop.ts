@@ -26,12 +26,14 @@ import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type Signa
 import { SIG } from './proc/signals.js';
 import { doExit } from './proc/task-exit.js';
 import { exitedStatus } from './proc/wstatus.js';
-import { MEM_ACCESS_NR, NR, SYSCALL_NAMES } from './syscalls/numbers.js';
+import { MEM_ACCESS_NR, NR, STRACE_NR, SYSCALL_NAMES } from './syscalls/numbers.js';
 import { memAccess, type MemAccessRequest } from './syscalls/sys-mm.js';
 import type { SigSet } from './proc/signals.js';
 import type { Op, SyscallRequest } from './proc/program.js';
 import { KERNEL_ENTRY_NONE, KERNEL_ENTRY_PAGE_FAULT, KERNEL_ENTRY_SCHEDULE } from '../hw/machine.js';
 import { GuestEntry, type KvmVcpu } from './kvm/kvm-vcpu.js';
+import { traceNoReturn, traceSyscallEntry, traceSyscallExit } from './trace/tracer.js';
+import { decodeSyscall } from './trace/strace-format.js';
 
 /** What a CPU is doing between two actions. */
 export const enum Piece {
@@ -379,7 +381,10 @@ function handleResult(k: Kernel, pc: PerCpu, t: Task, now: Ns, r: IteratorResult
     }
     k.pendingCost = 0;
     k.kernelEntry = NR.exit;
-    doExit(k, t, exitedStatus(typeof r.value === 'number' ? r.value : 0));
+    const code = typeof r.value === 'number' ? r.value : 0;
+    // Returning from main is libc's exit(3): an exit_group(2) a tracer sees.
+    if (t.tracer !== null) traceNoReturn(t, { nr: NR.exit_group, status: code & 0xff });
+    doExit(k, t, exitedStatus(code));
     finishSyscall(k, pc, t, now);
     return false;
   }
@@ -409,6 +414,14 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
   k.pendingCost = restarted ? 0 : k.machine.syscallTrap(pc.cpu);
   k.kernelEntry = req.nr;
   t.syscalls++;
+  if (t.tracer !== null && req.nr !== STRACE_NR) {
+    if (req.nr === NR.exit_group || req.nr === NR.exit) traceNoReturn(t, req);
+    else if (!restarted && traceSyscallEntry(k, t, req)) {
+      // Syscall-entry-stop: the call runs (as a restarted one) once strace has printed its entry.
+      t.pendingSyscall = req;
+      return finishSyscall(k, pc, t, now);
+    }
+  }
   const handler = SYSCALL_TABLE[req.nr];
   const res = handler !== undefined ? handler(k, t, req) : err('ENOSYS', `system call ${SYSCALL_NAMES[req.nr] ?? req.nr} is not modelled by ctsim`);
   if (res instanceof GuestEntry) {
@@ -427,6 +440,7 @@ function runSyscall(k: Kernel, pc: PerCpu, t: Task, now: Ns, req: SyscallRequest
     t.syscallState = undefined;
   }
   if (k.engine.trace.on('syscall')) traceSyscall(k, t, req, res);
+  if (t.tracer !== null && req.nr !== NR.exit_group && req.nr !== NR.exit && req.nr !== STRACE_NR) traceSyscallExit(k, t, req, res);
   if (res instanceof SysError && k.engine.trace.on('explain')) explainError(k, t, req, res);
   return finishSyscall(k, pc, t, now);
 }
@@ -463,6 +477,7 @@ function leaveCpu(k: Kernel, pc: PerCpu, now: Ns): void {
 function interruptSyscall(t: Task): void {
   const req = t.pendingSyscall!;
   t.pendingSyscall = null;
+  t.tracer?.interrupted(t, req);
   t.resumeValue = err('EINTR', `a signal arrived while ${SYSCALL_NAMES[req.nr] ?? req.nr} was sleeping`);
   // What the call registered before sleeping is undone; a restart begins afresh.
   abandonSyscallState(t);
@@ -480,19 +495,18 @@ function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): voi
   k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason ?? '' });
 }
 
+/**
+ * The `syscall` trace category: each call as strace decodes it (the same table), with
+ * its result; a call that went to sleep is recorded with ret "blocked" and again when
+ * it is re-run.
+ */
 function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): void {
-  const args: Record<string, unknown> = {};
-  for (const key of Object.keys(req)) {
-    if (key === 'nr') continue;
-    const v = req[key];
-    if (typeof v === 'function') continue;
-    args[key] = typeof v === 'string' && v.length > 64 ? v.slice(0, 64) + '...' : v;
-  }
-  const ret = res === BLOCK ? 'blocked' : res instanceof Object && 'errno' in res ? (res as { errno: string }).errno : res;
-  k.engine.trace.emit('syscall', SYSCALL_NAMES[req.nr] ?? String(req.nr), {
+  const c = decodeSyscall(req, res === BLOCK ? undefined : res, 64);
+  k.engine.trace.emit('syscall', c.name, {
     pid: t.tid,
-    args,
-    ret: typeof ret === 'string' && ret.length > 64 ? ret.slice(0, 64) + '...' : ret,
+    comm: t.comm,
+    args: (res === BLOCK ? c.args.slice(0, c.entry) : c.args).join(', '),
+    ret: res === BLOCK ? 'blocked' : c.ret,
   });
 }
 

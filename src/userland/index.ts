@@ -23,6 +23,7 @@ import { registerArchive } from './programs/archive/index.js';
 import { registerRunc } from './programs/runc/index.js';
 import { registerVmm } from './programs/vmm/index.js';
 import { registerDiskutils } from './programs/diskutils/index.js';
+import { registerStrace } from './programs/strace/index.js';
 
 /** Registers the programs of one group (a package, in Debian's terms). */
 export type ProgramGroup = (t: ProgramTable) => void;
@@ -38,7 +39,7 @@ const base: ProgramGroup = (t) => {
 };
 
 /** Every group, in installation order. Helpers of later issues add theirs here. */
-export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter, registerArchive, registerRunc, registerVmm, registerDiskutils];
+export const PROGRAM_GROUPS: ProgramGroup[] = [base, registerDash, registerTextutils, registerSysutils, registerSchedutils, registerNsutils, registerNetutils, registerNetprogs, registerIputils, registerNetfilter, registerArchive, registerRunc, registerVmm, registerDiskutils, registerStrace];
 
 /** A fresh table of every program ctsim ships. */
 export function defaultPrograms(): ProgramTable {

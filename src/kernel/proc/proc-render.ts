@@ -21,12 +21,17 @@ const STATE_NAMES: Record<string, string> = {
   S: 'S (sleeping)',
   D: 'D (disk sleep)',
   T: 'T (stopped)',
+  t: 't (tracing stop)',
   Z: 'Z (zombie)',
   X: 'X (dead)',
 };
 
-/** The state /proc shows: a task held by a frozen cgroup reads as sleeping (cgroup.freeze, CG-11). */
-function shownState(k: Kernel, t: Task): TaskState {
+/**
+ * The state /proc shows: a task held by a frozen cgroup reads as sleeping (cgroup.freeze,
+ * CG-11); a tracee stopped for strace reads as `t` (tracing stop).
+ */
+function shownState(k: Kernel, t: Task): string {
+  if (t.tracer !== null && t.state === TaskState.Sleeping && t.tracer.stopQueue.sleepers.includes(t)) return 't';
   return t.state === TaskState.Running && !t.onRunqueue && t.cpu === null && k.cpuControl.frozen(t) ? TaskState.Sleeping : t.state;
 }
 
@@ -71,7 +76,7 @@ export function renderStatus(k: Kernel, t: Task, ns: PidNamespace): string {
     `Ngid:\t0`,
     `Pid:\t${t.pidIn(ns)}`,
     `PPid:\t${ppid}`,
-    `TracerPid:\t0`,
+    `TracerPid:\t${t.tracer?.owner.pidIn(ns) ?? 0}`,
     `Uid:\t${u(c.uid)}\t${u(c.euid)}\t${u(c.suid)}\t${u(c.fsuid)}`,
     `Gid:\t${g(c.gid)}\t${g(c.egid)}\t${g(c.sgid)}\t${g(c.fsgid)}`,
     `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(t.files.openFds().at(-1) ?? 0, 1) + 1)))}`,

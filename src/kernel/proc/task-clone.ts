@@ -185,6 +185,8 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
     if (n.init === null && n.level > 0 && n.tasks.size === 1) n.init = child;
   }
   realParent.children.push(child);
+  // strace -f follows children: the child is traced from its first instruction.
+  if (parent.tracer?.opts.follow) parent.tracer.forked(child);
   k.forks++;
   k.charge(k.costs.fork);
   if (k.engine.trace.on('proc')) {

@@ -20,6 +20,10 @@ import { cgroupDetach } from '../cgroup/cgroup.js';
 export function doExit(k: Kernel, t: Task, wstatus: number): void {
   if (t.exiting) return;
   t.exiting = true;
+  // strace's `+++ exited with N +++`; a strace that dies lets its tracees go.
+  t.tracer?.exited(t, wstatus);
+  t.tracing?.detachAll();
+  t.parent?.tracing?.childGone();
   k.charge(k.costs.exit);
   for (const wq of t.waitingOn) wq.remove(t);
   t.waitingOn.length = 0;
@@ -56,7 +60,9 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     trace.emit('proc', 'exit', {
       pid: t.tid,
       comm: t.comm,
-      ...(WIFEXITED(wstatus) ? { code: WEXITSTATUS(wstatus) } : { signal: signalName(WTERMSIG(wstatus)) }),
+      // Both fields always (JSON Lines keep one shape per event): the other one is null.
+      code: WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : null,
+      signal: WIFEXITED(wstatus) ? null : signalName(WTERMSIG(wstatus)),
     });
   }
 

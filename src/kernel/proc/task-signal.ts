@@ -106,6 +106,10 @@ export function deliverSignals(k: Kernel, t: Task): SignalOutcome {
     if (sig === SIG.SIGALRM && t.alarmReloadPending) reloadRealTimer(k, t);
     const act = t.sighand.get(sig);
     const handler = act?.handler;
+    // A tracer sees the signals that are acted on (signal-delivery-stop); SIGKILL it only sees kill.
+    if (t.tracer !== null && sig !== SIG.SIGKILL && handler !== 'ignore' && (typeof handler === 'function' || (defaultAction(sig) !== 'ign' && defaultAction(sig) !== 'cont'))) {
+      t.tracer.signal(t, sig);
+    }
     if (typeof handler === 'function') {
       const interrupted = t.interruptedSyscall;
       t.interruptedSyscall = null;

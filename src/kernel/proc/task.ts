@@ -6,6 +6,7 @@
  * filesystem context (cwd, root, umask), the signal handlers — as in Linux, so that
  * CLONE_FILES / CLONE_FS / CLONE_SIGHAND are a matter of sharing or copying.
  */
+import type { Tracer } from '../trace/tracer.js';
 import type { Ns } from '../../sim/engine.js';
 import type { Program, SignalHandler, SyscallRequest } from './program.js';
 import type { Creds } from './creds.js';
@@ -267,6 +268,10 @@ export class Task {
   majFlt = 0;
   /** When the task last went to sleep or became runnable (for wait time accounting). */
   lastStateChange: Ns;
+  /** The strace that traces this task (kernel/trace/tracer.ts), or null. Invariant: set iff the task is in its `tracees`. */
+  tracer: Tracer | null = null;
+  /** The tracing this task runs as a strace, or null. */
+  tracing: Tracer | null = null;
   /** Total ns spent runnable but waiting for a CPU (schedstat). */
   runDelayNs: Ns = 0;
 

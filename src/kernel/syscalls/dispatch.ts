@@ -4,7 +4,8 @@
  * calls are modelled fully or in part.
  */
 import type { Handler, HandlerTable } from './handler.js';
-import { NR, type SyscallName } from './numbers.js';
+import { NR, STRACE_NR, type SyscallName } from './numbers.js';
+import { straceRequest } from '../trace/tracer.js';
 import { procSyscalls } from './sys-proc.js';
 import { fileSyscalls } from './sys-file.js';
 import { pathSyscalls } from './sys-path.js';
@@ -24,6 +25,7 @@ const ALL: HandlerTable[] = [procSyscalls, fileSyscalls, pathSyscalls, signalSys
 for (const table of ALL) {
   for (const [name, h] of Object.entries(table)) SYSCALL_TABLE[NR[name as SyscallName]] = h;
 }
+SYSCALL_TABLE[STRACE_NR] = straceRequest;
 
 /** Names of the calls that have a handler. */
 export function implementedSyscalls(): SyscallName[] {

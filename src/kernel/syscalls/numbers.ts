@@ -86,6 +86,7 @@ export const NR = {
   getrusage: 98,
   sysinfo: 99,
   times: 100,
+  ptrace: 101,
   getuid: 102,
   syslog: 103,
   getgid: 104,
@@ -167,6 +168,13 @@ export type SyscallName = keyof typeof NR;
  */
 export const MEM_ACCESS_NR = 1000;
 
+/**
+ * ctsim's tracing request (kernel/trace/tracer.ts): what strace uses instead of
+ * ptrace(2), which ctsim does not model. Outside x86-64's numbers, like MEM_ACCESS_NR.
+ */
+export const STRACE_NR = 1001;
+
 /** The name of a syscall number, for traces. */
 export const SYSCALL_NAMES: string[] = [];
 for (const [name, nr] of Object.entries(NR)) SYSCALL_NAMES[nr] = name;
+SYSCALL_NAMES[STRACE_NR] = 'ctsim_strace';

@@ -69,6 +69,7 @@ const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
   sched_getaffinity: ['none', 'one runqueue serves all CPUs'],
   gettimeofday: ['full', 'returns ns since the epoch'],
   pwrite64: ['none', 'not needed by the programs ctsim ships'],
+  ptrace: ['none', 'fails with ENOSYS; strace uses ctsim\'s own request ctsim_strace (number 1001, outside x86-64\'s table) for PTRACE_TRACEME and the tracer\'s waitpid loop (kernel/trace/tracer.ts): no attaching to a running process, no PEEKDATA or registers'],
 };
 
 export function syscallSupport(): SyscallSupport[] {

@@ -2,6 +2,8 @@
  * File-descriptor system calls: open/openat, read, write, close, dup/dup2/dup3,
  * pipe/pipe2, lseek, fcntl, ioctl, getdents64, fstat (open(2), read(2), …).
  */
+import { traceVfs } from '../vfs/vfs-trace.js';
+import { octal, openFlags } from '../trace/strace-xlat.js';
 import type { Kernel } from '../kernel.js';
 import { err, SysError } from '../errno.js';
 import type { Task } from '../proc/task.js';
@@ -159,7 +161,8 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
       k.charge(k.costs.fileOpen);
       const f = new OpenFile(o.ops, flags & ~O_CREAT, dir.mnt, vn, absPath(t, path));
       f.priv = o.priv;
-      return installFile(t, f, (flags & O_CLOEXEC) !== 0);
+      traceVfs(k, 'create', t, () => ({ path: f.path, mode: octal(vn.getattr().mode & 0o7777), fs: dir.mnt.fs.type }));
+      return installOpened(k, t, f, flags);
     }
     if (flags & O_EXCL) return err('EEXIST', `${path} exists and O_CREAT|O_EXCL asks to create it`);
     target = resolve(k, t, path, { follow: (flags & O_NOFOLLOW) === 0, dirfd });
@@ -185,6 +188,7 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
 function installOpened(k: Kernel, t: Task, f: OpenFile, flags: number): number | SysError {
   const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
   if (fd instanceof SysError) releaseFile(k, f);
+  else traceVfs(k, 'open', t, () => ({ path: f.path, flags: openFlags(flags), fd, fs: f.mnt?.fs.type ?? '' }));
   return fd;
 }
 

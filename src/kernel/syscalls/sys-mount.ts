@@ -10,6 +10,8 @@
  *               a mount point (PIV-05) → new_root a mount point (PIV-02) → put_old
  *               under new_root (PIV-03) → no shared parents (PIV-04)
  */
+import { traceVfs } from '../vfs/vfs-trace.js';
+import { MS_FLAGS, UMOUNT_FLAGS, flags as flagsText } from '../trace/strace-xlat.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../proc/task.js';
 import { err, SysError } from '../errno.js';
@@ -194,7 +196,26 @@ function newOverlay(k: Kernel, t: Task, source: string, data: string): FileSyste
   return new OverlayFs({ source, dev: k.allocAnonDev(), lowers, upper, options: data, nowNs: () => k.realtimeNs });
 }
 
-function doMount(k: Kernel, t: Task, r: { source?: string; target: string; fstype?: string; flags?: number; data?: string }): number | SysError {
+/** mount(2), with its vfs trace record when it succeeds. */
+function mountTraced(k: Kernel, t: Task, r: MountRequest): number | SysError {
+  const res = doMount(k, t, r);
+  if (res === 0) {
+    const f = r.flags ?? 0;
+    const kind = f & MS_REMOUNT ? 'remount' : PROPAGATION.some(([bit]) => f & bit) ? 'propagation' : f & MS_BIND ? 'bind' : f & MS_MOVE ? 'move' : 'new';
+    traceVfs(k, 'mount', t, () => ({ kind, source: r.source ?? '', target: r.target, fstype: r.fstype ?? '', flags: flagsText(f, MS_FLAGS), data: r.data ?? '' }));
+  }
+  return res;
+}
+
+interface MountRequest {
+  source?: string;
+  target: string;
+  fstype?: string;
+  flags?: number;
+  data?: string;
+}
+
+function doMount(k: Kernel, t: Task, r: MountRequest): number | SysError {
   const flags = r.flags ?? 0;
   if (!mayMount(t)) return err('EPERM', 'mount needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace');
   const res = resolve(k, t, r.target, { follow: true });
@@ -286,6 +307,7 @@ function doUmount(k: Kernel, t: Task, r: { target: string; flags?: number }): nu
   }
   if (!(flags & MNT_DETACH) && (m.children.length > 0 || mountBusy(k, m))) return err('EBUSY', `${r.target} is busy (a process works in it, has a file open on it, or something is mounted below it)`);
   t.fs.mntNs.umountTree(m);
+  traceVfs(k, 'umount', t, () => ({ target: r.target, fstype: m.fs.type, flags: flagsText(flags, UMOUNT_FLAGS) }));
   return 0;
 }
 
@@ -335,12 +357,13 @@ function doPivotRoot(k: Kernel, t: Task, r: { newRoot: string; putOld: string })
     if (x.fs.root.mnt === oldRoot && sameVnode(x.fs.root.vn, oldRoot.root)) x.fs.root = { mnt: newMnt, vn: newMnt.root };
     if (x.fs.cwd.mnt === oldRoot && sameVnode(x.fs.cwd.vn, oldRoot.root)) x.fs.cwd = { mnt: newMnt, vn: newMnt.root };
   }
+  traceVfs(k, 'pivot_root', t, () => ({ newRoot: r.newRoot, putOld: r.putOld, fstype: newMnt.fs.type }));
   return 0;
 }
 
 export const mountSyscalls: HandlerTable = {
   /** mount({source, target, fstype, flags, data}). */
-  mount: doMount,
+  mount: mountTraced,
   /** umount2({target, flags}). */
   umount2: doUmount,
   /** pivot_root({newRoot, putOld}). */

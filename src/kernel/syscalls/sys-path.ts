@@ -4,6 +4,8 @@
  * chown, truncate/ftruncate, utimensat, umask, chroot — each with the errno its
  * man page gives for the same failure.
  */
+import { traceVfs } from '../vfs/vfs-trace.js';
+import { octal } from '../trace/strace-xlat.js';
 import type { Kernel } from '../kernel.js';
 import { err, SysError } from '../errno.js';
 import type { Task } from '../proc/task.js';
@@ -99,7 +101,9 @@ function doUnlink(k: Kernel, t: Task, dirfd: number, path: string): number | Sys
   if (stickyDenies(t, pl.parent.vn, victim)) return err('EPERM', `the directory is sticky and ${path} belongs to someone else`);
   if (isMountpoint(pl.parent, victim)) return err('EBUSY', `${path} is a mount point`);
   const r = pl.parent.vn.unlink ? pl.parent.vn.unlink(pl.name, k.realtimeNs) : err('EPERM', `the file system holding ${path} does not support unlink`);
-  return r ?? 0;
+  if (r) return r;
+  traceVfs(k, 'unlink', t, () => ({ path, fs: pl.parent.mnt.fs.type }));
+  return 0;
 }
 
 function isMountpoint(dir: Path, vn: Vnode): boolean {
@@ -123,6 +127,7 @@ function doRmdir(k: Kernel, t: Task, dirfd: number, path: string): number | SysE
   const r = pl.parent.vn.rmdir ? pl.parent.vn.rmdir(pl.name, k.realtimeNs) : err('EPERM', `the file system holding ${path} does not support rmdir`);
   if (r) return r;
   detachForeignMounts(k, victim);
+  traceVfs(k, 'rmdir', t, () => ({ path, fs: pl.parent.mnt.fs.type }));
   return 0;
 }
 
@@ -146,7 +151,9 @@ function doMkdir(k: Kernel, t: Task, dirfd: number, path: string, mode: number):
   // mkdir(2): the permission bits less the umask, and S_ISVTX; set-user-ID and
   // set-group-ID are not taken from `mode` (a set-group-ID parent passes its bit on).
   const r = pl.parent.vn.mkdir(pl.name, mode & ~t.fs.umask & 0o1777, t.creds, k.realtimeNs);
-  return r instanceof SysError ? r : 0;
+  if (r instanceof SysError) return r;
+  traceVfs(k, 'mkdir', t, () => ({ path, mode: octal(mode & ~t.fs.umask & 0o1777), fs: pl.parent.mnt.fs.type }));
+  return 0;
 }
 
 /**
@@ -198,7 +205,9 @@ function doRename(k: Kernel, t: Task, olddirfd: number, oldpath: string, newdirf
   if (stickyDenies(t, from.parent.vn, src)) return err('EPERM', `the directory holding ${oldpath} is sticky and ${from.name} belongs to uid ${src.getattr().uid}, not uid ${t.creds.fsuid}`);
   if (isMountpoint(from.parent, src)) return err('EBUSY', `${oldpath} is a mount point`);
   const r = from.parent.vn.rename ? from.parent.vn.rename(from.name, to.parent.vn, to.name, k.realtimeNs) : err('EPERM', `the file system holding ${oldpath} does not support rename`);
-  return r ?? 0;
+  if (r) return r;
+  traceVfs(k, 'rename', t, () => ({ from: oldpath, to: newpath, fs: from.parent.mnt.fs.type }));
+  return 0;
 }
 
 function doLink(k: Kernel, t: Task, oldpath: string, newpath: string, follow: boolean): number | SysError {
@@ -394,6 +403,7 @@ export const pathSyscalls: HandlerTable = {
     if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES', `search (x) permission denied on ${r.path} for uid ${t.creds.fsuid}: mode ${p.vn.getattr().mode.toString(8)}, owner ${p.vn.getattr().uid}`);
     if (!nsCapable(t.creds, t.creds.userNs, CAP.SYS_CHROOT)) return err('EPERM', 'chroot needs CAP_SYS_CHROOT');
     t.fs.root = p;
+    traceVfs(k, 'chroot', t, () => ({ path: r.path, fs: p.mnt.fs.type }));
     return 0;
   },
 };

@@ -6,6 +6,7 @@
  * climbs above the process's root, and follows symbolic links (at most 40 per walk,
  * else ELOOP). Every component costs a dentry-cache lookup from the cost table.
  */
+import { traceLookupFail } from './vfs-trace.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../proc/task.js';
 import { err, SysError } from '../errno.js';
@@ -71,6 +72,8 @@ function canSearch(t: Task, vn: Vnode): boolean {
 
 interface WalkState {
   links: number;
+  /** The component being looked up (for the vfs trace's lookup-fail), '' before the first. */
+  at: string;
 }
 
 /**
@@ -89,6 +92,7 @@ function walk(
   const queue = components.slice();
   while (queue.length > 0) {
     const name = queue.shift()!;
+    st.at = name;
     if (!isDir(cur.vn.mode())) return err('ENOTDIR', `${name} cannot be looked up: the component before it is not a directory`);
     if (!canSearch(t, cur.vn)) return err('EACCES', `search permission denied on a directory of the path (mode ${(cur.vn.mode() & 0o777).toString(8)})`);
     if (name.length > NAME_MAX) return err('ENAMETOOLONG', `a component of the path is ${name.length} bytes; NAME_MAX is ${NAME_MAX}`);
@@ -124,9 +128,17 @@ export function resolve(k: Kernel, t: Task, path: string, opts: WalkOptions): Pa
   if (start instanceof SysError) return start;
   // A trailing "/" or "/." (path_resolution(7)) asks for a directory: a last symlink is followed.
   const trailingSlash = path.endsWith('/') || /(^|\/)\.$/.test(path);
-  const res = walk(k, t, start, splitPath(path), opts.follow || trailingSlash, { links: 0 });
-  if (res instanceof SysError) return res;
-  if (trailingSlash && !isDir(res.vn.mode())) return err('ENOTDIR', `${path} ends in "/" but does not name a directory`);
+  const st: WalkState = { links: 0, at: '' };
+  const res = walk(k, t, start, splitPath(path), opts.follow || trailingSlash, st);
+  if (res instanceof SysError) {
+    traceLookupFail(k, t, path, st.at, res);
+    return res;
+  }
+  if (trailingSlash && !isDir(res.vn.mode())) {
+    const e = err('ENOTDIR', `${path} ends in "/" but does not name a directory`);
+    traceLookupFail(k, t, path, st.at, e);
+    return e;
+  }
   return res;
 }
 
@@ -147,11 +159,23 @@ export function resolveParent(k: Kernel, t: Task, path: string, dirfd: number = 
   const comps = path.split('/').filter((c) => c !== '');
   const trailingSlash = path.endsWith('/') && comps.length > 0;
   const last = comps.pop();
-  const parent = walk(k, t, start, comps.filter((c) => c !== '.'), true, { links: 0 });
-  if (parent instanceof SysError) return parent;
-  if (!isDir(parent.vn.mode())) return err('ENOTDIR', `the parent of ${last ?? 'the last component'} in ${path} is not a directory`);
+  const st: WalkState = { links: 0, at: '' };
+  const parent = walk(k, t, start, comps.filter((c) => c !== '.'), true, st);
+  if (parent instanceof SysError) {
+    traceLookupFail(k, t, path, st.at, parent);
+    return parent;
+  }
+  if (!isDir(parent.vn.mode())) {
+    const e = err('ENOTDIR', `the parent of ${last ?? 'the last component'} in ${path} is not a directory`);
+    traceLookupFail(k, t, path, st.at, e);
+    return e;
+  }
   if (last === undefined || last === '.' || last === '..') return { parent, name: last ?? '', trailingSlash };
-  if (last.length > NAME_MAX) return err('ENAMETOOLONG', `the last component of the path is ${last.length} bytes; NAME_MAX is ${NAME_MAX}`);
+  if (last.length > NAME_MAX) {
+    const e = err('ENAMETOOLONG', `the last component of the path is ${last.length} bytes; NAME_MAX is ${NAME_MAX}`);
+    traceLookupFail(k, t, path, last, e);
+    return e;
+  }
   return { parent, name: last, trailingSlash };
 }
 

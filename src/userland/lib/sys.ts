@@ -4,7 +4,7 @@
  * SysError — so a program's view of the system is exactly what the kernel tells it
  * (the gVisor-like syscall boundary of DESIGN.md decision 2).
  */
-import { NR } from '../../kernel/syscalls/numbers.js';
+import { NR, STRACE_NR } from '../../kernel/syscalls/numbers.js';
 import type { Op } from '../../kernel/proc/program.js';
 import type { SysError } from '../../kernel/errno.js';
 import type { DirEntry, Stat, Bytes } from '../../kernel/vfs/types.js';
@@ -21,6 +21,7 @@ import type {
   WaitResult,
 } from '../../kernel/syscalls/abi.js';
 import type { SockAddrIn } from '../../kernel/net/sockets.js';
+import type { CallCount, StraceOptions } from '../../kernel/trace/tracer.js';
 
 /** A system call as a generator: yields one request, returns the kernel's answer. */
 export type Sys<T> = Generator<Op, T | SysError, unknown>;
@@ -195,3 +196,15 @@ export const setsockopt = (fd: number, level: number, name: number, value: numbe
 export const getsockopt = (fd: number, level: number, name: number): Sys<number> => call({ nr: NR.getsockopt, fd, level, name });
 /** poll(2): `fds` with the events wanted; returns the revents of each, in order (0 on timeout). */
 export const poll = (fds: { fd: number; events: number }[], timeoutMs: number): Sys<number[]> => call({ nr: NR.poll, fds, timeoutMs });
+
+// Tracing (ctsim's stand-in for ptrace(2); see kernel/trace/tracer.ts).
+/** Makes the caller a tracer with strace's options. */
+export const straceStart = (opts: Partial<StraceOptions>): Sys<number> => call({ nr: STRACE_NR, op: 'start', opts });
+/** PTRACE_TRACEME: the caller's parent (a tracer) traces it from now on. */
+export const straceTraceme = (): Sys<number> => call({ nr: STRACE_NR, op: 'traceme' });
+/** The tracer's wait: the next text to print (sleeps while there is none); done once no tracee is left. */
+export const straceWait = (): Sys<{ text: string; done: boolean }> => call({ nr: STRACE_NR, op: 'wait' });
+/** Lets every tracee go (strace interrupted): the last text and the PIDs detached. */
+export const straceDetach = (): Sys<{ text: string; pids: number[] }> => call({ nr: STRACE_NR, op: 'detach' });
+/** -c's counters, per call. */
+export const straceCounts = (): Sys<({ name: string } & CallCount)[]> => call({ nr: STRACE_NR, op: 'counts' });
