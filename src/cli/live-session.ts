@@ -292,7 +292,15 @@ export async function runOnTerminal(
   const status = await runUntilExit(host, task, pacer, async (ms) => {
     if (tty.hasWaitingReader && !prompted) {
       if (!rl) rl = open();
-      if (hooks.onPrompt && atShellPrompt()) hooks.onPrompt(print);
+      if (hooks.onPrompt && atShellPrompt()) {
+        // The hook may run the simulation (a lesson's check): what programs write meanwhile
+        // goes above the prompt, which is kept for the end.
+        const prompt = pending;
+        pending = '';
+        hooks.onPrompt(print);
+        if (pending !== '') out.write(Buffer.from(`${pending}\n`, 'latin1'));
+        pending = prompt;
+      }
       shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
       rl.setPrompt(shownPrompt);
       pending = '';
