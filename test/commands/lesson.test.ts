@@ -26,11 +26,15 @@ const fill = (template: string, n: number, total: number): string => template.re
 const lines = (screen: string): string[] => screen.split('\n');
 const atPrompt = (screen: string): boolean => /^[#$]$/.test(lines(screen).at(-1)!.trimEnd());
 
-/** Types `line` and waits until a new prompt is below it; throws with the screen when none comes. */
-function typeAndWait(t: TmuxSession, line: string, what: string): string {
+/**
+ * Types `line` and waits until a new prompt is below it, or `done` (the step's ✓ line)
+ * is on the screen: a background program's output may take the prompt's line, as on
+ * any terminal. Throws with the screen when neither comes.
+ */
+function typeAndWait(t: TmuxSession, line: string, what: string, done: string): string {
   const before = lines(t.capture()).length;
   t.type(line);
-  const screen = t.waitFor((s) => lines(s).length > before && atPrompt(s), LINE_MS);
+  const screen = t.waitFor((s) => (lines(s).length > before && atPrompt(s)) || s.includes(done), LINE_MS);
   if (screen === null) throw new Error(`${what}: no prompt came back after typing ${JSON.stringify(line)}; the screen:\n${t.capture()}`);
   return screen;
 }
@@ -47,9 +51,9 @@ function driveLesson(lesson: Lesson, lang: string, words: LessonWords): string {
       const done = `✓ ${fill(words.done, i + 1, total)}`;
       const what = `${lesson.name} (${lang}) step ${i + 1} "${step.id}"`;
       // A line that changes nothing: the step's check must not pass before its command is typed.
-      const idle = typeAndWait(t, ':', what);
+      const idle = typeAndWait(t, ':', what, done);
       if (idle.includes(done)) throw new Error(`${what}: its check passed before its command was typed; the screen:\n${idle}`);
-      for (const line of step.command) typeAndWait(t, line, what);
+      for (const line of step.command) typeAndWait(t, line, what, done);
       const screen = t.waitFor((s) => s.includes(done), 5_000);
       if (screen === null) throw new Error(`${what}: "${done}" did not appear after its command; the screen:\n${t.capture()}`);
     });
@@ -118,6 +122,8 @@ describe.skipIf(!HAS_TMUX)('ctsim lesson start, every lesson driven at a termina
   }
 });
 
-describe.runIf(!HAS_TMUX)('ctsim lesson start at a terminal', () => {
-  it.skip('needs tmux (apt-get install tmux; .ci/run installs it): the lessons were not driven', () => undefined);
-});
+if (!HAS_TMUX) {
+  describe('ctsim lesson start at a terminal', () => {
+    it.skip('needs tmux (apt-get install tmux; .ci/run installs it): the lessons were not driven', () => undefined);
+  });
+}

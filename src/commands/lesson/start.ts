@@ -5,6 +5,7 @@
  * evaluated (src/teach/lesson/lesson-progress.ts), and `lesson …` lines typed at a
  * prompt are answered here, never reaching the simulated shell.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { InputError, UsageError } from '../../sim/input-error.js';
@@ -49,6 +50,8 @@ export default class LessonStart extends BaseCommand {
     const progress = new LessonProgress(lesson, words, (script) => host.sh(script, { timeLimitNs: CHECK_LIMIT_NS }).status === 0, colour ? COLOUR_STYLE : PLAIN_STYLE);
     const tty = host.openTerminal(() => undefined, { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 });
     const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
+    // The terminal's bytes come in chunks that may split a UTF-8 character.
+    const utf8 = new StringDecoder('utf8');
     await runOnTerminal(host, task, tty, process.stdout, process.stdin, {
       onShellLine: (line, print) => {
         const answer = progress.command(line);
@@ -57,7 +60,7 @@ export default class LessonStart extends BaseCommand {
         return true;
       },
       onPrompt: (print) => print(progress.atPrompt()),
-      onOutput: (bytes) => progress.recordOutput(Buffer.from(bytes, 'latin1').toString('utf8')),
+      onOutput: (bytes) => progress.recordOutput(utf8.write(Buffer.from(bytes, 'latin1'))),
       isEnded: () => progress.hasQuit,
     });
     process.exitCode = 0;
