@@ -6,6 +6,9 @@
  * then its ✓ line must be on the screen, and at the end "Lesson complete". A lesson
  * added later is covered without touching this file. Runs the built CLI (bin/run.js).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LessonLibrary, type Lesson, type LessonWords } from '../../src/teach/lesson/index.js';
 import { REPO_ROOT, runBuiltCli } from '../helpers/cli.js';
@@ -87,6 +90,23 @@ describe('ctsim lesson list', () => {
     const bad = runBuiltCli(['lesson', 'list', '--lang', 'xx']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^ctsim lesson list: --lang: expected one of the languages en, es.*found "xx"\n$/);
+  });
+});
+
+describe('ctsim lesson list --dir (a teacher\'s own lessons)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctsim-lesson-dir-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists them, and refuses a bad one with one line naming file:line:col and the path (exit 3)', () => {
+    const good = readFileSync(join(lib.dir, 'chroot.yaml'), 'utf8').replace('name: chroot', 'name: mine');
+    writeFileSync(join(dir, 'mine.yaml'), good);
+    const ok = runBuiltCli(['lesson', 'list', '--dir', dir, '--json']);
+    expect(ok.status).toBe(0);
+    expect((JSON.parse(ok.stdout) as { lessons: { name: string; languages: string[] }[] }).lessons).toMatchObject([{ name: 'mine', languages: ['en'] }]);
+    writeFileSync(join(dir, 'mine.yaml'), good.replace('  - id: enter', '  - id: build'));
+    const bad = runBuiltCli(['lesson', 'list', '--dir', dir]);
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toMatch(/^ctsim lesson list: \/.*\/mine\.yaml:\d+:5 at \$\.steps\[1\]\.id: expected an id no other step has, found "build", already the id of step 1\n$/);
   });
 });
 

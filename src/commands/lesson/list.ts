@@ -2,18 +2,17 @@
 import { Flags } from '@oclif/core';
 import Table from 'cli-table3';
 import { BaseCommand } from '../base.js';
-import { LessonLibrary } from '../../teach/lesson/index.js';
-import { chooseLanguage, langFlag } from './common.js';
+import { chooseLanguage, lessonFlags, lessonLibrary } from './common.js';
 
 export default class LessonList extends BaseCommand {
   static override summary = 'List the lessons: guided tours of chroot, namespaces, cgroups and containers on a simulated host.';
   static override description = 'Each lesson boots a simulated host and walks you through it step by step at an interactive shell; start one with "ctsim lesson start NAME". Lessons are YAML files in the lessons/ directory of ctsim (translations in lessons/i18n/LANG/).';
   static override examples = ['<%= config.bin %> lesson list', '<%= config.bin %> lesson list --lang es'];
-  static override flags = { ...langFlag, json: Flags.boolean({ description: 'Print JSON.' }) };
+  static override flags = { ...lessonFlags, json: Flags.boolean({ description: 'Print JSON.' }) };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LessonList);
-    const lib = new LessonLibrary();
+    const lib = lessonLibrary(flags.dir);
     const lang = chooseLanguage(lib, flags.lang);
     const rows = lib
       .names()

@@ -11,9 +11,9 @@ import { BaseCommand } from '../base.js';
 import { InputError, UsageError } from '../../sim/input-error.js';
 import { createHost, type Host } from '../../host.js';
 import { runOnTerminal } from '../../cli/live-session.js';
-import { LessonLibrary, LessonProgress, PLAIN_STYLE, unknownLesson, type Lesson, type LessonStyle } from '../../teach/lesson/index.js';
+import { LessonProgress, PLAIN_STYLE, unknownLesson, type Lesson, type LessonStyle } from '../../teach/lesson/index.js';
 import { NS_PER_SEC } from '../../sim/engine.js';
-import { chooseLanguage, langFlag } from './common.js';
+import { chooseLanguage, lessonFlags, lessonLibrary } from './common.js';
 
 /** Simulated time a hidden script (setup, a check) may take before it counts as failed. */
 const SETUP_LIMIT_NS = 60 * NS_PER_SEC;
@@ -29,11 +29,11 @@ export default class LessonStart extends BaseCommand {
   static override args = {
     name: Args.string({ description: 'The lesson (see ctsim lesson list).', required: true }),
   };
-  static override flags = { ...langFlag };
+  static override flags = { ...lessonFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(LessonStart);
-    const lib = new LessonLibrary();
+    const lib = lessonLibrary(flags.dir);
     const names = lib.names();
     if (!names.includes(args.name)) unknownLesson(args.name, names, 'NAME');
     const lang = chooseLanguage(lib, flags.lang, lib.languagesOf(args.name));

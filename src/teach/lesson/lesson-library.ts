@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../sim/input-error.js';
+import { UsageError } from '../../sim/input-error.js';
 import { ENGLISH_WORDS, parseLesson, parseTranslation, parseWords, translateLesson, type Lesson, type LessonWords } from './lesson-file.js';
 
 /** `lessons/` of the package: two levels above `src/teach/lesson/` and `dist/teach/lesson/`. */
@@ -19,9 +19,13 @@ export function defaultLessonsDir(): string {
 export const BASE_LANG = 'en';
 
 export class LessonLibrary {
+  /**
+   * `dir` holds NAME.yaml and i18n/LANG/NAME.yaml (ctsim's own lessons by default, or a
+   * teacher's); the schemas are always ctsim's (`lessons/schema/`).
+   */
   constructor(readonly dir: string = defaultLessonsDir()) {}
 
-  private readonly readSchema = (file: string): object => JSON.parse(readFileSync(join(this.dir, 'schema', file), 'utf8')) as object;
+  private readonly readSchema = (file: string): object => JSON.parse(readFileSync(join(defaultLessonsDir(), 'schema', file), 'utf8')) as object;
 
   /** The lesson names, by file (sorted by name; list them by `order`). */
   names(): string[] {
@@ -47,7 +51,7 @@ export class LessonLibrary {
     return join(this.dir, 'i18n', lang, `${name}.yaml`);
   }
 
-  /** The lesson in English (InputError when the file is bad; UsageError-free: the caller checks the name). */
+  /** The lesson in English (InputError when the file is bad; the caller checks that `name` is one of names()). */
   load(name: string): Lesson {
     const file = join(this.dir, `${name}.yaml`);
     return parseLesson(readFileSync(file, 'utf8'), file, name, this.readSchema);
@@ -82,7 +86,7 @@ export function localeLanguage(locale: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
-/** Throws the InputError for a missing lesson: the name and the lessons there are. */
+/** Throws the usage error for a lesson there is none of: the name and the lessons there are. */
 export function unknownLesson(name: string, known: string[], source: string): never {
-  throw new InputError({ source, expected: `one of the lessons ${known.join(', ')}`, found: `"${name}"`, fix: 'see ctsim lesson list' }, 2);
+  throw new UsageError({ source, expected: `one of the lessons ${known.join(', ')}`, found: `"${name}"`, fix: 'see ctsim lesson list' });
 }

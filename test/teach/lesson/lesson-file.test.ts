@@ -90,8 +90,6 @@ describe('lesson files', () => {
   describe('a library in a directory of its own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ctsim-lessons-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    mkdirSync(join(dir, 'schema'));
-    for (const f of ['lesson.schema.json', 'translation.schema.json', 'ui.schema.json']) writeFileSync(join(dir, 'schema', f), JSON.stringify(readSchema(f)));
     writeFileSync(join(dir, 'demo.yaml'), GOOD);
     mkdirSync(join(dir, 'i18n', 'es'), { recursive: true });
     writeFileSync(join(dir, 'i18n', 'es', 'demo.yaml'), 'steps:\n  two:\n    notice: Hecho.\n');
