@@ -63,6 +63,8 @@ export default class LessonStart extends BaseCommand {
       onOutput: (bytes) => progress.recordOutput(utf8.write(Buffer.from(bytes, 'latin1'))),
       isEnded: () => progress.hasQuit,
     });
+    // The learner left the session's shell (exit, ^D) before the end: say how to come back.
+    if (!progress.isOver) process.stdout.write(`\n${words.quit.replaceAll('{name}', lesson.name)}\n`);
     process.exitCode = 0;
   }
 }
