@@ -2,7 +2,8 @@
  * A command run at a real (pseudo-)terminal under tmux, driven as a person would:
  * keys typed with send-keys, the screen read with capture-pane (all the scrollback:
  * -S -, with a large history-limit, so long output is not lost). Each session has its
- * own tmux server (-L socket), so nothing is shared with other tests or the user's tmux.
+ * own tmux server on a socket in a temporary directory (-S), so nothing is shared with
+ * other tests or the user's tmux, and nothing is left behind by kill().
  *
  *   const t = TmuxSession.start('wt-x', ['node', 'bin/run.js', 'lesson', 'start', 'chroot']);
  *   try { t.type('ls'); t.waitFor((s) => s.includes('bin'), 10_000); } finally { t.kill(); }
@@ -22,6 +23,7 @@ const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export class TmuxSession {
   private constructor(
+    /** The tmux server's socket (in confDir). */
     readonly socket: string,
     readonly name: string,
     private readonly confDir: string,
@@ -37,13 +39,13 @@ export class TmuxSession {
       .map(([k, v]) => `${k}=${shQuote(v)} `)
       .join('');
     const cmd = `cd ${shQuote(opts.cwd ?? process.cwd())} && ${env}exec ${argv.map(shQuote).join(' ')}`;
-    const s = new TmuxSession(id, id, confDir);
+    const s = new TmuxSession(join(confDir, 'socket'), id, confDir);
     s.tmux(['-f', conf, 'new-session', '-d', '-s', id, '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 40), cmd]);
     return s;
   }
 
   private tmux(args: string[]): string {
-    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    const r = spawnSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   }
@@ -72,7 +74,7 @@ export class TmuxSession {
 
   /** Ends the session's tmux server and the command in it. */
   kill(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { encoding: 'utf8' });
+    spawnSync('tmux', ['-S', this.socket, 'kill-server'], { encoding: 'utf8' });
     rmSync(this.confDir, { recursive: true, force: true });
   }
 }
