@@ -52,7 +52,7 @@ function makePacer(host: Host): Pacer {
  * you look at it; when the simulation is slower than real time it runs flat out.
  * `waitForInput(ms)` waits for input for at most `ms` milliseconds (Infinity: until some).
  */
-async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<number> {
+async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>, ended: () => boolean = () => false): Promise<number> {
   let exited = false;
   const hook = (t: Task): void => {
     if (t === task) {
@@ -62,7 +62,7 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
   };
   host.kernel.exitHooks.add(hook);
   try {
-    await runPaced(host, () => exited, pacer, waitForInput);
+    await runPaced(host, () => exited || ended(), pacer, waitForInput);
   } finally {
     host.kernel.exitHooks.delete(hook);
   }
@@ -192,6 +192,13 @@ export interface TerminalHooks {
   onShellLine?(line: string, print: (text: string) => void): boolean | Promise<boolean>;
   /** The shell is back at its prompt (called before the prompt is shown). */
   onPrompt?(print: (text: string) => void): void;
+  /** Bytes the simulated terminal wrote (as they come, before they reach the real terminal). */
+  onOutput?(bytes: string): void;
+  /**
+   * True when the caller ends the session (a lesson's `lesson quit`): runOnTerminal
+   * returns, leaving the simulation as it is; asked after each line and prompt.
+   */
+  isEnded?(): boolean;
 }
 
 /**
@@ -209,6 +216,7 @@ export async function runOnTerminal(
 ): Promise<number> {
   let pending = '';
   tty.sink = (bytes: string): void => {
+    hooks.onOutput?.(bytes);
     const text = pending + bytes;
     const nl = text.lastIndexOf('\n');
     if (nl >= 0) {
@@ -234,7 +242,9 @@ export async function runOnTerminal(
       if (line.trim() !== '' && history[0] !== line) history.unshift(line);
       if (hooks.onShellLine && atShellPrompt()) {
         void Promise.resolve(hooks.onShellLine(line, print)).then((handled) => {
-          if (handled) {
+          if (hooks.isEnded?.()) {
+            deliver();
+          } else if (handled) {
             rl?.setPrompt(shownPrompt);
             rl?.prompt(true);
           } else {
@@ -282,16 +292,25 @@ export async function runOnTerminal(
   const status = await runUntilExit(host, task, pacer, async (ms) => {
     if (tty.hasWaitingReader && !prompted) {
       if (!rl) rl = open();
-      if (hooks.onPrompt && atShellPrompt()) hooks.onPrompt(print);
+      if (hooks.onPrompt && atShellPrompt()) {
+        // The hook may run the simulation (a lesson's check): what programs write meanwhile
+        // goes above the prompt, which is kept for the end.
+        const prompt = pending;
+        pending = '';
+        hooks.onPrompt(print);
+        if (pending !== '') out.write(Buffer.from(`${pending}\n`, 'latin1'));
+        pending = prompt;
+      }
       shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
       rl.setPrompt(shownPrompt);
       pending = '';
       rl.prompt(true);
       prompted = true;
     }
+    if (hooks.isEnded?.()) return;
     await waitOrTimeout((r) => (wake = r), ms);
     wake = null;
-  });
+  }, () => hooks.isEnded?.() ?? false);
   closing = true;
   if (pending) out.write(Buffer.from(pending, 'latin1'));
   (rl as readline.Interface | null)?.close();

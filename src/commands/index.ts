@@ -7,6 +7,8 @@ import CompareMerge from './compare/merge.js';
 import Features from './features.js';
 import ImageExport from './image/export.js';
 import ImageLs from './image/ls.js';
+import LessonList from './lesson/list.js';
+import LessonStart from './lesson/start.js';
 import MemReplay from './mem/replay.js';
 import MemTranslate from './mem/translate.js';
 import Oci from './oci.js';
@@ -33,6 +35,8 @@ export const commands = {
   features: Features,
   'image:export': ImageExport,
   'image:ls': ImageLs,
+  'lesson:list': LessonList,
+  'lesson:start': LessonStart,
   'mem:replay': MemReplay,
   'mem:translate': MemTranslate,
   oci: Oci,

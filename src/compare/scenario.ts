@@ -10,9 +10,8 @@
  * Every error names the file, the line and column, the key's path, what was expected
  * and what was found (InputError: exit 3).
  */
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
-import ajvModule from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { compileSchema, parseYamlInput, schemaFailure, type Fail, type SchemaWording } from '../sim/yaml-input.js';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
 import { listImages } from '../runtime/images.js';
@@ -102,11 +101,6 @@ export function parseSize(v: unknown): number {
   return Number(m[1]) * SIZE_UNITS[m[2]];
 }
 
-type AjvCtor = typeof ajvModule.default;
-// ajv is CommonJS with `exports.default` (see runtime/oci/schema-validator.ts for the same dance).
-const ajvAny: unknown = ajvModule;
-const Ajv: AjvCtor = ((ajvAny as { default?: AjvCtor }).default ?? ajvAny) as AjvCtor;
-
 let validator: ValidateFunction | null = null;
 
 /**
@@ -116,33 +110,9 @@ let validator: ValidateFunction | null = null;
  * their errors name `--param` and the key.
  */
 export function parseScenario(text: string, source: string, params: readonly MatrixParam[] = []): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const at = lines.linePos(e.pos[0]);
-    throw new InputError({ source: `${source}:${at.line}:${at.col}`, expected: 'valid YAML or JSON', found: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
-  }
-  const data: unknown = doc.toJS();
-  // Where a path is in the text: at its key when the last step is a key of a mapping.
-  const where = (path: (string | number)[]): string => {
-    let node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
-    const last = path[path.length - 1];
-    const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : null;
-    if (typeof last === 'string' && isMap(parent)) {
-      const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === last);
-      node = pair?.key ?? parent;
-    }
-    const range = isNode(node) ? node.range : undefined;
-    if (!range) return source;
-    const at = lines.linePos(range[0]);
-    return `${source}:${at.line}:${at.col}`;
-  };
-  const fail = (path: (string | number)[], expected: string, found: string): never => {
-    throw new InputError({ source: where(path), path: jsonPath(path), expected, found });
-  };
+  const { data, fail } = parseYamlInput(text, source);
   const validate = schemaValidator();
-  if (!validate(data)) schemaFailure(validate.errors ?? [], data, fail);
+  if (!validate(data)) schemaFailure(validate.errors ?? [], data, fail, scenarioWording);
   const d = data as Doc;
   if (params.length === 0) return build(d, fail, matrixFailures(d.matrix ?? {}, fail, new Set()));
   const matrix = { ...(d.matrix ?? {}) };
@@ -151,7 +121,7 @@ export function parseScenario(text: string, source: string, params: readonly Mat
 }
 
 function schemaValidator(): ValidateFunction {
-  return (validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(readFixtureJson(SCHEMA_FIXTURE) as object));
+  return (validator ??= compileSchema(readFixtureJson(SCHEMA_FIXTURE) as object));
 }
 
 /** Reports a problem with one matrix key or with its j-th value: `expected`, `found`. */
@@ -165,68 +135,17 @@ function matrixFailures(matrix: Record<string, unknown>, fail: Fail, fromParams:
   };
 }
 
-type Fail = (path: (string | number)[], expected: string, found: string) => never;
-
-/** `$.instances[1].cpuVirt`, as the VM configuration's errors name paths. */
-function jsonPath(path: (string | number)[]): string {
-  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v === 'string' ? 'the string' : `the ${typeof v}`} ${JSON.stringify(v)}`;
-}
-
-/** The one schema error to report, in the user's words: an unknown key first, else the deepest. */
-function schemaFailure(errors: ErrorObject[], data: unknown, fail: Fail): never {
-  const pathOf = (e: ErrorObject): (string | number)[] =>
-    e.instancePath
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  const valueAt = (path: (string | number)[]): unknown => path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
-  const extra = errors.find((e) => e.keyword === 'additionalProperties');
-  if (extra) {
-    const key = (extra.params as { additionalProperty: string }).additionalProperty;
-    const allowed = Object.keys(((extra.parentSchema ?? {}) as { properties?: object }).properties ?? {});
-    fail([...pathOf(extra), key], `one of the keys ${allowed.join(', ')}`, `the unknown key "${key}"`);
-  }
-  // oneOf/if-then noise comes with the real cause beside it: prefer the deepest specific error.
-  const specific = errors.filter((e) => !['oneOf', 'if', 'anyOf'].includes(e.keyword));
-  const e = [...(specific.length > 0 ? specific : errors)].sort((a, b) => pathOf(b).length - pathOf(a).length)[0];
-  const path = pathOf(e);
-  const found = describeValue(valueAt(path));
-  const p = e.params as Record<string, unknown>;
+/** The schema errors a scenario words itself: its oneOfs (an expectation, a size), its patterns. */
+const scenarioWording: SchemaWording = (e, path, errors) => {
   // An expectation is a oneOf (an order, or nearness): say which keys each needs.
   const oneOf = errors.find((x) => x.keyword === 'oneOf' && x.instancePath === e.instancePath);
-  if (oneOf && path[0] === 'expect' && path.length === 2) return fail(path, 'either "lower" and "higher", or "near" and "within" (not both)', found);
+  if (oneOf && path[0] === 'expect' && path.length === 2) return { expected: 'either "lower" and "higher", or "near" and "within" (not both)' };
   // A size is a oneOf (a number of bytes, or a string with a unit): say so, not one branch.
-  if (oneOf) return fail(path, sizeOrName(path), found);
-  switch (e.keyword) {
-    case 'required':
-      return fail([...path, p.missingProperty as string], `the key "${p.missingProperty as string}"`, 'nothing');
-    case 'enum':
-      return fail(path, `one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`, found);
-    case 'const':
-      return fail(path, JSON.stringify(p.allowedValue), found);
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-      return fail(path, `a number ${{ minimum: 'of at least', maximum: 'of at most', exclusiveMinimum: 'above' }[e.keyword]} ${p.limit as number}`, found);
-    case 'type':
-      return fail(path, /^[aeiou]/.test(p.type as string) ? `an ${p.type as string}` : `a ${p.type as string}`, found);
-    case 'pattern':
-      return fail(path, path.includes('matrix') || e.instancePath.includes('matrix') ? 'a key INSTANCE.FIELD' : sizeOrName(path), found);
-    case 'not':
-      return fail([...path, 'script'], 'a script only with "kind": "script"', found);
-    default:
-      return fail(path, e.message ?? 'something else', found);
-  }
-}
+  if (oneOf) return { expected: sizeOrName(path) };
+  if (e.keyword === 'pattern') return { expected: path.includes('matrix') || e.instancePath.includes('matrix') ? 'a key INSTANCE.FIELD' : sizeOrName(path) };
+  if (e.keyword === 'not') return { path: [...path, 'script'], expected: 'a script only with "kind": "script"' };
+  return undefined;
+};
 
 function sizeOrName(path: (string | number)[]): string {
   const last = path[path.length - 1];
@@ -366,6 +285,6 @@ function checkMatrixEntry(d: Doc, key: string, values: unknown[], fail: MatrixFa
     for (const i of targets) doc[list][i][field] = value;
     if (validate(doc)) return;
     // The document was valid before: the first complaint is about this value (or the field's name).
-    schemaFailure(validate.errors ?? [], doc, (path, expected, found) => fail(key, j, expected, found));
+    schemaFailure(validate.errors ?? [], doc, (path, expected, found) => fail(key, j, expected, found), scenarioWording);
   });
 }
