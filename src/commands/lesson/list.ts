@@ -26,11 +26,13 @@ export default class LessonList extends BaseCommand {
       return;
     }
     const width = Math.max(60, (process.stdout.columns ?? 100) - 2);
-    const summaryWidth = Math.max(30, width - 58);
+    // The name is what the learner types next: never cut it.
+    const nameWidth = Math.max(6, ...rows.map((r) => r.name.length)) + 2;
+    const summaryWidth = Math.max(30, width - 36 - nameWidth);
     const t = new Table({
       head: ['#', 'NAME', 'TITLE', 'SUMMARY', 'LANG'],
       style: { head: [], border: [] },
-      colWidths: [4, 22, 24, summaryWidth, 8],
+      colWidths: [4, nameWidth, 24, summaryWidth, 8],
       wordWrap: true,
     });
     for (const r of rows) t.push([r.order, r.name, r.title, r.summary, r.languages.join(' ')]);
