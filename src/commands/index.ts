@@ -2,6 +2,7 @@
  * The command table (oclif "explicit" strategy: faster start-up than scanning a
  * directory). Keys are command ids; `ctsim a b` is id `a:b`.
  */
+import CgroupTree from './cgroup/tree.js';
 import Compare from './compare.js';
 import CompareMerge from './compare/merge.js';
 import Features from './features.js';
@@ -9,6 +10,7 @@ import ImageExport from './image/export.js';
 import ImageLs from './image/ls.js';
 import MemReplay from './mem/replay.js';
 import MemTranslate from './mem/translate.js';
+import NsTree from './ns/tree.js';
 import Oci from './oci.js';
 import Run from './run.js';
 import Sched from './sched.js';
@@ -28,6 +30,7 @@ import VmStart from './vm/start.js';
 import VmStop from './vm/stop.js';
 
 export const commands = {
+  'cgroup:tree': CgroupTree,
   compare: Compare,
   'compare:merge': CompareMerge,
   features: Features,
@@ -35,6 +38,7 @@ export const commands = {
   'image:ls': ImageLs,
   'mem:replay': MemReplay,
   'mem:translate': MemTranslate,
+  'ns:tree': NsTree,
   oci: Oci,
   run: Run,
   sched: Sched,
