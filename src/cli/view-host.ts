@@ -33,6 +33,11 @@ export interface ViewHost {
   status: number;
   /** Lets go of a kept host (unlocks it without saving). */
   close: () => void;
+  /**
+   * Keeps what the setup script's jobs write from now on (a full-screen view would be
+   * garbled by it) until the returned function is called, which writes it out.
+   */
+  holdScriptOutput: () => () => void;
 }
 
 export function openViewHost(r: ViewHostRequest): ViewHost {
@@ -52,12 +57,23 @@ export function openViewHost(r: ViewHostRequest): ViewHost {
       seed: r.given('--seed') ? o.seed : undefined,
       version: r.version,
     });
-    return { host: session.host, status: 0, close: () => session.close(r.version, false) };
+    // A kept host's commands write nothing when replayed, nor afterwards (its output switch is off).
+    return { host: session.host, status: 0, close: () => session.close(r.version, false), holdScriptOutput: () => () => undefined };
   }
   const host = createHost(r.hostOpts);
   let status = 0;
+  let held: string[] | null = null;
+  const output = (b: string): void => void (held ? held.push(b) : r.scriptOutput(b));
   if (r.script !== undefined) {
-    status = host.run(['sh', '-c', toBytes(r.script)], { path: '/bin/sh', stdout: r.scriptOutput, stderr: r.scriptOutput }).status;
+    status = host.run(['sh', '-c', toBytes(r.script)], { path: '/bin/sh', stdout: output, stderr: output }).status;
   }
-  return { host, status, close: () => undefined };
+  const holdScriptOutput = (): (() => void) => {
+    held = [];
+    return () => {
+      const kept = held ?? [];
+      held = null;
+      for (const b of kept) r.scriptOutput(b);
+    };
+  };
+  return { host, status, close: () => undefined, holdScriptOutput };
 }

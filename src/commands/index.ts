@@ -10,11 +10,13 @@ import ImageExport from './image/export.js';
 import ImageLs from './image/ls.js';
 import MemReplay from './mem/replay.js';
 import MemTranslate from './mem/translate.js';
+import MemWalk from './mem/walk.js';
 import NsTree from './ns/tree.js';
 import Oci from './oci.js';
 import Run from './run.js';
 import Sched from './sched.js';
 import Sh from './sh.js';
+import Top from './top.js';
 import VmConsole from './vm/console.js';
 import VmCreate from './vm/create.js';
 import VmDelete from './vm/delete.js';
@@ -38,11 +40,13 @@ export const commands = {
   'image:ls': ImageLs,
   'mem:replay': MemReplay,
   'mem:translate': MemTranslate,
+  'mem:walk': MemWalk,
   'ns:tree': NsTree,
   oci: Oci,
   run: Run,
   sched: Sched,
   sh: Sh,
+  top: Top,
   'vm:console': VmConsole,
   'vm:create': VmCreate,
   'vm:delete': VmDelete,

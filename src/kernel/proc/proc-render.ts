@@ -26,7 +26,7 @@ const STATE_NAMES: Record<string, string> = {
 };
 
 /** The state /proc shows: a task held by a frozen cgroup reads as sleeping (cgroup.freeze, CG-11). */
-function shownState(k: Kernel, t: Task): TaskState {
+export function shownState(k: Kernel, t: Task): TaskState {
   return t.state === TaskState.Running && !t.onRunqueue && t.cpu === null && k.cpuControl.frozen(t) ? TaskState.Sleeping : t.state;
 }
 

@@ -11,3 +11,7 @@ export { NS_VIEW_TYPES, namespaceForest, renderNsTree } from './ns-tree.js';
 export type { NsForest, NsProcess, NsView } from './ns-tree.js';
 export { cgroupUsage, cgroupView, humanBytes, renderCgroupTree } from './cgroup-tree.js';
 export type { CgroupView } from './cgroup-tree.js';
+export { TOP_SORT_FIELDS, renderTop, sampleTop, timePlus } from './top.js';
+export type { TopOptions, TopSample, TopSortField, TopTask } from './top.js';
+export { LINUX_LEVEL_NAMES, renderPageWalk, walkPage } from './page-walk.js';
+export type { EntryFlags, PageWalkView, WalkLevelView, WalkOutcome } from './page-walk.js';
