@@ -10,6 +10,7 @@ import { resolve as resolvePath } from 'node:path';
 import { createHost, type Host, type HostOptions } from '../host.js';
 import { HostSession } from './host-session.js';
 import { StateStore } from './state-store.js';
+import { SETTLE_NS } from '../runtime/host-log.js';
 import { InputError, UsageError } from '../sim/input-error.js';
 
 const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
@@ -66,6 +67,8 @@ export function openViewHost(r: ViewHostRequest): ViewHost {
   const output = (b: string): void => void (held ? held.push(b) : r.scriptOutput(b));
   if (r.script !== undefined) {
     status = host.run(['sh', '-c', toBytes(r.script)], { path: '/bin/sh', stdout: output, stderr: output }).status;
+    // Let the jobs the script left in the background get going (a kept host's commands settle the same way).
+    host.engine.runUntil(host.now + SETTLE_NS);
   }
   const holdScriptOutput = (): (() => void) => {
     held = [];
