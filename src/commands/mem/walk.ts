@@ -9,7 +9,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { viewFlags, openViewFrom } from '../view-flags.js';
 import { InputError, UsageError } from '../../sim/input-error.js';
-import { renderPageWalk, walkPage } from '../../teach/views/index.js';
+import { renderPageWalk, walkPageOf } from '../../teach/views/index.js';
 
 const ADDRESS = /^(?:0[xX][0-9a-fA-F]+|\d+)$/;
 
@@ -40,13 +40,11 @@ The host is a fresh one (after the -c script, whose background jobs keep running
     if (vaddr >= 1n << 64n) throw new UsageError({ source: 'ADDRESS', expected: 'a 64-bit address (below 2^64)', found: args.address });
     const view = openViewFrom(flags, this.argv, this.config.version);
     try {
-      const task = view.host.kernel.tasks.get(flags.pid);
-      if (!task) {
-        const pids = [...view.host.kernel.tasks.keys()].sort((a, b) => a - b).join(', ');
-        throw new InputError({ source: '--pid', expected: `a process of the host (there are ${pids})`, found: String(flags.pid), fix: 'list them with -c "ps -e" or ctsim top -b' });
+      const w = walkPageOf(view.host.kernel, flags.pid, vaddr);
+      if ('refused' in w) {
+        if (w.refused === 'no-such-process') throw new InputError({ source: '--pid', expected: `a process of the host (there are ${w.pids.join(', ')})`, found: String(flags.pid), fix: 'list them with -c "ps -e" or ctsim top -b' });
+        throw new InputError({ source: '--pid', expected: 'a process with an address space', found: `${flags.pid} (${w.comm}) has none (it has exited or not yet run a program)` });
       }
-      const w = walkPage(view.host.kernel, task, vaddr);
-      if (!w) throw new InputError({ source: '--pid', expected: 'a process with an address space', found: `${flags.pid} (${task.comm}) has none (it has exited or not yet run a program)` });
       if (flags.json) this.printJson({ ctsim: this.config.version, seed: view.host.engine.seed, simulatedNs: view.host.now, walk: w });
       else this.out(renderPageWalk(w).join('\n') + '\n');
     } finally {

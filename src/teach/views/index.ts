@@ -13,5 +13,5 @@ export { cgroupUsage, cgroupView, humanBytes, renderCgroupTree } from './cgroup-
 export type { CgroupView } from './cgroup-tree.js';
 export { TOP_SORT_FIELDS, renderTop, sampleTop, timePlus } from './top.js';
 export type { TopOptions, TopSample, TopSortField, TopTask } from './top.js';
-export { LINUX_LEVEL_NAMES, renderPageWalk, walkPage } from './page-walk.js';
-export type { EntryFlags, PageWalkView, WalkLevelView, WalkOutcome } from './page-walk.js';
+export { LINUX_LEVEL_NAMES, renderPageWalk, walkPage, walkPageOf } from './page-walk.js';
+export type { EntryFlags, PageWalkView, WalkLevelView, WalkOutcome, WalkRefusal } from './page-walk.js';

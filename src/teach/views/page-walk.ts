@@ -111,6 +111,16 @@ function faultAt(v: Vma | undefined, stackMayGrow: boolean, addr: number): strin
     : 'never touched: a read maps the shared zero page read-only; a write is a segmentation fault (the area is read-only)';
 }
 
+/** Why a walk could not be made: no process with that PID (and the PIDs there are), or one without an address space. */
+export type WalkRefusal = { refused: 'no-such-process'; pids: number[] } | { refused: 'no-address-space'; comm: string };
+
+/** Walks `vaddr` in the tables of process `pid` (its PID in the initial PID namespace). */
+export function walkPageOf(k: Kernel, pid: number, vaddr: bigint): PageWalkView | WalkRefusal {
+  const t = k.tasks.get(pid);
+  if (!t) return { refused: 'no-such-process', pids: [...k.tasks.keys()].sort((a, b) => a - b) };
+  return walkPage(k, t, vaddr) ?? { refused: 'no-address-space', comm: t.comm };
+}
+
 /** Walks `vaddr` in task `t`'s tables; null when the task has no address space. */
 export function walkPage(k: Kernel, t: Task, vaddr: bigint): PageWalkView | null {
   const mm = t.mm;
