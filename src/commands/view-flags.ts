@@ -17,7 +17,7 @@ type ViewFlagValues = { command?: string; root?: string } & Parameters<typeof ho
 
 /** Opens the host the flags name; `argv` is the command line (to tell given host flags from defaults). */
 export function openViewFrom(flags: ViewFlagValues, argv: readonly string[], version: string): ViewHost {
-  return openViewHost({
+  const view = openViewHost({
     script: flags.command,
     root: flags.root,
     hostOpts: hostOptionsFrom(flags),
@@ -25,4 +25,7 @@ export function openViewFrom(flags: ViewFlagValues, argv: readonly string[], ver
     version,
     scriptOutput: (b) => void process.stderr.write(Buffer.from(b, 'latin1')),
   });
+  // The view still shows the host as the script left it; a failed setup is said, not hidden.
+  if (view.status !== 0) process.stderr.write(`ctsim: note: the -c script exited with status ${view.status}\n`);
+  return view;
 }
