@@ -31,14 +31,14 @@ function waitOrTimeout(arm: (wake: () => void) => void, ms: number): Promise<voi
 }
 
 /** Simulated time that keeps pace with the wall clock from the start of a live session. */
-interface Pacer {
+export interface Pacer {
   /** The simulated time that corresponds to the wall clock now. */
   realNowNs: () => number;
   /** Moves an idle simulation's clock up to the wall clock (call before feeding it input). */
   sync: () => void;
 }
 
-function makePacer(host: Host): Pacer {
+export function makePacer(host: Host): Pacer {
   const simStart = host.engine.now;
   const realStart = performance.now();
   const realNowNs = (): number => simStart + Math.floor((performance.now() - realStart) * 1e6);
@@ -70,7 +70,7 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
 }
 
 /** Runs the simulation paced to the wall clock (see runUntilExit) until `done()`. */
-async function runPaced(host: Host, done: () => boolean, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<void> {
+export async function runPaced(host: Host, done: () => boolean, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<void> {
   const realNowNs = pacer.realNowNs;
   while (!done()) {
     const why = host.engine.run({ maxSteps: CHUNK_STEPS, until: realNowNs() });

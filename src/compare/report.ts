@@ -5,6 +5,7 @@
  *
  *   runner ──▶ CompareReport ──▶ table (cli-table3) │ JSON │ HTML page with charts
  */
+import type { TreeNode } from '../teach/views/index.js';
 
 export type InstanceKind = 'native' | 'container' | 'vm';
 
@@ -113,11 +114,8 @@ export interface InstanceResult {
   isolation: IsolationFacts;
 }
 
-/** A node of a tree shown in the report (namespaces, cgroups). */
-export interface TreeNode {
-  label: string;
-  children: TreeNode[];
-}
+/** A node of a tree shown in the report (namespaces, cgroups): the shape every ctsim tree view shares. */
+export type { TreeNode };
 
 /** What one CPU ran over a window of simulated time (the scheduling Gantt chart). */
 export interface CpuLane {

@@ -29,7 +29,7 @@ import { Engine } from '../sim/engine.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { defaultPrograms } from '../userland/index.js';
-import type { Cgroup } from '../kernel/cgroup/cgroup.js';
+import { cgroupView, type CgroupView } from '../teach/views/index.js';
 import { InputError } from '../sim/input-error.js';
 import { cpuSplit, counterDelta, memSnapshot, PAGE, startBundleContainer, startContainer, startNative, type BundleUpload, type Instance } from './instances.js';
 import { parseDurationNs } from '../sim/units.js';
@@ -368,12 +368,13 @@ function trees(hosts: HostRun[], instances: Instance[], results: InstanceResult[
         return { label: `${i.name}: ${beside}`, children: [{ label: `${i.name}'s guest kernel: its own initial namespaces`, children: [] }] };
       }),
   }));
-  const cg: TreeNode[] = hosts.map((hr) => cgroupNode(hr.os.kernel.cgroupRoot, hr.hv ? `${hr.spec.name} (Domain-0)` : hr.spec.name));
+  const cg: TreeNode[] = hosts.map((hr) => cgroupNode(cgroupView(hr.os.kernel), hr.hv ? `${hr.spec.name} (Domain-0)` : hr.spec.name));
   return { namespaces: { label: 'namespaces', children: ns }, cgroups: { label: 'cgroups (v2)', children: cg } };
 }
 
-function cgroupNode(c: Cgroup, hostName: string): TreeNode {
-  const mib = (c.mem.pages * PAGE) / (1024 * 1024);
-  const label = `${c.parent === null ? `${hostName}: /sys/fs/cgroup` : c.name} — ${c.tasks.size} process${c.tasks.size === 1 ? '' : 'es'}, memory.current ${mib.toFixed(1)} MiB`;
-  return { label, children: [...c.children.values()].sort((a, b) => a.name.localeCompare(b.name)).map((x) => cgroupNode(x, hostName)) };
+function cgroupNode(v: CgroupView, hostName: string): TreeNode {
+  const mib = v.chargedBytes / (1024 * 1024);
+  const n = v.processes.length;
+  const label = `${v.path === '/' ? `${hostName}: /sys/fs/cgroup` : v.name} — ${n} process${n === 1 ? '' : 'es'}, memory.current ${mib.toFixed(1)} MiB`;
+  return { label, children: v.children.map((x) => cgroupNode(x, hostName)) };
 }

@@ -17,6 +17,7 @@
 import { err, SysError } from '../errno.js';
 import type { Cgroup } from './cgroup.js';
 import type { CgroupFs } from './cgroupfs.js';
+import type { Kernel } from '../kernel.js';
 import { writeKill, writeProcs, writeSubtreeControl } from './cgroupfs.js';
 import { cgroupPathFrom } from './cgroup.js';
 import { outOfMemory } from '../mm/oom.js';
@@ -138,26 +139,36 @@ function order(c: string): number {
   return ['cpuset', 'cpu', 'io', 'memory', 'hugetlb', 'pids', 'rdma', 'misc'].indexOf(c);
 }
 
+/** A group's cpu.stat figures in µs, counting the pieces still in progress on the CPUs (accounting is otherwise done when a piece ends). */
+export function cpuStatOf(k: Kernel, cg: Cgroup): { usageUsec: number; userUsec: number; systemUsec: number; nrPeriods: number; nrThrottled: number; throttledUsec: number } {
+  const s = cg.cpu;
+  const us = (ns: number): number => Math.floor(ns / 1000);
+  let openUser = 0;
+  let openSystem = 0;
+  for (const pc of k.percpu) {
+    if (!pc.current || !pc.current.cgroup.isWithin(cg)) continue;
+    const open = Math.max(0, k.now - pc.pieceStart);
+    if (pc.piece === Piece.User) openUser += open;
+    else if (pc.piece === Piece.Kernel) openSystem += open;
+  }
+  const throttledNs = s.throttledNs + (s.throttled ? k.now - s.throttledSince : 0);
+  return {
+    usageUsec: us(s.usageNs + openUser + openSystem),
+    userUsec: us(s.userNs + openUser),
+    systemUsec: us(s.systemNs + openSystem),
+    nrPeriods: s.nrPeriods,
+    nrThrottled: s.nrThrottled,
+    throttledUsec: us(throttledNs),
+  };
+}
+
 const CPU_STAT: CgFileSpec = {
   name: 'cpu.stat',
   mode: RO,
   read: (fs, cg) => {
-    const s = cg.cpu;
-    const us = (ns: number): number => Math.floor(ns / 1000);
-    // Time of pieces still in progress on the CPUs (accounting is otherwise done when a piece ends).
-    let openUser = 0;
-    let openSystem = 0;
-    for (const pc of fs.kernel.percpu) {
-      if (!pc.current || !pc.current.cgroup.isWithin(cg)) continue;
-      const open = Math.max(0, fs.kernel.now - pc.pieceStart);
-      if (pc.piece === Piece.User) openUser += open;
-      else if (pc.piece === Piece.Kernel) openSystem += open;
-    }
-    let out = `usage_usec ${us(s.usageNs + openUser + openSystem)}\nuser_usec ${us(s.userNs + openUser)}\nsystem_usec ${us(s.systemNs + openSystem)}\n`;
-    if (cg.has('cpu')) {
-      const throttledNs = s.throttledNs + (s.throttled ? fs.kernel.now - s.throttledSince : 0);
-      out += `nr_periods ${s.nrPeriods}\nnr_throttled ${s.nrThrottled}\nthrottled_usec ${us(throttledNs)}\nnr_bursts 0\nburst_usec 0\n`;
-    }
+    const st = cpuStatOf(fs.kernel, cg);
+    let out = `usage_usec ${st.usageUsec}\nuser_usec ${st.userUsec}\nsystem_usec ${st.systemUsec}\n`;
+    if (cg.has('cpu')) out += `nr_periods ${st.nrPeriods}\nnr_throttled ${st.nrThrottled}\nthrottled_usec ${st.throttledUsec}\nnr_bursts 0\nburst_usec 0\n`;
     return out;
   },
 };

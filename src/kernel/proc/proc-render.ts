@@ -30,7 +30,7 @@ const STATE_NAMES: Record<string, string> = {
  * The state /proc shows: a task held by a frozen cgroup reads as sleeping (cgroup.freeze,
  * CG-11); a tracee stopped for strace reads as `t` (tracing stop).
  */
-function shownState(k: Kernel, t: Task): string {
+export function shownState(k: Kernel, t: Task): string {
   if (t.tracer !== null && t.state === TaskState.Sleeping && t.tracer.stopQueue.sleepers.includes(t)) return 't';
   return t.state === TaskState.Running && !t.onRunqueue && t.cpu === null && k.cpuControl.frozen(t) ? TaskState.Sleeping : t.state;
 }

@@ -352,19 +352,7 @@ export class ProcFs {
 
   /** A CPU's times including the piece it is in the middle of. */
   private cpuTimes(i: number): CpuTimes {
-    const k = this.kernel;
-    const pc = k.percpu[i];
-    const cpu = pc.cpu;
-    const open = Math.max(0, k.now - pc.pieceStart - (cpu.lostNs - pc.stealMark));
-    const idleOpen = pc.piece === Piece.Idle ? open : 0;
-    return {
-      user: cpu.userNs + (pc.piece === Piece.User || pc.piece === Piece.Guest ? open : 0),
-      system: cpu.systemNs + (pc.piece === Piece.Kernel || pc.piece === Piece.Switch ? open : 0),
-      idle: cpu.idleNs + (pc.nrIowait > 0 ? 0 : idleOpen),
-      iowait: cpu.iowaitNs + (pc.nrIowait > 0 ? idleOpen : 0),
-      steal: cpu.stealNs,
-      guest: cpu.guestNs + (pc.piece === Piece.Guest ? open : 0),
-    };
+    return cpuTimesOf(this.kernel, i);
   }
 
   private stat(): string {
@@ -438,7 +426,7 @@ export class ProcFs {
 export type { Task };
 
 /** A CPU's time by state, in ns (the /proc/stat cpu columns ctsim fills). */
-interface CpuTimes {
+export interface CpuTimes {
   user: number;
   system: number;
   idle: number;
@@ -447,4 +435,20 @@ interface CpuTimes {
   steal: number;
   /** Time spent running guests' virtual CPUs (counted in user too, as Linux does). */
   guest: number;
+}
+
+/** CPU `i`'s times by state (/proc/stat's cpuN line, in ns), including the piece it is in the middle of. */
+export function cpuTimesOf(k: Kernel, i: number): CpuTimes {
+  const pc = k.percpu[i];
+  const cpu = pc.cpu;
+  const open = Math.max(0, k.now - pc.pieceStart - (cpu.lostNs - pc.stealMark));
+  const idleOpen = pc.piece === Piece.Idle ? open : 0;
+  return {
+    user: cpu.userNs + (pc.piece === Piece.User || pc.piece === Piece.Guest ? open : 0),
+    system: cpu.systemNs + (pc.piece === Piece.Kernel || pc.piece === Piece.Switch ? open : 0),
+    idle: cpu.idleNs + (pc.nrIowait > 0 ? 0 : idleOpen),
+    iowait: cpu.iowaitNs + (pc.nrIowait > 0 ? idleOpen : 0),
+    steal: cpu.stealNs,
+    guest: cpu.guestNs + (pc.piece === Piece.Guest ? open : 0),
+  };
 }

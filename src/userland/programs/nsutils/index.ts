@@ -23,7 +23,7 @@ export function registerNsutils(t: ProgramTable): void {
   t.add({ name: 'ipcmk', main: ipcmkMain, paths: bin('ipcmk'), summary: 'util-linux ipcmk: -Q, -M SIZE, -S NSEMS, -p MODE' });
   t.add({ name: 'ipcs', main: ipcsMain, paths: bin('ipcs'), summary: 'util-linux ipcs: -q -m -s -a (from /proc/sysvipc)' });
   t.add({ name: 'ipcrm', main: ipcrmMain, paths: bin('ipcrm'), summary: 'util-linux ipcrm: -q -m -s ID, -Q -M -S KEY' });
-  t.add({ name: 'lsns', main: lsnsMain, paths: bin('lsns'), summary: 'util-linux lsns: -t TYPE -p PID -o COLS (NS TYPE PATH NPROCS PID PPID COMMAND UID USER PNS ONS) -n -r' });
+  t.add({ name: 'lsns', main: lsnsMain, paths: bin('lsns'), summary: 'util-linux lsns: -t TYPE -p PID -o COLS (NS TYPE PATH NPROCS PID PPID COMMAND UID USER PNS ONS) -n -r -T[owner|parent|process]' });
   t.add({ name: 'findmnt', main: findmntMain, paths: bin('findmnt'), summary: 'util-linux findmnt: tree or -l list, -n -r -o COLS -t TYPES, TARGET' });
   t.add({ name: 'umount', main: umountMain, paths: bin('umount'), summary: 'util-linux umount: -l -f -R' });
 }

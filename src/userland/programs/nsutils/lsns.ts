@@ -1,15 +1,20 @@
 /**
  * lsns(8) and findmnt(8) from util-linux 2.38.
  *
- *   lsns [-t TYPE] [-p PID] [-o COLS] [-n] [-r] [-l] [NS]
+ *   lsns [-t TYPE] [-p PID] [-o COLS] [-n] [-r] [-l] [-T[REL]] [NS]
  *     One row per namespace found through /proc/PID/ns: its inode, type, how many
  *     processes are in it, the lowest PID, that process's user and command line; PNS
- *     and ONS (parent and owner namespace) come from ioctl_ns(2).
+ *     and ONS (parent and owner namespace) come from ioctl_ns(2). -T (--tree[=REL])
+ *     draws the rows as a tree: by owner user namespace (the default), by parent
+ *     namespace (PID and user namespaces), or by process (a namespace below the one
+ *     whose process is its process's parent, drawn in COMMAND). A namespace the tree
+ *     needs that no process of the chosen types is in gets a row of its own with
+ *     NPROCS 0 and no PID, as util-linux 2.38.1 prints it.
  *   findmnt [-l] [-n] [-r] [-o COLS] [-t TYPES] [TARGET]
  *     The mount tree of /proc/self/mountinfo: TARGET, SOURCE (with [/dir] for a bind of
  *     a subdirectory), FSTYPE, OPTIONS; PROPAGATION, ID, PARENT on request.
  *
- * Simplification: no JSON output, no -T tree for lsns, no NETNSID/NSFS values, no
+ * Simplification: no JSON output, no NETNSID/NSFS values, no
  * findmnt --poll, --fstab or source lookups.
  */
 import type { Op, Program, ProgramArgs } from '../../../kernel/proc/program.js';
@@ -69,7 +74,7 @@ For more details see findmnt(8).
 const RIGHT = new Set(['NS', 'NPROCS', 'PID', 'PPID', 'UID', 'PNS', 'ONS', 'NETNSID', 'ID', 'PARENT']);
 
 /** Formats rows as util-linux's libsmartcols does: columns padded to their widest cell, the last one not padded. */
-function table(cols: string[], rows: string[][], o: { noHeadings: boolean; raw: boolean }): string {
+function table(cols: string[], rows: string[][], o: { noHeadings: boolean; raw: boolean; treeColumn?: number }): string {
   // Nothing matched: no output at all, not even the header.
   if (rows.length === 0) return '';
   const all = o.noHeadings ? rows : [cols, ...rows];
@@ -80,8 +85,10 @@ function table(cols: string[], rows: string[][], o: { noHeadings: boolean; raw: 
     .map((r) =>
       r
         .map((cell, i) => {
-          if (i === cols.length - 1 && !RIGHT.has(cols[i])) return cell;
-          return RIGHT.has(cols[i]) ? cell.padStart(width[i]) : cell.padEnd(width[i]);
+          // The tree column is drawn left-aligned, whatever its type (libsmartcols).
+          const right = RIGHT.has(cols[i]) && i !== o.treeColumn;
+          if (i === cols.length - 1 && !right) return cell;
+          return right ? cell.padStart(width[i]) : cell.padEnd(width[i]);
         })
         .join(' '),
     )
@@ -95,6 +102,30 @@ function* processes(): Gen<number[]> {
   yield* sys.close(fd);
   if (ents instanceof SysError) return [];
   return ents.filter((e) => /^\d+$/.test(e.name)).map((e) => Number(e.name)).sort((a, b) => a - b);
+}
+
+/**
+ * The inodes up the chain of `request` (NS_GET_USERNS or NS_GET_PARENT) from the
+ * namespace of `path`: its owner (or parent), that one's, and so on while the kernel
+ * answers (EPERM above the caller's own user namespace, ENOENT at the top).
+ */
+function* chain(path: string, request: number): Gen<string[]> {
+  const out: string[] = [];
+  let fd = yield* sys.open(path, O_RDONLY);
+  if (fd instanceof SysError) return out;
+  for (let guard = 0; guard < 40; guard++) {
+    const r: unknown = yield* sys.ioctl(fd, request);
+    yield* sys.close(fd);
+    if (typeof r !== 'number') break;
+    const st = yield* sys.fstat(r);
+    if (st instanceof SysError) {
+      yield* sys.close(r);
+      break;
+    }
+    out.push(String(st.ino));
+    fd = r;
+  }
+  return out;
 }
 
 /** The inode of the namespace an ioctl_ns request returns for `path` ('0' when there is none). */
@@ -128,6 +159,7 @@ export function* lsnsMain({ argv }: ProgramArgs): Program {
       { short: 'l', long: 'list' },
       { short: 'u', long: 'notruncate' },
       { short: 'W', long: 'nowrap' },
+      { short: 'T', long: 'tree', arg: 'optional' },
       { short: 'h', long: 'help' },
       { short: 'V', long: 'version' },
     ]);
@@ -139,6 +171,12 @@ export function* lsnsMain({ argv }: ProgramArgs): Program {
   const v = parsed.values;
   const early = yield* helpOrVersion(v, LSNS_USAGE, 'lsns from util-linux 2.38.1\n');
   if (early !== null) return early;
+  const treeArg = v.get('tree');
+  const tree = treeArg === undefined ? null : treeArg === true ? 'owner' : treeArg;
+  if (tree !== null && tree !== 'owner' && tree !== 'parent' && tree !== 'process') {
+    yield* errOut(`lsns: unknown tree type: ${tree}\n`);
+    return 1;
+  }
   const given = parsed.list.filter(([key]) => key === 'type').map(([, val]) => String(val));
   const types = given.length > 0 ? given : TYPES;
   for (const t of types) {
@@ -198,31 +236,98 @@ export function* lsnsMain({ argv }: ProgramArgs): Program {
       return 1;
     }
   }
+  // A tree needs each row's owner and parent namespaces (and theirs) as rows too: lsns
+  // adds both kinds, whichever relation it draws; the tree follows the one asked for.
+  const up = new Map<string, string>();
+  if (tree === 'owner' || tree === 'parent') {
+    const owners = new Map<string, string>();
+    const parents = new Map<string, string>();
+    for (const r of [...rows]) {
+      const path = `/proc/${r.pids[0]}/ns/${r.type}`;
+      const lines: [Map<string, string>, string[], string][] = [[owners, yield* chain(path, NS_GET_USERNS), 'user']];
+      if (r.type === 'user' || r.type === 'pid') lines.push([parents, yield* chain(path, NS_GET_PARENT), r.type]);
+      for (const [map, ups, type] of lines) {
+        let below = r.ino;
+        for (const ino of ups) {
+          map.set(below, ino);
+          if (!rows.some((x) => x.ino === ino)) rows.push({ ino, type, pids: [] });
+          below = ino;
+        }
+      }
+    }
+    // A user namespace's owner is its parent.
+    for (const r of rows) if (r.type === 'user' && owners.has(r.ino)) parents.set(r.ino, owners.get(r.ino)!);
+    for (const [k, val] of tree === 'owner' ? owners : parents) up.set(k, val);
+    rows.sort((a, b) => Number(a.ino) - Number(b.ino));
+  }
   const out: string[][] = [];
   for (const r of rows) {
     const pid = r.pids[0];
-    const p = info.get(pid) ?? { uid: 0, ppid: 0, cmd: '' };
+    const stub = pid === undefined;
+    const p = (stub ? undefined : info.get(pid)) ?? { uid: 0, ppid: 0, cmd: '' };
     const cells: string[] = [];
     for (const c of cols) {
       switch (c) {
         case 'NS': cells.push(r.ino); break;
         case 'TYPE': cells.push(r.type); break;
-        case 'PATH': cells.push(`/proc/${pid}/ns/${r.type}`); break;
+        case 'PATH': cells.push(stub ? '' : `/proc/${pid}/ns/${r.type}`); break;
         case 'NPROCS': cells.push(String(r.pids.length)); break;
-        case 'PID': cells.push(String(pid)); break;
-        case 'PPID': cells.push(String(p.ppid)); break;
+        case 'PID': cells.push(stub ? '' : String(pid)); break;
+        case 'PPID': cells.push(stub ? '' : String(p.ppid)); break;
         case 'COMMAND': cells.push(p.cmd); break;
         case 'UID': cells.push(String(p.uid)); break;
         case 'USER': cells.push(db.userName(p.uid) ?? String(p.uid)); break;
-        case 'PNS': cells.push(r.type === 'user' || r.type === 'pid' ? yield* related(`/proc/${pid}/ns/${r.type}`, NS_GET_PARENT) : '0'); break;
-        case 'ONS': cells.push(yield* related(`/proc/${pid}/ns/${r.type}`, NS_GET_USERNS)); break;
+        case 'PNS': cells.push(!stub && (r.type === 'user' || r.type === 'pid') ? yield* related(`/proc/${pid}/ns/${r.type}`, NS_GET_PARENT) : '0'); break;
+        case 'ONS': cells.push(stub ? '0' : yield* related(`/proc/${pid}/ns/${r.type}`, NS_GET_USERNS)); break;
         default: cells.push('');
       }
     }
     out.push(cells);
   }
+  let treeColumn: number | undefined;
+  if (tree !== null) {
+    treeColumn = tree === 'process' ? cols.indexOf('COMMAND') : cols.indexOf('NS');
+    if (treeColumn < 0) treeColumn = 0;
+    // Each row's parent row: its owner or parent namespace's, or (process) the last row whose process is its process's parent.
+    const parentRow: number[] = rows.map(() => -1);
+    if (tree === 'process') {
+      const rowOfPid = new Map<number, number>();
+      rows.forEach((r, i) => {
+        if (r.pids.length > 0) rowOfPid.set(r.pids[0], i);
+      });
+      rows.forEach((r, i) => {
+        const pp = r.pids.length > 0 ? info.get(r.pids[0])?.ppid : undefined;
+        const j = pp === undefined ? undefined : rowOfPid.get(pp);
+        if (j !== undefined && j !== i) parentRow[i] = j;
+      });
+    } else {
+      rows.forEach((r, i) => {
+        const rel = up.get(r.ino);
+        const j = rel === undefined ? -1 : rows.findIndex((x) => x.ino === rel);
+        if (j !== i) parentRow[i] = j;
+      });
+    }
+    const ordered: string[][] = [];
+    const tc = treeColumn;
+    const visit = (i: number, prefix: string, childPrefix: string): void => {
+      const cells = out[i].slice();
+      cells[tc] = prefix + cells[tc];
+      ordered.push(cells);
+      const kids = rows.map((_, j) => j).filter((j) => parentRow[j] === i);
+      kids.forEach((j, k) => {
+        const last = k === kids.length - 1;
+        visit(j, childPrefix + (last ? '`-' : '|-'), childPrefix + (last ? '  ' : '| '));
+      });
+    };
+    // As util-linux 2.38.1 prints them: by owner or parent, the user namespaces' trees
+    // first, then the others; children, and each group of trees, in inode order.
+    const roots = rows.map((_, i) => i).filter((i) => parentRow[i] === -1);
+    const userFirst = tree === 'process' ? roots : [...roots.filter((i) => rows[i].type === 'user'), ...roots.filter((i) => rows[i].type !== 'user')];
+    for (const i of userFirst) visit(i, '', '');
+    out.splice(0, out.length, ...ordered);
+  }
   const o = new OutBuffer(1);
-  yield* o.write(table(cols, out, { noHeadings: v.has('noheadings'), raw: v.has('raw') }));
+  yield* o.write(table(cols, out, { noHeadings: v.has('noheadings'), raw: v.has('raw'), treeColumn }));
   return (yield* o.flush()) ? 1 : 0;
 }
 
