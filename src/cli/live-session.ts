@@ -32,17 +32,70 @@ function waitOrTimeout(arm: (wake: () => void) => void, ms: number): Promise<voi
 
 /** Simulated time that keeps pace with the wall clock from the start of a live session. */
 interface Pacer {
-  /** The simulated time that corresponds to the wall clock now. */
+  /** The simulated time the session may run up to now: the wall clock's, or, paused, where time stands. */
   realNowNs: () => number;
   /** Moves an idle simulation's clock up to the wall clock (call before feeding it input). */
   sync: () => void;
+  /** True while simulated time is not paced to the wall clock (a live session's `pause`). */
+  readonly paused: boolean;
+  /** Stops pacing: simulated time stands still except while input typed is being handled. */
+  pause: () => void;
+  /** Paces again, from the simulated time now. */
+  resume: () => void;
+  /** Paused: input was just given; run freely until `atRest()` (the terminal waits for a line again). */
+  runFree: () => void;
+  /** True while paused input is being handled (the run must stop when the terminal's reader waits again). */
+  readonly isFree: boolean;
 }
 
-function makePacer(host: Host): Pacer {
-  const simStart = host.engine.now;
-  const realStart = performance.now();
-  const realNowNs = (): number => simStart + Math.floor((performance.now() - realStart) * 1e6);
-  return { realNowNs, sync: () => host.engine.advanceTo(realNowNs()) };
+/**
+ * A pacer for `host`. `atRest` tells a paused session when the input it was given has
+ * been handled (by default, at once): then simulated time stands still again.
+ */
+function makePacer(host: Host, atRest: () => boolean = () => true): Pacer {
+  let simStart = host.engine.now;
+  let realStart = performance.now();
+  let paused = false;
+  /** Paused: where simulated time stands. */
+  let frozenNs = 0;
+  /** Paused: engine steps taken when input was given, while that input is being handled (else -1). */
+  let freeSince = -1;
+  const realNowNs = (): number => {
+    if (!paused) return simStart + Math.floor((performance.now() - realStart) * 1e6);
+    if (freeSince >= 0) {
+      // At rest again only once the input has been looked at (the engine took a step).
+      if (!(host.engine.steps > freeSince && atRest())) return Infinity;
+      freeSince = -1;
+      frozenNs = Math.max(frozenNs, host.engine.now);
+    }
+    return Math.max(frozenNs, host.engine.now);
+  };
+  return {
+    realNowNs,
+    sync: () => host.engine.advanceTo(realNowNs()),
+    get paused() {
+      return paused;
+    },
+    pause: () => {
+      freeSince = -1;
+      if (paused) return;
+      paused = true;
+      frozenNs = host.engine.now;
+      freeSince = -1;
+    },
+    resume: () => {
+      if (!paused) return;
+      paused = false;
+      simStart = host.engine.now;
+      realStart = performance.now();
+    },
+    runFree: () => {
+      if (paused) freeSince = host.engine.steps;
+    },
+    get isFree() {
+      return paused && freeSince >= 0;
+    },
+  };
 }
 
 /**
@@ -52,7 +105,7 @@ function makePacer(host: Host): Pacer {
  * you look at it; when the simulation is slower than real time it runs flat out.
  * `waitForInput(ms)` waits for input for at most `ms` milliseconds (Infinity: until some).
  */
-async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<number> {
+async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>, detach: () => boolean = () => false): Promise<number> {
   let exited = false;
   const hook = (t: Task): void => {
     if (t === task) {
@@ -62,7 +115,7 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
   };
   host.kernel.exitHooks.add(hook);
   try {
-    await runPaced(host, () => exited, pacer, waitForInput);
+    await runPaced(host, () => exited || detach(), pacer, waitForInput);
   } finally {
     host.kernel.exitHooks.delete(hook);
   }
@@ -81,8 +134,9 @@ async function runPaced(host: Host, done: () => boolean, pacer: Pacer, waitForIn
     }
     if (why === 'until') {
       // Ahead of the wall clock: wait for it (or for input) until the next action is due.
+      // Paused, time stands still until input comes (or a monitor word moves it).
       const aheadMs = (host.engine.nextActionTime() - realNowNs()) / 1e6;
-      await waitForInput(Math.max(1, Math.min(aheadMs, 100)));
+      await waitForInput(pacer.paused ? Infinity : Math.max(1, Math.min(aheadMs, 100)));
       pacer.sync();
       continue;
     }
@@ -178,6 +232,51 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
 /** Programs whose wait for a line at the terminal is a shell's prompt. */
 const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
 
+/** What was typed at the simulated terminal, as a replay must type it again. */
+export type TerminalInput = { kind: 'line'; text: string } | { kind: 'signal'; sig: number } | { kind: 'eof' };
+
+/** Gives `what` to `tty` (a replay uses this too, so that live and replayed input agree). */
+export function typeOnTerminal(tty: Tty, what: TerminalInput): void {
+  if (what.kind === 'line') tty.inputLine(Buffer.from(what.text + '\n', 'utf8').toString('latin1'));
+  else if (what.kind === 'signal') tty.inputSignal(what.sig);
+  else tty.inputEof();
+}
+
+/** A simulated host with a shell on one of its terminals: what an interactive session is attached to. */
+export interface TerminalAttachment {
+  host: Host;
+  /** The session's shell: when it exits, so does the session. */
+  task: Task;
+  tty: Tty;
+  /** Output the shell wrote after its last newline (its prompt), shown when attaching. */
+  pendingOutput?: string;
+}
+
+/** Why SessionControl.runFor stopped. */
+export type RunForResult = 'reached' | 'stopped' | 'idle' | 'exited';
+
+/**
+ * The controls of a live session's clock and attachment, given to its hooks (the
+ * monitor's pause, step and restore).
+ */
+export interface SessionControl {
+  /** What the terminal is attached to now. */
+  readonly attached: TerminalAttachment;
+  /** True while simulated time is not paced to the wall clock. */
+  readonly paused: boolean;
+  pause(): void;
+  resume(): void;
+  /**
+   * Runs the simulation flat out (in chunks, ^C still heard) until simulated time
+   * reaches `untilNs`, `stop()` turns true (checked between chunks; a trace sink may
+   * also call engine.stop()), everything waits for input, or the shell exits. Leaves
+   * the session paused where it stopped.
+   */
+  runFor(untilNs: number, stop?: () => boolean): Promise<RunForResult>;
+  /** Detaches the terminal from the current host and attaches it to `to` (restore). */
+  attach(to: TerminalAttachment): void;
+}
+
 /**
  * What a caller may add to an interactive session (ctsim's own words at the shell
  * prompt — explain, step, lessons). Both are called only while a shell waits at its
@@ -187,17 +286,23 @@ export interface TerminalHooks {
   /**
    * A line typed at the shell's prompt. Return true when the hook handled it: the line
    * does not reach the simulated shell and the same prompt is shown again. `print`
-   * writes to the real terminal (not the simulated one).
+   * writes to the real terminal (not the simulated one); `prompt` is the prompt the
+   * line was typed at (a shell's PS2, "> ", means the line continues a command).
    */
-  onShellLine?(line: string, print: (text: string) => void): boolean | Promise<boolean>;
+  onShellLine?(line: string, print: (text: string) => void, prompt?: string): boolean | Promise<boolean>;
   /** The shell is back at its prompt (called before the prompt is shown). */
   onPrompt?(print: (text: string) => void): void;
+  /** Called once as the session starts: the controls of its clock and attachment. */
+  onStart?(control: SessionControl): void;
+  /** Input was given to the simulated terminal (at the host's time now). */
+  onTerminalInput?(what: TerminalInput): void;
 }
 
 /**
  * An interactive session on a simulated terminal: readline edits lines (with
  * history) in the real terminal; the simulated shell's prompt — whatever it wrote
- * after its last newline — becomes readline's prompt.
+ * after its last newline — becomes readline's prompt. A hook may attach the
+ * terminal to another host (restore); the session ends when the attached shell exits.
  */
 export async function runOnTerminal(
   host: Host,
@@ -207,8 +312,9 @@ export async function runOnTerminal(
   input: NodeJS.ReadStream,
   hooks: TerminalHooks = {},
 ): Promise<number> {
+  let cur: TerminalAttachment = { host, task, tty };
   let pending = '';
-  tty.sink = (bytes: string): void => {
+  const sinkOf = (): ((bytes: string) => void) => (bytes: string): void => {
     const text = pending + bytes;
     const nl = text.lastIndexOf('\n');
     if (nl >= 0) {
@@ -218,80 +324,157 @@ export async function runOnTerminal(
       pending = text;
     }
   };
-  const pacer = makePacer(host);
+  // A shell waits at its prompt: the session's own, or one started in it (unshare … sh, chroot DIR sh).
+  const atShellPrompt = (): boolean => cur.tty.hasWaitingReader && SHELLS.has(cur.host.kernel.tasks.get(cur.tty.fgPgrp)?.comm ?? '');
+  const newPacer = (): Pacer => makePacer(cur.host, () => cur.tty.hasWaitingReader);
+  let pacer = newPacer();
   const history: string[] = [];
   let rl: readline.Interface | null = null;
   let wake: (() => void) | null = null;
   /** True while readline shows the simulated prompt and no line has come back yet. */
   let prompted = false;
+  /** The attachment to switch to once the current one's loop has stopped. */
+  let next: TerminalAttachment | null = null;
+  let exited = false;
   const deliver = (): void => {
     prompted = false;
     wake?.();
   };
+  /** Input to the simulated terminal, after everything due up to now has run (so a replay can feed it at the same point). */
+  const feed = (what: TerminalInput): void => {
+    pacer.sync();
+    cur.host.engine.runUntil(cur.host.now);
+    typeOnTerminal(cur.tty, what);
+    hooks.onTerminalInput?.(what);
+    pacer.runFree();
+    deliver();
+  };
+  /** Lines are handled one after another: a hook's `step` finishes before the next line is looked at. */
+  let lineChain: Promise<void> = Promise.resolve();
   const open = (): readline.Interface => {
     const r = readline.createInterface({ input, output: out, terminal: true, history: [...history], historySize: 1000, prompt: '' });
     r.on('line', (line) => {
       if (line.trim() !== '' && history[0] !== line) history.unshift(line);
-      if (hooks.onShellLine && atShellPrompt()) {
-        void Promise.resolve(hooks.onShellLine(line, print)).then((handled) => {
-          if (handled) {
+      lineChain = lineChain.then(async () => {
+        const before = cur;
+        if (hooks.onShellLine && atShellPrompt() && (await hooks.onShellLine(line, print, shownPrompt))) {
+          // Prompt again, unless the hook ended the session or attached another host (whose loop shows its own prompt).
+          if (!exited && !next && cur === before) {
             rl?.setPrompt(shownPrompt);
             rl?.prompt(true);
-          } else {
-            toShell(line);
           }
-        });
-        return;
-      }
-      toShell(line);
+          return;
+        }
+        feed({ kind: 'line', text: line });
+      });
     });
-    const toShell = (line: string): void => {
-      pacer.sync();
-      tty.inputLine(Buffer.from(line + '\n', 'utf8').toString('latin1'));
-      deliver();
-    };
     r.on('SIGINT', () => {
       out.write('^C\n');
-      pacer.sync();
-      tty.inputSignal(SIG.SIGINT);
-      deliver();
+      feed({ kind: 'signal', sig: SIG.SIGINT });
     });
     r.on('SIGTSTP', () => {
       out.write('^Z\n');
-      pacer.sync();
-      tty.inputSignal(SIG.SIGTSTP);
-      deliver();
+      feed({ kind: 'signal', sig: SIG.SIGTSTP });
     });
     r.on('close', () => {
       rl = null;
-      if (!closing) {
-        pacer.sync();
-        tty.inputEof();
-        deliver();
-      }
+      if (!closing) feed({ kind: 'eof' });
     });
     return r;
   };
   let closing = false;
   /** The prompt readline shows now (the shell's, as it wrote it). */
   let shownPrompt = '';
-  // A shell waits at its prompt: the session's own, or one started in it (unshare … sh, chroot DIR sh).
-  const atShellPrompt = (): boolean => tty.hasWaitingReader && SHELLS.has(host.kernel.tasks.get(tty.fgPgrp)?.comm ?? '');
   const print = (text: string): void => void out.write(text);
+  const control: SessionControl = {
+    get attached() {
+      return cur;
+    },
+    get paused() {
+      return pacer.paused;
+    },
+    pause: () => pacer.pause(),
+    resume: () => pacer.resume(),
+    runFor: async (untilNs, stop = () => false) => {
+      pacer.pause();
+      const { host: h, task: t } = cur;
+      const dead = (): boolean => exitedShells.has(t);
+      for (;;) {
+        if (dead()) return 'exited';
+        if (stop()) break;
+        if (h.now >= untilNs) return 'reached';
+        const why = h.engine.run({ maxSteps: CHUNK_STEPS, until: untilNs });
+        if (dead()) {
+          wake?.();
+          return 'exited';
+        }
+        if (why === 'stopped') break;
+        if (why === 'until') {
+          h.engine.advanceTo(untilNs);
+          return 'reached';
+        }
+        if (why === 'idle') {
+          // Everything waits for input: time passes with nothing happening.
+          h.engine.advanceTo(untilNs);
+          return h.now >= untilNs ? 'reached' : 'idle';
+        }
+        await tick();
+      }
+      pacer.pause();
+      return 'stopped';
+    },
+    attach: (to) => {
+      next = to;
+      wake?.();
+    },
+  };
+  /** Shells of attachments that have exited. */
+  const exitedShells = new WeakSet<Task>();
+  hooks.onStart?.(control);
   rl = open();
-  const status = await runUntilExit(host, task, pacer, async (ms) => {
-    if (tty.hasWaitingReader && !prompted) {
-      if (!rl) rl = open();
-      if (hooks.onPrompt && atShellPrompt()) hooks.onPrompt(print);
-      shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
-      rl.setPrompt(shownPrompt);
-      pending = '';
-      rl.prompt(true);
-      prompted = true;
+  let status = 0;
+  for (;;) {
+    cur.tty.sink = sinkOf();
+    const wasPaused = pacer.paused;
+    pacer = newPacer();
+    if (wasPaused) pacer.pause();
+    const { host: h, task: t, tty: tt } = cur;
+    // Paused, a command typed runs flat out until the terminal's reader waits again.
+    tt.onReaderWait = () => {
+      if (pacer.isFree) h.engine.stop();
+    };
+    const exitHook = (x: Task): void => {
+      if (x === t) exitedShells.add(x);
+    };
+    h.kernel.exitHooks.add(exitHook);
+    try {
+      status = await runUntilExit(h, t, pacer, async (ms) => {
+        if (tt.hasWaitingReader && !prompted) {
+          if (!rl) rl = open();
+          if (hooks.onPrompt && atShellPrompt()) hooks.onPrompt(print);
+          shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
+          rl.setPrompt(shownPrompt);
+          pending = '';
+          rl.prompt(true);
+          prompted = true;
+        }
+        if (next) return;
+        await waitOrTimeout((r) => (wake = r), ms);
+        wake = null;
+      }, () => next !== null);
+    } finally {
+      h.kernel.exitHooks.delete(exitHook);
     }
-    await waitOrTimeout((r) => (wake = r), ms);
-    wake = null;
-  });
+    if (!next) break;
+    // Restored: the old host is dropped; the new one's prompt is shown afresh.
+    tt.sink = () => undefined;
+    tt.onReaderWait = null;
+    cur = next;
+    next = null;
+    pending = cur.pendingOutput ?? '';
+    prompted = false;
+  }
+  exited = true;
   closing = true;
   if (pending) out.write(Buffer.from(pending, 'latin1'));
   (rl as readline.Interface | null)?.close();
