@@ -357,7 +357,8 @@ export async function runOnTerminal(
       if (line.trim() !== '' && history[0] !== line) history.unshift(line);
       lineChain = lineChain.then(async () => {
         const before = cur;
-        if (hooks.onShellLine && atShellPrompt() && (await hooks.onShellLine(line, print, shownPrompt))) {
+        // The prompt shown decides (not the machine now): after a :step the shell may be busy with a signal, yet the prompt on the screen is still its own.
+        if (hooks.onShellLine && promptIsShell && (await hooks.onShellLine(line, print, shownPrompt))) {
           // Prompt again, unless the hook ended the session or attached another host (whose loop shows its own prompt).
           if (!exited && !next && cur === before) {
             rl?.setPrompt(shownPrompt);
@@ -385,6 +386,8 @@ export async function runOnTerminal(
   let closing = false;
   /** The prompt readline shows now (the shell's, as it wrote it). */
   let shownPrompt = '';
+  /** True when the prompt shown was shown while a shell waited at it (not a program reading a line). */
+  let promptIsShell = false;
   const print = (text: string): void => void out.write(text);
   const control: SessionControl = {
     get attached() {
@@ -451,7 +454,8 @@ export async function runOnTerminal(
       status = await runUntilExit(h, t, pacer, async (ms) => {
         if (tt.hasWaitingReader && !prompted) {
           if (!rl) rl = open();
-          if (hooks.onPrompt && atShellPrompt()) hooks.onPrompt(print);
+          promptIsShell = atShellPrompt();
+          if (hooks.onPrompt && promptIsShell) hooks.onPrompt(print);
           shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
           rl.setPrompt(shownPrompt);
           pending = '';

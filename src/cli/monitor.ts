@@ -41,6 +41,8 @@ export interface MonitorOptions {
   replaying?(on: boolean): void;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The default limit of `:step --to`: simulated time it may run looking for the event. */
 const STEP_TO_LIMIT_NS = 60e9;
 
@@ -207,17 +209,21 @@ export class Monitor implements TerminalHooks {
       byCmd.set(k.cmd, list);
     }
     const several = from < last || rest.length > 0;
+    const what = from === 0 ? 'this session' : from === last ? (last === 0 ? 'the session so far' : `the last command (${this.commands[last - 1].text})`) : `the last ${last - from + 1} commands`;
+    let shown = 0;
+    const hidden: string[] = [];
     for (const [cmd, recs] of byCmd) {
-      const lines = formatExplainItems(groupExplain(recs, pathDirs), verbose);
-      if (lines.length === 0) continue;
+      const f = formatExplainItems(groupExplain(recs, pathDirs), verbose);
+      hidden.push(...f.hidden);
+      if (f.shown.length === 0) continue;
       if (several) out.push(cmd === 0 ? '── before the first command (the login shell starting) ──' : `── ${cmd}: ${this.commands[cmd - 1].text} (at ${formatSimTime(this.commands[cmd - 1].atNs)}) ──`);
-      out.push(...lines);
+      out.push(...f.shown);
+      shown += f.shown.length;
     }
-    if (out.length === 0) {
-      const what = from === 0 ? 'this session' : from === last ? (last === 0 ? 'the session so far' : `the last command (${this.commands[last - 1].text})`) : `the last ${last - from + 1} commands`;
-      out.push(`explain: no system call failed during ${what}`);
-    }
-    if (from < last || from === 0) if (this.dropped > 0 && chosen.length > 0 && chosen[0].cmd > from) out.push(`(older records were dropped: explain keeps the last ${this.ringSize})`);
+    if (shown === 0) out.push(hidden.length > 0 ? `explain: nothing failed during ${what} but routine calls ("explain -v" lists them):` : `explain: no system call failed during ${what}`);
+    else if (hidden.length > 0) out.push('routine failures, hidden ("explain -v" lists them):');
+    out.push(...hidden.map((h) => `  ${h}`));
+    if (this.dropped > 0 && (this.ring[0]?.cmd ?? Infinity) >= from) out.push(`(${this.dropped} older record${this.dropped === 1 ? ' was' : 's were'} dropped: explain keeps the last ${this.ringSize})`);
     return out.join('\n') + '\n';
   }
 
@@ -283,12 +289,12 @@ export class Monitor implements TerminalHooks {
     for (let i = this.snapshots.size + 1; name === undefined; i++) if (!this.snapshots.has(`s${i}`)) name = `s${i}`;
     const atNs = this.host.now;
     this.snapshots.set(name, { name, atNs, typed: [...this.typed], ring: [...this.ring], dropped: this.dropped, commands: [...this.commands] });
-    return `snapshot ${name} at ${formatSimTime(atNs)}: seed ${this.host.engine.seed} and ${this.typed.length} input${this.typed.length === 1 ? '' : 's'} typed (":restore ${name}" goes back here)\n`;
+    return `snapshot ${name} at ${formatSimTime(atNs)}: seed ${this.host.engine.seed} and ${plural(this.typed.length, 'input')} typed (":restore ${name}" goes back here)\n`;
   }
 
   private listSnapshots(): string {
     if (this.snapshots.size === 0) return 'no snapshots (":snapshot NAME" takes one)\n';
-    return [...this.snapshots.values()].map((s) => `${s.name.padEnd(12)} ${formatSimTime(s.atNs)}  ${s.typed.length} inputs, ${s.commands.length} commands${s.commands.length > 0 ? ` (last: ${s.commands.at(-1)!.text})` : ''}`).join('\n') + '\n';
+    return [...this.snapshots.values()].map((s) => `${s.name.padEnd(12)} ${formatSimTime(s.atNs)}  ${plural(s.typed.length, 'input')}, ${plural(s.commands.length, 'command')}${s.commands.length > 0 ? ` (last: ${s.commands.at(-1)!.text})` : ''}`).join('\n') + '\n';
   }
 
   /** `:restore NAME`: a new machine from the seed, the inputs typed again at their times, the terminal attached to it. */
@@ -319,6 +325,6 @@ export class Monitor implements TerminalHooks {
     // The prompt: what the shell wrote after its last newline, without a screen clear or other escape sequence that came before it.
     const prompt = stripVTControlCharacters(shown.slice(shown.lastIndexOf('\n') + 1));
     this.control!.attach({ ...a, pendingOutput: prompt });
-    return `restored ${snap.name}: a new machine booted from seed ${a.host.engine.seed} replayed ${snap.typed.length} input${snap.typed.length === 1 ? '' : 's'} up to ${formatSimTime(a.host.now)}\n`;
+    return `restored ${snap.name}: a new machine booted from seed ${a.host.engine.seed} replayed ${plural(snap.typed.length, 'input')} up to ${formatSimTime(a.host.now)}\n`;
   }
 }

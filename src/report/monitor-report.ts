@@ -98,8 +98,11 @@ function sameFailure(a: ExplainRecord, b: ExplainRecord): boolean {
 
 const times = (n: number): string => (n > 1 ? ` (×${n})` : '');
 
-/** The lines of grouped items; routine ones and PATH searches that found their program are summed up at the end unless `verbose`. */
-export function formatExplainItems(items: readonly ExplainItem[], verbose: boolean): string[] {
+/**
+ * The lines of grouped items (`shown`), and unless `verbose`, the routine ones — and
+ * PATH searches that found their program — summed up one a line (`hidden`).
+ */
+export function formatExplainItems(items: readonly ExplainItem[], verbose: boolean): { shown: string[]; hidden: string[] } {
   const lines: string[] = [];
   const hidden: string[] = [];
   for (const it of items) {
@@ -116,8 +119,7 @@ export function formatExplainItems(items: readonly ExplainItem[], verbose: boole
       hidden.push(`${who} searched $PATH for ${it.name}: ${it.rec.ev} ENOENT in ${it.dirs.length} director${it.dirs.length === 1 ? 'y' : 'ies'} before one had it (a shell tries each directory of $PATH in turn)`);
     }
   }
-  if (hidden.length > 0) lines.push(`routine failures, hidden ("explain -v" lists them):`, ...hidden.map((h) => `  ${h}`));
-  return lines;
+  return { shown: lines, hidden };
 }
 
 /** Simulated time as `12.345678901 s`. */
