@@ -23,7 +23,7 @@ const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1')
 
 export default class Sh extends BaseCommand {
   static override summary = 'Run a shell (dash) on a freshly booted simulated host.';
-  static override description = `Boots a simulated Linux host and runs /bin/sh (dash) in it as root. With -c the script runs and ctsim exits with its status; with FILE the file is read from your machine and run; with neither, at a terminal, you get an interactive shell until "exit" (line editing and history as usual; ^C, ^Z and ^D reach the simulated terminal).
+  static override description = `Boots a simulated Linux host and runs /bin/sh (dash) in it as root. With -c the script runs and ctsim exits with its status; with FILE the file is read from your machine and run; with neither, at a terminal, you get an interactive shell until "exit" (line editing and history as usual; ^C, ^Z and ^D reach the simulated terminal). At its prompt ctsim has words of its own: explain (why the last command's system calls failed), :pause, :continue, :step 5ms, :step --to sched, :time, :inspect PID, :snapshot NAME, :restore NAME — :help lists them.
 
 Everything happens inside the simulation: the same script and --seed give byte-identical output. Arguments after the script become $0, $1, … (use -- before arguments that start with "-").`;
   static override examples = [
