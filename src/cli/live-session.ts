@@ -15,6 +15,12 @@ import { SIG } from '../kernel/proc/signals.js';
 
 /** Engine steps per chunk: small enough that ^C feels immediate. */
 const CHUNK_STEPS = 20_000;
+/**
+ * Simulated time per chunk when running flat out (paused: a typed command, a :step).
+ * A lone busy CPU with no timer due runs in one engine step up to the run's limit, so
+ * the limit must be near for ^C to be heard.
+ */
+const FREE_CHUNK_NS = 10_000_000;
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -64,7 +70,7 @@ function makePacer(host: Host, atRest: () => boolean = () => true): Pacer {
     if (!paused) return simStart + Math.floor((performance.now() - realStart) * 1e6);
     if (freeSince >= 0) {
       // At rest again only once the input has been looked at (the engine took a step).
-      if (!(host.engine.steps > freeSince && atRest())) return Infinity;
+      if (!(host.engine.steps > freeSince && atRest())) return host.engine.now + FREE_CHUNK_NS;
       freeSince = -1;
       frozenNs = Math.max(frozenNs, host.engine.now);
     }
@@ -126,9 +132,16 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
 async function runPaced(host: Host, done: () => boolean, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<void> {
   const realNowNs = pacer.realNowNs;
   while (!done()) {
-    const why = host.engine.run({ maxSteps: CHUNK_STEPS, until: realNowNs() });
+    const until = realNowNs();
+    const why = host.engine.run({ maxSteps: CHUNK_STEPS, until });
     if (done()) break;
     if (why === 'max-steps') {
+      await tick();
+      continue;
+    }
+    if (why === 'until' && pacer.isFree) {
+      // Flat out: nothing due before the chunk's end, so time simply passes to it.
+      host.engine.advanceTo(until);
       await tick();
       continue;
     }
@@ -252,8 +265,8 @@ export interface TerminalAttachment {
   pendingOutput?: string;
 }
 
-/** Why SessionControl.runFor stopped. */
-export type RunForResult = 'reached' | 'stopped' | 'idle' | 'exited';
+/** Why SessionControl.runFor stopped ('interrupted': ^C). */
+export type RunForResult = 'reached' | 'stopped' | 'idle' | 'exited' | 'interrupted';
 
 /**
  * The controls of a live session's clock and attachment, given to its hooks (the
@@ -269,8 +282,9 @@ export interface SessionControl {
   /**
    * Runs the simulation flat out (in chunks, ^C still heard) until simulated time
    * reaches `untilNs`, `stop()` turns true (checked between chunks; a trace sink may
-   * also call engine.stop()), everything waits for input, or the shell exits. Leaves
-   * the session paused where it stopped.
+   * also call engine.stop()), everything waits for input, the shell exits, or ^C is
+   * typed (it stops the run and does not reach the simulated terminal). Leaves the
+   * session paused where it stopped.
    */
   runFor(untilNs: number, stop?: () => boolean): Promise<RunForResult>;
   /** Detaches the terminal from the current host and attaches it to `to` (restore). */
@@ -333,15 +347,17 @@ export async function runOnTerminal(
   let wake: (() => void) | null = null;
   /** True while readline shows the simulated prompt and no line has come back yet. */
   let prompted = false;
-  /** The attachment to switch to once the current one's loop has stopped. */
-  let next: TerminalAttachment | null = null;
   let exited = false;
   const deliver = (): void => {
     prompted = false;
     wake?.();
   };
+  /** True while SessionControl.runFor runs the machine; ^C then stops it (`interrupted`). */
+  let running = false;
+  let interrupted = false;
   /** Input to the simulated terminal, after everything due up to now has run (so a replay can feed it at the same point). */
   const feed = (what: TerminalInput): void => {
+    promptIsShell = false;
     pacer.sync();
     cur.host.engine.runUntil(cur.host.now);
     typeOnTerminal(cur.tty, what);
@@ -360,7 +376,7 @@ export async function runOnTerminal(
         // The prompt shown decides (not the machine now): after a :step the shell may be busy with a signal, yet the prompt on the screen is still its own.
         if (hooks.onShellLine && promptIsShell && (await hooks.onShellLine(line, print, shownPrompt))) {
           // Prompt again, unless the hook ended the session or attached another host (whose loop shows its own prompt).
-          if (!exited && !next && cur === before) {
+          if (!exited && cur === before) {
             rl?.setPrompt(shownPrompt);
             rl?.prompt(true);
           }
@@ -371,7 +387,8 @@ export async function runOnTerminal(
     });
     r.on('SIGINT', () => {
       out.write('^C\n');
-      feed({ kind: 'signal', sig: SIG.SIGINT });
+      if (running) interrupted = true;
+      else feed({ kind: 'signal', sig: SIG.SIGINT });
     });
     r.on('SIGTSTP', () => {
       out.write('^Z\n');
@@ -389,6 +406,39 @@ export async function runOnTerminal(
   /** True when the prompt shown was shown while a shell waited at it (not a program reading a line). */
   let promptIsShell = false;
   const print = (text: string): void => void out.write(text);
+  /** SessionControl.runFor's loop (see there). */
+  const runFor = async (untilNs: number, stop: () => boolean): Promise<RunForResult> => {
+    pacer.pause();
+    const { host: h, task: t } = cur;
+    const dead = (): boolean => exitedShells.has(t);
+    for (;;) {
+      if (interrupted) return 'interrupted';
+      if (dead()) return 'exited';
+      if (stop()) break;
+      if (h.now >= untilNs) return 'reached';
+      const chunkEnd = Math.min(untilNs, h.now + FREE_CHUNK_NS);
+      const why = h.engine.run({ maxSteps: CHUNK_STEPS, until: chunkEnd });
+      if (dead()) {
+        wake?.();
+        return 'exited';
+      }
+      if (why === 'stopped') break;
+      if (why === 'until') {
+        h.engine.advanceTo(chunkEnd);
+        if (chunkEnd >= untilNs) return 'reached';
+        await tick();
+        continue;
+      }
+      if (why === 'idle') {
+        // Everything waits for input: time passes with nothing happening.
+        h.engine.advanceTo(untilNs);
+        return h.now >= untilNs ? 'reached' : 'idle';
+      }
+      await tick();
+    }
+    pacer.pause();
+    return 'stopped';
+  };
   const control: SessionControl = {
     get attached() {
       return cur;
@@ -399,84 +449,69 @@ export async function runOnTerminal(
     pause: () => pacer.pause(),
     resume: () => pacer.resume(),
     runFor: async (untilNs, stop = () => false) => {
-      pacer.pause();
-      const { host: h, task: t } = cur;
-      const dead = (): boolean => exitedShells.has(t);
-      for (;;) {
-        if (dead()) return 'exited';
-        if (stop()) break;
-        if (h.now >= untilNs) return 'reached';
-        const why = h.engine.run({ maxSteps: CHUNK_STEPS, until: untilNs });
-        if (dead()) {
-          wake?.();
-          return 'exited';
-        }
-        if (why === 'stopped') break;
-        if (why === 'until') {
-          h.engine.advanceTo(untilNs);
-          return 'reached';
-        }
-        if (why === 'idle') {
-          // Everything waits for input: time passes with nothing happening.
-          h.engine.advanceTo(untilNs);
-          return h.now >= untilNs ? 'reached' : 'idle';
-        }
-        await tick();
+      running = true;
+      interrupted = false;
+      try {
+        return await runFor(untilNs, stop);
+      } finally {
+        running = false;
       }
-      pacer.pause();
-      return 'stopped';
     },
     attach: (to) => {
-      next = to;
+      attachNow(to);
+      pending = to.pendingOutput ?? '';
+      prompted = false;
       wake?.();
     },
   };
   /** Shells of attachments that have exited. */
   const exitedShells = new WeakSet<Task>();
-  hooks.onStart?.(control);
-  rl = open();
-  let status = 0;
-  for (;;) {
-    cur.tty.sink = sinkOf();
+  /**
+   * Attaches the terminal to `to` at once (a restore: lines typed ahead must reach the
+   * new machine, not the old one, whose loop ends when it next looks).
+   */
+  const attachNow = (to: TerminalAttachment): void => {
+    cur.tty.sink = () => undefined;
+    cur.tty.onReaderWait = null;
+    cur = to;
+    const { host: h, tty: tt } = to;
+    tt.sink = sinkOf();
     const wasPaused = pacer.paused;
     pacer = newPacer();
     if (wasPaused) pacer.pause();
-    const { host: h, task: t, tty: tt } = cur;
     // Paused, a command typed runs flat out until the terminal's reader waits again.
     tt.onReaderWait = () => {
       if (pacer.isFree) h.engine.stop();
     };
-    const exitHook = (x: Task): void => {
-      if (x === t) exitedShells.add(x);
-    };
-    h.kernel.exitHooks.add(exitHook);
-    try {
-      status = await runUntilExit(h, t, pacer, async (ms) => {
-        if (tt.hasWaitingReader && !prompted) {
-          if (!rl) rl = open();
-          promptIsShell = atShellPrompt();
-          if (hooks.onPrompt && promptIsShell) hooks.onPrompt(print);
-          shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
-          rl.setPrompt(shownPrompt);
-          pending = '';
-          rl.prompt(true);
-          prompted = true;
-        }
-        if (next) return;
-        await waitOrTimeout((r) => (wake = r), ms);
-        wake = null;
-      }, () => next !== null);
-    } finally {
-      h.kernel.exitHooks.delete(exitHook);
-    }
-    if (!next) break;
-    // Restored: the old host is dropped; the new one's prompt is shown afresh.
-    tt.sink = () => undefined;
-    tt.onReaderWait = null;
-    cur = next;
-    next = null;
-    pending = cur.pendingOutput ?? '';
-    prompted = false;
+    h.kernel.exitHooks.add((x: Task) => {
+      if (x === to.task) exitedShells.add(x);
+    });
+  };
+  hooks.onStart?.(control);
+  rl = open();
+  let status = 0;
+  pending = '';
+  attachNow(cur);
+  for (;;) {
+    const mine = cur;
+    const { host: h, task: t, tty: tt } = mine;
+    status = await runUntilExit(h, t, pacer, async (ms) => {
+      if (cur !== mine) return;
+      if (tt.hasWaitingReader && !prompted) {
+        if (!rl) rl = open();
+        promptIsShell = atShellPrompt();
+        if (hooks.onPrompt && promptIsShell) hooks.onPrompt(print);
+        shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
+        rl.setPrompt(shownPrompt);
+        pending = '';
+        rl.prompt(true);
+        prompted = true;
+      }
+      await waitOrTimeout((r) => (wake = r), ms);
+      wake = null;
+    }, () => cur !== mine);
+    // Restored: the old host is dropped; the new one's loop shows its prompt afresh.
+    if (cur === mine) break;
   }
   exited = true;
   closing = true;

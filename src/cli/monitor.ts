@@ -44,7 +44,7 @@ export interface MonitorOptions {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The default limit of `:step --to`: simulated time it may run looking for the event. */
-const STEP_TO_LIMIT_NS = 60e9;
+const STEP_TO_LIMIT_NS = 10e9;
 
 interface Typed {
   atNs: number;
@@ -240,10 +240,12 @@ export class Monitor implements TerminalHooks {
     const host = this.host;
     const start = host.now;
     if (args[0] === '--to') {
-      const cats = args.length === 2 ? parseTraceCategories(args[1]) : { bad: args.slice(1).join(' ') || '(nothing)' };
+      const cats = args.length === 2 || args.length === 3 ? parseTraceCategories(args[1]) : { bad: args.slice(1).join(' ') || '(nothing)' };
       if (!Array.isArray(cats) || cats.length !== 1) {
-        return `:step --to takes one category among ${TRACE_CATEGORIES.join(', ')}; got ${Array.isArray(cats) ? args[1] : cats.bad}\n`;
+        return `:step --to takes one category among ${TRACE_CATEGORIES.join(', ')} (and a limit, 10s by default); got ${Array.isArray(cats) ? args[1] : cats.bad}\n`;
       }
+      const limitNs = args.length === 3 ? parseDurationNs(args[2]) : STEP_TO_LIMIT_NS;
+      if (limitNs === null || limitNs <= 0) return `:step --to ${args[1]} takes a limit like 10s or 500ms; got "${args[2]}"\n`;
       const cat = cats[0];
       const trace = host.engine.trace;
       const wasOn = trace.isEnabled(cat);
@@ -258,21 +260,23 @@ export class Monitor implements TerminalHooks {
       trace.addSink(sink);
       let why;
       try {
-        why = await control.runFor(start + STEP_TO_LIMIT_NS, () => hit !== null);
+        why = await control.runFor(start + limitNs, () => hit !== null);
       } finally {
         trace.removeSink(sink);
         if (!wasOn) trace.disable([cat]);
       }
       if (why === 'exited') return 'the shell exited\n';
       const took = `after ${formatDuration(host.now - start)}`;
+      if (why === 'interrupted') return `interrupted ${took}, at ${formatSimTime(host.now)}, before any ${cat} event (paused)\n`;
       if (hit !== null) return `${formatTraceText(hit)}\n(stopped ${took}, at ${formatSimTime(host.now)}; paused)\n`;
       if (why === 'idle') return `no ${cat} event: everything waits for input (${took}, at ${formatSimTime(host.now)}; paused)\n`;
-      return `no ${cat} event within ${formatDuration(STEP_TO_LIMIT_NS)} (at ${formatSimTime(host.now)}; paused)\n`;
+      return `no ${cat} event within ${formatDuration(limitNs)} (at ${formatSimTime(host.now)}; paused; a longer limit: :step --to ${cat} 60s)\n`;
     }
     const ns = args.length === 1 ? parseDurationNs(args[0]) : null;
     if (ns === null || ns <= 0) return `:step takes a duration (100us, 5ms, 1s) or --to CATEGORY; got "${args.join(' ')}"\n`;
     const why = await control.runFor(start + ns);
     if (why === 'exited') return 'the shell exited\n';
+    if (why === 'interrupted') return `interrupted after ${formatDuration(host.now - start)}, at ${formatSimTime(host.now)} (paused)\n`;
     return `stepped ${formatDuration(host.now - start)} to ${formatSimTime(host.now)} (paused)\n`;
   }
 

@@ -173,8 +173,10 @@ export const MONITOR_HELP = `ctsim's own words at the shell prompt (they never r
                         still; a command you type still runs, as fast as the simulation goes)
   :continue             pace simulated time to the wall clock again
   :step DURATION        advance simulated time by DURATION (100us, 5ms, 1s), then pause
-  :step --to CATEGORY   advance to the next trace event of CATEGORY (sched, syscall, proc,
-                        signal, vfs, mm, ns, cgroup, net, vmexit, explain) and print it
+  :step --to CATEGORY [LIMIT]
+                        advance to the next trace event of CATEGORY (sched, syscall, proc,
+                        signal, vfs, mm, ns, cgroup, net, vmexit, explain) and print it;
+                        it looks for at most LIMIT of simulated time (10s); ^C stops a step
   :time                 simulated time since boot
   :inspect PID          a process: state, ids, cmdline, namespaces, cgroup and its limits,
                         open files, memory maps, CPU time, the system call it sleeps in

@@ -157,7 +157,8 @@ describe('pause, step, time', () => {
     const s = await session();
     await s.type(':pause');
     // Kernel timers keep time going, so the search ends at its limit.
-    expect(await s.type(':step --to signal')).toMatch(/^no signal event within 60 s \(at \d+\.\d{9} s; paused\)\n$/);
+    expect(await s.type(':step --to signal 2s')).toMatch(/^no signal event within 2 s \(at \d+\.\d{9} s; paused; a longer limit: :step --to signal 60s\)\n$/);
+    expect(await s.type(':step --to signal soon')).toBe(':step --to signal takes a limit like 10s or 500ms; got "soon"\n');
   });
 });
 
