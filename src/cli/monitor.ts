@@ -222,7 +222,10 @@ export class Monitor implements TerminalHooks {
     }
     if (shown === 0) out.push(hidden.length > 0 ? `explain: nothing failed during ${what} but routine calls ("explain -v" lists them):` : `explain: no system call failed during ${what}`);
     else if (hidden.length > 0) out.push('routine failures, hidden ("explain -v" lists them):');
-    out.push(...hidden.map((h) => `  ${h}`));
+    // The same routine failure in several commands is one line.
+    const counted = new Map<string, number>();
+    for (const h of hidden) counted.set(h, (counted.get(h) ?? 0) + 1);
+    for (const [h, n] of counted) out.push(`  ${h}${n > 1 ? ` (×${n})` : ''}`);
     if (this.dropped > 0 && (this.ring[0]?.cmd ?? Infinity) >= from) out.push(`(${this.dropped} older record${this.dropped === 1 ? ' was' : 's were'} dropped: explain keeps the last ${this.ringSize})`);
     return out.join('\n') + '\n';
   }

@@ -149,7 +149,9 @@ export function formatInspect(v: InspectView): string {
   out.push(`  cmdline  ${v.argv.map((a) => (/[\s'"]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`);
   out.push(`  exe      ${v.exe}`);
   if (v.cwd !== '') out.push(`  cwd      ${v.cwd}${v.root !== '/' && v.root !== '' ? `  root ${v.root} (chroot/pivot_root)` : ''}`);
-  out.push(`  blocked  ${v.blockedIn ? `in ${v.blockedIn.call}(${v.blockedIn.path !== undefined ? JSON.stringify(v.blockedIn.path) : ''})` : v.state === 'R' ? 'no: runnable' : 'no system call'}`);
+  const b = v.blockedIn;
+  const arg = b?.path !== undefined ? JSON.stringify(b.path) : b?.fd !== undefined ? `fd ${b.fd}` : '';
+  out.push(`  blocked  ${b ? `in ${b.call}(${arg})` : v.state === 'R' ? 'no: runnable' : 'no system call'}`);
   out.push(`  CPU time user ${formatDuration(v.utimeNs)}, system ${formatDuration(v.stimeNs)}; ${v.syscalls} system calls; context switches ${v.voluntarySwitches} voluntary, ${v.involuntarySwitches} involuntary`);
   out.push('namespaces (inode numbers; * = not init\'s):');
   const ns = v.namespaces.map((n) => `${n.type}:[${n.inum}]${n.ownNs ? '*' : ''}`.padEnd(18));

@@ -15,6 +15,8 @@ const REDRAW = '\x1b[1G\x1b[0J';
 interface Session {
   /** Types `line` and returns what the terminal showed until the next prompt (`prompt`, by default the shell's "# "), without the echo. */
   type(line: string, prompt?: string): Promise<string>;
+  /** Types keys now, without waiting (^C while a :step runs). */
+  keys(bytes: string): void;
   end(): Promise<number>;
 }
 
@@ -63,6 +65,9 @@ async function session(ringSize?: number): Promise<Session> {
       // Drop the echo of the line (readline's cursor move, the line, CRLF).
       const echoed = shown.indexOf(line + '\r\n');
       return shown.slice(echoed + line.length + 2).replace(/\r\n/g, '\n');
+    },
+    keys(bytes) {
+      input.write(bytes);
     },
     async end() {
       if (ended) return 0;
@@ -153,6 +158,18 @@ describe('pause, step, time', () => {
     expect(await s.type(':time')).toContain('(paced to the wall clock)');
   });
 
+  it('stops a step at ^C, which does not reach the shell', async () => {
+    const s = await session();
+    await s.type('yes > /dev/null &');
+    await s.type(':pause');
+    setTimeout(() => s.keys('\x03'), 300);
+    expect(await s.type(':step --to sched 1000s')).toMatch(/^\^C\ninterrupted after [\d.]+ m?s, at \d+\.\d{9} s, before any sched event \(paused\)\n$/);
+    // The terminal got no ^C: the only input it had is the first line.
+    expect(await s.type(':snapshot x')).toContain('seed 1 and 1 input typed');
+    expect(await s.type('jobs')).toMatch(/^\[1\] \+ Running/);
+    await s.type('kill %1');
+  });
+
   it('says when no event of the category came', async () => {
     const s = await session();
     await s.type(':pause');
@@ -182,6 +199,7 @@ describe('inspect', () => {
     expect(out).toMatch(/ {4}0 r[w-] -> \/dev\/null\n/);
     expect(out).toMatch(/ {4}2 rw -> \/dev\/pts\/0\n/);
     expect(out).toMatch(/\/usr\/bin\/sleep\n[\s\S]*\[stack\]/);
+    expect(await s.type(':inspect 2')).toMatch(/ {2}blocked {2}in read\(fd 0\)\n/);
     expect(await s.type(':inspect 999')).toBe(':inspect: no process 999\n');
     expect(await s.type(':inspect')).toContain(':inspect takes one PID');
   });

@@ -52,8 +52,8 @@ export interface TaskInspection {
   syscalls: number;
   voluntarySwitches: number;
   involuntarySwitches: number;
-  /** The system call it sleeps in, with its path argument if any; null when not in one. */
-  blockedIn: { call: string; path?: string } | null;
+  /** The system call it sleeps in, with its path or descriptor argument if any; null when not in one. */
+  blockedIn: { call: string; path?: string; fd?: number } | null;
 }
 
 const showMax = (v: number): string => (v === Infinity ? 'max' : String(v));
@@ -114,6 +114,8 @@ export function inspectTask(k: Kernel, pid: number): TaskInspection | null {
     syscalls: t.syscalls,
     voluntarySwitches: t.nvcsw,
     involuntarySwitches: t.nivcsw,
-    blockedIn: req ? { call: SYSCALL_NAMES[req.nr] ?? String(req.nr), ...(typeof req.path === 'string' ? { path: req.path } : {}) } : null,
+    blockedIn: req
+      ? { call: SYSCALL_NAMES[req.nr] ?? String(req.nr), ...(typeof req.path === 'string' ? { path: req.path } : {}), ...(typeof req.fd === 'number' ? { fd: req.fd } : {}) }
+      : null,
   };
 }
