@@ -283,11 +283,15 @@ export class Monitor implements TerminalHooks {
     return `stepped ${formatDuration(host.now - start)} to ${formatSimTime(host.now)} (paused)\n`;
   }
 
-  /** `:inspect PID` (a PID as the session's shell sees it: the initial PID namespace's). */
+  /** `:inspect PID`: a PID as the shell at the prompt sees it (in its PID namespace: unshare --pid … sh has its own). */
   private inspect(args: string[]): string {
-    if (args.length !== 1 || !/^\d+$/.test(args[0])) return ':inspect takes one PID (as ps shows it in the session\'s shell)\n';
-    const v = inspectTask(this.host.kernel, Number(args[0]));
-    return v ? formatInspect(v) : `:inspect: no process ${args[0]}\n`;
+    if (args.length !== 1 || !/^\d+$/.test(args[0])) return ':inspect takes one PID (as ps shows it in the shell at the prompt)\n';
+    const { host, task, tty } = this.control!.attached;
+    const k = host.kernel;
+    const shell = k.tasks.get(tty.fgPgrp) ?? task;
+    const t = k.taskByPid(shell.pidNs, Number(args[0]));
+    const v = t ? inspectTask(k, t.tid) : null;
+    return v ? formatInspect(v) : `:inspect: no process ${args[0]} in the PID namespace of ${shell.comm}[${shell.pidIn(shell.pidNs)}]\n`;
   }
 
   private snapshot(args: string[]): string {

@@ -143,7 +143,7 @@ const STATE_WORDS: Record<string, string> = { R: 'running', S: 'sleeping', D: 'd
 /** A process as /proc would tell it, in one screen. */
 export function formatInspect(v: InspectView): string {
   const out: string[] = [];
-  const nspid = v.nsPids.length > 1 ? ` (NSpid ${v.nsPids.join(' ')}: ${v.nsPids.at(-1)} in its own PID namespace)` : '';
+  const nspid = v.nsPids.length > 1 ? ` (NSpid ${v.nsPids.join(' ')}: ${v.nsPids.at(-1)} in its own PID namespace, ${v.pid} on the host)` : '';
   out.push(`PID ${v.pid}${nspid}  ${v.comm}  state ${v.state} (${STATE_WORDS[v.state] ?? '?'})`);
   out.push(`  ppid ${v.ppid}  pgid ${v.pgid}  sid ${v.sid}  uid ${v.uid} (euid ${v.euid})  gid ${v.gid} (egid ${v.egid})`);
   out.push(`  cmdline  ${v.argv.map((a) => (/[\s'"]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`);
@@ -180,8 +180,9 @@ export const MONITOR_HELP = `ctsim's own words at the shell prompt (they never r
                         signal, vfs, mm, ns, cgroup, net, vmexit, explain) and print it;
                         it looks for at most LIMIT of simulated time (10s); ^C stops a step
   :time                 simulated time since boot
-  :inspect PID          a process: state, ids, cmdline, namespaces, cgroup and its limits,
-                        open files, memory maps, CPU time, the system call it sleeps in
+  :inspect PID          a process (PID as ps shows it at this prompt): state, ids, cmdline,
+                        namespaces, cgroup and its limits, open files, memory maps, CPU
+                        time, the system call it sleeps in
   :snapshot [NAME]      remember this moment (the seed and what was typed, with its times)
   :restore NAME         go back to a snapshot: a new machine replays the session up to it
   :snapshots            list the snapshots

@@ -200,8 +200,14 @@ describe('inspect', () => {
     expect(out).toMatch(/ {4}2 rw -> \/dev\/pts\/0\n/);
     expect(out).toMatch(/\/usr\/bin\/sleep\n[\s\S]*\[stack\]/);
     expect(await s.type(':inspect 2')).toMatch(/ {2}blocked {2}in read\(fd 0\)\n/);
-    expect(await s.type(':inspect 999')).toBe(':inspect: no process 999\n');
+    expect(await s.type(':inspect 999')).toBe(':inspect: no process 999 in the PID namespace of sh[2]\n');
     expect(await s.type(':inspect')).toContain(':inspect takes one PID');
+    // In a shell with its own PID namespace, PIDs are that namespace's.
+    await s.type('unshare --pid --fork --mount-proc sh');
+    const inner = await s.type(':inspect 1');
+    expect(inner).toMatch(/^PID \d+ \(NSpid \d+ 1: 1 in its own PID namespace, \d+ on the host\) {2}sh {2}state S/);
+    expect(inner).toMatch(/pid:\[\d+\]\*/);
+    await s.type('exit');
   });
 });
 
