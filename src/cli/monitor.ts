@@ -83,6 +83,8 @@ export class Monitor implements TerminalHooks {
   /** True while a restore replays: the replayed records are already in the snapshot's ring. */
   private muted = false;
   private greeted = false;
+  /** A line typed at the shell's prompt that is about to reach the shell. */
+  private commandTyped: string | null = null;
 
   constructor(opts: MonitorOptions) {
     this.opts = opts;
@@ -125,6 +127,9 @@ export class Monitor implements TerminalHooks {
 
   onTerminalInput(what: TerminalInput): void {
     this.typed.push({ atNs: this.host.now, what });
+    // A line the shell gets at its prompt is a command: explain counts from here (the time is the machine's as it gets the line).
+    if (what.kind === 'line' && what.text === this.commandTyped) this.commands.push({ text: what.text.trim(), atNs: this.host.now });
+    this.commandTyped = null;
   }
 
   onPrompt(print: (text: string) => void): void {
@@ -140,7 +145,7 @@ export class Monitor implements TerminalHooks {
     const word = words[0];
     const args = words.slice(1);
     const handled = await this.word(word, args, print);
-    if (!handled && line.trim() !== '') this.commands.push({ text: line.trim(), atNs: this.host.now });
+    if (!handled && line.trim() !== '') this.commandTyped = line;
     return handled;
   }
 

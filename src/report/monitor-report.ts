@@ -38,6 +38,7 @@ function routineWhy(rec: ExplainRecord): string | null {
   if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY') return 'isatty(): a program asks whether its output is a terminal';
   if ((rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return 'wait with no children left: how a shell or init learns it has reaped everyone';
   // dash sets a job's process group in the child and in the parent, so that both orders of running work; the later call may find the child exec'd.
+  if (rec.ev === 'setpgid' && rec.errno === 'EPERM' && rec.reason.includes('session leader')) return 'a login shell puts itself in its own process group at startup; as the session leader it already leads one';
   if (rec.ev === 'setpgid' && rec.errno === 'EACCES') return "a job-control shell sets its child's process group from both sides; the second call fails when the child has already exec'd";
   return null;
 }

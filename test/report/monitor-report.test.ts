@@ -35,6 +35,9 @@ describe('groupExplain', () => {
     const f = formatExplainItems(items, false);
     expect(f.shown).toEqual(['ls[5] lstat failed with ENOENT: gone (×2)', 'ls[5] lstat failed with ENOENT: gone']);
     expect(f.hidden).toEqual(['ls[5] ioctl ENOTTY: isatty(): a program asks whether its output is a terminal']);
+    const leader: ExplainRecord = { t: 0, ev: 'setpgid', pid: 2, comm: 'sh', errno: 'EPERM', reason: 'a session leader cannot change its process group' };
+    expect(groupExplain([leader], PATH)[0].kind).toBe('routine');
+    expect(groupExplain([{ ...leader, reason: 'another session' }], PATH)[0].kind).toBe('failure');
     expect(formatExplainItems(items, true).shown[1]).toBe('ls[5] ioctl failed with ENOTTY: not a terminal  [routine: isatty(): a program asks whether its output is a terminal]');
   });
 });
