@@ -12,6 +12,7 @@ import type { Task } from '../kernel/proc/task.js';
 import type { Tty } from '../kernel/tty/tty.js';
 import type { HostInput } from '../kernel/tty/host-stream.js';
 import { SIG } from '../kernel/proc/signals.js';
+import { FREE_CHUNK_NS, makePacer, type Pacer } from './pacer.js';
 
 /** Engine steps per chunk: small enough that ^C feels immediate. */
 const CHUNK_STEPS = 20_000;
@@ -30,21 +31,6 @@ function waitOrTimeout(arm: (wake: () => void) => void, ms: number): Promise<voi
   });
 }
 
-/** Simulated time that keeps pace with the wall clock from the start of a live session. */
-export interface Pacer {
-  /** The simulated time that corresponds to the wall clock now. */
-  realNowNs: () => number;
-  /** Moves an idle simulation's clock up to the wall clock (call before feeding it input). */
-  sync: () => void;
-}
-
-export function makePacer(host: Host): Pacer {
-  const simStart = host.engine.now;
-  const realStart = performance.now();
-  const realNowNs = (): number => simStart + Math.floor((performance.now() - realStart) * 1e6);
-  return { realNowNs, sync: () => host.engine.advanceTo(realNowNs()) };
-}
-
 /**
  * Runs until `task` exits; returns its wait status. Simulated time is paced to real
  * time (never ahead of the wall clock since the session started), so that at a
@@ -52,7 +38,7 @@ export function makePacer(host: Host): Pacer {
  * you look at it; when the simulation is slower than real time it runs flat out.
  * `waitForInput(ms)` waits for input for at most `ms` milliseconds (Infinity: until some).
  */
-async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>, ended: () => boolean = () => false): Promise<number> {
+async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: (ms: number) => Promise<void>, detach: () => boolean = () => false): Promise<number> {
   let exited = false;
   const hook = (t: Task): void => {
     if (t === task) {
@@ -62,7 +48,7 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
   };
   host.kernel.exitHooks.add(hook);
   try {
-    await runPaced(host, () => exited || ended(), pacer, waitForInput);
+    await runPaced(host, () => exited || detach(), pacer, waitForInput);
   } finally {
     host.kernel.exitHooks.delete(hook);
   }
@@ -73,16 +59,24 @@ async function runUntilExit(host: Host, task: Task, pacer: Pacer, waitForInput: 
 export async function runPaced(host: Host, done: () => boolean, pacer: Pacer, waitForInput: (ms: number) => Promise<void>): Promise<void> {
   const realNowNs = pacer.realNowNs;
   while (!done()) {
-    const why = host.engine.run({ maxSteps: CHUNK_STEPS, until: realNowNs() });
+    const until = realNowNs();
+    const why = host.engine.run({ maxSteps: CHUNK_STEPS, until });
     if (done()) break;
     if (why === 'max-steps') {
       await tick();
       continue;
     }
+    if (why === 'until' && pacer.isFree) {
+      // Flat out: nothing due before the chunk's end, so time simply passes to it.
+      host.engine.advanceTo(until);
+      await tick();
+      continue;
+    }
     if (why === 'until') {
       // Ahead of the wall clock: wait for it (or for input) until the next action is due.
+      // Paused, time stands still until input comes (or a monitor word moves it).
       const aheadMs = (host.engine.nextActionTime() - realNowNs()) / 1e6;
-      await waitForInput(Math.max(1, Math.min(aheadMs, 100)));
+      await waitForInput(pacer.paused ? Infinity : Math.max(1, Math.min(aheadMs, 100)));
       pacer.sync();
       continue;
     }
@@ -178,6 +172,52 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
 /** Programs whose wait for a line at the terminal is a shell's prompt. */
 const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
 
+/** What was typed at the simulated terminal, as a replay must type it again. */
+export type TerminalInput = { kind: 'line'; text: string } | { kind: 'signal'; sig: number } | { kind: 'eof' };
+
+/** Gives `what` to `tty` (a replay uses this too, so that live and replayed input agree). */
+export function typeOnTerminal(tty: Tty, what: TerminalInput): void {
+  if (what.kind === 'line') tty.inputLine(Buffer.from(what.text + '\n', 'utf8').toString('latin1'));
+  else if (what.kind === 'signal') tty.inputSignal(what.sig);
+  else tty.inputEof();
+}
+
+/** A simulated host with a shell on one of its terminals: what an interactive session is attached to. */
+export interface TerminalAttachment {
+  host: Host;
+  /** The session's shell: when it exits, so does the session. */
+  task: Task;
+  tty: Tty;
+  /** Output the shell wrote after its last newline (its prompt), shown when attaching. */
+  pendingOutput?: string;
+}
+
+/** Why SessionControl.runFor stopped ('interrupted': ^C). */
+export type RunForResult = 'reached' | 'stopped' | 'idle' | 'exited' | 'interrupted';
+
+/**
+ * The controls of a live session's clock and attachment, given to its hooks (the
+ * monitor's pause, step and restore).
+ */
+export interface SessionControl {
+  /** What the terminal is attached to now. */
+  readonly attached: TerminalAttachment;
+  /** True while simulated time is not paced to the wall clock. */
+  readonly paused: boolean;
+  pause(): void;
+  resume(): void;
+  /**
+   * Runs the simulation flat out (in chunks, ^C still heard) until simulated time
+   * reaches `untilNs`, `stop()` turns true (checked between chunks; a trace sink may
+   * also call engine.stop()), everything waits for input, the shell exits, or ^C is
+   * typed (it stops the run and does not reach the simulated terminal). Leaves the
+   * session paused where it stopped.
+   */
+  runFor(untilNs: number, stop?: () => boolean): Promise<RunForResult>;
+  /** Detaches the terminal from the current host and attaches it to `to` (restore). */
+  attach(to: TerminalAttachment): void;
+}
+
 /**
  * What a caller may add to an interactive session (ctsim's own words at the shell
  * prompt — explain, step, lessons). Both are called only while a shell waits at its
@@ -187,11 +227,16 @@ export interface TerminalHooks {
   /**
    * A line typed at the shell's prompt. Return true when the hook handled it: the line
    * does not reach the simulated shell and the same prompt is shown again. `print`
-   * writes to the real terminal (not the simulated one).
+   * writes to the real terminal (not the simulated one); `prompt` is the prompt the
+   * line was typed at (a shell's PS2, "> ", means the line continues a command).
    */
-  onShellLine?(line: string, print: (text: string) => void): boolean | Promise<boolean>;
+  onShellLine?(line: string, print: (text: string) => void, prompt?: string): boolean | Promise<boolean>;
   /** The shell is back at its prompt (called before the prompt is shown). */
   onPrompt?(print: (text: string) => void): void;
+  /** Called once as the session starts: the controls of its clock and attachment. */
+  onStart?(control: SessionControl): void;
+  /** Input was given to the simulated terminal (at the host's time now). */
+  onTerminalInput?(what: TerminalInput): void;
   /** Bytes the simulated terminal wrote (as they come, before they reach the real terminal). */
   onOutput?(bytes: string): void;
   /**
@@ -204,7 +249,8 @@ export interface TerminalHooks {
 /**
  * An interactive session on a simulated terminal: readline edits lines (with
  * history) in the real terminal; the simulated shell's prompt — whatever it wrote
- * after its last newline — becomes readline's prompt.
+ * after its last newline — becomes readline's prompt. A hook may attach the
+ * terminal to another host (restore); the session ends when the attached shell exits.
  */
 export async function runOnTerminal(
   host: Host,
@@ -214,8 +260,9 @@ export async function runOnTerminal(
   input: NodeJS.ReadStream,
   hooks: TerminalHooks = {},
 ): Promise<number> {
+  let cur: TerminalAttachment = { host, task, tty };
   let pending = '';
-  tty.sink = (bytes: string): void => {
+  const sinkOf = (): ((bytes: string) => void) => (bytes: string): void => {
     hooks.onOutput?.(bytes);
     const text = pending + bytes;
     const nl = text.lastIndexOf('\n');
@@ -226,91 +273,193 @@ export async function runOnTerminal(
       pending = text;
     }
   };
-  const pacer = makePacer(host);
+  // A shell waits at its prompt: the session's own, or one started in it (unshare … sh, chroot DIR sh).
+  const atShellPrompt = (): boolean => cur.tty.hasWaitingReader && SHELLS.has(cur.host.kernel.tasks.get(cur.tty.fgPgrp)?.comm ?? '');
+  const newPacer = (): Pacer => makePacer(cur.host, () => cur.tty.hasWaitingReader);
+  let pacer = newPacer();
   const history: string[] = [];
   let rl: readline.Interface | null = null;
   let wake: (() => void) | null = null;
   /** True while readline shows the simulated prompt and no line has come back yet. */
   let prompted = false;
+  let exited = false;
   const deliver = (): void => {
     prompted = false;
     wake?.();
   };
+  /** True while SessionControl.runFor runs the machine; ^C then stops it (`interrupted`). */
+  let running = false;
+  let interrupted = false;
+  /** Input to the simulated terminal, after everything due up to now has run (so a replay can feed it at the same point). */
+  const feed = (what: TerminalInput): void => {
+    promptIsShell = false;
+    pacer.sync();
+    cur.host.engine.runUntil(cur.host.now);
+    typeOnTerminal(cur.tty, what);
+    hooks.onTerminalInput?.(what);
+    pacer.runFree();
+    deliver();
+  };
+  /** Lines are handled one after another: a hook's `step` finishes before the next line is looked at. */
+  let lineChain: Promise<void> = Promise.resolve();
   const open = (): readline.Interface => {
     const r = readline.createInterface({ input, output: out, terminal: true, history: [...history], historySize: 1000, prompt: '' });
     r.on('line', (line) => {
       if (line.trim() !== '' && history[0] !== line) history.unshift(line);
-      if (hooks.onShellLine && atShellPrompt()) {
-        void Promise.resolve(hooks.onShellLine(line, print)).then((handled) => {
+      lineChain = lineChain.then(async () => {
+        const before = cur;
+        // The prompt shown decides (not the machine now): after a :step the shell may be busy with a signal, yet the prompt on the screen is still its own.
+        if (hooks.onShellLine && promptIsShell && (await hooks.onShellLine(line, print, shownPrompt))) {
+          // Prompt again, unless the hook ended the session or attached another host (whose loop shows its own prompt).
           if (hooks.isEnded?.()) {
             deliver();
-          } else if (handled) {
+          } else if (!exited && cur === before) {
             rl?.setPrompt(shownPrompt);
             rl?.prompt(true);
-          } else {
-            toShell(line);
           }
-        });
-        return;
-      }
-      toShell(line);
+          return;
+        }
+        feed({ kind: 'line', text: line });
+      });
     });
-    const toShell = (line: string): void => {
-      pacer.sync();
-      tty.inputLine(Buffer.from(line + '\n', 'utf8').toString('latin1'));
-      deliver();
-    };
     r.on('SIGINT', () => {
       out.write('^C\n');
-      pacer.sync();
-      tty.inputSignal(SIG.SIGINT);
-      deliver();
+      if (running) interrupted = true;
+      else feed({ kind: 'signal', sig: SIG.SIGINT });
     });
     r.on('SIGTSTP', () => {
       out.write('^Z\n');
-      pacer.sync();
-      tty.inputSignal(SIG.SIGTSTP);
-      deliver();
+      feed({ kind: 'signal', sig: SIG.SIGTSTP });
     });
     r.on('close', () => {
       rl = null;
-      if (!closing) {
-        pacer.sync();
-        tty.inputEof();
-        deliver();
-      }
+      if (!closing) feed({ kind: 'eof' });
     });
     return r;
   };
   let closing = false;
   /** The prompt readline shows now (the shell's, as it wrote it). */
   let shownPrompt = '';
-  // A shell waits at its prompt: the session's own, or one started in it (unshare … sh, chroot DIR sh).
-  const atShellPrompt = (): boolean => tty.hasWaitingReader && SHELLS.has(host.kernel.tasks.get(tty.fgPgrp)?.comm ?? '');
+  /** True when the prompt shown was shown while a shell waited at it (not a program reading a line). */
+  let promptIsShell = false;
   const print = (text: string): void => void out.write(text);
-  rl = open();
-  const status = await runUntilExit(host, task, pacer, async (ms) => {
-    if (tty.hasWaitingReader && !prompted) {
-      if (!rl) rl = open();
-      if (hooks.onPrompt && atShellPrompt()) {
-        // The hook may run the simulation (a lesson's check): what programs write meanwhile
-        // goes above the prompt, which is kept for the end.
-        const prompt = pending;
-        pending = '';
-        hooks.onPrompt(print);
-        if (pending !== '') out.write(Buffer.from(`${pending}\n`, 'latin1'));
-        pending = prompt;
+  /** SessionControl.runFor's loop (see there). */
+  const runFor = async (untilNs: number, stop: () => boolean): Promise<RunForResult> => {
+    pacer.pause();
+    const { host: h, task: t } = cur;
+    const dead = (): boolean => exitedShells.has(t);
+    for (;;) {
+      if (interrupted) return 'interrupted';
+      if (dead()) return 'exited';
+      if (stop()) break;
+      if (h.now >= untilNs) return 'reached';
+      const chunkEnd = Math.min(untilNs, h.now + FREE_CHUNK_NS);
+      const why = h.engine.run({ maxSteps: CHUNK_STEPS, until: chunkEnd });
+      if (dead()) {
+        wake?.();
+        return 'exited';
       }
-      shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
-      rl.setPrompt(shownPrompt);
-      pending = '';
-      rl.prompt(true);
-      prompted = true;
+      if (why === 'stopped') break;
+      if (why === 'until') {
+        h.engine.advanceTo(chunkEnd);
+        if (chunkEnd >= untilNs) return 'reached';
+        await tick();
+        continue;
+      }
+      if (why === 'idle') {
+        // Everything waits for input: time passes with nothing happening.
+        h.engine.advanceTo(untilNs);
+        return h.now >= untilNs ? 'reached' : 'idle';
+      }
+      await tick();
     }
-    if (hooks.isEnded?.()) return;
-    await waitOrTimeout((r) => (wake = r), ms);
-    wake = null;
-  }, () => hooks.isEnded?.() ?? false);
+    pacer.pause();
+    return 'stopped';
+  };
+  const control: SessionControl = {
+    get attached() {
+      return cur;
+    },
+    get paused() {
+      return pacer.paused;
+    },
+    pause: () => pacer.pause(),
+    resume: () => pacer.resume(),
+    runFor: async (untilNs, stop = () => false) => {
+      running = true;
+      interrupted = false;
+      try {
+        return await runFor(untilNs, stop);
+      } finally {
+        running = false;
+      }
+    },
+    attach: (to) => {
+      attachNow(to);
+      pending = to.pendingOutput ?? '';
+      prompted = false;
+      wake?.();
+    },
+  };
+  /** Shells of attachments that have exited. */
+  const exitedShells = new WeakSet<Task>();
+  /**
+   * Attaches the terminal to `to` at once (a restore: lines typed ahead must reach the
+   * new machine, not the old one, whose loop ends when it next looks).
+   */
+  const attachNow = (to: TerminalAttachment): void => {
+    cur.tty.sink = () => undefined;
+    cur.tty.onReaderWait = null;
+    cur = to;
+    const { host: h, tty: tt } = to;
+    tt.sink = sinkOf();
+    const wasPaused = pacer.paused;
+    pacer = newPacer();
+    if (wasPaused) pacer.pause();
+    // Paused, a command typed runs flat out until the terminal's reader waits again.
+    tt.onReaderWait = () => {
+      if (pacer.isFree) h.engine.stop();
+    };
+    h.kernel.exitHooks.add((x: Task) => {
+      if (x === to.task) exitedShells.add(x);
+    });
+  };
+  hooks.onStart?.(control);
+  rl = open();
+  let status = 0;
+  pending = '';
+  attachNow(cur);
+  for (;;) {
+    const mine = cur;
+    const { host: h, task: t, tty: tt } = mine;
+    status = await runUntilExit(h, t, pacer, async (ms) => {
+      if (cur !== mine) return;
+      if (tt.hasWaitingReader && !prompted) {
+        if (!rl) rl = open();
+        promptIsShell = atShellPrompt();
+        if (hooks.onPrompt && promptIsShell) {
+          // The hook may run the simulation (a lesson's check): what programs write meanwhile
+          // goes above the prompt, which is kept for the end.
+          const prompt = pending;
+          pending = '';
+          hooks.onPrompt(print);
+          if (pending !== '') out.write(Buffer.from(`${pending}\n`, 'latin1'));
+          pending = prompt;
+        }
+        shownPrompt = Buffer.from(pending, 'latin1').toString('utf8');
+        rl.setPrompt(shownPrompt);
+        pending = '';
+        rl.prompt(true);
+        prompted = true;
+      }
+      if (hooks.isEnded?.()) return;
+      await waitOrTimeout((r) => (wake = r), ms);
+      wake = null;
+    }, () => cur !== mine || (hooks.isEnded?.() ?? false));
+    // Restored: the old host is dropped; the new one's loop shows its prompt afresh.
+    if (cur === mine) break;
+  }
+  exited = true;
   closing = true;
   if (pending) out.write(Buffer.from(pending, 'latin1'));
   (rl as readline.Interface | null)?.close();

@@ -7,7 +7,8 @@
  * as it was (main screen, cursor shown, cooked mode) however the loop ends.
  */
 import type { Host } from '../host.js';
-import { makePacer, runPaced } from './live-session.js';
+import { runPaced } from './live-session.js';
+import { makePacer } from './pacer.js';
 
 const ALT_SCREEN_ON = '\x1b[?1049h';
 const ALT_SCREEN_OFF = '\x1b[?1049l';

@@ -12,7 +12,9 @@ import { createHost, type Host } from '../host.js';
 import { formatTraceJson, formatTraceText, parseTraceCategories, type TraceRecord } from '../sim/trace.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { shellStatus } from '../kernel/proc/wstatus.js';
-import { runOnTerminal, runWithLiveInput } from '../cli/live-session.js';
+import { runOnTerminal, runWithLiveInput, type TerminalAttachment } from '../cli/live-session.js';
+import { Monitor } from '../cli/monitor.js';
+import { explainLine, type ExplainRecord } from '../report/monitor-report.js';
 import { HostSession } from '../cli/host-session.js';
 import type { HostOptions } from '../host.js';
 import { resolve as resolvePath } from 'node:path';
@@ -21,7 +23,7 @@ const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1')
 
 export default class Sh extends BaseCommand {
   static override summary = 'Run a shell (dash) on a freshly booted simulated host.';
-  static override description = `Boots a simulated Linux host and runs /bin/sh (dash) in it as root. With -c the script runs and ctsim exits with its status; with FILE the file is read from your machine and run; with neither, at a terminal, you get an interactive shell until "exit" (line editing and history as usual; ^C, ^Z and ^D reach the simulated terminal).
+  static override description = `Boots a simulated Linux host and runs /bin/sh (dash) in it as root. With -c the script runs and ctsim exits with its status; with FILE the file is read from your machine and run; with neither, at a terminal, you get an interactive shell until "exit" (line editing and history as usual; ^C, ^Z and ^D reach the simulated terminal). At its prompt ctsim has words of its own: explain (why the last command's system calls failed), :pause, :continue, :step 5ms, :step --to sched, :time, :inspect PID, :snapshot NAME, :restore NAME — :help lists them.
 
 Everything happens inside the simulation: the same script and --seed give byte-identical output. Arguments after the script become $0, $1, … (use -- before arguments that start with "-").`;
   static override examples = [
@@ -64,6 +66,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       if (flags['trace-file']) traceOut = createWriteStream(flags['trace-file']);
       const traced = new Set<string>(cats);
       const write = (rec: TraceRecord): void => {
+        if (this.replaying) return;
         // --explain speaks to the person at the terminal, in words; --trace keeps its timeline.
         if (flags.explain && rec.cat === 'explain') process.stderr.write(formatExplain(rec));
         if (!traced.has(rec.cat)) return;
@@ -105,7 +108,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     let status: number;
     try {
       if (script === null && process.stdin.isTTY && process.stdout.isTTY && !flags.json) {
-        status = await this.interactive(host);
+        status = await this.interactive(host, hostOpts);
       } else {
         status = await this.runScript(host, script, shArgs, flags.json, timeLimitNs);
       }
@@ -167,18 +170,31 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     return shellStatus(await runWithLiveInput(host, task, input, process.stdin));
   }
 
-  private async interactive(host: Host): Promise<number> {
-    const tty = host.openTerminal(() => undefined, { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 });
-    // A login shell (argv[0] "-sh") reads /etc/profile, as at a Debian console.
-    const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
-    return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin));
+  /**
+   * The interactive shell, with ctsim's own words at its prompt (src/cli/monitor.ts).
+   * `boot` makes the session's machine; a restore calls it again for a new one from the
+   * same seed, so the host of `run` is only the first.
+   */
+  private async interactive(first: Host, hostOpts: HostOptions): Promise<number> {
+    const winsize = { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 };
+    let booted = 0;
+    const boot = (): TerminalAttachment => {
+      const host = booted++ === 0 ? first : createHost(hostOpts);
+      const tty = host.openTerminal(() => undefined, winsize);
+      // A login shell (argv[0] "-sh") reads /etc/profile, as at a Debian console.
+      const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
+      return { host, task, tty };
+    };
+    const monitor = new Monitor({ boot, replaying: (on) => (this.replaying = on) });
+    const { host, task, tty } = monitor.start();
+    return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin, monitor));
   }
+
+  /** True while a restore replays the session: its trace was shown already. */
+  private replaying = false;
 }
 
 /** One explain record as a person reads it: `explain: cat[7] open failed with ENOENT: …`, or `explain: tail[4] was killed by the OOM killer: …`. */
 export function formatExplain(rec: TraceRecord): string {
-  const reason = typeof rec.reason === 'string' && rec.reason !== '' ? rec.reason : 'no reason recorded';
-  const who = `${String(rec.comm)}[${String(rec.pid)}]`;
-  if (rec.ev === 'oom-kill') return `explain: ${who} was killed by the OOM killer: ${reason}\n`;
-  return `explain: ${who} ${rec.ev} failed with ${String(rec.errno)}: ${reason}\n`;
+  return `explain: ${explainLine({ ...rec, pid: Number(rec.pid), comm: String(rec.comm), reason: typeof rec.reason === 'string' ? rec.reason : '' } as ExplainRecord)}\n`;
 }

@@ -492,7 +492,9 @@ function interruptSyscall(t: Task): void {
 
 /** Explain mode: a failed system call, with the reason the kernel gave where it decided. */
 function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): void {
-  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason ?? '' });
+  // The path the call named, when it named one: a live session's explain groups a shell's PATH search by it.
+  const path = typeof req.path === 'string' ? { path: req.path } : {};
+  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason ?? '', ...path });
 }
 
 /**

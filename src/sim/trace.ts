@@ -41,9 +41,25 @@ export class Trace {
     for (const c of cats === 'all' ? TRACE_CATEGORIES : cats) this.mask |= BIT[c];
   }
 
+  /** Stops recording categories (a live session's monitor turns off what it turned on). */
+  disable(cats: readonly TraceCategory[]): void {
+    for (const c of cats) this.mask &= ~BIT[c];
+  }
+
+  /** True when `cat` is enabled, whether or not a sink consumes it. */
+  isEnabled(cat: TraceCategory): boolean {
+    return (this.mask & BIT[cat]) !== 0;
+  }
+
   /** Adds a consumer of records. */
   addSink(sink: TraceSink): void {
     this.sinks.push(sink);
+  }
+
+  /** Removes a consumer added with addSink. */
+  removeSink(sink: TraceSink): void {
+    const i = this.sinks.indexOf(sink);
+    if (i >= 0) this.sinks.splice(i, 1);
   }
 
   /** True when records of `cat` are being kept. */

@@ -63,6 +63,11 @@ export class Tty {
   winsize: WinSize = { rows: 24, cols: 80 };
   /** Where output goes (the real terminal). */
   sink: (bytes: string) => void;
+  /**
+   * Called when a reader starts to wait for a line: a live session that runs a typed
+   * command flat out (paused, src/cli/live-session.ts) stops there.
+   */
+  onReaderWait: (() => void) | null = null;
   private readonly kernel: Kernel;
 
   constructor(k: Kernel, index: number, sink: (bytes: string) => void, kind?: TtyKind) {
@@ -171,7 +176,9 @@ export class Tty {
     }
     if (this.lines.length === 0) {
       if (f.flags & O_NONBLOCK) return err('EAGAIN', `no complete line is waiting on /dev/${this.name} and the fd is O_NONBLOCK`);
-      return k.sleepOn(t, this.readWait);
+      const b: Block = k.sleepOn(t, this.readWait);
+      this.onReaderWait?.();
+      return b;
     }
     const line = this.lines[0];
     if (line === '') {
