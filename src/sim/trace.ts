@@ -101,6 +101,8 @@ export function formatTraceText(rec: TraceRecord): string {
   for (const k of Object.keys(rec)) {
     if (k === 't' || k === 'cat' || k === 'ev') continue;
     const v = rec[k];
+    // A fact that does not apply (JSON keeps it as null, so every record of an event has the same keys) is left out of the text.
+    if (v === null || v === undefined) continue;
     line += ` ${k}=${typeof v === 'string' ? (/[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v) : JSON.stringify(v)}`;
   }
   return line;
