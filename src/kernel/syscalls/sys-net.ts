@@ -19,7 +19,7 @@ import { installFile } from './sys-file.js';
 import type { HandlerTable } from './handler.js';
 import { nsGet, nsPut } from '../ns/namespace.js';
 import type { NetNamespace } from '../ns/net-ns.js';
-import { CAP, nsCapable } from '../ns/capabilities.js';
+import { CAP, nsCapable, capMissing } from '../ns/capabilities.js';
 import { AF_INET, AF_NETLINK, InetSock, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, type SockAddrIn } from '../net/sockets.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ICMP_HLEN, type IcmpMessage, type IpPacket } from '../net/packet.js';
 import { DEFAULT_TTL, ipSend, isLocalAddr, routeOutput } from '../net/ipv4.js';
@@ -159,7 +159,7 @@ function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, n
 
 // ---- TCP -----------------------------------------------------------------------
 
-const E = (name: string, why?: string): SysError => err(name as Errno, why);
+const E = (name: string, why: string): SysError => err(name as Errno, why);
 
 /** Why a TCP connection failed, from the errno the stack recorded on it. */
 function tcpFailure(e: string): string {
@@ -366,7 +366,7 @@ export const netSyscalls: HandlerTable = {
         } else if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT', `a SOCK_DGRAM internet socket is UDP or ICMP (ping), not protocol ${proto}`);
       } else if (base === SOCK_RAW) {
         if (proto !== IPPROTO_ICMP) return err('EPROTONOSUPPORT', 'only IPPROTO_ICMP raw sockets are modelled');
-        if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace');
+        if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace' + '; ' + capMissing(t.creds, ns.owner!, CAP.NET_RAW));
       } else if (base === SOCK_STREAM) {
         if (proto !== 0 && proto !== IPPROTO_TCP) return err('EPROTONOSUPPORT', `a SOCK_STREAM internet socket is TCP, not protocol ${proto}`);
       } else return err('ESOCKTNOSUPPORT', `socket type ${base} is not modelled for AF_INET (SOCK_STREAM, SOCK_DGRAM and SOCK_RAW are)`);
@@ -395,7 +395,7 @@ export const netSyscalls: HandlerTable = {
       return 0;
     }
     let port = r.addr.port;
-    if (port !== 0 && port < 1024 && !nsCapable(t.creds, ns.owner!, CAP.NET_BIND_SERVICE)) return err('EACCES', `port ${port} is privileged (CAP_NET_BIND_SERVICE)`);
+    if (port !== 0 && port < 1024 && !nsCapable(t.creds, ns.owner!, CAP.NET_BIND_SERVICE)) return err('EACCES', `port ${port} is privileged (CAP_NET_BIND_SERVICE)` + '; ' + capMissing(t.creds, ns.owner!, CAP.NET_BIND_SERVICE));
     if (sock instanceof TcpSock) {
       const tcp = ns.sockets.tcp;
       if (port === 0) port = ns.sockets.ephemeral((q) => tcp.bindConflict(r.addr.addr, q, sock.reuseAddr));

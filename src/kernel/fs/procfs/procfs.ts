@@ -32,7 +32,7 @@ import { BondDevice, renderProcBonding } from '../../net/bond.js';
 import { renderSysvipc } from '../../syscalls/sys-ipc.js';
 import { OVERFLOW_ID, type UserNamespace } from '../../ns/user-ns.js';
 import { COUNTED_TYPES } from '../../ns/namespace.js';
-import { CAP, CAP_LAST_CAP, nsCapable } from '../../ns/capabilities.js';
+import { CAP, CAP_LAST_CAP, nsCapable, capMissing } from '../../ns/capabilities.js';
 
 export class ProcFs {
   readonly type = 'proc';
@@ -295,7 +295,7 @@ export class ProcFs {
           new ProcFile(this, `/sys/user/max_${type}_namespaces`, 0o644, nsRootOwner, () => `${userNs().maxNamespaces[type]}\n`, (d) => {
             const t = k.current;
             const ns = userNs();
-            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM', `writing user.max_${type}_namespaces needs CAP_SYS_RESOURCE in the writer's user namespace`);
+            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM', `writing user.max_${type}_namespaces needs CAP_SYS_RESOURCE in the writer's user namespace` + '; ' + capMissing(t.creds, ns, CAP.SYS_RESOURCE));
             const n = Number(d.trim());
             if (!/^\s*\d+\s*$/.test(d) || n > 2147483647) return err('EINVAL', `${JSON.stringify(d.trim())} is not a whole number from 0 to 2147483647 (user.max_${type}_namespaces)`);
             ns.maxNamespaces[type] = n;
@@ -309,7 +309,7 @@ export class ProcFs {
         new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, ROOT_OWNER, () => `${get(this.net())}\n`, (d) => {
           const t = k.current;
           const net = this.net();
-          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM', `writing net.${dir}.${name} needs CAP_NET_ADMIN over the writer's network namespace`);
+          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM', `writing net.${dir}.${name} needs CAP_NET_ADMIN over the writer's network namespace` + '; ' + capMissing(t.creds, net.owner!, CAP.NET_ADMIN));
           return set(net, d.trim()) ? d.length : err('EINVAL', `${JSON.stringify(d.trim())} is not an allowed value of net.${dir}.${name}`);
         }),
     });
