@@ -475,9 +475,20 @@ function interruptSyscall(t: Task): void {
   t.interruptedSyscall = req;
 }
 
-/** Explain mode: a failed system call, with the reason the kernel gave where it decided. */
+/**
+ * Explain mode: a failed system call, with the reason the kernel gave where it decided,
+ * and the call's plain arguments (numbers, strings, booleans) so that a presenter can
+ * say which path or descriptor it was about (src/report/explain.ts).
+ */
 function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): void {
-  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason ?? '' });
+  const args: Record<string, string | number | boolean> = {};
+  for (const key of Object.keys(req)) {
+    const v = req[key];
+    if (key === 'nr') continue;
+    if (typeof v === 'number' || typeof v === 'boolean') args[key] = v;
+    else if (typeof v === 'string') args[key] = v.length > 64 ? v.slice(0, 64) + '...' : v;
+  }
+  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason, args });
 }
 
 function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): void {
