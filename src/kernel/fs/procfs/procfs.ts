@@ -143,13 +143,17 @@ export class ProcFs {
     // Why ps shows other processes than a PID namespace holds: this procfs lists the
     // namespace of the process that mounted it, whoever reads it (PID-16).
     const reader = k.current;
-    if (reader && reader.pidNs !== this.pidNs && k.engine.trace.on('ns') && !this.explained.has(reader)) {
+    if (reader && reader.pidNs !== this.pidNs && (k.engine.trace.on('ns') || k.engine.trace.on('explain')) && !this.explained.has(reader)) {
       this.explained.add(reader);
-      k.engine.trace.emit('ns', 'procfs-view', {
+      const why = 'a procfs lists the PID namespace of the process that mounted it; mount a new one (unshare --mount-proc) to see this namespace';
+      k.engine.trace.emit('ns', 'procfs-view', { pid: reader.tid, reader_pidns: reader.pidNs.inum, procfs_pidns: this.pidNs.inum, why });
+      const inside = isAncestorPidNs(this.pidNs, reader.pidNs);
+      k.engine.trace.emit('explain', 'procfs-view', {
         pid: reader.tid,
+        comm: reader.comm,
         reader_pidns: reader.pidNs.inum,
         procfs_pidns: this.pidNs.inum,
-        why: 'a procfs lists the PID namespace of the process that mounted it; mount a new one (unshare --mount-proc) to see this namespace',
+        reason: `it was mounted by a process of PID namespace ${this.pidNs.inum}${inside ? ' (an ancestor of the reader\'s)' : ''} and lists that namespace's ${this.pidNs.tasks.size} processes under their PIDs there, while the reader's namespace holds ${reader.pidNs.tasks.size}; ${why}`,
       });
     }
     const pids: ProcEntry[] = [];
@@ -447,4 +451,10 @@ interface CpuTimes {
   steal: number;
   /** Time spent running guests' virtual CPUs (counted in user too, as Linux does). */
   guest: number;
+}
+
+/** True when `a` is `b` or one of its ancestors (a PID namespace sees its descendants' processes). */
+function isAncestorPidNs(a: PidNamespace, b: PidNamespace): boolean {
+  for (let n: PidNamespace | null = b; n !== null; n = n.parent) if (n === a) return true;
+  return false;
 }
