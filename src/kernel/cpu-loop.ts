@@ -488,7 +488,9 @@ function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): voi
     if (typeof v === 'number' || typeof v === 'boolean') args[key] = v;
     else if (typeof v === 'string') args[key] = v.length > 64 ? v.slice(0, 64) + '...' : v;
   }
-  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason, args });
+  // A guest kernel shares its host's trace: its records say which VM they come from.
+  const vm = k.machine.kind === 'virtual' ? { vm: k.machine.name } : {};
+  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, ...vm, errno: e.errno, reason: e.reason, args });
 }
 
 function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): void {

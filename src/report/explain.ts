@@ -13,6 +13,8 @@
  *     of such misses for one NAME by one process is held back: when NAME is then
  *     executed the misses were how the search works and are dropped; otherwise they
  *     become one line, "sh[2] searched PATH for foo: not in /usr/local/sbin, …".
+ *   - init's reaping loop: PID 1 (of the host or of a VM's kernel) waits for children
+ *     forever; its wait4 failing with ECHILD only says it has none yet.
  *   - An isatty() probe: ioctl(TCGETS) failing with ENOTTY is how a program learns its
  *     output is a file or pipe, not an error; it is not shown.
  *   - Repeats: the same failure, with the same reason, by the same process, in a row,
@@ -47,8 +49,13 @@ function splitPath(p: string): { dir: string; name: string } | null {
   return { dir: i === 0 ? '/' : p.slice(0, i), name: p.slice(i + 1) };
 }
 
+/** `cat[7]`, or `cat[7] in VM web` for a guest kernel's process. */
 function who(rec: TraceRecord): string {
-  return `${String(rec.comm)}[${String(rec.pid)}]`;
+  return `${String(rec.comm)}[${String(rec.pid)}]${inVm(rec)}`;
+}
+
+function inVm(rec: TraceRecord): string {
+  return typeof rec.vm === 'string' ? ` in VM ${rec.vm}` : '';
 }
 
 /** `10.0.0.2:40000 → 10.0.0.3:80 TCP` (no ports for ICMP). */
@@ -66,11 +73,11 @@ export function formatExplain(rec: TraceRecord): string {
     case 'procfs-view':
       return `explain: ${who(rec)} reads a /proc that lists PID namespace ${String(rec.procfs_pidns)}, not its own PID namespace ${String(rec.reader_pidns)}: ${reason}\n`;
     case 'packet-drop':
-      return `explain: packet ${packetOf(rec)} dropped in network namespace ${String(rec.netns)}${rec.dev ? ` at ${String(rec.dev)}` : ''}: ${reason}\n`;
+      return `explain: packet ${packetOf(rec)} dropped in network namespace ${String(rec.netns)}${inVm(rec)}${rec.dev ? ` at ${String(rec.dev)}` : ''}: ${reason}\n`;
     case 'packet-reset':
-      return `explain: packet ${packetOf(rec)} answered with a TCP RST in network namespace ${String(rec.netns)}: ${reason}\n`;
+      return `explain: packet ${packetOf(rec)} answered with a TCP RST in network namespace ${String(rec.netns)}${inVm(rec)}: ${reason}\n`;
     case 'packet-unreachable':
-      return `explain: packet ${packetOf(rec)} answered with ICMP ${String(rec.icmp)} in network namespace ${String(rec.netns)}: ${reason}\n`;
+      return `explain: packet ${packetOf(rec)} answered with ICMP ${String(rec.icmp)} in network namespace ${String(rec.netns)}${inVm(rec)}: ${reason}\n`;
     case 'vmexit':
       return `explain: VM ${String(rec.vm)} vCPU ${String(rec.vcpu)} exit ${String(rec.exit)}: ${reason}\n`;
     default:
@@ -119,6 +126,7 @@ export class ExplainPresenter {
     if (rec.cat === 'proc' && rec.ev === 'exec') return this.execed(rec);
     if (rec.cat !== 'explain') return [];
     if (this.booting || (this.startNs !== null && rec.t < this.startNs)) return [];
+    if (rec.pid === 1 && (rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return [];
     if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY' && (rec.args as Record<string, unknown> | undefined)?.cmd === TCGETS) return [];
     const out: string[] = [];
     const miss = this.searchMiss(rec);

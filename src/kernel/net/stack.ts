@@ -112,7 +112,8 @@ export class NetStack implements NetStackHooks {
     if (!tr.on('net') && !tr.on('explain')) return;
     const facts = packetFacts(pkt);
     if (tr.on('net')) tr.emit('net', ev, { ...facts, ...fields, netns: ns.inum, why });
-    if (tr.on('explain')) tr.emit('explain', ev === 'drop' ? 'packet-drop' : ev === 'rst' ? 'packet-reset' : 'packet-unreachable', { ...facts, ...fields, netns: ns.inum, reason: why });
+    const vm = this.k.machine.kind === 'virtual' ? { vm: this.k.machine.name } : {};
+    if (tr.on('explain')) tr.emit('explain', ev === 'drop' ? 'packet-drop' : ev === 'rst' ? 'packet-reset' : 'packet-unreachable', { ...vm, ...facts, ...fields, netns: ns.inum, reason: why });
   }
 
   // ---- namespaces --------------------------------------------------------

@@ -151,6 +151,7 @@ export class ProcFs {
       k.engine.trace.emit('explain', 'procfs-view', {
         pid: reader.tid,
         comm: reader.comm,
+        ...(k.machine.kind === 'virtual' ? { vm: k.machine.name } : {}),
         reader_pidns: reader.pidNs.inum,
         procfs_pidns: this.pidNs.inum,
         reason: `it was mounted by a process of PID namespace ${this.pidNs.inum}${inside ? ' (an ancestor of the reader\'s)' : ''} and lists that namespace's ${this.pidNs.tasks.size} processes under their PIDs there, while the reader's namespace holds ${reader.pidNs.tasks.size}; ${why}`,
