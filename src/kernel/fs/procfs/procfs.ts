@@ -308,10 +308,18 @@ export class ProcFs {
           }),
       }));
     // net: the reader's (writer's) network namespace; CAP_NET_ADMIN over it to change (net_ctl_permissions).
+    // Its files belong to root of the user namespace owning that network namespace when
+    // that root is mapped (net_ctl_set_ownership), so root of `unshare -Urn` may open them.
+    const netRootOwner = (): { uid: number; gid: number } => {
+      const owner = this.net().owner!;
+      const uid = owner.kuid(0);
+      const gid = owner.kgid(0);
+      return { uid: uid < 0 ? 0 : uid, gid: gid < 0 ? 0 : gid };
+    };
     const netKnob = (dir: string, name: string, get: (n: NetNamespace) => string, set: (n: NetNamespace, v: string) => boolean): ProcEntry => ({
       name,
       make: () =>
-        new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, ROOT_OWNER, () => `${get(this.net())}\n`, (d) => {
+        new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, netRootOwner, () => `${get(this.net())}\n`, (d) => {
           const t = k.current;
           const net = this.net();
           if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM', `writing net.${dir}.${name} needs CAP_NET_ADMIN over the writer's network namespace` + '; ' + capMissing(t.creds, net.owner!, CAP.NET_ADMIN));
