@@ -21,6 +21,7 @@ import type { Kernel } from './kernel.js';
 import { TaskState, abandonSyscallState, type Task } from './proc/task.js';
 import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
+import { O_NONBLOCK } from './vfs/types.js';
 import { SYSCALL_TABLE } from './syscalls/dispatch.js';
 import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
 import { SIG } from './proc/signals.js';
@@ -490,7 +491,10 @@ function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): voi
   }
   // A guest kernel shares its host's trace: its records say which VM they come from.
   const vm = k.machine.kind === 'virtual' ? { vm: k.machine.name } : {};
-  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, ...vm, errno: e.errno, reason: e.reason, args });
+  // EAGAIN on an O_NONBLOCK descriptor is "not yet" (a presenter may leave it out).
+  const f = typeof req.fd === 'number' ? t.files.get(req.fd) : undefined;
+  const nonblock = e.errno === 'EAGAIN' && f !== undefined && (f.flags & O_NONBLOCK) !== 0 ? { nonblock: true } : {};
+  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, ...vm, errno: e.errno, reason: e.reason, args, ...nonblock });
 }
 
 function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): void {

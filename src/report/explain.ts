@@ -10,11 +10,14 @@
  *     child yet) are not shown — `markStart()` (or a start time) says when it starts.
  *   - A PATH search: a shell or execvp() tries DIR/NAME for each directory of PATH;
  *     each miss is a failed stat/access/execve with ENOENT (or ENOTDIR, EACCES). A run
- *     of such misses for one NAME by one process is held back: when NAME is then
+ *     of such misses for one NAME in two or more directories by one process is held back: when NAME is then
  *     executed the misses were how the search works and are dropped; otherwise they
  *     become one line, "sh[2] searched PATH for foo: not in /usr/local/sbin, …".
  *   - init's reaping loop: PID 1 (of the host or of a VM's kernel) waits for children
  *     forever; its wait4 failing with ECHILD only says it has none yet.
+ *   - Non-blocking I/O saying "not yet": connect's EINPROGRESS, and EAGAIN on a
+ *     descriptor opened O_NONBLOCK (the record says `nonblock`); an event loop polls
+ *     and tries again.
  *   - An isatty() probe: ioctl(TCGETS) failing with ENOTTY is how a program learns its
  *     output is a file or pipe, not an error; it is not shown.
  *   - Repeats: the same failure, with the same reason, by the same process, in a row,
@@ -107,7 +110,10 @@ export class ExplainPresenter {
   private startNs: Ns | null = null;
   /** True while the host boots: records are not shown until `markStart()`. */
   private booting: boolean;
-  private search: Search | null = null;
+  /** Searches held back, by the searching process (a shell and its subshells search at once). */
+  private readonly searches = new Map<unknown, Search>();
+  /** Parent of each process forked since the start (a shell searches, its child executes). */
+  private readonly parents = new Map<unknown, unknown>();
   private repeat: Repeat | null = null;
 
   /** With `boot`, nothing is shown until `markStart()`: the records before it were the host booting. */
@@ -124,24 +130,27 @@ export class ExplainPresenter {
   /** Takes one record; returns the lines (each ending in a newline) ready to print. */
   push(rec: TraceRecord): string[] {
     if (rec.cat === 'proc' && rec.ev === 'exec') return this.execed(rec);
+    if (rec.cat === 'proc' && rec.ev === 'fork') this.parents.set(rec.child, rec.parent);
     if (rec.cat !== 'explain') return [];
     if (this.booting || (this.startNs !== null && rec.t < this.startNs)) return [];
     if (rec.pid === 1 && (rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return [];
+    if (rec.errno === 'EINPROGRESS' || (rec.errno === 'EAGAIN' && rec.nonblock === true)) return [];
     if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY' && (rec.args as Record<string, unknown> | undefined)?.cmd === TCGETS) return [];
     const out: string[] = [];
     const miss = this.searchMiss(rec);
     if (miss) {
-      const s = this.search;
-      if (s && s.pid === rec.pid && s.name === miss.name && !s.dirs.includes(miss.dir)) {
-        s.dirs.push(miss.dir);
+      const s = this.searches.get(rec.pid);
+      if (s && s.name === miss.name) {
+        // A directory twice in PATH is tried twice (dash does); it is named once.
+        if (!s.dirs.includes(miss.dir)) s.dirs.push(miss.dir);
         s.recs.push(rec);
         return out;
       }
-      out.push(...this.endSearch());
-      this.search = { pid: rec.pid, comm: rec.comm, name: miss.name, dirs: [miss.dir], recs: [rec] };
+      out.push(...this.endSearch(rec.pid));
+      this.searches.set(rec.pid, { pid: rec.pid, comm: rec.comm, name: miss.name, dirs: [miss.dir], recs: [rec] });
       return out;
     }
-    out.push(...this.endSearch(), ...this.addRepeat(rec));
+    out.push(...this.endSearch(rec.pid), ...this.addRepeat(rec));
     return out;
   }
 
@@ -159,7 +168,10 @@ export class ExplainPresenter {
 
   /** Everything held back, as lines. */
   flush(): string[] {
-    return [...this.endSearch(), ...this.endRepeat()];
+    const out: string[] = [];
+    for (const pid of [...this.searches.keys()]) out.push(...this.endSearch(pid));
+    out.push(...this.endRepeat());
+    return out;
   }
 
   private searchMiss(rec: TraceRecord): { dir: string; name: string } | null {
@@ -168,20 +180,23 @@ export class ExplainPresenter {
     return p === null ? null : splitPath(p);
   }
 
-  /** A program was executed: a search held back for its name found it. */
+  /** A program was executed: a search for its name, by this process or its parent, found it. */
   private execed(rec: TraceRecord): string[] {
-    const s = this.search;
     const file = typeof rec.file === 'string' ? rec.file : '';
     const argv0 = Array.isArray(rec.argv) && typeof rec.argv[0] === 'string' ? rec.argv[0] : '';
-    if (s && (splitPath(file)?.name === s.name || argv0 === s.name || splitPath(argv0)?.name === s.name)) this.search = null;
+    for (const pid of [rec.pid, this.parents.get(rec.pid)]) {
+      const s = this.searches.get(pid);
+      if (s && (splitPath(file)?.name === s.name || argv0 === s.name || splitPath(argv0)?.name === s.name)) this.searches.delete(pid);
+    }
     return [];
   }
 
-  private endSearch(): string[] {
-    const s = this.search;
+  private endSearch(pid: unknown): string[] {
+    const s = this.searches.get(pid);
     if (!s) return [];
-    this.search = null;
-    if (s.recs.length === 1) return this.addRepeat(s.recs[0]);
+    this.searches.delete(pid);
+    // One directory is no search (ls trying the same path twice): each failure is told.
+    if (s.dirs.length < 2) return s.recs.flatMap((r) => this.addRepeat(r));
     const out = this.endRepeat();
     out.push(`explain: ${String(s.comm)}[${String(s.pid)}] searched PATH for ${s.name}: not in ${s.dirs.join(', ')}\n`);
     return out;

@@ -115,8 +115,14 @@ function describeUserNs(ns: UserNamespace): string {
  */
 export function capMissing(creds: Creds, ns: UserNamespace, cap: number): string {
   const name = capName(cap);
-  const who = `the caller (euid ${creds.euid} in ${describeUserNs(creds.userNs)})`;
-  if (ns === creds.userNs) return `${name} is not in the effective set of ${who}`;
+  const inside = creds.userNs.uidOf(creds.euid);
+  const euid = inside === creds.euid ? `euid ${inside}` : `euid ${inside}, kernel uid ${creds.euid},`;
+  const who = `the caller (${euid} in ${describeUserNs(creds.userNs)})`;
+  if (ns === creds.userNs) {
+    // Why the set lacks it: execve as a uid other than 0 of the namespace empties it (capabilities(7)).
+    const why = creds.capEff === CAP_EMPTY_SET && inside !== 0 ? `; its effective set is empty, as execve leaves it for a uid other than 0 of its namespace` : '';
+    return `${name} is not in the effective set of ${who}${why}`;
+  }
   for (let n: UserNamespace | null = creds.userNs.parent; n !== null; n = n.parent) {
     if (n === ns) return `${name} is needed in ${describeUserNs(ns)}, an ancestor of the caller's ${describeUserNs(creds.userNs)}; capabilities held in a child namespace give no power in its ancestors`;
   }
