@@ -13,8 +13,11 @@
  *     of such misses for one NAME in two or more directories by one process is held back: when NAME is then
  *     executed the misses were how the search works and are dropped; otherwise they
  *     become one line, "sh[2] searched PATH for foo: not in /usr/local/sbin, …".
- *   - init's reaping loop: PID 1 (of the host or of a VM's kernel) waits for children
- *     forever; its wait4 failing with ECHILD only says it has none yet.
+ *   - The end of a reaping loop: init and shells call wait4 until it fails with ECHILD
+ *     ("no children left"), so that failure is how the loop ends, not an error.
+ *   - Job control's setpgid race: a shell and its child both put the child in its
+ *     process group (setpgid(2) NOTES); whichever comes second after the child's
+ *     execve gets EACCES, and shells ignore it.
  *   - Non-blocking I/O saying "not yet": connect's EINPROGRESS, and EAGAIN on a
  *     descriptor opened O_NONBLOCK (the record says `nonblock`); an event loop polls
  *     and tries again.
@@ -133,7 +136,8 @@ export class ExplainPresenter {
     if (rec.cat === 'proc' && rec.ev === 'fork') this.parents.set(rec.child, rec.parent);
     if (rec.cat !== 'explain') return [];
     if (this.booting || (this.startNs !== null && rec.t < this.startNs)) return [];
-    if (rec.pid === 1 && (rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return [];
+    if ((rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return [];
+    if (rec.ev === 'setpgid' && rec.errno === 'EACCES') return [];
     if (rec.errno === 'EINPROGRESS' || (rec.errno === 'EAGAIN' && rec.nonblock === true)) return [];
     if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY' && (rec.args as Record<string, unknown> | undefined)?.cmd === TCGETS) return [];
     const out: string[] = [];

@@ -44,7 +44,7 @@ describe('explain presenter', () => {
     expect(presentExplain(recs)).toEqual(['explain: sh[3] stat failed with ENOENT: /nonexistent does not exist\n', 'explain: sh[3] lstat failed with ENOENT: /nonexistent does not exist (2 times)\n']);
   });
 
-  it('leaves out isatty probes, init waiting with no children, and non-blocking "not yet"', () => {
+  it('leaves out isatty probes, the end of reaping loops, the setpgid race and non-blocking "not yet"', () => {
     const recs = [
       fail(3, 'ls', 'ioctl', 'ENOTTY', 'not a terminal', { fd: 1, cmd: 0x5401 }),
       fail(1, 'init', 'wait4', 'ECHILD', 'the caller has no children to wait for'),
@@ -52,9 +52,10 @@ describe('explain presenter', () => {
       fail(4, 'wget', 'read', 'EAGAIN', 'the pipe is empty', { fd: 3 }, { nonblock: true }),
     ];
     expect(presentExplain(recs)).toEqual([]);
-    // Other ioctls, other processes' ECHILD and a blocking EAGAIN are told.
+    expect(presentExplain([fail(5, 'sh', 'wait4', 'ECHILD', 'no children'), fail(5, 'sh', 'setpgid', 'EACCES', 'the child has already called execve')])).toEqual([]);
+    // Other ioctls, setpgid's other errors and a blocking EAGAIN are told.
     expect(presentExplain([fail(3, 'ls', 'ioctl', 'ENOTTY', 'not a terminal', { fd: 1, cmd: 0x5413 })])).toHaveLength(1);
-    expect(presentExplain([fail(5, 'sh', 'wait4', 'ECHILD', 'no children')])).toHaveLength(1);
+    expect(presentExplain([fail(5, 'sh', 'setpgid', 'ESRCH', 'no such process')])).toHaveLength(1);
     expect(presentExplain([fail(5, 'sh', 'fork', 'EAGAIN', 'pids.max=3 reached')])).toHaveLength(1);
   });
 
