@@ -30,6 +30,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     `<%= config.bin %> sh -c 'ps -e -o pid=,comm='`,
     `<%= config.bin %> sh --cpus 4 --seed 7 -c 'stress --cpu 4 --timeout 1s; cat /proc/loadavg'`,
     `<%= config.bin %> sh --trace sched,proc -c 'sleep 1 & wait'`,
+    `<%= config.bin %> sh --explain -c 'unshare -p -f ps -e; nosuch'`,
     `<%= config.bin %> sh script.sh arg1 arg2`,
     `<%= config.bin %> sh            # interactive, at a terminal`,
   ];
