@@ -12,10 +12,10 @@ import { createHost, type Host } from '../host.js';
 import { formatTraceJson, formatTraceText, parseTraceCategories, type TraceRecord } from '../sim/trace.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { shellStatus } from '../kernel/proc/wstatus.js';
-import { runOnTerminal, runWithLiveInput, type TerminalAttachment } from '../cli/live-session.js';
+import { runOnTerminal, runWithLiveInput, type TerminalAttachment, type TerminalHooks } from '../cli/live-session.js';
 import { Monitor } from '../cli/monitor.js';
-import { explainLine, type ExplainRecord } from '../report/monitor-report.js';
 import { HostSession } from '../cli/host-session.js';
+import { ExplainPresenter } from '../report/explain.js';
 import type { HostOptions } from '../host.js';
 import { resolve as resolvePath } from 'node:path';
 
@@ -31,6 +31,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     `<%= config.bin %> sh -c 'ps -e -o pid=,comm='`,
     `<%= config.bin %> sh --cpus 4 --seed 7 -c 'stress --cpu 4 --timeout 1s; cat /proc/loadavg'`,
     `<%= config.bin %> sh --trace sched,proc -c 'sleep 1 & wait'`,
+    `<%= config.bin %> sh --explain -c 'unshare -p -f ps -e; nosuch'`,
     `<%= config.bin %> sh script.sh arg1 arg2`,
     `<%= config.bin %> sh            # interactive, at a terminal`,
   ];
@@ -43,13 +44,21 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     command: Flags.string({ char: 'c', description: 'The script to run (sh -c SCRIPT [ARG0 [ARG…]]).' }),
     ...hostFlags,
     trace: Flags.string({ description: 'Record a timeline of these event categories: sched, syscall, proc, signal, vfs, mm, ns, cgroup, net, vmexit, explain (comma-separated, or "all").' }),
-    explain: Flags.boolean({ description: 'Say on standard error why each system call that failed failed: the process, the call, the errno and the reason the kernel gave where it decided.' }),
+    explain: Flags.boolean({ description: 'Say on standard error why the kernel decided what it did: each failed system call (the process, the call, the errno and the reason given where it was decided), OOM kills, dropped or refused packets, VM exits, a /proc that shows another PID namespace. Failures a program expects (a PATH search, isatty) and those of boot are summarised or left out.' }),
     'trace-file': Flags.string({ description: 'Write the trace to this file instead of standard error.' }),
     'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
     'time-limit': Flags.string({ description: 'Stop after this much simulated time (e.g. 10s, 500ms); the status is then 124.' }),
     root: Flags.string({ description: 'Run the script on the host kept in this directory (the one of ctsim oci --root / ctsim run --root), and keep what it does.' }),
   };
+
+  /** --explain's presenter (null without --explain). */
+  private explainer: ExplainPresenter | null = null;
+
+  /** Prints the explain lines held back so far. */
+  private flushExplain(): void {
+    if (this.explainer) for (const line of this.explainer.flush()) process.stderr.write(line);
+  }
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Sh);
@@ -59,22 +68,26 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
 
     let traceOut: WriteStream | null = null;
+    // --explain speaks to the person at the terminal, in words (src/report/explain.ts);
+    // --trace keeps its timeline.
+    this.explainer = flags.explain ? new ExplainPresenter({ boot: true }) : null;
     if (flags.trace !== undefined || flags.explain) {
       const cats = flags.trace === undefined ? [] : parseTraceCategories(flags.trace);
       if (!Array.isArray(cats)) throw new UsageError({ source: '--trace', expected: 'categories among sched, syscall, proc, signal, vfs, mm, ns, cgroup, net, vmexit, explain (or "all")', found: cats.bad });
       const format = flags['trace-format'] === 'json' ? formatTraceJson : formatTraceText;
       if (flags['trace-file']) traceOut = createWriteStream(flags['trace-file']);
       const traced = new Set<string>(cats);
+      const explainer = this.explainer;
       const write = (rec: TraceRecord): void => {
         if (this.replaying) return;
-        // --explain speaks to the person at the terminal, in words; --trace keeps its timeline.
-        if (flags.explain && rec.cat === 'explain') process.stderr.write(formatExplain(rec));
+        if (explainer) for (const line of explainer.push(rec)) process.stderr.write(line);
         if (!traced.has(rec.cat)) return;
         const line = format(rec) + '\n';
         if (traceOut) traceOut.write(line);
         else process.stderr.write(line);
       };
-      hostOpts.trace = { categories: flags.explain ? [...cats, 'explain'] : cats, sink: write };
+      // The presenter also reads exec records (a PATH search that found its program).
+      hostOpts.trace = { categories: flags.explain ? [...cats, 'explain', 'proc'] : cats, sink: write };
     }
 
     // What to run: -c SCRIPT [ARG0 ARGS…], FILE [ARGS…], or an interactive shell.
@@ -99,12 +112,15 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       try {
         process.exitCode = this.runOnKeptHost(resolvePath(flags.root), hostOpts, script, shArgs, timeLimitNs);
       } finally {
+        this.flushExplain();
         if (traceOut) await new Promise<void>((r) => traceOut!.end(r));
       }
       return;
     }
 
     const host = createHost(hostOpts);
+    // What init did while the host booted is not the person's command.
+    this.explainer?.markStart();
     let status: number;
     try {
       if (script === null && process.stdin.isTTY && process.stdout.isTTY && !flags.json) {
@@ -113,6 +129,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
         status = await this.runScript(host, script, shArgs, flags.json, timeLimitNs);
       }
     } finally {
+      this.flushExplain();
       if (traceOut) await new Promise<void>((r) => traceOut!.end(r));
     }
     process.exitCode = status;
@@ -134,6 +151,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
         session.host.engine.trace.enable(hostOpts.trace.categories);
         session.host.engine.trace.addSink(hostOpts.trace.sink);
       }
+      this.explainer?.markStart();
       const stdin = process.stdin.isTTY ? '' : readFileSync(0).toString('latin1');
       const applied = session.apply({ atNs: session.startTime(), argv: ['sh', '-c', script, ...shArgs], path: '/bin/sh', cwd: '/root', uploads: [], stdin }, timeLimitNs);
       saved = true;
@@ -145,8 +163,15 @@ Everything happens inside the simulation: the same script and --seed give byte-i
 
   private async runScript(host: Host, script: string | null, shArgs: string[], json: boolean, timeLimitNs: number | undefined): Promise<number> {
     const argv = script === null ? ['sh'] : ['sh', '-c', script, ...shArgs];
-    const out = (b: string): void => void process.stdout.write(Buffer.from(b, 'latin1'));
-    const errw = (b: string): void => void process.stderr.write(Buffer.from(b, 'latin1'));
+    // A line the presenter holds back comes out before the output that followed it.
+    const out = (b: string): void => {
+      this.flushExplain();
+      process.stdout.write(Buffer.from(b, 'latin1'));
+    };
+    const errw = (b: string): void => {
+      this.flushExplain();
+      process.stderr.write(Buffer.from(b, 'latin1'));
+    };
     // Standard input: all of it up front when it is a file or pipe (reproducible); live from a terminal.
     const liveStdin = process.stdin.isTTY === true;
     const stdinText = liveStdin ? undefined : readFileSync(0).toString('latin1');
@@ -187,14 +212,19 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     };
     const monitor = new Monitor({ boot, replaying: (on) => (this.replaying = on) });
     const { host, task, tty } = monitor.start();
-    return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin, monitor));
+    // --explain's held lines are said before each prompt, then the monitor's own business.
+    const hooks: TerminalHooks = {
+      onShellLine: (line, print, prompt) => monitor.onShellLine(line, print, prompt),
+      onPrompt: (print) => {
+        this.flushExplain();
+        monitor.onPrompt(print);
+      },
+      onStart: (control) => monitor.onStart(control),
+      onTerminalInput: (what) => monitor.onTerminalInput(what),
+    };
+    return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin, hooks));
   }
 
   /** True while a restore replays the session: its trace was shown already. */
   private replaying = false;
-}
-
-/** One explain record as a person reads it: `explain: cat[7] open failed with ENOENT: …`, or `explain: tail[4] was killed by the OOM killer: …`. */
-export function formatExplain(rec: TraceRecord): string {
-  return `explain: ${explainLine({ ...rec, pid: Number(rec.pid), comm: String(rec.comm), reason: typeof rec.reason === 'string' ? rec.reason : '' } as ExplainRecord)}\n`;
 }

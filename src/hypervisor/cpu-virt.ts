@@ -24,6 +24,19 @@ export type CpuVirtMode = 'bt' | 'pv' | 'hw';
 export const EXIT_REASONS = ['CR3 write', 'INVLPG', 'HLT', 'MSR write', 'I/O instruction', 'EPT violation', 'exception', 'external interrupt', 'interrupt window'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
+/** Why the guest exits for each reason, in plain words (explain mode; issue 9). */
+export const EXIT_EXPLANATIONS: Record<ExitReason, string> = {
+  'CR3 write': 'the guest kernel switched address space (a CR3 load or a TLB flush); under shadow paging the VMM must switch to the matching shadow page table, so it intercepts CR3 (nested paging would not exit)',
+  INVLPG: 'the guest kernel invalidated one TLB entry; under shadow paging the VMM must drop the matching shadow entry',
+  HLT: 'the guest had nothing to run and halted; the vCPU gives its physical CPU back until an interrupt',
+  'MSR write': 'the guest wrote an MSR the VMM intercepts: the TSC-deadline timer, or the x2APIC ICR to send an IPI',
+  'I/O instruction': "the guest touched an emulated device's register; the VMM in user space emulates the device",
+  'EPT violation': 'the guest touched guest-physical memory that no host page backs yet (first touch) or that the EPT does not map; the host backs it and fills the nested table',
+  exception: 'a guest page fault the VMM intercepts under shadow paging: a hidden fault (shadow entry missing) or a write to a write-protected guest page table',
+  'external interrupt': 'an interrupt arrived for the host while the guest ran (the guest\'s timer, a device); the VMM takes it and injects it',
+  'interrupt window': 'the guest had interrupts disabled with one pending; the VMM asked to exit as soon as the guest can take it',
+};
+
 /** Sensitive operations a binary translator turns into calls into the VMM. */
 export const CALLOUT_KINDS = ['syscall', 'CR3 write', 'INVLPG', 'TLB flush', 'timer', 'IPI', 'HLT', 'PTE write', 'page fault', 'I/O'] as const;
 export type CalloutKind = (typeof CALLOUT_KINDS)[number];
@@ -120,11 +133,15 @@ export class CpuVirt {
     this.tc = new TranslationCache(costs.btCacheBlocks);
   }
 
+  /** Told of each VM exit (the VM traces it); null when nobody listens. */
+  onExit: ((reason: ExitReason, ns: Ns, handlingNs: Ns) => void) | null = null;
+
   /** A VM exit for `reason` with `handlingNs` of VMM work: its price. */
   exit(reason: ExitReason, handlingNs: Ns = 0): Ns {
     const ns = this.costs.vmExit + handlingNs;
     this.counters.exits[reason]++;
     this.counters.exitNs[reason] += ns;
+    this.onExit?.(reason, ns, handlingNs);
     return ns;
   }
 

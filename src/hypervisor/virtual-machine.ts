@@ -20,7 +20,7 @@ import type { NicPort } from '../hw/nic.js';
 import type { SerialPort } from '../hw/serial.js';
 import { Mmu } from '../hw/mmu.js';
 import { Tlb } from '../hw/tlb.js';
-import { CpuVirt, type CpuVirtMode } from './cpu-virt.js';
+import { CpuVirt, EXIT_EXPLANATIONS, type CpuVirtMode, type ExitReason } from './cpu-virt.js';
 import { GuestMemory } from './guest-memory.js';
 import { NestedPaging, type MemVirt, type MemVirtMode } from './mem-virt.js';
 import { DirectPaging, ShadowPaging } from './mem-virt-shadow.js';
@@ -100,6 +100,7 @@ export class VirtualMachine implements Machine {
     this.memory = new GuestMemory(config.ramBytes);
     this.mmu = new Mmu(this.memory);
     this.cpuVirt = new CpuVirt(config.cpuVirt, this.costs);
+    this.cpuVirt.onExit = (reason, ns, handlingNs) => this.traceExit(reason, ns, handlingNs);
     this.memMode = config.memVirt;
     this.memVirt = this.makeMemVirt(config.backing);
     const cpus: VCpu[] = [];
@@ -116,6 +117,32 @@ export class VirtualMachine implements Machine {
       { phase: 'kernel', ns: b.kernelNs },
       { phase: 'init', ns: b.initNs },
     ].filter((p) => p.ns > 0) as { phase: BootPhase['phase']; ns: Ns }[];
+  }
+
+  /** vCPU:reason pairs whose first exit explain mode has told. */
+  private readonly explainedExits = new Set<string>();
+
+  /**
+   * A VM exit in the trace: each one as a `vmexit` record; in explain mode the first of
+   * each reason on each vCPU in words with its price (later ones are only counted —
+   * ctsim vm inspect shows the counts — so a running VM does not flood the explanation).
+   */
+  private traceExit(reason: ExitReason, ns: Ns, handlingNs: Ns): void {
+    const tr = this.engine.trace;
+    const vcpu = this.currentVcpu?.index ?? 0;
+    if (tr.on('vmexit')) tr.emit('vmexit', 'exit', { vm: this.name, vcpu, reason, ns, count: this.cpuVirt.counters.exits[reason] });
+    if (!tr.on('explain')) return;
+    const key = `${vcpu}:${reason}`;
+    if (this.explainedExits.has(key)) return;
+    this.explainedExits.add(key);
+    const cost = `it costs ${ns} ns (${this.costs.vmExit} ns of exit and re-entry${handlingNs > 0 ? ` + ${handlingNs} ns of VMM work` : ''})`;
+    tr.emit('explain', 'vmexit', {
+      vm: this.name,
+      vcpu,
+      exit: reason,
+      ns,
+      reason: `${EXIT_EXPLANATIONS[reason]}; ${cost}; this is the first such exit on this vCPU (${this.cpuVirt.counters.exits[reason]} of this reason in the VM so far), later ones are counted, not told`,
+    });
   }
 
   private makeMemVirt(backing: HostBacking): MemVirt {

@@ -21,6 +21,7 @@ import type { Kernel } from './kernel.js';
 import { TaskState, abandonSyscallState, type Task } from './proc/task.js';
 import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
+import { O_NONBLOCK } from './vfs/types.js';
 import { SYSCALL_TABLE } from './syscalls/dispatch.js';
 import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
 import { SIG } from './proc/signals.js';
@@ -490,11 +491,27 @@ function interruptSyscall(t: Task): void {
   t.interruptedSyscall = req;
 }
 
-/** Explain mode: a failed system call, with the reason the kernel gave where it decided. */
+/**
+ * Explain mode: a failed system call, with the reason the kernel gave where it decided,
+ * and the call's plain arguments (numbers, strings, booleans) so that a presenter can
+ * say which path or descriptor it was about (src/report/explain.ts).
+ */
 function explainError(k: Kernel, t: Task, req: SyscallRequest, e: SysError): void {
   // The path the call named, when it named one: a live session's explain groups a shell's PATH search by it.
   const path = typeof req.path === 'string' ? { path: req.path } : {};
-  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, errno: e.errno, reason: e.reason ?? '', ...path });
+  const args: Record<string, string | number | boolean> = {};
+  for (const key of Object.keys(req)) {
+    const v = req[key];
+    if (key === 'nr') continue;
+    if (typeof v === 'number' || typeof v === 'boolean') args[key] = v;
+    else if (typeof v === 'string') args[key] = v.length > 64 ? v.slice(0, 64) + '...' : v;
+  }
+  // A guest kernel shares its host's trace: its records say which VM they come from.
+  const vm = k.machine.kind === 'virtual' ? { vm: k.machine.name } : {};
+  // EAGAIN on an O_NONBLOCK descriptor is "not yet" (a presenter may leave it out).
+  const f = typeof req.fd === 'number' ? t.files.get(req.fd) : undefined;
+  const nonblock = e.errno === 'EAGAIN' && f !== undefined && (f.flags & O_NONBLOCK) !== 0 ? { nonblock: true } : {};
+  k.engine.trace.emit('explain', SYSCALL_NAMES[req.nr] ?? String(req.nr), { pid: t.tid, comm: t.comm, ...vm, errno: e.errno, reason: e.reason, args, ...path, ...nonblock });
 }
 
 /**

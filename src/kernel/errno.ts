@@ -155,15 +155,19 @@ export const STRERROR: Record<Errno, string> = {
 };
 
 /**
- * The result of a failed system call: an errno and, where the kernel knows it, why.
+ * The result of a failed system call: an errno and why the kernel decided it.
  * Programs test `r instanceof SysError`.
+ *
+ * Invariant: `reason` is given where the errno is decided — the type requires it, so
+ * no path of the kernel can return a bare errno that explain mode could not explain
+ * (issue 9). An errno passed on from a callee keeps the callee's reason.
  */
 export class SysError {
   readonly errno: Errno;
   /** Why the kernel decided so, in plain words with the numbers (for explain mode). */
-  readonly reason: string | undefined;
+  readonly reason: string;
 
-  constructor(errno: Errno, reason?: string) {
+  constructor(errno: Errno, reason: string) {
     this.errno = errno;
     this.reason = reason;
   }
@@ -184,7 +188,7 @@ export class SysError {
 }
 
 /** Shorthand for `new SysError(errno, reason)`. */
-export function err(errno: Errno, reason?: string): SysError {
+export function err(errno: Errno, reason: string): SysError {
   return new SysError(errno, reason);
 }
 

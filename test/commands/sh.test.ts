@@ -71,6 +71,27 @@ describe('ctsim sh', () => {
     expect(r.stderr).toMatch(/explain: tail\[\d+\] was killed by the OOM killer: cgroup \/g reached its memory\.max: 8192 kB used of 8192 kB and nothing left to reclaim; of the 2 processes it could kill, tail had the highest badness, \d+ pages \(rss \d+ \+ swap 0 \+ page tables \d+, oom_score_adj 0\)\n/);
   });
 
+  it('--explain says why fork failed (pids.max of which cgroup, current and max), why a packet was dropped and why ps shows the host', async () => {
+    const r = await run(
+      '--explain',
+      '-c',
+      [
+        'cd /sys/fs/cgroup; echo +pids > cgroup.subtree_control; mkdir web; echo 2 > web/pids.max',
+        "sh -c 'echo $$ > web/cgroup.procs; sleep 1 & sleep 1 & echo x'",
+        'ip netns add a; ip netns exec a sh -c "ip link set lo up; iptables -P INPUT DROP; ping -c1 -W1 127.0.0.1 >/dev/null"',
+        'unshare -p -f ps -e >/dev/null',
+        'nosuch',
+      ].join('\n'),
+    );
+    expect(r.stderr).toMatch(/explain: sh\[\d+\] fork failed with EAGAIN: pids\.max=2 reached in \/sys\/fs\/cgroup\/web \(the caller's cgroup\): pids\.current=2, one more task would make 3/);
+    expect(r.stderr).toMatch(/explain: packet 127\.0\.0\.1 → 127\.0\.0\.1 ICMP dropped in network namespace \d+ at lo: chain INPUT policy DROP in the filter table/);
+    expect(r.stderr).toMatch(/explain: ps\[\d+\] reads a \/proc that lists PID namespace \d+, not its own PID namespace \d+/);
+    // The failed PATH search is one line, said before the shell's own message.
+    expect(r.stderr).toContain('explain: sh[2] searched PATH for nosuch: not in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin\nsh: 5: nosuch: not found\n');
+    // Searches that found their program, and boot, say nothing.
+    expect(r.stderr).not.toMatch(/searched PATH for (ip|sh|ps|unshare)|init\[1\]/);
+  });
+
   it('--json gives status, output, seed and simulated time', async () => {
     const r = await run('--json', '--seed', '9', '-c', 'sleep 2; echo done; exit 1');
     expect(r.exitCode).toBe(1);

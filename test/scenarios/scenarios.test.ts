@@ -7,6 +7,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { createHost } from '../../src/index.js';
+import { ExplainPresenter } from '../../src/report/explain.js';
+import type { TraceCategory, TraceRecord } from '../../src/sim/trace.js';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 
@@ -19,6 +21,8 @@ interface Scenario {
   script: string;
   stdout: string;
   stderr: string;
+  /** What `ctsim sh --explain` adds on standard error, when the scenario says (null: not checked). */
+  explain: string | null;
 }
 
 export function parseScenario(name: string, text: string): Scenario {
@@ -33,7 +37,7 @@ export function parseScenario(name: string, text: string): Scenario {
     if (current !== null) sections[current] = buf.length === 0 ? '' : buf.join('\n') + (noNewline ? '' : '\n');
   };
   for (const line of lines) {
-    const m = /^--- (script|stdout|stderr)( -n)?$/.exec(line);
+    const m = /^--- (script|stdout|stderr|explain)( -n)?$/.exec(line);
     if (m) {
       flush();
       current = m[1];
@@ -72,6 +76,7 @@ export function parseScenario(name: string, text: string): Scenario {
     script: body(sections.script),
     stdout: body(sections.stdout),
     stderr: body(sections.stderr),
+    explain: sections.explain ?? null,
   };
 }
 
@@ -86,12 +91,19 @@ describe('golden shell scenarios', () => {
   for (const f of files) {
     const sc = parseScenario(f, readFileSync(join(dir, f), 'utf8'));
     test(`${f}: ${sc.rule}`, () => {
-      const host = createHost({ cpus: 2, seed: 1, ...sc.host });
+      // With an explain section, explain mode is on as `ctsim sh --explain` has it.
+      const presenter = sc.explain === null ? null : new ExplainPresenter({ boot: true });
+      const explained: string[] = [];
+      const trace = presenter ? { categories: ['explain', 'proc'] as TraceCategory[], sink: (rec: TraceRecord): void => void explained.push(...presenter.push(rec)) } : undefined;
+      const host = createHost({ cpus: 2, seed: 1, ...sc.host, ...(trace ? { trace } : {}) });
+      presenter?.markStart();
       const r = host.sh(Buffer.from(sc.script, 'utf8').toString('latin1'), { maxSteps: 20_000_000 });
-      expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({
+      if (presenter) explained.push(...presenter.flush());
+      expect({ stdout: r.stdout, stderr: r.stderr, status: r.status, ...(presenter ? { explain: explained.join('') } : {}) }).toEqual({
         stdout: Buffer.from(sc.stdout, 'utf8').toString('latin1'),
         stderr: Buffer.from(sc.stderr, 'utf8').toString('latin1'),
         status: sc.status,
+        ...(sc.explain !== null ? { explain: sc.explain } : {}),
       });
     });
   }

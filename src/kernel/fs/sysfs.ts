@@ -21,7 +21,7 @@ import { BOND_MODES, BondDevice, HASH_POLICIES } from '../net/bond.js';
 import { bondInfo, bondSlaveInfo } from '../net/netlink-bond.js';
 import { setNumVfs, SRIOV_TOTAL_VFS } from '../net/sriov.js';
 import { err } from '../errno.js';
-import { CAP, nsCapable } from '../ns/capabilities.js';
+import { CAP, nsCapable, capMissing } from '../ns/capabilities.js';
 import type { DevStats } from '../net/netdev.js';
 
 /** The statistics files, in the order ls lists them. */
@@ -183,7 +183,7 @@ export class SysFs implements ProcFsBase {
       make: () =>
         new ProcFile(this, `${key}/sriov_numvfs`, 0o644, ROOT_OWNER, () => `${d.eswitch?.pf === d ? d.eswitch.vfs.length : 0}\n`, (data) => {
           const t = k.current;
-          if (t && !nsCapable(t.creds, k.initUserNs, CAP.SYS_ADMIN)) return err('EPERM', `writing /sys${key}/sriov_numvfs needs CAP_SYS_ADMIN in the initial user namespace`);
+          if (t && !nsCapable(t.creds, k.initUserNs, CAP.SYS_ADMIN)) return err('EPERM', `writing /sys${key}/sriov_numvfs needs CAP_SYS_ADMIN in the initial user namespace` + '; ' + capMissing(t.creds, k.initUserNs, CAP.SYS_ADMIN));
           if (!/^\s*\d+\s*$/.test(data)) return err('EINVAL', `${JSON.stringify(data.trim())} is not a number of virtual functions (/sys${key}/sriov_numvfs)`);
           const n = Number(data.trim());
           const cur = d.eswitch?.vfs.length ?? 0;

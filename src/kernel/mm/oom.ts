@@ -107,6 +107,7 @@ export function outOfMemory(k: Kernel, scope: MemCounter | null = null): boolean
     k.engine.trace.emit('explain', 'oom-kill', {
       pid: victim.tid,
       comm: victim.comm,
+      ...(k.machine.kind === 'virtual' ? { vm: k.machine.name } : {}),
       reason: `${why}; of the ${candidates.length} process${candidates.length === 1 ? '' : 'es'} it could kill, ${victim.comm} had the highest badness, ${best} pages (rss ${mm.rss} + swap ${mm.swapEnts} + page tables ${mm.ptPages}, oom_score_adj ${victim.oomScoreAdj})${others > 0 ? '' : ', and was the only one'}`,
     });
   }

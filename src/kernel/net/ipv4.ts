@@ -31,13 +31,14 @@ import {
   IPPROTO_ICMP,
   IPPROTO_UDP,
   clonePacket,
+  packetFacts,
   type ArpPacket,
   type Frame,
   type IpPacket,
 } from './packet.js';
 import { DELAY_FIRST_PROBE_MS, MCAST_SOLICIT, RETRANS_TIME_MS, UCAST_SOLICIT, UNRES_QLEN, type Neighbour } from './neigh.js';
 import type { Route } from './route.js';
-import { natOutput, natPostrouting, natPrerouting, natInput } from './nat.js';
+import { filterHook, natOutput, natPostrouting, natPrerouting, natInput } from './nat.js';
 import { socketDeliver } from './deliver.js';
 
 const MS = 1_000_000;
@@ -173,7 +174,10 @@ function resolveTimer(stack: NetStack, n: Neighbour): void {
   n.updated = now;
   stack.trace('arp-failed', { dev: n.dev.name, ip: formatIpv4(n.ip), why: `no ARP reply after ${MCAST_SOLICIT} requests` });
   // neigh_invalidate: every queued packet's sender learns the host is unreachable.
-  for (const p of n.queue.splice(0)) icmpSend(stack, n.dev.netns, p, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, now, n.dev);
+  for (const p of n.queue.splice(0)) {
+    stack.explainPacket('drop', n.dev.netns, p, `the next hop ${formatIpv4(n.ip)} on ${n.dev.name} did not answer ${limit} ARP requests (no such host on the link, or it is down); an ICMP host unreachable goes back to the sender`, { dev: n.dev.name });
+    icmpSend(stack, n.dev.netns, p, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, now, n.dev);
+  }
 }
 
 function delayExpired(stack: NetStack, n: Neighbour): void {
@@ -212,7 +216,7 @@ function ipRcv(stack: NetStack, dev: NetDevice, pkt: IpPacket, at: number): void
     return;
   }
   if (!ns.ipForward) {
-    stack.trace('drop', { dev: dev.name, dst: formatIpv4(p.dst), why: 'not a local address and net.ipv4.ip_forward=0' });
+    stack.explainPacket('drop', ns, p, `${formatIpv4(p.dst)} is not an address of this network namespace and net.ipv4.ip_forward=0, so it does not route packets on`, { dev: dev.name });
     return;
   }
   ipForward(stack, ns, p, dev, r, at + stack.costs.netRx);
@@ -222,16 +226,24 @@ function ipForward(stack: NetStack, ns: NetNamespace, pkt: IpPacket, inDev: NetD
   // Routing comes first (ip_route_input, then ip_error for a route that is not a
   // way out); only a packet with somewhere to go has its TTL checked (ip_forward).
   if (!r || r.type !== 'unicast' || !r.dev) {
-    stack.trace('drop', { dev: inDev.name, dst: formatIpv4(pkt.dst), why: r ? `${r.type} route` : 'no route' });
+    const answer = r?.type === 'blackhole' ? 'nothing is sent back' : `an ICMP ${r?.type === 'unreachable' ? 'host unreachable' : r?.type === 'prohibit' ? 'administratively prohibited' : 'network unreachable'} goes back to the sender`;
+    stack.explainPacket('drop', ns, pkt, `${routeFailure(r ? (r.type === 'unreachable' ? 'EHOSTUNREACH' : r.type === 'prohibit' ? 'EACCES' : r.type === 'blackhole' ? 'EINVAL' : 'ENETUNREACH') : 'ENETUNREACH', pkt.dst)} while forwarding; ${answer}`, { dev: inDev.name });
     if (r?.type === 'blackhole') return;
     const code = r?.type === 'unreachable' ? ICMP_HOST_UNREACH : r?.type === 'prohibit' ? ICMP_PKT_FILTERED : ICMP_NET_UNREACH;
     icmpSend(stack, ns, pkt, ICMP_DEST_UNREACH, code, at, inDev);
     return;
   }
   if (pkt.ttl <= 1) {
+    stack.explainPacket('drop', ns, pkt, `its TTL ran out (${pkt.ttl}) at this router; an ICMP time exceeded goes back to the sender`, { dev: inDev.name });
     icmpSend(stack, ns, pkt, ICMP_TIME_EXCEEDED, 0, at, inDev);
     return;
   }
+  const dropped = filterHook(ns, pkt, 'FORWARD');
+  if (dropped) {
+    stack.explainPacket('drop', ns, pkt, dropped, { dev: inDev.name });
+    return;
+  }
+  if (stack.tracing()) stack.trace('forward', { ...packetFacts(pkt), in: inDev.name, out: r.dev.name, via: r.gw !== null ? formatIpv4(r.gw) : 'direct' });
   const fwd = clonePacket(pkt);
   fwd.ttl--;
   const out = natPostrouting(stack, ns, fwd, r.dev, at);
@@ -241,6 +253,11 @@ function ipForward(stack: NetStack, ns: NetNamespace, pkt: IpPacket, inDev: NetD
 }
 
 function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: NetDevice, at: number): void {
+  const dropped = filterHook(ns, pkt, 'INPUT');
+  if (dropped) {
+    stack.explainPacket('drop', ns, pkt, dropped, { dev: dev.name });
+    return;
+  }
   const p = natInput(stack, ns, pkt, at);
   if (!p) return;
   if (socketDeliver(stack, ns, p, dev, at)) return;
@@ -259,7 +276,10 @@ function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: N
     ipSend(stack, ns, reply, at + stack.costs.netTx);
     return;
   }
-  if (p.proto === IPPROTO_UDP && !toBroadcast) icmpSend(stack, ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, at, dev);
+  if (p.proto === IPPROTO_UDP && !toBroadcast) {
+    stack.explainPacket('unreachable', ns, p, `no socket is bound to UDP port ${p.udp?.dport ?? 0} on ${formatIpv4(p.dst)} in this network namespace; the sender's next call on a connected socket fails with ECONNREFUSED`, { icmp: 'port unreachable' });
+    icmpSend(stack, ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, at, dev);
+  }
 }
 
 // ---- IP output ---------------------------------------------------------------
@@ -268,6 +288,27 @@ function ipLocalDeliver(stack: NetStack, ns: NetNamespace, pkt: IpPacket, dev: N
 export function primaryAddr(dev: NetDevice, dst: Ipv4): Ipv4 | null {
   const same = dev.addrs.find((a) => inPrefix(dst, a.local, a.prefixlen));
   return (same ?? dev.addrs[0])?.local ?? null;
+}
+
+/** Why sending to `dst` failed with `errno` (routeOutput's and ipSend's errnos), for explain mode. */
+export function routeFailure(errno: string, dst: Ipv4): string {
+  const ip = formatIpv4(dst);
+  switch (errno) {
+    case 'ENETUNREACH':
+      return `no route to ${ip}: no entry of this network namespace's routing table matches it and there is no default route (ip route)`;
+    case 'EHOSTUNREACH':
+      return `the route to ${ip} is an unreachable route (ip route add unreachable …)`;
+    case 'EACCES':
+      return `the route to ${ip} is a prohibit route (ip route add prohibit …)`;
+    case 'EINVAL':
+      return `the route to ${ip} is a blackhole route (ip route add blackhole …)`;
+    case 'EPERM':
+      return `the filter table's OUTPUT chain dropped the packet to ${ip} (policy DROP)`;
+    case 'EADDRNOTAVAIL':
+      return `no local port is free for a connection to ${ip} (net.ipv4.ip_local_port_range is used up)`;
+    default:
+      return `sending to ${ip} failed with ${errno}`;
+  }
 }
 
 /** The source address and route for a packet to `dst`, or the errno a connect(2) would see. */
@@ -311,6 +352,13 @@ export function ipSend(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: num
     if (typeof ro === 'string') return ro;
   }
   const r = ro.route;
+  // NF_INET_LOCAL_OUT: a drop there is the sender's EPERM (ip_local_out, __ip_local_out).
+  const dropped = filterHook(ns, p, 'OUTPUT');
+  if (dropped) {
+    stack.explainPacket('drop', ns, p, `${dropped}; the sending call fails with EPERM`);
+    return 'EPERM';
+  }
+  if (stack.tracing()) stack.trace('route', { ...packetFacts(p), type: r.type, dev: r.dev?.name ?? 'lo', via: r.gw !== null ? formatIpv4(r.gw) : 'direct' });
   if (r.type === 'local' || (r.type === 'broadcast' && !r.dev)) {
     stack.xmit(ns.lo, { src: MAC_ZERO, dst: MAC_ZERO, ip: p }, at);
     return null;

@@ -14,7 +14,10 @@
  *
  * Simplification: ICMP echo, TCP and UDP are tracked (no RELATED ICMP errors, so
  * an error about a NATed packet is not translated back); SNAT keeps the source
- * port unless it clashes; a range's first address is used; no filter rules.
+ * port unless it clashes; a range's first address is used. The filter table has
+ * its chains' policies only (no rules): a chain with policy DROP drops every packet
+ * that passes its hook (INPUT for this host, FORWARD for routed ones, OUTPUT for
+ * locally made ones — whose sender then gets EPERM, as ip_local_out returns it).
  */
 import type { NetNamespace } from '../ns/net-ns.js';
 import type { NetDevice } from './netdev.js';
@@ -376,4 +379,18 @@ export function renderNfConntrack(ns: NetNamespace, now: number): string | null 
     .reverse()
     .map((c) => `ipv4     2 ${formatConn(connInfo(c, now)).replace(/ mark=0 use=1$/, ' mark=0 zone=0 use=2')}\n`)
     .join('');
+}
+
+/**
+ * The filter table at `hook`: the chain's policy decides (no rules are modelled), and
+ * counts the packet as `iptables -L -v` shows it ("policy DROP 3 packets, 149 bytes").
+ * Returns null to accept, or why the packet was dropped. Nothing is filtered until
+ * the namespace's netfilter is in use (the table does not exist before).
+ */
+export function filterHook(ns: NetNamespace, pkt: IpPacket, hook: (typeof FILTER_CHAINS)[number]): string | null {
+  const chain = ns.netfilter?.filter.get(hook);
+  if (!chain) return null;
+  chain.pkts++;
+  chain.bytes += ipLength(pkt);
+  return chain.policy === 'DROP' ? `chain ${hook} policy DROP in the filter table (iptables -P ${hook} DROP; ${chain.pkts} packet${chain.pkts === 1 ? '' : 's'} so far)` : null;
 }

@@ -6,7 +6,7 @@
  *
  * Simplification: no IP options, fragments or checksums; payloads are text.
  */
-import type { Ipv4, Mac } from './inet.js';
+import { formatIpv4, type Ipv4, type Mac } from './inet.js';
 
 export const ETH_HLEN = 14;
 export const VLAN_HLEN = 4;
@@ -137,4 +137,11 @@ export function clonePacket(p: IpPacket): IpPacket {
     udp: p.udp && { ...p.udp },
     tcp: p.tcp && { ...p.tcp },
   };
+}
+
+/** A packet's addresses, ports and protocol, as explain and net records give them. */
+export function packetFacts(pkt: IpPacket): Record<string, string | number> {
+  const ports = pkt.tcp ?? pkt.udp;
+  const proto = pkt.proto === IPPROTO_TCP ? 'TCP' : pkt.proto === IPPROTO_UDP ? 'UDP' : pkt.proto === IPPROTO_ICMP ? 'ICMP' : `protocol ${pkt.proto}`;
+  return { src: formatIpv4(pkt.src), dst: formatIpv4(pkt.dst), proto, ...(ports ? { sport: ports.sport, dport: ports.dport } : {}) };
 }

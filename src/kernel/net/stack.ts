@@ -20,7 +20,7 @@ import { EtherDevice, LoopbackDevice, NetDevice, VethDevice, VlanDevice, type If
 import { BridgeDevice, bridgeInput, bridgeXmit, bridgePortsChanged } from './bridge.js';
 import { BondDevice } from './bond.js';
 import { broadcastOf, isGroupMac, MAC_BROADCAST, MAC_ZERO, macFromBytes, networkOf, type Mac } from './inet.js';
-import { frameLength, type Frame } from './packet.js';
+import { frameLength, packetFacts, type Frame, type IpPacket } from './packet.js';
 import { BASE_REACHABLE_MS } from './neigh.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './route.js';
 import { ipv4Input } from './ipv4.js';
@@ -90,10 +90,30 @@ export class NetStack implements NetStackHooks {
   /** Set while the outside network is built: its setup is not part of any timeline a user asked for. */
   quiet = false;
 
+  /** True when `net` records are kept (test before building a record's fields). */
+  tracing(): boolean {
+    return !this.quiet && this.k.engine.trace.on('net');
+  }
+
   trace(ev: string, fields: Record<string, unknown>): void {
     if (this.quiet) return;
     const tr = this.k.engine.trace;
     if (tr.on('net')) tr.emit('net', ev, fields);
+  }
+
+  /**
+   * A packet the kernel did not deliver, or answered with a refusal: a `net` record
+   * (`drop`, `rst`, `unreachable`) and, in explain mode, the same in words with the
+   * packet's addresses, ports and protocol (ev packet-drop, packet-reset, packet-unreachable).
+   */
+  explainPacket(ev: 'drop' | 'rst' | 'unreachable', ns: NetNamespace, pkt: IpPacket, why: string, fields: Record<string, unknown> = {}): void {
+    if (this.quiet) return;
+    const tr = this.k.engine.trace;
+    if (!tr.on('net') && !tr.on('explain')) return;
+    const facts = packetFacts(pkt);
+    if (tr.on('net')) tr.emit('net', ev, { ...facts, ...fields, netns: ns.inum, why });
+    const vm = this.k.machine.kind === 'virtual' ? { vm: this.k.machine.name } : {};
+    if (tr.on('explain')) tr.emit('explain', ev === 'drop' ? 'packet-drop' : ev === 'rst' ? 'packet-reset' : 'packet-unreachable', { ...vm, ...facts, ...fields, netns: ns.inum, reason: why });
   }
 
   // ---- namespaces --------------------------------------------------------
@@ -415,11 +435,15 @@ export class NetStack implements NetStackHooks {
 
   /** dev_queue_xmit: counts the frame on `dev` and puts it on that device's wire at `at`. */
   xmit(dev: NetDevice, frame: Frame, at: number): void {
-    if (!dev.registered || !dev.adminUp) return;
+    if (!dev.registered || !dev.adminUp) {
+      if (frame.ip) this.explainPacket('drop', dev.netns, frame.ip, `interface ${dev.name} is ${dev.registered ? 'down (ip link set ' + dev.name + ' up)' : 'gone'}`, { dev: dev.name });
+      return;
+    }
     const len = frameLength(frame);
     if (dev instanceof VethDevice && !dev.peer.adminUp) {
       dev.stats.tx_dropped++;
-      this.trace('drop', { dev: dev.name, why: 'veth peer down' });
+      if (frame.ip) this.explainPacket('drop', dev.netns, frame.ip, `the peer of veth ${dev.name}, ${dev.peer.name}, is down, so nothing arrives at the other end`, { dev: dev.name });
+      else this.trace('drop', { dev: dev.name, why: 'veth peer down' });
       return;
     }
     dev.stats.tx_packets++;

@@ -18,7 +18,7 @@
 import type { NetNamespace } from '../ns/net-ns.js';
 import type { NetStack } from './stack.js';
 import { AF_INET, InetSock, SOCK_STREAM, type SockAddrIn } from './sockets.js';
-import { INADDR_ANY, type Ipv4 } from './inet.js';
+import { formatIpv4, INADDR_ANY, type Ipv4 } from './inet.js';
 import { IPPROTO_TCP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_PSH, type IpPacket, type TcpSegment } from './packet.js';
 import { DEFAULT_TTL, ipSend, neighConfirm, routeOutput } from './ipv4.js';
 
@@ -381,7 +381,7 @@ export function tcpInput(stack: NetStack, ns: NetNamespace, pkt: IpPacket, at: n
   const s = ns.sockets.tcp.lookup(pkt.dst, t.dport, pkt.src, t.sport);
   const replyAt = at + stack.costs.netTx;
   if (!s) {
-    stack.trace('tcp-rst', { port: t.dport, why: 'no socket' });
+    if (!(t.flags & TCP_RST)) stack.explainPacket('rst', ns, pkt, `no socket listens on TCP port ${t.dport} of ${formatIpv4(pkt.dst)} in this network namespace, so the kernel answers with RST and the connect fails with ECONNREFUSED`);
     sendResetFor(stack, ns, pkt, at);
     return;
   }
@@ -529,6 +529,7 @@ function listenInput(stack: NetStack, l: TcpSock, pkt: IpPacket, at: number): vo
   // A full accept queue drops the SYN; the client will retry.
   if (l.acceptq.length + l.synq.length > l.backlog) {
     stack.trace('tcp-drop', { port: l.localPort, why: `listen backlog ${l.backlog} full` });
+    stack.explainPacket('drop', l.ns, pkt, `the listening socket on port ${l.localPort} has its backlog of ${l.backlog} full (${l.acceptq.length} connections not yet accepted, ${l.synq.length} half-open); the client will retransmit its SYN`);
     return;
   }
   const c = new TcpSock(l.ns);

@@ -97,3 +97,46 @@ export function capableWrtInode(creds: Creds, uid: number, gid: number, cap: num
   if (ns.gidMap === null || ns.gidMap.up(gid) < 0) return false;
   return nsCapable(creds, ns, cap);
 }
+
+/** `CAP_SYS_ADMIN` for capability 21. */
+export function capName(cap: number): string {
+  return `CAP_${(CAP_NAMES[cap] ?? String(cap)).toUpperCase()}`;
+}
+
+function describeUserNs(ns: UserNamespace): string {
+  return `user namespace ${ns.inum} (${ns.parent === null ? 'the initial one' : `level ${ns.level}, owner uid ${ns.ownerUid}`})`;
+}
+
+/**
+ * Why `nsCapable(creds, ns, cap)` said no, in plain words with the numbers: which
+ * capability, in which user namespace (its inode and owner), and which rule of
+ * cap_capable() the caller did not meet (explain mode; issue 9).
+ * Precondition: `nsCapable(creds, ns, cap)` is false.
+ */
+export function capMissing(creds: Creds, ns: UserNamespace, cap: number): string {
+  const name = capName(cap);
+  const inside = creds.userNs.uidOf(creds.euid);
+  const euid = inside === creds.euid ? `euid ${inside}` : `euid ${inside}, kernel uid ${creds.euid},`;
+  const who = `the caller (${euid} in ${describeUserNs(creds.userNs)})`;
+  if (ns === creds.userNs) {
+    // Why the set lacks it: execve as a uid other than 0 of the namespace empties it (capabilities(7)).
+    const why = creds.capEff === CAP_EMPTY_SET && inside !== 0 ? `; its effective set is empty, as execve leaves it for a uid other than 0 of its namespace` : '';
+    return `${name} is not in the effective set of ${who}${why}`;
+  }
+  for (let n: UserNamespace | null = creds.userNs.parent; n !== null; n = n.parent) {
+    if (n === ns) return `${name} is needed in ${describeUserNs(ns)}, an ancestor of the caller's ${describeUserNs(creds.userNs)}; capabilities held in a child namespace give no power in its ancestors`;
+  }
+  for (let n: UserNamespace | null = ns; n !== null; n = n.parent) {
+    if (n.parent === creds.userNs) {
+      return capRaised(creds.capEff, cap)
+        ? `${name} is needed in ${describeUserNs(ns)}; ${who} holds it but the namespace is not its own child owned by its euid (owner uid ${n.ownerUid})`
+        : `${name} is needed in ${describeUserNs(ns)}; ${who} neither holds it nor owns the namespace (owner uid ${n.ownerUid}, not ${creds.euid})`;
+    }
+  }
+  return `${name} is needed in ${describeUserNs(ns)}, which is not the caller's nor below it: ${who} has no capability there`;
+}
+
+/** capMissing() for capable(): the capability over the whole machine. */
+export function capMissingInit(creds: Creds, cap: number): string {
+  return capMissing(creds, initialOf(creds.userNs), cap);
+}

@@ -15,7 +15,7 @@
  */
 import { err, SysError } from '../errno.js';
 import type { Creds } from '../proc/creds.js';
-import { CAP, nsCapable } from './capabilities.js';
+import { CAP, nsCapable, capMissing } from './capabilities.js';
 import { IdMap, MAX_MAP_LINES, type IdExtent, type UserNamespace } from './user-ns.js';
 
 const U32_MAX = 4294967295;
@@ -45,7 +45,7 @@ export function writeIdMap(ns: UserNamespace, kind: 'uid' | 'gid', writer: Creds
   if (!parent) return err('EPERM', 'the initial user namespace\'s maps are fixed');
   if (writer.userNs !== ns && writer.userNs !== parent) return err('EPERM', 'the writer must be in the user namespace or its parent');
   if ((kind === 'uid' ? ns.uidMap : ns.gidMap) !== null) return err('EPERM', `${kind}_map can be written only once (USER-03)`);
-  if (!nsCapable(writer, ns, CAP.SYS_ADMIN)) return err('EPERM', `writing ${kind}_map needs CAP_SYS_ADMIN in the user namespace`);
+  if (!nsCapable(writer, ns, CAP.SYS_ADMIN)) return err('EPERM', `writing ${kind}_map needs CAP_SYS_ADMIN in the user namespace` + '; ' + capMissing(writer, ns, CAP.SYS_ADMIN));
   const extents = parseMap(text);
   if (extents instanceof SysError) return extents;
   const toParent = (id: number): number => (kind === 'uid' ? parent.kuid(id) : parent.kgid(id));

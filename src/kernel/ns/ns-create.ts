@@ -14,7 +14,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../proc/task.js';
 import type { Creds } from '../proc/creds.js';
 import { err, type SysError } from '../errno.js';
-import { CAP, CAP_EMPTY_SET, CAP_FULL_SET, capRaised, nsCapable } from './capabilities.js';
+import { CAP, CAP_EMPTY_SET, CAP_FULL_SET, capRaised, nsCapable, capMissing } from './capabilities.js';
 import { CLONE_NEW, type NsType } from './namespace.js';
 import { MAX_USER_NS_LEVEL, UserNamespace } from './user-ns.js';
 import { MAX_PID_NS_LEVEL, PidNamespace } from '../proc/pid-namespace.js';
@@ -64,7 +64,7 @@ export function createNamespaces(k: Kernel, t: Task, creds: Creds, flags: number
     if (parentUser.level > MAX_USER_NS_LEVEL) return err('ENOSPC', `user namespaces nest at most ${MAX_USER_NS_LEVEL + 1} levels deep`);
     if (!parentUser.canCharge('user')) return err('ENOSPC', 'max_user_namespaces reached');
   } else if (types.length > 0 && !nsCapable(creds, parentUser, CAP.SYS_ADMIN)) {
-    return err('EPERM', `creating a ${types[0]} namespace needs CAP_SYS_ADMIN in the caller's user namespace`);
+    return err('EPERM', `creating a ${types[0]} namespace needs CAP_SYS_ADMIN in the caller's user namespace; ${capMissing(creds, parentUser, CAP.SYS_ADMIN)}`);
   }
   if (types.includes('pid')) {
     if (t.pidNsForChildren !== t.pidNs) return err('EINVAL', 'the caller already made a PID namespace for its children (unshare(CLONE_NEWPID) once)');

@@ -13,7 +13,7 @@
 import { err, type SysError } from '../errno.js';
 import type { Task } from './task.js';
 import { TaskState } from './task.js';
-import { CAP, CAP_EMPTY_SET, CAP_FULL_SET, CAP_LAST_CAP, capRaised, nsCapable } from '../ns/capabilities.js';
+import { CAP, CAP_EMPTY_SET, CAP_FULL_SET, CAP_LAST_CAP, capRaised, nsCapable, capMissing } from '../ns/capabilities.js';
 import {
   PR_CAP_AMBIENT,
   PR_CAP_AMBIENT_CLEAR_ALL,
@@ -97,7 +97,7 @@ export function capPrctl(t: Task, option: number, a2: number, a3: number, a4: nu
       return capRaised(c.capBnd, a2) ? 1 : 0;
     case PR_CAPBSET_DROP:
       // Dropping from the bounding set needs CAP_SETPCAP (checked before the number, as Linux does).
-      if (!nsCapable(c, c.userNs, CAP.SETPCAP)) return err('EPERM', 'dropping from the bounding set needs CAP_SETPCAP');
+      if (!nsCapable(c, c.userNs, CAP.SETPCAP)) return err('EPERM', 'dropping from the bounding set needs CAP_SETPCAP' + '; ' + capMissing(c, c.userNs, CAP.SETPCAP));
       if (!capValid(a2)) return err('EINVAL', `capability ${a2} does not exist`);
       c.capBnd &= ~bit(a2);
       return 0;
@@ -115,7 +115,7 @@ export function capPrctl(t: Task, option: number, a2: number, a3: number, a4: nu
       if (!Number.isInteger(a2) || a2 < 0 || a2 & ~(SECURE_ALL_BITS | SECURE_ALL_LOCKS)) return err('EPERM', `securebits ${a2} has flags Linux 6.1 does not know`);
       if (locked & (c.securebits ^ a2)) return err('EPERM', 'a locked securebits flag cannot change');
       if (c.securebits & SECURE_ALL_LOCKS & ~a2) return err('EPERM', 'a securebits lock cannot be released');
-      if (!nsCapable(c, c.userNs, CAP.SETPCAP)) return err('EPERM', 'changing securebits needs CAP_SETPCAP');
+      if (!nsCapable(c, c.userNs, CAP.SETPCAP)) return err('EPERM', 'changing securebits needs CAP_SETPCAP' + '; ' + capMissing(c, c.userNs, CAP.SETPCAP));
       c.securebits = a2;
       return 0;
     }

@@ -8,7 +8,7 @@
  */
 import type { Creds } from './creds.js';
 import { err, type SysError } from '../errno.js';
-import { CAP, CAP_EMPTY_SET, nsCapable } from '../ns/capabilities.js';
+import { CAP, CAP_EMPTY_SET, nsCapable, capMissing } from '../ns/capabilities.js';
 import { SECBIT_KEEP_CAPS, SECBIT_NO_SETUID_FIXUP } from '../syscalls/abi.js';
 
 /** The capabilities that follow the filesystem UID (CAP_FS_MASK). */
@@ -73,7 +73,7 @@ export function setresuid(c: Creds, r: number, e: number, s: number): 0 | SysErr
   if (ids === null) return err('EINVAL', 'the UID has no mapping in the caller\'s user namespace (USER-10)');
   if (!nsCapable(c, c.userNs, CAP.SETUID)) {
     const held = [c.uid, c.euid, c.suid];
-    for (const v of ids) if (v !== KEEP && !held.includes(v)) return err('EPERM', 'changing to a UID not already held needs CAP_SETUID');
+    for (const v of ids) if (v !== KEEP && !held.includes(v)) return err('EPERM', `changing to a UID not already held needs CAP_SETUID; ${capMissing(c, c.userNs, CAP.SETUID)}`);
   }
   return applyUids(c, ids[0], ids[1], ids[2]);
 }
@@ -107,7 +107,7 @@ export function setresgid(c: Creds, r: number, e: number, s: number): 0 | SysErr
   if (ids === null) return err('EINVAL', 'the GID has no mapping in the caller\'s user namespace');
   if (!nsCapable(c, c.userNs, CAP.SETGID)) {
     const held = [c.gid, c.egid, c.sgid];
-    for (const v of ids) if (v !== KEEP && !held.includes(v)) return err('EPERM', 'changing to a GID not already held needs CAP_SETGID');
+    for (const v of ids) if (v !== KEEP && !held.includes(v)) return err('EPERM', `changing to a GID not already held needs CAP_SETGID; ${capMissing(c, c.userNs, CAP.SETGID)}`);
   }
   if (ids[0] !== KEEP) c.gid = ids[0];
   if (ids[1] !== KEEP) c.egid = ids[1];
@@ -148,7 +148,7 @@ export function setgid(c: Creds, gid: number): 0 | SysError {
 export function setgroups(c: Creds, groups: number[]): 0 | SysError {
   const ns = c.userNs;
   if (!nsCapable(c, ns, CAP.SETGID) || !ns.setgroupsAllowed || ns.gidMap === null) {
-    return err('EPERM', ns.setgroupsAllowed ? 'setgroups needs CAP_SETGID' : 'setgroups is denied in this user namespace (/proc/PID/setgroups)');
+    return err('EPERM', ns.setgroupsAllowed && ns.gidMap !== null && !nsCapable(c, ns, CAP.SETGID) ? `setgroups needs CAP_SETGID; ${capMissing(c, ns, CAP.SETGID)}` : ns.setgroupsAllowed ? `setgroups needs the gid_map of user namespace ${ns.inum} written first` : 'setgroups is denied in this user namespace (/proc/PID/setgroups)');
   }
   const ids = toKernel(groups, (id) => ns.kgid(id));
   if (ids === null) return err('EINVAL', 'a group in the list has no mapping in the caller\'s user namespace');

@@ -78,8 +78,9 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   // The pids controller (pids.max): EAGAIN when the new task would take a group over its limit.
   const refused = pidsCanFork(parent.cgroup);
   if (refused) {
-    if (k.engine.trace.on('cgroup')) k.engine.trace.emit('cgroup', 'pids-max', { pid: parent.tid, cgroup: refused.path, max: refused.pidsMax });
-    return err('EAGAIN', `pids.max=${refused.pidsMax} reached in /sys/fs/cgroup${refused.path}`);
+    if (k.engine.trace.on('cgroup')) k.engine.trace.emit('cgroup', 'pids-max', { pid: parent.tid, cgroup: refused.path, max: refused.pidsMax, current: refused.pidsCurrent });
+    const mine = refused === parent.cgroup ? 'the caller\'s cgroup' : `an ancestor of the caller's cgroup ${parent.cgroup.path}`;
+    return err('EAGAIN', `pids.max=${refused.pidsMax} reached in /sys/fs/cgroup${refused.path} (${mine}): pids.current=${refused.pidsCurrent}, one more task would make ${refused.pidsCurrent + 1}; pids.events max is now ${refused.pidsEventsMaxLocal}`);
   }
 
   const creds = parent.creds.clone();

@@ -22,7 +22,7 @@ import {
 } from './abi.js';
 import { formatPrintk, UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../kernel.js';
 import { loadAverages } from '../sched/loadavg.js';
-import { CAP, capable, nsCapable } from '../ns/capabilities.js';
+import { CAP, capable, nsCapable, capMissing, capMissingInit } from '../ns/capabilities.js';
 
 /** USER_HZ: the unit of times(2) and /proc/PID/stat times. */
 export const USER_HZ = 100;
@@ -85,14 +85,14 @@ export const infoSyscalls: HandlerTable = {
   /** sethostname({name}): CAP_SYS_ADMIN in the user namespace that owns the caller's UTS namespace (UTS-03, CAP-02). */
   sethostname(_k, t, r: { name: string }) {
     const uts = t.nsproxy.uts;
-    if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `sethostname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}`);
+    if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `sethostname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}` + '; ' + capMissing(t.creds, uts.owner!, CAP.SYS_ADMIN));
     if (r.name.length > HOST_NAME_MAX) return err('EINVAL', `host names are at most ${HOST_NAME_MAX} bytes`);
     uts.hostname = r.name;
     return 0;
   },
   setdomainname(_k, t, r: { name: string }) {
     const uts = t.nsproxy.uts;
-    if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `setdomainname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}`);
+    if (!nsCapable(t.creds, uts.owner!, CAP.SYS_ADMIN)) return err('EPERM', `setdomainname needs CAP_SYS_ADMIN in the user namespace that owns UTS namespace ${uts.inum}` + '; ' + capMissing(t.creds, uts.owner!, CAP.SYS_ADMIN));
     if (r.name.length > HOST_NAME_MAX) return err('EINVAL', `domain names are at most ${HOST_NAME_MAX} bytes, this one has ${r.name.length}`);
     uts.domainname = r.name;
     return 0;
@@ -118,7 +118,7 @@ export const infoSyscalls: HandlerTable = {
   syslog(k, t, r: { type: number }) {
     if (r.type === 10) return 1 << 17;
     if (r.type !== 3 && r.type !== 2) return err('EINVAL', `syslog action ${r.type} is not modelled (2, 3 and 10 are)`);
-    if (!capable(t.creds, CAP.SYSLOG)) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG');
+    if (!capable(t.creds, CAP.SYSLOG)) return err('EPERM', 'kernel.dmesg_restrict=1: reading the kernel log needs CAP_SYSLOG' + '; ' + capMissingInit(t.creds, CAP.SYSLOG));
     return k.log.map(formatPrintk).join('');
   },
   /** getrandom({count}) → bytes from the kernel's seeded entropy. */
@@ -134,7 +134,7 @@ export const infoSyscalls: HandlerTable = {
     const old = target.rlimits[r.resource] ?? { soft: Infinity, hard: Infinity };
     if (r.limit) {
       if (r.limit.soft > r.limit.hard) return err('EINVAL', 'the soft limit exceeds the hard limit');
-      if (r.limit.hard > old.hard && !capable(t.creds, CAP.SYS_RESOURCE)) return err('EPERM', 'raising a hard limit needs CAP_SYS_RESOURCE');
+      if (r.limit.hard > old.hard && !capable(t.creds, CAP.SYS_RESOURCE)) return err('EPERM', 'raising a hard limit needs CAP_SYS_RESOURCE' + '; ' + capMissingInit(t.creds, CAP.SYS_RESOURCE));
       if (r.resource === RLIMIT_NOFILE && r.limit.hard > 1048576) return err('EPERM', 'RLIMIT_NOFILE cannot exceed fs.nr_open (1048576)');
       target.rlimits[r.resource] = { soft: r.limit.soft, hard: r.limit.hard };
     }

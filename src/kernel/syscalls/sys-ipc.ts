@@ -18,7 +18,7 @@ import type { Task } from '../proc/task.js';
 import { err, SysError } from '../errno.js';
 import type { HandlerTable } from './handler.js';
 import type { IpcKind, IpcObject } from '../ns/ipc-ns.js';
-import { CAP, nsCapable } from '../ns/capabilities.js';
+import { CAP, nsCapable, capMissing } from '../ns/capabilities.js';
 import { mayAccess, MAY_READ, MAY_WRITE } from '../vfs/permission.js';
 
 export const IPC_PRIVATE = 0;
@@ -79,7 +79,7 @@ function ctl(t: Task, kind: IpcKind, id: number, cmd: number): number | SysError
   if (cmd === IPC_STAT) return mayUse(t, o, MAY_READ) ? { ...o, messages: o.messages?.map((m) => ({ ...m })) } : err('EACCES', `IPC_STAT needs read permission on ${kind} object ${id} (mode ${modeOf(o)}) or CAP_IPC_OWNER`);
   if (cmd !== IPC_RMID) return err('EINVAL', `command ${cmd} is not modelled (IPC_STAT and IPC_RMID are)`);
   const c = t.creds;
-  if (c.euid !== o.uid && c.euid !== o.cuid && !nsCapable(c, ns.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'only the owner, the creator or CAP_SYS_ADMIN may remove it');
+  if (c.euid !== o.uid && c.euid !== o.cuid && !nsCapable(c, ns.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'only the owner, the creator or CAP_SYS_ADMIN may remove it' + '; ' + capMissing(c, ns.owner!, CAP.SYS_ADMIN));
   ns.ids[kind].objects.delete(id);
   return 0;
 }

@@ -20,7 +20,7 @@ import { resolve } from '../vfs/namei.js';
 import { isUnder, type Mount, type MountFlags, type MountNamespace, type Path, type PropagationChange } from '../vfs/mount.js';
 import { sameVnode, type FileSystem, type Vnode } from '../vfs/vnode.js';
 import { isDir, makedev, S_IFCHR } from '../vfs/types.js';
-import { CAP, capable, nsCapable } from '../ns/capabilities.js';
+import { CAP, capable, nsCapable, capMissing, capMissingInit } from '../ns/capabilities.js';
 import { SysFs } from '../fs/sysfs.js';
 import { SimFs } from '../fs/simfs.js';
 import { ProcFs } from '../fs/procfs/procfs.js';
@@ -121,15 +121,15 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
     }
     case 'proc': {
       // proc belongs to the caller's PID namespace: CAP_SYS_ADMIN in its owner too (CAP-03).
-      if (!nsCapable(t.creds, t.pidNs.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting proc needs CAP_SYS_ADMIN in the user namespace that owns the PID namespace (CAP-03)');
+      if (!nsCapable(t.creds, t.pidNs.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting proc needs CAP_SYS_ADMIN in the user namespace that owns the PID namespace (CAP-03)' + '; ' + capMissing(t.creds, t.pidNs.owner!, CAP.SYS_ADMIN));
       return new ProcFs(k, t.pidNs, k.allocAnonDev(), source);
     }
     case 'cgroup2':
       // Rooted at the mounter's cgroup-namespace root (CGNS-03); needs CAP_SYS_ADMIN in its owner.
-      if (!nsCapable(t.creds, t.nsproxy.cgroup.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting cgroup2 needs CAP_SYS_ADMIN in the user namespace that owns the cgroup namespace');
+      if (!nsCapable(t.creds, t.nsproxy.cgroup.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting cgroup2 needs CAP_SYS_ADMIN in the user namespace that owns the cgroup namespace' + '; ' + capMissing(t.creds, t.nsproxy.cgroup.owner!, CAP.SYS_ADMIN));
       return new CgroupFs(k, t.nsproxy.cgroup.root, k.allocAnonDev());
     case 'sysfs':
-      if (!nsCapable(t.creds, t.nsproxy.net.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting sysfs needs CAP_SYS_ADMIN in the user namespace that owns the network namespace');
+      if (!nsCapable(t.creds, t.nsproxy.net.owner!, CAP.SYS_ADMIN)) return err('EPERM', 'mounting sysfs needs CAP_SYS_ADMIN in the user namespace that owns the network namespace' + '; ' + capMissing(t.creds, t.nsproxy.net.owner!, CAP.SYS_ADMIN));
       // /sys/class/net shows the mounter's network namespace (NET-04).
       return new SysFs(k, k.allocAnonDev(), t.nsproxy.net, source);
     case 'overlay':
@@ -148,7 +148,7 @@ function newFileSystem(k: Kernel, t: Task, type: string, source: string, data: s
     case 'ext4':
     case 'xfs':
     case 'btrfs':
-      if (!capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', `${type} can be mounted only from the initial user namespace`);
+      if (!capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', `${type} can be mounted only from the initial user namespace` + '; ' + capMissingInit(t.creds, CAP.SYS_ADMIN));
       return err('ENOTBLK', `${source} is not a block device`);
     default:
       return err('ENODEV', `file system type "${type}" is not supported by this kernel (see /proc/filesystems)`);
@@ -300,7 +300,7 @@ function doUmount(k: Kernel, t: Task, r: { target: string; flags?: number }): nu
   const m = p.mnt;
   if (m.ns !== t.fs.mntNs) return err('EINVAL', `${r.target} is not mounted in the caller's mount namespace`);
   if (m.locked) return err('EINVAL', `${r.target} was inherited locked from a more privileged mount namespace; unmount its parent instead (MNT-09)`);
-  if (flags & MNT_FORCE && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', 'MNT_FORCE needs CAP_SYS_ADMIN in the initial user namespace');
+  if (flags & MNT_FORCE && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', 'MNT_FORCE needs CAP_SYS_ADMIN in the initial user namespace' + '; ' + capMissingInit(t.creds, CAP.SYS_ADMIN));
   if (m.parent === null) {
     if (!(flags & MNT_DETACH)) return err('EBUSY', 'the root of the mount namespace is in use');
     return err('EINVAL', 'the root of the mount namespace cannot be detached');

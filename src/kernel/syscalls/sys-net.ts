@@ -19,10 +19,10 @@ import { installFile } from './sys-file.js';
 import type { HandlerTable } from './handler.js';
 import { nsGet, nsPut } from '../ns/namespace.js';
 import type { NetNamespace } from '../ns/net-ns.js';
-import { CAP, nsCapable } from '../ns/capabilities.js';
+import { CAP, nsCapable, capMissing } from '../ns/capabilities.js';
 import { AF_INET, AF_NETLINK, InetSock, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, type SockAddrIn } from '../net/sockets.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ICMP_HLEN, type IcmpMessage, type IpPacket } from '../net/packet.js';
-import { DEFAULT_TTL, ipSend, isLocalAddr, routeOutput } from '../net/ipv4.js';
+import { DEFAULT_TTL, ipSend, isLocalAddr, routeFailure, routeOutput } from '../net/ipv4.js';
 import { formatIpv4, INADDR_ANY } from '../net/inet.js';
 import { NETLINK_ROUTE, type RtnlReply, type RtnlRequest } from '../net/rtnl-abi.js';
 import { rtnlHandle } from '../net/netlink.js';
@@ -116,7 +116,7 @@ function sendInet(k: Kernel, t: Task, p: InetPriv, data: unknown, addr: SockAddr
   }
   k.charge(k.costs.netTx + copyCost(k.costs, len));
   const e = ipSend(stack, ns, pkt, k.now + k.pendingCost);
-  if (e) return err(e as 'ENETUNREACH', `no route to ${to.addr >>> 24}.${(to.addr >>> 16) & 255}.${(to.addr >>> 8) & 255}.${to.addr & 255} in this network namespace`);
+  if (e) return err(e as Errno, routeFailure(e, to.addr));
   return len;
 }
 
@@ -159,7 +159,7 @@ function recvInet(k: Kernel, t: Task, f: OpenFile, p: InetPriv, count: number, n
 
 // ---- TCP -----------------------------------------------------------------------
 
-const E = (name: string, why?: string): SysError => err(name as Errno, why);
+const E = (name: string, why: string): SysError => err(name as Errno, why);
 
 /** Why a TCP connection failed, from the errno the stack recorded on it. */
 function tcpFailure(e: string): string {
@@ -303,7 +303,7 @@ function tcpConnectCall(k: Kernel, t: Task, f: OpenFile, s: TcpSock, to: SockAdd
     if (to.family !== AF_INET) return err('EAFNOSUPPORT', `address family ${to.family} is not AF_INET`);
     k.charge(k.costs.netTx);
     const e = tcpConnect(k.net, s, to, k.now + k.pendingCost);
-    if (e) return E(e, 'no route to the address in this network namespace');
+    if (e) return E(e, routeFailure(e, to.addr));
     if (f.flags & O_NONBLOCK) return err('EINPROGRESS', 'the SYN is sent but the socket is non-blocking: poll for POLLOUT, then read SO_ERROR');
     t.syscallState = { started: true };
     return k.sleepOn(t, s.wait);
@@ -366,7 +366,7 @@ export const netSyscalls: HandlerTable = {
         } else if (proto !== IPPROTO_UDP) return err('EPROTONOSUPPORT', `a SOCK_DGRAM internet socket is UDP or ICMP (ping), not protocol ${proto}`);
       } else if (base === SOCK_RAW) {
         if (proto !== IPPROTO_ICMP) return err('EPROTONOSUPPORT', 'only IPPROTO_ICMP raw sockets are modelled');
-        if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace');
+        if (!nsCapable(t.creds, ns.owner!, CAP.NET_RAW)) return err('EPERM', 'raw sockets need CAP_NET_RAW in the user namespace that owns the network namespace' + '; ' + capMissing(t.creds, ns.owner!, CAP.NET_RAW));
       } else if (base === SOCK_STREAM) {
         if (proto !== 0 && proto !== IPPROTO_TCP) return err('EPROTONOSUPPORT', `a SOCK_STREAM internet socket is TCP, not protocol ${proto}`);
       } else return err('ESOCKTNOSUPPORT', `socket type ${base} is not modelled for AF_INET (SOCK_STREAM, SOCK_DGRAM and SOCK_RAW are)`);
@@ -395,7 +395,7 @@ export const netSyscalls: HandlerTable = {
       return 0;
     }
     let port = r.addr.port;
-    if (port !== 0 && port < 1024 && !nsCapable(t.creds, ns.owner!, CAP.NET_BIND_SERVICE)) return err('EACCES', `port ${port} is privileged (CAP_NET_BIND_SERVICE)`);
+    if (port !== 0 && port < 1024 && !nsCapable(t.creds, ns.owner!, CAP.NET_BIND_SERVICE)) return err('EACCES', `port ${port} is privileged (CAP_NET_BIND_SERVICE)` + '; ' + capMissing(t.creds, ns.owner!, CAP.NET_BIND_SERVICE));
     if (sock instanceof TcpSock) {
       const tcp = ns.sockets.tcp;
       if (port === 0) port = ns.sockets.ephemeral((q) => tcp.bindConflict(r.addr.addr, q, sock.reuseAddr));
@@ -418,7 +418,7 @@ export const netSyscalls: HandlerTable = {
     if (r.addr.family !== AF_INET) return err('EAFNOSUPPORT', `address family ${r.addr.family} is not AF_INET`);
     if (sock instanceof TcpSock) return tcpConnectCall(k, t, s.f, sock, r.addr);
     const ro = routeOutput(sock.ns, r.addr.addr);
-    if (typeof ro === 'string') return err(ro, 'no route to the address in this network namespace');
+    if (typeof ro === 'string') return err(ro, routeFailure(ro, r.addr.addr));
     if (sock.type === SOCK_DGRAM && sock.localPort === 0) {
       const ns = sock.ns;
       ns.sockets.bindUdp(sock, INADDR_ANY, ns.sockets.ephemeral((q) => ns.sockets.udpInUse(INADDR_ANY, q)));

@@ -27,7 +27,7 @@ import { createNamespaces, remapFs } from '../ns/ns-create.js';
 import { CLONE_NEW, nsGet, nsPut, type Namespace } from '../ns/namespace.js';
 import { switchNs } from '../ns/nsproxy.js';
 import { nsOfFile } from '../ns/nsfs.js';
-import { CAP, CAP_EMPTY_SET, CAP_FULL_SET, nsCapable } from '../ns/capabilities.js';
+import { CAP, CAP_EMPTY_SET, CAP_FULL_SET, nsCapable, capMissing } from '../ns/capabilities.js';
 import type { UserNamespace } from '../ns/user-ns.js';
 import type { PidNamespace } from '../proc/pid-namespace.js';
 import type { MountNamespace } from '../vfs/mount.js';
@@ -78,7 +78,7 @@ function joinUser(t: Task, ns: UserNamespace): number | SysError {
   if (ns === t.creds.userNs) return err('EINVAL', 'the caller is already in this user namespace (USER-13)');
   if (t.creds.userNs.isWithin(ns)) return err('EPERM', 'a process cannot move into an ancestor user namespace');
   if (t.fs.users > 1) return err('EINVAL', 'the caller shares its file-system context (CLONE_FS)');
-  if (!nsCapable(t.creds, ns, CAP.SYS_ADMIN)) return err('EPERM', 'joining a user namespace needs CAP_SYS_ADMIN in it');
+  if (!nsCapable(t.creds, ns, CAP.SYS_ADMIN)) return err('EPERM', 'joining a user namespace needs CAP_SYS_ADMIN in it' + '; ' + capMissing(t.creds, ns, CAP.SYS_ADMIN));
   const c = t.creds.clone();
   c.userNs = nsGet(ns);
   c.capInh = CAP_EMPTY_SET;
@@ -94,7 +94,8 @@ function joinUser(t: Task, ns: UserNamespace): number | SysError {
 function joinMnt(t: Task, ns: MountNamespace): number | SysError {
   const c = t.creds;
   if (!nsCapable(c, ns.owner!, CAP.SYS_ADMIN) || !nsCapable(c, c.userNs, CAP.SYS_CHROOT) || !nsCapable(c, c.userNs, CAP.SYS_ADMIN)) {
-    return err('EPERM', 'joining a mount namespace needs CAP_SYS_ADMIN in its owner and CAP_SYS_CHROOT and CAP_SYS_ADMIN in the caller\'s user namespace');
+    const [ns0, cap] = !nsCapable(c, ns.owner!, CAP.SYS_ADMIN) ? [ns.owner!, CAP.SYS_ADMIN] : !nsCapable(c, c.userNs, CAP.SYS_CHROOT) ? [c.userNs, CAP.SYS_CHROOT] : [c.userNs, CAP.SYS_ADMIN];
+    return err('EPERM', `joining a mount namespace needs CAP_SYS_ADMIN in its owner and CAP_SYS_CHROOT and CAP_SYS_ADMIN in the caller's user namespace; ${capMissing(c, ns0, cap)}`);
   }
   if (t.fs.users > 1) return err('EINVAL', 'the caller shares its file-system context (CLONE_FS)');
   const old = t.fs.mntNs;

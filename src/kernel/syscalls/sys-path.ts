@@ -34,7 +34,7 @@ import type { Path } from '../vfs/mount.js';
 import { sameVnode, type Vnode } from '../vfs/vnode.js';
 import type { HandlerTable } from './handler.js';
 import type { Creds } from '../proc/creds.js';
-import { CAP, capable, capableWrtInode, nsCapable } from '../ns/capabilities.js';
+import { CAP, capable, capableWrtInode, nsCapable, capMissing, capMissingInit } from '../ns/capabilities.js';
 
 function lookupPath(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean, flags = 0): Path | SysError {
   if (path === '' && flags & AT_EMPTY_PATH) {
@@ -179,7 +179,7 @@ function doMknod(k: Kernel, t: Task, dirfd: number, path: string, mode: number, 
   if (denied) return denied;
   const device = type === S_IFCHR || type === S_IFBLK;
   if (device && !(type === S_IFCHR && dev === 0) && !capable(t.creds, CAP.MKNOD)) {
-    return err('EPERM', 'making a device node needs CAP_MKNOD in the initial user namespace');
+    return err('EPERM', `making a device node needs CAP_MKNOD in the initial user namespace; ${capMissingInit(t.creds, CAP.MKNOD)}`);
   }
   const perm = mode & 0o7777 & ~t.fs.umask;
   const dir = pl.parent.vn;
@@ -401,7 +401,7 @@ export const pathSyscalls: HandlerTable = {
     if (p instanceof SysError) return p;
     if (!isDir(p.vn.mode())) return err('ENOTDIR', `${r.path} is not a directory`);
     if (!mayAccess(t.creds, p.vn.getattr(), MAY_EXEC)) return err('EACCES', `search (x) permission denied on ${r.path} for uid ${t.creds.fsuid}: mode ${p.vn.getattr().mode.toString(8)}, owner ${p.vn.getattr().uid}`);
-    if (!nsCapable(t.creds, t.creds.userNs, CAP.SYS_CHROOT)) return err('EPERM', 'chroot needs CAP_SYS_CHROOT');
+    if (!nsCapable(t.creds, t.creds.userNs, CAP.SYS_CHROOT)) return err('EPERM', 'chroot needs CAP_SYS_CHROOT' + '; ' + capMissing(t.creds, t.creds.userNs, CAP.SYS_CHROOT));
     t.fs.root = p;
     traceVfs(k, 'chroot', t, () => ({ path: r.path, fs: p.mnt.fs.type }));
     return 0;

@@ -2,7 +2,7 @@
  * Scheduling calls: sched_yield, setpriority/getpriority (nice), sched_setscheduler,
  * sched_getscheduler, sched_getparam (sched(7), setpriority(2)).
  */
-import { CAP, capable, nsCapable } from '../ns/capabilities.js';
+import { CAP, capable, nsCapable, capMissing, capMissingInit } from '../ns/capabilities.js';
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
 import { SchedPolicy, type Task } from '../proc/task.js';
@@ -55,8 +55,8 @@ export const schedSyscalls: HandlerTable = {
     if (targets.length === 0) return err('ESRCH', noTarget(r.which, r.who));
     const nice = Math.max(-20, Math.min(19, Math.trunc(r.prio)));
     for (const x of targets) {
-      if (t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid && !nsCapable(t.creds, x.creds.userNs, CAP.SYS_NICE)) return err('EPERM', `euid ${t.creds.euid} is neither the uid nor the euid of process ${x.pidIn(t.pidNs)}, and it lacks CAP_SYS_NICE in that process's user namespace`);
-      if (nice < x.nice && !capable(t.creds, CAP.SYS_NICE)) return err('EACCES', `lowering nice from ${x.nice} to ${nice} needs CAP_SYS_NICE`);
+      if (t.creds.euid !== x.creds.uid && t.creds.euid !== x.creds.euid && !nsCapable(t.creds, x.creds.userNs, CAP.SYS_NICE)) return err('EPERM', `euid ${t.creds.euid} is neither the uid nor the euid of process ${x.pidIn(t.pidNs)}, and it lacks CAP_SYS_NICE in that process's user namespace` + '; ' + capMissing(t.creds, x.creds.userNs, CAP.SYS_NICE));
+      if (nice < x.nice && !capable(t.creds, CAP.SYS_NICE)) return err('EACCES', `lowering nice from ${x.nice} to ${nice} needs CAP_SYS_NICE` + '; ' + capMissingInit(t.creds, CAP.SYS_NICE));
       requeue(k, x, () => {
         x.nice = nice;
         x.weight = niceToWeight(nice);
@@ -78,7 +78,7 @@ export const schedSyscalls: HandlerTable = {
     const rt = policy === SchedPolicy.Fifo || policy === SchedPolicy.RR;
     if (![SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RR, SchedPolicy.Batch, SchedPolicy.Idle].includes(policy)) return err('EINVAL', `policy ${policy} is not SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH or SCHED_IDLE`);
     if (rt ? r.priority < 1 || r.priority > 99 : r.priority !== 0) return err('EINVAL', rt ? 'real-time priorities are 1..99' : 'non-real-time policies take priority 0');
-    if (rt && !capable(t.creds, CAP.SYS_NICE)) return err('EPERM', 'real-time policies need CAP_SYS_NICE');
+    if (rt && !capable(t.creds, CAP.SYS_NICE)) return err('EPERM', 'real-time policies need CAP_SYS_NICE' + '; ' + capMissingInit(t.creds, CAP.SYS_NICE));
     requeue(k, x, () => {
       x.policy = policy;
       x.rtPriority = rt ? r.priority : 0;

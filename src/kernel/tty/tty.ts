@@ -17,7 +17,7 @@
  * whole lines; so a pseudo-terminal does not echo. Only the modes listed above are
  * modelled, and they cannot be changed (TCSETS is accepted and ignored).
  */
-import { CAP, capable } from '../ns/capabilities.js';
+import { CAP, capable, capMissingInit } from '../ns/capabilities.js';
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
 import type { Block, FileOps, OpenFile } from '../vfs/file.js';
@@ -246,7 +246,7 @@ export const ttyOps: FileOps = {
       }
       case TIOCSCTTY:
         if (t.sid !== t.tid) return err('EPERM', 'only a session leader can acquire a controlling terminal');
-        if (tty.session !== 0 && tty.session !== t.sid && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', `/dev/${tty.name} is already the controlling terminal of session ${tty.session}; stealing it needs CAP_SYS_ADMIN`);
+        if (tty.session !== 0 && tty.session !== t.sid && !capable(t.creds, CAP.SYS_ADMIN)) return err('EPERM', `/dev/${tty.name} is already the controlling terminal of session ${tty.session}; stealing it needs CAP_SYS_ADMIN` + '; ' + capMissingInit(t.creds, CAP.SYS_ADMIN));
         setControllingTty(k, t, tty);
         return 0;
       case TIOCNOTTY:

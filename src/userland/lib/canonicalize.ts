@@ -22,7 +22,7 @@ function parentOf(p: string): string {
 
 /** The canonical absolute form of `path`, or the error that stopped the walk. */
 export function* canonicalize(path: string, mode: CanonicalizeMode): Generator<Op, string | SysError, unknown> {
-  if (path === '') return new SysError('ENOENT');
+  if (path === '') return new SysError('ENOENT', 'the path is empty');
   let rname: string;
   if (path.startsWith('/')) rname = '/';
   else {
@@ -54,7 +54,7 @@ export function* canonicalize(path: string, mode: CanonicalizeMode): Generator<O
           rname = next;
           continue;
         }
-        return new SysError('ELOOP');
+        return new SysError('ELOOP', `more than ${MAXSYMLINKS} symbolic links were followed`);
       }
       const target = yield* sys.readlink(next);
       if (target instanceof SysError) {
@@ -71,7 +71,7 @@ export function* canonicalize(path: string, mode: CanonicalizeMode): Generator<O
     rname = next;
     if (!isDir(st.mode) && moreFollows) {
       if (mode === 'missing') continue;
-      return new SysError('ENOTDIR');
+      return new SysError('ENOTDIR', `${next} is not a directory but the path goes on after it`);
     }
   }
   return rname;

@@ -22,11 +22,11 @@ export function getenv(envp: readonly string[], name: string): string | undefine
 
 /** Replaces the program with `file` found on PATH. Returns only on failure. */
 export function* execvp(file: string, argv: readonly string[], envp: readonly string[]): Generator<Op, SysError, unknown> {
-  if (file === '') return new SysError('ENOENT');
+  if (file === '') return new SysError('ENOENT', 'the program name is empty');
   if (file.includes('/')) {
     const r = yield* sys.execve(file, argv, envp);
     if (r instanceof SysError && r.errno === 'ENOEXEC') return yield* runAsScript(file, argv, envp);
-    return r instanceof SysError ? r : new SysError('ENOEXEC');
+    return r instanceof SysError ? r : new SysError('ENOEXEC', 'execve returned without replacing the program');
   }
   const path = getenv(envp, 'PATH') ?? DEFAULT_PATH;
   let sawEacces = false;
@@ -42,10 +42,10 @@ export function* execvp(file: string, argv: readonly string[], envp: readonly st
     if (r.errno === 'ENOEXEC') return yield* runAsScript(full, argv, envp);
     return r;
   }
-  return new SysError(sawEacces ? 'EACCES' : 'ENOENT');
+  return new SysError(sawEacces ? 'EACCES' : 'ENOENT', sawEacces ? `${file} was found on PATH but is not executable` : `${file} is in none of the PATH directories ${path}`);
 }
 
 function* runAsScript(file: string, argv: readonly string[], envp: readonly string[]): Generator<Op, SysError, unknown> {
   const r = yield* sys.execve('/bin/sh', ['/bin/sh', file, ...argv.slice(1)], envp);
-  return r instanceof SysError ? r : new SysError('ENOEXEC');
+  return r instanceof SysError ? r : new SysError('ENOEXEC', 'execve returned without replacing the program');
 }

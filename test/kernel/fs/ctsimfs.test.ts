@@ -213,6 +213,6 @@ describe('ctsimfs', () => {
     disk.bytes[8] = 2;
     const v = CtsimFs.mount(disk, NOW);
     expect('error' in v && v.error.reason).toBe('ctsimfs version 2; this kernel reads version 1');
-    expect(new SysError('EUCLEAN').message).toBe('Structure needs cleaning');
+    expect(new SysError('EUCLEAN', 'test').message).toBe('Structure needs cleaning');
   });
 });

@@ -28,7 +28,7 @@ describe('strace decoding', () => {
     );
     expect(openFlags(0o200000 | 0o2000000 | 0o10000000)).toBe('O_RDONLY|O_CLOEXEC|O_PATH|O_DIRECTORY');
     expect(line({ nr: NR.openat, dirfd: -100, path: '/tmp/x', flags: 0o1101, mode: 0o666 }, 3)).toBe('openat(AT_FDCWD, "/tmp/x", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3');
-    expect(line({ nr: NR.openat, dirfd: -100, path: '/nonexistent', flags: 0 }, err('ENOENT'))).toBe(
+    expect(line({ nr: NR.openat, dirfd: -100, path: '/nonexistent', flags: 0 }, err('ENOENT', 'test'))).toBe(
       'openat(AT_FDCWD, "/nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)',
     );
   });
@@ -57,7 +57,7 @@ describe('strace decoding', () => {
     const c = decodeSyscall({ nr: NR.read, fd: 3, count: 4096 }, 'root:x:0:0:root:/root:/bin/sh\nmore', 32);
     expect(c.args.slice(0, c.entry)).toEqual(['3']);
     expect(`${formatCall(c)} = ${c.ret}`).toBe('read(3, "root:x:0:0:root:/root:/bin/sh\\nmo"..., 4096) = 34');
-    expect(line({ nr: NR.read, fd: 9, count: 10 }, err('EBADF'))).toBe('read(9, 0x7ffd..., 10) = -1 EBADF (Bad file descriptor)');
+    expect(line({ nr: NR.read, fd: 9, count: 10 }, err('EBADF', 'test'))).toBe('read(9, 0x7ffd..., 10) = -1 EBADF (Bad file descriptor)');
   });
 
   it('prints a call without a decoder from its fields, and exit_group as never returning', () => {

@@ -32,7 +32,7 @@ import { BondDevice, renderProcBonding } from '../../net/bond.js';
 import { renderSysvipc } from '../../syscalls/sys-ipc.js';
 import { OVERFLOW_ID, type UserNamespace } from '../../ns/user-ns.js';
 import { COUNTED_TYPES } from '../../ns/namespace.js';
-import { CAP, CAP_LAST_CAP, nsCapable } from '../../ns/capabilities.js';
+import { CAP, CAP_LAST_CAP, nsCapable, capMissing } from '../../ns/capabilities.js';
 
 export class ProcFs {
   readonly type = 'proc';
@@ -143,13 +143,18 @@ export class ProcFs {
     // Why ps shows other processes than a PID namespace holds: this procfs lists the
     // namespace of the process that mounted it, whoever reads it (PID-16).
     const reader = k.current;
-    if (reader && reader.pidNs !== this.pidNs && k.engine.trace.on('ns') && !this.explained.has(reader)) {
+    if (reader && reader.pidNs !== this.pidNs && (k.engine.trace.on('ns') || k.engine.trace.on('explain')) && !this.explained.has(reader)) {
       this.explained.add(reader);
-      k.engine.trace.emit('ns', 'procfs-view', {
+      const why = 'a procfs lists the PID namespace of the process that mounted it; mount a new one (unshare --mount-proc) to see this namespace';
+      k.engine.trace.emit('ns', 'procfs-view', { pid: reader.tid, reader_pidns: reader.pidNs.inum, procfs_pidns: this.pidNs.inum, why });
+      const inside = isAncestorPidNs(this.pidNs, reader.pidNs);
+      k.engine.trace.emit('explain', 'procfs-view', {
         pid: reader.tid,
+        comm: reader.comm,
+        ...(k.machine.kind === 'virtual' ? { vm: k.machine.name } : {}),
         reader_pidns: reader.pidNs.inum,
         procfs_pidns: this.pidNs.inum,
-        why: 'a procfs lists the PID namespace of the process that mounted it; mount a new one (unshare --mount-proc) to see this namespace',
+        reason: `it was mounted by a process of PID namespace ${this.pidNs.inum}${inside ? ' (an ancestor of the reader\'s)' : ''} and lists that namespace's ${this.pidNs.tasks.size} processes under their PIDs there, while the reader's namespace holds ${reader.pidNs.tasks.size}; ${why}`,
       });
     }
     const pids: ProcEntry[] = [];
@@ -295,7 +300,7 @@ export class ProcFs {
           new ProcFile(this, `/sys/user/max_${type}_namespaces`, 0o644, nsRootOwner, () => `${userNs().maxNamespaces[type]}\n`, (d) => {
             const t = k.current;
             const ns = userNs();
-            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM', `writing user.max_${type}_namespaces needs CAP_SYS_RESOURCE in the writer's user namespace`);
+            if (t && !nsCapable(t.creds, ns, CAP.SYS_RESOURCE)) return err('EPERM', `writing user.max_${type}_namespaces needs CAP_SYS_RESOURCE in the writer's user namespace` + '; ' + capMissing(t.creds, ns, CAP.SYS_RESOURCE));
             const n = Number(d.trim());
             if (!/^\s*\d+\s*$/.test(d) || n > 2147483647) return err('EINVAL', `${JSON.stringify(d.trim())} is not a whole number from 0 to 2147483647 (user.max_${type}_namespaces)`);
             ns.maxNamespaces[type] = n;
@@ -303,13 +308,21 @@ export class ProcFs {
           }),
       }));
     // net: the reader's (writer's) network namespace; CAP_NET_ADMIN over it to change (net_ctl_permissions).
+    // Its files belong to root of the user namespace owning that network namespace when
+    // that root is mapped (net_ctl_set_ownership), so root of `unshare -Urn` may open them.
+    const netRootOwner = (): { uid: number; gid: number } => {
+      const owner = this.net().owner!;
+      const uid = owner.kuid(0);
+      const gid = owner.kgid(0);
+      return { uid: uid < 0 ? 0 : uid, gid: gid < 0 ? 0 : gid };
+    };
     const netKnob = (dir: string, name: string, get: (n: NetNamespace) => string, set: (n: NetNamespace, v: string) => boolean): ProcEntry => ({
       name,
       make: () =>
-        new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, ROOT_OWNER, () => `${get(this.net())}\n`, (d) => {
+        new ProcFile(this, `/sys/net/${dir}/${name}`, 0o644, netRootOwner, () => `${get(this.net())}\n`, (d) => {
           const t = k.current;
           const net = this.net();
-          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM', `writing net.${dir}.${name} needs CAP_NET_ADMIN over the writer's network namespace`);
+          if (t && !nsCapable(t.creds, net.owner!, CAP.NET_ADMIN)) return err('EPERM', `writing net.${dir}.${name} needs CAP_NET_ADMIN over the writer's network namespace` + '; ' + capMissing(t.creds, net.owner!, CAP.NET_ADMIN));
           return set(net, d.trim()) ? d.length : err('EINVAL', `${JSON.stringify(d.trim())} is not an allowed value of net.${dir}.${name}`);
         }),
     });
@@ -451,4 +464,10 @@ export function cpuTimesOf(k: Kernel, i: number): CpuTimes {
     steal: cpu.stealNs,
     guest: cpu.guestNs + (pc.piece === Piece.Guest ? open : 0),
   };
+}
+
+/** True when `a` is `b` or one of its ancestors (a PID namespace sees its descendants' processes). */
+function isAncestorPidNs(a: PidNamespace, b: PidNamespace): boolean {
+  for (let n: PidNamespace | null = b; n !== null; n = n.parent) if (n === a) return true;
+  return false;
 }

@@ -16,7 +16,7 @@
  * ```
  */
 import * as sys from '../../lib/sys.js';
-import { SysError, type Errno } from '../../../kernel/errno.js';
+import { SysError, STRERROR, type Errno } from '../../../kernel/errno.js';
 import { isReg, AT_FDCWD, AT_EACCESS, X_OK, F_DUPFD_CLOEXEC } from '../../../kernel/vfs/types.js';
 import type { Cmd } from './ast.js';
 import { Shell, ShellError, EV_EXIT, xwrite, type Gen, type FuncDef } from './shell.js';
@@ -70,7 +70,7 @@ export function pathDirs(path: string): string[] {
 /** dash's errmsg(e, E_EXEC). */
 export function execMessage(e: Errno | string): string {
   if (e === 'ENOENT' || e === 'ENOTDIR') return 'not found';
-  return new SysError(e as Errno).message;
+  return STRERROR[e as Errno];
 }
 
 /**

@@ -58,7 +58,10 @@ export function* evaltree(sh: Shell, node: Node | null, flags: number): Gen<numb
       errexitApplies = true;
       break;
     case K.Bg:
-      sh.lineno = node.line;
+      // dash's parser wraps a backgrounded command in a new NBACKGND node whose linno it
+      // never sets (parser.c list(): only a redirected compound keeps its own), so an
+      // error while forking it says line 0 ("sh: 0: Cannot fork", seen on Debian 12).
+      sh.lineno = node.body.k === K.Redir ? node.line : 0;
       status = yield* evalBackground(sh, node);
       break;
     case K.Seq:

@@ -67,7 +67,7 @@ export function* resolveHost(host: string): Gen<Ipv4 | null> {
 function soError(v: number | SysError): SysError | null {
   if (v instanceof SysError) return v;
   if (v === 0) return null;
-  return err((Object.keys(ERRNO) as Errno[]).find((k) => ERRNO[k] === v) ?? 'EIO');
+  return err((Object.keys(ERRNO) as Errno[]).find((k) => ERRNO[k] === v) ?? 'EIO', `SO_ERROR reported error ${v}`);
 }
 
 /**

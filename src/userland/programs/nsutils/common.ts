@@ -57,7 +57,7 @@ export function* execCommand(prog: string, argv: readonly string[], envp: readon
   } else {
     name = getenv(envp, 'SHELL') ?? '/bin/sh';
     const r = yield* sys.execve(name, ['-' + (name.split('/').pop() ?? name)], envp);
-    e = r instanceof SysError ? r : new SysError('ENOEXEC');
+    e = r instanceof SysError ? r : new SysError('ENOEXEC', 'execve returned without replacing the program');
   }
   yield* errOut(`${prog}: failed to execute ${name}: ${e.message}\n`);
   return e.errno === 'ENOENT' ? 127 : 126;

@@ -97,7 +97,7 @@ function* findProgram(name: string, envp: readonly string[]): Generator<Op, stri
     const st = yield* sys.stat(full);
     if (!(st instanceof SysError) && isReg(st.mode) && (st.mode & 0o111) !== 0) return full;
   }
-  return new SysError('ENOENT');
+  return new SysError('ENOENT', `no executable ${name} in any directory of PATH`);
 }
 
 /** -c's table, as strace prints it (sorted by time, then by call number). */

@@ -85,7 +85,7 @@ export function* mkdirMain({ argv }: ProgramArgs): Program {
         }
         const st = yield* sys.stat(p);
         if (r.errno === 'EEXIST' && !(st instanceof SysError) && isDir(st.mode)) continue;
-        yield* fail(p, r.errno === 'EEXIST' ? new SysError('ENOTDIR') : r);
+        yield* fail(p, r.errno === 'EEXIST' ? new SysError('ENOTDIR', `${p} exists and is not a directory`) : r);
         ok = false;
         break;
       }

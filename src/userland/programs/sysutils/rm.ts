@@ -70,7 +70,7 @@ function* remove(o: RmOptions, path: string): Gen<boolean> {
         if (o.verbose) yield* o.out.write(`removed directory ${quoteaf(path)}\n`);
         return true;
       }
-      yield* complain(o, path, new SysError('EISDIR'));
+      yield* complain(o, path, new SysError('EISDIR', `${path} is a directory and neither -r nor -d was given`));
       return false;
     }
     if (o.interactive && !(yield* ask(o, `descend into directory ${quoteaf(path)}`))) return true;

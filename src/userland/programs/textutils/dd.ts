@@ -196,7 +196,7 @@ class DdRun {
         const n = yield* sys.write(1, off === 0 ? buf : buf.slice(off));
         if (n instanceof SysError) return { written, error: n };
         // A write of 0 bytes is taken for a full device (ENOSPC), as dd does.
-        if (n === 0) return { written, error: new SysError('ENOSPC') };
+        if (n === 0) return { written, error: new SysError('ENOSPC', 'write wrote 0 bytes') };
         off += n;
         written += n;
       }
@@ -263,7 +263,7 @@ class DdRun {
     const end = yield* sys.lseek(fd, 0, SEEK_END);
     if (!(end instanceof SysError)) {
       // Seekable, but not that far (or the offset does not fit in off_t).
-      yield* this.complain(`${quotef(file)}: cannot ${fd === 0 ? 'skip' : 'seek'}: ${(lseekError ?? new SysError('EOVERFLOW')).message}`);
+      yield* this.complain(`${quotef(file)}: cannot ${fd === 0 ? 'skip' : 'seek'}: ${(lseekError ?? new SysError('EOVERFLOW', 'the offset does not fit in off_t')).message}`);
       return 'quit';
     }
     const refused = fd === 0 ? yield* this.allocate('input') : yield* this.allocateOutput();
@@ -364,7 +364,7 @@ class DdRun {
         if (!(yield* this.advanceAfterReadError(this.ibs - partread))) {
           exitStatus = 1;
           this.inputSeekable = false; // no more diagnostics about it
-          this.inputSeekError = new SysError('ESPIPE');
+          this.inputSeekError = new SysError('ESPIPE', 'the input cannot seek');
         }
         // With conv=sync the missing block becomes NULs; otherwise it is dropped.
         if (!(this.conv & C_SYNC) || partread) continue;
@@ -481,7 +481,7 @@ function* setFdFlags(fd: number, flags: number): Gen<SysError | null> {
   if (want & O_DIRECTORY) {
     const st = yield* sys.fstat(fd);
     if (st instanceof SysError) return st;
-    if (!isDir(st.mode)) return new SysError('ENOTDIR');
+    if (!isDir(st.mode)) return new SysError('ENOTDIR', 'the path is not a directory');
     want &= ~O_DIRECTORY;
   }
   if (want === old) return null;
@@ -549,7 +549,7 @@ export function* ddMain({ argv }: ProgramArgs): Program {
       return yield* die({ message: `offset too large: cannot truncate to a length of seek=${o.seekRecords} (${o.obs}-byte) blocks`, tryHelp: false });
     }
     // Read access only in case seek= must read its way forward; write-only if refused.
-    let e = o.seekRecords ? yield* reopen(1, o.outputFile, O_RDWR | flags) : new SysError('EACCES');
+    let e = o.seekRecords ? yield* reopen(1, o.outputFile, O_RDWR | flags) : new SysError('EACCES', 'the output was opened write-only');
     if (e) e = yield* reopen(1, o.outputFile, O_WRONLY | flags);
     if (e) return yield* die({ message: `failed to open ${quoteaf(outputName)}: ${e.message}`, tryHelp: false });
     if (o.seekRecords && !(o.conv & C_NOTRUNC)) {

@@ -408,7 +408,7 @@ class Runner {
     yield* sys.close(rfd);
     const w = yield* sys.wait4(pid);
     if (typeof execErr === 'string' && execErr !== '') {
-      const e = new SysError(execErr as SysError['errno']);
+      const e = new SysError(execErr as SysError['errno'], 'the child could not execute the command');
       yield* errOut(`${this.prog}: ${args[0]}: ${e.message}\n`);
       this.fatal = execErr === 'ENOENT' ? 127 : 126;
       return false;

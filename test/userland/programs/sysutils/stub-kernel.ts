@@ -48,25 +48,25 @@ export function runStubbed(main: ProgramMain, argv: string[], o: StubOptions): S
     switch (op.nr) {
       case NR.open: {
         const text = o.files(elapsedNs)[op.path as string];
-        if (text === undefined) return err('ENOENT');
-        if (text === null) return err('EACCES');
+        if (text === undefined) return err('ENOENT', 'stub: no such file');
+        if (text === null) return err('EACCES', 'stub: unreadable');
         open.set(nextFd, { text, offset: 0 });
         return nextFd++;
       }
       case NR.read: {
         const f = open.get(op.fd as number);
-        if (!f) return err('EBADF');
+        if (!f) return err('EBADF', 'stub: not open');
         const chunk = f.text.slice(f.offset, f.offset + (op.count as number));
         f.offset += chunk.length;
         return chunk;
       }
       case NR.close:
-        return open.delete(op.fd as number) ? 0 : err('EBADF');
+        return open.delete(op.fd as number) ? 0 : err('EBADF', 'stub: not open');
       case NR.write: {
         const data = op.data as string;
         if (op.fd === 1) stdout += data;
         else if (op.fd === 2) stderr += data;
-        else return err('EBADF');
+        else return err('EBADF', 'stub: not open');
         return data.length;
       }
       case NR.clock_gettime:
@@ -75,7 +75,7 @@ export function runStubbed(main: ProgramMain, argv: string[], o: StubOptions): S
         elapsedNs += op.ns as number;
         return 0;
       case NR.ioctl:
-        return err('ENOTTY');
+        return err('ENOTTY', 'stub: not a terminal');
       default:
         throw new Error(`stub kernel: system call ${op.nr} is not served`);
     }
