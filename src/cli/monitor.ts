@@ -106,7 +106,7 @@ export class Monitor implements TerminalHooks {
   }
 
   private keep(rec: TraceRecord): void {
-    const r: ExplainRecord = { t: rec.t, ev: rec.ev, pid: Number(rec.pid), comm: String(rec.comm), reason: typeof rec.reason === 'string' ? rec.reason : '' };
+    const r: ExplainRecord = { t: rec.t, ev: rec.ev, pid: Number(rec.pid), comm: String(rec.comm), reason: typeof rec.reason === 'string' ? rec.reason : '', raw: rec };
     if (typeof rec.errno === 'string') r.errno = rec.errno;
     if (typeof rec.path === 'string') r.path = rec.path;
     this.ring.push({ rec: r, cmd: this.commands.length });

@@ -70,6 +70,22 @@ function packetOf(rec: TraceRecord): string {
   return `${end(rec.src, rec.sport)} → ${end(rec.dst, rec.dport)} ${String(rec.proto)}`;
 }
 
+/**
+ * Why a failure is one a program expects and handles itself (the rules listed above),
+ * or null when it is news. One list for `ctsim sh --explain` and the interactive
+ * `explain` (which shows these on request, with this reason).
+ */
+export function routineWhy(rec: { ev: string; errno?: unknown; reason?: unknown; args?: unknown; nonblock?: unknown }): string | null {
+  const cmd = (rec.args as Record<string, unknown> | undefined)?.cmd;
+  if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY' && (cmd === undefined || cmd === TCGETS)) return 'isatty(): a program asks whether its output is a terminal';
+  if ((rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return 'wait with no children left: how a shell or init learns it has reaped everyone';
+  if (rec.ev === 'setpgid' && rec.errno === 'EACCES') return "a job-control shell sets its child's process group from both sides; the second call fails when the child has already exec'd";
+  if (rec.ev === 'setpgid' && rec.errno === 'EPERM' && typeof rec.reason === 'string' && rec.reason.includes('session leader')) return 'a login shell puts itself in its own process group at startup; as the session leader it already leads one';
+  if (rec.errno === 'EINPROGRESS') return 'a non-blocking connect has started; the program polls for the result';
+  if (rec.errno === 'EAGAIN' && rec.nonblock === true) return 'non-blocking I/O saying "not yet"; the program polls and tries again';
+  return null;
+}
+
 /** One explain record as a line: `explain: cat[7] open failed with ENOENT: …\n`. */
 export function formatExplain(rec: TraceRecord): string {
   const reason = typeof rec.reason === 'string' && rec.reason !== '' ? rec.reason : 'no reason recorded';
@@ -136,10 +152,7 @@ export class ExplainPresenter {
     if (rec.cat === 'proc' && rec.ev === 'fork') this.parents.set(rec.child, rec.parent);
     if (rec.cat !== 'explain') return [];
     if (this.booting || (this.startNs !== null && rec.t < this.startNs)) return [];
-    if ((rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return [];
-    if (rec.ev === 'setpgid' && rec.errno === 'EACCES') return [];
-    if (rec.errno === 'EINPROGRESS' || (rec.errno === 'EAGAIN' && rec.nonblock === true)) return [];
-    if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY' && (rec.args as Record<string, unknown> | undefined)?.cmd === TCGETS) return [];
+    if (routineWhy(rec) !== null) return [];
     const out: string[] = [];
     const miss = this.searchMiss(rec);
     if (miss) {

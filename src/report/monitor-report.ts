@@ -4,6 +4,8 @@
  */
 import { formatBytes } from '../sim/units.js';
 import type { TaskInspection } from '../kernel/proc/task-inspect.js';
+import type { TraceRecord } from '../sim/trace.js';
+import { formatExplain, routineWhy } from './explain.js';
 
 /** One record of the trace's 'explain' category (a failed system call, or an OOM kill). */
 export interface ExplainRecord {
@@ -17,10 +19,14 @@ export interface ExplainRecord {
   reason: string;
   /** The path the call named, if it named one. */
   path?: string;
+  /** The whole record (a packet's or a VM exit's facts, a call's arguments), when kept. */
+  raw?: TraceRecord;
 }
 
 /** The line of one record: `ls[3] stat failed with ENOENT: …`, or `tail[4] was killed by the OOM killer: …`. */
 export function explainLine(rec: ExplainRecord): string {
+  // The words of `ctsim sh --explain` (src/report/explain.ts), without its "explain: " tag.
+  if (rec.raw) return formatExplain(rec.raw).replace(/^explain: /, '').replace(/\n$/, '');
   const reason = rec.reason !== '' ? rec.reason : 'no reason recorded';
   const who = `${rec.comm}[${rec.pid}]`;
   if (rec.ev === 'oom-kill') return `${who} was killed by the OOM killer: ${reason}`;
@@ -30,18 +36,6 @@ export function explainLine(rec: ExplainRecord): string {
 /** Programs whose failed lookups along $PATH are a shell's command search. */
 const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
 
-/**
- * Failures that programs expect and act on as a matter of course, hidden unless asked
- * for (`explain -v`), with the reason they are routine.
- */
-function routineWhy(rec: ExplainRecord): string | null {
-  if (rec.ev === 'ioctl' && rec.errno === 'ENOTTY') return 'isatty(): a program asks whether its output is a terminal';
-  if ((rec.ev === 'wait4' || rec.ev === 'waitid') && rec.errno === 'ECHILD') return 'wait with no children left: how a shell or init learns it has reaped everyone';
-  // dash sets a job's process group in the child and in the parent, so that both orders of running work; the later call may find the child exec'd.
-  if (rec.ev === 'setpgid' && rec.errno === 'EPERM' && rec.reason.includes('session leader')) return 'a login shell puts itself in its own process group at startup; as the session leader it already leads one';
-  if (rec.ev === 'setpgid' && rec.errno === 'EACCES') return "a job-control shell sets its child's process group from both sides; the second call fails when the child has already exec'd";
-  return null;
-}
 
 /** A group of records as explain shows them. */
 export type ExplainItem =
@@ -86,7 +80,7 @@ export function groupExplain(recs: readonly ExplainRecord[], pathDirs: readonly 
     }
     let n = 1;
     while (i + n < recs.length && sameFailure(recs[i + n], r)) n++;
-    const why = routineWhy(r);
+    const why = routineWhy(r.raw ?? r);
     items.push(why ? { kind: 'routine', rec: r, why, count: n } : { kind: 'failure', rec: r, count: n });
     i += n;
   }
