@@ -243,10 +243,12 @@ function allowed(v: Vma, write: boolean): boolean {
   return write ? (v.prot & PROT_WRITE) !== 0 : (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) !== 0;
 }
 
-/** The area for a fault at `addr`, growing the stack down to it when it lies just below (within RLIMIT_STACK). */
-function vmaForFault(t: Task, mm: MmStruct, addr: number): Vma | undefined {
-  const v = mm.findVma(addr);
-  if (v) return v;
+/**
+ * The stack area a fault at `addr` (in no area) would grow down to it: the area just
+ * above grows down, the grown stack stays within RLIMIT_STACK, and the guard gap to the
+ * area below is kept. Undefined otherwise (the fault is a SIGSEGV).
+ */
+export function stackToGrow(t: Task, mm: MmStruct, addr: number): Vma | undefined {
   const above = mm.vmaAbove(addr);
   if (!above || !above.growsDown) return undefined;
   const limit = t.rlimits[3]?.soft ?? 8 * 1024 * 1024;
@@ -254,6 +256,16 @@ function vmaForFault(t: Task, mm: MmStruct, addr: number): Vma | undefined {
   if (above.end - newStart > limit) return undefined;
   const below = mm.vmas[mm.vmas.indexOf(above) - 1];
   if (below && below.end + STACK_GUARD_GAP > newStart) return undefined;
+  return above;
+}
+
+/** The area for a fault at `addr`, growing the stack down to it when it lies just below (within RLIMIT_STACK). */
+function vmaForFault(t: Task, mm: MmStruct, addr: number): Vma | undefined {
+  const v = mm.findVma(addr);
+  if (v) return v;
+  const above = stackToGrow(t, mm, addr);
+  if (!above) return undefined;
+  const newStart = Math.floor(addr / PAGE_SIZE) * PAGE_SIZE;
   above.start = newStart;
   mm.noteVm();
   return above;

@@ -21,6 +21,7 @@ import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_USER, PTE_WRITABLE, LEVEL_NAM
 import { PAGE_SIZE } from '../../hw/physical-memory.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, PTE_SWAP, type Vma } from '../../kernel/mm/mm-struct.js';
 import { FrameKind } from '../../kernel/mm/memory.js';
+import { stackToGrow } from '../../kernel/mm/vm.js';
 
 /** Linux's names of the four levels (with 4-level paging the p4d is folded into the pgd). */
 export const LINUX_LEVEL_NAMES = ['pgd', 'pud', 'pmd', 'pte'] as const;
@@ -97,7 +98,7 @@ function areaLine(v: Vma): string {
 function faultAt(v: Vma | undefined, stackMayGrow: boolean, addr: number): string {
   if (!v) {
     return stackMayGrow
-      ? 'no area here, but the stack area just above may grow down to it: the fault grows the stack, then maps a page as for anonymous memory'
+      ? 'no area here, but it lies within RLIMIT_STACK below the stack, which grows down (VM_GROWSDOWN): the fault grows the stack, then maps a page as for anonymous memory'
       : 'no memory area contains this address: a fault here is a segmentation fault (SIGSEGV), whatever the access';
   }
   if (v.prot === 0) return 'the area allows no access (PROT_NONE): any access is a segmentation fault (SIGSEGV)';
@@ -134,7 +135,8 @@ export function walkPage(k: Kernel, t: Task, vaddr: bigint): PageWalkView | null
   const addr = Number(vaddr);
   const user = vaddr < 0x8000_0000_0000n;
   const v = user ? mm.findVma(addr) : undefined;
-  const above = user && !v ? mm.vmaAbove(addr) : undefined;
+  // A fault below the stack grows it only within RLIMIT_STACK and the guard gap (the fault handler's own rule).
+  const growable = user && !v ? stackToGrow(t, mm, addr) !== undefined : false;
   const levels: WalkLevelView[] = [];
   let table = mm.root;
   for (let level = 0; level < 4; level++) {
@@ -159,10 +161,10 @@ export function walkPage(k: Kernel, t: Task, vaddr: bigint): PageWalkView | null
       if (!user) {
         return { ...head, offset: split.offset, area: null, levels, outcome: { kind: 'not-present', level: name, why: 'a kernel-half address: a process\'s tables map nothing there in ctsim', fault: 'a user-mode access is a segmentation fault (SIGSEGV)' } };
       }
-      const fault = faultAt(v, above?.growsDown === true, addr);
+      const fault = faultAt(v, growable, addr);
       if (level < 3) {
         const span = ['512 GiB', '1 GiB', '2 MiB'][level];
-        return { ...head, offset: split.offset, area: v ? areaLine(v) : null, levels, outcome: { kind: 'not-present', level: name, why: `no lower table: no page in this ${span} region is mapped (none was touched yet)`, fault: v ? `the fault handler allocates the missing tables, then: ${fault}` : fault } };
+        return { ...head, offset: split.offset, area: v ? areaLine(v) : null, levels, outcome: { kind: 'not-present', level: name, why: `no lower table: no page in this ${span} region is mapped${v ? " (none was touched yet)" : ""}`, fault: v ? `the fault handler allocates the missing tables, then: ${fault}` : fault } };
       }
       if (flags.swap) {
         return { ...head, offset: split.offset, area: v ? areaLine(v) : null, levels, outcome: { kind: 'not-present', level: name, why: `a swap entry: the page was swapped out to slot ${e.frame} of the swap device`, fault: 'a major fault: the page is read back from swap into a new frame (the process waits for the device), and the slot is freed' } };

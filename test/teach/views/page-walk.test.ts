@@ -74,6 +74,19 @@ describe('walkPage', () => {
     }
   });
 
+  it('says a fault just below the stack grows it, but one beyond RLIMIT_STACK is a SIGSEGV (the fault handler\'s own rule)', () => {
+    const { host, worker } = vmHost();
+    const stack = worker.mm!.vmas.find((v) => v.name === '[stack]')!;
+    const near = walkPage(host.kernel, worker, BigInt(stack.start - 4096))!;
+    expect(near.area).toBeNull();
+    if (near.outcome.kind === 'not-present') expect(near.outcome.fault).toMatch(/grows the stack/);
+    else expect.unreachable('below the stack is not mapped');
+    // 1 TiB below: far beyond the 8 MiB RLIMIT_STACK.
+    const far = walkPage(host.kernel, worker, BigInt(stack.end - 2 ** 40))!;
+    if (far.outcome.kind === 'not-present') expect(far.outcome.fault).toMatch(/SIGSEGV/);
+    else expect.unreachable('1 TiB below the stack is not mapped');
+  });
+
   it('says an address outside every area faults with SIGSEGV, and a non-canonical one with #GP', () => {
     const { host, worker } = vmHost();
     const w = walkPage(host.kernel, worker, 0x1000n)!;
