@@ -39,6 +39,8 @@ export interface MonitorOptions {
   ringSize?: number;
   /** Told true while a restore replays the session (trace output must not be shown twice), then false. */
   replaying?(on: boolean): void;
+  /** False where going back is not offered (a lesson: its progress cannot go back with the machine). */
+  snapshots?: boolean;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -89,6 +91,17 @@ export class Monitor implements TerminalHooks {
   constructor(opts: MonitorOptions) {
     this.opts = opts;
     this.ringSize = opts.ringSize ?? 10_000;
+  }
+
+  /** Runs `fn` without keeping its explain records (a lesson's check is not the learner's command). */
+  quietly<T>(fn: () => T): T {
+    const was = this.muted;
+    this.muted = true;
+    try {
+      return fn();
+    } finally {
+      this.muted = was;
+    }
   }
 
   /** Boots the first machine; hand what it returns to runOnTerminal with this monitor as its hooks. */
@@ -174,13 +187,12 @@ export class Monitor implements TerminalHooks {
         print(this.inspect(args));
         return true;
       case ':snapshot':
-        print(this.snapshot(args));
-        return true;
       case ':snapshots':
-        print(this.listSnapshots());
-        return true;
       case ':restore':
-        print(this.restore(args));
+        if (this.opts.snapshots === false) print(`ctsim: ${word} is not offered here: a lesson's progress cannot go back with the machine\n`);
+        else if (word === ':snapshot') print(this.snapshot(args));
+        else if (word === ':snapshots') print(this.listSnapshots());
+        else print(this.restore(args));
         return true;
       case ':help':
         print(MONITOR_HELP);

@@ -142,6 +142,24 @@ describe.skipIf(!HAS_TMUX)('ctsim lesson start, every lesson driven at a termina
   }
 });
 
+describe.skipIf(!HAS_TMUX)('ctsim lesson start: ctsim sh\'s words at the prompt', () => {
+  it('explains why the last command failed (not the lesson\'s own checks), and offers no snapshots', () => {
+    const t = TmuxSession.start('wt-lesson-words', ['node', 'bin/run.js', 'lesson', 'start', 'chroot'], { cwd: REPO_ROOT, env: { NO_COLOR: '1', LANG: 'C' } });
+    sessions.push(t);
+    try {
+      expect(t.waitFor(atPrompt, 30_000)).not.toBeNull();
+      typeAndWait(t, 'cat /nonexistent', 'cat', '\u0000');
+      const explained = typeAndWait(t, 'explain', 'explain', '\u0000');
+      expect(explained).toMatch(/cat\[\d+\] open\w* failed with ENOENT: nonexistent does not exist in \//);
+      // The step's sh check ran at that prompt too; its failures are not the learner's.
+      expect(explained.split('# explain')[1]).not.toMatch(/^sh\[/m);
+      expect(typeAndWait(t, ':snapshot a', 'snapshot', '\u0000')).toContain(':snapshot is not offered here');
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+});
+
 if (!HAS_TMUX) {
   describe('ctsim lesson start at a terminal', () => {
     it.skip('needs tmux (apt-get install tmux; .ci/run installs it): the lessons were not driven', () => undefined);

@@ -11,6 +11,7 @@ import { BaseCommand } from '../base.js';
 import { InputError, UsageError } from '../../sim/input-error.js';
 import { createHost, type Host } from '../../host.js';
 import { runOnTerminal } from '../../cli/live-session.js';
+import { Monitor } from '../../cli/monitor.js';
 import { LessonProgress, PLAIN_STYLE, unknownLesson, type Lesson, type LessonStyle } from '../../teach/lesson/index.js';
 import { NS_PER_SEC } from '../../sim/engine.js';
 import { chooseLanguage, lessonFlags, lessonLibrary } from './common.js';
@@ -47,19 +48,25 @@ export default class LessonStart extends BaseCommand {
     const colour = process.env.NO_COLOR === undefined;
     // Simplification: a check is a short-lived process of the same host: it takes a little
     // simulated time and a PID, as if an administrator had looked from another terminal.
-    const progress = new LessonProgress(lesson, words, (script) => host.sh(script, { timeLimitNs: CHECK_LIMIT_NS }).status === 0, colour ? COLOUR_STYLE : PLAIN_STYLE);
     const tty = host.openTerminal(() => undefined, { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 });
     const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
+    // ctsim sh's words at the prompt (explain, :step, :inspect …) work in a lesson too; going back to a snapshot does not.
+    const monitor = new Monitor({ boot: () => ({ host, task, tty }), snapshots: false });
+    monitor.start();
+    const check = (script: string): boolean => monitor.quietly(() => host.sh(script, { timeLimitNs: CHECK_LIMIT_NS }).status === 0);
+    const progress = new LessonProgress(lesson, words, check, colour ? COLOUR_STYLE : PLAIN_STYLE);
     // The terminal's bytes come in chunks that may split a UTF-8 character.
     const utf8 = new StringDecoder('utf8');
     await runOnTerminal(host, task, tty, process.stdout, process.stdin, {
-      onShellLine: (line, print) => {
+      onShellLine: (line, print, prompt) => {
         const answer = progress.command(line);
-        if (answer === null) return false;
+        if (answer === null) return monitor.onShellLine(line, print, prompt);
         print(answer);
         return true;
       },
       onPrompt: (print) => print(progress.atPrompt()),
+      onStart: (control) => monitor.onStart(control),
+      onTerminalInput: (what) => monitor.onTerminalInput(what),
       onOutput: (bytes) => progress.recordOutput(utf8.write(Buffer.from(bytes, 'latin1'))),
       isEnded: () => progress.hasQuit,
     });

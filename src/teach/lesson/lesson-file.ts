@@ -79,7 +79,7 @@ export const ENGLISH_WORDS: LessonWords = {
   step: 'Step {n}/{total}',
   done: 'Step {n}/{total} done',
   type: 'Type:',
-  help: '(At the prompt: `lesson` repeats the step, `lesson hint` helps, `lesson skip` moves on, `lesson quit` ends the lesson.)',
+  help: '(At the prompt: `lesson` repeats the step, `lesson hint` helps, `lesson skip` moves on, `lesson quit` ends the lesson; `explain` says why the last command failed, `:help` lists ctsim\'s other words.)',
   noHint: 'No hint for this step: type the command shown.',
   skipped: 'Step {n}/{total} skipped',
   complete: 'Lesson complete',
