@@ -169,6 +169,20 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
   return status;
 }
 
+/** A CSI escape sequence (ECMA-48): ESC [ parameters intermediates final byte. */
+// eslint-disable-next-line no-control-regex -- ESC is what a CSI sequence starts with
+const CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
+
+/**
+ * Splits what a shell wrote after its last newline into the control sequences to send
+ * as they are (up to the last one that is not a colour, SGR "m") and the prompt itself.
+ */
+export function splitPromptControls(text: string): [string, string] {
+  let cut = 0;
+  for (const m of text.matchAll(CSI)) if (!m[0].endsWith('m')) cut = m.index + m[0].length;
+  return [text.slice(0, cut), text.slice(cut)];
+}
+
 /** Programs whose wait for a line at the terminal is a shell's prompt. */
 const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
 
@@ -437,6 +451,12 @@ export async function runOnTerminal(
       if (tt.hasWaitingReader && !prompted) {
         if (!rl) rl = open();
         promptIsShell = atShellPrompt();
+        // What moves the cursor or clears the screen (clear's \e[H\e[2J) is done now, not made
+        // part of readline's prompt: readline redraws its prompt, and would clear again
+        // whatever ctsim prints at the prompt.
+        const [controls, promptText] = splitPromptControls(pending);
+        if (controls !== '') out.write(Buffer.from(controls, 'latin1'));
+        pending = promptText;
         if (hooks.onPrompt && promptIsShell) {
           // The hook may run the simulation (a lesson's check): what programs write meanwhile
           // goes above the prompt, which is kept for the end.
