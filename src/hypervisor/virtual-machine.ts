@@ -141,7 +141,7 @@ export class VirtualMachine implements Machine {
       vcpu,
       exit: reason,
       ns,
-      reason: `${EXIT_EXPLANATIONS[reason]}; ${cost}; this is the first such exit on this vCPU (${this.cpuVirt.counters.exits[reason]} of this reason in the VM so far), later ones are counted, not told`,
+      reason: `${EXIT_EXPLANATIONS[reason]}; ${cost}; the first exit of this reason told for this vCPU (${this.cpuVirt.counters.exits[reason]} of this reason in the VM so far); later ones are counted, not told`,
     });
   }
 

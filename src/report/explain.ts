@@ -12,7 +12,7 @@
  *     each miss is a failed stat/access/execve with ENOENT (or ENOTDIR, EACCES). A run
  *     of such misses for one NAME in two or more directories by one process is held back: when NAME is then
  *     executed the misses were how the search works and are dropped; otherwise they
- *     become one line, "sh[2] searched PATH for foo: not in /usr/local/sbin, …".
+ *     become one line, "sh[2] searched $PATH for foo: not in /usr/local/sbin, …".
  *   - The end of a reaping loop: init and shells call wait4 until it fails with ECHILD
  *     ("no children left"), so that failure is how the loop ends, not an error.
  *   - Job control's setpgid race: a shell and its child both put the child in its
@@ -150,6 +150,8 @@ export class ExplainPresenter {
   push(rec: TraceRecord): string[] {
     if (rec.cat === 'proc' && rec.ev === 'exec') return this.execed(rec);
     if (rec.cat === 'proc' && rec.ev === 'fork') this.parents.set(rec.child, rec.parent);
+    // A process that ends searches no more: what it held is told now, before what others do next.
+    if (rec.cat === 'proc' && rec.ev === 'exit') return this.endSearch(rec.pid);
     if (rec.cat !== 'explain') return [];
     if (this.booting || (this.startNs !== null && rec.t < this.startNs)) return [];
     if (routineWhy(rec) !== null) return [];
@@ -215,7 +217,7 @@ export class ExplainPresenter {
     // One directory is no search (ls trying the same path twice): each failure is told.
     if (s.dirs.length < 2) return s.recs.flatMap((r) => this.addRepeat(r));
     const out = this.endRepeat();
-    out.push(`explain: ${String(s.comm)}[${String(s.pid)}] searched PATH for ${s.name}: not in ${s.dirs.join(', ')}\n`);
+    out.push(`explain: ${String(s.comm)}[${String(s.pid)}] searched $PATH for ${s.name}: not in ${s.dirs.join(', ')}\n`);
     return out;
   }
 

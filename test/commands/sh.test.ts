@@ -87,9 +87,9 @@ describe('ctsim sh', () => {
     expect(r.stderr).toMatch(/explain: packet 127\.0\.0\.1 → 127\.0\.0\.1 ICMP dropped in network namespace \d+ at lo: chain INPUT policy DROP in the filter table/);
     expect(r.stderr).toMatch(/explain: ps\[\d+\] reads a \/proc that lists PID namespace \d+, not its own PID namespace \d+/);
     // The failed PATH search is one line, said before the shell's own message.
-    expect(r.stderr).toContain('explain: sh[2] searched PATH for nosuch: not in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin\nsh: 5: nosuch: not found\n');
+    expect(r.stderr).toContain('explain: sh[2] searched $PATH for nosuch: not in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin\nsh: 5: nosuch: not found\n');
     // Searches that found their program, and boot, say nothing.
-    expect(r.stderr).not.toMatch(/searched PATH for (ip|sh|ps|unshare)|init\[1\]/);
+    expect(r.stderr).not.toMatch(/searched \$PATH for (ip|sh|ps|unshare)|init\[1\]/);
   });
 
   it('--json gives status, output, seed and simulated time', async () => {

@@ -31,7 +31,17 @@ describe('explain presenter', () => {
 
   it('a PATH search that finds nothing is one line naming each directory once (a directory twice in PATH is tried twice)', () => {
     const recs = [...PATH.map((d) => miss(2, `${d}/foo`)), miss(2, '/bin/foo')];
-    expect(presentExplain(recs)).toEqual(['explain: sh[2] searched PATH for foo: not in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin\n']);
+    expect(presentExplain(recs)).toEqual(['explain: sh[2] searched $PATH for foo: not in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin\n']);
+  });
+
+  it('tells what a process held back when it exits, before what the next process does (time order)', () => {
+    const ln = { t: 1, cat: 'explain' as const, ev: 'stat', pid: 3, comm: 'ln', errno: 'ENOENT', reason: 'l does not exist in /tmp', args: { path: '/tmp/l' } };
+    const exit = { t: 2, cat: 'proc' as const, ev: 'exit', pid: 3, comm: 'ln', code: 0, signal: null };
+    const cat = { t: 3, cat: 'explain' as const, ev: 'open', pid: 4, comm: 'cat', errno: 'ELOOP', reason: 'too many links', args: { path: '/tmp/l' } };
+    const lines = presentExplain([ln, exit, cat]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^explain: ln\[3\] stat failed with ENOENT/);
+    expect(lines[1]).toMatch(/^explain: cat\[4\] open failed with ELOOP/);
   });
 
   it('searches of a shell and its subshell at once are kept apart', () => {
@@ -72,7 +82,7 @@ describe('explain presenter', () => {
   it('a held-back line comes out before what follows it (flush before program output)', () => {
     const p = new ExplainPresenter();
     for (const d of PATH.slice(0, 2)) expect(p.push(miss(2, `${d}/nosuch`))).toEqual([]);
-    expect(p.flush()).toEqual(['explain: sh[2] searched PATH for nosuch: not in /usr/local/sbin, /usr/local/bin\n']);
+    expect(p.flush()).toEqual(['explain: sh[2] searched $PATH for nosuch: not in /usr/local/sbin, /usr/local/bin\n']);
     expect(p.flush()).toEqual([]);
   });
 

@@ -105,7 +105,7 @@ function faultAt(v: Vma | undefined, stackMayGrow: boolean, addr: number): strin
   if (v.file) {
     const write = v.prot & PROT_WRITE ? '; a write copies it into a new anonymous frame first (a private mapping)' : '; a write is a segmentation fault (the area is read-only)';
     const pageAddr = Math.floor(addr / PAGE_SIZE) * PAGE_SIZE;
-    return `a read fills a new frame from ${v.file.path} at offset ${hex(v.pgoff + (pageAddr - v.start))} (a minor fault: the page cache has it)${write}`;
+    return `a read fills a new frame from ${v.file.path} at offset ${hex(v.pgoff + (pageAddr - v.start))} (a minor fault: ctsim keeps every file in memory, as a page-cache hit; Simplification: Linux would map the page-cache page itself, one frame shared by every process mapping it)${write}`;
   }
   return v.prot & PROT_WRITE
     ? 'never touched: a read maps the shared zero page read-only (no memory used); a write takes a new zeroed frame (a minor fault)'
