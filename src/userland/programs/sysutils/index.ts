@@ -35,6 +35,7 @@ import { stressMain } from './stress.js';
 import { forkwaitMain } from './forkwait.js';
 import { touchMain } from './touch.js';
 import { ttyMain } from './tty.js';
+import { mesgMain } from './mesg.js';
 import { unameMain } from './uname.js';
 import { uptimeMain } from './uptime.js';
 import { vmstatMain } from './vmstat.js';
@@ -65,6 +66,7 @@ export function registerSysutils(t: ProgramTable): void {
   t.add({ name: 'stat', main: statMain, paths: bin('stat'), summary: 'coreutils stat: default layout, -c/--printf/-t formats, -L' });
   t.add({ name: 'touch', main: touchMain, paths: bin('touch'), summary: 'coreutils touch: -a -m -c -d -t -r' });
   t.add({ name: 'tty', main: ttyMain, paths: bin('tty'), summary: 'coreutils tty: -s' });
+  t.add({ name: 'mesg', main: mesgMain, paths: bin('mesg'), summary: 'util-linux mesg: [y|n], -v (the group-write bit of the terminal on standard input)' });
   t.add({ name: 'uname', main: unameMain, paths: bin('uname'), summary: 'coreutils uname: -a -s -n -r -v -m -p -i -o' });
   t.add({ name: 'whoami', main: whoamiMain, paths: bin('whoami'), summary: 'coreutils whoami' });
   // Debian's hostname package.
