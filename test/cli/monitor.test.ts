@@ -87,9 +87,9 @@ describe('explain', () => {
     const s = await session();
     expect(await s.type('ls /nonexistent')).toContain("cannot access '/nonexistent'");
     const out = await s.type('explain');
-    expect(out).toContain('ls[5] stat failed with ENOENT: nonexistent does not exist in / (ext4 /dev/sda1)\n');
+    expect(out).toContain('ls[6] stat failed with ENOENT: nonexistent does not exist in / (ext4 /dev/sda1)\n');
     // Two identical lstat failures make one line.
-    expect(out).toContain('ls[5] lstat failed with ENOENT: nonexistent does not exist in / (ext4 /dev/sda1) (×2)\n');
+    expect(out).toContain('ls[6] lstat failed with ENOENT: nonexistent does not exist in / (ext4 /dev/sda1) (×2)\n');
     expect(out).toMatch(/routine failures, hidden[^\n]*\n {2}sh\[2\] searched \$PATH for ls: stat ENOENT in 3 directories before one had it/);
     // -v shows the routine ones on their own lines.
     const verbose = await s.type('explain -v');
@@ -157,7 +157,7 @@ describe('pause, step, time', () => {
     expect(await s.type(':step sideways')).toContain(':step takes a duration');
     // The next proc event is the sleep's exit, 10 s after it started.
     const to = await s.type(':step --to proc');
-    expect(to).toMatch(/^\[ +\d+\.\d{9}\] proc exit pid=5 comm=sleep code=0\n\(stopped after 9\.\d+ s, at \d+\.\d{9} s; paused\)\n$/);
+    expect(to).toMatch(/^\[ +\d+\.\d{9}\] proc exit pid=6 comm=sleep code=0\n\(stopped after 9\.\d+ s, at \d+\.\d{9} s; paused\)\n$/);
     expect(await s.type(':step --to nothing')).toContain(':step --to takes one category among sched, syscall');
     expect(await s.type(':continue')).toContain('paced to the wall clock');
     expect(await s.type(':time')).toContain('(paced to the wall clock)');

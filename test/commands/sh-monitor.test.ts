@@ -75,7 +75,7 @@ describe.skipIf(!hasTmux)('ctsim sh at a terminal (tmux)', () => {
 
     await type('ls /nonexistent');
     const ex = lastOutput(await type('explain'));
-    expect(ex).toContain('ls[5] stat failed with ENOENT: nonexistent does not exist in / (ext4 /dev/sda1)');
+    expect(ex).toContain('ls[6] stat failed with ENOENT: nonexistent does not exist in / (ext4 /dev/sda1)');
     expect(ex).toContain('sh[2] searched $PATH for ls');
 
     await type('sleep 10 &');

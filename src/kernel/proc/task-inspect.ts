@@ -79,7 +79,7 @@ export function inspectTask(k: Kernel, pid: number): TaskInspection | null {
   const fds = live
     ? t.files.openFds().map((fd) => {
         const f = t.files.get(fd)!;
-        const target = f.vnode && f.mnt ? pathOf(t, { mnt: f.mnt, vn: f.vnode }) : (f.ops.describe?.(f) ?? f.path);
+        const target = f.vnode && f.mnt ? pathOf(t, { mnt: f.mnt, vn: f.vnode }, false) : (f.ops.describe?.(f) ?? f.path);
         return { fd, target, mode: `${f.canRead ? 'r' : '-'}${f.canWrite ? 'w' : '-'}` };
       })
     : [];
@@ -100,8 +100,8 @@ export function inspectTask(k: Kernel, pid: number): TaskInspection | null {
     euid: t.creds.euid,
     gid: t.creds.gid,
     egid: t.creds.egid,
-    cwd: live ? pathOf(t, t.fs.cwd) : '',
-    root: live ? pathOf(init ?? t, t.fs.root) : '',
+    cwd: live ? pathOf(t, t.fs.cwd, false) : '',
+    root: live ? pathOf(init ?? t, t.fs.root, false) : '',
     namespaces,
     cgroup: { path: cgroupPathFrom(k.cgroupRoot, cg), limits },
     fds,

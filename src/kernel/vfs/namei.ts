@@ -179,8 +179,13 @@ export function resolveParent(k: Kernel, t: Task, path: string, dirfd: number = 
   return { parent, name: last, trailingSlash };
 }
 
-/** The absolute path of `p` as seen from the process root (getcwd(2), /proc/PID/cwd). */
-export function pathOf(t: Task, p: Path): string {
+/**
+ * The absolute path of `p` as seen from the process root. Outside it, getcwd(2) (the
+ * default) prefixes "(unreachable)"; d_path — readlink of /proc/PID/{cwd,root,fd/N},
+ * `unreachable` false — gives the path from the root of `p`'s mount tree, unmarked.
+ */
+export function pathOf(t: Task, p: Path, unreachable = true): string {
+  const mark = unreachable ? '(unreachable)' : '';
   const root = t.fs.root;
   const parts: string[] = [];
   let cur = p;
@@ -189,7 +194,7 @@ export function pathOf(t: Task, p: Path): string {
     if (sameVnode(cur.vn, cur.mnt.root)) {
       if (cur.mnt.parent === null || cur.mnt.mountpoint === null) {
         // Outside the process root (after chroot with a kept descriptor): Linux prefixes "(unreachable)".
-        return '(unreachable)/' + parts.reverse().join('/');
+        return mark + '/' + parts.reverse().join('/');
       }
       cur = { mnt: cur.mnt.parent, vn: cur.mnt.mountpoint };
       continue;
@@ -197,7 +202,7 @@ export function pathOf(t: Task, p: Path): string {
     const up = cur.vn.lookup ? cur.vn.lookup('..') : null;
     if (!up || up instanceof SysError) break;
     const name = nameIn(up, cur.vn);
-    if (name === null) return '(unreachable)/' + parts.reverse().join('/');
+    if (name === null) return mark + '/' + parts.reverse().join('/');
     parts.push(name);
     cur = { mnt: cur.mnt, vn: up };
   }

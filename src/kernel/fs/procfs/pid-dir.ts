@@ -95,7 +95,7 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
         owner,
         () => {
           const p = alive() ? path() : null;
-          return p ? pathOf(k.current ?? t, p) : err('ENOENT', alive() ? `${dir}/${name}: the process has no ${name}` : `${exited}, so ${dir}/${name} leads nowhere`);
+          return p ? pathOf(k.current ?? t, p, false) : err('ENOENT', alive() ? `${dir}/${name}: the process has no ${name}` : `${exited}, so ${dir}/${name} leads nowhere`);
         },
         () => (alive() ? path() ?? err('ENOENT', `${dir}/${name}: the process has no ${name}`) : err('ENOENT', `${exited}, so ${dir}/${name} leads nowhere`)),
       ),
@@ -163,7 +163,7 @@ export function pidDir(fs: PidDirHost, t: Task): ProcDir {
       () => {
         const of = t.files.get(fd);
         if (!of) return err('ENOENT', `descriptor ${fd} of ${dir} is not open`);
-        if (of.vnode && of.mnt) return pathOf(k.current ?? t, { mnt: of.mnt, vn: of.vnode });
+        if (of.vnode && of.mnt) return pathOf(k.current ?? t, { mnt: of.mnt, vn: of.vnode }, false);
         return of.ops.describe?.(of) ?? of.path;
       },
       () => {
