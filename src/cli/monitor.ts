@@ -316,8 +316,9 @@ export class Monitor implements TerminalHooks {
     let name = args[0];
     for (let i = this.snapshots.size + 1; name === undefined; i++) if (!this.snapshots.has(`s${i}`)) name = `s${i}`;
     const atNs = this.host.now;
+    const replaced = this.snapshots.has(name) ? ` (it replaces the earlier snapshot ${name})` : '';
     this.snapshots.set(name, { name, atNs, typed: [...this.typed], ring: [...this.ring], dropped: this.dropped, commands: [...this.commands] });
-    return `snapshot ${name} at ${formatSimTime(atNs)}: seed ${this.host.engine.seed} and ${plural(this.typed.length, 'input')} typed (":restore ${name}" goes back here)\n`;
+    return `snapshot ${name} at ${formatSimTime(atNs)}: seed ${this.host.engine.seed} and ${plural(this.typed.length, 'input')} typed (":restore ${name}" goes back here)${replaced}\n`;
   }
 
   private listSnapshots(): string {
@@ -340,6 +341,8 @@ export class Monitor implements TerminalHooks {
       for (const t of snap.typed) {
         a.host.engine.runUntil(t.atNs);
         typeOnTerminal(a.tty, t.what);
+        // The real terminal echoed the line (the simulated one does not): the next prompt starts a line.
+        if (t.what.kind === 'line') shown += '\n';
       }
       a.host.engine.runUntil(snap.atNs);
     } finally {

@@ -3,6 +3,7 @@
  * through the real session (runOnTerminal: readline over in-memory streams) against a
  * simulated host: lines are typed and the test waits for the next prompt.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost } from '../../src/host.js';
@@ -17,6 +18,8 @@ interface Session {
   type(line: string, prompt?: string): Promise<string>;
   /** Types keys now, without waiting (^C while a :step runs). */
   keys(bytes: string): void;
+  /** The prompt readline shows now (what follows its last redraw). */
+  prompt(): string;
   end(): Promise<number>;
 }
 
@@ -65,6 +68,9 @@ async function session(ringSize?: number): Promise<Session> {
       // Drop the echo of the line (readline's cursor move, the line, CRLF).
       const echoed = shown.indexOf(line + '\r\n');
       return shown.slice(echoed + line.length + 2).replace(/\r\n/g, '\n');
+    },
+    prompt() {
+      return text.slice(text.lastIndexOf(REDRAW) + REDRAW.length);
     },
     keys(bytes) {
       input.write(bytes);
@@ -227,6 +233,8 @@ describe('snapshot and restore', () => {
     expect(await s.type('ls /tmp/x')).toBe('/tmp/x\n');
     const after = await s.type("cat /proc/uptime; sh -c 'echo $$'");
     expect(await s.type(':restore a')).toMatch(/^restored a: a new machine booted from seed 1 replayed 1 input up to \d+\.\d{9} s\n$/);
+    // One prompt: the replayed line's echo (the real terminal's) ends the line the shell's earlier prompt was on.
+    expect(stripVTControlCharacters(s.prompt())).toBe('# ');
     expect(timeOf(await s.type(':time'))).toBe(t0);
     expect(await s.type('ls /tmp/x')).toBe("ls: cannot access '/tmp/x': No such file or directory\n");
     expect(await s.type('cat /tmp/before')).toBe('one\n');
