@@ -88,5 +88,6 @@ export function localeLanguage(locale: string | undefined): string | null {
 
 /** Throws the usage error for a lesson there is none of: the name and the lessons there are. */
 export function unknownLesson(name: string, known: string[], source: string): never {
+  if (known.length === 0) throw new UsageError({ source, expected: 'a lesson, but the lesson directory holds none (no NAME.yaml)', found: `"${name}"`, fix: 'check --dir, or leave it out for the lessons ctsim ships' });
   throw new UsageError({ source, expected: `one of the lessons ${known.join(', ')}`, found: `"${name}"`, fix: 'see ctsim lesson list' });
 }
