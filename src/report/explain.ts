@@ -86,6 +86,11 @@ export function routineWhy(rec: { ev: string; errno?: unknown; reason?: unknown;
   return null;
 }
 
+/** Where a packet's fate was decided: `in network namespace 4026531840`, or `at the outside router (…)`. */
+function whereOf(rec: TraceRecord): string {
+  return typeof rec.outside === 'string' ? `at ${rec.outside}` : `in network namespace ${String(rec.netns)}`;
+}
+
 /** One explain record as a line: `explain: cat[7] open failed with ENOENT: …\n`. */
 export function formatExplain(rec: TraceRecord): string {
   const reason = typeof rec.reason === 'string' && rec.reason !== '' ? rec.reason : 'no reason recorded';
@@ -95,11 +100,11 @@ export function formatExplain(rec: TraceRecord): string {
     case 'procfs-view':
       return `explain: ${who(rec)} reads a /proc that lists PID namespace ${String(rec.procfs_pidns)}, not its own PID namespace ${String(rec.reader_pidns)}: ${reason}\n`;
     case 'packet-drop':
-      return `explain: packet ${packetOf(rec)} dropped in network namespace ${String(rec.netns)}${inVm(rec)}${rec.dev ? ` at ${String(rec.dev)}` : ''}: ${reason}\n`;
+      return `explain: packet ${packetOf(rec)} dropped ${whereOf(rec)}${inVm(rec)}${rec.dev ? ` on ${String(rec.dev)}` : ''}: ${reason}\n`;
     case 'packet-reset':
-      return `explain: packet ${packetOf(rec)} answered with a TCP RST in network namespace ${String(rec.netns)}${inVm(rec)}: ${reason}\n`;
+      return `explain: packet ${packetOf(rec)} answered with a TCP RST ${whereOf(rec)}${inVm(rec)}: ${reason}\n`;
     case 'packet-unreachable':
-      return `explain: packet ${packetOf(rec)} answered with ICMP ${String(rec.icmp)} in network namespace ${String(rec.netns)}${inVm(rec)}: ${reason}\n`;
+      return `explain: packet ${packetOf(rec)} answered with ICMP ${String(rec.icmp)} ${whereOf(rec)}${inVm(rec)}: ${reason}\n`;
     case 'vmexit':
       return `explain: VM ${String(rec.vm)} vCPU ${String(rec.vcpu)} exit ${String(rec.exit)}: ${reason}\n`;
     default:

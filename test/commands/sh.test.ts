@@ -84,7 +84,7 @@ describe('ctsim sh', () => {
       ].join('\n'),
     );
     expect(r.stderr).toMatch(/explain: sh\[\d+\] fork failed with EAGAIN: pids\.max=2 reached in \/sys\/fs\/cgroup\/web \(the caller's cgroup\): pids\.current=2, one more task would make 3/);
-    expect(r.stderr).toMatch(/explain: packet 127\.0\.0\.1 → 127\.0\.0\.1 ICMP dropped in network namespace \d+ at lo: chain INPUT policy DROP in the filter table/);
+    expect(r.stderr).toMatch(/explain: packet 127\.0\.0\.1 → 127\.0\.0\.1 ICMP dropped in network namespace \d+ on lo: chain INPUT policy DROP in the filter table/);
     expect(r.stderr).toMatch(/explain: ps\[\d+\] reads a \/proc that lists PID namespace \d+, not its own PID namespace \d+/);
     // The failed PATH search is one line, said before the shell's own message.
     expect(r.stderr).toContain('explain: sh[2] searched $PATH for nosuch: not in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin\nsh: 5: nosuch: not found\n');

@@ -89,7 +89,11 @@ describe('explain presenter', () => {
   it('every record kind in words, with its reason', () => {
     const pkt = { src: '10.9.1.2', dst: '10.9.2.2', proto: 'TCP', sport: 40000, dport: 80, netns: 4026532005 };
     expect(formatExplain({ t: 1, cat: 'explain', ev: 'packet-drop', ...pkt, dev: 'vra', reason: 'chain FORWARD policy DROP' })).toBe(
-      'explain: packet 10.9.1.2:40000 → 10.9.2.2:80 TCP dropped in network namespace 4026532005 at vra: chain FORWARD policy DROP\n',
+      'explain: packet 10.9.1.2:40000 → 10.9.2.2:80 TCP dropped in network namespace 4026532005 on vra: chain FORWARD policy DROP\n',
+    );
+    // The outside network's router has no namespace inode a student could look up: it is named by what it is.
+    expect(formatExplain({ t: 1, cat: 'explain', ev: 'packet-drop', ...pkt, netns: null, outside: 'the outside router (192.168.1.1, not part of this host)', dev: 'lan0', reason: 'no route' })).toBe(
+      'explain: packet 10.9.1.2:40000 → 10.9.2.2:80 TCP dropped at the outside router (192.168.1.1, not part of this host) on lan0: no route\n',
     );
     expect(formatExplain({ t: 1, cat: 'explain', ev: 'packet-reset', ...pkt, reason: 'no socket listens' })).toBe('explain: packet 10.9.1.2:40000 → 10.9.2.2:80 TCP answered with a TCP RST in network namespace 4026532005: no socket listens\n');
     expect(formatExplain({ t: 1, cat: 'explain', ev: 'packet-unreachable', src: '10.0.0.1', dst: '10.0.0.2', proto: 'UDP', sport: 5, dport: 9, netns: 1, icmp: 'port unreachable', reason: 'no socket' })).toBe(

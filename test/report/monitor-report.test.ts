@@ -61,7 +61,7 @@ describe('explain at the prompt speaks as --explain does', () => {
   it('words a dropped packet and a VM exit from the whole record, not as a failed call', () => {
     const raw = { t: 1, cat: 'explain' as const, ev: 'packet-drop', src: '10.0.0.1', dst: '10.0.0.2', proto: 'ICMP', netns: 4026531840, dev: 'veth0', reason: 'chain INPUT policy DROP' };
     const rec: ExplainRecord = { t: 1, ev: 'packet-drop', pid: NaN, comm: 'undefined', reason: raw.reason, raw };
-    expect(explainLine(rec)).toBe('packet 10.0.0.1 → 10.0.0.2 ICMP dropped in network namespace 4026531840 at veth0: chain INPUT policy DROP');
+    expect(explainLine(rec)).toBe('packet 10.0.0.1 → 10.0.0.2 ICMP dropped in network namespace 4026531840 on veth0: chain INPUT policy DROP');
   });
 
   it('takes the routine failures from the same list as --explain (a non-blocking EAGAIN is routine)', () => {

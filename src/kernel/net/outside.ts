@@ -110,7 +110,9 @@ export function buildOutside(k: Kernel, extraNics = 0): void {
     return ns;
   };
   const router = mkNs(1);
+  router.outsideLabel = `the outside router (${OUTSIDE.router}, not part of this host)`;
   const remote = mkNs(2);
+  remote.outsideLabel = `the remote host (${OUTSIDE.remotes.map((r) => r.name).join(', ')}; outside, not part of this host)`;
   router.ipForward = true;
 
   const eth0 = stack.createEther(host, 'eth0', OUTSIDE.hostMac);

@@ -111,9 +111,11 @@ export class NetStack implements NetStackHooks {
     const tr = this.k.engine.trace;
     if (!tr.on('net') && !tr.on('explain')) return;
     const facts = packetFacts(pkt);
-    if (tr.on('net')) tr.emit('net', ev, { ...facts, ...fields, netns: ns.inum, why });
+    // The outside network's namespaces have no inode a student could look up: they are named by what they are.
+    const where = ns.outsideLabel !== null ? { netns: null, outside: ns.outsideLabel } : { netns: ns.inum, outside: null };
+    if (tr.on('net')) tr.emit('net', ev, { ...facts, ...fields, ...where, why });
     const vm = this.k.machine.kind === 'virtual' ? { vm: this.k.machine.name } : {};
-    if (tr.on('explain')) tr.emit('explain', ev === 'drop' ? 'packet-drop' : ev === 'rst' ? 'packet-reset' : 'packet-unreachable', { ...vm, ...facts, ...fields, netns: ns.inum, reason: why });
+    if (tr.on('explain')) tr.emit('explain', ev === 'drop' ? 'packet-drop' : ev === 'rst' ? 'packet-reset' : 'packet-unreachable', { ...vm, ...facts, ...fields, ...where, reason: why });
   }
 
   // ---- namespaces --------------------------------------------------------

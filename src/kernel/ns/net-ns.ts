@@ -43,6 +43,8 @@ export class NetNamespace extends Namespace {
   readonly neigh: NeighTable;
   /** /proc/sys/net/ipv4/ip_forward. */
   ipForward = false;
+  /** What a namespace of the simulated outside network is (the router, the remote host): no process is in it, so no inode names it. */
+  outsideLabel: string | null = null;
   /** /proc/sys/net/ipv4/ping_group_range (the kernel default lets no group use ping sockets). */
   pingGroupRange: [number, number] = [1, 0];
   /** IDs this namespace gave other namespaces (peernet2id: `link-netnsid N`). */
