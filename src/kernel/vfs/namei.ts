@@ -94,7 +94,10 @@ function walk(
     const name = queue.shift()!;
     st.at = name;
     if (!isDir(cur.vn.mode())) return err('ENOTDIR', `${name} cannot be looked up: the component before it is not a directory`);
-    if (!canSearch(t, cur.vn)) return err('EACCES', `search permission denied on a directory of the path (mode ${(cur.vn.mode() & 0o777).toString(8)})`);
+    if (!canSearch(t, cur.vn)) {
+      const a = cur.vn.getattr();
+      return err('EACCES', `search (x) permission denied on ${pathOf(t, cur, false)} for uid ${t.creds.fsuid} (gid ${t.creds.fsgid}): mode ${(a.mode & 0o777).toString(8)}, owner ${a.uid}:${a.gid}, so ${name} in it cannot be looked up`);
+    }
     if (name.length > NAME_MAX) return err('ENAMETOOLONG', `a component of the path is ${name.length} bytes; NAME_MAX is ${NAME_MAX}`);
     if (name === '.') continue;
     const next = stepInto(k, t, cur, name);
