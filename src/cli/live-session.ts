@@ -13,6 +13,7 @@ import type { Tty } from '../kernel/tty/tty.js';
 import type { HostInput } from '../kernel/tty/host-stream.js';
 import { SIG } from '../kernel/proc/signals.js';
 import { FREE_CHUNK_NS, makePacer, type Pacer } from './pacer.js';
+import { SHELLS } from '../report/monitor-report.js';
 
 /** Engine steps per chunk: small enough that ^C feels immediate. */
 const CHUNK_STEPS = 20_000;
@@ -183,8 +184,6 @@ export function splitPromptControls(text: string): [string, string] {
   return [text.slice(0, cut), text.slice(cut)];
 }
 
-/** Programs whose wait for a line at the terminal is a shell's prompt. */
-const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
 
 /** What was typed at the simulated terminal, as a replay must type it again. */
 export type TerminalInput = { kind: 'line'; text: string } | { kind: 'signal'; sig: number } | { kind: 'eof' };

@@ -32,9 +32,8 @@
  */
 import type { Ns } from '../sim/engine.js';
 import type { TraceRecord } from '../sim/trace.js';
+import { TCGETS } from '../kernel/syscalls/abi.js';
 
-/** ioctl(2) TCGETS (asm-generic/ioctls.h): what isatty(3) asks. */
-const TCGETS = 0x5401;
 
 /** Calls a PATH search makes for each directory it tries. */
 const SEARCH_CALLS = new Set(['stat', 'lstat', 'newfstatat', 'access', 'faccessat', 'faccessat2', 'execve', 'execveat']);

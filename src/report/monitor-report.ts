@@ -33,8 +33,8 @@ export function explainLine(rec: ExplainRecord): string {
   return `${who} ${rec.ev} failed with ${String(rec.errno)}: ${reason}`;
 }
 
-/** Programs whose failed lookups along $PATH are a shell's command search. */
-const SHELLS = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
+/** The programs that are shells: their failed lookups along $PATH are a command search, and their wait for a line at a terminal is a prompt. */
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'dash', 'ash', 'bash', '-sh']);
 
 
 /** A group of records as explain shows them. */
