@@ -1,0 +1,68 @@
+// Shared parts of the benchmarks (bench/run.js): timing, the machine-speed
+// calibration, and the shape of a result row.
+//
+// A row: { id, case, value, unit, reference, refLabel, ratio, better, target, ok, extra }
+//   id        stable key (the smoke baseline is keyed by it)
+//   value     ctsim's figure, in `unit`
+//   reference the figure it is compared with in the same run (refLabel says what it is)
+//   ratio     the verdict's number; `better` says which way is good ('higher' | 'lower')
+//   target    the issue's target in words; ok: whether it holds (full runs only)
+export const now = () => globalThis.performance.now();
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall time in ms of `reps` runs of `fn`. */
+export function timeMs(fn, reps = 3) {
+  const ms = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    fn();
+    ms.push(now() - t0);
+  }
+  return median(ms);
+}
+
+/** Heap used after a full collection (needs node --expose-gc; bench/run.js is started with it). */
+export function heapUsed() {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** One CPU burst per yield: the unit of work of the throughput case and of the calibration. */
+export function* worker(n, burst = 1_000) {
+  for (let i = 0; i < n; i++) yield burst;
+  return 0;
+}
+
+/** `procs` generators of `opsPerProc` yields each, driven round-robin by a plain loop, 3000 yields a turn. */
+export function bareLoop(procs, opsPerProc) {
+  const gens = Array.from({ length: procs }, () => worker(opsPerProc));
+  let ops = 0;
+  let sink = 0;
+  let live = gens.length;
+  while (live > 0) {
+    live = 0;
+    for (const g of gens) {
+      let k = 0;
+      for (; k < 3000; k++) {
+        const r = g.next();
+        if (r.done) break;
+        sink += r.value;
+        ops++;
+      }
+      if (k === 3000) live++;
+    }
+  }
+  return { ops, sink };
+}
+
+let calibration;
+/**
+ * The machine's speed in this run: ms for a bare loop of 1,000,000 generator yields
+ * (median of 5). Cases whose figure is a wall time divide by it, so their ratio says
+ * "how many bare-loop units", which a slower or busier machine does not change much.
+ */
+export function calibrationMs() {
+  calibration ??= timeMs(() => bareLoop(4, 250_000), 5);
+  return calibration;
+}
