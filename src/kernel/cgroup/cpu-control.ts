@@ -75,8 +75,11 @@ export class CpuControl {
   private recompute(): void {
     this.dirty = false;
     this.effective.clear();
-    const runnable: Task[] = [];
-    for (const t of this.k.tasks.values()) if (t.state === TaskState.Running && !t.exiting && (t.onRunqueue || t.cpu !== null)) runnable.push(t);
+    // From the scheduler's queues and CPUs (not a walk over every task: sleeping tasks
+    // cost nothing here), in tid order as the sums were always taken.
+    const runnable = [...new Set(this.k.sched.runnable())]
+      .filter((t) => t.state === TaskState.Running && !t.exiting && (t.onRunqueue || t.cpu !== null))
+      .sort((a, b) => a.tid - b.tid);
     // The runnable weight at each level: tasks directly there, plus child entities with runnable tasks.
     const levelWeight = new Map<Cgroup, number>();
     const seenEntity = new Set<Cgroup>();

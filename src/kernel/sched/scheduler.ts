@@ -89,6 +89,17 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     return this.fair.size + this.rt.size;
   }
 
+  /**
+   * Every task queued or on a CPU, in no particular order: O(runnable), whatever the
+   * number of sleeping tasks.
+   */
+  runnable(): Task[] {
+    const out = this.rt.tasks();
+    for (const t of this.fair.tasks()) out.push(t);
+    for (const c of this.cpus) if (c.current) out.push(c.current);
+    return out;
+  }
+
   /** Runnable tasks including the running ones (the first field of /proc/loadavg's "R/N"). */
   nrRunning(): number {
     let n = this.queued;
@@ -188,7 +199,7 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
         t.vruntime = Math.max(t.vruntime, this.minVruntime - this.tunables.latencyNs / 2);
       } else if (how === 'yield') {
         // Yield: go behind every queued task.
-        const last = this.fair.sorted().at(-1);
+        const last = this.fair.last();
         if (last && last.vruntime > t.vruntime) t.vruntime = last.vruntime;
       }
       this.fair.push(t);
