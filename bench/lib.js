@@ -66,3 +66,27 @@ export function calibrationMs() {
   calibration ??= timeMs(() => bareLoop(4, 250_000), 5);
   return calibration;
 }
+
+const gcEntries = [];
+let gcObserver;
+/**
+ * Host milliseconds spent in garbage collection between performance.now() times `t0`
+ * and `t1`. Entries arrive asynchronously, so call this from an async case after an
+ * `await gcSettled()`.
+ */
+export function gcMsBetween(t0, t1) {
+  let ms = 0;
+  for (const e of gcEntries) if (e.startTime >= t0 && e.startTime < t1) ms += Math.min(e.duration, t1 - e.startTime);
+  return ms;
+}
+
+/** Starts recording garbage collections (node:perf_hooks 'gc' entries). */
+export async function trackGc() {
+  if (gcObserver) return;
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  gcObserver = new PerformanceObserver((list) => gcEntries.push(...list.getEntries().map((e) => ({ startTime: e.startTime, duration: e.duration }))));
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+
+/** Lets queued 'gc' entries reach the observer. */
+export const gcSettled = () => new Promise((resolve) => setTimeout(resolve, 50));
