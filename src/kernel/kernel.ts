@@ -319,8 +319,8 @@ export class Kernel {
 
   /** Wakes every task sleeping on `wq`. */
   wakeAll(wq: WaitQueue): void {
-    if (wq.sleepers.length === 0) return;
-    for (const t of [...wq.sleepers]) this.wakeUp(t);
+    if (wq.isEmpty) return;
+    for (const t of wq.sleepers) this.wakeUp(t);
   }
 
   /** Makes a sleeping task runnable (try_to_wake_up()). */

@@ -31,7 +31,7 @@ const STATE_NAMES: Record<string, string> = {
  * CG-11); a tracee stopped for strace reads as `t` (tracing stop).
  */
 export function shownState(k: Kernel, t: Task): string {
-  if (t.tracer !== null && t.state === TaskState.Sleeping && t.tracer.stopQueue.sleepers.includes(t)) return 't';
+  if (t.tracer !== null && t.state === TaskState.Sleeping && t.tracer.stopQueue.has(t)) return 't';
   return t.state === TaskState.Running && !t.onRunqueue && t.cpu === null && k.cpuControl.frozen(t) ? TaskState.Sleeping : t.state;
 }
 

@@ -2,23 +2,34 @@
  * A wait queue: tasks sleeping until something happens (data in a pipe, a child's
  * exit). Waking a queue makes every sleeper runnable; each re-runs its system call,
  * which either completes or sleeps again (the usual Linux wait-loop pattern).
+ *
+ * Linux's wait_queue_head is a doubly linked list (O(1) add and remove); ctsim's is an
+ * insertion-ordered Set, which gives the same costs and keeps arrival order.
  */
 import type { Task } from './task.js';
 
 export class WaitQueue {
-  /** Sleepers in arrival order. Invariant: a task appears at most once. */
-  readonly sleepers: Task[] = [];
+  /** Sleepers in arrival order; a task appears at most once. */
+  private readonly set = new Set<Task>();
 
   add(t: Task): void {
-    if (!this.sleepers.includes(t)) this.sleepers.push(t);
+    this.set.add(t);
   }
 
   remove(t: Task): void {
-    const i = this.sleepers.indexOf(t);
-    if (i >= 0) this.sleepers.splice(i, 1);
+    this.set.delete(t);
+  }
+
+  has(t: Task): boolean {
+    return this.set.has(t);
+  }
+
+  /** The sleepers in arrival order (a copy: waking them changes the queue). */
+  get sleepers(): Task[] {
+    return [...this.set];
   }
 
   get isEmpty(): boolean {
-    return this.sleepers.length === 0;
+    return this.set.size === 0;
   }
 }

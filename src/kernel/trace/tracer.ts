@@ -310,7 +310,7 @@ export class Tracer {
   }
 
   private resume(t: Task): void {
-    if (this.stopQueue.sleepers.includes(t)) this.k.wakeUp(t);
+    if (this.stopQueue.has(t)) this.k.wakeUp(t);
   }
 
   /**
@@ -333,7 +333,7 @@ export class Tracer {
   /** The tracer is gone (strace killed): tracees go on untraced (PTRACE_O_EXITKILL is not set). */
   detachAll(): void {
     for (const t of this.tracees) t.tracer = null;
-    for (const t of [...this.stopQueue.sleepers]) this.k.wakeUp(t);
+    for (const t of this.stopQueue.sleepers) this.k.wakeUp(t);
     this.tracees.clear();
   }
 }
