@@ -1,6 +1,8 @@
 /**
- * The simulation engine: one virtual clock in integer nanoseconds and one event heap
- * for the whole simulation (host, containers, VMs), ordered by (time, sequence).
+ * The simulation engine: one virtual clock in integer nanoseconds and the events of the
+ * whole simulation (host, containers, VMs), ordered by (time, sequence) — kept in two
+ * heaps, one for the events that keep the simulation busy and one for deferrable ones,
+ * so that scheduling, cancelling and finding the next of either kind are O(log n).
  *
  * Two kinds of work advance time:
  *  - events: callbacks scheduled at a time (timers, wakeups, device completions);
@@ -24,6 +26,17 @@ export type Ns = number;
 export const NS_PER_US = 1_000;
 export const NS_PER_MS = 1_000_000;
 export const NS_PER_SEC = 1_000_000_000;
+
+const byTimeSeq = (a: SimEvent, b: SimEvent): number => a.time - b.time || a.seq - b.seq;
+
+/** The earliest live event of `h`, dropping cancelled ones from the top (O(log n) each). */
+function liveTop(h: Heap<SimEvent>): SimEvent | undefined {
+  for (;;) {
+    const top = h.peek();
+    if (top === undefined || top.fn !== null) return top;
+    h.pop();
+  }
+}
 
 /** A scheduled callback. Cancelling marks it; the heap drops it when it reaches the top. */
 export interface SimEvent {
@@ -76,7 +89,9 @@ export class Engine {
   readonly trace: Trace;
   readonly metrics: Metrics;
 
-  private readonly heap = new Heap<SimEvent>((a, b) => a.time - b.time || a.seq - b.seq);
+  /** Events that keep the simulation busy, and deferrable ones, each a heap in (time, seq) order. */
+  private readonly heap = new Heap<SimEvent>(byTimeSeq);
+  private readonly deferred = new Heap<SimEvent>(byTimeSeq);
   private seq = 0;
   private readonly processors: Processor[] = [];
   /** Processors to take out at the next step (the scan must not change under a running step). */
@@ -102,7 +117,7 @@ export class Engine {
     const t = time < this.now ? this.now : time;
     const ev: SimEvent = { time: t, seq: this.seq++, fn, deferrable };
     if (!deferrable) this.pending++;
-    this.heap.push(ev);
+    (deferrable ? this.deferred : this.heap).push(ev);
     if (t < this.horizon) this.horizon = t;
     return ev;
   }
@@ -159,10 +174,13 @@ export class Engine {
   absorb(other: Engine, keep: (p: Processor) => boolean): void {
     if (other.now > this.now) throw new Error(`engine.absorb: the other clock is ahead (${other.now} > ${this.now})`);
     const moved: SimEvent[] = [];
-    while (other.heap.size() > 0) {
-      const ev = other.heap.pop()!;
-      if (ev.fn !== null) moved.push(ev);
+    for (const h of [other.heap, other.deferred]) {
+      while (h.size() > 0) {
+        const ev = h.pop()!;
+        if (ev.fn !== null) moved.push(ev);
+      }
     }
+    moved.sort(byTimeSeq);
     for (const ev of moved) {
       const fn = ev.fn!;
       ev.fn = null;
@@ -219,8 +237,7 @@ export class Engine {
 
   /** When the next non-deferrable event or processor action is due (Infinity when idle). */
   private nextWorkTime(): Ns {
-    let t = Infinity;
-    if (this.pending > 0) for (const ev of this.heap.toArray()) if (ev.fn !== null && !ev.deferrable && ev.time < t) t = ev.time;
+    let t = liveTop(this.heap)?.time ?? Infinity;
     for (const p of this.processors) if (p.nextTime < t) t = p.nextTime;
     return t;
   }
@@ -239,15 +256,17 @@ export class Engine {
     return true;
   }
 
-  /** Time of the earliest live event, or Infinity. Drops cancelled events from the top. */
+  /** The heap holding the earliest live event (either kind), or null when there is none. */
+  private nextHeap(): Heap<SimEvent> | null {
+    const a = liveTop(this.heap);
+    const b = liveTop(this.deferred);
+    if (a === undefined) return b === undefined ? null : this.deferred;
+    return b === undefined || byTimeSeq(a, b) < 0 ? this.heap : this.deferred;
+  }
+
+  /** Time of the earliest live event, or Infinity. */
   private peekTime(): Ns {
-    const heap = this.heap;
-    for (;;) {
-      const top = heap.peek();
-      if (top === undefined) return Infinity;
-      if (top.fn !== null) return top.time;
-      heap.pop();
-    }
+    return this.nextHeap()?.peek()!.time ?? Infinity;
   }
 
   /** Runs events and processors in time order until stopped, idle, or a limit is reached. */
@@ -270,7 +289,8 @@ export class Engine {
         this.applyRemovals();
         n = procs.length;
       }
-      const evTime = this.peekTime();
+      const evHeap = this.nextHeap();
+      const evTime = evHeap === null ? Infinity : evHeap.peek()!.time;
       // Earliest processor, and the earliest of the others (its horizon).
       let best: Processor | null = null;
       let bestTime = Infinity;
@@ -291,7 +311,7 @@ export class Engine {
         // Only deferrable events left: they run only while the caller lets time pass.
         if (bestTime === Infinity && this.pending === 0 && (!limits.deferrable || until === Infinity)) return 'idle';
         if (evTime > until) return 'until';
-        const ev = this.heap.pop()!;
+        const ev = evHeap!.pop()!;
         this.now = ev.time;
         const fn = ev.fn!;
         ev.fn = null;

@@ -111,6 +111,23 @@ describe('deferrable events (TIMER_DEFERRABLE)', () => {
     expect(e.now).toBe(720);
   });
 
+  test('property: normal and deferrable events, some cancelled, run in one (time, scheduling) order when time passes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ t: fc.nat({ max: 1000 }), deferrable: fc.boolean(), cancel: fc.boolean() }), { maxLength: 200 }), (evs) => {
+        const e = new Engine(1);
+        const seen: number[] = [];
+        const handles = evs.map((x, i) => e.at(x.t, () => seen.push(i), x.deferrable));
+        evs.forEach((x, i) => x.cancel && e.cancel(handles[i]));
+        const live = evs.map((x, i) => ({ ...x, i })).filter((x) => !x.cancel);
+        // Busy until the last live normal event; deferrable ones run only while time passes.
+        expect(e.isIdle()).toBe(!live.some((x) => !x.deferrable));
+        e.runUntil(1000);
+        expect(seen).toEqual(live.sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.i));
+        expect(e.isIdle()).toBe(true);
+      }),
+    );
+  });
+
   test('cancelling a normal event lets the engine go idle; cancelling twice counts once', () => {
     const e = new Engine(1);
     const ev = e.at(10, () => {});
