@@ -20,23 +20,69 @@ import {
   randomTrace,
   replay,
   replayTotals,
+  type PageTrace,
   type ReplayParams,
 } from '../../teach/mem/index.js';
 import { isDetailedReplay, renderReplayReport } from '../../report/mem-replay-report.js';
 import { BaseCommand } from '../base.js';
 import { parseSeed, parseWhole } from '../flag-values.js';
-import { readInputFile } from '../input-files.js';
+import { readInputBytes } from '../input-files.js';
 
 /** Resident-page entries a detailed run may record (accesses × resident pages); past it, --summary. */
 export const MAX_DETAIL_ENTRIES = 10_000_000;
 
 const PAGE = /^\d+$/;
 
+/** Bytes the fast scan takes as separators: ',' and the ASCII white space of /\s/. */
+function isAsciiSeparator(c: number): boolean {
+  return c === 10 || c === 44 || c === 32 || c === 13 || c === 9 || c === 11 || c === 12;
+}
+
 /**
- * Parses page numbers separated by commas and/or white space. `where(i, line)` names
- * an entry in errors: `entry N` for a flag, `line N` for a file.
+ * The page numbers of `bytes` when they are only ASCII digits and separators, with at
+ * least one page and at most MAX_TRACE_ACCESSES, each of at most 15 digits (so exact
+ * in a double); otherwise undefined, and parsePages reads the text the slow way (which
+ * gives the same pages for any input this takes) or names what is wrong. One pass over
+ * the bytes into a growing Float64Array, without strings: a trace file of 10,000,000
+ * lines reads in a few hundred milliseconds instead of seconds.
  */
-function parsePages(text: string, source: string, where: (entry: number, line: number) => string, fix: string): number[] {
+function scanPages(bytes: Uint8Array): Float64Array | undefined {
+  let pages = new Float64Array(1024);
+  let count = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const c = i < bytes.length ? bytes[i] : 10;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else if (isAsciiSeparator(c)) {
+      if (digits === 0) continue;
+      if (digits > 15 || count === MAX_TRACE_ACCESSES) return undefined;
+      if (count === pages.length) {
+        const grown = new Float64Array(Math.min(2 * pages.length, MAX_TRACE_ACCESSES));
+        grown.set(pages);
+        pages = grown;
+      }
+      pages[count++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
+  }
+  return count > 0 ? pages.subarray(0, count) : undefined;
+}
+
+/**
+ * Parses page numbers separated by commas and/or white space, from a flag's text or a
+ * file's bytes. `where(i, line)` names an entry in errors: `entry N` for a flag, `line
+ * N` for a file.
+ */
+function parsePages(input: string | Buffer, source: string, where: (entry: number, line: number) => string, fix: string): PageTrace {
+  const scanned = scanPages(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  if (scanned !== undefined) return scanned;
+  const text = typeof input === 'string' ? input : input.toString('utf8');
   const pages: number[] = [];
   const lines = text.split('\n');
   for (let l = 0; l < lines.length; l++) {
@@ -139,13 +185,13 @@ export default class MemReplay extends BaseCommand {
   }
 
   /** The trace from --trace, --trace-file, or drawn at random. */
-  private readTrace(traceText: string | undefined, file: string | undefined, rng: Rng): number[] {
+  private readTrace(traceText: string | undefined, file: string | undefined, rng: Rng): PageTrace {
     const fix = 'give page numbers separated by commas, e.g. --trace 0,1,2,0,1,3';
     if (traceText !== undefined) return parsePages(traceText, '--trace', (entry) => `entry ${entry}`, fix);
     if (file === undefined) return randomTrace(rng.fork('mem.trace'));
-    const text = readInputFile(file, '--trace-file', 'a readable trace file');
+    const bytes = readInputBytes(file, '--trace-file', 'a readable trace file');
     try {
-      return parsePages(text, file, (_entry, line) => `line ${line}`, 'put page numbers (whole numbers >= 0) one per line or separated by commas');
+      return parsePages(bytes, file, (_entry, line) => `line ${line}`, 'put page numbers (whole numbers >= 0) one per line or separated by commas');
     } catch (e) {
       // A bad file is invalid input (exit 3), not a misused flag.
       if (e instanceof UsageError) throw new InputError(e.facts);
