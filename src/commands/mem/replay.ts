@@ -38,38 +38,39 @@ function isAsciiSeparator(c: number): boolean {
   return c === 10 || c === 44 || c === 32 || c === 13 || c === 9 || c === 11 || c === 12;
 }
 
+/** Digits a page may have for the fast scan: below 10^9, so it fits an Int32Array. */
+const SCAN_MAX_DIGITS = 9;
+
 /**
  * The page numbers of `bytes` when they are only ASCII digits and separators, with at
- * least one page and at most MAX_TRACE_ACCESSES, each of at most 15 digits (so exact
- * in a double); otherwise undefined, and parsePages reads the text the slow way (which
- * gives the same pages for any input this takes) or names what is wrong. One pass over
- * the bytes into a growing Float64Array, without strings: a trace file of 10,000,000
- * lines reads in a few hundred milliseconds instead of seconds.
+ * least one page and at most MAX_TRACE_ACCESSES, each of at most SCAN_MAX_DIGITS
+ * digits; otherwise undefined, and parsePages reads the text the slow way (which gives
+ * the same pages for any input this takes) or names what is wrong. One pass over the
+ * bytes into a growing Int32Array, without strings: a trace file of 10,000,000 lines
+ * reads in about a tenth of a second instead of seconds.
  */
-function scanPages(bytes: Uint8Array): Float64Array | undefined {
-  let pages = new Float64Array(1024);
+function scanPages(bytes: Uint8Array): Int32Array | undefined {
+  let pages = new Int32Array(1024);
   let count = 0;
-  let value = 0;
-  let digits = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    const c = i < bytes.length ? bytes[i] : 10;
-    if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48);
-      digits++;
-    } else if (isAsciiSeparator(c)) {
-      if (digits === 0) continue;
-      if (digits > 15 || count === MAX_TRACE_ACCESSES) return undefined;
-      if (count === pages.length) {
-        const grown = new Float64Array(Math.min(2 * pages.length, MAX_TRACE_ACCESSES));
-        grown.set(pages);
-        pages = grown;
-      }
-      pages[count++] = value;
-      value = 0;
-      digits = 0;
-    } else {
-      return undefined;
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i];
+    if (c < 48 || c > 57) {
+      if (!isAsciiSeparator(c)) return undefined;
+      i++;
+      continue;
     }
+    const start = i;
+    let page = 0;
+    for (; i < n && bytes[i] >= 48 && bytes[i] <= 57; i++) page = (page * 10 + (bytes[i] - 48)) | 0;
+    if (i - start > SCAN_MAX_DIGITS || count === MAX_TRACE_ACCESSES) return undefined;
+    if (count === pages.length) {
+      const grown = new Int32Array(Math.min(2 * pages.length, MAX_TRACE_ACCESSES));
+      grown.set(pages);
+      pages = grown;
+    }
+    pages[count++] = page;
   }
   return count > 0 ? pages.subarray(0, count) : undefined;
 }
