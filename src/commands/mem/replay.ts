@@ -47,7 +47,7 @@ const SCAN_MAX_DIGITS = 9;
  * digits; otherwise undefined, and parsePages reads the text the slow way (which gives
  * the same pages for any input this takes) or names what is wrong. One pass over the
  * bytes into a growing Int32Array, without strings: a trace file of 10,000,000 lines
- * reads in about a tenth of a second instead of seconds.
+ * reads in under 0.2 s of CPU instead of seconds.
  */
 function scanPages(bytes: Uint8Array): Int32Array | undefined {
   let pages = new Int32Array(1024);

@@ -49,7 +49,8 @@ export interface ResidentSet {
 
 /**
  * FIFO, LRU and MRU: one list in insertion order (a JS Set keeps it), new pages at
- * the end; LRU and MRU move a page that hits to the end.
+ * the end; LRU and MRU move a page that hits to the end. Takes any page number; the
+ * replay uses it for pages of DENSE_PAGE_LIMIT and above.
  */
 export class ListSet implements ResidentSet {
   evicted = NO_PAGE;
@@ -103,8 +104,8 @@ export const DENSE_PAGE_LIMIT = 2 ** 22;
 /**
  * FIFO, LRU and MRU as ListSet, for pages below DENSE_PAGE_LIMIT: the list is doubly
  * linked through arrays indexed by page number, so an access is a few array reads and
- * writes (a trace of 10,000,000 accesses replays in tens of milliseconds). Same list,
- * same victims as ListSet.
+ * writes (LRU over 10,000,000 accesses: about 0.2 s of CPU, a fifth of ListSet's).
+ * Same list, same victims as ListSet.
  */
 export class DenseListSet implements ResidentSet {
   evicted = NO_PAGE;
