@@ -16,7 +16,7 @@
 // the trace for every resident page on each eviction (quadratic: hours on 10 M
 // accesses), so OPT runs on the trace's first 20,000 accesses.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,29 +66,37 @@ function jobList(count) {
   return Array.from({ length: count }, () => 1 + Math.floor(random() * 100)).join(',');
 }
 
-/** Runs a whole process; its wall time in ms and its stdout. A failure is a bench error. */
-function timed(cmd, args) {
+/**
+ * Runs a whole process with its stdout going to the file `outFile`; its wall time in
+ * ms and its stdout. A file, not a pipe: scheduler.py -c prints a line per slice (25
+ * MB for 10,000 jobs) and took 4 times longer writing them into spawnSync's pipe on a
+ * busy machine, which would time the pipe rather than the program. A failure is a
+ * bench error.
+ */
+function timed(cmd, args, outFile) {
+  const fd = openSync(outFile, 'w');
   const t0 = now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
   const ms = now() - t0;
+  closeSync(fd);
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`bench ostep: ${cmd} ${args.slice(0, 8).join(' ')} … exited ${r.status}: ${r.stderr.slice(0, 500)}`);
-  return { ms, out: r.stdout };
+  return { ms, out: readFileSync(outFile, 'utf8') };
 }
 
 /**
  * ctsim `reps` times and the reference once (it is the slow one), interleaved; the
  * median of ctsim's times, the reference's time, and the last output of each.
  */
-function race(ctsimArgs, refCmd, refArgs, reps) {
+function race(ctsimArgs, refCmd, refArgs, reps, outFile) {
   const ctsimMs = [];
   let ctsimOut;
   let ref;
   for (let i = 0; i < reps; i++) {
-    const c = timed(process.execPath, [ctsimBin, ...ctsimArgs]);
+    const c = timed(process.execPath, [ctsimBin, ...ctsimArgs], outFile);
     ctsimMs.push(c.ms);
     ctsimOut = c.out;
-    if (i === 0) ref = timed(refCmd, refArgs);
+    if (i === 0) ref = timed(refCmd, refArgs, outFile);
   }
   return { ctsimMs: median(ctsimMs), refMs: ref.ms, ctsimOut, refOut: ref.out };
 }
@@ -165,6 +173,7 @@ export default function ostep({ smoke }) {
   const tmp = mkdtempSync(join(tmpdir(), 'ctsim-ostep-'));
   const rows = [];
   try {
+    const out = join(tmp, 'stdout.txt');
     const trace = join(tmp, 'trace.txt');
     writeTrace(trace, accesses);
     const optTrace = join(tmp, 'trace-opt.txt');
@@ -176,7 +185,7 @@ export default function ostep({ smoke }) {
       ['opt', optTrace, optAccesses],
     ]) {
       const P = policy.toUpperCase();
-      const r = race(['mem', 'replay', '--policy', policy, '--frames', String(FRAMES), '--trace-file', file, '--summary'], 'python3', [pagingPy, '-c', '-N', '-p', P, '-C', String(FRAMES), '-f', file], reps);
+      const r = race(['mem', 'replay', '--policy', policy, '--frames', String(FRAMES), '--trace-file', file, '--summary'], 'python3', [pagingPy, '-c', '-N', '-p', P, '-C', String(FRAMES), '-f', file], reps, out);
       const mine = replayAnswer(r.ctsimOut);
       const theirs = pagingAnswer(r.refOut);
       const same = mine === theirs && !mine.startsWith('no ');
@@ -194,7 +203,7 @@ export default function ostep({ smoke }) {
     }
 
     const list = jobList(jobs);
-    const r = race(['sched', '--policy', 'rr', '--quantum', String(QUANTUM), '--jobs', list], 'python3', [schedulerPy, '-p', 'RR', '-q', String(QUANTUM), '-c', '-l', list], reps);
+    const r = race(['sched', '--policy', 'rr', '--quantum', String(QUANTUM), '--jobs', list], 'python3', [schedulerPy, '-p', 'RR', '-q', String(QUANTUM), '-c', '-l', list], reps, out);
     const mine = schedAnswer(r.ctsimOut);
     const theirs = schedulerAnswer(r.refOut);
     const differing = mine.jobs.length !== jobs || theirs.jobs.length !== jobs ? -1 : mine.jobs.findIndex((j, i) => j !== theirs.jobs[i]);

@@ -4,12 +4,13 @@
  * text out.
  *
  * cli-table3 lays a table out in time quadratic in its rows (its layout pass looks
- * for spanning cells above every cell), so `ctsim sched` on 10,000 jobs spent seconds
- * drawing its table and `ctsim mem replay` on a long trace more. This renderer draws
- * the same bytes in one pass for the tables the teaching reports make: one line per
- * cell, no spans, every cell of a width its length says. For anything else (a cell
- * with a newline, an escape sequence or a character whose display width is not 1) it
- * hands the cells to cli-table3, so the output never depends on which path drew it.
+ * for spanning cells above every cell), so `ctsim sched` on 10,000 jobs spent 5 s
+ * drawing its table and `ctsim mem replay` without --summary 50 s on 20,000 accesses.
+ * This renderer draws the same bytes in one pass for the tables the teaching reports
+ * make: one line per cell, no spans, every cell of a width its length says. For
+ * anything else (a cell with a newline, an escape sequence or a character whose
+ * display width is not 1) it hands the cells to cli-table3, so the output never
+ * depends on which path drew it.
  *
  *   ┌─────────┬────────┐
  *   │ Job     │ Length │   head, aligned as its column
