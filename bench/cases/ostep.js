@@ -206,8 +206,9 @@ export default function ostep({ smoke }) {
     const r = race(['sched', '--policy', 'rr', '--quantum', String(QUANTUM), '--jobs', list], 'python3', [schedulerPy, '-p', 'RR', '-q', String(QUANTUM), '-c', '-l', list], reps, out);
     const mine = schedAnswer(r.ctsimOut);
     const theirs = schedulerAnswer(r.refOut);
-    const differing = mine.jobs.length !== jobs || theirs.jobs.length !== jobs ? -1 : mine.jobs.findIndex((j, i) => j !== theirs.jobs[i]);
-    const same = differing === -1 && mine.jobs.length === jobs && mine.averages === theirs.averages;
+    const complete = mine.jobs.length === jobs && theirs.jobs.length === jobs && mine.averages !== 'none';
+    const differing = complete ? mine.jobs.findIndex((j, i) => j !== theirs.jobs[i]) : -1;
+    const same = complete && differing === -1 && mine.averages === theirs.averages;
     const answer = same
       ? `${jobs} jobs' response, turnaround, wait and the averages ${mine.averages}`
       : `ctsim ${mine.jobs.length} jobs, averages ${mine.averages}; scheduler.py ${theirs.jobs.length} jobs, averages ${theirs.averages}` +
