@@ -7,6 +7,8 @@
 //   reference the figure it is compared with in the same run (refLabel says what it is)
 //   ratio     the verdict's number; `better` says which way is good ('higher' | 'lower')
 //   target    the issue's target in words; ok: whether it holds (full runs only)
+//   skipped   instead of the figures: why the case could not run here (a reference
+//             program is missing); such a row is shown, never judged
 export const now = () => globalThis.performance.now();
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

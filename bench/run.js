@@ -10,6 +10,9 @@
 //                       write bench/results.json
 //   --update-baseline   with --smoke: write the ratios of this run as the new baseline
 //
+// A case that cannot run here (a reference program is missing) returns a row with
+// `skipped: 'why'`: it is shown with its reason, never judged and never in the baseline.
+//
 // A full run writes bench/results.json and exits 1 when a target is missed.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -56,11 +59,16 @@ for (const name of CASES) {
 const fmt = (v) => (typeof v !== 'number' ? String(v) : Math.abs(v) >= 1e5 ? v.toExponential(2) : v.toFixed(v >= 100 ? 0 : 2));
 const table = new Table({ head: ['Case', 'ctsim', 'Reference', 'Ratio', smoke ? 'Baseline' : 'Target', 'OK'], style: { head: [], border: [] } });
 
+function pushSkipped(r) {
+  r.ok = true;
+  table.push([r.case, '-', '-', '-', '-', `skipped: ${r.skipped}`]);
+}
+
 let failed = false;
 if (smoke) {
   const baseFile = join(here, 'smoke-baseline.json');
   if (args['update-baseline']) {
-    const base = Object.fromEntries(rows.map((r) => [r.id, { ratio: r.ratio, better: r.better }]));
+    const base = Object.fromEntries(rows.filter((r) => !r.skipped).map((r) => [r.id, { ratio: r.ratio, better: r.better }]));
     writeFileSync(baseFile, JSON.stringify({ note: 'ratios of `npm run bench -- --smoke`; CI fails when one is 3x worse', node: process.version, ratios: base }, null, 2) + '\n');
   }
   let baseline = {};
@@ -70,6 +78,10 @@ if (smoke) {
     console.error(`bench: no baseline to judge by (${e.message}); write one with: npm run bench -- --smoke --update-baseline`);
   }
   for (const r of rows) {
+    if (r.skipped) {
+      pushSkipped(r);
+      continue;
+    }
     const b = baseline[r.id];
     // A ratio with no baseline yet is reported, not judged.
     const worse = !b ? 1 : r.better === 'higher' ? b.ratio / r.ratio : r.ratio / b.ratio;
@@ -80,6 +92,10 @@ if (smoke) {
   }
 } else {
   for (const r of rows) {
+    if (r.skipped) {
+      pushSkipped(r);
+      continue;
+    }
     if (!r.ok) failed = true;
     table.push([r.case + (r.extra ? `\n(${r.extra})` : ''), `${fmt(r.value)} ${r.unit}`, `${fmt(r.reference)}\n(${r.refLabel})`, fmt(r.ratio), r.target, r.ok ? 'yes' : 'NO']);
   }

@@ -8,8 +8,13 @@ import { InputError } from '../sim/index.js';
 
 /** The text of `path`; `what` says what it should be ("a readable trace file"), `flag` which flag named it. */
 export function readInputFile(path: string, flag: string, what: string): string {
+  return readInputBytes(path, flag, what).toString('utf8');
+}
+
+/** The bytes of `path`, for a reader that scans them without decoding text; errors as readInputFile's. */
+export function readInputBytes(path: string, flag: string, what: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     throw new InputError({ source: path, expected: what, found: (e as NodeJS.ErrnoException).code ?? String(e), fix: `check the path given to ${flag}` });
   }

@@ -4,15 +4,15 @@
  * evicted, the resident pages in the policy's order) and the totals. Pure: data in,
  * text out; the same result always gives the same bytes.
  */
-import Table from 'cli-table3';
-import type { ReplacementPolicy, ReplayResult, ReplayTotals } from '../teach/mem/index.js';
+import type { PageTrace, ReplacementPolicy, ReplayResult, ReplayTotals } from '../teach/mem/index.js';
+import { renderCompactTable } from './compact-table.js';
 import { formatTwoDecimals } from './sched-report.js';
 
 /** What the header echoes besides the result itself. */
 export interface ReplayRunInfo {
   version: string;
   /** The trace, to echo it (at most TRACE_ECHO_MAX entries are printed). */
-  trace: readonly number[];
+  trace: PageTrace;
   /** The seed, when the run drew random numbers (RAND victims, a random trace). */
   seed?: number;
   /** True when the trace was drawn at random rather than given. */
@@ -70,18 +70,13 @@ export function renderReplayTable(result: ReplayResult): string {
   const clock = result.policy === 'clock';
   const head = ['#', 'Page', 'Hit/Miss', 'Evicted', `Resident (${RESIDENT_ORDER[result.policy]})`];
   if (clock) head.push('Hand');
-  const table = new Table({
-    head,
-    colAligns: ['right', 'right', 'left', 'right', 'left', 'right'],
-    style: { head: [], border: [], compact: true },
-  });
-  result.accesses.forEach((a, i) => {
+  const rows = result.accesses.map((a, i) => {
     const resident = clock ? a.resident.map((p, f) => `${p}(${a.use![f]})`).join(' ') : a.resident.join(' ');
     const row = [String(i), String(a.page), a.hit ? 'hit' : 'miss', a.evicted === null ? '-' : String(a.evicted), resident];
     if (clock) row.push(`frame ${a.hand}`);
-    table.push(row);
+    return row;
   });
-  return table.toString() + '\n';
+  return renderCompactTable(head, rows, ['right', 'right', 'left', 'right', 'left', 'right']) + '\n';
 }
 
 /** The totals line: hits, misses (cold ones among them) and the hit rate. Ends with a newline. */

@@ -4,8 +4,8 @@
  * one row per job. Pure: data in, text out; the same result always gives the same
  * bytes (no colour, no terminal width).
  */
-import Table from 'cli-table3';
 import type { AnySchedResult, Slice } from '../teach/sched/index.js';
+import { renderCompactTable } from './compact-table.js';
 
 /** Width the Gantt chart's time axis is scaled to fit, in columns. */
 export const GANTT_MAX_COLUMNS = 72;
@@ -109,16 +109,11 @@ export function renderSchedTable(result: AnySchedResult): string {
   if (result.policy === 'cfs') head.push('Nice', 'Weight');
   head.push('Response', 'Turnaround', 'Wait');
 
-  const table = new Table({
-    head,
-    colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
-    style: { head: [], border: [], compact: true },
-  });
-  for (const row of tableRows(result)) table.push(row);
+  const rows = tableRows(result);
   const a = result.averages;
   const blanks = head.length - 4;
-  table.push(['Average', ...new Array<string>(blanks).fill(''), formatTwoDecimals(a.response), formatTwoDecimals(a.turnaround), formatTwoDecimals(a.wait)]);
-  return table.toString() + '\n';
+  rows.push(['Average', ...new Array<string>(blanks).fill(''), formatTwoDecimals(a.response), formatTwoDecimals(a.turnaround), formatTwoDecimals(a.wait)]);
+  return renderCompactTable(head, rows, head.map((_, i) => (i === 0 ? 'left' : 'right'))) + '\n';
 }
 
 function tableRows(result: AnySchedResult): string[][] {

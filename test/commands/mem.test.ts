@@ -91,6 +91,20 @@ describe('ctsim mem replay --json', () => {
     expect(crlf).toEqual(perLine);
   });
 
+  it('reads the same pages from files the byte scan hands to the text parser (pages of 10 digits or more, Unicode spaces, a BOM)', async () => {
+    const pages = [0, 1_000_000_000, 2, 0, 999_999_999_999_999, 3, 1_000_000_000];
+    const expected = (await replay('--trace', pages.join(','), '--policy', 'lru', '--json')).json<ReplayJson>();
+    expect(expected.accesses.map((a) => a.page)).toEqual(pages);
+    const big = (await replay('--trace-file', file('big.txt', pages.join('\n') + '\n'), '--policy', 'lru', '--json')).json<ReplayJson>();
+    expect(big).toEqual(expected);
+    const small = [0, 10, 2, 0, 11, 3, 10];
+    const smallExpected = (await replay('--trace', small.join(','), '--policy', 'lru', '--json')).json<ReplayJson>();
+    const unicode = (await replay('--trace-file', file('nbsp.txt', '\ufeff0\u00a010 2\n0\u200311,3\u00a0\n10\r\n'), '--policy', 'lru', '--json')).json<ReplayJson>();
+    expect(unicode).toEqual(smallExpected);
+    const leadingZeros = (await replay('--trace-file', file('zeros.txt', '0000000000\n0010\n002\n0\n11\n3\n10\n'), '--policy', 'lru', '--json')).json<ReplayJson>();
+    expect(leadingZeros).toEqual(smallExpected);
+  });
+
   it('draws 10 accesses to pages 0..9 from --seed without a trace', async () => {
     const a = (await replay('--seed', '3', '--json')).json<ReplayJson>();
     expect(a.accesses).toHaveLength(10);

@@ -14,7 +14,7 @@ export {
   replay,
   replayTotals,
 } from './replay.js';
-export type { ReplacementPolicy, ReplayAccess, ReplayParams, ReplayResult, ReplayTotals } from './replay.js';
+export type { PageTrace, ReplacementPolicy, ReplayAccess, ReplayParams, ReplayResult, ReplayTotals } from './replay.js';
 export { nextUses } from './resident-set.js';
 export { ARCH_NAMES, ARCH_PRESETS, MAX_ADDRESS_BITS, MAX_LEVELS, archGeometry, canonicalAddress, customGeometry, geometryProblem, geometrySpecOf, isArchName } from './geometry.js';
 export type { ArchName, EntryFormat, Geometry, GeometryProblem, GeometrySpec } from './geometry.js';

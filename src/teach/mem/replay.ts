@@ -14,7 +14,7 @@
  * Pure: the only input besides the trace is the RNG that RAND draws from.
  */
 import type { Rng } from '../../sim/index.js';
-import { ClockSet, FutureSet, ListSet, MAX_TRACE_ACCESSES, NO_PAGE, RandomSet, type ResidentSet } from './resident-set.js';
+import { ClockSet, DENSE_PAGE_LIMIT, DenseListSet, FutureSet, ListSet, MAX_TRACE_ACCESSES, NO_PAGE, RandomSet, type ResidentSet } from './resident-set.js';
 
 /** The policies `ctsim mem replay` models, as spelled on the command line. */
 export const REPLACEMENT_POLICIES = ['fifo', 'lru', 'opt', 'unopt', 'mru', 'clock', 'rand'] as const;
@@ -32,6 +32,13 @@ export const CLOCK_DEFAULT_BITS = 1;
 export const MAX_FRAMES = 1_000_000;
 
 export { MAX_TRACE_ACCESSES };
+
+/**
+ * A trace of page numbers, in access order: an array, or the Int32Array a trace file
+ * of pages below 10^9 is scanned into (10,000,000 pages in 40 MB, without an array's
+ * growth).
+ */
+export type PageTrace = readonly number[] | Int32Array;
 
 export interface ReplayParams {
   policy: ReplacementPolicy;
@@ -83,28 +90,32 @@ export interface ReplayResult extends Omit<ReplayTotals, 'accesses'> {
 
 /**
  * Checks a replay's inputs: a non-empty trace of whole page numbers >= 0 of at most
- * MAX_TRACE_ACCESSES entries, and whole `frames` and `clockBits` >= 1. A violation is
- * a caller bug (the command validates flags first), so it throws a RangeError.
+ * MAX_TRACE_ACCESSES entries, and whole `frames` and `clockBits` >= 1, and returns the
+ * largest page. A violation is a caller bug (the command validates flags first), so it
+ * throws a RangeError.
  */
-function assertReplayInput(trace: readonly number[], params: ReplayParams): void {
+function assertReplayInput(trace: PageTrace, params: ReplayParams): number {
   if (trace.length === 0) throw new RangeError('a trace needs at least one access');
   if (trace.length > MAX_TRACE_ACCESSES) throw new RangeError(`a trace may have at most ${MAX_TRACE_ACCESSES} accesses, got ${trace.length}`);
+  let maxPage = 0;
   for (let i = 0; i < trace.length; i++) {
     if (!Number.isSafeInteger(trace[i]) || trace[i] < 0) throw new RangeError(`access ${i}: page must be a whole number >= 0, got ${trace[i]}`);
+    if (trace[i] > maxPage) maxPage = trace[i];
   }
   if (!Number.isSafeInteger(params.frames) || params.frames < 1 || params.frames > MAX_FRAMES) {
     throw new RangeError(`frames must be a whole number in 1..${MAX_FRAMES}, got ${params.frames}`);
   }
   const bits = params.clockBits ?? CLOCK_DEFAULT_BITS;
   if (!Number.isSafeInteger(bits) || bits < 1) throw new RangeError(`clockBits must be a whole number >= 1, got ${bits}`);
+  return maxPage;
 }
 
-function residentSetFor(trace: readonly number[], params: ReplayParams, rng: Rng | undefined): ResidentSet {
+function residentSetFor(trace: PageTrace, maxPage: number, params: ReplayParams, rng: Rng | undefined): ResidentSet {
   switch (params.policy) {
     case 'fifo':
     case 'lru':
     case 'mru':
-      return new ListSet(params.frames, params.policy);
+      return maxPage < DENSE_PAGE_LIMIT ? new DenseListSet(params.frames, params.policy, maxPage + 1) : new ListSet(params.frames, params.policy);
     case 'opt':
     case 'unopt':
       return new FutureSet(params.frames, params.policy, trace);
@@ -117,26 +128,40 @@ function residentSetFor(trace: readonly number[], params: ReplayParams, rng: Rng
 }
 
 /**
+ * The number of distinct pages of `trace`, whose largest page is `maxPage`: a bitmap
+ * below DENSE_PAGE_LIMIT, a hash set above.
+ */
+function countDistinct(trace: PageTrace, maxPage: number): number {
+  if (maxPage >= DENSE_PAGE_LIMIT) return new Set(trace).size;
+  const seen = new Uint8Array(maxPage + 1);
+  let distinct = 0;
+  for (let i = 0; i < trace.length; i++) {
+    if (seen[trace[i]] === 0) {
+      seen[trace[i]] = 1;
+      distinct++;
+    }
+  }
+  return distinct;
+}
+
+/**
  * Runs the trace, calling `onAccess` after each access (when given) with the
  * resident set, and returns the totals.
  */
-function run(trace: readonly number[], params: ReplayParams, rng: Rng | undefined, onAccess?: (page: number, hit: boolean, set: ResidentSet) => void): ReplayTotals {
-  assertReplayInput(trace, params);
-  const set = residentSetFor(trace, params, rng);
-  const seen = new Set<number>();
+function run(trace: PageTrace, params: ReplayParams, rng: Rng | undefined, onAccess?: (page: number, hit: boolean, set: ResidentSet) => void): ReplayTotals {
+  const maxPage = assertReplayInput(trace, params);
+  const set = residentSetFor(trace, maxPage, params, rng);
   let hits = 0;
-  let coldMisses = 0;
   for (let i = 0; i < trace.length; i++) {
     const page = trace[i];
     const hit = set.access(page, i);
     if (hit) hits++;
-    else if (!seen.has(page)) {
-      seen.add(page);
-      coldMisses++;
-    }
     onAccess?.(page, hit, set);
   }
   const misses = trace.length - hits;
+  // A page's first access always misses (nothing is resident before it is loaded), and
+  // every other miss has seen its page before: the cold misses are the distinct pages.
+  const coldMisses = countDistinct(trace, maxPage);
   return {
     policy: params.policy,
     frames: params.frames,
@@ -154,12 +179,12 @@ function run(trace: readonly number[], params: ReplayParams, rng: Rng | undefine
  * traces (paging-policy.py -N). `rng` is needed by RAND only; give it a stream forked
  * for the purpose, e.g. `new Rng(seed).fork('mem.rand')`.
  */
-export function replayTotals(trace: readonly number[], params: ReplayParams, rng?: Rng): ReplayTotals {
+export function replayTotals(trace: PageTrace, params: ReplayParams, rng?: Rng): ReplayTotals {
   return run(trace, params, rng);
 }
 
 /** Replays `trace` and records every access with the resident pages after it. */
-export function replay(trace: readonly number[], params: ReplayParams, rng?: Rng): ReplayResult {
+export function replay(trace: PageTrace, params: ReplayParams, rng?: Rng): ReplayResult {
   const accesses: ReplayAccess[] = [];
   const totals = run(trace, params, rng, (page, hit, set) => {
     const access: ReplayAccess = { page, hit, evicted: set.evicted === NO_PAGE ? null : set.evicted, resident: set.resident() };

@@ -108,6 +108,18 @@ describe('replay against the oracle', () => {
     });
   }
 
+  it('fifo, lru and mru on page numbers too large to index arrays by (the hash-based list), cold misses included', () => {
+    fc.assert(
+      fc.property(trace(), frames, fc.constantFrom('fifo' as const, 'lru' as const, 'mru' as const), fc.constantFrom(2 ** 22, 2 ** 40, Number.MAX_SAFE_INTEGER - 9), (small, f, policy, base) => {
+        const t = small.map((p) => base + p);
+        const r = replay(t, { policy, frames: f });
+        expect(r.accesses.map(({ hit, evicted, resident }) => ({ hit, evicted, resident }))).toEqual(oracle(t, policy, f));
+        expect(r.coldMisses).toBe(new Set(t).size);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('opt and unopt on long traces with few frames (the heap of next uses gets rebuilt many times)', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(7), { minLength: 300, maxLength: 500 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('opt' as const, 'unopt' as const), (t, f, policy) => {
