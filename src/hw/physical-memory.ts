@@ -49,7 +49,11 @@ export class PhysicalMemory {
   private owner: Int32Array;
   private mapCount: Int32Array;
   private flags: Uint8Array;
-  /** Freed frame numbers; the next to hand out is at the top (the most recently freed). */
+  /**
+   * Freed frame numbers; the next to hand out is at the top (the most recently freed).
+   * Widened (doubling) as frames are freed, not with the other per-frame arrays: a
+   * memory whose frames are never given back (a guest's boot) needs none of it.
+   */
   private freeStack: Int32Array;
   private freeTop = 0;
   /** Frames from here up have never been handed out. */
@@ -75,7 +79,7 @@ export class PhysicalMemory {
     this.owner = new Int32Array(cap);
     this.mapCount = new Int32Array(cap);
     this.flags = new Uint8Array(cap);
-    this.freeStack = new Int32Array(cap);
+    this.freeStack = new Int32Array(0);
   }
 
   /** Frames the per-frame arrays cover (every frame below it may have been handed out). */
@@ -93,7 +97,6 @@ export class PhysicalMemory {
     this.owner = widen(this.owner, (k) => new Int32Array(k));
     this.mapCount = widen(this.mapCount, (k) => new Int32Array(k));
     this.flags = widen(this.flags, (k) => new Uint8Array(k));
-    this.freeStack = widen(this.freeStack, (k) => new Int32Array(k));
   }
 
   get freeFrames(): number {
@@ -123,6 +126,11 @@ export class PhysicalMemory {
     this.mapCount[frame] = 0;
     this.contents.delete(frame);
     this.words.delete(frame);
+    if (this.freeTop === this.freeStack.length) {
+      const wider = new Int32Array(Math.min(this.totalFrames, Math.max(1024, this.freeStack.length * 2)));
+      wider.set(this.freeStack);
+      this.freeStack = wider;
+    }
     this.freeStack[this.freeTop++] = frame;
     this.frees++;
   }

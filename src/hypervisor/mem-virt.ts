@@ -81,10 +81,17 @@ export interface MemVirtContext {
 
 export abstract class MemVirt {
   readonly counters = new MemVirtCounters();
-  /** Host frame → the guest page it backs. */
-  protected readonly guestOf = new Map<number, number>();
-  /** Guest page → the host frame backing it. */
-  protected readonly hostOf = new Map<number, number>();
+  /**
+   * Guest page → the host frame backing it, plus one (0: not backed), indexed by gfn
+   * and widened (doubling) to cover the highest page backed so far. The guest kernel
+   * hands out its lowest frames first, so this stays dense: 4 bytes a page, where a
+   * Map cost about 40 (a VM's boot backs some 5,000 pages).
+   * Invariant: a page once backed stays backed (the backing is released with the VM).
+   */
+  private hostFrame: Int32Array = new Int32Array(0);
+  /** The pages backed, in the order they were backed (`backedOrder[0..backedCount)`). */
+  private backedOrder: Int32Array = new Int32Array(0);
+  private backedCount = 0;
 
   constructor(protected readonly ctx: MemVirtContext) {}
 
@@ -116,30 +123,44 @@ export abstract class MemVirt {
 
   /** The host frame backing guest page `gfn`, backing it now if needed; `ns` gets the host's price. */
   protected back(gfn: number, price: { ns: number }): number {
-    const had = this.hostOf.get(gfn);
-    if (had !== undefined) return had;
+    if (gfn < this.hostFrame.length && this.hostFrame[gfn] !== 0) return this.hostFrame[gfn] - 1;
     const hfn = this.ctx.backing.backPage(gfn, price);
     if (hfn === null) {
       this.ctx.hostOutOfMemory();
       return -1;
     }
-    this.hostOf.set(gfn, hfn);
-    this.guestOf.set(hfn, gfn);
-    this.counters.backedPages++;
+    this.record(gfn, hfn);
+    this.backed(gfn, hfn);
     price.ns += this.ctx.costs.eptBacking;
     return hfn;
   }
+
+  /** Notes that host frame `hfn` backs guest page `gfn` (the nth page backed). */
+  private record(gfn: number, hfn: number): void {
+    if (gfn >= this.hostFrame.length) this.hostFrame = widen(this.hostFrame, gfn + 1, this.ctx.guest.totalFrames);
+    this.hostFrame[gfn] = hfn + 1;
+    this.counters.backedPages++;
+    const n = this.backedCount++;
+    if (n >= this.backedOrder.length) this.backedOrder = widen(this.backedOrder, n + 1, this.ctx.guest.totalFrames);
+    this.backedOrder[n] = gfn;
+  }
+
+  /** Host frame `hfn` now backs guest page `gfn` (shadow paging keeps the reverse map). */
+  protected backed(_gfn: number, _hfn: number): void {}
 
   /** The guest touched a page no host frame backs (a kernel write): back it. Returns the price. */
   abstract firstTouch(gfn: number): Ns;
 
   isBacked(gfn: number): boolean {
-    return this.hostOf.has(gfn);
+    return gfn < this.hostFrame.length && this.hostFrame[gfn] !== 0;
   }
 
-  /** Guest pages backed, as [gfn, hfn] pairs (for save and migration). */
-  backedPages(): IterableIterator<[number, number]> {
-    return this.hostOf.entries();
+  /** Guest pages backed, as [gfn, hfn] pairs in the order they were backed (for save and migration). */
+  *backedPages(): IterableIterator<[number, number]> {
+    for (let i = 0; i < this.backedCount; i++) {
+      const gfn = this.backedOrder[i];
+      yield [gfn, this.hostFrame[gfn] - 1];
+    }
   }
 
   /**
@@ -182,6 +203,13 @@ export abstract class MemVirt {
     g.writeU32(table, off, (lo | bits) >>> 0);
     g.raw = false;
   }
+}
+
+/** `a` widened to at least `need` entries (doubling, at most `max`), its contents kept. */
+function widen(a: Int32Array, need: number, max: number): Int32Array {
+  const b = new Int32Array(Math.max(need, Math.min(max, Math.max(1024, a.length * 2))));
+  b.set(a);
+  return b;
 }
 
 /** Nested paging: the VMM's table maps guest-physical to host-physical pages; the hardware walks both. */
