@@ -25,8 +25,18 @@ export const FRAME_REFERENCED = 2;
 /** Set by a write through the MMU; cleared when the page is written back. */
 export const FRAME_DIRTY = 4;
 
-/** Frames the per-frame arrays start with (16 MiB of RAM); they double as frames are handed out. */
+/** Frames the per-frame arrays start with (16 MiB of RAM); they widen by a quarter as frames are handed out. */
 const INITIAL_FRAMES = 4096;
+
+/**
+ * The next size of a per-frame array of `length` entries: a quarter more (at least 1024
+ * entries more), at most `total`. A quarter, not double: a guest's boot hands out
+ * just over 5,000 frames, and hundreds of guests each with tables for 8,192 would
+ * carry ~100 KiB of unused entries apiece.
+ */
+export function widerFrameCapacity(length: number, total: number): number {
+  return Math.min(total, Math.max(length + 1024, Math.ceil(length * 1.25)));
+}
 
 /** A frame holding more non-zero words than this is stored as a full page. */
 const MAX_WORDS = 64;
@@ -51,7 +61,7 @@ export class PhysicalMemory {
   private flags: Uint8Array;
   /**
    * Freed frame numbers; the next to hand out is at the top (the most recently freed).
-   * Widened (doubling) as frames are freed, not with the other per-frame arrays: a
+   * Widened as frames are freed, not with the other per-frame arrays: a
    * memory whose frames are never given back (a guest's boot) needs none of it.
    */
   private freeStack: Int32Array;
@@ -88,7 +98,7 @@ export class PhysicalMemory {
   }
 
   private grow(): void {
-    const cap = Math.min(this.totalFrames, this.flags.length * 2);
+    const cap = widerFrameCapacity(this.flags.length, this.totalFrames);
     const widen = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);
@@ -127,7 +137,7 @@ export class PhysicalMemory {
     this.contents.delete(frame);
     this.words.delete(frame);
     if (this.freeTop === this.freeStack.length) {
-      const wider = new Int32Array(Math.min(this.totalFrames, Math.max(1024, this.freeStack.length * 2)));
+      const wider = new Int32Array(widerFrameCapacity(this.freeStack.length, this.totalFrames));
       wider.set(this.freeStack);
       this.freeStack = wider;
     }

@@ -33,7 +33,7 @@ import type { Ns } from '../sim/engine.js';
 import type { CostTable } from '../hw/cost-table.js';
 import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, entryFrame, writeEntry } from '../hw/mmu.js';
 import { TLB_DIRTY, TLB_USER, TLB_WRITABLE } from '../hw/tlb.js';
-import { FRAME_DIRTY, FRAME_REFERENCED } from '../hw/physical-memory.js';
+import { FRAME_DIRTY, FRAME_REFERENCED, widerFrameCapacity } from '../hw/physical-memory.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { HostBacking } from './backing.js';
 import type { CpuVirt } from './cpu-virt.js';
@@ -83,7 +83,7 @@ export abstract class MemVirt {
   readonly counters = new MemVirtCounters();
   /**
    * Guest page → the host frame backing it, plus one (0: not backed), indexed by gfn
-   * and widened (doubling) to cover the highest page backed so far. The guest kernel
+   * and widened to cover the highest page backed so far. The guest kernel
    * hands out its lowest frames first, so this stays dense: 4 bytes a page, where a
    * Map cost about 40 (a VM's boot backs some 5,000 pages).
    * Invariant: a page once backed stays backed (the backing is released with the VM).
@@ -205,9 +205,9 @@ export abstract class MemVirt {
   }
 }
 
-/** `a` widened to at least `need` entries (doubling, at most `max`), its contents kept. */
+/** `a` widened to at least `need` entries (a quarter more, at most `max`), its contents kept. */
 function widen(a: Int32Array, need: number, max: number): Int32Array {
-  const b = new Int32Array(Math.max(need, Math.min(max, Math.max(1024, a.length * 2))));
+  const b = new Int32Array(Math.max(need, widerFrameCapacity(a.length, max)));
   b.set(a);
   return b;
 }

@@ -1,6 +1,8 @@
 /**
  * simfs: a disk-like or memory file system whose tree and bytes are stored in one
- * memfs Volume (DESIGN.md decision 7). memfs's Links are the directory entries and
+ * memfs Superblock (DESIGN.md decision 7) — the core of a memfs Volume, without the
+ * Volume's fs-module API (some 150 bound methods and a promises API per instance,
+ * which ctsim never calls: a guest has several file systems, a host runs hundreds of guests). memfs's Links are the directory entries and
  * its Nodes hold the bytes; everything Linux decides about a file — inode number,
  * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
  * stamps (wall-clock dates, the host's uid) are never read.
@@ -10,10 +12,10 @@
  * which learns of every change through `changed` to write it back.
  *
  *    SimFs ── meta: WeakMap<Node, InodeMeta>   (ino, mode, uid, gid, times)
- *      └── memfs Volume ── Link (name, parent, children) ── Node (bytes, nlink)
+ *      └── memfs Superblock ── Link (name, parent, children) ── Node (bytes, nlink)
  */
-import { Volume } from 'memfs';
-import type { Link, Node, Superblock } from '@jsonjoy.com/fs-core';
+import { Superblock } from '@jsonjoy.com/fs-core';
+import type { Link, Node } from '@jsonjoy.com/fs-core';
 import { err, SysError } from '../errno.js';
 import type { FileOps, OpenFile } from '../vfs/file.js';
 import type { FileSystem, FsIds, SetAttr, Vnode } from '../vfs/vnode.js';
@@ -62,8 +64,7 @@ export class SimFs implements FileSystem {
   readonly type: string;
   readonly dev: number;
   readonly source: string;
-  /** The memfs volume holding this file system's tree and bytes. */
-  readonly volume: Volume;
+  /** The memfs superblock holding this file system's tree and bytes. */
   protected readonly sb: Superblock;
   protected readonly meta = new WeakMap<Node, InodeMeta>();
   private readonly vnodes = new WeakMap<Link, SimVnode>();
@@ -76,8 +77,7 @@ export class SimFs implements FileSystem {
     this.dev = o.dev;
     this.source = o.source;
     this.opts = o.options ?? '';
-    this.volume = new Volume();
-    this.sb = (this.volume as unknown as { _core: Superblock })._core;
+    this.sb = new Superblock();
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
     const diskLike = o.type === 'ext4' || o.type === 'ctsimfs';
     const rootIno = diskLike ? 2 : 1;
