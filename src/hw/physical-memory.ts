@@ -213,6 +213,30 @@ export class PhysicalMemory {
     return (page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24)) >>> 0;
   }
 
+  /** The high word of the entry the last `readEntry` read. */
+  entryHi = 0;
+
+  /**
+   * The little-endian 64-bit entry at byte `offset` (a multiple of 8) of the frame, as
+   * two words: returns the low one and leaves the high one in `entryHi`. The same as
+   * two readU32 calls, with one lookup of the frame's contents instead of two (the walk
+   * reads four entries per TLB miss).
+   */
+  readEntry(frame: number, offset: number): number {
+    const page = this.contents.get(frame);
+    if (page) {
+      this.entryHi = (page[offset + 4] | (page[offset + 5] << 8) | (page[offset + 6] << 16) | (page[offset + 7] << 24)) >>> 0;
+      return (page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24)) >>> 0;
+    }
+    const w = this.words.get(frame);
+    if (!w) {
+      this.entryHi = 0;
+      return 0;
+    }
+    this.entryHi = w.get(offset + 4) ?? 0;
+    return w.get(offset) ?? 0;
+  }
+
   /** Stores a little-endian 32-bit word at byte `offset` (a multiple of 4) of the frame. */
   writeU32(frame: number, offset: number, value: number): void {
     const page = this.contents.get(frame);

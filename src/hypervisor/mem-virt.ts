@@ -31,7 +31,7 @@
  */
 import type { Ns } from '../sim/engine.js';
 import type { CostTable } from '../hw/cost-table.js';
-import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, entryFrame, writeEntry } from '../hw/mmu.js';
+import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, WalkedEntries, entryFrame, writeEntry } from '../hw/mmu.js';
 import { TLB_DIRTY, TLB_USER, TLB_WRITABLE } from '../hw/tlb.js';
 import { FRAME_DIRTY, FRAME_REFERENCED, widerFrameCapacity } from '../hw/physical-memory.js';
 import type { GuestMemory } from './guest-memory.js';
@@ -194,8 +194,13 @@ export abstract class MemVirt {
     cpu.accessCostNs += refs * this.ctx.costs.ptRef + extraNs;
   }
 
-  /** Sets accessed (and dirty) bits the way the hardware walk does, without reporting the writes. */
-  protected markGuest(table: number, off: number, bits: number): void {
+  /**
+   * Sets accessed (and dirty) bits the way the hardware walk does, without reporting the
+   * writes. `read` is the entry's low word as the walk read it, when it did: marks only
+   * set bits, so an entry read with them set still has them and is not read again.
+   */
+  protected markGuest(table: number, off: number, bits: number, read = 0): void {
+    if ((read & bits) === bits) return;
     const g = this.ctx.guest;
     const lo = g.readU32(table, off);
     if ((lo & bits) === bits) return;
@@ -217,6 +222,11 @@ export class NestedPaging extends MemVirt {
   readonly label = 'nested paging (EPT/NPT)';
   private readonly ept: Mmu;
   private readonly root: number;
+  /**
+   * The guest entries the current 2-D walk read. Invariant: translate does not re-enter
+   * for this VM (backing a page on an EPT violation runs host code only).
+   */
+  private readonly used = new WalkedEntries();
 
   constructor(ctx: MemVirtContext) {
     super(ctx);
@@ -292,9 +302,7 @@ export class NestedPaging extends MemVirt {
     let table = cpu.cr3;
     let writable = true;
     let userOk = true;
-    const offs = [0, 0, 0, 0];
-    const tables = [0, 0, 0, 0];
-    let last = 0;
+    const used = this.used;
     for (let level = 0; level < 4; level++) {
       // The guest-physical address of this level's table goes through the nested table first.
       if (this.hpa(table, false, price) < 0) {
@@ -303,8 +311,8 @@ export class NestedPaging extends MemVirt {
         return WALK_NOT_PRESENT;
       }
       const off = (Math.floor(vpn / LEVEL_DIVISOR[level]) % 512) * 8;
-      const lo = g.readU32(table, off);
-      const hi = g.readU32(table, off + 4);
+      const lo = g.readEntry(table, off);
+      const hi = g.entryHi;
       price.refs++;
       this.counters.guestRefs++;
       if (!(lo & PTE_PRESENT)) {
@@ -313,9 +321,7 @@ export class NestedPaging extends MemVirt {
       }
       writable &&= (lo & PTE_WRITABLE) !== 0;
       userOk &&= (lo & PTE_USER) !== 0;
-      offs[level] = off;
-      tables[level] = table;
-      last = lo;
+      used.record(level, table, off, lo);
       table = entryFrame(lo, hi);
     }
     if ((write && !writable) || !userOk) {
@@ -328,10 +334,10 @@ export class NestedPaging extends MemVirt {
       return WALK_NOT_PRESENT;
     }
     this.referenced(table, write);
-    for (let level = 0; level < 3; level++) this.markGuest(tables[level], offs[level], PTE_ACCESSED);
-    this.markGuest(tables[3], offs[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED);
+    for (let level = 0; level < 3; level++) this.markGuest(used.table[level], used.offset[level], PTE_ACCESSED, used.lo[level]);
+    this.markGuest(used.table[3], used.offset[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED, used.lo[3]);
     this.chargeAccess(cpu, price.refs, price.ns);
-    const dirty = write || (last & PTE_DIRTY) !== 0;
+    const dirty = write || (used.lo[3] & PTE_DIRTY) !== 0;
     tlb.fill(vpn, table, (writable && this.mayCacheWrite(table, write) ? TLB_WRITABLE : 0) | TLB_USER | (dirty ? TLB_DIRTY : 0));
     return table;
   }
