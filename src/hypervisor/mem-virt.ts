@@ -86,7 +86,8 @@ export abstract class MemVirt {
    * and widened to cover the highest page backed so far. The guest kernel
    * hands out its lowest frames first, so this stays dense: 4 bytes a page, where a
    * Map cost about 40 (a VM's boot backs some 5,000 pages).
-   * Invariant: a page once backed stays backed (the backing is released with the VM).
+   * Invariant: a page once backed stays backed (the backing is released with the VM);
+   * host frames are below 2^31 - 1 (record checks).
    */
   private hostFrame: Int32Array = new Int32Array(0);
   /** The pages backed, in the order they were backed (`backedOrder[0..backedCount)`). */
@@ -137,6 +138,7 @@ export abstract class MemVirt {
 
   /** Notes that host frame `hfn` backs guest page `gfn` (the nth page backed). */
   private record(gfn: number, hfn: number): void {
+    if (hfn >= 2 ** 31 - 1) throw new RangeError(`host frame ${hfn} does not fit the VMM's gfn→hfn table (Int32; hosts up to 8 TiB)`);
     if (gfn >= this.hostFrame.length) this.hostFrame = widen(this.hostFrame, gfn + 1, this.ctx.guest.totalFrames);
     this.hostFrame[gfn] = hfn + 1;
     this.counters.backedPages++;

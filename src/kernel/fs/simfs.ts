@@ -2,8 +2,8 @@
  * simfs: a disk-like or memory file system whose tree and bytes are stored in one
  * memfs Superblock (DESIGN.md decision 7) — the core of a memfs Volume, without the
  * Volume's fs-module API (some 150 bound methods and a promises API per instance,
- * which ctsim never calls: a guest has several file systems, a host runs hundreds of guests). memfs's Links are the directory entries and
- * its Nodes hold the bytes; everything Linux decides about a file — inode number,
+ * which ctsim never calls; a guest has five file systems, a host may run a hundred
+ * guests). memfs's Links are the directory entries and its Nodes hold the bytes; everything Linux decides about a file — inode number,
  * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
  * stamps (wall-clock dates, the host's uid) are never read.
  *

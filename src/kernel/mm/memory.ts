@@ -170,7 +170,10 @@ export class MemoryManager {
     return this.memory.freeFrames;
   }
 
-  /** 1 for a page taken off the reclaim list by `pin` (a byte a frame: a Set cost ~25 per pinned page). */
+  /**
+   * 1 for a page taken off the reclaim list by `pin`: a byte a frame, where a Set cost
+   * ~25 bytes a pinned page (a VMM pins every page of guest RAM the guest touches).
+   */
   private pinned = new Uint8Array(0);
   private pinnedCount = 0;
 
