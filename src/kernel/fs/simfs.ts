@@ -127,6 +127,24 @@ export class SimFs implements FileSystem {
     return node;
   }
 
+  /**
+   * Points every node's memfs timestamps at one Date (the root's birth time). memfs
+   * gives each node four wall-clock Dates (~400 bytes) that ctsim never reads (the
+   * kernel keeps times in `meta`); after a boot has built its tree of ~200 nodes they
+   * can all share one. memfs replaces a node's Date (it never changes one in place)
+   * when it touches the node again, so the shared one is never changed.
+   */
+  shareMemfsStamps(): void {
+    const stamp = this.sb.root.getNode().btime;
+    for (const node of Object.values(this.sb.inodes)) {
+      node.mtime = stamp;
+      node.atime = stamp;
+      node.btime = stamp;
+      // Last: memfs's mtime setter made a new ctime.
+      node.ctime = stamp;
+    }
+  }
+
   /** Drops a node whose last link is gone and which no open file holds. */
   releaseNode(node: Node): void {
     if (node.nlink <= 0) this.sb.deleteNode(node);
