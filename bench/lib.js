@@ -32,6 +32,17 @@ export function heapUsed() {
   return process.memoryUsage().heapUsed;
 }
 
+/**
+ * Host memory in use after a full collection: the JS heap plus memory outside it
+ * (typed arrays' buffers, where ctsim keeps its per-frame tables), which heapUsed leaves out.
+ */
+export function memoryUsed() {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const u = process.memoryUsage();
+  return u.heapUsed + u.external;
+}
+
 /** One CPU burst per yield: the unit of work of the throughput case and of the calibration. */
 export function* worker(n, burst = 1_000) {
   for (let i = 0; i < n; i++) yield burst;

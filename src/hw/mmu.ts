@@ -89,12 +89,28 @@ export function splitAddress(vaddr: bigint): { indices: number[]; offset: number
   return { indices, offset: Number(vaddr & 0xfffn) };
 }
 
+/**
+ * The entry a walk read at each level — table frame, byte offset, low word — kept so
+ * that the accessed bits are set once the walk succeeds, without reading again an
+ * entry that has them (each walker holds one; a walk allocates nothing).
+ */
+export class WalkedEntries {
+  readonly table = new Float64Array(PAGING_LEVELS);
+  readonly offset = new Float64Array(PAGING_LEVELS);
+  readonly lo = new Float64Array(PAGING_LEVELS);
+
+  record(level: number, table: number, offset: number, lo: number): void {
+    this.table[level] = table;
+    this.offset[level] = offset;
+    this.lo[level] = lo;
+  }
+}
+
 /** walkVpn's answers besides a frame number. */
 export const WALK_NOT_PRESENT = -1;
 export const WALK_PROTECTION = -2;
 
 const KIND_CODE: Record<AccessKind, number> = { read: 0, write: 1, execute: 2 };
-const LEVEL_DIVISOR = [2 ** 27, 2 ** 18, 2 ** 9, 1];
 
 /** The walker of one machine's memory, with its counters. */
 export class Mmu {
@@ -106,6 +122,9 @@ export class Mmu {
   faultLevel = 0;
   /** After a successful walkVpn: what the translation allows, as TLB_* bits (tlb.ts). */
   perm = 0;
+
+  /** The entries the current walk read, to set their accessed bits once it succeeds. */
+  private readonly used = new WalkedEntries();
 
   constructor(readonly memory: PhysicalMemory) {}
 
@@ -136,27 +155,23 @@ export class Mmu {
   private walkCore(root: number, vpn: number, kind: number, user: boolean, steps: WalkStep[] | null): number {
     this.walks++;
     const mem = this.memory;
+    const used = this.used;
     let table = root;
     let writable = true;
     let userOk = true;
     let executable = true;
-    // Entry addresses, to set the accessed bits once the walk succeeds.
-    let e0 = 0;
-    let e1 = 0;
-    let e2 = 0;
-    let e3 = 0;
+    if (!(vpn >= 0 && vpn < 2 ** 36)) throw new RangeError(`page walk: virtual page number ${vpn} is not that of a canonical user address (0 to 2^36 - 1)`);
+    // The PML4 and PDPT indices, and the PD and PT ones, as two 18-bit halves (integer arithmetic).
+    const upper = Math.floor(vpn / 2 ** 18);
+    const lower = vpn - upper * 2 ** 18;
     for (let level = 0; level < PAGING_LEVELS; level++) {
-      const index = Math.floor(vpn / LEVEL_DIVISOR[level]) % 512;
+      const index = level === 0 ? upper >>> 9 : level === 1 ? upper & 511 : level === 2 ? lower >>> 9 : lower & 511;
       const off = index * ENTRY_BYTES;
-      const lo = mem.readU32(table, off);
-      const hi = mem.readU32(table, off + 4);
+      const lo = mem.readEntry(table, off);
+      const hi = mem.entryHi;
       this.memoryReferences++;
       if (steps) steps.push({ level, index, entryAddress: table * PAGE_SIZE + off, lo, hi });
-      const addr = table * PAGE_SIZE + off;
-      if (level === 0) e0 = addr;
-      else if (level === 1) e1 = addr;
-      else if (level === 2) e2 = addr;
-      else e3 = addr;
+      used.record(level, table, off, lo);
       if (!(lo & PTE_PRESENT)) return this.fault(WALK_NOT_PRESENT, level);
       writable &&= (lo & PTE_WRITABLE) !== 0;
       userOk &&= (lo & PTE_USER) !== 0;
@@ -165,11 +180,9 @@ export class Mmu {
     }
     if ((kind === 1 && !writable) || (user && !userOk) || (kind === 2 && !executable)) return this.fault(WALK_PROTECTION, PAGING_LEVELS - 1);
     // The hardware marks what it used: accessed on every level, dirty on the last for a write.
-    this.mark(e0, PTE_ACCESSED);
-    this.mark(e1, PTE_ACCESSED);
-    this.mark(e2, PTE_ACCESSED);
+    for (let level = 0; level < PAGING_LEVELS - 1; level++) this.mark(used.table[level], used.offset[level], used.lo[level], PTE_ACCESSED);
     const dirty = kind === 1 ? PTE_DIRTY : 0;
-    const last = this.mark(e3, PTE_ACCESSED | dirty);
+    const last = this.mark(used.table[3], used.offset[3], used.lo[3], PTE_ACCESSED | dirty);
     const frame = table;
     mem.setFlag(frame, FRAME_REFERENCED, true);
     if (kind === 1) mem.setFlag(frame, FRAME_DIRTY, true);
@@ -177,12 +190,15 @@ export class Mmu {
     return frame;
   }
 
-  /** Sets `bits` in the entry at physical address `addr`; returns the entry's low word after. */
-  private mark(addr: number, bits: number): number {
-    const frame = Math.floor(addr / PAGE_SIZE);
-    const off = addr % PAGE_SIZE;
-    const lo = this.memory.readU32(frame, off);
-    if ((lo & bits) !== bits) this.memory.writeU32(frame, off, (lo | bits) >>> 0);
+  /**
+   * Sets `bits` in the entry at byte `off` of `table`, whose low word the walk read as
+   * `read`; returns the entry's low word after. Marks only set bits, so an entry the
+   * walk read with them set still has them: only one without them is read again.
+   */
+  private mark(table: number, off: number, read: number, bits: number): number {
+    if ((read & bits) === bits) return read;
+    const lo = this.memory.readU32(table, off);
+    if ((lo & bits) !== bits) this.memory.writeU32(table, off, (lo | bits) >>> 0);
     return lo | bits;
   }
 

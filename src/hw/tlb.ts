@@ -36,6 +36,12 @@ export class Tlb {
   private readonly tag: Float64Array;
   private readonly frame: Float64Array;
   private readonly perm: Uint8Array;
+  /**
+   * sets - 1 when the number of sets is a power of two (a real TLB's), else -1: the set
+   * is then the page number's low bits, taken with integer arithmetic. A page number
+   * above 2^31 is a double, and `%` on doubles is a library call on the hit path.
+   */
+  private readonly setMask: number;
   /** Last use, for LRU within a set. */
   private readonly used: Float64Array;
   private clock = 0;
@@ -54,6 +60,7 @@ export class Tlb {
     this.entries = entries;
     this.ways = ways;
     this.sets = entries / ways;
+    this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
     this.tag = new Float64Array(entries).fill(-1);
     this.frame = new Float64Array(entries);
     this.perm = new Uint8Array(entries);
@@ -65,7 +72,7 @@ export class Tlb {
    * (absent, or a write or user access the cached permissions do not cover) returns false.
    */
   lookup(vpn: number, write: boolean, user: boolean): boolean {
-    const base = (vpn % this.sets) * this.ways;
+    const base = this.setOf(vpn) * this.ways;
     const tag = this.tag;
     for (let i = base, end = base + this.ways; i < end; i++) {
       if (tag[i] !== vpn) continue;
@@ -80,9 +87,15 @@ export class Tlb {
     return false;
   }
 
+  /** The set of page number `vpn` (a whole number below 2^53): vpn mod sets. */
+  private setOf(vpn: number): number {
+    // vpn >>> 0 is vpn mod 2^32, which a power-of-two number of sets divides.
+    return this.setMask >= 0 ? (vpn >>> 0) & this.setMask : vpn % this.sets;
+  }
+
   /** Caches a translation the walk produced, evicting the set's least recently used entry. */
   fill(vpn: number, frame: number, perm: number): void {
-    const base = (vpn % this.sets) * this.ways;
+    const base = this.setOf(vpn) * this.ways;
     let victim = -1;
     let oldest = base;
     for (let i = base, end = base + this.ways; i < end; i++) {
@@ -108,7 +121,7 @@ export class Tlb {
 
   /** Drops the entry for `vpn`, if cached (INVLPG). */
   invalidate(vpn: number): void {
-    const base = (vpn % this.sets) * this.ways;
+    const base = this.setOf(vpn) * this.ways;
     for (let i = base, end = base + this.ways; i < end; i++) if (this.tag[i] === vpn) this.tag[i] = -1;
     this.invalidations++;
   }

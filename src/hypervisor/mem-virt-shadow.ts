@@ -20,6 +20,8 @@ export class ShadowPaging extends MemVirt {
   private readonly hw: Mmu;
   /** Shadow pages by the guest table frame they shadow. */
   private readonly shadows = new Map<number, ShadowPage>();
+  /** Host frame → the guest page it backs (a shadow entry holds the host frame; the TLB caches the guest's). */
+  private readonly guestOf = new Map<number, number>();
 
   constructor(ctx: MemVirtContext) {
     super(ctx);
@@ -48,6 +50,10 @@ export class ShadowPaging extends MemVirt {
     cpu.tlb.flush();
     if (root >= 0) this.shadowOf(root, 0);
     return this.ctx.costs.shadowPteUpdate;
+  }
+
+  protected override backed(gfn: number, hfn: number): void {
+    this.guestOf.set(hfn, gfn);
   }
 
   firstTouch(gfn: number): Ns {

@@ -31,9 +31,9 @@
  */
 import type { Ns } from '../sim/engine.js';
 import type { CostTable } from '../hw/cost-table.js';
-import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, entryFrame, writeEntry } from '../hw/mmu.js';
+import { Mmu, PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_USER, PTE_WRITABLE, WALK_NOT_PRESENT, WALK_PROTECTION, WalkedEntries, entryFrame, writeEntry } from '../hw/mmu.js';
 import { TLB_DIRTY, TLB_USER, TLB_WRITABLE } from '../hw/tlb.js';
-import { FRAME_DIRTY, FRAME_REFERENCED } from '../hw/physical-memory.js';
+import { FRAME_DIRTY, FRAME_REFERENCED, widerFrameCapacity } from '../hw/physical-memory.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { HostBacking } from './backing.js';
 import type { CpuVirt } from './cpu-virt.js';
@@ -81,10 +81,18 @@ export interface MemVirtContext {
 
 export abstract class MemVirt {
   readonly counters = new MemVirtCounters();
-  /** Host frame → the guest page it backs. */
-  protected readonly guestOf = new Map<number, number>();
-  /** Guest page → the host frame backing it. */
-  protected readonly hostOf = new Map<number, number>();
+  /**
+   * Guest page → the host frame backing it, plus one (0: not backed), indexed by gfn
+   * and widened to cover the highest page backed so far. The guest kernel
+   * hands out its lowest frames first, so this stays dense: 4 bytes a page, where a
+   * Map cost about 40 (a VM's boot backs some 5,000 pages).
+   * Invariant: a page once backed stays backed (the backing is released with the VM);
+   * host frames are below 2^31 - 1 (record checks).
+   */
+  private hostFrame: Int32Array = new Int32Array(0);
+  /** The pages backed, in the order they were backed (`backedOrder[0..backedCount)`). */
+  private backedOrder: Int32Array = new Int32Array(0);
+  private backedCount = 0;
 
   constructor(protected readonly ctx: MemVirtContext) {}
 
@@ -116,30 +124,45 @@ export abstract class MemVirt {
 
   /** The host frame backing guest page `gfn`, backing it now if needed; `ns` gets the host's price. */
   protected back(gfn: number, price: { ns: number }): number {
-    const had = this.hostOf.get(gfn);
-    if (had !== undefined) return had;
+    if (gfn < this.hostFrame.length && this.hostFrame[gfn] !== 0) return this.hostFrame[gfn] - 1;
     const hfn = this.ctx.backing.backPage(gfn, price);
     if (hfn === null) {
       this.ctx.hostOutOfMemory();
       return -1;
     }
-    this.hostOf.set(gfn, hfn);
-    this.guestOf.set(hfn, gfn);
-    this.counters.backedPages++;
+    this.record(gfn, hfn);
+    this.backed(gfn, hfn);
     price.ns += this.ctx.costs.eptBacking;
     return hfn;
   }
+
+  /** Notes that host frame `hfn` backs guest page `gfn` (the nth page backed). */
+  private record(gfn: number, hfn: number): void {
+    if (hfn >= 2 ** 31 - 1) throw new RangeError(`host frame ${hfn} does not fit the VMM's gfn→hfn table (Int32; hosts up to 8 TiB)`);
+    if (gfn >= this.hostFrame.length) this.hostFrame = widen(this.hostFrame, gfn + 1, this.ctx.guest.totalFrames);
+    this.hostFrame[gfn] = hfn + 1;
+    this.counters.backedPages++;
+    const n = this.backedCount++;
+    if (n >= this.backedOrder.length) this.backedOrder = widen(this.backedOrder, n + 1, this.ctx.guest.totalFrames);
+    this.backedOrder[n] = gfn;
+  }
+
+  /** Host frame `hfn` now backs guest page `gfn` (shadow paging keeps the reverse map). */
+  protected backed(_gfn: number, _hfn: number): void {}
 
   /** The guest touched a page no host frame backs (a kernel write): back it. Returns the price. */
   abstract firstTouch(gfn: number): Ns;
 
   isBacked(gfn: number): boolean {
-    return this.hostOf.has(gfn);
+    return gfn < this.hostFrame.length && this.hostFrame[gfn] !== 0;
   }
 
-  /** Guest pages backed, as [gfn, hfn] pairs (for save and migration). */
-  backedPages(): IterableIterator<[number, number]> {
-    return this.hostOf.entries();
+  /** Guest pages backed, as [gfn, hfn] pairs in the order they were backed (for save and migration). */
+  *backedPages(): IterableIterator<[number, number]> {
+    for (let i = 0; i < this.backedCount; i++) {
+      const gfn = this.backedOrder[i];
+      yield [gfn, this.hostFrame[gfn] - 1];
+    }
   }
 
   /**
@@ -173,8 +196,13 @@ export abstract class MemVirt {
     cpu.accessCostNs += refs * this.ctx.costs.ptRef + extraNs;
   }
 
-  /** Sets accessed (and dirty) bits the way the hardware walk does, without reporting the writes. */
-  protected markGuest(table: number, off: number, bits: number): void {
+  /**
+   * Sets accessed (and dirty) bits the way the hardware walk does, without reporting the
+   * writes. `read` is the entry's low word as the walk read it, when it did: marks only
+   * set bits, so an entry read with them set still has them and is not read again.
+   */
+  protected markGuest(table: number, off: number, bits: number, read = 0): void {
+    if ((read & bits) === bits) return;
     const g = this.ctx.guest;
     const lo = g.readU32(table, off);
     if ((lo & bits) === bits) return;
@@ -184,11 +212,23 @@ export abstract class MemVirt {
   }
 }
 
+/** `a` widened to at least `need` entries (a quarter more, at most `max`), its contents kept. */
+function widen(a: Int32Array, need: number, max: number): Int32Array {
+  const b = new Int32Array(Math.max(need, widerFrameCapacity(a.length, max)));
+  b.set(a);
+  return b;
+}
+
 /** Nested paging: the VMM's table maps guest-physical to host-physical pages; the hardware walks both. */
 export class NestedPaging extends MemVirt {
   readonly label = 'nested paging (EPT/NPT)';
   private readonly ept: Mmu;
   private readonly root: number;
+  /**
+   * The guest entries the current 2-D walk read. Invariant: translate does not re-enter
+   * for this VM (backing a page on an EPT violation runs host code only).
+   */
+  private readonly used = new WalkedEntries();
 
   constructor(ctx: MemVirtContext) {
     super(ctx);
@@ -264,9 +304,7 @@ export class NestedPaging extends MemVirt {
     let table = cpu.cr3;
     let writable = true;
     let userOk = true;
-    const offs = [0, 0, 0, 0];
-    const tables = [0, 0, 0, 0];
-    let last = 0;
+    const used = this.used;
     for (let level = 0; level < 4; level++) {
       // The guest-physical address of this level's table goes through the nested table first.
       if (this.hpa(table, false, price) < 0) {
@@ -275,8 +313,8 @@ export class NestedPaging extends MemVirt {
         return WALK_NOT_PRESENT;
       }
       const off = (Math.floor(vpn / LEVEL_DIVISOR[level]) % 512) * 8;
-      const lo = g.readU32(table, off);
-      const hi = g.readU32(table, off + 4);
+      const lo = g.readEntry(table, off);
+      const hi = g.entryHi;
       price.refs++;
       this.counters.guestRefs++;
       if (!(lo & PTE_PRESENT)) {
@@ -285,9 +323,7 @@ export class NestedPaging extends MemVirt {
       }
       writable &&= (lo & PTE_WRITABLE) !== 0;
       userOk &&= (lo & PTE_USER) !== 0;
-      offs[level] = off;
-      tables[level] = table;
-      last = lo;
+      used.record(level, table, off, lo);
       table = entryFrame(lo, hi);
     }
     if ((write && !writable) || !userOk) {
@@ -300,10 +336,10 @@ export class NestedPaging extends MemVirt {
       return WALK_NOT_PRESENT;
     }
     this.referenced(table, write);
-    for (let level = 0; level < 3; level++) this.markGuest(tables[level], offs[level], PTE_ACCESSED);
-    this.markGuest(tables[3], offs[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED);
+    for (let level = 0; level < 3; level++) this.markGuest(used.table[level], used.offset[level], PTE_ACCESSED, used.lo[level]);
+    this.markGuest(used.table[3], used.offset[3], write ? PTE_ACCESSED | PTE_DIRTY : PTE_ACCESSED, used.lo[3]);
     this.chargeAccess(cpu, price.refs, price.ns);
-    const dirty = write || (last & PTE_DIRTY) !== 0;
+    const dirty = write || (used.lo[3] & PTE_DIRTY) !== 0;
     tlb.fill(vpn, table, (writable && this.mayCacheWrite(table, write) ? TLB_WRITABLE : 0) | TLB_USER | (dirty ? TLB_DIRTY : 0));
     return table;
   }

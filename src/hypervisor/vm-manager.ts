@@ -58,12 +58,19 @@ export class VmManager {
   /** Restores an image kept as blob `blob` under `name` (set by the host-state layer, which can replay the image's source host). */
   restorer: ((name: string, blob: string) => void) | null = null;
   private readonly live = new Map<string, HostedVm>();
+  /** The programs of every guest of this host: made once, as nothing changes a table once it is made. */
+  private programTable: ProgramTable | null = null;
 
   constructor(
     private readonly host: KernelSession,
     private readonly programs: () => ProgramTable,
     private readonly costs?: LoadedCosts,
   ) {}
+
+  private guestPrograms(): ProgramTable {
+    this.programTable ??= this.programs();
+    return this.programTable;
+  }
 
   names(): string[] {
     return [...this.defs.keys()].sort();
@@ -103,7 +110,7 @@ export class VmManager {
     if (c.hypervisorType === 1) {
       throw new VmOpError(`VM "${name}" asks for a type 1 hypervisor (profile ${c.profile}), which owns the whole machine; this host runs Linux, so its VMs are hosted (type 2): set "hypervisor": {"type": 2}`);
     }
-    makeDriveImages(this.host.kernel, c, this.programs, sizes);
+    makeDriveImages(this.host.kernel, c, () => this.guestPrograms(), sizes);
     this.defs.set(name, c);
     return c;
   }
@@ -116,7 +123,7 @@ export class VmManager {
     if (cur && cur.vm.machine.state !== 'stopped') throw new VmOpError(`VM "${name}" is ${this.status(name)} already`);
     let h: HostedVm;
     try {
-      h = launchHostedVm(this.host, c, { programs: this.programs(), costs: this.costs });
+      h = launchHostedVm(this.host, c, { programs: this.guestPrograms(), costs: this.costs });
     } catch (e) {
       // A drive that cannot be opened, or the VMM process that cannot be started (its program gone, pids.max).
       if (e instanceof VmLaunchError || (e instanceof Error && e.message.startsWith('cannot start '))) throw new VmOpError(`VM "${name}" did not start: ${e.message}`);

@@ -71,6 +71,18 @@ describe('Mmu.walk', () => {
     expect(mmu.faults).toBe(6);
   });
 
+  it('walkVpn takes the page numbers of canonical addresses (below 2^36: the kernel half has bit 35 set)', () => {
+    const m = new PhysicalMemory(64 * PAGE_SIZE);
+    const mmu = new Mmu(m);
+    const root = m.alloc()!;
+    const page = m.alloc()!;
+    mapPage(m, root, 0xffff_ffff_ffff_f000n, page);
+    expect(mmu.walkVpn(root, 2 ** 36 - 1, false, true)).toBe(page);
+    expect(mmu.walk(root, 0xffff_ffff_ffff_f123n, { kind: 'read', user: true })).toMatchObject({ ok: true, frame: page });
+    expect(() => mmu.walkVpn(root, 2 ** 36, false, true)).toThrow(RangeError);
+    expect(() => mmu.walkVpn(root, -1, false, true)).toThrow(RangeError);
+  });
+
   it('agrees with a plain map of pages for random mappings and addresses', () => {
     const page = fc.bigInt({ min: 0n, max: (1n << 35n) - 1n });
     fc.assert(

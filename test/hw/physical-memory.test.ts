@@ -163,6 +163,17 @@ describe('PhysicalMemory', () => {
     expect(m.readU32(m.alloc()!, 8)).toBe(0);
   });
 
+  it('hands freed frames back most recent first however many are freed (its free stack grows as they are)', () => {
+    const m = new PhysicalMemory(64 * 1024 * 1024);
+    const frames = Array.from({ length: 6_000 }, () => m.alloc()!);
+    const freed = frames.filter((f) => f % 3 !== 0);
+    for (const f of freed) m.free(f);
+    expect(m.freeFrames).toBe(16_384 - 6_000 + freed.length);
+    const again = freed.map(() => m.alloc()!);
+    expect(again).toEqual([...freed].reverse());
+    expect(m.alloc()).toBe(6_000);
+  });
+
   it('keeps owners, map counts and flags as its per-frame arrays grow with use', () => {
     const m = new PhysicalMemory(64 * 1024 * 1024);
     const frames: number[] = [];

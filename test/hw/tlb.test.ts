@@ -52,16 +52,20 @@ describe('Tlb', () => {
   test('property: a hit always returns the frame last filled for that page, and matches a reference LRU model', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom([4, 1], [4, 2], [8, 4], [16, 16]),
+        // Power-of-two set counts (taken from the low bits) and others (3 sets: vpn mod 3).
+        fc.constantFrom([4, 1], [4, 2], [8, 4], [16, 16], [12, 4], [6, 2]),
+        // Page numbers near 0, across 2^31 and 2^32 (doubles, not small integers), and of a high user address.
+        fc.constantFrom(0, 2 ** 31 - 20, 2 ** 32 - 20, 2 ** 35 - 41),
         fc.array(fc.tuple(fc.constantFrom('fill', 'look', 'inv', 'flush'), fc.integer({ min: 0, max: 40 })), { maxLength: 300 }),
-        ([entries, ways], ops) => {
+        ([entries, ways], base, ops) => {
           const tlb = new Tlb(entries, ways);
           const sets = entries / ways;
           // Reference: per set, a list of pages, most recent last.
           const model: number[][] = Array.from({ length: sets }, () => []);
           const frameOf = new Map<number, number>();
           let stamp = 0;
-          for (const [op, vpn] of ops) {
+          for (const [op, i] of ops) {
+            const vpn = base + i;
             const set = model[vpn % sets];
             if (op === 'fill') {
               const frame = ++stamp;

@@ -180,6 +180,33 @@ describe('one workload under every technique', () => {
     expect(vm.machine.memVirt.counters.pinnedTables).toBeGreaterThan(0);
   });
 
+  it('knows each backed guest page once, with the host frame backing it, in the order they were backed', () => {
+    for (const [cv, mv] of [['hw', 'nested'], ['hw', 'shadow'], ['pv', 'shadow']]) {
+      const backing = new DirectBacking(new PhysicalMemory(2 * 1024 ** 3), 9);
+      // What the VMM asked its backing for, first time per page, in order.
+      const order: [number, number][] = [];
+      const seen = new Set<number>();
+      const backPage = backing.backPage.bind(backing);
+      backing.backPage = (gfn) => {
+        const hfn = backPage(gfn);
+        if (hfn !== null && !seen.has(gfn)) {
+          seen.add(gfn);
+          order.push([gfn, hfn]);
+        }
+        return hfn;
+      };
+      const cfg = parseVmConfig({ 'machine-config': { vcpu_count: 1, mem_size_mib: 256 }, 'boot-source': { kernel_image_path: 'vmlinux' }, 'cpu-virt': cv, 'mem-virt': mv }, 'test.json', { name: 'guest' });
+      const vm = bootVm(new Engine(1), cfg, backing, { programs: defaultPrograms(), bootEpochNs: DEFAULT_BOOT_EPOCH_NS, boot: { firmwareNs: 0, kernelNs: 0, initNs: 0 } });
+      vm.machine.start(new DedicatedCpus());
+      vm.sh('cat /etc/passwd > /tmp/x; ls -l /tmp');
+      const memVirt = vm.machine.memVirt;
+      expect([...memVirt.backedPages()]).toEqual(order);
+      expect(order.length).toBe(memVirt.counters.backedPages);
+      expect(order.every(([g]) => memVirt.isBacked(g))).toBe(true);
+      expect(memVirt.isBacked(vm.machine.memory.totalFrames - 1)).toBe(false);
+    }
+  });
+
   it('is deterministic', () => {
     const a = guest('hw', 'shadow').sh(WORKLOAD);
     const b = guest('hw', 'shadow').sh(WORKLOAD);

@@ -126,5 +126,6 @@ export function buildRootfs(programs: ProgramTable, dev: number, nowNs: number, 
     const name = path.slice(slash + 1);
     if (dir.lookup!(name) instanceof SysError) dir.symlink!(name, target, root, nowNs);
   }
+  fs.shareMemfsStamps();
   return fs;
 }

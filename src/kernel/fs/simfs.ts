@@ -1,7 +1,9 @@
 /**
  * simfs: a disk-like or memory file system whose tree and bytes are stored in one
- * memfs Volume (DESIGN.md decision 7). memfs's Links are the directory entries and
- * its Nodes hold the bytes; everything Linux decides about a file — inode number,
+ * memfs Superblock (DESIGN.md decision 7) — the core of a memfs Volume, without the
+ * Volume's fs-module API (some 150 bound methods and a promises API per instance,
+ * which ctsim never calls; a guest has five file systems, a host may run a hundred
+ * guests). memfs's Links are the directory entries and its Nodes hold the bytes; everything Linux decides about a file — inode number,
  * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
  * stamps (wall-clock dates, the host's uid) are never read.
  *
@@ -10,10 +12,10 @@
  * which learns of every change through `changed` to write it back.
  *
  *    SimFs ── meta: WeakMap<Node, InodeMeta>   (ino, mode, uid, gid, times)
- *      └── memfs Volume ── Link (name, parent, children) ── Node (bytes, nlink)
+ *      └── memfs Superblock ── Link (name, parent, children) ── Node (bytes, nlink)
  */
-import { Volume } from 'memfs';
-import type { Link, Node, Superblock } from '@jsonjoy.com/fs-core';
+import { Superblock } from '@jsonjoy.com/fs-core';
+import type { Link, Node } from '@jsonjoy.com/fs-core';
 import { err, SysError } from '../errno.js';
 import type { FileOps, OpenFile } from '../vfs/file.js';
 import type { FileSystem, FsIds, SetAttr, Vnode } from '../vfs/vnode.js';
@@ -62,8 +64,7 @@ export class SimFs implements FileSystem {
   readonly type: string;
   readonly dev: number;
   readonly source: string;
-  /** The memfs volume holding this file system's tree and bytes. */
-  readonly volume: Volume;
+  /** The memfs superblock holding this file system's tree and bytes. */
   protected readonly sb: Superblock;
   protected readonly meta = new WeakMap<Node, InodeMeta>();
   private readonly vnodes = new WeakMap<Link, SimVnode>();
@@ -76,8 +77,7 @@ export class SimFs implements FileSystem {
     this.dev = o.dev;
     this.source = o.source;
     this.opts = o.options ?? '';
-    this.volume = new Volume();
-    this.sb = (this.volume as unknown as { _core: Superblock })._core;
+    this.sb = new Superblock();
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
     const diskLike = o.type === 'ext4' || o.type === 'ctsimfs';
     const rootIno = diskLike ? 2 : 1;
@@ -125,6 +125,24 @@ export class SimFs implements FileSystem {
     const node = this.sb.createNode(mode);
     this.meta.set(node, { ino: this.nextIno++, mode, uid, gid, rdev, atimeNs: nowNs, mtimeNs: nowNs, ctimeNs: nowNs });
     return node;
+  }
+
+  /**
+   * Points every node's memfs timestamps at one Date (the root's birth time). memfs
+   * gives each node four wall-clock Dates (~400 bytes) that ctsim never reads (the
+   * kernel keeps times in `meta`); after a boot has built its tree of ~200 nodes they
+   * can all share one. memfs replaces a node's Date (it never changes one in place)
+   * when it touches the node again, so the shared one is never changed.
+   */
+  shareMemfsStamps(): void {
+    const stamp = this.sb.root.getNode().btime;
+    for (const node of Object.values(this.sb.inodes)) {
+      node.mtime = stamp;
+      node.atime = stamp;
+      node.btime = stamp;
+      // Last: memfs's mtime setter made a new ctime.
+      node.ctime = stamp;
+    }
   }
 
   /** Drops a node whose last link is gone and which no open file holds. */
