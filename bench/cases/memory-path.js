@@ -80,7 +80,9 @@ function nested(pages, passes) {
   return { ...out, refsPerMiss: (mv.walkRefs - r0) / (mv.tlbMisses - m0) };
 }
 
-export default function memoryPath({ smoke }) {
+export default function memoryPath({ smoke, calib }) {
+  // The machine's speed in this run: generator yields per second of the calibration loop.
+  const bareYields = 1e6 / (calib / 1000);
   // Smoke sizes stay large enough for the code to be compiled well before the median run:
   // the other rows' ratios are to the hit row.
   const passes = smoke ? 20_000 : 40_000;
@@ -120,11 +122,11 @@ export default function memoryPath({ smoke }) {
       case: `2. memory accesses/s, TLB-hit path (${HIT_PAGES} pages read ${passes.toLocaleString('en')} times)`,
       value: hit.perSec,
       unit: 'accesses/s',
-      reference: 5e6,
-      refLabel: 'the target, 5 M/s',
-      ratio: hit.perSec / 5e6,
+      reference: bareYields,
+      refLabel: 'bare-loop yields/s (the calibration)',
+      ratio: hit.perSec / bareYields,
       better: 'higher',
-      target: '>= 5 M/s (ratio >= 1)',
+      target: '>= 5 M/s',
       ok: hit.perSec >= 5e6,
       extra: `TLB hit rate ${hit.hitRate.toFixed(2)}%`,
     },
