@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `ctsim` executable: hands the command line to oclif, which loads the
-// compiled commands from dist/ (built by `npm install` through `prepare`).
-import { execute } from '@oclif/core';
+// The `ctsim` executable: hands the command line to oclif, which comes with the
+// commands in the bundles of dist/bundle/ (built by `npm install` through `prepare`;
+// see src/cli/start.ts).
+import { createRequire } from 'node:module';
 
-await execute({ dir: import.meta.url });
+await createRequire(import.meta.url)('../dist/bundle/start.cjs').start(import.meta.url);
