@@ -4,7 +4,7 @@
 //
 //   dist/bundle/start.cjs        src/cli/start.ts: loads the bundles below and runs oclif
 //   dist/bundle/oclif.cjs        @oclif/core in one file
-//   dist/bundle/commands.cjs     src/cli/command-bundle.ts: every command and all they import,
+//   dist/bundle/commands.cjs     src/commands/index.ts: every command and all they import,
 //                                with the OCI schema validators precompiled by Ajv
 //   dist/bundle/oclif-entry.cjs  what package.json's oclif.commands and oclif.helpClass name
 //   dist/bundle/*.cjs.cache      V8 code caches, made by a process that ran typical commands
@@ -66,7 +66,7 @@ async function build() {
   await esbuild.build({ ...wrapped, entryPoints: [require.resolve('@oclif/core')], outfile: join(out, 'oclif.cjs'), external: devOnly });
   await esbuild.build({
     ...wrapped,
-    entryPoints: ['dist/cli/command-bundle.js'],
+    entryPoints: ['dist/commands/index.js'],
     outfile: join(out, 'commands.cjs'),
     external: ['@oclif/core', ...devOnly],
     plugins: [await precompiledValidators()],
@@ -79,11 +79,11 @@ async function build() {
   writeFileSync(
     join(out, 'oclif-entry.cjs'),
     `// Written by scripts/bundle.js. package.json's oclif.commands and oclif.helpClass name this
-// file; oclif requires it when it runs a command or shows a command's help, not for
-// --version or the command list, which come from oclif.manifest.json.
-const { loadCommands } = require('./start.cjs');
-Object.defineProperty(exports, 'commands', { enumerable: true, get: () => loadCommands().exports.commands });
-Object.defineProperty(exports, 'Help', { enumerable: true, get: () => loadCommands().exports.Help });
+// file; oclif requires it to run a command or to show help, and the commands bundle is
+// loaded for the first (src/cli/start.ts).
+const start = require('./start.cjs');
+Object.defineProperty(exports, 'commands', { enumerable: true, get: () => start.loadCommands().exports.commands });
+Object.defineProperty(exports, 'Help', { enumerable: true, get: () => start.helpClass() });
 `,
   );
   await writeManifest();

@@ -6,8 +6,9 @@
  *                     ▲                     │ reads oclif.manifest.json: the command list,
  *                     │                     │ summaries and flags for --version, --help
  *                     │                     ▼ and dispatch, with no command loaded
- *                     └─ oclif-entry.cjs ◀─ a command to run (package.json oclif.commands)
- *                        loadCommands() ─▶ commands.cjs (src/cli/command-bundle.ts: every
+ *                     └─ oclif-entry.cjs ◀─ a command to run or a command's help page
+ *                        (package.json's oclif.commands and oclif.helpClass)
+ *                        loadCommands() ─▶ commands.cjs (src/commands/index.ts: every
  *                                          command and the simulator, @oclif/core taken
  *                                          from oclif.cjs so that both share one oclif)
  *
@@ -18,14 +19,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Oclif from '@oclif/core';
 import { loadBundle, type LoadedBundle } from './bundle-loader.js';
+import { makeCtsimHelp } from './command-help.js';
 
 export { writeCodeCache } from './bundle-loader.js';
-
-/** What commands.cjs exports (src/cli/command-bundle.ts). */
-export interface CommandBundle {
-  commands: Record<string, Oclif.Command.Class>;
-  Help: typeof Oclif.Help;
-}
 
 /** dist/bundle/, where this file runs as start.cjs (the bundles' import.meta.url is their own file's). */
 function bundleDir(): string {
@@ -41,10 +37,18 @@ export function loadOclif(): LoadedBundle {
   return oclif;
 }
 
-/** The command table and the help class, from commands.cjs. */
+/** The command table (src/commands/index.ts exports `commands`), from commands.cjs. */
 export function loadCommands(): LoadedBundle {
   commands ??= loadBundle(join(bundleDir(), 'commands.cjs'), { '@oclif/core': loadOclif().exports });
   return commands;
+}
+
+let help: typeof Oclif.Help | undefined;
+
+/** The help class package.json's oclif.helpClass names (command-help.ts), on the bundle's oclif. */
+export function helpClass(): typeof Oclif.Help {
+  help ??= makeCtsimHelp(loadOclif().exports as typeof Oclif);
+  return help;
 }
 
 /** Runs the command line of this process, as oclif's bin/run.js does; `binUrl` is bin/run.js's import.meta.url. */
