@@ -54,8 +54,9 @@ async function build() {
   await esbuild.build({ ...common, entryPoints: ['dist/cli/start.js'], outfile: join(out, 'start.cjs'), external: ['@oclif/core'] });
   // The bundles bundle-loader.ts runs are CommonJS modules wrapped in a function, as
   // Node wraps a module before it compiles it. Without comments and indentation they are
-  // a third smaller and ASCII (V8 then keeps the text one byte a character); names are
-  // kept, and short lines keep a stack trace's line:column readable.
+  // a third smaller and ASCII (V8 then keeps the text one byte a character); identifiers
+  // are not shortened (bundling alone renames a top-level name two modules share, as
+  // visit2), and short lines keep a stack trace's line:column readable.
   const wrapped = {
     ...common,
     minifyWhitespace: true,
@@ -120,12 +121,18 @@ async function writeManifest() {
   // A few flags name the state directory of whoever runs ctsim ($XDG_STATE_HOME or ~);
   // the manifest says it as the README does, not with the home of whoever built it.
   // (A command's help page is made from its class when shown: src/cli/command-help.ts.)
+  const saved = process.env.XDG_STATE_HOME;
   process.env.XDG_STATE_HOME = '~/.local/state';
-  const { exports: oclif } = require(join(out, 'start.cjs')).loadOclif();
-  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const plugin = new oclif.Plugin({ root, pjson, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
-  await plugin.load();
-  writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest, null, 2) + '\n');
+  try {
+    const { exports: oclif } = require(join(out, 'start.cjs')).loadOclif();
+    const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const plugin = new oclif.Plugin({ root, pjson, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
+    await plugin.load();
+    writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest, null, 2) + '\n');
+  } finally {
+    if (saved === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = saved;
+  }
 }
 
 async function writeCodeCaches() {
