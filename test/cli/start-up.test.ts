@@ -60,6 +60,24 @@ describe('dist/bundle', () => {
   });
 });
 
+describe('bin/run.js', () => {
+  /** The bundles a run of ctsim compiles, in order (a preload module watches vm.Script). */
+  function bundlesLoaded(args: string[]): string[] {
+    const preload = path.join(mkdtempSync(path.join(tmpdir(), 'ctsim-preload-')), 'watch.cjs');
+    writeFileSync(preload, `const vm = require('node:vm'); const S = vm.Script; vm.Script = function (src, o) { process.stderr.write('compiled ' + require('node:path').basename(o.filename) + '\\n'); return new S(src, o); };`);
+    const r = spawnSync(process.execPath, ['--require', preload, path.join(REPO_ROOT, 'bin', 'run.js'), ...args], { encoding: 'utf8', input: '' });
+    expect(r.status, r.stderr).toBe(0);
+    return [...r.stderr.matchAll(/^compiled (.*)$/gm)].map((m) => m[1]!);
+  }
+
+  test("--version, --help and a topic's help load oclif only; a command loads the commands once", () => {
+    expect(bundlesLoaded(['--version'])).toEqual(['oclif.cjs']);
+    expect(bundlesLoaded(['--help'])).toEqual(['oclif.cjs']);
+    expect(bundlesLoaded(['vm', '--help'])).toEqual(['oclif.cjs']);
+    expect(bundlesLoaded(['sh', '-c', 'true'])).toEqual(['oclif.cjs', 'commands.cjs']);
+  });
+});
+
 describe('loadBundle', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ctsim-bundle-'));
   const file = path.join(dir, 'b.cjs');
