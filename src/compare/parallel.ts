@@ -11,7 +11,10 @@
  * stops at the first failure, would have thrown; an InputError crosses the thread as
  * its facts and is thrown again as the same one line.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
 import type { CompareReport, VariantResult } from './report.js';
 import { runInThread, type CompareOptions } from './runner.js';
@@ -19,13 +22,18 @@ import type { Scenario } from './scenario.js';
 import { assembleReport, planRuns, readRunBundles, readRunCosts, reportHead, type PlannedRun, type SweepOptions } from './sweep.js';
 import type { RunReply, RunTask, WorkerError, WorkerSetup } from './worker-protocol.js';
 
-/** The compiled worker entry: dist/compare/run-worker.js beside this file's dist/compare/parallel.js. */
-export const RUN_WORKER_URL = new URL('./run-worker.js', import.meta.url);
+/**
+ * The compiled worker entry, dist/compare/run-worker.js of the package — also when this
+ * code runs from the CLI's bundle (dist/bundle/), which has no run-worker.js beside it.
+ */
+export function runWorkerUrl(): URL {
+  return pathToFileURL(join(packageRoot(), 'dist', 'compare', 'run-worker.js'));
+}
 
 export interface ParallelOptions extends CompareOptions {
   /** Worker threads at most; 1 runs in this thread (then progress counts steps, else finished runs). */
   jobs: number;
-  /** The worker entry (default RUN_WORKER_URL); tests running from src/ name the compiled one. */
+  /** The worker entry (default runWorkerUrl()). */
   workerUrl?: URL;
 }
 
@@ -59,7 +67,7 @@ export async function runSpread(runs: readonly PlannedRun[], repeat: number, opt
         } else if (out === 0) resolve();
       };
       for (let j = 0; j < jobs; j++) {
-        const w = new Worker(opts.workerUrl ?? RUN_WORKER_URL, { workerData: setup });
+        const w = new Worker(opts.workerUrl ?? runWorkerUrl(), { workerData: setup });
         workers.push(w);
         w.on('message', (m: RunReply) => {
           out--;

@@ -4,8 +4,8 @@
  * back the result — or the error, as plain data, so that the main thread can throw the
  * same InputError (same one line, same exit code) an in-process run would have thrown.
  *
- * Compiled to dist/compare/run-worker.js, beside parallel.js, which finds it by
- * `new URL('./run-worker.js', import.meta.url)`.
+ * Compiled to dist/compare/run-worker.js, which parallel.ts finds from the package root
+ * (runWorkerUrl()).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../sim/input-error.js';

@@ -46,7 +46,8 @@ const TIME_UNITS: Record<string, number> = {
 
 /** Nanoseconds for a duration like `10s` or `250ms` (a bare number is seconds); null when invalid. */
 export function parseDurationNs(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/.exec(text);
+  // \u00b5 is µ (as in µs), escaped so that the CLI's bundle is ASCII (scripts/bundle.js).
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z\u00b5]*)\s*$/.exec(text);
   if (!m) return null;
   const mult = TIME_UNITS[m[2]];
   if (mult === undefined) return null;

@@ -4,11 +4,11 @@
  * fixes; see that folder's README). This is the only file of `runtime/oci` that
  * touches the filesystem: it reads package data, never simulated state.
  *
- * Works from `src/runtime/oci/` (tests) and `dist/runtime/oci/` (the built CLI): both
- * sit three levels below the package root.
+ * Found from the package root (sim/fixtures.ts), so it works from `src/` (tests),
+ * `dist/` and the CLI's bundles alike.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fixturePath } from '../../sim/fixtures.js';
 
 /** Every schema file, by the name other files `$ref` it with (the schemas have no `$id`). */
 export const SCHEMA_FILES = [
@@ -34,6 +34,5 @@ export type SchemaFileName = (typeof SCHEMA_FILES)[number];
 
 /** Reads and parses one shipped schema file. */
 export function readSchemaFile(name: SchemaFileName): unknown {
-  const url = new URL(`../../../fixtures/oci-runtime-spec/schema/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(fileURLToPath(url), 'utf8'));
+  return JSON.parse(readFileSync(fixturePath(`oci-runtime-spec/schema/${name}`), 'utf8'));
 }

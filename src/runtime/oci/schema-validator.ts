@@ -2,7 +2,8 @@
  * JSON Schema validation of OCI documents against the official runtime-spec schemas
  * (draft-04), with Ajv + ajv-draft-04. Every schema file is registered under its file
  * name, which is how the files `$ref` each other ("defs.json#/definitions/uint64");
- * the three entry points are compiled once, on first use, and cached.
+ * the three entry points are compiled once, on first use, and cached — or, in the
+ * CLI's bundle, were compiled when it was built (precompiled-validators.ts).
  *
  * Ajv's errors are turned into `ConfigIssue`s: a JSON path like
  * `linux.namespaces[1].type`, a rule id `schema:<keyword>`, and a one-line message
@@ -10,9 +11,10 @@
  * the most specific branch error (see `pickHelpful`).
  */
 import ajvDraft04 from 'ajv-draft-04';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_FILES, readSchemaFile } from './schema-files.js';
 import { describeValue, formatJsonPath, pointerToSegments, type ConfigIssue, type PathSegment } from './config-issue.js';
+import { PRECOMPILED } from './precompiled-validators.js';
 
 type AjvCtor = typeof ajvDraft04.default;
 // ajv-draft-04 is CommonJS with `exports.default`: under Node's ESM loader the default
@@ -23,21 +25,32 @@ const Ajv04: AjvCtor = ((ajvModule as { default?: AjvCtor }).default ?? ajvModul
 /** The documents ctsim validates, by the schema (or sub-schema) that describes them. */
 export type SchemaEntry = 'config' | 'state' | 'process';
 
-const ENTRY_REF: Readonly<Record<SchemaEntry, string>> = {
+export const ENTRY_REF: Readonly<Record<SchemaEntry, string>> = {
   config: 'config-schema.json',
   state: 'state-schema.json',
   process: 'config-schema.json#/properties/process',
 };
 
+/**
+ * The Ajv that compiles the OCI schemas, every schema file registered. `code` is for
+ * the build, which asks for the generated source (scripts/bundle.js); it does not change
+ * what the validators do.
+ */
+export function ociAjv(code?: CodeOptions): InstanceType<AjvCtor> {
+  // allErrors: report every problem at once; verbose: errors carry the offending
+  // value (`data`) for "found …"; strict off: the official schemas use draft-04
+  // idioms (`type` beside `$ref`) that Ajv's strict mode would log about.
+  const ajv = new Ajv04({ allErrors: true, verbose: true, strict: false, logger: false, ...(code ? { code } : {}) });
+  for (const name of SCHEMA_FILES) ajv.addSchema(readSchemaFile(name) as object, name);
+  return ajv;
+}
+
 let validators: Map<SchemaEntry, ValidateFunction> | undefined;
 
 function compiled(entry: SchemaEntry): ValidateFunction {
+  if (PRECOMPILED) return PRECOMPILED[entry];
   if (!validators) {
-    // allErrors: report every problem at once; verbose: errors carry the offending
-    // value (`data`) for "found …"; strict off: the official schemas use draft-04
-    // idioms (`type` beside `$ref`) that Ajv's strict mode would log about.
-    const ajv = new Ajv04({ allErrors: true, verbose: true, strict: false, logger: false });
-    for (const name of SCHEMA_FILES) ajv.addSchema(readSchemaFile(name) as object, name);
+    const ajv = ociAjv();
     validators = new Map();
     for (const [e, ref] of Object.entries(ENTRY_REF) as [SchemaEntry, string][]) {
       const fn = ajv.getSchema(ref);

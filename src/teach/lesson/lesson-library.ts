@@ -6,13 +6,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../sim/fixtures.js';
 import { UsageError } from '../../sim/input-error.js';
 import { ENGLISH_WORDS, parseLesson, parseTranslation, parseWords, translateLesson, type Lesson, type LessonWords } from './lesson-file.js';
 
-/** `lessons/` of the package: two levels above `src/teach/lesson/` and `dist/teach/lesson/`. */
+/** `lessons/` of the package, beside `fixtures/`. */
 export function defaultLessonsDir(): string {
-  return fileURLToPath(new URL('../../../lessons/', import.meta.url));
+  return join(packageRoot(), 'lessons') + '/';
 }
 
 /** English, the language every lesson is written in. */
