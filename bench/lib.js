@@ -112,4 +112,4 @@ export async function trackGc() {
 }
 
 /** Lets queued 'gc' entries reach the observer. */
-export const gcSettled = () => new Promise((resolve) => setTimeout(resolve, 50));
+export const gcSettled = () => new Promise((resolve) => globalThis.setTimeout(resolve, 50));
