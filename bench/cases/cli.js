@@ -54,7 +54,7 @@ export default function cli({ smoke }) {
     const ratio = ms / ref;
     return {
       id: c.id,
-      case: `${c.label}: wall time of the whole process`,
+      case: `5. ${c.label}: wall time of the whole process`,
       value: ms,
       unit: 'ms',
       reference: ref,

@@ -132,7 +132,7 @@ function row(id, what, r, same, answer, target, refLabel) {
   const speedUp = r.refMs / r.ctsimMs;
   return {
     id,
-    case: what,
+    case: `6. ${what}`,
     value: r.ctsimMs,
     unit: 'ms',
     reference: r.refMs,
@@ -160,7 +160,7 @@ export default function ostep({ smoke }) {
   const dir = process.env.OSTEP_HOMEWORK;
   const why = missing(dir);
   if (why) {
-    return [{ id: 'ostep.skipped', case: 'teaching tools vs OSTEP paging-policy.py and scheduler.py', skipped: why }];
+    return [{ id: 'ostep.skipped', case: '6. teaching tools vs OSTEP paging-policy.py and scheduler.py', skipped: why }];
   }
   const python = spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const pagingPy = join(dir, 'vm-beyondphys-policy/paging-policy.py');
