@@ -229,6 +229,17 @@ export class SimVnode implements Vnode {
     return out;
   }
 
+  nameOf(child: Vnode): string | undefined {
+    if (!(child instanceof SimVnode) || child.fs !== this.fs) return undefined;
+    const link = child.dentry;
+    const name = link.getName();
+    // Still this directory's entry (not unlinked or moved since it was reached).
+    if (link.parent !== this.dentry || name === '.' || name === '..' || this.dentry.children.get(name) !== link) return undefined;
+    // A file with other hard links may be listed first under another name: readdir decides.
+    if (child.node.nlink !== 1 && !isDir(this.fs.metaOf(child.node).mode)) return undefined;
+    return name;
+  }
+
   private addChild(name: string, node: Node, nowNs: number): SimVnode {
     const link = this.dentry.createChild(name, node);
     this.touchDir(nowNs);
