@@ -124,6 +124,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   // PID 1.
   const init = new Task({
     tid: 1,
+    seq: 0,
     nsPids: [1],
     pidNs: k.initPidNs,
     comm: 'swapper/0',

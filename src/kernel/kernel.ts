@@ -117,8 +117,10 @@ export class Kernel {
   readonly config: KernelConfig;
   readonly sched: Scheduler<PerCpu>;
   readonly percpu: PerCpu[];
-  /** Every task that has not been reaped, by global tid. */
+  /** Every task that has not been reaped, by global tid (in creation order: Task.seq). */
   readonly tasks = new Map<number, Task>();
+  /** The next Task.seq (init has 0). */
+  nextTaskSeq = 1;
   readonly initUserNs: UserNamespace;
   readonly initPidNs: PidNamespace;
   readonly initMntNs: MountNamespace;

@@ -75,8 +75,11 @@ export class CpuControl {
   private recompute(): void {
     this.dirty = false;
     this.effective.clear();
-    const runnable: Task[] = [];
-    for (const t of this.k.tasks.values()) if (t.state === TaskState.Running && !t.exiting && (t.onRunqueue || t.cpu !== null)) runnable.push(t);
+    // The scheduler's queues and CPUs rather than every task of the kernel (a host with
+    // thousands of containers has tens of thousands, nearly all asleep), taken in the
+    // kernel's task order so that the sums below add up in the same order.
+    const runnable = this.k.sched.queuedOrRunning().filter((t) => t.state === TaskState.Running && !t.exiting && (t.onRunqueue || t.cpu !== null) && this.k.tasks.get(t.tid) === t);
+    runnable.sort((a, b) => a.seq - b.seq);
     // The runnable weight at each level: tasks directly there, plus child entities with runnable tasks.
     const levelWeight = new Map<Cgroup, number>();
     const seenEntity = new Set<Cgroup>();

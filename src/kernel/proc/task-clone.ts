@@ -145,6 +145,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
   const child = new Task({
     tid: nsPids[0],
+    seq: k.nextTaskSeq++,
     nsPids,
     pidNs: ns,
     comm: parent.comm,

@@ -121,6 +121,11 @@ export interface Frame {
 export class Task {
   /** Global (initial PID namespace) thread id. Invariant: unique among live tasks. */
   readonly tid: number;
+  /**
+   * Creation order among the kernel's tasks (0 for init): the order of Kernel.tasks,
+   * which tids do not keep once they wrap around pid_max.
+   */
+  readonly seq: number;
   /** PID in each PID namespace from the initial one (index 0) down to the task's own. */
   readonly nsPids: number[];
   /** The PID namespace the task is in. */
@@ -277,6 +282,7 @@ export class Task {
 
   constructor(init: {
     tid: number;
+    seq: number;
     nsPids: number[];
     pidNs: PidNamespace;
     comm: string;
@@ -297,6 +303,7 @@ export class Task {
     now: Ns;
   }) {
     this.tid = init.tid;
+    this.seq = init.seq;
     this.nsPids = init.nsPids;
     this.pidNs = init.pidNs;
     this.pidNsForChildren = init.pidNs;

@@ -35,6 +35,13 @@ export class RtQueue {
     return this.lists[p].shift();
   }
 
+  /** Every queued task, highest priority first. */
+  tasks(): Task[] {
+    const out: Task[] = [];
+    for (let p = 99; p >= 1; p--) if (this.lists[p]?.length) out.push(...this.lists[p]);
+    return out;
+  }
+
   remove(t: Task): boolean {
     const l = this.lists[t.rtPriority];
     const i = l ? l.indexOf(t) : -1;

@@ -114,6 +114,13 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     return w;
   }
 
+  /** Every queued task and every task on a CPU (those with `onRunqueue` or a `cpu`), in no particular order. */
+  queuedOrRunning(): Task[] {
+    const out = [...this.fair.tasks(), ...this.rt.tasks()];
+    for (const c of this.cpus) if (c.current) out.push(c.current);
+    return out;
+  }
+
   /** Number of runnable fair tasks, running ones included. */
   private fairCount(): number {
     let n = this.fair.size;
