@@ -18,6 +18,7 @@ import { sameVnode, vnodeKey } from './vnode.js';
 import { Namespace } from '../ns/namespace.js';
 import type { UserNamespace } from '../ns/user-ns.js';
 import { SysError } from '../errno.js';
+import { isDir } from './types.js';
 
 /** Per-mount flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC). */
 export interface MountFlags {
@@ -159,6 +160,11 @@ export class Mount {
   childAt(vn: Vnode): Mount | undefined {
     const list = this.childIndex.get(vnodeKey(vn));
     return list && list.length > 0 ? list[list.length - 1] : undefined;
+  }
+
+  /** The children covering `vn`, bottom first (in mount order, as in `children`). */
+  childrenAt(vn: Vnode): readonly Mount[] {
+    return this.childIndex.get(vnodeKey(vn))?.slice() ?? [];
   }
 
   /** Attaches `m` (whose mountpoint is set) as the topmost child at its mountpoint. */
@@ -389,10 +395,15 @@ function link(m: Mount, at: Path): void {
 
 /** Copies the mounts below `src` (within its subtree) under `top`, at the same places. */
 function copySubmounts(ns: MountNamespace, src: Path, top: Mount): void {
+  // Which of the source mount's children lie below src.vn: nothing lies below a file but
+  // a mount on the file itself (docker's --volume of /etc/hosts on a host with thousands
+  // of mounts under /); a directory's ancestors are looked up once for all children.
+  const srcIsDir = isDir(src.vn.mode());
+  const under = srcIsDir ? underTest(src.mnt, src.vn) : (vn: Vnode): boolean => sameVnode(vn, src.vn);
   const visit = (from: Mount, to: Mount): void => {
-    for (const ch of from.children) {
+    for (const ch of from === src.mnt && !srcIsDir ? from.childrenAt(src.vn) : from.children) {
       if (ch.unbindable || ch.mountpoint === null) continue;
-      if (from === src.mnt && !isUnder(from, ch.mountpoint, src.vn)) continue;
+      if (from === src.mnt && !under(ch.mountpoint)) continue;
       const c = new Mount(ns.table.nextId++, ch.fs, ch.root, ns, { ...ch.flags }, top.event);
       ns.table.live.add(c);
       ch.fs.pin?.(ch.root);
@@ -433,6 +444,38 @@ function receivers(table: MountTable, m: Mount): { mnt: Mount; asSlave: boolean 
 /** True when `vn` lies inside the part of its file system that mount `m` shows. */
 function reachable(m: Mount, vn: Vnode): boolean {
   return vn.fs === m.fs && isUnder(m, vn, m.root);
+}
+
+/**
+ * isUnder(m, ·, top) for many vnodes: each directory on the way up is looked up once,
+ * and what was found for it is remembered for the next vnode that passes through it.
+ */
+function underTest(m: Mount, top: Vnode): (vn: Vnode) => boolean {
+  const known = new Map<string, boolean>();
+  return (vn) => {
+    const seen: string[] = [];
+    let found = false;
+    let cur: Vnode = vn;
+    for (let guard = 0; guard < 4096; guard++) {
+      const key = vnodeKey(cur);
+      const k = known.get(key);
+      if (k !== undefined) {
+        found = k;
+        break;
+      }
+      seen.push(key);
+      if (sameVnode(cur, top)) {
+        found = true;
+        break;
+      }
+      if (sameVnode(cur, m.fs.root())) break;
+      const up = cur.lookup ? cur.lookup('..') : null;
+      if (!up || up instanceof SysError || sameVnode(up, cur)) break;
+      cur = up;
+    }
+    for (const key of seen) known.set(key, found);
+    return found;
+  };
 }
 
 /** True when `vn` is `top` or below it in `m`'s file system (walking ".."). */
