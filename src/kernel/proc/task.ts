@@ -142,8 +142,6 @@ export class Task {
   exe: string;
 
   parent: Task | null;
-  /** The parent that created the task; differs from `parent` after reparenting. */
-  realParent: Task | null;
   readonly children: Task[] = [];
   /** Signal sent to the parent on exit (SIGCHLD for fork). */
   exitSignal: number;
@@ -312,7 +310,6 @@ export class Task {
     this.envp = init.envp;
     this.exe = init.exe;
     this.parent = init.parent;
-    this.realParent = init.parent;
     this.creds = init.creds;
     this.files = init.files;
     this.fs = init.fs;
