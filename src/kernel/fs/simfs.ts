@@ -1,6 +1,6 @@
 /**
  * simfs: a disk-like or memory file system whose tree and bytes are stored in one
- * memfs Volume (DESIGN.md decision 7). memfs's Links are the directory entries and
+ * memfs volume (DESIGN.md decision 7) — its core, the Superblock. memfs's Links are the directory entries and
  * its Nodes hold the bytes; everything Linux decides about a file — inode number,
  * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
  * stamps (wall-clock dates, the host's uid) are never read.
@@ -10,10 +10,9 @@
  * which learns of every change through `changed` to write it back.
  *
  *    SimFs ── meta: WeakMap<Node, InodeMeta>   (ino, mode, uid, gid, times)
- *      └── memfs Volume ── Link (name, parent, children) ── Node (bytes, nlink)
+ *      └── memfs Superblock ── Link (name, parent, children) ── Node (bytes, nlink)
  */
-import { Volume } from 'memfs';
-import type { Link, Node, Superblock } from '@jsonjoy.com/fs-core';
+import { Superblock, type Link, type Node } from '@jsonjoy.com/fs-core';
 import { err, SysError } from '../errno.js';
 import type { FileOps, OpenFile } from '../vfs/file.js';
 import type { FileSystem, FsIds, SetAttr, Vnode } from '../vfs/vnode.js';
@@ -62,8 +61,12 @@ export class SimFs implements FileSystem {
   readonly type: string;
   readonly dev: number;
   readonly source: string;
-  /** The memfs volume holding this file system's tree and bytes. */
-  readonly volume: Volume;
+  /**
+   * The memfs store holding this file system's tree and bytes: the core of a memfs
+   * Volume without the Node-like API around it (hundreds of closures and classes made
+   * per volume, which ctsim never calls — and a host with thousands of containers has
+   * thousands of tmpfs mounts).
+   */
   protected readonly sb: Superblock;
   protected readonly meta = new WeakMap<Node, InodeMeta>();
   private readonly vnodes = new WeakMap<Link, SimVnode>();
@@ -76,8 +79,7 @@ export class SimFs implements FileSystem {
     this.dev = o.dev;
     this.source = o.source;
     this.opts = o.options ?? '';
-    this.volume = new Volume();
-    this.sb = (this.volume as unknown as { _core: Superblock })._core;
+    this.sb = new Superblock();
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
     const diskLike = o.type === 'ext4' || o.type === 'ctsimfs';
     const rootIno = diskLike ? 2 : 1;
@@ -404,6 +406,21 @@ export class SimVnode implements Vnode {
 /** Open files per memfs node: an unlinked file lives until its last close (unlink(2)). */
 const openCount = new WeakMap<Node, number>();
 
+/**
+ * Gives a file no one has open a buffer of its size: memfs grows a buffer by doubling as
+ * it is written (a 9 KiB config.json holds 16 KiB), and a small one is a slice of a
+ * shared 8 KiB pool that stays whole while any slice lives. Thousands of containers
+ * keep thousands of such files.
+ */
+function trimBuffer(node: Node): void {
+  const n = node as unknown as { buf: Buffer; capacity: number; size: number };
+  if (n.capacity === n.size && n.buf.byteLength === n.buf.buffer.byteLength) return;
+  const exact = Buffer.alloc(n.size);
+  n.buf.copy(exact, 0, 0, n.size);
+  n.buf = exact;
+  n.capacity = n.size;
+}
+
 /** Reads, writes and seeks of a regular simfs file. */
 const regularFileOps: FileOps = {
   read(k, _t, f: OpenFile, count: number): Bytes {
@@ -437,6 +454,7 @@ const regularFileOps: FileOps = {
     const n = (openCount.get(v.node) ?? 1) - 1;
     openCount.set(v.node, n);
     if (n === 0 && v.node.nlink <= 0) v.fs.releaseNode(v.node);
+    else if (n === 0 && f.flags & 3) trimBuffer(v.node);
   },
 };
 
