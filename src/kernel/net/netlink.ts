@@ -158,7 +158,18 @@ class Rtnl {
   }
 
   getLink(req: Extract<RtnlRequest, { op: 'getlink' }>): RtnlReply {
-    let devs = [...this.ns.devices.values()];
+    let devs: NetDevice[];
+    if (req.names) {
+      const set = new Set<NetDevice>();
+      for (const name of req.names) {
+        const d = this.ns.byName(name);
+        if (!d) continue;
+        set.add(d);
+        const l = d.link();
+        for (const ref of [d.master, l]) if (ref && ref.netns === this.ns) set.add(ref);
+      }
+      devs = [...set];
+    } else devs = [...this.ns.devices.values()];
     if (req.dev !== undefined) {
       const d = this.dev(req.dev);
       if (!(d instanceof NetDevice)) return d;
