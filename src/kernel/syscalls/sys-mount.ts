@@ -193,7 +193,17 @@ function newOverlay(k: Kernel, t: Task, source: string, data: string): FileSyste
     // Lower layers only: a read-only overlay (the mount gets MS_RDONLY).
     upper = new SimFs({ type: 'tmpfs', dev: k.allocAnonDev(), source: 'none', nowNs: k.realtimeNs }).root();
   }
-  return new OverlayFs({ source, dev: k.allocAnonDev(), lowers, upper, options: data, nowNs: () => k.realtimeNs });
+  return new OverlayFs({ source, dev: k.allocAnonDev(), lowers, upper, options: data, nowNs: realtimeClock(k) });
+}
+
+/**
+ * The kernel's CLOCK_REALTIME as a function, made apart from newOverlay: a closure there
+ * would share its scope with the ones that capture the mounting task, and the overlay
+ * (which lives as long as the mount) would keep that task and its ancestors after they
+ * are reaped.
+ */
+function realtimeClock(k: Kernel): () => number {
+  return () => k.realtimeNs;
 }
 
 /** mount(2), with its vfs trace record when it succeeds. */
