@@ -171,7 +171,8 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.weight = parent.weight;
   child.rtPriority = parent.rtPriority;
   child.vruntime = parent.vruntime;
-  child.rlimits = parent.rlimits.map((r) => ({ ...r }));
+  // Shared until either sets a limit: a host with tens of thousands of processes keeps one copy.
+  child.rlimits = parent.rlimits;
   child.lastCpu = parent.lastCpu;
   child.mm = mm;
   child.oomScoreAdj = parent.oomScoreAdj;

@@ -219,8 +219,12 @@ export class Task {
   /** The mask to restore after the handler that interrupted rt_sigsuspend (Linux's saved_sigmask). */
   savedSigmask: SigSet | null = null;
 
-  /** Resource limits (getrlimit(2)), indexed by RLIMIT_*; Infinity is RLIM_INFINITY. */
-  rlimits: { soft: number; hard: number }[] = [];
+  /**
+   * Resource limits (getrlimit(2)), indexed by RLIMIT_*; Infinity is RLIM_INFINITY.
+   * Invariant: never changed in place — a child shares its parent's array until one of
+   * them sets a limit, which makes a new one.
+   */
+  rlimits: readonly Readonly<{ soft: number; hard: number }>[] = [];
 
   // Scheduling entity.
   policy: SchedPolicy = SchedPolicy.Other;
