@@ -57,6 +57,31 @@ export interface SimFsOptions {
   rootGid?: number;
 }
 
+/** A memfs event fan-out that keeps no listeners and tells no one (nothing in ctsim listens). */
+const SILENT = { listeners: new Set<never>(), emit: (): void => {}, listen: () => (): void => {} } as unknown as Node['changes'];
+/**
+ * The one wall-clock Date memfs stamps are left at, taken from the first node memfs
+ * made: ctsim never reads them (`meta` holds the kernel's times).
+ */
+let unreadDate: unknown;
+
+/**
+ * Makes a memfs node or link light: each comes with its own event fan-out (a Set) and a
+ * node with four Dates — a fifth of what a container's files cost the host, for events
+ * no one listens to and stamps no one reads. They share SILENT and one Date instead
+ * (memfs still puts a new Date on a node it touches). Reaches into memfs's private
+ * fields; fs-core 4.80's Node and Link have them.
+ */
+export function lighten<T extends Node | Link>(x: T): T {
+  const o = x as unknown as Record<string, unknown>;
+  o.changes = SILENT;
+  if ('_btime' in o) {
+    unreadDate ??= o._btime;
+    o._atime = o._mtime = o._ctime = o._btime = unreadDate;
+  }
+  return x;
+}
+
 export class SimFs implements FileSystem {
   readonly type: string;
   readonly dev: number;
@@ -80,6 +105,8 @@ export class SimFs implements FileSystem {
     this.source = o.source;
     this.opts = o.options ?? '';
     this.sb = new Superblock();
+    lighten(this.sb.root);
+    lighten(this.sb.root.getNode());
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
     const diskLike = o.type === 'ext4' || o.type === 'ctsimfs';
     const rootIno = diskLike ? 2 : 1;
@@ -124,7 +151,7 @@ export class SimFs implements FileSystem {
 
   /** Creates a node with fresh metadata. */
   newNode(mode: number, uid: number, gid: number, nowNs: number, rdev = 0): Node {
-    const node = this.sb.createNode(mode);
+    const node = lighten(this.sb.createNode(mode));
     this.meta.set(node, { ino: this.nextIno++, mode, uid, gid, rdev, atimeNs: nowNs, mtimeNs: nowNs, ctimeNs: nowNs });
     return node;
   }
@@ -243,7 +270,7 @@ export class SimVnode implements Vnode {
   }
 
   private addChild(name: string, node: Node, nowNs: number): SimVnode {
-    const link = this.dentry.createChild(name, node);
+    const link = lighten(this.dentry.createChild(name, node));
     this.touchDir(nowNs);
     return this.fs.vnodeOf(link);
   }
@@ -286,7 +313,7 @@ export class SimVnode implements Vnode {
     if (this.exists(name)) return err('EEXIST', `cannot link ${name}: the name already exists in ${this.dentry.getPath() || "/"}`);
     const node = target.node;
     node.nlink++;
-    this.dentry.createChild(name, node);
+    lighten(this.dentry.createChild(name, node));
     this.touchDir(nowNs);
     this.fs.metaOf(node).ctimeNs = nowNs;
     return undefined;
