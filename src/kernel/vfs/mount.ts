@@ -82,6 +82,13 @@ export class MountTable {
     return [...set].filter((m) => this.live.has(m)).sort((a, b) => a.id - b.id);
   }
 
+  /** True when peer group `g` has a live member besides `m` (without listing the group). */
+  hasOtherPeer(g: number, m: Mount): boolean {
+    const set = g === 0 ? undefined : this.byPeer.get(g);
+    if (set) for (const p of set) if (p !== m && this.live.has(p)) return true;
+    return false;
+  }
+
   /** The members of peer group `g`. */
   peers(g: number): Mount[] {
     return this.members(this.byPeer, g);
@@ -103,14 +110,17 @@ export class Mount {
   parent: Mount | null;
   /** The directory (in `parent`) this mount covers. */
   mountpoint: Vnode | null;
+  /** vnodeKey(mountpoint), kept from when it was attached (copies of the mount reuse it). */
+  mountpointKey = '';
   /** Mounts attached below this one, in mount order (change it with addChild/removeChild). */
   readonly children: Mount[] = [];
   /**
-   * The children by the vnode they cover, topmost last — the kernel's mount_hashtable,
-   * so that a path walk past a directory with many mounts below it does not scan them.
-   * Invariant: the same mounts as `children`, each filed under vnodeKey(its mountpoint).
+   * The children by the vnode they cover (one mount, or a stack topmost last) — the
+   * kernel's mount_hashtable, so that a path walk past a directory with many mounts below
+   * it does not scan them. Made with the first child (most mounts have none).
+   * Invariant: the same mounts as `children`, each filed under its mountpointKey.
    */
-  private readonly childIndex = new Map<string, Mount[]>();
+  private childIndex: Map<string, Mount | Mount[]> | null = null;
   flags: MountFlags;
   ns: MountNamespace;
   private peerGroupNr = 0;
@@ -158,22 +168,26 @@ export class Mount {
 
   /** The topmost child mount covering `vn` in this mount, or undefined. */
   childAt(vn: Vnode): Mount | undefined {
-    const list = this.childIndex.get(vnodeKey(vn));
-    return list && list.length > 0 ? list[list.length - 1] : undefined;
+    if (this.childIndex === null) return undefined;
+    const e = this.childIndex.get(vnodeKey(vn));
+    return Array.isArray(e) ? e[e.length - 1] : e;
   }
 
   /** The children covering `vn`, bottom first (in mount order, as in `children`). */
   childrenAt(vn: Vnode): readonly Mount[] {
-    return this.childIndex.get(vnodeKey(vn))?.slice() ?? [];
+    const e = this.childIndex?.get(vnodeKey(vn));
+    return e === undefined ? [] : Array.isArray(e) ? e.slice() : [e];
   }
 
-  /** Attaches `m` (whose mountpoint is set) as the topmost child at its mountpoint. */
+  /** Attaches `m` (whose mountpoint and mountpointKey are set) as the topmost child at its mountpoint. */
   addChild(m: Mount): void {
     this.children.push(m);
-    const key = vnodeKey(m.mountpoint!);
-    const list = this.childIndex.get(key);
-    if (list) list.push(m);
-    else this.childIndex.set(key, [m]);
+    const index = (this.childIndex ??= new Map());
+    const key = m.mountpointKey;
+    const e = index.get(key);
+    if (e === undefined) index.set(key, m);
+    else if (Array.isArray(e)) e.push(m);
+    else index.set(key, [e, m]);
   }
 
   /** Detaches child `m` (its mountpoint still set). */
@@ -181,10 +195,14 @@ export class Mount {
     const i = this.children.indexOf(m);
     if (i < 0) return;
     this.children.splice(i, 1);
-    const key = vnodeKey(m.mountpoint!);
-    const list = this.childIndex.get(key)!;
-    list.splice(list.indexOf(m), 1);
-    if (list.length === 0) this.childIndex.delete(key);
+    const index = this.childIndex!;
+    const key = m.mountpointKey;
+    const e = index.get(key)!;
+    if (!Array.isArray(e)) index.delete(key);
+    else {
+      e.splice(e.indexOf(m), 1);
+      if (e.length === 1) index.set(key, e[0]);
+    }
   }
 
   /** This mount and every mount below it, parents first. */
@@ -302,7 +320,7 @@ export class MountNamespace extends Namespace {
           copy.master = m.peerGroup;
           copy.peerGroup = 0;
         }
-        link(copy, at2);
+        link(copy, at2, at2.vn === m.mountpoint ? m.mountpointKey : undefined);
         for (const ch of m.children) copyTree(ch, { mnt: copy, vn: ch.mountpoint! });
       };
       copyTree(top, { mnt: r.mnt, vn: at.vn });
@@ -351,9 +369,10 @@ export class MountNamespace extends Namespace {
    * A copy of this namespace's tree for a new namespace `ns` (copy_mnt_ns): every
    * mount is copied with a new ID and the same propagation, except that a namespace
    * for a less privileged (different) user namespace gets shared mounts as slaves
-   * (MNT-08) and every mount locked (MNT-09, MNT-10). Returns the copy of each mount.
+   * (MNT-08) and every mount locked (MNT-09, MNT-10). Returns the copies of the mounts
+   * in `wanted` (a process's root and working directory).
    */
-  copyInto(ns: MountNamespace): Map<Mount, Mount> {
+  copyInto(ns: MountNamespace, wanted: readonly Mount[]): Map<Mount, Mount> {
     const lessPrivileged = ns.owner !== this.owner;
     const map = new Map<Mount, Mount>();
     const visit = (m: Mount, parentCopy: Mount | null): void => {
@@ -370,8 +389,8 @@ export class MountNamespace extends Namespace {
         c.locked = m.locked;
         c.lockedFlags = m.lockedFlags;
       }
-      map.set(m, c);
-      if (parentCopy) link(c, { mnt: parentCopy, vn: m.mountpoint! });
+      if (wanted.includes(m)) map.set(m, c);
+      if (parentCopy) link(c, { mnt: parentCopy, vn: m.mountpoint! }, m.mountpointKey);
       else ns.root = c;
       for (const ch of m.children) visit(ch, c);
     };
@@ -386,10 +405,11 @@ export class MountNamespace extends Namespace {
   }
 }
 
-/** Puts `m` below `at`. */
-function link(m: Mount, at: Path): void {
+/** Puts `m` below `at` (`key`: vnodeKey(at.vn), when the caller has it already). */
+function link(m: Mount, at: Path, key = vnodeKey(at.vn)): void {
   m.parent = at.mnt;
   m.mountpoint = at.vn;
+  m.mountpointKey = key;
   at.mnt.addChild(m);
 }
 
@@ -409,7 +429,7 @@ function copySubmounts(ns: MountNamespace, src: Path, top: Mount): void {
       ch.fs.pin?.(ch.root);
       c.peerGroup = ch.peerGroup;
       c.master = ch.master;
-      link(c, { mnt: to, vn: ch.mountpoint });
+      link(c, { mnt: to, vn: ch.mountpoint }, ch.mountpointKey);
       visit(ch, c);
     }
   };
@@ -501,8 +521,7 @@ function changePropagation(table: MountTable, m: Mount, change: PropagationChang
     case 'slave': {
       // A shared mount becomes a slave of its former peers; alone in its group it just becomes private.
       if (m.peerGroup !== 0) {
-        const others = table.peers(m.peerGroup).filter((p) => p !== m);
-        if (others.length > 0) m.master = m.peerGroup;
+        if (table.hasOtherPeer(m.peerGroup, m)) m.master = m.peerGroup;
         else for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
         m.peerGroup = 0;
       }
@@ -513,8 +532,7 @@ function changePropagation(table: MountTable, m: Mount, change: PropagationChang
     case 'unbindable':
       if (m.peerGroup !== 0) {
         // Slaves of a group that loses its last member move up to that member's master.
-        const others = table.peers(m.peerGroup).filter((p) => p !== m);
-        if (others.length === 0) for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
+        if (!table.hasOtherPeer(m.peerGroup, m)) for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
       }
       m.peerGroup = 0;
       m.master = 0;
