@@ -272,7 +272,7 @@ class Rtnl {
       if (bad) return bad;
       if (d.adminUp) return fail('EBUSY');
       if (this.ns.byName(req.name)) return fail('EEXIST');
-      d.name = req.name;
+      this.ns.renameDevice(d, req.name);
     }
     if (req.address !== undefined) {
       const m = parseMac(req.address);
@@ -596,8 +596,8 @@ class Rtnl {
     if (!other) return fail('EINVAL');
     if ('ok' in other) return other;
     if (this.ns.nsids.has(other)) return fail('EEXIST', 'Peer netns already has a nsid assigned');
-    if ([...this.ns.nsids.values()].includes(nsid)) return fail('EEXIST', 'The specified nsid is already used');
-    this.ns.nsids.set(other, nsid);
+    if (this.ns.isNsidUsed(nsid)) return fail('EEXIST', 'The specified nsid is already used');
+    this.ns.setNsid(other, nsid);
     return OK;
   }
 }
