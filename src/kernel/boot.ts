@@ -162,6 +162,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   init.setProgram(execStub('/sbin/init', ['/sbin/init'], INIT_ENV));
   if (k.initPidNs.allocate() !== 1) throw new KernelPanic('boot: PID 1 is taken');
   k.tasks.set(1, init);
+  k.fileTaskGroup(init);
   k.initPidNs.tasks.set(1, init);
   taskHoldsNamespaces(init);
   cgroupAttachNew(init, k.cgroupRoot);

@@ -182,6 +182,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
   taskHoldsNamespaces(child);
   k.tasks.set(child.tid, child);
+  k.fileTaskGroup(child);
   cgroupAttachNew(child, parent.cgroup);
   for (const n of chain) {
     n.tasks.set(child.nsPids[n.level], child);

@@ -157,6 +157,7 @@ export function reap(k: Kernel, t: Task): void {
     if (ns.init === t) ns.init = null;
   }
   k.tasks.delete(t.tid);
+  k.unfileTaskGroup(t);
   cgroupDetach(t);
   nsPut(t.pidNs);
   nsPut(t.pidNsForChildren);
