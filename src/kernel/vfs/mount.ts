@@ -14,6 +14,7 @@
  * happens at the same place below every peer and every slave (MNT-04…MNT-06).
  */
 import type { FileSystem, Vnode } from './vnode.js';
+import type { FsContext } from './fs-context.js';
 import { sameVnode, vnodeKey } from './vnode.js';
 import { Namespace } from '../ns/namespace.js';
 import type { UserNamespace } from '../ns/user-ns.js';
@@ -229,6 +230,12 @@ export type PropagationChange = 'shared' | 'private' | 'slave' | 'unbindable';
 export class MountNamespace extends Namespace {
   readonly nsType = 'mnt' as const;
   root!: Mount;
+  /**
+   * The file-system contexts resolving paths here whose processes have not all exited
+   * (kept by FsContext): what pivot_root moves to the new root, without scanning every
+   * task of the kernel.
+   */
+  readonly contexts = new Set<FsContext>();
   readonly table: MountTable;
   /** Creation order: a namespace file can be bound only into an older namespace (mnt_ns_loop). */
   readonly seq: number;
