@@ -237,6 +237,24 @@ export class PhysicalMemory {
     return w.get(offset) ?? 0;
   }
 
+  /**
+   * The byte offsets (multiples of 4, ascending) of the frame's non-zero 32-bit words in
+   * [fromOffset, toOffset): what a page-table walk visits, without reading the zero
+   * entries of a mostly empty table one by one.
+   */
+  nonZeroWordOffsets(frame: number, fromOffset: number, toOffset: number): number[] {
+    const out: number[] = [];
+    const page = this.contents.get(frame);
+    if (page) {
+      for (let off = fromOffset; off < toOffset; off += 4) if (page[off] | page[off + 1] | page[off + 2] | page[off + 3]) out.push(off);
+      return out;
+    }
+    const w = this.words.get(frame);
+    if (!w) return out;
+    for (const off of w.keys()) if (off >= fromOffset && off < toOffset) out.push(off);
+    return out.sort((a, b) => a - b);
+  }
+
   /** Stores a little-endian 32-bit word at byte `offset` (a multiple of 4) of the frame. */
   writeU32(frame: number, offset: number, value: number): void {
     const page = this.contents.get(frame);

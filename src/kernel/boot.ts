@@ -124,6 +124,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   // PID 1.
   const init = new Task({
     tid: 1,
+    seq: 0,
     nsPids: [1],
     pidNs: k.initPidNs,
     comm: 'swapper/0',
@@ -161,6 +162,7 @@ export function bootKernel(machine: Machine, config: KernelConfig): Booted {
   init.setProgram(execStub('/sbin/init', ['/sbin/init'], INIT_ENV));
   if (k.initPidNs.allocate() !== 1) throw new KernelPanic('boot: PID 1 is taken');
   k.tasks.set(1, init);
+  k.fileTaskGroup(init);
   k.initPidNs.tasks.set(1, init);
   taskHoldsNamespaces(init);
   cgroupAttachNew(init, k.cgroupRoot);

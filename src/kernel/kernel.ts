@@ -89,6 +89,7 @@ export const UTS_SYSNAME = 'Linux';
 export const UTS_RELEASE = '6.1.0-ctsim';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC ctsim';
 export const UTS_MACHINE = 'x86_64';
+const NO_TASKS: ReadonlySet<Task> = new Set();
 
 /** The command line a host boots with (GRUB's on Debian). */
 export const DEFAULT_CMDLINE = `BOOT_IMAGE=/boot/vmlinuz-${UTS_RELEASE} root=/dev/sda1 ro quiet`;
@@ -117,8 +118,45 @@ export class Kernel {
   readonly config: KernelConfig;
   readonly sched: Scheduler<PerCpu>;
   readonly percpu: PerCpu[];
-  /** Every task that has not been reaped, by global tid. */
+  /** Every task that has not been reaped, by global tid (in creation order: Task.seq). */
   readonly tasks = new Map<number, Task>();
+  /** The next Task.seq (init has 0). */
+  nextTaskSeq = 1;
+  /**
+   * The tasks of `tasks` by process group (global pgid), so that setsid and setpgid do
+   * not scan every task. Invariant: each task of `tasks` is in the set of its pgid and
+   * in no other; change a task's pgid only with setPgid.
+   */
+  private readonly pgroups = new Map<number, Set<Task>>();
+
+  /** The unreaped tasks of process group `pgid` (global id), in no particular order. */
+  groupTasks(pgid: number): ReadonlySet<Task> {
+    return this.pgroups.get(pgid) ?? NO_TASKS;
+  }
+
+  /** Files a task that just joined `tasks` under its process group. */
+  fileTaskGroup(t: Task): void {
+    let set = this.pgroups.get(t.pgid);
+    if (!set) this.pgroups.set(t.pgid, (set = new Set()));
+    set.add(t);
+  }
+
+  /** Takes a task leaving `tasks` (reaped) out of its process group. */
+  unfileTaskGroup(t: Task): void {
+    const set = this.pgroups.get(t.pgid);
+    if (!set) return;
+    set.delete(t);
+    if (set.size === 0) this.pgroups.delete(t.pgid);
+  }
+
+  /** Moves `t` into process group `pgid` (setpgid, setsid). */
+  setPgid(t: Task, pgid: number): void {
+    if (t.pgid === pgid) return;
+    const filed = this.pgroups.get(t.pgid)?.has(t) ?? false;
+    if (filed) this.unfileTaskGroup(t);
+    t.pgid = pgid;
+    if (filed) this.fileTaskGroup(t);
+  }
   readonly initUserNs: UserNamespace;
   readonly initPidNs: PidNamespace;
   readonly initMntNs: MountNamespace;

@@ -181,7 +181,12 @@ if ! ip link show ctsim0 >/dev/null 2>&1; then
   echo 1 > /proc/sys/net/ipv4/ip_forward
   iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o ctsim0 -j MASQUERADE
 fi
-ip link add "$veth" type veth peer name eth0 address "$mac" netns "$pid"
+if ! ip link add "$veth" type veth peer name eth0 address "$mac" netns "$pid"; then
+  # The name is the ID's first 7 hex digits, which two of thousands of containers may
+  # share; as libnetwork draws again, take one from the MAC (unique on the bridge).
+  veth=veth$(echo "\${mac#02:42:}" | tr -d :)
+  ip link add "$veth" type veth peer name eth0 address "$mac" netns "$pid"
+fi
 ip link set "$veth" master ctsim0
 ip link set "$veth" up
 nsenter -t "$pid" -n ip addr add "$addr/16" dev eth0

@@ -168,8 +168,7 @@ const DEFAULT_TIME_LIMIT_NS = 3600 * 1e9;
  */
 export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: string) => string, io: OutputSwitch): Applied {
   prepareEntry(host, e, blobs);
-  const out = (b: string): void => (io.live ? io.stdout(b) : undefined);
-  const err = (b: string): void => (io.live ? io.stderr(b) : undefined);
+  const { out, err } = outputOf(io);
   if (e.vm) {
     // An image to restore is one of the state's blobs; restoring it replays the host it came from.
     host.vms.restorer = (name, blob) => restoreVmImage(host, () => parseVmImage(blobs(blob)), name);
@@ -190,6 +189,15 @@ export function applyEntry(host: Host, e: Omit<LogEntry, 'status'>, blobs: (id: 
   const r = host.run(e.argv, { path: e.path, cwd: e.cwd, stdin: input, stdout: out, stderr: err, timeLimitNs: e.timeLimitNs ?? DEFAULT_TIME_LIMIT_NS });
   host.engine.run({ until: host.now + SETTLE_NS });
   return { status: r.status, ended: r.ended };
+}
+
+/**
+ * The sinks of a command's output. Made apart from applyEntry so that they hold `io`
+ * alone: a detached container's processes keep the command's standard error for as
+ * long as they live, and a closure of applyEntry would keep its entry and archives too.
+ */
+function outputOf(io: OutputSwitch): { out: (b: string) => void; err: (b: string) => void } {
+  return { out: (b) => (io.live ? io.stdout(b) : undefined), err: (b) => (io.live ? io.stderr(b) : undefined) };
 }
 
 /**

@@ -24,6 +24,33 @@ export interface RunPlan {
   blobs: Map<string, Buffer>;
 }
 
+/** A tar archive of `entries` and its SHA-256 (hex): the blob's key. */
+function archive(entries: TarEntry[]): { key: string; bytes: Buffer } {
+  const bytes = Buffer.from(buildTar(entries), 'latin1');
+  return { key: createHash('sha256').update(bytes).digest('hex'), bytes };
+}
+
+/** Image layers already archived, by image, id shift and programs (a few: one per kind of run). */
+const layers = new Map<string, { name: string; key: string; bytes: Buffer }>();
+const LAYERS_MAX = 8;
+
+/**
+ * The archive of an image's layer, made once for a given image, id shift and program
+ * set: it is the same bytes every time, and a host that starts thousands of
+ * containers would otherwise read the image and build and hash ~100 KB per start.
+ */
+function imageLayer(image: string, programs: ReadonlySet<string>, shift: number): { name: string; key: string; bytes: Buffer } {
+  const id = `${image}\0${shift}\0${[...programs].sort().join(',')}`;
+  let layer = layers.get(id);
+  if (!layer) {
+    const img = loadImage(image)!;
+    layer = { name: img.name, ...archive(imageEntries(img, programs, shift)) };
+    if (layers.size >= LAYERS_MAX) layers.delete(layers.keys().next().value as string);
+    layers.set(id, layer);
+  }
+  return layer;
+}
+
 /** Whether a logged entry was a `ctsim run` (to number the next one). */
 export const isRunEntry = (e: { argv: string[] }): boolean => e.argv[0] === 'sh' && e.argv[2]?.startsWith(RUN_MARK) === true;
 
@@ -39,16 +66,16 @@ export function planRun(spec: RunSpec, seq: number, seed: number, programs: Read
   const script = `${RUN_MARK}${id}\n` + runScript(spec, id, name);
   const blobs = new Map<string, Buffer>();
   const put = (entries: TarEntry[]): string => {
-    const bytes = Buffer.from(buildTar(entries), 'latin1');
-    const key = createHash('sha256').update(bytes).digest('hex');
+    const { key, bytes } = archive(entries);
     blobs.set(key, bytes);
     return key;
   };
   const uploads: Upload[] = [];
   const shift = spec.userns ? USERNS_MAP.hostID : 0;
   if (spec.image) {
-    const img = loadImage(spec.image)!;
-    uploads.push({ dest: imageLayerDir(img.name, shift), blob: put(imageEntries(img, programs, shift)), ifMissing: true });
+    const layer = imageLayer(spec.image, programs, shift);
+    blobs.set(layer.key, layer.bytes);
+    uploads.push({ dest: imageLayerDir(layer.name, shift), blob: layer.key, ifMissing: true });
   }
   const slash = CONTAINER_HOOK_PATH.lastIndexOf('/');
   uploads.push({ dest: CONTAINER_HOOK_PATH.slice(0, slash), blob: put([{ path: CONTAINER_HOOK_PATH.slice(slash + 1), type: 'file', mode: 0o755, uid: 0, gid: 0, mtimeSec: 0, content: CONTAINER_HOOK }]) });

@@ -14,7 +14,7 @@ import { err, SysError } from '../errno.js';
 import type { Task } from '../proc/task.js';
 import type { Vnode, FsIds, SetAttr } from '../vfs/vnode.js';
 import { ProcDir, ProcFile, type ProcEntry, type ProcFsBase } from '../fs/procfs/nodes.js';
-import { Cgroup, cgroupMigrate, cgroupPathFrom, ROOT_CONTROLLERS, type Controller } from './cgroup.js';
+import { Cgroup, cgroupMigrate, cgroupPathFrom, ROOT_CONTROLLERS, UNLIMITED, type Controller } from './cgroup.js';
 import { allCgroupFileNames, cgroupFiles, type CgFileSpec } from './cgroup-files.js';
 import { mayAccess, MAY_WRITE } from '../vfs/permission.js';
 import { sendSignal } from '../proc/task-signal.js';
@@ -144,7 +144,14 @@ export class CgDir extends ProcDir {
       ...cgroupFiles(cg).map((spec) => ({ name: spec.name, make: () => new CgFile(fs, cg, spec) })),
     ];
     const parent = (): Vnode => (cg === fs.rootCgroup || !cg.parent ? fs.dirOf(cg) : fs.dirOf(cg.parent));
-    super(fs, cg === fs.rootCgroup ? '/' : `${cg.id}`, 0o755, ownerOf(cg, ''), entries, parent);
+    // A child group by its name without sorting the thousands a /ctsim group may hold; else an interface file.
+    const find = (name: string): ProcEntry | undefined => {
+      const c = cg.children.get(name);
+      if (c) return { name, make: () => fs.dirOf(c) };
+      const spec = cgroupFiles(cg).find((s) => s.name === name);
+      return spec ? { name, make: () => new CgFile(fs, cg, spec) } : undefined;
+    };
+    super(fs, cg === fs.rootCgroup ? '/' : `${cg.id}`, 0o755, ownerOf(cg, ''), entries, parent, find);
     this.cgfs = fs;
     this.cg = cg;
   }
@@ -161,7 +168,7 @@ export class CgDir extends ProcDir {
     if (badName(name)) return err('EINVAL', `"${name}" looks like an interface file`);
     for (let a: Cgroup | null = cg; a !== null; a = a.parent) {
       if (cg.depth + 1 - a.depth > a.maxDepth) return err('EAGAIN', `cgroup.max.depth of ${a.path} is reached`);
-      if (a.subtree().length - 1 + 1 > a.maxDescendants) return err('EAGAIN', `cgroup.max.descendants of ${a.path} is reached`);
+      if (a.maxDescendants !== UNLIMITED && a.subtree().length - 1 + 1 > a.maxDescendants) return err('EAGAIN', `cgroup.max.descendants of ${a.path} is reached`);
     }
     const child = new Cgroup(name, cg, this.cgfs.kernel.allocCgroupId());
     cg.children.set(name, child);

@@ -43,6 +43,12 @@ export class CpuControl {
   private dirty = true;
   /** True when some group is frozen (the freezer works without the cpu controller). */
   anyFrozen = false;
+  /**
+   * The groups whose `cpu.parked` is not empty, so that a migration need not visit every
+   * group of a host with thousands of containers to find none.
+   * Invariant: holds every group with a parked task (`parked` changes only in this file).
+   */
+  private readonly parkedGroups = new Set<Cgroup>();
 
   constructor(k: Kernel) {
     this.k = k;
@@ -75,11 +81,11 @@ export class CpuControl {
   private recompute(): void {
     this.dirty = false;
     this.effective.clear();
-    // From the scheduler's queues and CPUs (not a walk over every task: sleeping tasks
-    // cost nothing here), in tid order as the sums were always taken.
-    const runnable = [...new Set(this.k.sched.runnable())]
-      .filter((t) => t.state === TaskState.Running && !t.exiting && (t.onRunqueue || t.cpu !== null))
-      .sort((a, b) => a.tid - b.tid);
+    // The scheduler's queues and CPUs rather than every task of the kernel (a host with
+    // thousands of containers has tens of thousands, nearly all asleep), taken in the
+    // kernel's task order so that the sums below add up in the same order.
+    const runnable = this.k.sched.queuedOrRunning().filter((t) => t.state === TaskState.Running && !t.exiting && (t.onRunqueue || t.cpu !== null) && this.k.tasks.get(t.tid) === t);
+    runnable.sort((a, b) => a.seq - b.seq);
     // The runnable weight at each level: tasks directly there, plus child entities with runnable tasks.
     const levelWeight = new Map<Cgroup, number>();
     const seenEntity = new Set<Cgroup>();
@@ -123,6 +129,7 @@ export class CpuControl {
     const h = this.holder(t);
     if (!h || t.sigPending.has(SIG.SIGKILL)) return false;
     if (!h.cpu.parked.includes(t)) h.cpu.parked.push(t);
+    this.parkedGroups.add(h);
     return true;
   }
 
@@ -137,6 +144,7 @@ export class CpuControl {
       const i = c.cpu.parked.indexOf(t);
       if (i >= 0) {
         c.cpu.parked.splice(i, 1);
+        if (c.cpu.parked.length === 0) this.parkedGroups.delete(c);
         this.requeue(t);
       }
     }
@@ -228,6 +236,7 @@ export class CpuControl {
         if (t.onRunqueue) {
           k.sched.dequeue(t);
           if (!c.cpu.parked.includes(t)) c.cpu.parked.push(t);
+          this.parkedGroups.add(c);
         }
       }
     }
@@ -247,6 +256,7 @@ export class CpuControl {
   /** Puts the tasks parked in `c` back on the runqueue (they may be parked again by another holder). */
   private wakeParked(c: Cgroup): void {
     const parked = c.cpu.parked.splice(0);
+    this.parkedGroups.delete(c);
     for (const t of parked) this.requeue(t);
   }
 
@@ -295,11 +305,14 @@ export class CpuControl {
   taskMoved(t: Task): void {
     this.changed();
     // Held by the group it left (frozen or throttled): it is free of that now (cgroup_freezer_migrate_task).
-    for (const g of this.k.cgroupRoot.subtree()) {
-      const i = g.cpu.parked.indexOf(t);
-      if (i >= 0) {
-        g.cpu.parked.splice(i, 1);
-        if (!this.park(t)) this.requeue(t);
+    if (this.parkedGroups.size > 0) {
+      for (const g of this.k.cgroupRoot.subtree()) {
+        const i = g.cpu.parked.indexOf(t);
+        if (i >= 0) {
+          g.cpu.parked.splice(i, 1);
+          if (g.cpu.parked.length === 0) this.parkedGroups.delete(g);
+          if (!this.park(t)) this.requeue(t);
+        }
       }
     }
     if (t.onRunqueue && this.holder(t)) {

@@ -64,7 +64,7 @@ export function spawnUserProcess(k: Kernel, opts: SpawnOptions): Task | SysError
     }
     if (opts.newSession ?? true) {
       child.sid = child.tid;
-      child.pgid = child.tid;
+      k.setPgid(child, child.tid);
     }
     if (opts.cwd) {
       k.current = child;

@@ -1,9 +1,7 @@
 /**
  * simfs: a disk-like or memory file system whose tree and bytes are stored in one
- * memfs Superblock (DESIGN.md decision 7) — the core of a memfs Volume, without the
- * Volume's fs-module API (some 150 bound methods and a promises API per instance,
- * which ctsim never calls; a guest has five file systems, a host may run a hundred
- * guests). memfs's Links are the directory entries and its Nodes hold the bytes; everything Linux decides about a file — inode number,
+ * memfs volume (DESIGN.md decision 7) — its core, the Superblock. memfs's Links are the directory entries and
+ * its Nodes hold the bytes; everything Linux decides about a file — inode number,
  * owner, mode, timestamps — is kept here, by the kernel, in `meta`. memfs's own
  * stamps (wall-clock dates, the host's uid) are never read.
  *
@@ -14,8 +12,7 @@
  *    SimFs ── meta: WeakMap<Node, InodeMeta>   (ino, mode, uid, gid, times)
  *      └── memfs Superblock ── Link (name, parent, children) ── Node (bytes, nlink)
  */
-import { Superblock } from '@jsonjoy.com/fs-core';
-import type { Link, Node } from '@jsonjoy.com/fs-core';
+import { Superblock, type Link, type Node } from '@jsonjoy.com/fs-core';
 import { err, SysError } from '../errno.js';
 import type { FileOps, OpenFile } from '../vfs/file.js';
 import type { FileSystem, FsIds, SetAttr, Vnode } from '../vfs/vnode.js';
@@ -60,11 +57,41 @@ export interface SimFsOptions {
   rootGid?: number;
 }
 
+/** A memfs event fan-out that keeps no listeners and tells no one (nothing in ctsim listens). */
+const SILENT = { listeners: new Set<never>(), emit: (): void => {}, listen: () => (): void => {} } as unknown as Node['changes'];
+/**
+ * The one wall-clock Date memfs stamps are left at, taken from the first node memfs
+ * made: ctsim never reads them (`meta` holds the kernel's times).
+ */
+let unreadDate: unknown;
+
+/**
+ * Makes a memfs node or link light: each comes with its own event fan-out (a Set) and a
+ * node with four Dates — a fifth of what a container's files cost the host, for events
+ * no one listens to and stamps no one reads. They share SILENT and one Date instead
+ * (memfs still puts a new Date on a node it touches). Reaches into memfs's private
+ * fields; fs-core 4.80's Node and Link have them.
+ */
+export function lighten<T extends Node | Link>(x: T): T {
+  const o = x as unknown as Record<string, unknown>;
+  o.changes = SILENT;
+  if ('_btime' in o) {
+    unreadDate ??= o._btime;
+    o._atime = o._mtime = o._ctime = o._btime = unreadDate;
+  }
+  return x;
+}
+
 export class SimFs implements FileSystem {
   readonly type: string;
   readonly dev: number;
   readonly source: string;
-  /** The memfs superblock holding this file system's tree and bytes. */
+  /**
+   * The memfs store holding this file system's tree and bytes: the core of a memfs
+   * Volume without the Node-like API around it (hundreds of closures and classes made
+   * per volume, which ctsim never calls — and a host with thousands of containers has
+   * thousands of tmpfs mounts).
+   */
   protected readonly sb: Superblock;
   protected readonly meta = new WeakMap<Node, InodeMeta>();
   private readonly vnodes = new WeakMap<Link, SimVnode>();
@@ -78,6 +105,8 @@ export class SimFs implements FileSystem {
     this.source = o.source;
     this.opts = o.options ?? '';
     this.sb = new Superblock();
+    lighten(this.sb.root);
+    lighten(this.sb.root.getNode());
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
     const diskLike = o.type === 'ext4' || o.type === 'ctsimfs';
     const rootIno = diskLike ? 2 : 1;
@@ -122,7 +151,7 @@ export class SimFs implements FileSystem {
 
   /** Creates a node with fresh metadata. */
   newNode(mode: number, uid: number, gid: number, nowNs: number, rdev = 0): Node {
-    const node = this.sb.createNode(mode);
+    const node = lighten(this.sb.createNode(mode));
     this.meta.set(node, { ino: this.nextIno++, mode, uid, gid, rdev, atimeNs: nowNs, mtimeNs: nowNs, ctimeNs: nowNs });
     return node;
   }
@@ -247,8 +276,19 @@ export class SimVnode implements Vnode {
     return out;
   }
 
+  nameOf(child: Vnode): string | undefined {
+    if (!(child instanceof SimVnode) || child.fs !== this.fs) return undefined;
+    const link = child.dentry;
+    const name = link.getName();
+    // Still this directory's entry (not unlinked or moved since it was reached).
+    if (link.parent !== this.dentry || name === '.' || name === '..' || this.dentry.children.get(name) !== link) return undefined;
+    // A file with other hard links may be listed first under another name: readdir decides.
+    if (child.node.nlink !== 1 && !isDir(this.fs.metaOf(child.node).mode)) return undefined;
+    return name;
+  }
+
   private addChild(name: string, node: Node, nowNs: number): SimVnode {
-    const link = this.dentry.createChild(name, node);
+    const link = lighten(this.dentry.createChild(name, node));
     this.touchDir(nowNs);
     return this.fs.vnodeOf(link);
   }
@@ -291,7 +331,7 @@ export class SimVnode implements Vnode {
     if (this.exists(name)) return err('EEXIST', `cannot link ${name}: the name already exists in ${this.dentry.getPath() || "/"}`);
     const node = target.node;
     node.nlink++;
-    this.dentry.createChild(name, node);
+    lighten(this.dentry.createChild(name, node));
     this.touchDir(nowNs);
     this.fs.metaOf(node).ctimeNs = nowNs;
     return undefined;
@@ -411,6 +451,21 @@ export class SimVnode implements Vnode {
 /** Open files per memfs node: an unlinked file lives until its last close (unlink(2)). */
 const openCount = new WeakMap<Node, number>();
 
+/**
+ * Gives a file no one has open a buffer of its size: memfs grows a buffer by doubling as
+ * it is written (a 9 KiB config.json holds 16 KiB), and a small one is a slice of a
+ * shared 8 KiB pool that stays whole while any slice lives. Thousands of containers
+ * keep thousands of such files.
+ */
+function trimBuffer(node: Node): void {
+  const n = node as unknown as { buf: Buffer; capacity: number; size: number };
+  if (n.capacity === n.size && n.buf.byteLength === n.buf.buffer.byteLength) return;
+  const exact = Buffer.alloc(n.size);
+  n.buf.copy(exact, 0, 0, n.size);
+  n.buf = exact;
+  n.capacity = n.size;
+}
+
 /** Reads, writes and seeks of a regular simfs file. */
 const regularFileOps: FileOps = {
   read(k, _t, f: OpenFile, count: number): Bytes {
@@ -444,6 +499,7 @@ const regularFileOps: FileOps = {
     const n = (openCount.get(v.node) ?? 1) - 1;
     openCount.set(v.node, n);
     if (n === 0 && v.node.nlink <= 0) v.fs.releaseNode(v.node);
+    else if (n === 0 && f.flags & 3) trimBuffer(v.node);
   },
 };
 

@@ -223,7 +223,13 @@ export function forEachPte(
     const span = 2 ** (27 - 9 * level);
     const first = Math.max(0, Math.floor((startVpn - base) / span));
     const last = Math.min(511, Math.floor((endVpn - 1 - base) / span));
-    for (let i = first; i <= last; i++) {
+    // Only the entries with a non-zero word: a table is mostly empty. Each is read when
+    // its turn comes (`fn` may have changed it since).
+    let prev = -1;
+    for (const off of memory.nonZeroWordOffsets(table, first * 8, (last + 1) * 8)) {
+      const i = off >> 3;
+      if (i === prev) continue;
+      prev = i;
       const lo = memory.readU32(table, i * 8);
       const hi = memory.readU32(table, i * 8 + 4);
       const vpn = base + i * span;
@@ -241,7 +247,10 @@ export function forEachPte(
 export function forEachTable(memory: PhysicalMemory, mm: MmStruct, fn: (frame: number) => void): void {
   const visit = (table: number, level: number): void => {
     if (level === 3) return;
-    for (let i = 0; i < 512; i++) {
+    // PTE_PRESENT is in the low word: only entries whose low word is non-zero can hold a table.
+    for (const off of memory.nonZeroWordOffsets(table, 0, 512 * 8)) {
+      if (off % 8 !== 0) continue;
+      const i = off / 8;
       const lo = memory.readU32(table, i * 8);
       if (!(lo & PTE_PRESENT)) continue;
       const child = entryFrame(lo, memory.readU32(table, i * 8 + 4));

@@ -141,7 +141,7 @@ export function portState(p: NetDevice): 'forwarding' | 'disabled' {
 
 /** After ports change: the bridge takes the smallest port MAC unless its address was set. */
 export function bridgePortsChanged(stack: NetStack, br: BridgeDevice): void {
-  for (const e of br.fdb) if (e.local) e.mac = e.port.mac;
+  for (const e of br.fdb) if (e.local && e.mac !== e.port.mac) e.mac = e.port.mac;
   if (br.macSource === 'set') return;
   if (br.ports.length === 0) {
     // br_stp_recalculate_bridge_id with no ports left: the address becomes all zeros.
@@ -151,7 +151,9 @@ export function bridgePortsChanged(stack: NetStack, br: BridgeDevice): void {
     }
     return;
   }
-  const min = br.ports.map((p) => p.mac).sort(compareMac)[0];
+  // The lowest port address (one pass: a docker0 with a port per container is long).
+  let min = br.ports[0].mac;
+  for (const p of br.ports) if (compareMac(p.mac, min) < 0) min = p.mac;
   if (min !== br.mac) {
     br.mac = min;
     br.macSource = 'stolen';

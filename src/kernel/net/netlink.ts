@@ -158,7 +158,18 @@ class Rtnl {
   }
 
   getLink(req: Extract<RtnlRequest, { op: 'getlink' }>): RtnlReply {
-    let devs = [...this.ns.devices.values()];
+    let devs: NetDevice[];
+    if (req.names) {
+      const set = new Set<NetDevice>();
+      for (const name of req.names) {
+        const d = this.ns.byName(name);
+        if (!d) continue;
+        set.add(d);
+        const l = d.link();
+        for (const ref of [d.master, l]) if (ref && ref.netns === this.ns) set.add(ref);
+      }
+      devs = [...set];
+    } else devs = [...this.ns.devices.values()];
     if (req.dev !== undefined) {
       const d = this.dev(req.dev);
       if (!(d instanceof NetDevice)) return d;
@@ -261,7 +272,7 @@ class Rtnl {
       if (bad) return bad;
       if (d.adminUp) return fail('EBUSY');
       if (this.ns.byName(req.name)) return fail('EEXIST');
-      d.name = req.name;
+      this.ns.renameDevice(d, req.name);
     }
     if (req.address !== undefined) {
       const m = parseMac(req.address);
@@ -585,8 +596,8 @@ class Rtnl {
     if (!other) return fail('EINVAL');
     if ('ok' in other) return other;
     if (this.ns.nsids.has(other)) return fail('EEXIST', 'Peer netns already has a nsid assigned');
-    if ([...this.ns.nsids.values()].includes(nsid)) return fail('EEXIST', 'The specified nsid is already used');
-    this.ns.nsids.set(other, nsid);
+    if (this.ns.isNsidUsed(nsid)) return fail('EEXIST', 'The specified nsid is already used');
+    this.ns.setNsid(other, nsid);
     return OK;
   }
 }

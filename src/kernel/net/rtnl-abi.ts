@@ -152,7 +152,21 @@ export interface VlanInfo {
 
 /** Requests. Devices are named as the user typed them; the kernel resolves them in the socket's namespace. */
 export type RtnlRequest =
-  | { op: 'getlink'; dev?: string; kind?: string; master?: string }
+  | {
+      op: 'getlink';
+      dev?: string;
+      kind?: string;
+      master?: string;
+      /**
+       * Only the links with these names and the links they point to in this namespace
+       * (master, link): what a command needs to resolve the names on its command line.
+       * Simplification: iproute2 6.1 asks for each name on its own (ll_name_to_index →
+       * RTM_GETLINK with IFLA_IFNAME); ctsim asks once, in the one request its ip
+       * always made (a dump), so the cost stays one round trip while a host with
+       * thousands of veths is not listed whole for each command.
+       */
+      names?: string[];
+    }
   | {
       op: 'newlink';
       name: string;

@@ -147,7 +147,7 @@ export class NetStack implements NetStackHooks {
     }
     ns.lo.registered = false;
     this.namespaces.delete(ns);
-    for (const other of this.namespaces) other.nsids.delete(ns);
+    for (const other of this.namespaces) other.dropNsid(ns);
     this.trace('netns-destroy', { inum: ns.inum });
   }
 
@@ -171,7 +171,7 @@ export class NetStack implements NetStackHooks {
 
   private register<T extends NetDevice>(ns: NetNamespace, make: (serial: number, ifindex: number) => T): T {
     const dev = make(this.serial++, this.allocIfindex(ns));
-    ns.devices.set(dev.ifindex, dev);
+    ns.addDevice(dev);
     this.trace('dev-add', { dev: dev.name, kind: dev.kind, ifindex: dev.ifindex, netns: ns.inum });
     return dev;
   }
@@ -237,7 +237,7 @@ export class NetStack implements NetStackHooks {
     this.detach(dev);
     dev.registered = false;
     if (dev instanceof VlanDevice) this.vlanDevs.delete(dev);
-    dev.netns.devices.delete(dev.ifindex);
+    dev.netns.removeDevice(dev);
     this.trace('dev-del', { dev: dev.name, ifindex: dev.ifindex, netns: dev.netns.inum });
     if (dev instanceof VethDevice) this.deleteDevice(dev.peer);
   }
@@ -257,11 +257,11 @@ export class NetStack implements NetStackHooks {
   moveDevice(dev: NetDevice, to: NetNamespace, newName = dev.name): void {
     const from = dev.netns;
     this.detach(dev);
-    from.devices.delete(dev.ifindex);
+    from.removeDevice(dev);
     dev.netns = to;
     dev.name = newName;
     dev.ifindex = this.allocIfindex(to, dev.ifindex);
-    to.devices.set(dev.ifindex, dev);
+    to.addDevice(dev);
     const l = dev.link();
     if (l) this.linkNamespaces(to, l.netns);
     this.trace('dev-move', { dev: dev.name, from: from.inum, to: to.inum, ifindex: dev.ifindex });

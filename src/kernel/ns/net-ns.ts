@@ -34,8 +34,19 @@ export interface NetStackHooks {
 
 export class NetNamespace extends Namespace {
   readonly nsType = 'net' as const;
-  /** Devices by ifindex, in the order `ip link` lists them (registration order). */
+  /**
+   * Devices by ifindex, in the order `ip link` lists them (registration order).
+   * Change it only with addDevice, removeDevice and renameDevice, which keep `named`.
+   */
   readonly devices = new Map<number, NetDevice>();
+  /**
+   * The devices of each name, in the order of `devices` (one, as rtnetlink refuses a
+   * taken name): byName without scanning a docker0 host's thousands of veths.
+   */
+  private readonly named = new Map<string, NetDevice[]>();
+  /** When each device entered `devices` (its place in that Map's order). */
+  private readonly entered = new Map<NetDevice, number>();
+  private nextEntered = 0;
   readonly lo: LoopbackDevice;
   /** The next ifindex to try (dev_new_index). */
   nextIfindex = 2;
@@ -47,8 +58,14 @@ export class NetNamespace extends Namespace {
   outsideLabel: string | null = null;
   /** /proc/sys/net/ipv4/ping_group_range (the kernel default lets no group use ping sockets). */
   pingGroupRange: [number, number] = [1, 0];
-  /** IDs this namespace gave other namespaces (peernet2id: `link-netnsid N`). */
+  /**
+   * IDs this namespace gave other namespaces (peernet2id: `link-netnsid N`). Change it
+   * only with setNsid and dropNsid, which keep `usedNsids`.
+   */
   readonly nsids = new Map<NetNamespace, number>();
+  /** The ids in `nsids`. Invariant: every id below `freeNsidFrom` is in it. */
+  private readonly usedNsids = new Set<number>();
+  private freeNsidFrom = 0;
   /** The nat table and connection tracking, once iptables or conntrack first used them (net/nat.ts). */
   netfilter: Netfilter | null = null;
   /** Sockets bound or connected in this namespace (net/sockets.ts). */
@@ -61,25 +78,86 @@ export class NetNamespace extends Namespace {
     this.stack = stack;
     this.neigh = new NeighTable(stack.reachableNs());
     this.lo = stack.newLoopback(this);
-    this.devices.set(1, this.lo);
+    this.addDevice(this.lo);
   }
 
-  /** The device called `name` in this namespace. */
+  /** The device called `name` in this namespace (the first registered, were there two). */
   byName(name: string): NetDevice | undefined {
-    for (const d of this.devices.values()) if (d.name === name) return d;
-    return undefined;
+    return this.named.get(name)?.[0];
+  }
+
+  /** Registers `dev` at its ifindex (last in `devices` order). */
+  addDevice(dev: NetDevice): void {
+    this.devices.set(dev.ifindex, dev);
+    this.entered.set(dev, this.nextEntered++);
+    this.fileName(dev);
+  }
+
+  /** Takes `dev` out of the namespace. */
+  removeDevice(dev: NetDevice): void {
+    this.devices.delete(dev.ifindex);
+    this.unfileName(dev);
+    this.entered.delete(dev);
+  }
+
+  /** Gives `dev` (a device of this namespace) another name. */
+  renameDevice(dev: NetDevice, name: string): void {
+    this.unfileName(dev);
+    dev.name = name;
+    this.fileName(dev);
+  }
+
+  private fileName(dev: NetDevice): void {
+    const list = this.named.get(dev.name);
+    if (!list) {
+      this.named.set(dev.name, [dev]);
+      return;
+    }
+    const at = this.entered.get(dev)!;
+    let i = list.length;
+    while (i > 0 && this.entered.get(list[i - 1])! > at) i--;
+    list.splice(i, 0, dev);
+  }
+
+  private unfileName(dev: NetDevice): void {
+    const list = this.named.get(dev.name);
+    const i = list ? list.indexOf(dev) : -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (list!.length === 0) this.named.delete(dev.name);
   }
 
   /** The id this namespace knows `other` by, allocating the next free one (as `ip link` does when it shows link-netnsid). */
   idOf(other: NetNamespace): number {
     let id = this.nsids.get(other);
     if (id === undefined) {
-      id = 0;
-      const used = new Set(this.nsids.values());
-      while (used.has(id)) id++;
-      this.nsids.set(other, id);
+      // The lowest free id (idr_alloc), found from where the ids below are known to be taken.
+      id = this.freeNsidFrom;
+      while (this.usedNsids.has(id)) id++;
+      this.freeNsidFrom = id + 1;
+      this.setNsid(other, id);
     }
     return id;
+  }
+
+  /** Whether some namespace has id `id` here. */
+  isNsidUsed(id: number): boolean {
+    return this.usedNsids.has(id);
+  }
+
+  /** Gives `other` the id `id` (RTM_NEWNSID); precondition: neither has one yet. */
+  setNsid(other: NetNamespace, id: number): void {
+    this.nsids.set(other, id);
+    this.usedNsids.add(id);
+  }
+
+  /** Forgets the id of `other` (it is gone); its id is free again. */
+  dropNsid(other: NetNamespace): void {
+    const id = this.nsids.get(other);
+    if (id === undefined) return;
+    this.nsids.delete(other);
+    this.usedNsids.delete(id);
+    if (id < this.freeNsidFrom) this.freeNsidFrom = id;
   }
 
   protected override teardown(): void {

@@ -91,7 +91,7 @@ export function createNamespaces(k: Kernel, t: Task, creds: Creds, flags: number
     switch (ty) {
       case 'mnt': {
         const ns = new MountNamespace(inum, owner, k.mounts);
-        out.mnt = { ns, map: t.fs.mntNs.copyInto(ns) };
+        out.mnt = { ns, map: t.fs.mntNs.copyInto(ns, [t.fs.root.mnt, t.fs.cwd.mnt]) };
         break;
       }
       case 'uts':

@@ -145,6 +145,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
   const child = new Task({
     tid: nsPids[0],
+    seq: k.nextTaskSeq++,
     nsPids,
     pidNs: ns,
     comm: parent.comm,
@@ -170,7 +171,8 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.weight = parent.weight;
   child.rtPriority = parent.rtPriority;
   child.vruntime = parent.vruntime;
-  child.rlimits = parent.rlimits.map((r) => ({ ...r }));
+  // Shared until either sets a limit: a host with tens of thousands of processes keeps one copy.
+  child.rlimits = parent.rlimits;
   child.lastCpu = parent.lastCpu;
   child.mm = mm;
   child.oomScoreAdj = parent.oomScoreAdj;
@@ -180,6 +182,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
   taskHoldsNamespaces(child);
   k.tasks.set(child.tid, child);
+  k.fileTaskGroup(child);
   cgroupAttachNew(child, parent.cgroup);
   for (const n of chain) {
     n.tasks.set(child.nsPids[n.level], child);

@@ -46,7 +46,10 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     }
   }
   t.fs.users--;
-  if (t.fs.users === 0) nsPut(t.fs.mntNs);
+  if (t.fs.users === 0) {
+    t.fs.release();
+    nsPut(t.fs.mntNs);
+  }
   // The UTS, IPC, network, cgroup and time namespaces go at exit (exit_task_namespaces).
   t.nsproxy.release();
   // The address space goes now (exit_mm): a zombie holds no memory.
@@ -157,6 +160,7 @@ export function reap(k: Kernel, t: Task): void {
     if (ns.init === t) ns.init = null;
   }
   k.tasks.delete(t.tid);
+  k.unfileTaskGroup(t);
   cgroupDetach(t);
   nsPut(t.pidNs);
   nsPut(t.pidNsForChildren);

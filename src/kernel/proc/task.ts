@@ -121,6 +121,11 @@ export interface Frame {
 export class Task {
   /** Global (initial PID namespace) thread id. Invariant: unique among live tasks. */
   readonly tid: number;
+  /**
+   * Creation order among the kernel's tasks (0 for init): the order of Kernel.tasks,
+   * which tids do not keep once they wrap around pid_max.
+   */
+  readonly seq: number;
   /** PID in each PID namespace from the initial one (index 0) down to the task's own. */
   readonly nsPids: number[];
   /** The PID namespace the task is in. */
@@ -137,8 +142,6 @@ export class Task {
   exe: string;
 
   parent: Task | null;
-  /** The parent that created the task; differs from `parent` after reparenting. */
-  realParent: Task | null;
   readonly children: Task[] = [];
   /** Signal sent to the parent on exit (SIGCHLD for fork). */
   exitSignal: number;
@@ -216,8 +219,12 @@ export class Task {
   /** The mask to restore after the handler that interrupted rt_sigsuspend (Linux's saved_sigmask). */
   savedSigmask: SigSet | null = null;
 
-  /** Resource limits (getrlimit(2)), indexed by RLIMIT_*; Infinity is RLIM_INFINITY. */
-  rlimits: { soft: number; hard: number }[] = [];
+  /**
+   * Resource limits (getrlimit(2)), indexed by RLIMIT_*; Infinity is RLIM_INFINITY.
+   * Invariant: never changed in place — a child shares its parent's array until one of
+   * them sets a limit, which makes a new one.
+   */
+  rlimits: readonly Readonly<{ soft: number; hard: number }>[] = [];
 
   // Scheduling entity.
   policy: SchedPolicy = SchedPolicy.Other;
@@ -277,6 +284,7 @@ export class Task {
 
   constructor(init: {
     tid: number;
+    seq: number;
     nsPids: number[];
     pidNs: PidNamespace;
     comm: string;
@@ -297,6 +305,7 @@ export class Task {
     now: Ns;
   }) {
     this.tid = init.tid;
+    this.seq = init.seq;
     this.nsPids = init.nsPids;
     this.pidNs = init.pidNs;
     this.pidNsForChildren = init.pidNs;
@@ -305,7 +314,6 @@ export class Task {
     this.envp = init.envp;
     this.exe = init.exe;
     this.parent = init.parent;
-    this.realParent = init.parent;
     this.creds = init.creds;
     this.files = init.files;
     this.fs = init.fs;

@@ -35,10 +35,10 @@ export class RtQueue {
     return this.lists[p].shift();
   }
 
-  /** Queued tasks, highest priority first. */
+  /** Every queued task, highest priority first. */
   tasks(): Task[] {
     const out: Task[] = [];
-    for (let p = 99; p >= 1; p--) if (this.lists[p]) out.push(...this.lists[p]);
+    for (let p = 99; p >= 1; p--) if (this.lists[p]?.length) out.push(...this.lists[p]);
     return out;
   }
 

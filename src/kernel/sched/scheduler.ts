@@ -89,17 +89,6 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     return this.fair.size + this.rt.size;
   }
 
-  /**
-   * Every task queued or on a CPU, in no particular order: O(runnable), whatever the
-   * number of sleeping tasks.
-   */
-  runnable(): Task[] {
-    const out = this.rt.tasks();
-    for (const t of this.fair.tasks()) out.push(t);
-    for (const c of this.cpus) if (c.current) out.push(c.current);
-    return out;
-  }
-
   /** Runnable tasks including the running ones (the first field of /proc/loadavg's "R/N"). */
   nrRunning(): number {
     let n = this.queued;
@@ -123,6 +112,13 @@ export class Scheduler<C extends CpuRunState = CpuRunState> {
     let w = this.fair.weight;
     for (const c of this.cpus) if (c.current && !isRt(c.current)) w += c.current.weight;
     return w;
+  }
+
+  /** Every queued task and every task on a CPU (those with `onRunqueue` or a `cpu`), in no particular order. */
+  queuedOrRunning(): Task[] {
+    const out = [...this.fair.tasks(), ...this.rt.tasks()];
+    for (const c of this.cpus) if (c.current) out.push(c.current);
+    return out;
   }
 
   /** Number of runnable fair tasks, running ones included. */

@@ -136,7 +136,9 @@ export const infoSyscalls: HandlerTable = {
       if (r.limit.soft > r.limit.hard) return err('EINVAL', 'the soft limit exceeds the hard limit');
       if (r.limit.hard > old.hard && !capable(t.creds, CAP.SYS_RESOURCE)) return err('EPERM', 'raising a hard limit needs CAP_SYS_RESOURCE' + '; ' + capMissingInit(t.creds, CAP.SYS_RESOURCE));
       if (r.resource === RLIMIT_NOFILE && r.limit.hard > 1048576) return err('EPERM', 'RLIMIT_NOFILE cannot exceed fs.nr_open (1048576)');
-      target.rlimits[r.resource] = { soft: r.limit.soft, hard: r.limit.hard };
+      const limits = target.rlimits.slice();
+      limits[r.resource] = { soft: r.limit.soft, hard: r.limit.hard };
+      target.rlimits = limits;
     }
     void k;
     return { ...old };

@@ -193,7 +193,17 @@ function newOverlay(k: Kernel, t: Task, source: string, data: string): FileSyste
     // Lower layers only: a read-only overlay (the mount gets MS_RDONLY).
     upper = new SimFs({ type: 'tmpfs', dev: k.allocAnonDev(), source: 'none', nowNs: k.realtimeNs }).root();
   }
-  return new OverlayFs({ source, dev: k.allocAnonDev(), lowers, upper, options: data, nowNs: () => k.realtimeNs });
+  return new OverlayFs({ source, dev: k.allocAnonDev(), lowers, upper, options: data, nowNs: realtimeClock(k) });
+}
+
+/**
+ * The kernel's CLOCK_REALTIME as a function, made apart from newOverlay: a closure there
+ * would share its scope with the ones that capture the mounting task, and the overlay
+ * (which lives as long as the mount) would keep that task and its ancestors after they
+ * are reaped.
+ */
+function realtimeClock(k: Kernel): () => number {
+  return () => k.realtimeNs;
 }
 
 /** mount(2), with its vfs trace record when it succeeds. */
@@ -352,10 +362,10 @@ function doPivotRoot(k: Kernel, t: Task, r: { newRoot: string; putOld: string })
   ns.root = newMnt;
   ns.move(oldRoot, putOld);
   // Every process of the namespace whose root or cwd was the old root now has the new one (PIV-08).
-  for (const x of k.tasks.values()) {
-    if (x.fs.mntNs !== ns) continue;
-    if (x.fs.root.mnt === oldRoot && sameVnode(x.fs.root.vn, oldRoot.root)) x.fs.root = { mnt: newMnt, vn: newMnt.root };
-    if (x.fs.cwd.mnt === oldRoot && sameVnode(x.fs.cwd.vn, oldRoot.root)) x.fs.cwd = { mnt: newMnt, vn: newMnt.root };
+  // (A zombie's context is not among them: Linux frees a task's fs_struct when it exits.)
+  for (const fs of ns.contexts) {
+    if (fs.root.mnt === oldRoot && sameVnode(fs.root.vn, oldRoot.root)) fs.root = { mnt: newMnt, vn: newMnt.root };
+    if (fs.cwd.mnt === oldRoot && sameVnode(fs.cwd.vn, oldRoot.root)) fs.cwd = { mnt: newMnt, vn: newMnt.root };
   }
   traceVfs(k, 'pivot_root', t, () => ({ newRoot: r.newRoot, putOld: r.putOld, fstype: newMnt.fs.type }));
   return 0;

@@ -192,9 +192,9 @@ export const procSyscalls: HandlerTable = {
   },
   setsid(k, t) {
     // A process-group leader cannot start a session (setsid(2) EPERM).
-    for (const x of k.tasks.values()) if (x.pgid === t.tid && x.state !== TaskState.Zombie) return err('EPERM', 'the caller is a process-group leader');
+    for (const x of k.groupTasks(t.tid)) if (x.state !== TaskState.Zombie) return err('EPERM', 'the caller is a process-group leader');
     t.sid = t.tid;
-    t.pgid = t.tid;
+    k.setPgid(t, t.tid);
     return t.pid;
   },
   setpgid(k, t, req: { pid: number; pgid: number }) {
@@ -207,10 +207,10 @@ export const procSyscalls: HandlerTable = {
     const pgid = req.pgid === 0 ? target.tid : globalPid(t, req.pgid);
     if (pgid !== target.tid) {
       let ok = false;
-      for (const x of k.tasks.values()) if (x.pgid === pgid && x.sid === t.sid) ok = true;
+      for (const x of k.groupTasks(pgid)) if (x.sid === t.sid) ok = true;
       if (!ok) return err('EPERM', `process group ${req.pgid} does not exist in the caller's session`);
     }
-    target.pgid = pgid;
+    k.setPgid(target, pgid);
     return 0;
   },
   /** prctl({option, arg2, arg3, arg4, arg5}) — PR_SET_NAME takes `name` instead of a pointer. */

@@ -14,10 +14,12 @@
  * happens at the same place below every peer and every slave (MNT-04…MNT-06).
  */
 import type { FileSystem, Vnode } from './vnode.js';
+import type { FsContext } from './fs-context.js';
 import { sameVnode, vnodeKey } from './vnode.js';
 import { Namespace } from '../ns/namespace.js';
 import type { UserNamespace } from '../ns/user-ns.js';
 import { SysError } from '../errno.js';
+import { isDir } from './types.js';
 
 /** Per-mount flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC). */
 export interface MountFlags {
@@ -81,6 +83,13 @@ export class MountTable {
     return [...set].filter((m) => this.live.has(m)).sort((a, b) => a.id - b.id);
   }
 
+  /** True when peer group `g` has a live member besides `m` (without listing the group). */
+  hasOtherPeer(g: number, m: Mount): boolean {
+    const set = g === 0 ? undefined : this.byPeer.get(g);
+    if (set) for (const p of set) if (p !== m && this.live.has(p)) return true;
+    return false;
+  }
+
   /** The members of peer group `g`. */
   peers(g: number): Mount[] {
     return this.members(this.byPeer, g);
@@ -102,14 +111,17 @@ export class Mount {
   parent: Mount | null;
   /** The directory (in `parent`) this mount covers. */
   mountpoint: Vnode | null;
+  /** vnodeKey(mountpoint), kept from when it was attached (copies of the mount reuse it). */
+  mountpointKey = '';
   /** Mounts attached below this one, in mount order (change it with addChild/removeChild). */
   readonly children: Mount[] = [];
   /**
-   * The children by the vnode they cover, topmost last — the kernel's mount_hashtable,
-   * so that a path walk past a directory with many mounts below it does not scan them.
-   * Invariant: the same mounts as `children`, each filed under vnodeKey(its mountpoint).
+   * The children by the vnode they cover (one mount, or a stack topmost last) — the
+   * kernel's mount_hashtable, so that a path walk past a directory with many mounts below
+   * it does not scan them. Made with the first child (most mounts have none).
+   * Invariant: the same mounts as `children`, each filed under its mountpointKey.
    */
-  private readonly childIndex = new Map<string, Mount[]>();
+  private childIndex: Map<string, Mount | Mount[]> | null = null;
   flags: MountFlags;
   ns: MountNamespace;
   private peerGroupNr = 0;
@@ -157,17 +169,26 @@ export class Mount {
 
   /** The topmost child mount covering `vn` in this mount, or undefined. */
   childAt(vn: Vnode): Mount | undefined {
-    const list = this.childIndex.get(vnodeKey(vn));
-    return list && list.length > 0 ? list[list.length - 1] : undefined;
+    if (this.childIndex === null) return undefined;
+    const e = this.childIndex.get(vnodeKey(vn));
+    return Array.isArray(e) ? e[e.length - 1] : e;
   }
 
-  /** Attaches `m` (whose mountpoint is set) as the topmost child at its mountpoint. */
+  /** The children covering `vn`, bottom first (in mount order, as in `children`). */
+  childrenAt(vn: Vnode): readonly Mount[] {
+    const e = this.childIndex?.get(vnodeKey(vn));
+    return e === undefined ? [] : Array.isArray(e) ? e.slice() : [e];
+  }
+
+  /** Attaches `m` (whose mountpoint and mountpointKey are set) as the topmost child at its mountpoint. */
   addChild(m: Mount): void {
     this.children.push(m);
-    const key = vnodeKey(m.mountpoint!);
-    const list = this.childIndex.get(key);
-    if (list) list.push(m);
-    else this.childIndex.set(key, [m]);
+    const index = (this.childIndex ??= new Map());
+    const key = m.mountpointKey;
+    const e = index.get(key);
+    if (e === undefined) index.set(key, m);
+    else if (Array.isArray(e)) e.push(m);
+    else index.set(key, [e, m]);
   }
 
   /** Detaches child `m` (its mountpoint still set). */
@@ -175,10 +196,14 @@ export class Mount {
     const i = this.children.indexOf(m);
     if (i < 0) return;
     this.children.splice(i, 1);
-    const key = vnodeKey(m.mountpoint!);
-    const list = this.childIndex.get(key)!;
-    list.splice(list.indexOf(m), 1);
-    if (list.length === 0) this.childIndex.delete(key);
+    const index = this.childIndex!;
+    const key = m.mountpointKey;
+    const e = index.get(key)!;
+    if (!Array.isArray(e)) index.delete(key);
+    else {
+      e.splice(e.indexOf(m), 1);
+      if (e.length === 1) index.set(key, e[0]);
+    }
   }
 
   /** This mount and every mount below it, parents first. */
@@ -205,6 +230,12 @@ export type PropagationChange = 'shared' | 'private' | 'slave' | 'unbindable';
 export class MountNamespace extends Namespace {
   readonly nsType = 'mnt' as const;
   root!: Mount;
+  /**
+   * The file-system contexts resolving paths here whose processes have not all exited
+   * (kept by FsContext): what pivot_root moves to the new root, without scanning every
+   * task of the kernel.
+   */
+  readonly contexts = new Set<FsContext>();
   readonly table: MountTable;
   /** Creation order: a namespace file can be bound only into an older namespace (mnt_ns_loop). */
   readonly seq: number;
@@ -296,7 +327,7 @@ export class MountNamespace extends Namespace {
           copy.master = m.peerGroup;
           copy.peerGroup = 0;
         }
-        link(copy, at2);
+        link(copy, at2, at2.vn === m.mountpoint ? m.mountpointKey : undefined);
         for (const ch of m.children) copyTree(ch, { mnt: copy, vn: ch.mountpoint! });
       };
       copyTree(top, { mnt: r.mnt, vn: at.vn });
@@ -345,9 +376,10 @@ export class MountNamespace extends Namespace {
    * A copy of this namespace's tree for a new namespace `ns` (copy_mnt_ns): every
    * mount is copied with a new ID and the same propagation, except that a namespace
    * for a less privileged (different) user namespace gets shared mounts as slaves
-   * (MNT-08) and every mount locked (MNT-09, MNT-10). Returns the copy of each mount.
+   * (MNT-08) and every mount locked (MNT-09, MNT-10). Returns the copies of the mounts
+   * in `wanted` (a process's root and working directory).
    */
-  copyInto(ns: MountNamespace): Map<Mount, Mount> {
+  copyInto(ns: MountNamespace, wanted: readonly Mount[]): Map<Mount, Mount> {
     const lessPrivileged = ns.owner !== this.owner;
     const map = new Map<Mount, Mount>();
     const visit = (m: Mount, parentCopy: Mount | null): void => {
@@ -364,8 +396,8 @@ export class MountNamespace extends Namespace {
         c.locked = m.locked;
         c.lockedFlags = m.lockedFlags;
       }
-      map.set(m, c);
-      if (parentCopy) link(c, { mnt: parentCopy, vn: m.mountpoint! });
+      if (wanted.includes(m)) map.set(m, c);
+      if (parentCopy) link(c, { mnt: parentCopy, vn: m.mountpoint! }, m.mountpointKey);
       else ns.root = c;
       for (const ch of m.children) visit(ch, c);
     };
@@ -380,25 +412,31 @@ export class MountNamespace extends Namespace {
   }
 }
 
-/** Puts `m` below `at`. */
-function link(m: Mount, at: Path): void {
+/** Puts `m` below `at` (`key`: vnodeKey(at.vn), when the caller has it already). */
+function link(m: Mount, at: Path, key = vnodeKey(at.vn)): void {
   m.parent = at.mnt;
   m.mountpoint = at.vn;
+  m.mountpointKey = key;
   at.mnt.addChild(m);
 }
 
 /** Copies the mounts below `src` (within its subtree) under `top`, at the same places. */
 function copySubmounts(ns: MountNamespace, src: Path, top: Mount): void {
+  // Which of the source mount's children lie below src.vn: nothing lies below a file but
+  // a mount on the file itself (docker's --volume of /etc/hosts on a host with thousands
+  // of mounts under /); a directory's ancestors are looked up once for all children.
+  const srcIsDir = isDir(src.vn.mode());
+  const under = srcIsDir ? underTest(src.mnt, src.vn) : (vn: Vnode): boolean => sameVnode(vn, src.vn);
   const visit = (from: Mount, to: Mount): void => {
-    for (const ch of from.children) {
+    for (const ch of from === src.mnt && !srcIsDir ? from.childrenAt(src.vn) : from.children) {
       if (ch.unbindable || ch.mountpoint === null) continue;
-      if (from === src.mnt && !isUnder(from, ch.mountpoint, src.vn)) continue;
+      if (from === src.mnt && !under(ch.mountpoint)) continue;
       const c = new Mount(ns.table.nextId++, ch.fs, ch.root, ns, { ...ch.flags }, top.event);
       ns.table.live.add(c);
       ch.fs.pin?.(ch.root);
       c.peerGroup = ch.peerGroup;
       c.master = ch.master;
-      link(c, { mnt: to, vn: ch.mountpoint });
+      link(c, { mnt: to, vn: ch.mountpoint }, ch.mountpointKey);
       visit(ch, c);
     }
   };
@@ -435,6 +473,38 @@ function reachable(m: Mount, vn: Vnode): boolean {
   return vn.fs === m.fs && isUnder(m, vn, m.root);
 }
 
+/**
+ * isUnder(m, ·, top) for many vnodes: each directory on the way up is looked up once,
+ * and what was found for it is remembered for the next vnode that passes through it.
+ */
+function underTest(m: Mount, top: Vnode): (vn: Vnode) => boolean {
+  const known = new Map<string, boolean>();
+  return (vn) => {
+    const seen: string[] = [];
+    let found = false;
+    let cur: Vnode = vn;
+    for (let guard = 0; guard < 4096; guard++) {
+      const key = vnodeKey(cur);
+      const k = known.get(key);
+      if (k !== undefined) {
+        found = k;
+        break;
+      }
+      seen.push(key);
+      if (sameVnode(cur, top)) {
+        found = true;
+        break;
+      }
+      if (sameVnode(cur, m.fs.root())) break;
+      const up = cur.lookup ? cur.lookup('..') : null;
+      if (!up || up instanceof SysError || sameVnode(up, cur)) break;
+      cur = up;
+    }
+    for (const key of seen) known.set(key, found);
+    return found;
+  };
+}
+
 /** True when `vn` is `top` or below it in `m`'s file system (walking ".."). */
 export function isUnder(m: Mount, vn: Vnode, top: Vnode): boolean {
   let cur: Vnode = vn;
@@ -458,8 +528,7 @@ function changePropagation(table: MountTable, m: Mount, change: PropagationChang
     case 'slave': {
       // A shared mount becomes a slave of its former peers; alone in its group it just becomes private.
       if (m.peerGroup !== 0) {
-        const others = table.peers(m.peerGroup).filter((p) => p !== m);
-        if (others.length > 0) m.master = m.peerGroup;
+        if (table.hasOtherPeer(m.peerGroup, m)) m.master = m.peerGroup;
         else for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
         m.peerGroup = 0;
       }
@@ -470,8 +539,7 @@ function changePropagation(table: MountTable, m: Mount, change: PropagationChang
     case 'unbindable':
       if (m.peerGroup !== 0) {
         // Slaves of a group that loses its last member move up to that member's master.
-        const others = table.peers(m.peerGroup).filter((p) => p !== m);
-        if (others.length === 0) for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
+        if (!table.hasOtherPeer(m.peerGroup, m)) for (const s of table.slavesOf(m.peerGroup)) s.master = m.master;
       }
       m.peerGroup = 0;
       m.master = 0;

@@ -214,6 +214,9 @@ export function pathOf(t: Task, p: Path, unreachable = true): string {
 
 /** The name of `child` in directory `dir`, or null. */
 export function nameIn(dir: Vnode, child: Vnode): string | null {
+  // A directory with thousands of entries (/var/lib/ctsim/containers) is not listed to name one.
+  const known = dir.nameOf?.(child);
+  if (known !== undefined) return known;
   const entries = dir.readdir ? dir.readdir() : null;
   if (!entries || entries instanceof SysError) return null;
   for (const e of entries) if (e.ino === child.ino && e.name !== '.' && e.name !== '..') return e.name;

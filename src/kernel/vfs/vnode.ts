@@ -60,6 +60,12 @@ export interface Vnode {
   /** The entry `name` (never "." — the VFS handles it; ".." must be answered). */
   lookup?(name: string): Vnode | SysError;
   readdir?(): DirEntry[] | SysError;
+  /**
+   * The name of `child` in this directory when the file system knows it without listing
+   * the directory (its entry records it, as a Linux dentry does); undefined when it does
+   * not, and the caller lists the directory instead.
+   */
+  nameOf?(child: Vnode): string | undefined;
   create?(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError;
   mkdir?(name: string, mode: number, creds: FsIds, nowNs: number): Vnode | SysError;
   symlink?(name: string, target: string, creds: FsIds, nowNs: number): Vnode | SysError;

@@ -20,7 +20,7 @@
  */
 import type { Link, Node } from '@jsonjoy.com/fs-core';
 import { err, SysError } from '../../errno.js';
-import { SimFs, type SimVnode } from '../simfs.js';
+import { lighten, SimFs, type SimVnode } from '../simfs.js';
 import { IoCost, type BlockIo } from '../../block/block-io.js';
 import { BlockMap } from './block-map.js';
 import {
@@ -175,10 +175,10 @@ export class CtsimFs extends SimFs {
         if (node) {
           // Another name for an inode already linked (a hard link).
           node.nlink++;
-          dir.createChild(e.name, node);
+          lighten(dir.createChild(e.name, node));
           continue;
         }
-        node = this.sb.createNode(r.mode);
+        node = lighten(this.sb.createNode(r.mode));
         this.meta.set(node, metaOf(r));
         nodes.set(r.ino, node);
         if (isLinkMode(r.mode)) node.makeSymlink(r.target!);
@@ -187,7 +187,7 @@ export class CtsimFs extends SimFs {
           if (r.size > 0) node.write(Buffer.from(bytes.buffer, bytes.byteOffset, r.size), 0, r.size, 0);
           this.disk.extents.set(node, r.extents!);
         }
-        const link = dir.createChild(e.name, node);
+        const link = lighten(dir.createChild(e.name, node));
         if (isDirMode(r.mode)) queue.push([link, r]);
       }
     }

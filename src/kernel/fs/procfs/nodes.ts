@@ -89,13 +89,16 @@ export interface ProcEntry {
 export class ProcDir extends ProcNode {
   private readonly entries: () => ProcEntry[];
   private readonly parent: () => Vnode;
+  /** The entry `name` without listing them all (/proc with thousands of PIDs); `entries` is searched when absent. */
+  private readonly find?: (name: string) => ProcEntry | undefined;
   /** kernfs (sysfs) counts a directory's links as 2 + its subdirectories; procfs reports 2. */
   countSubdirLinks = false;
 
-  constructor(fs: ProcFsBase, key: string, perm: number, owner: Owner, entries: () => ProcEntry[], parent: () => Vnode) {
+  constructor(fs: ProcFsBase, key: string, perm: number, owner: Owner, entries: () => ProcEntry[], parent: () => Vnode, find?: (name: string) => ProcEntry | undefined) {
     super(fs, key, perm, owner);
     this.entries = entries;
     this.parent = parent;
+    this.find = find;
   }
 
   mode(): number {
@@ -110,7 +113,10 @@ export class ProcDir extends ProcNode {
 
   lookup(name: string): Vnode | SysError {
     if (name === '..') return this.parent();
-    for (const e of this.entries()) if (e.name === name) return e.make();
+    if (this.find) {
+      const e = this.find(name);
+      if (e) return e.make();
+    } else for (const e of this.entries()) if (e.name === name) return e.make();
     return err('ENOENT', `${name} is not an entry of this directory`);
   }
 

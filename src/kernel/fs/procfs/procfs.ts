@@ -54,7 +54,7 @@ export class ProcFs {
     this.source = source;
     this.pidNs = pidNs;
     this.dev = dev;
-    this.rootDir = new ProcDir(this, '/', 0o555, ROOT_OWNER, () => this.rootEntries(), () => this.rootDir);
+    this.rootDir = new ProcDir(this, '/', 0o555, ROOT_OWNER, () => this.rootEntries(), () => this.rootDir, (name) => this.rootEntry(name));
   }
 
   root(): Vnode {
@@ -106,8 +106,29 @@ export class ProcFs {
   }
 
   private rootEntries(): ProcEntry[] {
+    const fixed = this.fixedEntries();
+    this.explainView();
+    const pids: ProcEntry[] = [];
+    for (const [pid, t] of [...this.pidNs.tasks.entries()].sort((a, b) => a[0] - b[0])) {
+      pids.push({ name: String(pid), make: () => pidDir(this, t) });
+    }
+    return [...fixed, ...pids];
+  }
+
+  /** The root's entry `name` (what a lookup finds in rootEntries), found without listing every PID. */
+  private rootEntry(name: string): ProcEntry | undefined {
+    const fixed = this.fixedEntries();
+    this.explainView();
+    const e = fixed.find((f) => f.name === name);
+    if (e || !/^[1-9][0-9]*$/.test(name)) return e;
+    const t = this.pidNs.tasks.get(Number(name));
+    return t ? { name, make: () => pidDir(this, t) } : undefined;
+  }
+
+  /** The entries of /proc besides the PID directories. */
+  private fixedEntries(): ProcEntry[] {
     const k = this.kernel;
-    const fixed: ProcEntry[] = [
+    return [
       this.file('cmdline', () => `${k.cmdline}\n`),
       this.file('cpuinfo', () => this.cpuinfo()),
       this.file('filesystems', () => 'nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tdevpts\nnodev\tmqueue\nnodev\tcgroup2\nnodev\toverlay\n\text4\n\tctsimfs\n'),
@@ -140,6 +161,11 @@ export class ProcFs {
       this.file('vmstat', () => renderVmstat(k)),
       this.file('version', () => `${UTS_SYSNAME} version ${UTS_RELEASE} (ctsim@ctsim) (gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) ${UTS_VERSION}\n`),
     ];
+  }
+
+  /** Tells the trace why a reader in another PID namespace sees this one's processes (once per reader). */
+  private explainView(): void {
+    const k = this.kernel;
     // Why ps shows other processes than a PID namespace holds: this procfs lists the
     // namespace of the process that mounted it, whoever reads it (PID-16).
     const reader = k.current;
@@ -157,12 +183,6 @@ export class ProcFs {
         reason: `it was mounted by a process of PID namespace ${this.pidNs.inum}${inside ? ' (an ancestor of the reader\'s)' : ''} and lists that namespace's ${this.pidNs.tasks.size} processes under their PIDs there, while the reader's namespace holds ${reader.pidNs.tasks.size}; ${why}`,
       });
     }
-    const pids: ProcEntry[] = [];
-    for (const [pid, t] of [...this.pidNs.tasks.entries()].sort((a, b) => a[0] - b[0])) {
-      pids.push({ name: String(pid), make: () => pidDir(this, t) });
-    }
-    void k;
-    return [...fixed, ...pids];
   }
 
   /** Some task for renderings that need one when no process is running (the namespace's init). */

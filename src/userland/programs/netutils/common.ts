@@ -93,9 +93,13 @@ export class Links {
   }
 }
 
-/** Dumps the links (RTM_GETLINK); a failure is reported and its status returned. */
-export function* loadLinks(failStatus = 2): Gen<Links | number> {
-  const r = yield* talk({ op: 'getlink' }, failStatus);
+/**
+ * Dumps the links (RTM_GETLINK); a failure is reported and its status returned. With
+ * `names` (the words of a command line), only the links so named and those they point
+ * to: enough for every lookup of a name the command was given (see RtnlRequest).
+ */
+export function* loadLinks(failStatus = 2, names?: string[]): Gen<Links | number> {
+  const r = yield* talk(names ? { op: 'getlink', names } : { op: 'getlink' }, failStatus);
   if (typeof r === 'number') return r;
   return new Links(r.links ?? []);
 }

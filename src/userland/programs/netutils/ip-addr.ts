@@ -104,7 +104,7 @@ function* modify(cmd: 'newaddr' | 'deladdr', args: string[], o: GlobalOptions): 
     broadcast = formatIpv4(b);
   }
   if (scope === undefined && cmd === 'newaddr') scope = local.addr >>> 24 === 127 ? 'host' : 'global';
-  const links = yield* loadLinks();
+  const links = yield* loadLinks(2, [dev]);
   if (typeof links === 'number') return links;
   if (!links.named(dev)) return yield* fail(`Cannot find device "${dev}"\n`, 1);
   const r = yield* talk({ op: cmd, dev, local: formatIpv4(local.addr), prefixlen: local.len, broadcast, scope, label });
@@ -121,7 +121,7 @@ function* flush(args: string[]): Gen<number> {
     else return yield* fail(`Error: either "dev" is duplicate, or "${args[i]}" is a garbage.\n`, 255);
   }
   if (dev === undefined) return yield* fail(INCOMPLETE, 255);
-  const links = yield* loadLinks();
+  const links = yield* loadLinks(2, [dev]);
   if (typeof links === 'number') return links;
   if (!links.named(dev)) return yield* fail(`Device "${dev}" does not exist.\n`, 1);
   const r = yield* talk({ op: 'flushaddr', dev });

@@ -248,7 +248,8 @@ function* parseBondArgs(words: string[], into: Record<string, unknown>): Gen<num
 
 /** ip link add / set / delete: one request built from the arguments. */
 function* modify(cmd: 'add' | 'set' | 'delete', args: string[]): Gen<number> {
-  const links = yield* loadLinks();
+  // Every device name the command looks up is one of its words.
+  const links = yield* loadLinks(2, args);
   if (typeof links === 'number') return links;
   const fds: number[] = [];
   const status = yield* modifyWith(cmd, args, links, fds);

@@ -83,9 +83,26 @@ function addrPasses(a: AddrInfo, f: ListFilter, o: GlobalOptions): boolean {
   return true;
 }
 
+/**
+ * Whether the filter words name one device (parseFilter would set `dev`): the listing
+ * then needs only that link, its master and link device, and the master a `master`
+ * word names — unless details (-d) show a bridge port's number, which counts the
+ * bridge's other ports.
+ */
+function namesOneDevice(args: string[], o: GlobalOptions): boolean {
+  if (o.details) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === 'up' || a === 'nomaster') continue;
+    if (a === 'master' || a === 'type' || a === 'label' || a === 'scope') i++;
+    else return !'help'.startsWith(a);
+  }
+  return false;
+}
+
 /** `ip link show …` (doLink) or `ip addr show …`. */
 export function* ipList(args: string[], o: GlobalOptions, doLink: boolean, objectHelp: string): Gen<number> {
-  const links = yield* loadLinks();
+  const links = yield* loadLinks(2, namesOneDevice(args, o) ? args : undefined);
   if (typeof links === 'number') return links;
   const f = yield* parseFilter(args, links, objectHelp);
   if (typeof f === 'number') return f;

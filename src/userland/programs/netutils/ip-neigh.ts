@@ -65,7 +65,7 @@ function* modify(mode: 'add' | 'replace' | 'change' | 'delete', args: string[]):
     }
   }
   if (dev === undefined || dst === undefined) return yield* fail('Device and destination are required arguments.\n', 255);
-  const links = yield* loadLinks();
+  const links = yield* loadLinks(2, [dev]);
   if (typeof links === 'number') return links;
   if (!links.named(dev)) return yield* fail(`Cannot find device "${dev}"\n`, 1);
   const r =

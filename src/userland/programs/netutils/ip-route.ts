@@ -118,7 +118,7 @@ function* modify(mode: 'add' | 'replace' | 'change' | 'append' | 'delete', args:
     else scope = type === 'unicast' && gateway === undefined ? 'link' : 'global';
   }
   if (dev !== undefined) {
-    const links = yield* loadLinks();
+    const links = yield* loadLinks(2, [dev]);
     if (typeof links === 'number') return links;
     if (!links.named(dev)) return yield* fail(`Cannot find device "${dev}"\n`, 1);
   }
@@ -188,7 +188,7 @@ function* list(args: string[], o: GlobalOptions): Gen<number> {
     }
   }
   if (dev !== undefined) {
-    const links = yield* loadLinks();
+    const links = yield* loadLinks(2, [dev]);
     if (typeof links === 'number') return links;
     if (!links.named(dev)) return yield* fail(`Cannot find device "${dev}"\n`, 1);
   }

@@ -30,8 +30,6 @@ import {
 } from '../../../kernel/syscalls/sys-mount.js';
 import { O_CREAT, O_WRONLY, S_IFDIR, S_IFMT } from '../../../kernel/vfs/types.js';
 import type { OciConfig, OciMount } from '../../../runtime/oci/index.js';
-import { readFile } from '../../lib/io.js';
-import { parseMountinfo } from '../nsutils/mountinfo.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -221,18 +219,14 @@ export function* prepareRootfs(config: OciConfig, rootfs: string, newCgroupNs: b
   let r = yield* sys.mount('', '/', '', rootProp);
   if (r instanceof SysError) return `make / ${prop ?? 'rslave'}: ${r.message.toLowerCase()}`;
   // pivot_root needs the mount the rootfs sits on to be private (runc's rootfsParentMountPrivate):
-  // find it in mountinfo (the deepest mount point above the rootfs) — with rshared it is shared.
-  const info = yield* readFile('/proc/self/mountinfo');
-  if (!(info instanceof SysError)) {
-    const parent = rootfs.slice(0, rootfs.lastIndexOf('/')) || '/';
-    const under = parseMountinfo(info)
-      .map((m) => m.target)
-      .filter((t) => t === '/' || parent === t || parent.startsWith(t + '/'))
-      .sort((a, b) => b.length - a.length)[0];
-    if (under !== undefined) {
-      const p = yield* sys.mount('', under, '', MS_PRIVATE);
-      if (p instanceof SysError) return `make ${under} private: ${p.message.toLowerCase()}`;
-    }
+  // the deepest mount point above the rootfs — with rshared it is shared. As runc does
+  // since 1.1, try a propagation change on each directory upwards until one is a mount
+  // point (EINVAL: it is not), rather than reading /proc/self/mountinfo, whose text
+  // grows with every mount on the host.
+  for (let under = rootfs.slice(0, rootfs.lastIndexOf('/')) || '/'; ; under = under.slice(0, under.lastIndexOf('/')) || '/') {
+    const p = yield* sys.mount('', under, '', MS_PRIVATE);
+    if (!(p instanceof SysError)) break;
+    if (p.errno !== 'EINVAL' || under === '/') return `make ${under} private: ${p.message.toLowerCase()}`;
   }
   r = yield* sys.mount(rootfs, rootfs, 'bind', MS_BIND | MS_REC);
   if (r instanceof SysError) return `bind mount rootfs ${rootfs}: ${r.message.toLowerCase()}`;
