@@ -68,7 +68,14 @@ let failed = false;
 if (smoke) {
   const baseFile = join(here, 'smoke-baseline.json');
   if (args['update-baseline']) {
-    const base = Object.fromEntries(rows.filter((r) => !r.skipped).map((r) => [r.id, { ratio: r.ratio, better: r.better }]));
+    // With --only, the other cases keep their baseline.
+    let kept = {};
+    try {
+      kept = JSON.parse(readFileSync(baseFile, 'utf8')).ratios;
+    } catch {
+      // none yet
+    }
+    const base = { ...kept, ...Object.fromEntries(rows.filter((r) => !r.skipped).map((r) => [r.id, { ratio: r.ratio, better: r.better }])) };
     writeFileSync(baseFile, JSON.stringify({ note: 'ratios of `npm run bench -- --smoke`; CI fails when one is 3x worse', node: process.version, ratios: base }, null, 2) + '\n');
   }
   let baseline = {};
