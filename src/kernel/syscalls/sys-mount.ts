@@ -243,6 +243,7 @@ function doMount(k: Kernel, t: Task, r: MountRequest): number | SysError {
     if (m.lockedFlags && ((m.flags.readonly && !want.readonly) || (m.flags.nosuid && !want.nosuid) || (m.flags.nodev && !want.nodev) || (m.flags.noexec && !want.noexec))) {
       return err('EPERM', 'the mount\'s flags were locked when it came from a more privileged mount namespace (MNT-10)');
     }
+    m.ns.table.beforeChange(m, false);
     m.flags = { readonly: !!want.readonly, nosuid: !!want.nosuid, nodev: !!want.nodev, noexec: !!want.noexec };
     return 0;
   }

@@ -136,6 +136,7 @@ function doRmdir(k: Kernel, t: Task, dirfd: number, path: string): number | SysE
  * those mounts with it (detach_mounts, since Linux 3.18, MNT-11).
  */
 function detachForeignMounts(k: Kernel, victim: Vnode): void {
+  k.mounts.materializeAll();
   for (const m of [...k.mounts.live]) if (m.mountpoint && sameVnode(m.mountpoint, victim) && m.parent) m.ns.dropTree(m);
 }
 

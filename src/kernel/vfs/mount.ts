@@ -20,6 +20,7 @@ import { Namespace } from '../ns/namespace.js';
 import type { UserNamespace } from '../ns/user-ns.js';
 import { SysError } from '../errno.js';
 import { isDir } from './types.js';
+import { copyOfChild, forgetLazy, materializeKey, materializeLevel, materializeSubtree, snapshotIndex, type CopySnapshot, type LazyChildren } from './mount-copy.js';
 
 /** Per-mount flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC). */
 export interface MountFlags {
@@ -90,6 +91,39 @@ export class MountTable {
     return false;
   }
 
+  /**
+   * Copies made by copyInto whose children are not copied yet (see Mount.lazy).
+   * Invariant: holds exactly the mounts whose `lazy` is set.
+   */
+  readonly pending = new Set<Mount>();
+
+  /** Copies every child still to be copied, down to the last (what an eager copy_mnt_ns would have made). */
+  materializeAll(): void {
+    while (this.pending.size > 0) for (const l of [...this.pending]) materializeLevel(l);
+  }
+
+  /**
+   * Called before `m` changes — its propagation or flags, or with `structural` its
+   * children: every lazy copy that would copy `m` from what it is now copies it (or
+   * its children) first, as it was when the namespace was copied.
+   */
+  beforeChange(m: Mount, structural: boolean): void {
+    if (this.pending.size === 0) return;
+    if (structural && m.lazy) materializeLevel(m);
+    const path: Mount[] = [];
+    for (let a: Mount | null = m; a !== null; a = a.parent) path.push(a);
+    for (let i = path.length - 1; i >= 0; i--) {
+      const copies = path[i].lazyCopies;
+      if (!copies || copies.size === 0) continue;
+      for (const l of [...copies]) {
+        // Down from the copy of path[i] to the copy of m, copying what lies on the way.
+        let copy: Mount | undefined = l;
+        for (let j = i - 1; j >= 0 && copy; j--) copy = copyOfChild(copy, path[j]);
+        if (copy && structural && copy.lazy) materializeLevel(copy);
+      }
+    }
+  }
+
   /** The members of peer group `g`. */
   peers(g: number): Mount[] {
     return this.members(this.byPeer, g);
@@ -113,8 +147,26 @@ export class Mount {
   mountpoint: Vnode | null;
   /** vnodeKey(mountpoint), kept from when it was attached (copies of the mount reuse it). */
   mountpointKey = '';
-  /** Mounts attached below this one, in mount order (change it with addChild/removeChild). */
-  readonly children: Mount[] = [];
+  /**
+   * Mounts attached below this one, in mount order (change it with addChild/removeChild);
+   * while `lazy`, only the copies made so far (see `children`).
+   */
+  readonly kids: Mount[] = [];
+  /**
+   * A copy whose children are not all copied yet. copy_mnt_ns copies every mount of the
+   * namespace; a container's runtime then detaches nearly all of them (pivot_root and
+   * a lazy unmount of the old root) without looking at them — a host with thousands of
+   * containers would copy thousands of mounts for each new one. So copyInto copies a
+   * mount's children when something first looks at them (children, childAt), with the
+   * IDs, propagation and flags an eager copy would have given them: IDs are reserved
+   * in the copy's order, the source may not change before (MountTable.beforeChange
+   * copies first), and recursive propagation changes made meanwhile are replayed.
+   */
+  lazy: LazyChildren | null = null;
+  /** The lazy copies whose children are to be copied from this mount's. */
+  lazyCopies: Set<Mount> | null = null;
+  /** For a mount copyInto made: that copy (where its ID and its children's come from). */
+  copiedBy: CopySnapshot | null = null;
   /**
    * The children by the vnode they cover (one mount, or a stack topmost last) — the
    * kernel's mount_hashtable, so that a path walk past a directory with many mounts below
@@ -134,6 +186,7 @@ export class Mount {
 
   set peerGroup(g: number) {
     if (g === this.peerGroupNr) return;
+    this.ns.table.beforeChange(this, false);
     this.ns.table.regroup('peer', this, this.peerGroupNr, g);
     this.peerGroupNr = g;
   }
@@ -145,6 +198,7 @@ export class Mount {
 
   set master(g: number) {
     if (g === this.masterNr) return;
+    this.ns.table.beforeChange(this, false);
     this.ns.table.regroup('master', this, this.masterNr, g);
     this.masterNr = g;
   }
@@ -167,22 +221,48 @@ export class Mount {
     this.event = event;
   }
 
+  /** Mounts attached below this one, in mount order (a lazy copy copies the rest first). */
+  get children(): Mount[] {
+    if (this.lazy) materializeLevel(this);
+    return this.kids;
+  }
+
+  /** The children covering the vnode with key `key`, bottom first (a lazy copy copies them first). */
+  private stackAt(key: string): Mount | Mount[] | undefined {
+    const e = this.childIndex?.get(key);
+    if (e !== undefined || !this.lazy) return e;
+    materializeKey(this, key);
+    return this.childIndex?.get(key);
+  }
+
+  /** The children at `key`, bottom first, of what is filed (for lazy copying). */
+  filedAt(key: string): readonly Mount[] {
+    const e = this.childIndex?.get(key);
+    return e === undefined ? [] : Array.isArray(e) ? e : [e];
+  }
+
   /** The topmost child mount covering `vn` in this mount, or undefined. */
   childAt(vn: Vnode): Mount | undefined {
-    if (this.childIndex === null) return undefined;
-    const e = this.childIndex.get(vnodeKey(vn));
+    if (this.childIndex === null && !this.lazy) return undefined;
+    const e = this.stackAt(vnodeKey(vn));
     return Array.isArray(e) ? e[e.length - 1] : e;
   }
 
   /** The children covering `vn`, bottom first (in mount order, as in `children`). */
   childrenAt(vn: Vnode): readonly Mount[] {
-    const e = this.childIndex?.get(vnodeKey(vn));
+    const e = this.stackAt(vnodeKey(vn));
     return e === undefined ? [] : Array.isArray(e) ? e.slice() : [e];
   }
 
   /** Attaches `m` (whose mountpoint and mountpointKey are set) as the topmost child at its mountpoint. */
   addChild(m: Mount): void {
-    this.children.push(m);
+    this.ns.table.beforeChange(this, true);
+    this.file(m);
+  }
+
+  /** Puts `m` in `kids` and the index (no checks: addChild, and lazy copying, which keeps `kids` in order itself). */
+  file(m: Mount): void {
+    this.kids.push(m);
     const index = (this.childIndex ??= new Map());
     const key = m.mountpointKey;
     const e = index.get(key);
@@ -193,9 +273,10 @@ export class Mount {
 
   /** Detaches child `m` (its mountpoint still set). */
   removeChild(m: Mount): void {
-    const i = this.children.indexOf(m);
+    this.ns.table.beforeChange(this, true);
+    const i = this.kids.indexOf(m);
     if (i < 0) return;
-    this.children.splice(i, 1);
+    this.kids.splice(i, 1);
     const index = this.childIndex!;
     const key = m.mountpointKey;
     const e = index.get(key)!;
@@ -206,12 +287,15 @@ export class Mount {
     }
   }
 
-  /** This mount and every mount below it, parents first. */
-  subtree(): Mount[] {
+  /**
+   * This mount and every mount below it, parents first; with `madeOnly`, without
+   * copying what a lazy copy has not copied yet.
+   */
+  subtree(madeOnly = false): Mount[] {
     const out: Mount[] = [];
     const visit = (m: Mount): void => {
       out.push(m);
-      for (const c of m.children) visit(c);
+      for (const c of madeOnly ? m.kids : m.children) visit(c);
     };
     visit(this);
     return out;
@@ -251,11 +335,48 @@ export class MountNamespace extends Namespace {
     if (this.root) this.dropTree(this.root);
   }
 
-  private newMount(fs: FileSystem, root: Vnode, flags: Partial<MountFlags>, event = this.table.newEvent()): Mount {
-    const m = new Mount(this.table.nextId++, fs, root, this, flags, event);
+  private newMount(fs: FileSystem, root: Vnode, flags: Partial<MountFlags>, event = this.table.newEvent(), id = this.table.nextId++): Mount {
+    const m = new Mount(id, fs, root, this, flags, event);
     this.table.live.add(m);
     fs.pin?.(root);
     return m;
+  }
+
+  /**
+   * The copy of `src` (a mount of the namespace copied by `snap`) below `parentCopy`,
+   * as copy_mnt_ns makes it, with the propagation changes `ops` applied since; a lazy
+   * copy itself when `src` has children. Its ID is the one reserved for `src`.
+   */
+  copyOne(snap: CopySnapshot, src: Mount, parentCopy: Mount | null, ops: readonly PropagationChange[]): Mount {
+    const c = this.newMount(src.fs, src.root, { ...src.flags }, src.event, snap.base + snapshotIndex(snap, src));
+    c.copiedBy = snap;
+    c.peerGroup = src.peerGroup;
+    c.master = src.master;
+    c.unbindable = src.unbindable;
+    if (snap.lessPrivileged) {
+      if (c.peerGroup !== 0) {
+        c.master = c.peerGroup;
+        c.peerGroup = 0;
+      }
+      c.locked = parentCopy !== null;
+      c.lockedFlags = true;
+    } else {
+      c.locked = src.locked;
+      c.lockedFlags = src.lockedFlags;
+    }
+    if (parentCopy) {
+      c.parent = parentCopy;
+      c.mountpoint = src.mountpoint;
+      c.mountpointKey = src.mountpointKey;
+      parentCopy.file(c);
+    }
+    for (const op of ops) changePropagation(this.table, c, op);
+    if (src.kids.length > 0) {
+      c.lazy = { snap, src, ops: ops.slice() };
+      this.table.pending.add(c);
+      (src.lazyCopies ??= new Set()).add(c);
+    }
+    return c;
   }
 
   /** Creates the root mount of this namespace. */
@@ -351,11 +472,12 @@ export class MountNamespace extends Namespace {
     this.dropTree(m);
   }
 
-  /** Unlinks `m`'s subtree from the tree and forgets it. */
+  /** Unlinks `m`'s subtree from the tree and forgets it (children a lazy copy never copied are simply not made). */
   dropTree(m: Mount): void {
-    for (const x of m.subtree()) {
+    for (const x of m.subtree(true)) {
       this.table.forget(x);
       x.fs.unpin?.(x.root);
+      if (x.lazy) forgetLazy(x);
     }
     m.parent?.removeChild(m);
     m.parent = null;
@@ -380,35 +502,36 @@ export class MountNamespace extends Namespace {
    * in `wanted` (a process's root and working directory).
    */
   copyInto(ns: MountNamespace, wanted: readonly Mount[]): Map<Mount, Mount> {
-    const lessPrivileged = ns.owner !== this.owner;
+    // The copy's order (preorder, as copy_tree walks) gives each mount its ID; they are
+    // all reserved now, and the children are copied when looked at (Mount.lazy).
+    const order = this.root.subtree();
+    const snap: CopySnapshot = { ns, order, base: this.table.nextId, lessPrivileged: ns.owner !== this.owner, index: null };
+    this.table.nextId += order.length;
+    ns.root = ns.copyOne(snap, this.root, null, []);
     const map = new Map<Mount, Mount>();
-    const visit = (m: Mount, parentCopy: Mount | null): void => {
-      const c = ns.copyMount(m, m.root, m.event);
-      c.unbindable = m.unbindable;
-      if (lessPrivileged) {
-        if (c.peerGroup !== 0) {
-          c.master = c.peerGroup;
-          c.peerGroup = 0;
-        }
-        c.locked = parentCopy !== null;
-        c.lockedFlags = true;
-      } else {
-        c.locked = m.locked;
-        c.lockedFlags = m.lockedFlags;
-      }
-      if (wanted.includes(m)) map.set(m, c);
-      if (parentCopy) link(c, { mnt: parentCopy, vn: m.mountpoint! }, m.mountpointKey);
-      else ns.root = c;
-      for (const ch of m.children) visit(ch, c);
-    };
-    visit(this.root, null);
+    for (const w of wanted) {
+      const path: Mount[] = [];
+      for (let a: Mount | null = w; a !== null && a !== this.root; a = a.parent) path.push(a);
+      let copy: Mount | undefined = ns.root;
+      for (let j = path.length - 1; j >= 0 && copy; j--) copy = copyOfChild(copy, path[j]);
+      if (copy) map.set(w, copy);
+    }
     return map;
   }
 
   /** mount --make-shared/--make-private/--make-slave/--make-unbindable on `m` (and below it with MS_REC). */
   setPropagation(m: Mount, change: PropagationChange, recursive: boolean): void {
-    const targets = recursive ? m.subtree().sort((a, b) => a.id - b.id) : [m];
+    if (!recursive) {
+      changePropagation(this.table, m, change);
+      return;
+    }
+    // A shared mount gets a new group number, given in ID order: copy everything first.
+    if (change === 'shared') for (const x of m.subtree(true)) if (x.lazy) materializeSubtree(x);
+    const targets = m.subtree(true).sort((a, b) => a.id - b.id);
     for (const x of targets) changePropagation(this.table, x, change);
+    // Copies still to be made get it when made: on a copy its outcome depends only on
+    // the copy (its source, unchanged meanwhile, keeps it in its groups).
+    for (const x of targets) if (x.lazy) x.lazy.ops.push(change);
   }
 }
 
@@ -445,6 +568,8 @@ function copySubmounts(ns: MountNamespace, src: Path, top: Mount): void {
 
 /** The mounts that receive events from `m`: its peers, and its group's slaves (and theirs). */
 function receivers(table: MountTable, m: Mount): { mnt: Mount; asSlave: boolean }[] {
+  // Copies not yet made would be peers or slaves too: make them all first.
+  if (m.peerGroup !== 0 && table.pending.size > 0) table.materializeAll();
   const out: { mnt: Mount; asSlave: boolean }[] = [];
   const seenGroups = new Set<number>();
   const seen = new Set<Mount>([m]);
@@ -520,6 +645,7 @@ export function isUnder(m: Mount, vn: Vnode, top: Vnode): boolean {
 
 /** One mount's propagation change (change_mnt_propagation). */
 function changePropagation(table: MountTable, m: Mount, change: PropagationChange): void {
+  table.beforeChange(m, false);
   switch (change) {
     case 'shared':
       if (m.peerGroup === 0) m.peerGroup = table.newGroup();
