@@ -188,6 +188,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
     n.tasks.set(child.nsPids[n.level], child);
     if (n.init === null && n.level > 0 && n.tasks.size === 1) n.init = child;
   }
+  child.childSeq = realParent.nextChildSeq++;
   realParent.children.push(child);
   // strace -f follows children: the child is traced from its first instruction.
   if (parent.tracer?.opts.follow) parent.tracer.forked(child);

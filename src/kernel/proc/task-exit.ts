@@ -83,6 +83,7 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   if (t.sid === t.tid) hangupSession(k, t);
   reparentChildren(k, t);
   t.state = TaskState.Zombie;
+  t.parent?.zombieChildren.add(t);
   t.exitStatus = wstatus;
   t.lastStateChange = k.now;
   if (zapping) {
@@ -111,10 +112,15 @@ function reparentChildren(k: Kernel, t: Task): void {
   if (reaper === null || reaper === t) return;
   for (const c of t.children) {
     c.parent = reaper;
+    c.childSeq = reaper.nextChildSeq++;
     reaper.children.push(c);
-    if (c.state === TaskState.Zombie) notifyParentOfExit(k, c);
+    if (c.state === TaskState.Zombie) {
+      reaper.zombieChildren.add(c);
+      notifyParentOfExit(k, c);
+    }
   }
   t.children.length = 0;
+  t.zombieChildren.clear();
 }
 
 /** Tells the parent a child exited: auto-reap if it ignores SIGCHLD, else signal and wake it. */
@@ -151,6 +157,7 @@ export function reap(k: Kernel, t: Task): void {
   if (parent) {
     const i = parent.children.indexOf(t);
     if (i >= 0) parent.children.splice(i, 1);
+    parent.zombieChildren.delete(t);
     parent.cutimeNs += t.utimeNs + t.cutimeNs;
     parent.cstimeNs += t.stimeNs + t.cstimeNs;
   }

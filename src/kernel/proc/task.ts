@@ -143,6 +143,15 @@ export class Task {
 
   parent: Task | null;
   readonly children: Task[] = [];
+  /**
+   * The children that are zombies, so that wait(-1) finds one without scanning every
+   * child (init has one per container). Invariant: exactly the zombies of `children`.
+   */
+  readonly zombieChildren = new Set<Task>();
+  /** The place in its parent's `children` (increasing along the array: it only grows at the end). */
+  childSeq = 0;
+  /** The next childSeq given to a task put in `children`. */
+  nextChildSeq = 0;
   /** Signal sent to the parent on exit (SIGCHLD for fork). */
   exitSignal: number;
 

@@ -90,8 +90,27 @@ function isInside(target: Task, sender: Task): boolean {
   return false;
 }
 
+/** The zombie child earliest in `t.children` (what a scan of the children in order finds first). */
+function firstZombieChild(t: Task): Task | undefined {
+  let first: Task | undefined;
+  for (const c of t.zombieChildren) if (first === undefined || c.childSeq < first.childSeq) first = c;
+  return first;
+}
+
 function doWait(k: Kernel, t: Task, req: { pid: number; options: number }): unknown {
   const { pid, options } = req;
+  // Any child, only exits asked for (init's loop): the zombie set answers without a scan.
+  if (pid === -1 && !(options & (WUNTRACED | WCONTINUED))) {
+    if (t.children.length === 0) return err('ECHILD', 'the caller has no children to wait for');
+    const c = firstZombieChild(t);
+    if (c) {
+      const res: WaitResult = { pid: c.pidIn(t.pidNs), status: c.exitStatus, utimeNs: c.utimeNs + c.cutimeNs, stimeNs: c.stimeNs + c.cstimeNs };
+      reap(k, c);
+      return res;
+    }
+    if (options & WNOHANG) return { pid: 0, status: 0, utimeNs: 0, stimeNs: 0 } satisfies WaitResult;
+    return k.sleepOn(t, t.childWait);
+  }
   const matches = (c: Task): boolean => {
     if (pid > 0) return c.pidIn(t.pidNs) === pid;
     if (pid === -1) return true;
