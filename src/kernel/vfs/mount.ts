@@ -20,7 +20,7 @@ import { Namespace } from '../ns/namespace.js';
 import type { UserNamespace } from '../ns/user-ns.js';
 import { SysError } from '../errno.js';
 import { isDir } from './types.js';
-import { copyOfChild, forgetLazy, materializeKey, materializeLevel, materializeSubtree, snapshotIndex, type CopySnapshot, type LazyChildren } from './mount-copy.js';
+import { copyOfChild, forgetLazy, materializeKey, materializeLevel, materializeSubtree, type CopySnapshot, type LazyChildren } from './mount-copy.js';
 
 /** Per-mount flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC). */
 export interface MountFlags {
@@ -148,6 +148,11 @@ export class Mount {
   /** vnodeKey(mountpoint), kept from when it was attached (copies of the mount reuse it). */
   mountpointKey = '';
   /**
+   * How many mounts this one's subtree holds, itself included (kept by addChild and
+   * removeChild; a lazy copy counts what it will copy): where a copy's ID goes.
+   */
+  size = 1;
+  /**
    * Mounts attached below this one, in mount order (change it with addChild/removeChild);
    * while `lazy`, only the copies made so far (see `children`).
    */
@@ -258,6 +263,7 @@ export class Mount {
   addChild(m: Mount): void {
     this.ns.table.beforeChange(this, true);
     this.file(m);
+    addToSizes(this, m.size);
   }
 
   /** Puts `m` in `kids` and the index (no checks: addChild, and lazy copying, which keeps `kids` in order itself). */
@@ -277,6 +283,7 @@ export class Mount {
     const i = this.kids.indexOf(m);
     if (i < 0) return;
     this.kids.splice(i, 1);
+    addToSizes(this, -m.size);
     const index = this.childIndex!;
     const key = m.mountpointKey;
     const e = index.get(key)!;
@@ -347,9 +354,10 @@ export class MountNamespace extends Namespace {
    * as copy_mnt_ns makes it, with the propagation changes `ops` applied since; a lazy
    * copy itself when `src` has children. Its ID is the one reserved for `src`.
    */
-  copyOne(snap: CopySnapshot, src: Mount, parentCopy: Mount | null, ops: readonly PropagationChange[]): Mount {
-    const c = this.newMount(src.fs, src.root, { ...src.flags }, src.event, snap.base + snapshotIndex(snap, src));
+  copyOne(snap: CopySnapshot, src: Mount, parentCopy: Mount | null, ops: readonly PropagationChange[], place: number): Mount {
+    const c = this.newMount(src.fs, src.root, { ...src.flags }, src.event, snap.base + place);
     c.copiedBy = snap;
+    c.size = src.size;
     c.peerGroup = src.peerGroup;
     c.master = src.master;
     c.unbindable = src.unbindable;
@@ -372,7 +380,7 @@ export class MountNamespace extends Namespace {
     }
     for (const op of ops) changePropagation(this.table, c, op);
     if (src.kids.length > 0) {
-      c.lazy = { snap, src, ops: ops.slice() };
+      c.lazy = { src, ops: ops.slice() };
       this.table.pending.add(c);
       (src.lazyCopies ??= new Set()).add(c);
     }
@@ -502,12 +510,18 @@ export class MountNamespace extends Namespace {
    * in `wanted` (a process's root and working directory).
    */
   copyInto(ns: MountNamespace, wanted: readonly Mount[]): Map<Mount, Mount> {
-    // The copy's order (preorder, as copy_tree walks) gives each mount its ID; they are
-    // all reserved now, and the children are copied when looked at (Mount.lazy).
-    const order = this.root.subtree();
-    const snap: CopySnapshot = { ns, order, base: this.table.nextId, lessPrivileged: ns.owner !== this.owner, index: null };
-    this.table.nextId += order.length;
-    ns.root = ns.copyOne(snap, this.root, null, []);
+    // A lazy copy being copied: copy what it has not first (its children are what is copied).
+    for (const l of this.table.pending) {
+      if (l.ns === this) {
+        materializeSubtree(this.root);
+        break;
+      }
+    }
+    // The copy's IDs (in copy_tree's preorder) are all reserved now; the children are
+    // copied when looked at (Mount.lazy).
+    const snap: CopySnapshot = { ns, base: this.table.nextId, lessPrivileged: ns.owner !== this.owner };
+    this.table.nextId += this.root.size;
+    ns.root = ns.copyOne(snap, this.root, null, [], 0);
     const map = new Map<Mount, Mount>();
     for (const w of wanted) {
       const path: Mount[] = [];
@@ -533,6 +547,11 @@ export class MountNamespace extends Namespace {
     // the copy (its source, unchanged meanwhile, keeps it in its groups).
     for (const x of targets) if (x.lazy) x.lazy.ops.push(change);
   }
+}
+
+/** Adds `delta` to the size of `m` and of every mount above it. */
+function addToSizes(m: Mount, delta: number): void {
+  for (let a: Mount | null = m; a !== null; a = a.parent) a.size += delta;
 }
 
 /** Puts `m` below `at` (`key`: vnodeKey(at.vn), when the caller has it already). */
