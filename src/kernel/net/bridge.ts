@@ -17,7 +17,7 @@
  * snooping (multicast floods), no hairpin mode.
  */
 import type { NetNamespace } from '../ns/net-ns.js';
-import { NetDevice } from './netdev.js';
+import { macChangeCount, NetDevice } from './netdev.js';
 import type { NetStack } from './stack.js';
 import { compareMac, isGroupMac, MAC_ZERO, type Mac } from './inet.js';
 import type { Frame } from './packet.js';
@@ -53,6 +53,15 @@ export class BridgeDevice extends NetDevice {
   vlanFiltering = false;
   /** VLAN membership per port, and of the bridge itself ("self"). */
   readonly vlans = new Map<NetDevice, Map<number, VlanEntry>>();
+  /**
+   * macChangeCount() when bridgePortsChanged last gave the local fdb entries their ports'
+   * addresses (-1: since then an entry came from elsewhere): while it is unchanged no
+   * address changed, and a docker0 with thousands of ports is not walked again.
+   */
+  localsSyncedAt = -1;
+  /** The lowest port address, as of macChangeCount() `lowestAt`; null when it must be looked for again. */
+  lowestPortMac: Mac | null = null;
+  lowestAt = -1;
 
   constructor(serial: number, netns: NetNamespace, ifindex: number, name: string, mac: Mac) {
     super(serial, netns, ifindex, name, mac, 1500);
@@ -78,12 +87,14 @@ export class BridgeDevice extends NetDevice {
   addPort(dev: NetDevice, now: number): void {
     this.hadPorts = true;
     this.ports.push(dev);
+    if (this.lowestPortMac !== null && compareMac(dev.mac, this.lowestPortMac) < 0) this.lowestPortMac = dev.mac;
     this.vlans.set(dev, defaultVlans());
     this.fdb.push({ mac: dev.mac, vid: this.vlanFiltering ? BR_DEFAULT_PVID : 0, port: dev, updated: now, local: true, isStatic: false });
   }
 
   removePort(dev: NetDevice): void {
     this.ports.splice(this.ports.indexOf(dev), 1);
+    this.lowestPortMac = null;
     this.vlans.delete(dev);
     for (let i = this.fdb.length - 1; i >= 0; i--) if (this.fdb[i].port === dev) this.fdb.splice(i, 1);
   }
@@ -141,7 +152,10 @@ export function portState(p: NetDevice): 'forwarding' | 'disabled' {
 
 /** After ports change: the bridge takes the smallest port MAC unless its address was set. */
 export function bridgePortsChanged(stack: NetStack, br: BridgeDevice): void {
-  for (const e of br.fdb) if (e.local && e.mac !== e.port.mac) e.mac = e.port.mac;
+  if (br.localsSyncedAt !== macChangeCount()) {
+    for (const e of br.fdb) if (e.local && e.mac !== e.port.mac) e.mac = e.port.mac;
+    br.localsSyncedAt = macChangeCount();
+  }
   if (br.macSource === 'set') return;
   if (br.ports.length === 0) {
     // br_stp_recalculate_bridge_id with no ports left: the address becomes all zeros.
@@ -151,9 +165,15 @@ export function bridgePortsChanged(stack: NetStack, br: BridgeDevice): void {
     }
     return;
   }
-  // The lowest port address (one pass: a docker0 with a port per container is long).
-  let min = br.ports[0].mac;
-  for (const p of br.ports) if (compareMac(p.mac, min) < 0) min = p.mac;
+  // The lowest port address: kept as ports join, looked for again after an address
+  // changed or a port left (a docker0 has a port per container).
+  if (br.lowestPortMac === null || br.lowestAt !== macChangeCount()) {
+    let low = br.ports[0].mac;
+    for (const p of br.ports) if (compareMac(p.mac, low) < 0) low = p.mac;
+    br.lowestPortMac = low;
+    br.lowestAt = macChangeCount();
+  }
+  const min = br.lowestPortMac;
   if (min !== br.mac) {
     br.mac = min;
     br.macSource = 'stolen';

@@ -55,11 +55,29 @@ export interface IfAddr {
   secondary: boolean;
 }
 
+/**
+ * How many times the address of an existing device has changed, in this process: a
+ * bridge compares it with the count at its last look to know whether its ports'
+ * addresses may have changed (BridgeDevice). Only ever compared for equality.
+ */
+let macChanges = 0;
+export const macChangeCount = (): number => macChanges;
+
 export abstract class NetDevice {
   abstract readonly kind: DevKind;
   ifindex: number;
   name: string;
-  mac: Mac;
+  private macAddr: Mac;
+
+  /** The device's address; setting it counts as a change (macChangeCount). */
+  get mac(): Mac {
+    return this.macAddr;
+  }
+
+  set mac(m: Mac) {
+    this.macAddr = m;
+    macChanges++;
+  }
   /** How the MAC was set: 'random' (generated), 'set' (by the user), 'stolen' (a bridge's from a port). */
   macSource: 'perm' | 'random' | 'set' | 'stolen' = 'random';
   /**
@@ -88,7 +106,7 @@ export abstract class NetDevice {
     this.netns = netns;
     this.ifindex = ifindex;
     this.name = name;
-    this.mac = mac;
+    this.macAddr = mac;
     this.mtu = mtu;
   }
 

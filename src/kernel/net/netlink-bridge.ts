@@ -85,6 +85,8 @@ export function changeFdb(k: Kernel, dev: DevLookup, req: Extract<RtnlRequest, {
   }
   if (i >= 0) return fail('EEXIST');
   br.fdb.push({ mac, vid, port: d, updated: k.now, local: !req.static, isStatic: !!req.static });
+  // A local entry of another address: bridgePortsChanged's next look gives it its port's.
+  if (!req.static) br.localsSyncedAt = -1;
   return OK;
 }
 
