@@ -151,6 +151,22 @@ export class OverlayVnode implements Vnode {
     return this.entry(name) ?? err('ENOENT', `no layer of the overlay has ${shown(this.childPath(name))}, or a whiteout hides it`);
   }
 
+  /**
+   * The name of `child` here, from its path, when it is still what that name shows
+   * (exec names its file: a merged /bin of hundreds of entries is not listed for it).
+   * A file with other hard links is left to readdir, which lists the first name.
+   */
+  nameOf(child: Vnode): string | undefined {
+    if (!(child instanceof OverlayVnode) || child.fs !== this.fs || child.path === '') return undefined;
+    const slash = child.path.lastIndexOf('/');
+    if ((slash < 0 ? '' : child.path.slice(0, slash)) !== this.path) return undefined;
+    const name = child.path.slice(slash + 1);
+    const now = this.entry(name);
+    if (now === null || now.ino !== child.ino) return undefined;
+    if (!isDir(now.mode()) && now.real.getattr().nlink !== 1) return undefined;
+    return name;
+  }
+
   readdir(): DirEntry[] | SysError {
     const names = new Map<string, DirEntry>();
     const hidden = new Set<string>();

@@ -76,7 +76,8 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     if (!spec) return err('ENOEXEC', `${file} names program "${name}", which this ctsim does not have`);
 
     // The new address space, before the point of no return (exec fails with ENOMEM without one).
-    const image = fileMapping(k, t, p.mnt, p.vn, pathOf(t, p));
+    const exe = pathOf(t, p);
+    const image = fileMapping(k, t, p.mnt, p.vn, exe);
     if (image instanceof SysError) return image;
     const mm = execMm(k, t, image);
     if (!mm) return err('ENOMEM', 'no memory for the new program\'s page tables');
@@ -105,7 +106,7 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     t.comm = base.slice(0, 15);
     t.argv = args;
     t.envp = [...envp];
-    t.exe = pathOf(t, p);
+    t.exe = exe;
     t.didExec = true;
     execCreds(t.creds, p.vn.getattr(), p.mnt.flags.nosuid, t.noNewPrivs, t.fs.users > 1);
     t.setProgram(spec.main({ argv: args, envp: t.envp }));
