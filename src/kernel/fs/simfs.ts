@@ -78,9 +78,69 @@ export function lighten<T extends Node | Link>(x: T): T {
   if ('_btime' in o) {
     unreadDate ??= o._btime;
     o._atime = o._mtime = o._ctime = o._btime = unreadDate;
+  } else if (!(x as Link).getNode().isDirectory()) {
+    // A file's entry has no children, but memfs gives every link a Map for them.
+    o.children = NO_CHILDREN;
   }
   return x;
 }
+
+/**
+ * Puts a node's memfs stamps back on the shared Date after memfs touched it (each read,
+ * write, truncate, link count or directory change makes new ones, kept per node).
+ */
+function unstamp(node: Node): void {
+  if (unreadDate === undefined) return;
+  const o = node as unknown as Record<string, unknown>;
+  o._atime = o._mtime = o._ctime = unreadDate;
+}
+
+/**
+ * Gives a node bytes of their own when memfs cut them from Node's shared 8 KiB Buffer
+ * pool (what it does for a file under 4 KiB): a small file that stays — a container's
+ * hostname, hosts, state.json — would keep the whole slab alive, with the garbage of
+ * the short-lived buffers cut from it beside it.
+ */
+function ownBytes(node: Node): void {
+  const o = node as unknown as { buf: Buffer };
+  const b = o.buf;
+  if (b.byteLength === 0 || b.byteLength === b.buffer.byteLength) return;
+  const own = Buffer.allocUnsafeSlow(b.byteLength);
+  b.copy(own);
+  o.buf = own;
+}
+
+/** The children of every non-directory link: empty, and never changed (memfs adds children to directories only). */
+const NO_CHILDREN: Link['children'] = new (class extends Map<string, Link | undefined> {
+  override set(): this {
+    throw new Error('simfs: memfs tried to add a child to a link that is not a directory');
+  }
+  override delete(): boolean {
+    return false;
+  }
+})();
+
+/**
+ * A memfs Superblock without the fs-like closures each one carries (open, writeFile,
+ * mkdir, … 22 of them, 1.3 KiB a file system): simfs works on its links and nodes and
+ * never calls them, and a host with thousands of containers has four tmpfs-like mounts
+ * for each. Reaches into fs-core 4.80's instance fields.
+ */
+function bareSuperblock(): Superblock {
+  const sb = new Superblock();
+  const o = sb as unknown as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (typeof o[key] === 'function') o[key] = undefined;
+  o.changes = SILENT;
+  return sb;
+}
+
+/**
+ * The kernel's metadata of every simfs node and the vnode of every link, for all simfs
+ * instances at once: a node or link belongs to one file system, and a WeakMap of its
+ * own cost each of a container's four tmpfs-like mounts ~0.35 KiB before its first entry.
+ */
+const INODE_META = new WeakMap<Node, InodeMeta>();
+const LINK_VNODES = new WeakMap<Link, SimVnode>();
 
 export class SimFs implements FileSystem {
   readonly type: string;
@@ -93,8 +153,8 @@ export class SimFs implements FileSystem {
    * thousands of tmpfs mounts).
    */
   protected readonly sb: Superblock;
-  protected readonly meta = new WeakMap<Node, InodeMeta>();
-  private readonly vnodes = new WeakMap<Link, SimVnode>();
+  protected readonly meta = INODE_META;
+  private readonly vnodes = LINK_VNODES;
   protected nextIno: number;
   private readonly opts: string;
   private readonly rootVnode: SimVnode;
@@ -104,7 +164,7 @@ export class SimFs implements FileSystem {
     this.dev = o.dev;
     this.source = o.source;
     this.opts = o.options ?? '';
-    this.sb = new Superblock();
+    this.sb = bareSuperblock();
     lighten(this.sb.root);
     lighten(this.sb.root.getNode());
     // ext4 gives the root inode 2 and the first ordinary inode 11 (lost+found); tmpfs starts at 1.
@@ -241,6 +301,8 @@ export class SimVnode implements Vnode {
     if (a.size !== undefined) {
       if (isDir(m.mode)) return err('EISDIR', `${this.dentry.getPath() || "/"} is a directory and has no size to truncate to ${a.size}`);
       this.node.truncate(a.size);
+      unstamp(this.node);
+      ownBytes(this.node);
       m.mtimeNs = a.nowNs;
     }
     if (a.atimeNs !== undefined) m.atimeNs = a.atimeNs;
@@ -251,6 +313,7 @@ export class SimVnode implements Vnode {
 
   private touchDir(nowNs: number): void {
     this.fs.changed(null);
+    unstamp(this.node);
     const m = this.fs.metaOf(this.node);
     m.mtimeNs = nowNs;
     m.ctimeNs = nowNs;
@@ -289,6 +352,7 @@ export class SimVnode implements Vnode {
 
   private addChild(name: string, node: Node, nowNs: number): SimVnode {
     const link = lighten(this.dentry.createChild(name, node));
+    unstamp(node);
     this.touchDir(nowNs);
     return this.fs.vnodeOf(link);
   }
@@ -332,6 +396,7 @@ export class SimVnode implements Vnode {
     const node = target.node;
     node.nlink++;
     lighten(this.dentry.createChild(name, node));
+    unstamp(node);
     this.touchDir(nowNs);
     this.fs.metaOf(node).ctimeNs = nowNs;
     return undefined;
@@ -414,6 +479,7 @@ export class SimVnode implements Vnode {
     if ((mode & S_IFMT) === S_IFREG) {
       if (flags & O_TRUNC && (flags & 3) !== 0) {
         this.node.truncate(0);
+        unstamp(this.node);
         this.fs.changed(this.node);
       }
       openCount.set(this.node, (openCount.get(this.node) ?? 0) + 1);
@@ -427,6 +493,7 @@ export class SimVnode implements Vnode {
     const size = this.node.getSize();
     const buf = Buffer.alloc(size);
     if (size > 0) this.node.read(buf, 0, size, 0);
+    unstamp(this.node);
     return buf;
   }
 
@@ -435,6 +502,8 @@ export class SimVnode implements Vnode {
     this.fs.changed(this.node);
     this.node.truncate(0);
     if (buf.length > 0) this.node.write(buf, 0, buf.length, 0);
+    unstamp(this.node);
+    ownBytes(this.node);
   }
 
   /** The group of a new object: the directory's group if it is set-group-ID, else the creator's fsgid. */
@@ -475,6 +544,7 @@ const regularFileOps: FileOps = {
     const n = Math.min(count, size - f.pos);
     const buf = Buffer.allocUnsafe(n);
     const got = v.node.read(buf, 0, n, f.pos);
+    unstamp(v.node);
     f.pos += got;
     v.fs.metaOf(v.node).atimeNs = k.realtimeNs;
     return buf.toString('latin1', 0, got);
@@ -484,6 +554,8 @@ const regularFileOps: FileOps = {
     if (f.flags & O_APPEND) f.pos = v.node.getSize();
     const buf = Buffer.from(data, 'latin1');
     v.node.write(buf, 0, buf.length, f.pos);
+    unstamp(v.node);
+    ownBytes(v.node);
     f.pos += buf.length;
     v.fs.changed(v.node);
     const m = v.fs.metaOf(v.node);
