@@ -83,7 +83,7 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
   if (t.sid === t.tid) hangupSession(k, t);
   reparentChildren(k, t);
   t.state = TaskState.Zombie;
-  t.parent?.zombieChildren.add(t);
+  if (t.parent) (t.parent.zombieChildren ??= new Set()).add(t);
   t.exitStatus = wstatus;
   t.lastStateChange = k.now;
   if (zapping) {
@@ -115,12 +115,12 @@ function reparentChildren(k: Kernel, t: Task): void {
     c.childSeq = reaper.nextChildSeq++;
     reaper.children.push(c);
     if (c.state === TaskState.Zombie) {
-      reaper.zombieChildren.add(c);
+      (reaper.zombieChildren ??= new Set()).add(c);
       notifyParentOfExit(k, c);
     }
   }
   t.children.length = 0;
-  t.zombieChildren.clear();
+  t.zombieChildren = null;
 }
 
 /** Tells the parent a child exited: auto-reap if it ignores SIGCHLD, else signal and wake it. */
@@ -157,7 +157,7 @@ export function reap(k: Kernel, t: Task): void {
   if (parent) {
     const i = parent.children.indexOf(t);
     if (i >= 0) parent.children.splice(i, 1);
-    parent.zombieChildren.delete(t);
+    parent.zombieChildren?.delete(t);
     parent.cutimeNs += t.utimeNs + t.cutimeNs;
     parent.cstimeNs += t.stimeNs + t.cstimeNs;
   }

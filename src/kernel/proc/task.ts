@@ -145,9 +145,10 @@ export class Task {
   readonly children: Task[] = [];
   /**
    * The children that are zombies, so that wait(-1) finds one without scanning every
-   * child (init has one per container). Invariant: exactly the zombies of `children`.
+   * child (init has one per container). Invariant: exactly the zombies of `children`
+   * (null until the first: most tasks never have one).
    */
-  readonly zombieChildren = new Set<Task>();
+  zombieChildren: Set<Task> | null = null;
   /** The place in its parent's `children` (increasing along the array: it only grows at the end). */
   childSeq = 0;
   /** The next childSeq given to a task put in `children`. */

@@ -9,27 +9,27 @@
 import type { Task } from './task.js';
 
 export class WaitQueue {
-  /** Sleepers in arrival order; a task appears at most once. */
-  private readonly set = new Set<Task>();
+  /** Sleepers in arrival order; a task appears at most once (null until the first: most queues stay empty). */
+  private set: Set<Task> | null = null;
 
   add(t: Task): void {
-    this.set.add(t);
+    (this.set ??= new Set()).add(t);
   }
 
   remove(t: Task): void {
-    this.set.delete(t);
+    this.set?.delete(t);
   }
 
   has(t: Task): boolean {
-    return this.set.has(t);
+    return this.set?.has(t) ?? false;
   }
 
   /** The sleepers in arrival order (a copy: waking them changes the queue). */
   get sleepers(): Task[] {
-    return [...this.set];
+    return this.set ? [...this.set] : [];
   }
 
   get isEmpty(): boolean {
-    return this.set.size === 0;
+    return this.set === null || this.set.size === 0;
   }
 }

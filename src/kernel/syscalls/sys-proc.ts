@@ -93,7 +93,7 @@ function isInside(target: Task, sender: Task): boolean {
 /** The zombie child earliest in `t.children` (what a scan of the children in order finds first). */
 function firstZombieChild(t: Task): Task | undefined {
   let first: Task | undefined;
-  for (const c of t.zombieChildren) if (first === undefined || c.childSeq < first.childSeq) first = c;
+  for (const c of t.zombieChildren ?? []) if (first === undefined || c.childSeq < first.childSeq) first = c;
   return first;
 }
 
