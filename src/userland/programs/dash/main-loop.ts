@@ -22,12 +22,24 @@ export const INPUT_BLOCK = 8192;
 /** Parsed strings by text (parse trees are immutable, so they can be shared). */
 const parseCache = new Map<string, ParsedProgram>();
 const PARSE_CACHE_MAX = 512;
+/**
+ * Texts parsed once and not kept (the cache's doorkeeper): a tree is kept from a text's
+ * second parse on. Most one-off texts are host scripts unique to one `ctsim run` (its
+ * container ID) — keeping their trees (~30 KiB each) filled the cache with trees never
+ * used again, and each lived long enough to cost a full collection to free.
+ */
+const seenOnce = new Set<string>();
 
-/** Parses a string, remembering the result (eval, traps, `sh -c`). */
+/** Parses a string, remembering the result when the same text comes again (eval, traps, `sh -c`). */
 export function parseCached(text: string): ParsedProgram {
   let p = parseCache.get(text);
   if (p === undefined) {
     p = parseProgram(text);
+    if (!seenOnce.delete(text)) {
+      if (seenOnce.size >= PARSE_CACHE_MAX) seenOnce.delete(seenOnce.values().next().value as string);
+      seenOnce.add(text);
+      return p;
+    }
     if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value as string);
     parseCache.set(text, p);
   }
