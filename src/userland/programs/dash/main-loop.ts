@@ -30,7 +30,7 @@ const PARSE_CACHE_MAX = 512;
  */
 const seenOnce = new Set<string>();
 
-/** Parses a string, remembering the result when the same text comes again (eval, traps, `sh -c`). */
+/** Parses a string, remembering the result when the same text comes again (eval, traps, `sh -c`, a script read in one block). */
 export function parseCached(text: string): ParsedProgram {
   let p = parseCache.get(text);
   if (p === undefined) {
@@ -147,7 +147,9 @@ export function* runInput(sh: Shell, fd: number): Gen<number> {
         input.buf = input.buf.slice(last + 1);
       }
       if (text === '') break;
-      parsed = parseProgram(text, lineBase);
+      // A script read whole in its first block may come again (a hook run for each container);
+      // interactive input is typed once, and later blocks number their lines from lineBase.
+      parsed = !interactive && lineBase === 0 ? parseCached(text) : parseProgram(text, lineBase);
       if (!parsed.incomplete || (input.eof && input.buf === '')) break;
       if (interactive) yield* sh.err(yield* expandPrompt(sh, sh.vars.get('PS2') ?? ''));
     }
