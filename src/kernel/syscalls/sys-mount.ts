@@ -17,7 +17,7 @@ import type { Task } from '../proc/task.js';
 import { err, SysError } from '../errno.js';
 import type { HandlerTable } from './handler.js';
 import { resolve } from '../vfs/namei.js';
-import { isUnder, type Mount, type MountFlags, type MountNamespace, type Path, type PropagationChange } from '../vfs/mount.js';
+import { isUnder, mountFlags, type Mount, type MountFlags, type MountNamespace, type Path, type PropagationChange } from '../vfs/mount.js';
 import { sameVnode, type FileSystem, type Vnode } from '../vfs/vnode.js';
 import { isDir, makedev, S_IFCHR } from '../vfs/types.js';
 import { CAP, capable, nsCapable, capMissing, capMissingInit } from '../ns/capabilities.js';
@@ -244,7 +244,7 @@ function doMount(k: Kernel, t: Task, r: MountRequest): number | SysError {
       return err('EPERM', 'the mount\'s flags were locked when it came from a more privileged mount namespace (MNT-10)');
     }
     m.ns.table.beforeChange(m, false);
-    m.flags = { readonly: !!want.readonly, nosuid: !!want.nosuid, nodev: !!want.nodev, noexec: !!want.noexec };
+    m.flags = mountFlags(want);
     return 0;
   }
   const prop = PROPAGATION.filter(([bit]) => flags & bit);

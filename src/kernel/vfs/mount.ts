@@ -30,6 +30,16 @@ export interface MountFlags {
   noexec: boolean;
 }
 
+/** The 16 combinations of mount flags, each one frozen object that mounts share (a remount gives a mount another). */
+const FLAG_SETS: readonly MountFlags[] = Array.from({ length: 16 }, (_, i) =>
+  Object.freeze({ readonly: (i & 1) !== 0, nosuid: (i & 2) !== 0, nodev: (i & 4) !== 0, noexec: (i & 8) !== 0 }),
+);
+
+/** The shared flags object for `f` (missing flags are off). */
+export function mountFlags(f: Partial<MountFlags>): MountFlags {
+  return FLAG_SETS[(f.readonly ? 1 : 0) | (f.nosuid ? 2 : 0) | (f.nodev ? 4 : 0) | (f.noexec ? 8 : 0)];
+}
+
 /** Every live mount of a kernel, the ID counters and the peer groups (one per kernel). */
 export class MountTable {
   nextId = 21;
@@ -222,7 +232,7 @@ export class Mount {
     this.parent = null;
     this.mountpoint = null;
     this.ns = ns;
-    this.flags = { readonly: false, nosuid: false, nodev: false, noexec: false, ...flags };
+    this.flags = mountFlags(flags);
     this.event = event;
   }
 
@@ -355,7 +365,7 @@ export class MountNamespace extends Namespace {
    * copy itself when `src` has children. Its ID is the one reserved for `src`.
    */
   copyOne(snap: CopySnapshot, src: Mount, parentCopy: Mount | null, ops: readonly PropagationChange[], place: number): Mount {
-    const c = this.newMount(src.fs, src.root, { ...src.flags }, src.event, snap.base + place);
+    const c = this.newMount(src.fs, src.root, src.flags, src.event, snap.base + place);
     c.copiedBy = snap;
     c.size = src.size;
     c.peerGroup = src.peerGroup;
@@ -423,7 +433,7 @@ export class MountNamespace extends Namespace {
 
   /** A copy of `m` rooted at `root` (clone_mnt), in the same peer group if shared. */
   private copyMount(m: Mount, root: Vnode, event: number): Mount {
-    const c = this.newMount(m.fs, root, { ...m.flags }, event);
+    const c = this.newMount(m.fs, root, m.flags, event);
     c.peerGroup = m.peerGroup;
     c.master = m.master;
     return c;
@@ -573,7 +583,7 @@ function copySubmounts(ns: MountNamespace, src: Path, top: Mount): void {
     for (const ch of from === src.mnt && !srcIsDir ? from.childrenAt(src.vn) : from.children) {
       if (ch.unbindable || ch.mountpoint === null) continue;
       if (from === src.mnt && !under(ch.mountpoint)) continue;
-      const c = new Mount(ns.table.nextId++, ch.fs, ch.root, ns, { ...ch.flags }, top.event);
+      const c = new Mount(ns.table.nextId++, ch.fs, ch.root, ns, ch.flags, top.event);
       ns.table.live.add(c);
       ch.fs.pin?.(ch.root);
       c.peerGroup = ch.peerGroup;
