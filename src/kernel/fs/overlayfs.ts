@@ -113,6 +113,11 @@ export class OverlayVnode implements Vnode {
     return this.real.mode();
   }
 
+  accessAttrs(): Pick<Stat, 'mode' | 'uid' | 'gid'> {
+    const r = this.real;
+    return r.accessAttrs ? r.accessAttrs() : r.getattr();
+  }
+
   getattr(): Stat {
     const st = { ...this.real.getattr() };
     // Directories belong to the overlay's device; files keep the layer's (no xino).

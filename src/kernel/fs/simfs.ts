@@ -99,7 +99,8 @@ function unstamp(node: Node): void {
  * Gives a node bytes of their own when memfs cut them from Node's shared 8 KiB Buffer
  * pool (what it does for a file under 4 KiB): a small file that stays — a container's
  * hostname, hosts, state.json — would keep the whole slab alive, with the garbage of
- * the short-lived buffers cut from it beside it.
+ * the short-lived buffers cut from it beside it. (A file written through a descriptor
+ * gets this, and its exact size, from trimBuffer at its last close.)
  */
 function ownBytes(node: Node): void {
   const o = node as unknown as { buf: Buffer };
@@ -268,6 +269,10 @@ export class SimVnode implements Vnode {
 
   mode(): number {
     return this.fs.metaOf(this.node).mode;
+  }
+
+  accessAttrs(): Pick<Stat, 'mode' | 'uid' | 'gid'> {
+    return this.fs.metaOf(this.node);
   }
 
   getattr(): Stat {
@@ -555,7 +560,6 @@ const regularFileOps: FileOps = {
     const buf = Buffer.from(data, 'latin1');
     v.node.write(buf, 0, buf.length, f.pos);
     unstamp(v.node);
-    ownBytes(v.node);
     f.pos += buf.length;
     v.fs.changed(v.node);
     const m = v.fs.metaOf(v.node);

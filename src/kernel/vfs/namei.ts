@@ -67,7 +67,7 @@ function splitPath(path: string): string[] {
 
 /** Checks search permission on a directory. */
 function canSearch(t: Task, vn: Vnode): boolean {
-  return mayAccess(t.creds, vn.getattr(), MAY_EXEC);
+  return mayAccess(t.creds, vn.accessAttrs ? vn.accessAttrs() : vn.getattr(), MAY_EXEC);
 }
 
 interface WalkState {

@@ -54,6 +54,11 @@ export interface Vnode {
   /** st_mode (type and permission bits). */
   mode(): number;
   getattr(): Stat;
+  /**
+   * The mode and owner, without making a whole Stat (a path walk checks search
+   * permission on every directory it passes). Absent: getattr() gives them.
+   */
+  accessAttrs?(): Pick<Stat, 'mode' | 'uid' | 'gid'>;
   setattr?(attr: SetAttr): SysError | undefined;
 
   // Directories.
