@@ -117,10 +117,9 @@ export class ProcFs {
 
   /** The root's entry `name` (what a lookup finds in rootEntries), found without listing every PID. */
   private rootEntry(name: string): ProcEntry | undefined {
-    const fixed = this.fixedEntries();
     this.explainView();
-    const e = fixed.find((f) => f.name === name);
-    if (e || !/^[1-9][0-9]*$/.test(name)) return e;
+    // No fixed entry has a number for a name: a PID directory is found without making them.
+    if (!/^[1-9][0-9]*$/.test(name)) return this.fixedEntries().find((f) => f.name === name);
     const t = this.pidNs.tasks.get(Number(name));
     return t ? { name, make: () => pidDir(this, t) } : undefined;
   }
