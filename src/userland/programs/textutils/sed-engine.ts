@@ -78,7 +78,8 @@ export class SedEngine {
           if (line === null) break;
           this.ps = line;
           this.substituted = false;
-          yield* this.startingLine();
+          // (Checked here too: a generator per line is most of what sed allocates.)
+          if (this.input.fileStarted || this.input.lineNumber === 1) yield* this.startingLine();
         }
         this.costNs += SED_NS_PER_CYCLE;
         const end = yield* this.execute();
@@ -86,7 +87,7 @@ export class SedEngine {
         this.costNs = 0;
         if (end === 'quitSilently') break;
         if (end === 'end' || end === 'quit') yield* this.autoprint();
-        yield* this.flushQueue();
+        if (this.queue.length > 0) yield* this.flushQueue();
         if (this.output.unbuffered) yield* this.output.flushStdout();
         if (end === 'quit') {
           // q ends the last line it printed, terminator and all.
@@ -145,7 +146,7 @@ export class SedEngine {
     while (pc < cmds.length) {
       const cmd = cmds[pc];
       this.costNs += SED_NS_PER_COMMAND;
-      if (!(yield* this.selects(cmd.sel))) {
+      if (cmd.sel !== null && !(yield* this.selects(cmd.sel))) {
         pc = cmd.op === 'enterBlock' ? cmd.skipTo + 1 : pc + 1;
         continue;
       }
