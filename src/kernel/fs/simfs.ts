@@ -122,13 +122,19 @@ const NO_CHILDREN: Link['children'] = new (class extends Map<string, Link | unde
 })();
 
 /**
+ * The process memfs asks for its owner and working directory: fixed answers instead of
+ * the host's (two system calls per node memfs makes; simfs keeps its own owners).
+ */
+const MEMFS_PROCESS = { getuid: () => 0, getgid: () => 0, cwd: () => '/', platform: 'linux', emitWarning: () => {}, env: {} };
+
+/**
  * A memfs Superblock without the fs-like closures each one carries (open, writeFile,
  * mkdir, … 22 of them, 1.3 KiB a file system): simfs works on its links and nodes and
  * never calls them, and a host with thousands of containers has four tmpfs-like mounts
  * for each. Reaches into fs-core 4.80's instance fields.
  */
 function bareSuperblock(): Superblock {
-  const sb = new Superblock();
+  const sb = new Superblock({ process: MEMFS_PROCESS });
   const o = sb as unknown as Record<string, unknown>;
   for (const key of Object.keys(o)) if (typeof o[key] === 'function') o[key] = undefined;
   o.changes = SILENT;
