@@ -201,6 +201,13 @@ export class OverlayVnode implements Vnode {
     if (parent instanceof SysError) return parent;
     const pu = parent.copyUp();
     if (pu instanceof SysError) return pu;
+    // Copied up already through another vnode of the same path (a hard link to a file in
+    // this directory copies the directory up first): that copy is this object's.
+    const already = child(pu, name);
+    if (already && !isWhiteout(already)) {
+      this.upperV = already;
+      return already;
+    }
     const low = this.lowerV[0];
     const st = low.getattr();
     const owner: FsIds = { fsuid: st.uid, fsgid: st.gid };
