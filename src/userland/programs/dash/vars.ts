@@ -36,6 +36,12 @@ export interface SavedVar {
 
 export class VarTable {
   private map = new Map<string, Var>();
+  /**
+   * The map (and its Var objects) may be another table's too (`clone`): copied before
+   * this table first changes a variable. A forked child mostly execs or exits without
+   * changing one, and the shell forks for nearly every command.
+   */
+  private shared = false;
   private seq = 0;
   /** The exported environment, rebuilt when an exported variable changes. */
   private envCache: string[] | null = null;
@@ -48,6 +54,7 @@ export class VarTable {
     return v === undefined || v.flags & V_UNSET ? undefined : v.value;
   }
 
+  /** The variable itself (read it only: it may be shared with a clone until a change). */
   lookup(name: string): Var | undefined {
     return this.map.get(name);
   }
@@ -62,6 +69,7 @@ export class VarTable {
    * read-only (the caller reports the error).
    */
   set(name: string, value: string, flags = 0): boolean {
+    this.own();
     const v = this.map.get(name);
     if (v !== undefined) {
       if (v.flags & V_READONLY) return false;
@@ -79,6 +87,7 @@ export class VarTable {
 
   /** Adds flags (export, readonly) to a variable, creating it unset if needed. */
   setFlags(name: string, flags: number): void {
+    this.own();
     const v = this.map.get(name);
     if (v !== undefined) {
       v.flags |= flags;
@@ -90,6 +99,7 @@ export class VarTable {
 
   /** unset: false when the variable is read-only. */
   unset(name: string): boolean {
+    this.own();
     const v = this.map.get(name);
     if (v === undefined) return true;
     if (v.flags & V_READONLY) return false;
@@ -107,6 +117,7 @@ export class VarTable {
 
   /** Restores a variable saved by `save` (function return). */
   restore(s: SavedVar): void {
+    this.own();
     const cur = this.map.get(s.name);
     if ((cur && cur.flags & V_EXPORT) || (s.saved && s.saved.flags & V_EXPORT)) this.envCache = null;
     if (s.saved === undefined) this.map.delete(s.name);
@@ -136,13 +147,23 @@ export class VarTable {
     return [...this.map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
-  /** An independent copy (a forked child's variables). */
+  /** An independent copy (a forked child's variables), sharing the map until either side changes it. */
   clone(): VarTable {
     const t = new VarTable();
-    for (const [k, v] of this.map) t.map.set(k, { ...v });
+    t.map = this.map;
+    t.shared = this.shared = true;
     t.seq = this.seq;
     t.envCache = this.envCache;
     return t;
+  }
+
+  /** Makes the map this table's own before a change (see `shared`). */
+  private own(): void {
+    if (!this.shared) return;
+    const m = new Map<string, Var>();
+    for (const [k, v] of this.map) m.set(k, { ...v });
+    this.map = m;
+    this.shared = false;
   }
 }
 
