@@ -95,22 +95,6 @@ function unstamp(node: Node): void {
   o._atime = o._mtime = o._ctime = unreadDate;
 }
 
-/**
- * Gives a node bytes of their own when memfs cut them from Node's shared 8 KiB Buffer
- * pool (what it does for a file under 4 KiB): a small file that stays — a container's
- * hostname, hosts, state.json — would keep the whole slab alive, with the garbage of
- * the short-lived buffers cut from it beside it. (A file written through a descriptor
- * gets this, and its exact size, from trimBuffer at its last close.)
- */
-function ownBytes(node: Node): void {
-  const o = node as unknown as { buf: Buffer };
-  const b = o.buf;
-  if (b.byteLength === 0 || b.byteLength === b.buffer.byteLength) return;
-  const own = Buffer.allocUnsafeSlow(b.byteLength);
-  b.copy(own);
-  o.buf = own;
-}
-
 /** The children of every non-directory link: empty, and never changed (memfs adds children to directories only). */
 const NO_CHILDREN: Link['children'] = new (class extends Map<string, Link | undefined> {
   override set(): this {
@@ -313,7 +297,7 @@ export class SimVnode implements Vnode {
       if (isDir(m.mode)) return err('EISDIR', `${this.dentry.getPath() || "/"} is a directory and has no size to truncate to ${a.size}`);
       this.node.truncate(a.size);
       unstamp(this.node);
-      ownBytes(this.node);
+      trimBuffer(this.node);
       m.mtimeNs = a.nowNs;
     }
     if (a.atimeNs !== undefined) m.atimeNs = a.atimeNs;
@@ -514,7 +498,7 @@ export class SimVnode implements Vnode {
     this.node.truncate(0);
     if (buf.length > 0) this.node.write(buf, 0, buf.length, 0);
     unstamp(this.node);
-    ownBytes(this.node);
+    trimBuffer(this.node);
   }
 
   /** The group of a new object: the directory's group if it is set-group-ID, else the creator's fsgid. */
@@ -532,10 +516,10 @@ export class SimVnode implements Vnode {
 const openCount = new WeakMap<Node, number>();
 
 /**
- * Gives a file no one has open a buffer of its size: memfs grows a buffer by doubling as
- * it is written (a 9 KiB config.json holds 16 KiB), and a small one is a slice of a
- * shared 8 KiB pool that stays whole while any slice lives. Thousands of containers
- * keep thousands of such files.
+ * Gives a file a buffer of its size (at its last close after writing, after a truncate,
+ * after a copy-up): memfs grows a buffer by doubling as it is written (a 9 KiB
+ * config.json holds 16 KiB), and a small one is a slice of a shared 8 KiB pool that
+ * stays whole while any slice lives. Thousands of containers keep thousands of such files.
  */
 function trimBuffer(node: Node): void {
   const n = node as unknown as { buf: Buffer; capacity: number; size: number };
