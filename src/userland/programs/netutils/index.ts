@@ -12,7 +12,7 @@ export function registerNetutils(t: ProgramTable): void {
     name: 'ip',
     main: ipMain,
     paths: ['/usr/bin/ip'],
-    summary: 'iproute2 ip: link (veth, bridge, vlan), addr, route (get), neigh, netns (add, del, exec, identify, pids, set); -4 -6 -br -s -d -o -j -p -n NETNS',
+    summary: 'iproute2 ip: link (veth, bridge, vlan), addr, route (get), neigh, netns (add, del, exec, identify, pids, set); -4 -6 -br -s -d -o -j -p -n NETNS, -batch FILE [-force]',
   });
   t.add({
     name: 'bridge',

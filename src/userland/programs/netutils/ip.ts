@@ -11,10 +11,23 @@
  * arguments (exit(-1)). `-n NETNS` switches namespaces the way `ip netns exec` does
  * before anything is asked of the kernel.
  *
- * Simplification: no -batch, -force, -rcvbuf, -timestamp or -human; colour is accepted
- * and ignored (output is never a terminal that ip would colour by default).
+ *   ip [-force] [-n NETNS] … -batch FILE|-
+ *
+ * `-batch` runs one command per line of FILE (standard input for "-") in one process,
+ * as ip.c's batch() does: `#` starts a comment, a backslash before the newline joins
+ * the next line, a word in '…' or "…" may hold blanks; each line starts from the
+ * family given on the command line. A failing line prints "Command failed FILE:LINE"
+ * and ends the batch with status 1 — or, with -force, the rest still run and the status
+ * is 1 at the end. A bad argument (status 255) ends ip at once, as invarg()'s exit does.
+ *
+ * Simplification: no -rcvbuf, -timestamp or -human; colour is accepted and ignored
+ * (output is never a terminal that ip would colour by default).
  */
 import type { Program, ProgramArgs } from '../../../kernel/proc/program.js';
+import { O_RDONLY } from '../../../kernel/vfs/types.js';
+import { SysError } from '../../../kernel/errno.js';
+import * as sys from '../../lib/sys.js';
+import { errOut, LineReader } from '../../lib/io.js';
 import { fail, matches, netnsSwitch, writeOut, type Gen, type GlobalOptions } from './common.js';
 import { ipLink } from './ip-link.js';
 import { ipAddr } from './ip-addr.js';
@@ -86,9 +99,11 @@ const OBJECTS: [string, ObjectMain | null][] = [
 ];
 
 /** Parses the global options; returns the index of the object word, or an exit status. */
-function* parseGlobal(argv: readonly string[], o: GlobalOptions): Gen<{ next: number; netns?: string } | number> {
+function* parseGlobal(argv: readonly string[], o: GlobalOptions): Gen<{ next: number; netns?: string; batch?: string; force: boolean } | number> {
   let i = 1;
   let netns: string | undefined;
+  let batch: string | undefined;
+  let force = false;
   for (; i < argv.length; i++) {
     let opt = argv[i];
     if (opt === '--') {
@@ -113,9 +128,12 @@ function* parseGlobal(argv: readonly string[], o: GlobalOptions): Gen<{ next: nu
     else if (m('-stats') || m('-statistics')) o.stats++;
     else if (m('-details')) o.details++;
     else if (m('-oneline')) o.oneline = true;
-    else if (m('-Version')) return { next: -1 };
-    else if (m('-force')) continue;
-    else if (m('-batch')) return yield* fail('ip: -batch is not supported by ctsim\n', 255);
+    else if (m('-Version')) return { next: -1, force };
+    else if (m('-force')) force = true;
+    else if (m('-batch')) {
+      batch = argv[++i];
+      if (batch === undefined) return yield* fail(USAGE, 255);
+    }
     else if (m('-brief')) o.brief = true;
     else if (m('-json')) o.json = true;
     else if (m('-pretty')) o.pretty = true;
@@ -128,7 +146,92 @@ function* parseGlobal(argv: readonly string[], o: GlobalOptions): Gen<{ next: nu
     else if (m('-all')) o.all = true;
     else return yield* fail(`Option "${opt}" is unknown, try "ip -help".\n`, 255);
   }
-  return { next: i, netns };
+  return { next: i, netns, batch, force };
+}
+
+/** One command's words: the object and its arguments, as the command line gives them. */
+function* runObject(words: readonly string[], o: GlobalOptions, envp: readonly string[]): Gen<number> {
+  const word = words[0];
+  if (word === undefined) return yield* fail(USAGE, 255);
+  const hit = OBJECTS.find(([name]) => matches(word, name));
+  if (!hit) return yield* fail(`Object "${word}" is unknown, try "ip help".\n`, 1);
+  const [name, main] = hit;
+  if (name === 'help' || main === null) {
+    if (name === 'help') return yield* fail(USAGE, 255);
+    return yield* fail(`ip: object "${name}" is not modelled by ctsim\n`, 255);
+  }
+  return yield* main(words.slice(1), o, envp);
+}
+
+/**
+ * makeargs() (lib/utils.c): words split at blanks; a word that begins with a quote runs
+ * to the matching quote. Null for an unterminated quote.
+ */
+export function batchWords(line: string): string[] | null {
+  const words: string[] = [];
+  const ws = ' \t\r\n';
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && ws.includes(line[i])) i++;
+    if (i >= line.length) break;
+    const q = line[i];
+    if (q === "'" || q === '"') {
+      const end = line.indexOf(q, i + 1);
+      if (end < 0) return null;
+      words.push(line.slice(i + 1, end));
+      i = end + 1;
+    } else {
+      let j = i;
+      while (j < line.length && !ws.includes(line[j])) j++;
+      words.push(line.slice(i, j));
+      i = j + 1;
+    }
+  }
+  return words;
+}
+
+/** batch() (ip/ip.c): each command line of `file` ("-": standard input) in turn. */
+function* runBatch(file: string, force: boolean, o: GlobalOptions, envp: readonly string[]): Gen<number> {
+  let fd = 0;
+  if (file !== '-') {
+    const r = yield* sys.open(file, O_RDONLY);
+    if (r instanceof SysError) return yield* fail(`Cannot open file "${file}" for reading: ${r.message}\n`, 1);
+    fd = r;
+  }
+  const lines = new LineReader(fd);
+  let lineNo = 0;
+  let status = 0;
+  /** getcmdline(): a line without its comment, joined with the next while it ends in a backslash. */
+  const cut = (l: string): string => {
+    const hash = l.indexOf('#');
+    return hash < 0 ? l : l.slice(0, hash);
+  };
+  for (;;) {
+    const first = yield* lines.next();
+    if (first === null) break;
+    lineNo++;
+    let line = cut(first);
+    while (line.endsWith('\\\n')) {
+      const more = yield* lines.next();
+      if (more === null) {
+        yield* errOut('Missing continuation line\n');
+        return status;
+      }
+      lineNo++;
+      line = line.slice(0, -2) + cut(more);
+    }
+    const words = batchWords(line);
+    if (words === null) return yield* fail('Unterminated quoted string\n', 1);
+    if (words.length === 0) continue;
+    const r = yield* runObject(words, { ...o }, envp);
+    if (r === 255) return r;
+    if (r !== 0) {
+      yield* errOut(`Command failed ${file}:${lineNo}\n`);
+      status = 1;
+      if (!force) break;
+    }
+  }
+  return status;
 }
 
 export function* ipMain({ argv, envp }: ProgramArgs): Program {
@@ -138,14 +241,6 @@ export function* ipMain({ argv, envp }: ProgramArgs): Program {
   if (typeof g === 'number') return g;
   if (g.next < 0) return yield* writeOut('ip utility, iproute2-6.1.0, libbpf 1.1.2\n');
   if (g.netns !== undefined && !(yield* netnsSwitch(g.netns))) return 255;
-  const word = argv[g.next];
-  if (word === undefined) return yield* fail(USAGE, 255);
-  const hit = OBJECTS.find(([name]) => matches(word, name));
-  if (!hit) return yield* fail(`Object "${word}" is unknown, try "ip help".\n`, 1);
-  const [name, main] = hit;
-  if (name === 'help' || main === null) {
-    if (name === 'help') return yield* fail(USAGE, 255);
-    return yield* fail(`ip: object "${name}" is not modelled by ctsim\n`, 255);
-  }
-  return yield* main(argv.slice(g.next + 1), o, envp);
+  if (g.batch !== undefined) return yield* runBatch(g.batch, g.force, o, envp);
+  return yield* runObject(argv.slice(g.next), o, envp);
 }
