@@ -66,15 +66,15 @@ export class SysFs implements ProcFsBase {
     return this.inos.get(key);
   }
 
-  private dir(key: string, entries: () => ProcEntry[], parent: () => Vnode, perm = 0o755): ProcDir {
-    const d = new ProcDir(this, key, perm, ROOT_OWNER, entries, parent);
+  private dir(key: string, entries: () => ProcEntry[], parent: () => Vnode, perm = 0o755, find?: (name: string) => ProcEntry | undefined): ProcDir {
+    const d = new ProcDir(this, key, perm, ROOT_OWNER, entries, parent, find);
     d.countSubdirLinks = true;
     return d;
   }
 
-  private subdir(parentKey: string, name: string, entries: () => ProcEntry[], parent: () => Vnode): ProcEntry {
+  private subdir(parentKey: string, name: string, entries: () => ProcEntry[], parent: () => Vnode, find?: (name: string) => ProcEntry | undefined): ProcEntry {
     const key = `${parentKey === '/' ? '' : parentKey}/${name}`;
-    const e: ProcEntry = { name, make: () => this.dir(key, entries, parent) };
+    const e: ProcEntry = { name, make: () => this.dir(key, entries, parent, 0o755, find) };
     return e;
   }
 
@@ -91,12 +91,22 @@ export class SysFs implements ProcFsBase {
     return [...this.netns.devices.values()].filter((d) => d.registered).sort((a, b) => a.ifindex - b.ifindex);
   }
 
+  /**
+   * The registered device `name`, found without listing them all: a host with thousands
+   * of containers has a veth each in its namespace, and a path walk through
+   * /sys/class/net/NAME should not cost one entry per device.
+   */
+  private device(name: string): NetDevice | undefined {
+    const d = this.netns.byName(name);
+    return d?.registered ? d : this.devices().find((x) => x.name === name);
+  }
+
   private rootEntries(): ProcEntry[] {
     const root = (): Vnode => this.rootDir;
     const empty = (): ProcEntry[] => [];
     return [
       this.subdir('/', 'block', empty, root),
-      this.subdir('/', 'class', () => [this.subdir('/class', 'net', () => this.classNet(), () => this.lookupDir('/class'))], root),
+      this.subdir('/', 'class', () => [this.subdir('/class', 'net', () => this.classNet(), () => this.lookupDir('/class'), (name) => this.classNetEntry(name))], root),
       this.subdir('/', 'devices', () => this.devicesEntries(), root),
       this.subdir('/', 'fs', () => [this.subdir('/fs', 'cgroup', empty, () => this.lookupDir('/fs'))], root),
       this.subdir('/', 'kernel', empty, root),
@@ -122,14 +132,32 @@ export class SysFs implements ProcFsBase {
     return links;
   }
 
+  /** /sys/class/net/NAME by name (the listing's entry, without making the others). */
+  private classNetEntry(name: string): ProcEntry | undefined {
+    const d = this.device(name);
+    if (d) return this.link('/class/net', d.name, () => `../../${devicePath(d)}`);
+    return name === 'bonding_masters' ? this.classNet().find((e) => e.name === name) : undefined;
+  }
+
   private devicesEntries(): ProcEntry[] {
-    const virt = this.devices().filter((d) => !(d instanceof EtherDevice));
-    const phys = this.devices().filter((d) => d instanceof EtherDevice);
-    const netDir = (base: string, devs: NetDevice[]): ProcEntry =>
-      this.subdir(base, 'net', () => devs.map((d) => this.subdir(`${base}/net`, d.name, () => this.devAttrs(d, `/${devicePath(d)}`), () => this.lookupDir(`${base}/net`))), () => this.lookupDir(base));
+    const physical = (d: NetDevice): boolean => d instanceof EtherDevice;
+    // The devices are listed when the directory is read, and found one by one by name.
+    const netDir = (base: string, phys: boolean): ProcEntry => {
+      const entry = (d: NetDevice): ProcEntry => this.subdir(`${base}/net`, d.name, () => this.devAttrs(d, `/${devicePath(d)}`), () => this.lookupDir(`${base}/net`));
+      return this.subdir(
+        base,
+        'net',
+        () => this.devices().filter((d) => physical(d) === phys).map(entry),
+        () => this.lookupDir(base),
+        (name) => {
+          const d = this.device(name);
+          return d && physical(d) === phys ? entry(d) : undefined;
+        },
+      );
+    };
     return [
-      this.subdir('/devices', 'pci0000:00', () => [this.subdir('/devices/pci0000:00', '0000:00:03.0', () => [netDir('/devices/pci0000:00/0000:00:03.0', phys)], () => this.lookupDir('/devices/pci0000:00'))], () => this.lookupDir('/devices')),
-      this.subdir('/devices', 'virtual', () => [netDir('/devices/virtual', virt)], () => this.lookupDir('/devices')),
+      this.subdir('/devices', 'pci0000:00', () => [this.subdir('/devices/pci0000:00', '0000:00:03.0', () => [netDir('/devices/pci0000:00/0000:00:03.0', true)], () => this.lookupDir('/devices/pci0000:00'))], () => this.lookupDir('/devices')),
+      this.subdir('/devices', 'virtual', () => [netDir('/devices/virtual', false)], () => this.lookupDir('/devices')),
     ];
   }
 

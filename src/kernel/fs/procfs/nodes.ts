@@ -59,6 +59,12 @@ abstract class ProcNode implements Vnode {
     return 0;
   }
 
+  /** What a path walk's search check needs, without a whole Stat (a directory's link count lists it). */
+  accessAttrs(): Pick<Stat, 'mode' | 'uid' | 'gid'> {
+    const o = this.owner();
+    return { mode: this.mode(), uid: o.uid, gid: o.gid };
+  }
+
   getattr(): Stat {
     const o = this.owner();
     const t = this.fs.kernel.config.bootEpochNs;
@@ -89,7 +95,7 @@ export interface ProcEntry {
 export class ProcDir extends ProcNode {
   private readonly entries: () => ProcEntry[];
   private readonly parent: () => Vnode;
-  /** The entry `name` without listing them all (/proc with thousands of PIDs); `entries` is searched when absent. */
+  /** The entry `name` without listing them all (/proc with thousands of PIDs); without it, `entries` is searched. */
   private readonly find?: (name: string) => ProcEntry | undefined;
   /** kernfs (sysfs) counts a directory's links as 2 + its subdirectories; procfs reports 2. */
   countSubdirLinks = false;
