@@ -152,14 +152,17 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export const CONTAINER_HOOK = `#!/bin/sh
 # ctsim's container hook: what dockerd and libnetwork do around a container.
 # runc runs it with the container's state on stdin:
-#   createRuntime: container-hook up ADDRESS MAC VETH [HOSTPORT:CONTAINERPORT...]
-#   poststop:      container-hook down DIR [ADDRESS [HOSTPORT:CONTAINERPORT...]]
+#   createRuntime: container-hook up DIR VETH [HOSTPORT:CONTAINERPORT...]
+#   poststop:      container-hook down DIR [HOSTPORT:CONTAINERPORT...]
+# A container on the bridge has "ADDRESS MAC" in DIR/network (dockerd keeps its
+# network settings beside the container's config, in config.v2.json).
 set -e
-op=$1
+op=$1 dir=$2
+shift 2
+addr= mac=
+if [ -e "$dir/network" ]; then read addr mac < "$dir/network"; fi
 if [ "$op" = down ]; then
-  dir=$2 addr=$3
   if [ -n "$addr" ]; then
-    shift 3
     for p in "$@"; do
       iptables -t nat -D PREROUTING -p tcp ! -i ctsim0 --dport "\${p%%:*}" -j DNAT --to-destination "$addr:\${p#*:}" || true
     done
@@ -171,13 +174,15 @@ if [ "$op" = down ]; then
   rm -rf "$dir"
   exit 0
 fi
-addr=$2 mac=$3 veth=$4
-shift 4
+veth=$1
+shift
 pid=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p')
-if ! ip link show ctsim0 >/dev/null 2>&1; then
-  ip link add ctsim0 type bridge
-  ip addr add 172.17.0.1/16 dev ctsim0
-  ip link set ctsim0 up
+if [ ! -e /sys/class/net/ctsim0 ]; then
+  ip -batch - <<EOF
+link add ctsim0 type bridge
+addr add 172.17.0.1/16 dev ctsim0
+link set ctsim0 up
+EOF
   echo 1 > /proc/sys/net/ipv4/ip_forward
   iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o ctsim0 -j MASQUERADE
 fi
@@ -187,11 +192,13 @@ if ! ip link add "$veth" type veth peer name eth0 address "$mac" netns "$pid"; t
   veth=veth$(echo "\${mac#02:42:}" | tr -d :)
   ip link add "$veth" type veth peer name eth0 address "$mac" netns "$pid"
 fi
-ip link set "$veth" master ctsim0
-ip link set "$veth" up
-nsenter -t "$pid" -n ip addr add "$addr/16" dev eth0
-nsenter -t "$pid" -n ip link set eth0 up
-nsenter -t "$pid" -n ip route add default via 172.17.0.1
+ip link set "$veth" master ctsim0 up
+# The container's side, in its network namespace: one ip for the three steps.
+nsenter -t "$pid" -n ip -batch - <<EOF
+addr add $addr/16 dev eth0
+link set eth0 up
+route add default via 172.17.0.1
+EOF
 for p in "$@"; do
   iptables -t nat -A PREROUTING -p tcp ! -i ctsim0 --dport "\${p%%:*}" -j DNAT --to-destination "$addr:\${p#*:}"
 done
@@ -213,10 +220,11 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     // docker refuses a name in use (status 125); the directory the upload made goes again.
     `if runc state ${q(name)} >/dev/null 2>&1; then echo "ctsim run: the container name \\"${name}\\" is already in use; remove that container (ctsim oci delete -f ${name}) or choose another --name" >&2; rm -rf ${dir}; exit 125; fi`,
     `d=${dir}`,
-    'mkdir -p "$d/rootfs"',
+    // One mkdir for the container's directories (and the address pool's, on the bridge).
+    `mkdir -p "$d/rootfs"${spec.image ? ' "$d/upper" "$d/work"' : ''}${spec.network === 'bridge' ? ' /var/lib/ctsim/network/ipam' : ''}`,
   ];
   if (spec.image) {
-    lines.push('mkdir -p "$d/upper" "$d/work"', `mount -t overlay overlay -o lowerdir=${imageLayerDir(spec.image, spec.userns ? USERNS_MAP.hostID : 0)},upperdir="$d/upper",workdir="$d/work" "$d/rootfs"`);
+    lines.push(`mount -t overlay overlay -o lowerdir=${imageLayerDir(spec.image, spec.userns ? USERNS_MAP.hostID : 0)},upperdir="$d/upper",workdir="$d/work" "$d/rootfs"`);
     // The writable layer's root belongs to the container's root, as the image layer's does.
     if (spec.userns) lines.push(`chown ${USERNS_MAP.hostID}:${USERNS_MAP.hostID} "$d/upper"`);
   }
@@ -225,8 +233,8 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     // docker's IPAM hands out addresses in order, going round the pool (172.17.0.2 …).
     lines.push(
       'ipam=/var/lib/ctsim/network/ipam',
-      'mkdir -p $ipam',
-      'n=$(cat $ipam/last 2>/dev/null || echo 1)',
+      'n=1',
+      'if [ -e $ipam/last ]; then read n < $ipam/last || :; fi',
       'tries=0',
       'while :; do n=$((n % 65534 + 1)); tries=$((tries + 1)); [ $n -gt 1 ] && [ ! -e $ipam/$n ] && break; if [ $tries -gt 65534 ]; then echo "ctsim run: no free address left in 172.17.0.0/16" >&2; exit 1; fi; done',
       'echo $n > $ipam/last',
@@ -234,7 +242,8 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
       'addr=172.17.$((n / 256)).$((n % 256))',
       'mac=$(printf "02:42:ac:11:%02x:%02x" $((n / 256)) $((n % 256)))',
       `printf "127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n%s\\t%s\\n" "$addr" ${q(hostname)} > "$d/hosts"`,
-      `sed -i "s|@ADDR@|$addr|g; s|@MAC@|$mac|g" "$d/config.json"`,
+      // Where the hooks find the address (dockerd's NetworkSettings, beside the config).
+      'echo "$addr $mac" > "$d/network"',
     );
   } else {
     lines.push(`printf "127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n" > "$d/hosts"`);
@@ -242,7 +251,7 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
   lines.push('set +e');
   // When runc fails before there is a container, nothing runs its poststop hook: undo by hand.
   const ports = spec.publish.map((p) => ` ${p.hostPort}:${p.containerPort}`).join('');
-  const undo = `${CONTAINER_HOOK_PATH} down "$d"${spec.network === 'bridge' ? ` "$addr"${ports}` : ''} </dev/null`;
+  const undo = `${CONTAINER_HOOK_PATH} down "$d"${ports} </dev/null`;
   if (spec.detach) {
     lines.push(
       `runc run -d --bundle "$d" ${q(name)} </dev/null >/dev/null`,
@@ -269,14 +278,14 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** The hooks added to a `ctsim run` container's config (the address and MAC are filled in by the script). */
+/** The hooks added to a `ctsim run` container's config (they find the address and MAC in the container's directory). */
 export function containerHooks(c: OciConfig, id: string, spec: RunSpec): void {
   const env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'];
   const ports = spec.publish.map((p) => `${p.hostPort}:${p.containerPort}`);
   const bridge = spec.network === 'bridge';
   c.hooks = {
     ...(c.hooks ?? {}),
-    ...(bridge ? { createRuntime: [{ path: CONTAINER_HOOK_PATH, args: ['container-hook', 'up', '@ADDR@', '@MAC@', `veth${id.slice(0, 7)}`, ...ports], env }] } : {}),
-    poststop: [{ path: CONTAINER_HOOK_PATH, args: ['container-hook', 'down', containerDir(id), ...(bridge ? ['@ADDR@', ...ports] : [])], env }],
+    ...(bridge ? { createRuntime: [{ path: CONTAINER_HOOK_PATH, args: ['container-hook', 'up', containerDir(id), `veth${id.slice(0, 7)}`, ...ports], env }] } : {}),
+    poststop: [{ path: CONTAINER_HOOK_PATH, args: ['container-hook', 'down', containerDir(id), ...(bridge ? ports : [])], env }],
   };
 }

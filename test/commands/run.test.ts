@@ -100,5 +100,9 @@ describe('ctsim run', () => {
     expect(r.stdout).toContain('"path": "/usr/libexec/ctsim/container-hook"');
     expect(r.stdout).toContain('mount -t overlay overlay -o lowerdir=/var/lib/ctsim/images/busybox/rootfs,');
     expect(r.stdout).toContain('runc run --keep --bundle "$d"');
+    // The hooks find the address where dockerd keeps it, beside the config: the config is not edited.
+    expect(r.stdout).toContain('echo "$addr $mac" > "$d/network"');
+    expect(r.stdout).toMatch(/"container-hook",\s*"up",\s*"\/var\/lib\/ctsim\/containers\/[0-9a-f]{64}",\s*"veth[0-9a-f]{7}",\s*"8080:80"/);
+    expect(r.stdout).not.toContain('@ADDR@');
   }, 30_000);
 });
