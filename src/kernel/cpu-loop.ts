@@ -19,6 +19,7 @@ import type { Ns } from '../sim/engine.js';
 import { err, SysError } from './errno.js';
 import type { Kernel } from './kernel.js';
 import { TaskState, abandonSyscallState, type Task } from './proc/task.js';
+import { VforkWait } from './proc/task-clone.js';
 import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
 import { O_NONBLOCK } from './vfs/types.js';
@@ -338,7 +339,9 @@ function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns, fetched?: Iterato
     }
     // A memory access that waited for swap finishes before any signal is taken (the
     // fault is uninterruptible; a fatal signal makes it give up at once).
-    if (t.pendingSyscall !== null && t.pendingSyscall.nr === MEM_ACCESS_NR) {
+    // So does vfork's wait once it ended: the child's PID is returned before any signal
+    // is acted on (only SIGKILL ends that sleep early; see vforkWait).
+    if (t.pendingSyscall !== null && (t.pendingSyscall.nr === MEM_ACCESS_NR || t.syscallState instanceof VforkWait)) {
       const req = t.pendingSyscall;
       t.pendingSyscall = null;
       if (!runSyscall(k, pc, t, now, req, true)) return;

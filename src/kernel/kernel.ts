@@ -345,6 +345,19 @@ export class Kernel {
     return BLOCK;
   }
 
+  /**
+   * Puts `t` in a killable sleep on `wq` (TASK_KILLABLE): D in ps and counted in the load
+   * average like I/O, but not iowait, and SIGKILL wakes it (no other signal does).
+   */
+  sleepKillable(t: Task, wq: WaitQueue): Block {
+    t.wakeKill = true;
+    t.state = TaskState.DiskSleep;
+    t.lastStateChange = this.engine.now;
+    wq.add(t);
+    t.waitingOn.push(wq);
+    return BLOCK;
+  }
+
   /** Sleeps until absolute time `at` (or an earlier wake-up); DiskSleep for I/O no signal interrupts. */
   sleepUntil(t: Task, at: Ns, wq: WaitQueue | null = null, state: TaskState = TaskState.Sleeping): Block {
     this.engine.cancel(t.wakeTimer);
@@ -374,6 +387,7 @@ export class Kernel {
     t.waitingOn.length = 0;
     this.engine.cancel(t.wakeTimer);
     t.wakeTimer = null;
+    t.wakeKill = false;
     t.state = TaskState.Running;
     t.lastStateChange = this.engine.now;
     // Still on its CPU finishing the system call that slept: it simply carries on.

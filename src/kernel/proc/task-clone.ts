@@ -6,6 +6,7 @@
  * runs `entry` (see program.ts: a generator cannot be copied).
  */
 import type { Kernel } from '../kernel.js';
+import type { Block } from '../vfs/file.js';
 import { err, type SysError } from '../errno.js';
 import { Task } from './task.js';
 import { WaitQueue } from './wait-queue.js';
@@ -21,12 +22,14 @@ import {
   CLONE_SYSVSEM,
   CLONE_SIGHAND,
   CLONE_THREAD,
+  CLONE_VFORK,
   CLONE_VM,
   RLIMIT_NPROC,
 } from '../syscalls/abi.js';
 import type { PidNamespace } from './pid-namespace.js';
 import { committedPages, copyMm, overcommitAllows, releaseMm } from '../mm/vm.js';
 import { SIG } from './signals.js';
+import { fatalSignalPending } from './task-signal.js';
 import { createNamespaces, remapFs, type NewNamespaces } from '../ns/ns-create.js';
 import { nsGet, nsPut, type Namespace } from '../ns/namespace.js';
 import { Nsproxy } from '../ns/nsproxy.js';
@@ -178,6 +181,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   child.oomScoreAdj = parent.oomScoreAdj;
   child.oomScoreAdjMin = parent.oomScoreAdjMin;
   child.noNewPrivs = parent.noNewPrivs;
+  if (flags & CLONE_VFORK) child.vforkDone = new WaitQueue();
   child.setProgram(entry());
 
   taskHoldsNamespaces(child);
@@ -200,4 +204,41 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
   k.sched.enqueue(child, 'new');
   k.kick(child);
   return child;
+}
+
+/**
+ * The parent's side of vfork(2) / clone(CLONE_VFORK) while it waits for its child
+ * (kernel_clone → wait_for_vfork_done). Given up (the parent dies of SIGKILL, or exits),
+ * the child no longer signals anyone: Linux clears child->vfork_done.
+ */
+export class VforkWait {
+  constructor(readonly child: Task) {}
+  abandon(): void {
+    this.child.vforkDone = null;
+  }
+}
+
+/**
+ * The vfork wait of `t` (its system call state). The first call made the child; each
+ * re-run returns its PID once the child has exec'd or exited, or sleeps again, killably
+ * (TASK_KILLABLE: D in ps; only a signal that kills it — SIGKILL, or one whose default
+ * action terminates and that is neither caught nor blocked — ends the wait early, and the
+ * parent then dies of it on its way back to user mode; Linux's kernel_clone still returns the PID).
+ */
+export function vforkWait(k: Kernel, t: Task, child: Task): number | Block {
+  const w = child.vforkDone;
+  if (w === null || fatalSignalPending(t)) {
+    child.vforkDone = null;
+    return child.pidIn(t.pidNs);
+  }
+  t.syscallState = new VforkWait(child);
+  return k.sleepKillable(t, w);
+}
+
+/** A vfork child gave back the address space it borrowed (execve's new mm, or exit): its parent goes on (complete_vfork_done). */
+export function completeVforkDone(k: Kernel, child: Task): void {
+  const w = child.vforkDone;
+  if (w === null) return;
+  child.vforkDone = null;
+  k.wakeAll(w);
 }

@@ -15,6 +15,7 @@ import { parseBinaryImage } from '../exec/program-table.js';
 import { releaseFile } from '../vfs/file-ops.js';
 import { OpenFile } from '../vfs/file.js';
 import { execMm, prefaultExec, releaseMm } from '../mm/vm.js';
+import { completeVforkDone } from './task-clone.js';
 import { fileMapping } from '../syscalls/sys-mm.js';
 import type { Creds } from './creds.js';
 import { CAP, CAP_EMPTY_SET, nsCapable } from '../ns/capabilities.js';
@@ -87,6 +88,8 @@ export function doExec(k: Kernel, t: Task, path: string, argv: readonly string[]
     t.mm = mm;
     if (k.currentCpu && k.current === t) k.charge(k.machine.switchAddressSpace(k.currentCpu.cpu, mm.root));
     if (old) releaseMm(k, old);
+    // A vfork parent waited for this: the borrowed address space is its own again.
+    completeVforkDone(k, t);
     prefaultExec(k, t, mm);
     if (t.files.users > 1) {
       t.files.users--;

@@ -13,6 +13,7 @@ import { releaseFile } from '../vfs/file-ops.js';
 import { hangupSession } from '../tty/tty.js';
 import { WIFEXITED, WEXITSTATUS, WTERMSIG } from './wstatus.js';
 import { releaseMm } from '../mm/vm.js';
+import { completeVforkDone } from './task-clone.js';
 import { nsPut } from '../ns/namespace.js';
 import { cgroupDetach } from '../cgroup/cgroup.js';
 
@@ -57,6 +58,8 @@ export function doExit(k: Kernel, t: Task, wstatus: number): void {
     releaseMm(k, t.mm);
     t.mm = null;
   }
+  // A vfork parent waiting for this child goes on (exit_mm_release → complete_vfork_done).
+  completeVforkDone(k, t);
 
   const trace = k.engine.trace;
   if (trace.on('proc')) {

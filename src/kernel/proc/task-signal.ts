@@ -62,7 +62,8 @@ export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true): 
   // A task held by a throttled or frozen cgroup still dies of SIGKILL.
   if (sig === SIG.SIGKILL) k.cpuControl.release(t);
   if (t.sigBlocked.has(sig) && sig !== SIG.SIGKILL && sig !== SIG.SIGSTOP) return;
-  if (t.state === TaskState.Sleeping) {
+  // A signal that will kill the task (sig_fatal) also ends a killable sleep, as SIGKILL does (complete_signal).
+  if (t.state === TaskState.Sleeping || (t.wakeKill && isFatal(t, sig))) {
     k.wakeUp(t);
   } else if (t.state === TaskState.Stopped && sig === SIG.SIGKILL) {
     continueTask(k, t);
@@ -72,6 +73,24 @@ export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true): 
     pc.interrupt = true;
     k.machine.sendIpi(k.currentCpu?.cpu ?? null, t.cpu, k.now);
   }
+}
+
+/** True when `sig`, delivered to `t`, kills it: SIGKILL, or a default action that terminates (sig_fatal). */
+export function isFatal(t: Task, sig: number): boolean {
+  if (sig === SIG.SIGKILL) return true;
+  // A traced task's signal goes to its tracer first (signal-delivery-stop).
+  if (t.tracer !== null) return false;
+  const h = t.sighand.get(sig)?.handler;
+  if (h !== undefined && h !== 'default') return false;
+  const a = defaultAction(sig);
+  return a === 'term' || a === 'core';
+}
+
+/** True when a signal that will kill `t` is pending and not blocked (fatal_signal_pending). */
+export function fatalSignalPending(t: Task): boolean {
+  if (t.sigPending.has(SIG.SIGKILL)) return true;
+  for (const sig of t.sigPending.members()) if (!t.sigBlocked.has(sig) && isFatal(t, sig)) return true;
+  return false;
 }
 
 /** SIGCONT / SIGKILL on a stopped task: make it runnable again. */

@@ -201,6 +201,13 @@ export class Task {
   waitingOn: WaitQueue[] = [];
   /** A timer that wakes the task (nanosleep). */
   wakeTimer: SimEvent | null = null;
+  /** Its D-state sleep ends on SIGKILL (TASK_KILLABLE: TASK_WAKEKILL with TASK_UNINTERRUPTIBLE). */
+  wakeKill = false;
+  /**
+   * A vfork child's vfork_done: the parent sleeps here until the child gives the shared
+   * address space back (execve or exit, mm_release → complete_vfork_done). Null otherwise.
+   */
+  vforkDone: WaitQueue | null = null;
   /** The pending ITIMER_REAL expiry (alarm(2), setitimer(2)), which sends SIGALRM. */
   alarmEvent: SimEvent | null = null;
   /** ITIMER_REAL's reload interval in ns (0: one-shot, as alarm(2) sets it). */

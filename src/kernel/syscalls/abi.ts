@@ -102,6 +102,7 @@ export const CLONE_FS = 0x00000200;
 export const CLONE_FILES = 0x00000400;
 export const CLONE_SIGHAND = 0x00000800;
 export const CLONE_PIDFD = 0x00001000;
+export const CLONE_VFORK = 0x00004000;
 export const CLONE_PARENT = 0x00008000;
 export const CLONE_THREAD = 0x00010000;
 export const CLONE_NEWNS = 0x00020000;

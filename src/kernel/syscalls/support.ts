@@ -28,7 +28,7 @@ const NOTES: Partial<Record<SyscallName, [SupportLevel, string]>> = {
   umount2: ['full', 'MNT_DETACH, MNT_FORCE, UMOUNT_NOFOLLOW; busy means a cwd, root or open file in the mount, or a mount below it'],
   pivot_root: ['full', 'the checks and errno of pivot_root(2), including pivot_root(".", ".")'],
   fork: ['partial', 'the child runs an entry function instead of returning 0 from the same call site'],
-  vfork: ['none', 'use fork'],
+  vfork: ['partial', 'the child runs an entry function instead of returning 0 from the same call site; it borrows the parent\'s address space, and the parent sleeps killably (D) until the child execs or exits'],
   execve: ['partial', 'runs ctsim executables and #! scripts; set-user-ID/set-group-ID bits and the capability transformation of capabilities(7) with the ambient set, no_new_privs and securebits (no file capabilities)'],
   wait4: ['partial', 'rusage carries CPU times only'],
   getitimer: ['partial', 'ITIMER_REAL only (one timer with alarm, as on Linux); ITIMER_VIRTUAL and ITIMER_PROF fail with EINVAL'],

@@ -6,7 +6,7 @@
 import type { Kernel } from '../kernel.js';
 import { err } from '../errno.js';
 import { TaskState, type Task } from '../proc/task.js';
-import { doClone } from '../proc/task-clone.js';
+import { doClone, VforkWait, vforkWait } from '../proc/task-clone.js';
 import { doExec } from '../proc/task-exec.js';
 import { doExit, reap } from '../proc/task-exit.js';
 import { sendSignal } from '../proc/task-signal.js';
@@ -14,6 +14,8 @@ import { NSIG } from '../proc/signals.js';
 import { exitedStatus, WCONTINUED, WNOHANG, WUNTRACED, stoppedStatus, CONTINUED_STATUS } from '../proc/wstatus.js';
 import type { HandlerTable } from './handler.js';
 import {
+  CLONE_VFORK,
+  CLONE_VM,
   PR_GET_CHILD_SUBREAPER,
   PR_GET_NAME,
   PR_GET_NO_NEW_PRIVS,
@@ -146,15 +148,29 @@ export const procSyscalls: HandlerTable = {
     // check applies (copy_clone_args_from_user: EINVAL unless 0 or a valid signal); legacy
     // clone masks it from the flags (CSIGNAL) and would accept 65..255 and send nothing.
     if (!Number.isInteger(exitSignal) || exitSignal < 0 || exitSignal > 64) return err('EINVAL', `exit signal ${exitSignal} is not a signal (1 to 64, or 0 for none)`);
-    const child = doClone(k, t, req.entry, req.flags ?? 0, exitSignal);
+    const st = t.syscallState;
+    if (st instanceof VforkWait) return vforkWait(k, t, st.child);
+    const flags = req.flags ?? 0;
+    const child = doClone(k, t, req.entry, flags, exitSignal);
     if (!(child instanceof Object) || 'errno' in child) return child;
-    return child.pidIn(t.pidNs);
+    return flags & CLONE_VFORK ? vforkWait(k, t, child) : child.pidIn(t.pidNs);
   },
   /** fork({entry}) = clone with SIGCHLD. */
   fork(k, t, req: { entry: CloneEntry }) {
     const child = doClone(k, t, req.entry, 0, SIG.SIGCHLD);
     if ('errno' in child) return child;
     return child.pidIn(t.pidNs);
+  },
+  /**
+   * vfork({entry}) = clone with CLONE_VM | CLONE_VFORK | SIGCHLD: the child borrows the
+   * caller's address space and the caller sleeps (killably) until the child execs or exits.
+   */
+  vfork(k, t, req: { entry: CloneEntry }) {
+    const st = t.syscallState;
+    if (st instanceof VforkWait) return vforkWait(k, t, st.child);
+    const child = doClone(k, t, req.entry, CLONE_VM | CLONE_VFORK, SIG.SIGCHLD);
+    if ('errno' in child) return child;
+    return vforkWait(k, t, child);
   },
   /** execve({path, argv, envp}). */
   execve(k, t, req: { path: string; argv: string[]; envp: string[] }) {

@@ -85,6 +85,11 @@ export const chroot = (path: string): Sys<number> => call({ nr: NR.chroot, path 
 // Processes.
 /** fork(2): the child runs `entry` (see program.ts); the parent gets the child's PID. */
 export const fork = (entry: CloneEntry): Sys<number> => call({ nr: NR.fork, entry });
+/**
+ * vfork(2): like fork, but the child borrows the caller's address space and the caller
+ * gets the child's PID only once the child has called execve or exited.
+ */
+export const vfork = (entry: CloneEntry): Sys<number> => call({ nr: NR.vfork, entry });
 export const clone = (entry: CloneEntry, flags: number, exitSignal = 17): Sys<number> => call({ nr: NR.clone, entry, flags, exitSignal });
 export const execve = (path: string, argv: readonly string[], envp: readonly string[]): Sys<number> =>
   call({ nr: NR.execve, path, argv, envp });
@@ -124,6 +129,8 @@ export const capbsetDrop = (cap: number): Sys<number> => call({ nr: NR.prctl, op
 // Signals.
 export const sigaction = (sig: number, act?: SigActionArg): Sys<SigActionArg> => call({ nr: NR.rt_sigaction, sig, act });
 export const sigprocmask = (how: number, set?: number[]): Sys<number[]> => call({ nr: NR.rt_sigprocmask, how, set });
+/** rt_sigprocmask with a NULL oldset: sets the mask, asks nothing back (strace shows NULL). */
+export const setSigmask = (how: number, set: number[]): Sys<number[]> => call({ nr: NR.rt_sigprocmask, how, set, noOld: true });
 export const sigpending = (): Sys<number[]> => call({ nr: NR.rt_sigpending });
 export const sigsuspend = (mask: number[]): Sys<number> => call({ nr: NR.rt_sigsuspend, mask });
 export const pause = (): Sys<number> => call({ nr: NR.pause });
