@@ -274,7 +274,8 @@ const DECODERS: Record<string, Decoder> = {
   setgroups: { args: (r) => [String(r.groups.length), `[${r.groups.join(', ')}]`] },
   rt_sigaction: { args: (r, res) => [sig(r.sig), sigaction(r.act), ok(res) ? sigaction(res) : DATA_PTR, '8'], entry: 2, ret: () => '0' },
   rt_sigprocmask: {
-    args: (r, res) => [xval(r.how, SIGPROCMASK_HOW), r.set ? sigset(r.set) : 'NULL', ok(res) ? sigset(res) : DATA_PTR, '8'],
+    // `noOld`: the caller passed no oldset (NULL); ctsim's call returns the old mask all the same.
+    args: (r, res) => [xval(r.how, SIGPROCMASK_HOW), r.set ? sigset(r.set) : 'NULL', r.noOld ? 'NULL' : ok(res) ? sigset(res) : DATA_PTR, '8'],
     entry: 2,
     ret: () => '0',
   },

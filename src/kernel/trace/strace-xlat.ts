@@ -107,9 +107,25 @@ export function sig(n: number): string {
   return n === 0 ? '0' : signalName(n);
 }
 
-/** A signal set as strace prints sigset_t: `[]`, `[INT CHLD]` (names without SIG). */
+/** A signal in a set as strace names it: without SIG, the real-time ones by the kernel's numbering (RTMIN is 32, RT_1 is 33). */
+function setMemberName(s: number): string {
+  if (s === 32) return 'RTMIN';
+  if (s > 32) return `RT_${s - 32}`;
+  return signalName(s).replace(/^SIG/, '');
+}
+
+/**
+ * A signal set as strace prints sigset_t: `[]`, `[INT CHLD]` (names without SIG); a set
+ * holding more than half of the 64 signals as its complement, `~[KILL STOP RTMIN RT_1]`.
+ */
 export function sigset(sigs: readonly number[]): string {
-  return '[' + [...sigs].sort((a, b) => a - b).map((s) => signalName(s).replace(/^SIG/, '')).join(' ') + ']';
+  const members = new Set(sigs.filter((s) => s >= 1 && s <= 64));
+  if (members.size * 2 > 64) {
+    const missing: number[] = [];
+    for (let s = 1; s <= 64; s++) if (!members.has(s)) missing.push(s);
+    return '~[' + missing.map(setMemberName).join(' ') + ']';
+  }
+  return '[' + [...members].sort((a, b) => a - b).map(setMemberName).join(' ') + ']';
 }
 
 /** open(2) flags after the access mode (strace's open_mode_flags order). */

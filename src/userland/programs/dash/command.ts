@@ -24,7 +24,7 @@ import { V_EXPORT } from './vars.js';
 import { expandFull, expandString, EXP_VARTILDE } from './expand.js';
 import { redirect, popRedir, pushRedirFrame } from './redirect.js';
 import { jobControlOn, waitForJob } from './jobs.js';
-import { evaltree, forkShell, FORK_FG } from './eval.js';
+import { evaltree, vforkExec } from './eval.js';
 import { BUILTINS, type Builtin } from './builtins/table.js';
 import { expandPrompt } from './prompt.js';
 import { parseProgram } from './parse.js';
@@ -371,9 +371,7 @@ function* runProgram(sh: Shell, cmd: Cmd, argv: string[], path: string | undefin
   const start = found.idx < 0 ? 0 : found.idx;
   if (flags & EV_EXIT && !sh.haveTraps()) return yield* shellexec(sh, argv, searchPath, start);
   const job = sh.jobs.make(jobControlOn(sh));
-  yield* forkShell(sh, job, FORK_FG, cmd, function* (child) {
-    yield* shellexec(child, argv, searchPath, start);
-    return 127;
-  });
+  // dash's vforkexec: the child borrows the shell's memory until it execs (fork.ts).
+  yield* vforkExec(sh, job, cmd, (child) => shellexec(child, argv, searchPath, start));
   return yield* waitForJob(sh, job);
 }

@@ -31,7 +31,7 @@ import { runTraps } from './trap.js';
 import { drive, hasDriver } from './call-stack.js';
 import { evalBackground, evalPipeline, evalSubshell } from './fork.js';
 
-export { forkShell, commandSubst, FORK_FG, FORK_BG, FORK_NOJOB } from './fork.js';
+export { forkShell, vforkExec, commandSubst, FORK_FG, FORK_BG, FORK_NOJOB } from './fork.js';
 
 /** Evaluates a command tree and returns its exit status, which is also left in `$?`. */
 export function* evaltree(sh: Shell, node: Node | null, flags: number): Gen<number> {

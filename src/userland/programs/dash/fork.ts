@@ -18,7 +18,7 @@
 import * as sys from '../../lib/sys.js';
 import { SysError } from '../../../kernel/errno.js';
 import type { Program } from '../../../kernel/proc/program.js';
-import { TIOCSPGRP } from '../../../kernel/syscalls/abi.js';
+import { SIG_SETMASK, TIOCSPGRP } from '../../../kernel/syscalls/abi.js';
 import { O_RDONLY } from '../../../kernel/vfs/types.js';
 import { READ_CHUNK } from '../../lib/io.js';
 import { K, type Bg, type Node, type Pipe, type Sub } from './ast.js';
@@ -75,6 +75,57 @@ export function* forkShell(sh: Shell, job: Job | null, mode: number, n: Node | n
   if (job !== null) job.procs.push({ pid, status: -1, cmd: job.jobctl && n !== null ? commandText(n) : '' });
   if (role === 'background') sh.bgPid = pid;
   return pid;
+}
+
+/** What glibc's sigfillset gives: every signal but the two it keeps for itself (32 and 33). */
+const ALL_SIGNALS: number[] = [];
+for (let s = 1; s <= 64; s++) if (s !== 32 && s !== 33) ALL_SIGNALS.push(s);
+
+/**
+ * dash's vforkexec: a foreground simple command the shell goes on after (not the last
+ * command of an exiting shell) runs in a vfork child, which borrows the shell's address
+ * space until it execs. All signals are blocked around vfork (no handler may run in the
+ * child on the borrowed memory before the mask is cleared); the child does no
+ * forkreset — it only joins the job's process group under job control, clears the
+ * mask and execs `exec`; if that fails it leaves at once with its status (dash's
+ * exraise: `if (vforked) _exit(exitstatus)`), no EXIT trap. Returns the child's PID.
+ */
+export function* vforkExec(sh: Shell, job: Job, n: Node, exec: (child: Shell) => Gen<never>): Gen<number> {
+  const ownGroup = job.jobctl;
+  const pgid = ownGroup && job.procs.length > 0 ? job.procs[0].pid : 0;
+  // The child's own Shell (ctsim runs the child as a separate program; a copy costs little).
+  const child = sh.forkCopy();
+  yield* sys.setSigmask(SIG_SETMASK, ALL_SIGNALS);
+  const pid = yield* sys.vfork(() => vforkChild(child, ownGroup, pgid, exec));
+  yield* sys.sigprocmask(SIG_SETMASK, []);
+  if (pid instanceof SysError) throw yield* sh.error('Cannot fork');
+  if (ownGroup) yield* sys.setpgid(pid, pgid || pid);
+  job.procs.push({ pid, status: -1, cmd: job.jobctl ? commandText(n) : '' });
+  return pid;
+}
+
+/** The child's side of vforkExec (dash's forkchild with vforked set, then shellexec). */
+function* vforkChild(child: Shell, ownGroup: boolean, jobPgid: number, exec: (child: Shell) => Gen<never>): Program {
+  if (ownGroup) {
+    let pgid = jobPgid;
+    if (pgid === 0) {
+      const pid = yield* sys.getpid();
+      pgid = typeof pid === 'number' ? pid : 0;
+    }
+    yield* sys.setpgid(0, pgid);
+    if (child.ttyFd >= 0) yield* sys.ioctl(child.ttyFd, TIOCSPGRP, pgid);
+  }
+  yield* sys.sigprocmask(SIG_SETMASK, []);
+  let status: number;
+  try {
+    return yield* exec(child);
+  } catch (e) {
+    if (e instanceof ExitShell || e instanceof ShellError) status = e.status;
+    else if (e instanceof Interrupt) status = 130;
+    else throw e;
+  }
+  yield* child.flush();
+  return status;
 }
 
 /** The child's side of forkShell. */
