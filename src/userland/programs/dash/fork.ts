@@ -25,7 +25,7 @@ import { K, type Bg, type Node, type Pipe, type Sub } from './ast.js';
 import { ExitShell, ShellError, EV_EXIT, EV_TESTED, type Shell, type Gen } from './shell.js';
 import { redirect } from './redirect.js';
 import { jobControlOn, waitForJob, type Job } from './jobs.js';
-import { childSignals, exitShell, Interrupt, type ChildRole } from './trap.js';
+import { childSignals, exitShell, Interrupt, vforkChildSignals, type ChildRole } from './trap.js';
 import { commandText } from './cmdtext.js';
 import { evaltree } from './eval.js';
 
@@ -86,8 +86,9 @@ for (let s = 1; s <= 64; s++) if (s !== 32 && s !== 33) ALL_SIGNALS.push(s);
  * command of an exiting shell) runs in a vfork child, which borrows the shell's address
  * space until it execs. All signals are blocked around vfork (no handler may run in the
  * child on the borrowed memory before the mask is cleared); the child does no
- * forkreset — it only joins the job's process group under job control, clears the
- * mask and execs `exec`; if that fails it leaves at once with its status (dash's
+ * forkreset — it only joins the job's process group under job control, gives the
+ * job-control and interactive signals back their defaults (vforkChildSignals), clears
+ * the mask and execs `exec`; if that fails it leaves at once with its status (dash's
  * exraise: `if (vforked) _exit(exitstatus)`), no EXIT trap. Returns the child's PID.
  */
 export function* vforkExec(sh: Shell, job: Job, n: Node, exec: (child: Shell) => Gen<never>): Gen<number> {
@@ -115,6 +116,7 @@ function* vforkChild(child: Shell, ownGroup: boolean, jobPgid: number, exec: (ch
     yield* sys.setpgid(0, pgid);
     if (child.ttyFd >= 0) yield* sys.ioctl(child.ttyFd, TIOCSPGRP, pgid);
   }
+  yield* vforkChildSignals(child, ownGroup);
   yield* sys.sigprocmask(SIG_SETMASK, []);
   let status: number;
   try {

@@ -140,6 +140,21 @@ export function* setsignal(sh: Shell, sig: number): Gen<void> {
   if (want !== current) yield* install(sh, sig, want);
 }
 
+/**
+ * A vfork child's signals before it execs (dash's forkchild with vforked set): under
+ * job control it takes SIGTSTP/SIGTTOU back, and the child of an interactive top shell
+ * SIGINT, SIGQUIT and SIGTERM; nothing else is touched (execve resets the caught ones).
+ */
+export function* vforkChildSignals(sh: Shell, underJobControl: boolean): Gen<void> {
+  const sigs: number[] = underJobControl ? [...JOB_STOP_SIGNALS] : [];
+  if (isInteractiveTop(sh)) sigs.push(SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM);
+  for (const sig of sigs) {
+    const current = (sh.sigmode[sig] ?? Disposition.Unknown) as Disposition;
+    if (current === Disposition.Unknown || current === Disposition.Default || sh.ignoredAtStart.has(sig)) continue;
+    yield* install(sh, sig, Disposition.Default);
+  }
+}
+
 /** The dispositions of a new shell: SIGINT, SIGCHLD, and SIGQUIT/SIGTERM for an interactive one. */
 export function* initSignals(sh: Shell): Gen<void> {
   for (const sig of [SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM, SIG.SIGCHLD]) {
