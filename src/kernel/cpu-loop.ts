@@ -340,7 +340,7 @@ function continueTask(k: Kernel, pc: PerCpu, t: Task, now: Ns, fetched?: Iterato
     // A memory access that waited for swap finishes before any signal is taken (the
     // fault is uninterruptible; a fatal signal makes it give up at once).
     // So does vfork's wait once it ended: the child's PID is returned before any signal
-    // is acted on (only SIGKILL ends that sleep early; see vforkWait).
+    // is acted on (only a fatal signal ends that sleep early; see vforkWait).
     if (t.pendingSyscall !== null && (t.pendingSyscall.nr === MEM_ACCESS_NR || t.syscallState instanceof VforkWait)) {
       const req = t.pendingSyscall;
       t.pendingSyscall = null;

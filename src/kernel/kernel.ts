@@ -347,7 +347,8 @@ export class Kernel {
 
   /**
    * Puts `t` in a killable sleep on `wq` (TASK_KILLABLE): D in ps and counted in the load
-   * average like I/O, but not iowait, and SIGKILL wakes it (no other signal does).
+   * average like I/O, but not iowait; only a signal that will kill it wakes it (SIGKILL,
+   * or one not caught whose default action kills: sendSignal, isFatal).
    */
   sleepKillable(t: Task, wq: WaitQueue): Block {
     t.wakeKill = true;

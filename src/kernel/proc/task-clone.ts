@@ -208,7 +208,7 @@ export function doClone(k: Kernel, parent: Task, entry: CloneEntry, flags: numbe
 
 /**
  * The parent's side of vfork(2) / clone(CLONE_VFORK) while it waits for its child
- * (kernel_clone → wait_for_vfork_done). Given up (the parent dies of SIGKILL, or exits),
+ * (kernel_clone → wait_for_vfork_done). Given up (the parent dies of a signal, or exits),
  * the child no longer signals anyone: Linux clears child->vfork_done.
  */
 export class VforkWait {

@@ -201,7 +201,7 @@ export class Task {
   waitingOn: WaitQueue[] = [];
   /** A timer that wakes the task (nanosleep). */
   wakeTimer: SimEvent | null = null;
-  /** Its D-state sleep ends on SIGKILL (TASK_KILLABLE: TASK_WAKEKILL with TASK_UNINTERRUPTIBLE). */
+  /** Its D-state sleep ends on a fatal signal (TASK_KILLABLE: TASK_WAKEKILL with TASK_UNINTERRUPTIBLE). */
   wakeKill = false;
   /**
    * A vfork child's vfork_done: the parent sleeps here until the child gives the shared
