@@ -97,7 +97,7 @@ export function* vforkExec(sh: Shell, job: Job, n: Node, exec: (child: Shell) =>
   // The child's own Shell (ctsim runs the child as a separate program; a copy costs little).
   const child = sh.forkCopy();
   yield* sys.setSigmask(SIG_SETMASK, ALL_SIGNALS);
-  const pid = yield* sys.vfork(() => vforkChild(child, ownGroup, pgid, exec));
+  const pid = yield* sys.vfork(() => vforkChild(child, sh, ownGroup, pgid, exec));
   yield* sys.sigprocmask(SIG_SETMASK, []);
   if (pid instanceof SysError) throw yield* sh.error('Cannot fork');
   if (ownGroup) yield* sys.setpgid(pid, pgid || pid);
@@ -106,7 +106,7 @@ export function* vforkExec(sh: Shell, job: Job, n: Node, exec: (child: Shell) =>
 }
 
 /** The child's side of vforkExec (dash's forkchild with vforked set, then shellexec). */
-function* vforkChild(child: Shell, ownGroup: boolean, jobPgid: number, exec: (child: Shell) => Gen<never>): Program {
+function* vforkChild(child: Shell, parent: Shell, ownGroup: boolean, jobPgid: number, exec: (child: Shell) => Gen<never>): Program {
   if (ownGroup) {
     let pgid = jobPgid;
     if (pgid === 0) {
@@ -116,7 +116,7 @@ function* vforkChild(child: Shell, ownGroup: boolean, jobPgid: number, exec: (ch
     yield* sys.setpgid(0, pgid);
     if (child.ttyFd >= 0) yield* sys.ioctl(child.ttyFd, TIOCSPGRP, pgid);
   }
-  yield* vforkChildSignals(child, ownGroup);
+  yield* vforkChildSignals(child, parent, ownGroup);
   yield* sys.sigprocmask(SIG_SETMASK, []);
   let status: number;
   try {

@@ -144,10 +144,12 @@ export function* setsignal(sh: Shell, sig: number): Gen<void> {
  * A vfork child's signals before it execs (dash's forkchild with vforked set): under
  * job control it takes SIGTSTP/SIGTTOU back, and the child of an interactive top shell
  * SIGINT, SIGQUIT and SIGTERM; nothing else is touched (execve resets the caught ones).
+ * `parent` is the shell that vforked: the child's own copy is one level down already,
+ * and dash asks of the level before the fork (oldlvl).
  */
-export function* vforkChildSignals(sh: Shell, underJobControl: boolean): Gen<void> {
+export function* vforkChildSignals(sh: Shell, parent: Shell, underJobControl: boolean): Gen<void> {
   const sigs: number[] = underJobControl ? [...JOB_STOP_SIGNALS] : [];
-  if (isInteractiveTop(sh)) sigs.push(SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM);
+  if (isInteractiveTop(parent)) sigs.push(SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM);
   for (const sig of sigs) {
     const current = (sh.sigmode[sig] ?? Disposition.Unknown) as Disposition;
     if (current === Disposition.Unknown || current === Disposition.Default || sh.ignoredAtStart.has(sig)) continue;
