@@ -160,7 +160,7 @@ set -e
 op=$1 dir=$2
 shift 2
 addr= mac=
-if [ -e "$dir/network" ]; then read addr mac < "$dir/network"; fi
+if [ -e "$dir/network" ]; then read addr mac < "$dir/network" || :; fi
 if [ "$op" = down ]; then
   if [ -n "$addr" ]; then
     for p in "$@"; do
