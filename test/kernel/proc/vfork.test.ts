@@ -19,8 +19,7 @@ const MS = 1_000_000;
 
 describe('vfork', () => {
   test('the child shares the mm (users 2, no copy); the parent sleeps in D and gets the PID only after the exec', () => {
-    let host!: Host;
-    host = hostWith({
+    const host: Host = hostWith({
       *t() {
         const k = host.kernel;
         const me = Number(yield* sys.getpid());
@@ -46,8 +45,7 @@ describe('vfork', () => {
   });
 
   test('a child that exits ends the wait too; wait4 gives its status', () => {
-    let host!: Host;
-    host = hostWith({
+    const host: Host = hostWith({
       *t() {
         const k = host.kernel;
         const before = k.now;
@@ -67,8 +65,7 @@ describe('vfork', () => {
   });
 
   test('clone(CLONE_VM | CLONE_VFORK) waits the same way', () => {
-    let host!: Host;
-    host = hostWith({
+    const host: Host = hostWith({
       *t() {
         const k = host.kernel;
         const before = k.now;
@@ -88,8 +85,7 @@ describe('vfork', () => {
 
   /** A child `t` that vforks a child sleeping 50 ms; the caller signals it after 1 ms, then `second` after 2 ms. */
   function killWhileWaiting(first: number, second: number | null): string {
-    let host!: Host;
-    host = hostWith({
+    const host: Host = hostWith({
       *t() {
         const k = host.kernel;
         const p = Number(
