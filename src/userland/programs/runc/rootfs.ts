@@ -11,7 +11,7 @@
  * the host's /dev (runc does so in a user namespace, and mknods them otherwise).
  */
 import type { Op } from '../../../kernel/proc/program.js';
-import { SysError } from '../../../kernel/errno.js';
+import { err, SysError } from '../../../kernel/errno.js';
 import * as sys from '../../lib/sys.js';
 import {
   MNT_DETACH,
@@ -28,7 +28,7 @@ import {
   MS_SLAVE,
   MS_UNBINDABLE,
 } from '../../../kernel/syscalls/sys-mount.js';
-import { O_CREAT, O_WRONLY, S_IFDIR, S_IFMT } from '../../../kernel/vfs/types.js';
+import { O_CREAT, O_WRONLY, S_IFDIR, S_IFMT, isDir } from '../../../kernel/vfs/types.js';
 import type { OciConfig, OciMount } from '../../../runtime/oci/index.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
@@ -94,15 +94,27 @@ export function parseMountOptions(options: readonly string[] = []): ParsedMountO
 
 const isBind = (m: OciMount): boolean => m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
 
-/** mkdir -p. */
+/**
+ * Go's os.MkdirAll, which runc uses: a path that is a directory already costs one stat
+ * (runc's mount points mostly are); otherwise the parent is made first, then the path.
+ * A path that exists as something else is ENOTDIR ("mkdir PATH: not a directory").
+ */
 export function* mkdirAll(path: string, mode = 0o755): Gen<SysError | null> {
-  let cur = '';
-  for (const part of path.split('/').filter(Boolean)) {
-    cur += '/' + part;
-    const r = yield* sys.mkdir(cur, mode);
-    if (r instanceof SysError && r.errno !== 'EEXIST') return r;
+  const st = yield* sys.stat(path);
+  if (!(st instanceof SysError)) return isDir(st.mode) ? null : err('ENOTDIR', `${path} exists and is not a directory`);
+  let i = path.length;
+  while (i > 0 && path[i - 1] === '/') i--;
+  let j = i;
+  while (j > 0 && path[j - 1] !== '/') j--;
+  if (j > 1) {
+    const e = yield* mkdirAll(path.slice(0, j - 1), mode);
+    if (e) return e;
   }
-  return null;
+  const r = yield* sys.mkdir(path, mode);
+  if (!(r instanceof SysError)) return null;
+  // "foo/." and a racing mkdir: what is there now may be a directory after all.
+  const again = yield* sys.lstat(path);
+  return !(again instanceof SysError) && isDir(again.mode) ? null : r;
 }
 
 /** Makes the mount point: a directory, or an empty file when a file is bind-mounted. */
