@@ -14,15 +14,15 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 /** The least of some timings: other work on the machine only ever adds time. */
 export const best = (xs) => Math.min(...xs);
 
-/** Median wall time in ms of `reps` runs of `fn`. */
-export function timeMs(fn, reps = 3) {
+/** Wall time in ms of `reps` runs of `fn`: their median, or what `pick` takes of them. */
+export function timeMs(fn, reps = 3, pick = median) {
   const ms = [];
   for (let i = 0; i < reps; i++) {
     const t0 = now();
     fn();
     ms.push(now() - t0);
   }
-  return median(ms);
+  return pick(ms);
 }
 
 /** Heap used after a full collection (needs node --expose-gc; bench/run.js is started with it). */

@@ -7,7 +7,7 @@ import { Rng } from '../../dist/sim/index.js';
 import { replayTotals } from '../../dist/teach/mem/index.js';
 import { planRun } from '../../dist/runtime/run-plan.js';
 import { applyEntry } from '../../dist/runtime/host-log.js';
-import { heapUsed, now, timeMs } from '../lib.js';
+import { best, heapUsed, now, timeMs } from '../lib.js';
 
 // --- sleeping processes ----------------------------------------------------------
 function sleepers(count) {
@@ -89,10 +89,12 @@ function replayRows(smoke) {
   const n = smoke ? 200_000 : 1_000_000;
   const frames = 256;
   const trace = localityTrace(n);
-  const ref = timeMs(() => bareLru(trace, frames));
+  // Best of 7, each side: a run of a few milliseconds (the smoke size) moved 2-3x with
+  // when the JIT and the collector got to it, which the median of 3 let through.
+  const ref = timeMs(() => bareLru(trace, frames), 7, best);
   return ['lru', 'opt'].map((policy) => {
     let result;
-    const ms = timeMs(() => (result = replayTotals(trace, { policy, frames })));
+    const ms = timeMs(() => (result = replayTotals(trace, { policy, frames })), 7, best);
     const full = (ms * 1_000_000) / n;
     return {
       id: `extra.replay.${policy}`,
