@@ -171,7 +171,9 @@ if [ "$op" = down ]; then
     rm -f /var/lib/ctsim/network/ipam/$n
   fi
   umount "$dir/rootfs" 2>/dev/null || true
-  rm -rf "$dir"
+  # runc's log goes too, unless it holds the error of a start that failed (the script reads it).
+  log=/run/ctsim/\${dir##*/}.log
+  if [ -s "$log" ]; then rm -rf "$dir"; else rm -rf "$dir" "$log"; fi
   exit 0
 fi
 veth=$1
@@ -206,6 +208,9 @@ done
 
 export const CONTAINER_HOOK_PATH = '/usr/libexec/ctsim/container-hook';
 
+/** Where `ctsim run` has runc write its log (containerd: the shim's log.json under /run/containerd). */
+export const RUNC_LOG_DIR = '/run/ctsim';
+
 /**
  * The host-side script for one `ctsim run`: the container's directory and files,
  * its root file system (an overlay over the image layer, or the uploaded tree), an
@@ -221,7 +226,7 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     `if runc state ${q(name)} >/dev/null 2>&1; then echo "ctsim run: the container name \\"${name}\\" is already in use; remove that container (ctsim oci delete -f ${name}) or choose another --name" >&2; rm -rf ${dir}; exit 125; fi`,
     `d=${dir}`,
     // One mkdir for the container's directories (and the address pool's, on the bridge).
-    `mkdir -p "$d/rootfs"${spec.image ? ' "$d/upper" "$d/work"' : ''}${spec.network === 'bridge' ? ' /var/lib/ctsim/network/ipam' : ''}`,
+    `mkdir -p "$d/rootfs"${spec.image ? ' "$d/upper" "$d/work"' : ''}${spec.network === 'bridge' ? ' /var/lib/ctsim/network/ipam' : ''} ${RUNC_LOG_DIR}`,
   ];
   if (spec.image) {
     lines.push(`mount -t overlay overlay -o lowerdir=${imageLayerDir(spec.image, spec.userns ? USERNS_MAP.hostID : 0)},upperdir="$d/upper",workdir="$d/work" "$d/rootfs"`);
@@ -252,17 +257,24 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
   // When runc fails before there is a container, nothing runs its poststop hook: undo by hand.
   const ports = spec.publish.map((p) => ` ${p.hostPort}:${p.containerPort}`).join('');
   const undo = `${CONTAINER_HOOK_PATH} down "$d"${ports} </dev/null`;
+  // A container that did not start: docker run's status from runc's error, as docker's
+  // CLI reads it (runStartContainerErr): 127 not found, 126 not permitted, 125 otherwise.
+  const failed = `status=125; if grep -q -e 'executable file not found' -e 'no such file or directory' "$log"; then status=127; elif grep -q -e 'permission denied' -e 'is a directory' "$log"; then status=126; fi; rm -f "$log"; ${undo}`;
+  // runc logs its error to a file of its own, as containerd's shim has it do (--log): not
+  // in the container's directory, which a failed start's poststop hook removes.
+  const runc = 'runc --log "$log"';
+  lines.push(`log=${RUNC_LOG_DIR}/${id}.log`);
   if (spec.detach) {
     lines.push(
-      `runc run -d --bundle "$d" ${q(name)} </dev/null >/dev/null`,
+      `${runc} run -d --bundle "$d" ${q(name)} </dev/null >/dev/null`,
       'status=$?',
-      `if [ $status -eq 0 ]; then echo ${id}; elif ! runc state ${q(name)} >/dev/null 2>&1; then ${undo}; fi`,
+      `if [ $status -eq 0 ]; then echo ${id}; elif ! runc state ${q(name)} >/dev/null 2>&1; then ${failed}; fi`,
       'exit $status',
     );
     return lines.join('\n') + '\n';
   }
   lines.push(
-    `runc run --keep --bundle "$d" ${q(name)}`,
+    `${runc} run --keep --bundle "$d" ${q(name)}`,
     'status=$?',
     `cg=/sys/fs/cgroup/ctsim/${id}`,
     // docker inspect's State.OOMKilled: an OOM kill happened in the container's cgroup.
@@ -272,7 +284,7 @@ export function runScript(spec: RunSpec, id: string, name: string): string {
     `  echo "ctsim run: the OOM killer killed $what: container ${name} reached memory.max ($(cat $cg/memory.max) bytes); see dmesg" >&2`,
     'fi',
     // Its poststop hook removes it (there is no `docker ps -a`: a stopped container is gone, as with --rm).
-    `if runc state ${q(name)} >/dev/null 2>&1; then runc delete ${q(name)}; else ${undo}; fi`,
+    `if runc state ${q(name)} >/dev/null 2>&1; then runc delete ${q(name)}; else ${failed}; fi`,
     'exit $status',
   );
   return lines.join('\n') + '\n';

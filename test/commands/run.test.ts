@@ -94,12 +94,20 @@ describe('ctsim run', () => {
     expect(ctsim(['sh', '--root', root, '-c', host]).stdout).toBe('0\n0\n0\n');
   }, 60_000);
 
+  it('a container that cannot start exits as docker run does: 127 for a command not found, and cleans up', () => {
+    // docker/cli runStartContainerErr: "executable file not found" or "no such file or directory" is 127, EACCES 126, else 125.
+    const r = ctsim(['run', '--', 'nosuchcmd']);
+    expect(r.status).toBe(127);
+    expect(r.stderr).toContain('exec: "nosuchcmd": executable file not found in $PATH');
+    expect(ctsim(['run', '--', 'sh', '-c', 'exit 3']).status).toBe(3);
+  }, 30_000);
+
   it('--print-script shows docker\'s steps instead of running them', () => {
     const r = ctsim(['run', '--print-script', '-p', '8080:80', '--', 'true']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('"path": "/usr/libexec/ctsim/container-hook"');
     expect(r.stdout).toContain('mount -t overlay overlay -o lowerdir=/var/lib/ctsim/images/busybox/rootfs,');
-    expect(r.stdout).toContain('runc run --keep --bundle "$d"');
+    expect(r.stdout).toContain('runc --log "$log" run --keep --bundle "$d"');
     // The hooks find the address where dockerd keeps it, beside the config: the config is not edited.
     expect(r.stdout).toContain('echo "$addr $mac" > "$d/network"');
     expect(r.stdout).toMatch(/"container-hook",\s*"up",\s*"\/var\/lib\/ctsim\/containers\/[0-9a-f]{64}",\s*"veth[0-9a-f]{7}",\s*"8080:80"/);

@@ -6,12 +6,14 @@
  *
  *   runc [--root DIR] [--debug] [--log FILE] [--log-format text|json] COMMAND [OPTIONS] ARGS…
  *
- * Simplification: --log/--log-format/--systemd-cgroup/--rootless are accepted and
- * ignored; checkpoint, restore, update and features are not offered.
+ * --log FILE takes runc's final error (log.ts); --log-format text|json its form.
+ *
+ * Simplification: --systemd-cgroup/--rootless are accepted and ignored; checkpoint, restore, update and features are not offered.
  */
 import type { Program, ProgramArgs, Op } from '../../../kernel/proc/program.js';
 import { getopt, GetoptError, type OptionSpec } from '../../lib/getopt.js';
 import { readFile, fromUtf8 } from '../../lib/io.js';
+import * as sys from '../../lib/sys.js';
 import { SysError } from '../../../kernel/errno.js';
 import { isValidContainerId, validateProcess, formatConfigIssue, type OciProcess } from '../../../runtime/oci/index.js';
 import { DEFAULT_ROOT } from './container-state.js';
@@ -19,7 +21,7 @@ import { createContainer, destroyContainer, startContainer, waitInit } from './c
 import { print, cmdDelete, cmdEvents, cmdKill, cmdList, cmdPause, cmdPs, cmdResume, cmdSpec, cmdState, mustLoad } from './commands.js';
 import { execInContainer } from './exec.js';
 import { statusOf } from './container-state.js';
-import { logError, RuncError } from './log.js';
+import { logError, openLog, RuncError, type RuncLog } from './log.js';
 
 type Gen<T> = Generator<Op, T, unknown>;
 
@@ -167,7 +169,7 @@ function* failedAs<T>(prefix: string, g: Gen<T>): Gen<T> {
   }
 }
 
-function* dispatch(args: string[]): Gen<number> {
+function* dispatch(args: string[], log: RuncLog): Gen<number> {
   const g = getopt('runc', args, [
     { long: 'root', arg: 'required' },
     { long: 'debug' },
@@ -179,6 +181,20 @@ function* dispatch(args: string[]): Gen<number> {
     { short: 'h', long: 'help' },
     { short: 'v', long: 'version' },
   ], { stopAtOperand: true });
+  // runc's configLogrus, before any command: the format is checked and the file opened.
+  const format = (g.values.get('log-format') as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new RuncError(`invalid log-format: ${format}`);
+  log.json = format === 'json';
+  const file = g.values.get('log') as string | undefined;
+  if (file !== undefined && file !== '') {
+    log.file = file;
+    const fd = yield* openLog(log);
+    if (fd instanceof SysError) {
+      log.file = null;
+      throw new RuncError(`open ${file}: ${fd.message.toLowerCase()}`);
+    }
+    yield* sys.close(fd);
+  }
   if (g.values.has('version')) return yield* print(VERSION);
   const [name, ...rest] = g.operands;
   if (g.values.has('help') || name === undefined || name === 'help' || name === 'h') {
@@ -260,15 +276,16 @@ function* dispatch(args: string[]): Gen<number> {
 }
 
 export function* runcMain({ argv }: ProgramArgs): Program {
+  const log: RuncLog = { file: null, json: false };
   try {
-    return yield* dispatch(argv.slice(1));
+    return yield* dispatch(argv.slice(1), log);
   } catch (e) {
     if (e instanceof GetoptError) {
-      yield* logError(e.message.replace(/^runc( \w+)?: /, ''));
+      yield* logError(e.message.replace(/^runc( \w+)?: /, ''), log);
       return 1;
     }
     if (!(e instanceof RuncError)) throw e;
-    yield* logError(e.message);
+    yield* logError(e.message, log);
     return e.status;
   }
 }

@@ -189,3 +189,21 @@ runc create 'bad/id'; echo $?`,
     expect(ev).toMatchObject({ type: 'stats', id: 'c1', data: { pids: { current: 1 } } });
   });
 });
+
+describe('runc --log and --log-format (checked against runc 1.1.5)', () => {
+  test('the error goes to the log file in logrus text or JSON, the bare message to stderr; the file is made even without an error', () => {
+    const r = sh(`runc --log /tmp/t.log state nosuch; echo "status $?"; cat /tmp/t.log
+runc --log /tmp/j.log --log-format json state nosuch; cat /tmp/j.log
+runc --log /tmp/ok.log list >/dev/null; ls /tmp/ok.log`);
+    expect(r.stdout).toBe(
+      'status 1\ntime="2025-01-01T00:00:00Z" level=error msg="container does not exist"\n{"level":"error","msg":"container does not exist","time":"2025-01-01T00:00:00Z"}\n/tmp/ok.log\n',
+    );
+    expect(r.stderr).toBe('container does not exist\ncontainer does not exist\n');
+  });
+
+  test('a bad format or a log that cannot be opened ends runc before the command, on stderr', () => {
+    const r = sh('runc --log-format xml list; echo "status $?"; runc --log /nodir/f list; echo "status $?"');
+    expect(r.stdout).toBe('status 1\nstatus 1\n');
+    expect(r.stderr).toBe('time="2025-01-01T00:00:00Z" level=error msg="invalid log-format: xml"\ntime="2025-01-01T00:00:00Z" level=error msg="open /nodir/f: no such file or directory"\n');
+  });
+});
