@@ -20,7 +20,7 @@ import { defaultStateDir } from '../cli/state-store.js';
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a command in a new container, as docker run does (image, limits, network, volumes), on a simulated host.';
-  static override description = `Makes a container the way docker does — an overlay root file system over the image, namespaces, a cgroup with the limits you give, the ctsim0 bridge with an address, a default route and MASQUERADE — by running runc and ip/iptables inside a simulated host, then prints the container's output and exits with its status (137 when the OOM killer ended it).
+  static override description = `Makes a container the way docker does — an overlay root file system over the image, namespaces, a cgroup with the limits you give, the ctsim0 bridge with an address, a default route and MASQUERADE — by running runc and ip/iptables inside a simulated host, then prints the container's output and exits with its status (137 when the OOM killer ended it; as docker run, 127 when its command is not found, 126 when it cannot be run, 125 when the container could not start otherwise).
 
 Without --root the host lives only for this command; with --root DIR it is the kept host of "ctsim oci --root DIR" (then -d makes sense, and "ctsim oci list/ps/exec/kill" see the container). --print-script shows the host-side steps instead of running them.`;
   static override strict = false;
