@@ -99,6 +99,10 @@ describe('ctsim run', () => {
     const r = ctsim(['run', '--', 'nosuchcmd']);
     expect(r.status).toBe(127);
     expect(r.stderr).toContain('exec: "nosuchcmd": executable file not found in $PATH');
+    // Go's exec.LookPath in runc's init: a directory is EISDIR, a file without x permission EACCES — both 126.
+    const dir = ctsim(['run', '--', '/etc']);
+    expect([dir.status, dir.stderr.trim()]).toEqual([126, 'runc run failed: unable to start container process: exec: "/etc": is a directory']);
+    expect(ctsim(['run', '--', '/etc/passwd']).status).toBe(126);
     expect(ctsim(['run', '--', 'sh', '-c', 'exit 3']).status).toBe(3);
   }, 30_000);
 

@@ -15,7 +15,7 @@ import { rtnl } from '../../lib/rtnl.js';
 import { getenv, DEFAULT_PATH } from '../../lib/exec.js';
 import { NS_KINDS, writeProcFile, type NsKind } from '../nsutils/common.js';
 import { MS_REC, MS_SHARED } from '../../../kernel/syscalls/sys-mount.js';
-import { O_CLOEXEC, O_DIRECTORY, O_PATH, O_WRONLY, S_IFMT, S_IFREG } from '../../../kernel/vfs/types.js';
+import { O_CLOEXEC, O_DIRECTORY, O_PATH, O_WRONLY, S_IFDIR, S_IFMT, S_IFREG } from '../../../kernel/vfs/types.js';
 import { CAP_NAMES, CAP_LAST_CAP } from '../../../kernel/ns/capabilities.js';
 import { CLONE_NEWUSER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS } from '../../../kernel/syscalls/abi.js';
 import { RLIMIT_TYPES, type OciConfig, type OciProcess } from '../../../runtime/oci/index.js';
@@ -92,16 +92,30 @@ export function stage1(plan: InitPlan, sync: SyncPipe): () => Program {
   };
 }
 
-/** Finds `file` as execvp would (PATH from the container's environment), checking it is an executable file. */
+/**
+ * Finds `file` as Go's exec.LookPath does for runc's init (PATH from the container's
+ * environment). A path with a slash is checked as it is (findExecutable): its stat
+ * error, "is a directory", or "permission denied" when it may not be executed — what
+ * docker run turns into 127 and 126. A bare name is looked for along PATH, skipping
+ * what is not an executable file.
+ */
 export function* lookPath(file: string, env: readonly string[]): Gen<string | string[]> {
-  const candidates = file.includes('/') ? [file] : (getenv(env, 'PATH') ?? DEFAULT_PATH).split(':').map((d) => `${d || '.'}/${file}`);
+  if (file.includes('/')) {
+    const st = yield* sys.stat(file);
+    const q = JSON.stringify(file);
+    if (st instanceof SysError) return [`exec: ${q}: stat ${file}: ${st.message.toLowerCase()}`];
+    if ((st.mode & S_IFMT) === S_IFDIR) return [`exec: ${q}: is a directory`];
+    if ((yield* sys.access(file, 1)) instanceof SysError) return [`exec: ${q}: permission denied`];
+    return file;
+  }
+  const candidates = (getenv(env, 'PATH') ?? DEFAULT_PATH).split(':').map((d) => `${d || '.'}/${file}`);
   for (const c of candidates) {
     const st = yield* sys.stat(c);
     if (st instanceof SysError || (st.mode & S_IFMT) !== S_IFREG) continue;
     if ((yield* sys.access(c, 1)) instanceof SysError) continue;
     return c;
   }
-  return [file.includes('/') ? `exec: ${JSON.stringify(file)}: stat ${file}: no such file or directory` : `exec: ${JSON.stringify(file)}: executable file not found in $PATH`];
+  return [`exec: ${JSON.stringify(file)}: executable file not found in $PATH`];
 }
 
 const capMask = (names: readonly string[] | undefined): bigint => {
