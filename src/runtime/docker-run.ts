@@ -143,6 +143,9 @@ export function dockerConfig(spec: RunSpec, id: string, imageEnv: string[] = [])
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** Where `ctsim run` has runc write its log (containerd: the shim's log.json under /run/containerd). */
+export const RUNC_LOG_DIR = '/run/ctsim';
+
 /**
  * The hooks docker's daemon would run around a container, as one host-side script:
  * `up` wires it to the ctsim0 bridge (docker0's stand-in) when it is created, as
@@ -172,7 +175,7 @@ if [ "$op" = down ]; then
   fi
   umount "$dir/rootfs" 2>/dev/null || true
   # runc's log goes too, unless it holds the error of a start that failed (the script reads it).
-  log=/run/ctsim/\${dir##*/}.log
+  log=${RUNC_LOG_DIR}/\${dir##*/}.log
   if [ -s "$log" ]; then rm -rf "$dir"; else rm -rf "$dir" "$log"; fi
   exit 0
 fi
@@ -207,9 +210,6 @@ done
 `;
 
 export const CONTAINER_HOOK_PATH = '/usr/libexec/ctsim/container-hook';
-
-/** Where `ctsim run` has runc write its log (containerd: the shim's log.json under /run/containerd). */
-export const RUNC_LOG_DIR = '/run/ctsim';
 
 /**
  * The host-side script for one `ctsim run`: the container's directory and files,

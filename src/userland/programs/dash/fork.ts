@@ -25,7 +25,7 @@ import { K, type Bg, type Node, type Pipe, type Sub } from './ast.js';
 import { ExitShell, ShellError, EV_EXIT, EV_TESTED, type Shell, type Gen } from './shell.js';
 import { redirect } from './redirect.js';
 import { jobControlOn, waitForJob, type Job } from './jobs.js';
-import { childSignals, exitShell, Interrupt, vforkChildSignals, type ChildRole } from './trap.js';
+import { childSignals, exitShell, Interrupt, isInteractiveTop, vforkChildSignals, type ChildRole } from './trap.js';
 import { commandText } from './cmdtext.js';
 import { evaltree } from './eval.js';
 
@@ -97,7 +97,8 @@ export function* vforkExec(sh: Shell, job: Job, n: Node, exec: (child: Shell) =>
   // The child's own Shell (ctsim runs the child as a separate program; a copy costs little).
   const child = sh.forkCopy();
   yield* sys.setSigmask(SIG_SETMASK, ALL_SIGNALS);
-  const pid = yield* sys.vfork(() => vforkChild(child, sh, ownGroup, pgid, exec));
+  const interactiveTop = isInteractiveTop(sh);
+  const pid = yield* sys.vfork(() => vforkChild(child, interactiveTop, ownGroup, pgid, exec));
   yield* sys.sigprocmask(SIG_SETMASK, []);
   if (pid instanceof SysError) throw yield* sh.error('Cannot fork');
   if (ownGroup) yield* sys.setpgid(pid, pgid || pid);
@@ -106,7 +107,7 @@ export function* vforkExec(sh: Shell, job: Job, n: Node, exec: (child: Shell) =>
 }
 
 /** The child's side of vforkExec (dash's forkchild with vforked set, then shellexec). */
-function* vforkChild(child: Shell, parent: Shell, ownGroup: boolean, jobPgid: number, exec: (child: Shell) => Gen<never>): Program {
+function* vforkChild(child: Shell, ofInteractiveTop: boolean, ownGroup: boolean, jobPgid: number, exec: (child: Shell) => Gen<never>): Program {
   if (ownGroup) {
     let pgid = jobPgid;
     if (pgid === 0) {
@@ -116,7 +117,7 @@ function* vforkChild(child: Shell, parent: Shell, ownGroup: boolean, jobPgid: nu
     yield* sys.setpgid(0, pgid);
     if (child.ttyFd >= 0) yield* sys.ioctl(child.ttyFd, TIOCSPGRP, pgid);
   }
-  yield* vforkChildSignals(child, parent, ownGroup);
+  yield* vforkChildSignals(child, ofInteractiveTop, ownGroup);
   yield* sys.sigprocmask(SIG_SETMASK, []);
   let status: number;
   try {

@@ -74,7 +74,7 @@ function recorderFor(sh: Shell): (sig: number) => Program {
 }
 
 /** True for the interactive shell the user talks to (not one of its subshells). */
-function isInteractiveTop(sh: Shell): boolean {
+export function isInteractiveTop(sh: Shell): boolean {
   return sh.opts.i && sh.level === 0;
 }
 
@@ -144,12 +144,12 @@ export function* setsignal(sh: Shell, sig: number): Gen<void> {
  * A vfork child's signals before it execs (dash's forkchild with vforked set): under
  * job control it takes SIGTSTP/SIGTTOU back, and the child of an interactive top shell
  * SIGINT, SIGQUIT and SIGTERM; nothing else is touched (execve resets the caught ones).
- * `parent` is the shell that vforked: the child's own copy is one level down already,
- * and dash asks of the level before the fork (oldlvl).
+ * `ofInteractiveTop` is asked of the shell that vforked (isInteractiveTop): the child's
+ * own copy is one level down already, and dash asks of the level before the fork (oldlvl).
  */
-export function* vforkChildSignals(sh: Shell, parent: Shell, underJobControl: boolean): Gen<void> {
+export function* vforkChildSignals(sh: Shell, ofInteractiveTop: boolean, underJobControl: boolean): Gen<void> {
   const sigs: number[] = underJobControl ? [...JOB_STOP_SIGNALS] : [];
-  if (isInteractiveTop(parent)) sigs.push(SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM);
+  if (ofInteractiveTop) sigs.push(SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM);
   for (const sig of sigs) {
     const current = (sh.sigmode[sig] ?? Disposition.Unknown) as Disposition;
     if (current === Disposition.Unknown || current === Disposition.Default || sh.ignoredAtStart.has(sig)) continue;
