@@ -12,6 +12,8 @@ import { InputError, UsageError } from '../sim/input-error.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { shellStatus } from '../kernel/proc/wstatus.js';
 import { runWithLiveInput } from './live-session.js';
+import { GuardStop } from '../sim/guard.js';
+import { guardLimitsFrom, installGuard, tasksOf, type GuardLimits } from './guard-limits.js';
 
 export interface SessionOptions {
   /** The state directory, or undefined for a host that lives only for this command. */
@@ -20,6 +22,10 @@ export interface SessionOptions {
   shape: Partial<HostShape>;
   seed?: number;
   version: string;
+  /** The simulator's guard limits for the new command (default: the flags' defaults); the replay runs without. */
+  limits?: GuardLimits;
+  /** A person at the terminal drives the command (and can press ^C): only the memory guard. */
+  interactive?: boolean;
 }
 
 const DEFAULT_SHAPE: HostShape = { cpus: 2, memoryBytes: 4 * 1024 ** 3, swapBytes: 0 };
@@ -30,13 +36,17 @@ export class HostSession {
   readonly io: OutputSwitch;
   private readonly store: StateStore | null;
   private readonly memBlobs: Map<string, string>;
+  private readonly limits: GuardLimits;
 
-  private constructor(host: Host, log: HostLog, io: OutputSwitch, store: StateStore | null, memBlobs: Map<string, string>) {
+  private constructor(host: Host, log: HostLog, io: OutputSwitch, store: StateStore | null, memBlobs: Map<string, string>, o: SessionOptions) {
     this.host = host;
     this.log = log;
     this.io = io;
     this.store = store;
     this.memBlobs = memBlobs;
+    // What was replayed ran before; the guard counts from the new command on.
+    this.limits = o.limits ?? guardLimitsFrom({});
+    installGuard(host.engine, this.limits, { interactive: o.interactive, describe: () => tasksOf(host) });
   }
 
   /** Opens (and for a kept host, locks and replays) the host. Call close() when done. */
@@ -50,7 +60,7 @@ export class HostSession {
     if (o.root === undefined) {
       const log = newHostLog(o.version, o.seed ?? 1, { ...DEFAULT_SHAPE, ...o.shape });
       const host = replayHostLog(log, { io, blobs: (id) => memBlobs.get(id)! });
-      return new HostSession(host, log, io, null, memBlobs);
+      return new HostSession(host, log, io, null, memBlobs, o);
     }
     const store = new StateStore(o.root);
     store.lock();
@@ -75,7 +85,7 @@ export class HostSession {
         if (e instanceof HostLogError) throw store.unusable(e.message);
         throw e;
       }
-      return new HostSession(host, log, io, store, memBlobs);
+      return new HostSession(host, log, io, store, memBlobs, o);
     } catch (e) {
       store.unlock();
       throw e;
@@ -115,6 +125,8 @@ export class HostSession {
       applied = applyEntry(this.host, entry, (id) => (this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!), this.io);
     } catch (e) {
       if (e instanceof HostLogError) throw new InputError({ source: entry.argv[0], expected: 'input the simulated host can use', found: e.message });
+      // The command is not recorded: the kept host stays as it was.
+      if (e instanceof GuardStop && this.store) e.afterward = `the host kept in ${this.store.dir} is as it was before this command`;
       throw e;
     }
     this.log.entries.push({ ...entry, status: applied.status });
@@ -132,6 +144,8 @@ export class HostSession {
     this.io.live = true;
     prepareEntry(this.host, entry, (id) => (this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!));
     const host = this.host;
+    // A person at the terminal can press ^C: only the memory guard stays.
+    installGuard(host.engine, this.limits, { interactive: true, describe: () => tasksOf(host) });
     const chunks: InputChunk[] = [];
     let endNs: number | undefined;
     const input = new (class extends HostInput {

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createHost, type Host, type HostOptions } from '../host.js';
+import { installGuard, tasksOf, type GuardLimits } from './guard-limits.js';
 import { HostSession } from './host-session.js';
 import { StateStore } from './state-store.js';
 import { SETTLE_NS } from '../runtime/host-log.js';
@@ -21,6 +22,8 @@ export interface ViewHostRequest {
   /** A kept host's state directory (--root). */
   root?: string;
   hostOpts: HostOptions;
+  /** The simulator's guard limits: all of them for the setup script, the memory one while a person watches. */
+  limits: GuardLimits;
   /** Whether a host flag was given on the command line (only those are checked against a kept host). */
   given: (flag: string) => boolean;
   version: string;
@@ -57,11 +60,17 @@ export function openViewHost(r: ViewHostRequest): ViewHost {
       shape: { ...(r.given('--cpus') ? { cpus: o.cpus } : {}), ...(r.given('--memory') ? { memoryBytes: o.memoryBytes } : {}), ...(r.given('--swap') ? { swapBytes: o.swapBytes } : {}) },
       seed: r.given('--seed') ? o.seed : undefined,
       version: r.version,
+      // A view is watched by a person (top runs until q): of the guard limits only memory applies.
+      limits: r.limits,
+      interactive: true,
     });
     // A kept host's commands write nothing when replayed, nor afterwards (its output switch is off).
     return { host: session.host, status: 0, close: () => session.close(r.version, false), holdScriptOutput: () => () => undefined };
   }
   const host = createHost(r.hostOpts);
+  // The setup script runs under the simulator's guard limits; the view after it, watched by a person, only under the memory one.
+  const limits = r.limits;
+  installGuard(host.engine, limits, { describe: () => tasksOf(host) });
   let status = 0;
   let held: string[] | null = null;
   const output = (b: string): void => void (held ? held.push(b) : r.scriptOutput(b));
@@ -70,6 +79,7 @@ export function openViewHost(r: ViewHostRequest): ViewHost {
     // Let the jobs the script left in the background get going (a kept host's commands settle the same way).
     host.engine.runUntil(host.now + SETTLE_NS);
   }
+  installGuard(host.engine, limits, { interactive: true, describe: () => tasksOf(host) });
   const holdScriptOutput = (): (() => void) => {
     held = [];
     return () => {

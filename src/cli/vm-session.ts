@@ -4,6 +4,7 @@
  * host's log and a later invocation replays it.
  */
 import { HostSession } from './host-session.js';
+import type { GuardLimits } from './guard-limits.js';
 import type { VmOp } from '../hypervisor/vm-manager.js';
 import type { SerialConsole } from '../hypervisor/serial-console.js';
 import type { Host } from '../host.js';
@@ -11,8 +12,8 @@ import { prepareEntry, SETTLE_NS, type InputChunk } from '../runtime/host-log.js
 import { resolve as resolvePath } from 'node:path';
 
 /** Opens the kept host, applies `op` live (printing what it prints), records it, and returns its status. */
-export function applyVmOp(root: string, op: VmOp, version: string, opts: { timeLimitNs?: number; before?: (s: HostSession) => void; after?: (s: HostSession, status: number) => void } = {}): number {
-  const session = HostSession.open({ root: resolvePath(root), shape: {}, version });
+export function applyVmOp(root: string, op: VmOp, version: string, opts: { timeLimitNs?: number; limits?: GuardLimits; before?: (s: HostSession) => void; after?: (s: HostSession, status: number) => void } = {}): number {
+  const session = HostSession.open({ root: resolvePath(root), shape: {}, version, limits: opts.limits });
   let saved = false;
   try {
     opts.before?.(session);
@@ -51,8 +52,8 @@ export interface ConsoleSession {
  * so that a replay leaves the guest as the session did. Throws VmOpError (nothing
  * recorded) for a VM that is not running or has no serial port. Returns `drive`'s status.
  */
-export async function attachVmConsole(root: string, name: string, version: string, drive: (s: ConsoleSession) => Promise<number>): Promise<number> {
-  const session = HostSession.open({ root: resolvePath(root), shape: {}, version });
+export async function attachVmConsole(root: string, name: string, version: string, drive: (s: ConsoleSession) => Promise<number>, opts: { limits?: GuardLimits; interactive?: boolean } = {}): Promise<number> {
+  const session = HostSession.open({ root: resolvePath(root), shape: {}, version, limits: opts.limits, interactive: opts.interactive });
   let saved = false;
   try {
     const host = session.host;

@@ -5,6 +5,8 @@
  */
 import { Command, Flags } from '@oclif/core';
 import { InputError } from '../sim/input-error.js';
+import { GuardStop } from '../sim/guard.js';
+import { GUARD_STATUS, guardStopMessage } from '../cli/guard-limits.js';
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
@@ -37,6 +39,13 @@ export abstract class BaseCommand extends Command {
       process.stderr.write(`ctsim ${this.typedName}: ${error.message}\n`.replace('ctsim : ', 'ctsim: '));
       if (debug) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error.exitCode;
+      return;
+    }
+    // A guard limit of the simulator (src/cli/guard-limits.ts) ended the run.
+    if (error instanceof GuardStop) {
+      process.stderr.write(`ctsim ${this.typedName}: ${guardStopMessage(error)}\n`);
+      if (debug) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = GUARD_STATUS;
       return;
     }
     // oclif's own parse errors (unknown flag, missing argument) are usage errors.

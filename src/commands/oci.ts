@@ -15,6 +15,7 @@ import { InputError, UsageError } from '../sim/input-error.js';
 import { parseDurationNs, parseSize } from '../sim/units.js';
 import { StateStore, defaultStateDir } from '../cli/state-store.js';
 import { HostSession } from '../cli/host-session.js';
+import { guardLimitsFrom, type GuardFlagValues } from '../cli/guard-limits.js';
 import type { Upload } from '../runtime/host-log.js';
 import { commandNames, packBundle, packFile } from '../cli/rootfs-import.js';
 import { formatRuncSpec, runcDefaultSpec } from '../runtime/oci/index.js';
@@ -49,6 +50,10 @@ OPTIONS (before the command)
   --after DURATION  let this much simulated time pass first (e.g. 5s)
   --cpus N, --memory SIZE, --swap SIZE, --seed N
                     the simulated host's shape, when it is made (first command)
+  --max-events N, --max-memory SIZE
+                    the simulator's guard limits (default 1e9 events, and 2G or
+                    half this machine's memory): a run that reaches one stops with
+                    status 124 and is not recorded
 
 The bundle is read from your machine when the container is created (later edits
 do nothing, as with runc). Everything else happens inside the simulation: the same
@@ -68,12 +73,14 @@ interface Parsed {
   afterNs: number;
   host: { cpus?: number; memoryBytes?: number; swapBytes?: number; seed?: number };
   runcGlobals: string[];
+  /** The simulator's guard limits (--max-events, --max-memory). */
+  guard: GuardFlagValues;
   command: string | undefined;
   args: string[];
 }
 
 function parseArgs(argv: string[]): Parsed {
-  const p: Parsed = { root: defaultStateDir(), afterNs: 0, host: {}, runcGlobals: [], command: undefined, args: [] };
+  const p: Parsed = { root: defaultStateDir(), afterNs: 0, host: {}, runcGlobals: [], guard: {}, command: undefined, args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const a = argv[i];
@@ -106,6 +113,8 @@ function parseArgs(argv: string[]): Parsed {
       if (n === null || (name === '--memory' && n < 16 * 1024 * 1024)) throw new UsageError({ source: name, expected: 'a size like 512M or 4G', found: v });
       if (name === '--memory') p.host.memoryBytes = n;
       else p.host.swapBytes = n;
+    } else if (name === '--max-events' || name === '--max-memory') {
+      p.guard[name === '--max-events' ? 'max-events' : 'max-memory'] = value(name);
     } else if (RUNC_GLOBAL_VALUE.has(name)) {
       p.runcGlobals.push(`${name}=${value(name)}`);
     } else if (RUNC_GLOBAL_BOOL.has(name)) p.runcGlobals.push(name);
@@ -115,7 +124,7 @@ function parseArgs(argv: string[]): Parsed {
     } else if (name === '-v' || name === '--version') {
       p.command = '--version';
       return p;
-    } else throw new UsageError({ source: a, expected: 'a global option (--root, --after, --cpus, --memory, --swap, --seed) before the command', fix: 'put runc command options after the command' });
+    } else throw new UsageError({ source: a, expected: 'a global option (--root, --after, --cpus, --memory, --swap, --seed, --max-events, --max-memory) before the command', fix: 'put runc command options after the command' });
   }
   p.command = argv[i];
   p.args = argv.slice(i + 1);
@@ -189,7 +198,7 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
       }
       return;
     }
-    const session = HostSession.open({ root: p.root, shape: p.host, seed: p.host.seed, version: this.config.version });
+    const session = HostSession.open({ root: p.root, shape: p.host, seed: p.host.seed, version: this.config.version, limits: guardLimitsFrom(p.guard) });
     let saved = false;
     try {
       process.exitCode = await this.runInHost(session, p);

@@ -10,6 +10,7 @@ import { BaseCommand } from './base.js';
 import { UsageError } from '../sim/input-error.js';
 import { parseDurationNs, parseSize } from '../sim/units.js';
 import { HostSession } from '../cli/host-session.js';
+import { guardFlags, guardLimitsFrom } from '../cli/guard-limits.js';
 import { commandNames, ElfMapper, rootfsEntries } from '../cli/rootfs-import.js';
 import { containerDir, volumeDir, type RunSpec } from '../runtime/docker-run.js';
 import { listImages, loadImage } from '../runtime/images.js';
@@ -59,7 +60,8 @@ Without --root the host lives only for this command; with --root DIR it is the k
     'host-memory': Flags.string({ description: 'RAM of the simulated host, e.g. 4G.', default: '4G', helpGroup: 'HOST' }),
     'host-swap': Flags.string({ description: 'Swap of the simulated host, e.g. 1G.', default: '0', helpGroup: 'HOST' }),
     seed: Flags.integer({ description: 'Seed of every random choice.', default: 1, helpGroup: 'HOST' }),
-    'time-limit': Flags.string({ description: 'Stop waiting after this much simulated time (default 1h); the status is then 124.' }),
+    'time-limit': Flags.string({ description: 'Stop waiting after this much simulated time (default 1h); the status is then 124.', helpGroup: 'LIMIT' }),
+    ...guardFlags,
   };
 
   async run(): Promise<void> {
@@ -82,6 +84,7 @@ Without --root the host lives only for this command; with --root DIR it is the k
       shape: flags.root !== undefined ? {} : { cpus: flags['host-cpus'], memoryBytes: hostMemory, swapBytes: hostSwap },
       seed: flags.root !== undefined ? undefined : flags.seed,
       version: this.config.version,
+      limits: guardLimitsFrom(flags),
     });
     let saved = false;
     try {

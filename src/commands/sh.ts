@@ -6,6 +6,7 @@ import { readFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
 import { hostFlags, hostOptionsFrom } from './host-flags.js';
+import { guardFlags, guardLimitsFrom, installGuard, tasksOf, type GuardLimits } from '../cli/guard-limits.js';
 import { InputError, UsageError } from '../sim/input-error.js';
 import { parseDurationNs } from '../sim/units.js';
 import { createHost, type Host } from '../host.js';
@@ -48,7 +49,8 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     'trace-file': Flags.string({ description: 'Write the trace to this file instead of standard error.' }),
     'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
-    'time-limit': Flags.string({ description: 'Stop after this much simulated time (e.g. 10s, 500ms); the status is then 124.' }),
+    'time-limit': Flags.string({ description: 'Stop after this much simulated time (e.g. 10s, 500ms); the status is then 124.', helpGroup: 'LIMIT' }),
+    ...guardFlags,
     root: Flags.string({ description: 'Run the script on the host kept in this directory (the one of ctsim oci --root / ctsim run --root), and keep what it does.' }),
   };
 
@@ -66,6 +68,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     const hostOpts = hostOptionsFrom(flags);
     const timeLimitNs = flags['time-limit'] !== undefined ? parseDurationNs(flags['time-limit']) : undefined;
     if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
+    const limits = guardLimitsFrom(flags);
 
     let traceOut: WriteStream | null = null;
     // --explain speaks to the person at the terminal, in words (src/report/explain.ts);
@@ -110,7 +113,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       if (script === null) throw new UsageError({ source: '--root', expected: 'a script (-c or a file): an interactive shell on a kept host is not offered', fix: 'give -c SCRIPT' });
       if (flags.json) throw new UsageError({ source: '--json', expected: 'no --json with --root' });
       try {
-        process.exitCode = this.runOnKeptHost(resolvePath(flags.root), hostOpts, script, shArgs, timeLimitNs);
+        process.exitCode = this.runOnKeptHost(resolvePath(flags.root), hostOpts, script, shArgs, timeLimitNs, limits);
       } finally {
         this.flushExplain();
         if (traceOut) await new Promise<void>((r) => traceOut!.end(r));
@@ -123,7 +126,11 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     this.explainer?.markStart();
     let status: number;
     try {
-      if (script === null && process.stdin.isTTY && process.stdout.isTTY && !flags.json) {
+      const interactive = script === null && process.stdin.isTTY && process.stdout.isTTY && !flags.json;
+      // The guard: at a prompt a person can press ^C, so there only memory counts.
+      this.limits = limits;
+      installGuard(host.engine, limits, { interactive: script === null, describe: () => tasksOf(host) });
+      if (interactive) {
         status = await this.interactive(host, hostOpts);
       } else {
         status = await this.runScript(host, script, shArgs, flags.json, timeLimitNs);
@@ -136,7 +143,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
   }
 
   /** The script on the kept host: replayed from its log, the script run live and recorded (tracing only the new part). */
-  private runOnKeptHost(root: string, hostOpts: HostOptions, script: string, shArgs: string[], timeLimitNs: number | undefined): number {
+  private runOnKeptHost(root: string, hostOpts: HostOptions, script: string, shArgs: string[], timeLimitNs: number | undefined, limits: GuardLimits): number {
     // Only the host flags given on the command line describe a new host (or are checked against the kept one).
     const given = (flag: string): boolean => this.argv.some((a) => a === flag || a.startsWith(`${flag}=`));
     const session = HostSession.open({
@@ -144,6 +151,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       shape: { ...(given('--cpus') ? { cpus: hostOpts.cpus } : {}), ...(given('--memory') ? { memoryBytes: hostOpts.memoryBytes } : {}), ...(given('--swap') ? { swapBytes: hostOpts.swapBytes } : {}) },
       seed: given('--seed') ? hostOpts.seed : undefined,
       version: this.config.version,
+      limits,
     });
     let saved = false;
     try {
@@ -205,6 +213,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     let booted = 0;
     const boot = (): TerminalAttachment => {
       const host = booted++ === 0 ? first : createHost(hostOpts);
+      if (this.limits) installGuard(host.engine, this.limits, { interactive: true, describe: () => tasksOf(host) });
       const tty = host.openTerminal(() => undefined, winsize);
       // A login shell (argv[0] "-sh") reads /etc/profile, as at a Debian console.
       const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });
@@ -227,4 +236,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
 
   /** True while a restore replays the session: its trace was shown already. */
   private replaying = false;
+
+  /** The guard limits of this run (set before the host runs). */
+  private limits: GuardLimits | null = null;
 }

@@ -6,14 +6,16 @@
 import { Flags } from '@oclif/core';
 import { hostFlags, hostOptionsFrom } from './host-flags.js';
 import { openViewHost, type ViewHost } from '../cli/view-host.js';
+import { guardFlags, guardLimitsFrom, type GuardFlagValues } from '../cli/guard-limits.js';
 
 export const viewFlags = {
   command: Flags.string({ char: 'c', description: 'Boot a fresh host and run this shell script in it first (as ctsim sh -c does); the jobs it starts in the background keep running.' }),
   root: Flags.string({ description: 'Show the host kept in this directory (ctsim oci/run/vm/sh --root) instead; it is not changed.' }),
   ...hostFlags,
+  ...guardFlags,
 };
 
-type ViewFlagValues = { command?: string; root?: string } & Parameters<typeof hostOptionsFrom>[0];
+type ViewFlagValues = { command?: string; root?: string } & Parameters<typeof hostOptionsFrom>[0] & GuardFlagValues;
 
 /** Opens the host the flags name; `argv` is the command line (to tell given host flags from defaults). */
 export function openViewFrom(flags: ViewFlagValues, argv: readonly string[], version: string): ViewHost {
@@ -21,6 +23,7 @@ export function openViewFrom(flags: ViewFlagValues, argv: readonly string[], ver
     script: flags.command,
     root: flags.root,
     hostOpts: hostOptionsFrom(flags),
+    limits: guardLimitsFrom(flags),
     given: (flag) => argv.some((a) => a === flag || a.startsWith(`${flag}=`)),
     version,
     scriptOutput: (b) => void process.stderr.write(Buffer.from(b, 'latin1')),

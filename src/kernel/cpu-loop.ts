@@ -173,6 +173,7 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
   for (;;) {
     const now = cpu.nextTime;
     engine.now = now;
+    engine.actions++;
     // Fast path: a user burst ended on time, nothing else is due, and the program's
     // next operation is another burst. Accounting waits for the end of user mode.
     if (pc.piece === Piece.User && now === cpu.busyUntil && now < cpu.timerDeadline && !pc.needResched && !pc.interrupt) {
@@ -192,13 +193,14 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
           cpu.busyUntil = end;
           const next = end < cpu.timerDeadline ? end : cpu.timerDeadline;
           cpu.nextTime = next;
-          if (next < engine.horizon) continue;
+          // The step also ends where the engine must look at its guard limits.
+          if (next < engine.horizon && engine.actions < engine.checkAt) continue;
           break;
         }
         account(pc, now);
         continueTask(k, pc, t, now, r);
         cpu.update();
-        if (!(cpu.nextTime < engine.horizon)) break;
+        if (!(cpu.nextTime < engine.horizon) || engine.actions >= engine.checkAt) break;
         continue;
       }
     }
@@ -233,7 +235,7 @@ export function runCpu(k: Kernel, pc: PerCpu): void {
       continueTask(k, pc, pc.current, now);
     }
     cpu.update();
-    if (!(cpu.nextTime < engine.horizon)) break;
+    if (!(cpu.nextTime < engine.horizon) || engine.actions >= engine.checkAt) break;
   }
   k.currentCpu = null;
   k.current = null;

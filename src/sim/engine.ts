@@ -15,6 +15,7 @@
  * Ordering rule (deterministic): at equal times events run before processors, and
  * processors run in registration order. Invariant: `now` never decreases.
  */
+import { GUARD_EVERY, GuardStop, type Guard } from './guard.js';
 import { Heap } from 'heap-js';
 import { Rng } from './rng.js';
 import { Trace } from './trace.js';
@@ -101,6 +102,16 @@ export class Engine {
   private pending = 0;
   /** Events run and processor steps taken so far. */
   steps = 0;
+  /**
+   * Events run and CPU actions taken so far (a CPU counts each of its actions, many in
+   * one processor step): what a guard's maxEvents counts (src/sim/guard.ts).
+   */
+  actions = 0;
+  /** When `actions` reaches this, the guard is asked (Infinity without one); a CPU ends its step there. */
+  checkAt = Infinity;
+  private guard: Guard | null = null;
+  /** `actions` when the guard was set. */
+  private guardBase = 0;
 
   constructor(seed: number) {
     this.rng = new Rng(seed);
@@ -197,6 +208,9 @@ export class Engine {
     other.processors.length = 0;
     Object.defineProperty(other, 'now', { get: () => this.now, set: (v: Ns) => (this.now = v) });
     Object.defineProperty(other, 'horizon', { get: () => this.horizon, set: (v: Ns) => (this.horizon = v) });
+    // A CPU of the other engine's kernel counts its actions here and ends its step at this engine's guard check.
+    Object.defineProperty(other, 'actions', { get: () => this.actions, set: (v: number) => (this.actions = v) });
+    Object.defineProperty(other, 'checkAt', { get: () => this.checkAt });
     other.at = (time, fn, deferrable) => this.at(time, fn, deferrable);
     other.after = (delay, fn, deferrable) => this.after(delay, fn, deferrable);
     other.cancel = (ev) => this.cancel(ev);
@@ -207,6 +221,32 @@ export class Engine {
     other.stop = () => this.stop();
     other.advanceTo = (t) => this.advanceTo(t);
     other.runUntil = (t) => this.runUntil(t);
+  }
+
+  /**
+   * Sets (or, with null, removes) the guard limits of the runs that follow; its
+   * maxEvents counts from now. A run that reaches one throws a GuardStop.
+   */
+  setGuard(guard: Guard | null): void {
+    this.guard = guard;
+    this.guardBase = this.actions;
+    this.checkAt = guard === null ? Infinity : this.actions + Math.min(guard.every ?? GUARD_EVERY, guard.maxEvents);
+  }
+
+  /** Between two steps, once `actions` reached `checkAt`: stops the run if a guard limit is reached. */
+  private checkGuard(): void {
+    const g = this.guard;
+    if (g === null) {
+      this.checkAt = Infinity;
+      return;
+    }
+    const used = this.actions - this.guardBase;
+    if (used >= g.maxEvents) {
+      throw new GuardStop('events', `the simulation ran ${used} events and CPU actions (the --max-events limit)`, used, this.now, g.describe?.());
+    }
+    const why = g.check?.();
+    if (why) throw new GuardStop(why.limit, why.message, used, this.now, g.describe?.());
+    this.checkAt = this.actions + Math.min(g.every ?? GUARD_EVERY, g.maxEvents - used);
   }
 
   /** Asks `run` to return after the current action. */
@@ -285,6 +325,7 @@ export class Engine {
         return 'stopped';
       }
       if (steps >= maxSteps) return 'max-steps';
+      if (this.actions >= this.checkAt) this.checkGuard();
       if (this.removals.length > 0) {
         this.applyRemovals();
         n = procs.length;
@@ -318,6 +359,7 @@ export class Engine {
         if (!ev.deferrable) this.pending--;
         steps++;
         this.steps++;
+        this.actions++;
         fn();
         continue;
       }
@@ -330,6 +372,7 @@ export class Engine {
       this.horizon = h;
       steps++;
       this.steps++;
+      this.actions++;
       best!.step();
       this.horizon = Infinity;
     }

@@ -10,6 +10,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { InputError, UsageError } from '../../sim/input-error.js';
 import { createHost, type Host } from '../../host.js';
+import { guardFlags, guardLimitsFrom, installGuard, tasksOf } from '../../cli/guard-limits.js';
 import { runOnTerminal } from '../../cli/live-session.js';
 import { Monitor } from '../../cli/monitor.js';
 import { LessonProgress, PLAIN_STYLE, unknownLesson, type Lesson, type LessonStyle } from '../../teach/lesson/index.js';
@@ -30,7 +31,8 @@ export default class LessonStart extends BaseCommand {
   static override args = {
     name: Args.string({ description: 'The lesson (see ctsim lesson list).', required: true }),
   };
-  static override flags = { ...lessonFlags };
+  // At a prompt a person can press ^C: of the simulator's guard limits only memory applies.
+  static override flags = { ...lessonFlags, 'max-memory': guardFlags['max-memory'] };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(LessonStart);
@@ -44,7 +46,9 @@ export default class LessonStart extends BaseCommand {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UsageError({ source: 'standard input and output', expected: 'a terminal (lessons are interactive)', found: 'a pipe or a file', fix: 'run it in a terminal; to drive a lesson from a script, run it under tmux as test/commands/lesson.test.ts does' });
     }
+    const limits = guardLimitsFrom({ 'max-memory': flags['max-memory'] });
     const host = bootLessonHost(lesson, lib.dir);
+    installGuard(host.engine, limits, { interactive: true, describe: () => tasksOf(host) });
     const colour = process.env.NO_COLOR === undefined;
     // Simplification: a check is a short-lived process of the same host: it takes a little
     // simulated time and a PID, as if an administrator had looked from another terminal.

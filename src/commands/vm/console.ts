@@ -4,7 +4,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { attachVmConsole, typeLines, withVms, type ConsoleSession } from '../../cli/vm-session.js';
 import { runRawConsole } from '../../cli/live-session.js';
-import { vmNameArg, vmRootFlag } from './common.js';
+import { vmNameArg, vmOpFlags } from './common.js';
+import { guardLimitsFrom } from '../../cli/guard-limits.js';
 import { VmOpError } from '../../hypervisor/vm-manager.js';
 import { UsageError } from '../../sim/input-error.js';
 import { parseDurationNs } from '../../sim/units.js';
@@ -45,26 +46,27 @@ What is typed is kept in the host's log with the simulated time each key arrived
 
   static override args = vmNameArg;
   static override flags = {
-    ...vmRootFlag,
+    ...vmOpFlags,
     'show-log': Flags.boolean({ description: 'Print what the console has output so far (the VMM keeps the last 64 KiB) and exit, without attaching.' }),
-    'time-limit': Flags.string({ description: `When standard input is not a terminal: give up after this much simulated time (e.g. 30s; default ${DEFAULT_LIMIT}); the exit status is then 124.` }),
+    'time-limit': Flags.string({ description: `When standard input is not a terminal: give up after this much simulated time (e.g. 30s; default ${DEFAULT_LIMIT}); the exit status is then 124.`, helpGroup: 'LIMIT' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(VmConsole);
     const limitNs = parseDurationNs(flags['time-limit'] ?? DEFAULT_LIMIT);
     if (limitNs === null || limitNs <= 0) throw new UsageError({ source: '--time-limit', expected: 'a duration like 30s or 500ms', found: flags['time-limit'] });
+    const limits = guardLimitsFrom(flags);
     try {
       if (flags['show-log']) {
         write(withVms(flags.root, this.config.version, (s) => s.host.vms.consoleLog(args.name)));
         return;
       }
       if (process.stdin.isTTY === true) {
-        process.exitCode = await attachVmConsole(flags.root, args.name, this.config.version, (s) => this.interactive(s, args.name));
+        process.exitCode = await attachVmConsole(flags.root, args.name, this.config.version, (s) => this.interactive(s, args.name), { limits, interactive: true });
         return;
       }
       const script = readFileSync(0).toString('latin1');
-      process.exitCode = await attachVmConsole(flags.root, args.name, this.config.version, async (s) => this.scripted(s, scriptLines(script), limitNs));
+      process.exitCode = await attachVmConsole(flags.root, args.name, this.config.version, async (s) => this.scripted(s, scriptLines(script), limitNs), { limits });
     } catch (e) {
       if (!(e instanceof VmOpError)) throw e;
       this.err(`ctsim vm console: ${e.message}\n`);

@@ -1,8 +1,9 @@
 /** `ctsim vm create NAME --config FILE`: define a VM from a Firecracker-like JSON configuration. */
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
+import { guardLimitsFrom } from '../../cli/guard-limits.js';
 import { applyVmOp } from '../../cli/vm-session.js';
-import { vmNameArg, vmRootFlag } from './common.js';
+import { vmNameArg, vmOpFlags } from './common.js';
 import { readInputFile } from '../input-files.js';
 import { parseVmConfigText, toVmConfigDoc } from '../../hypervisor/vm-config.js';
 
@@ -12,7 +13,7 @@ export default class VmCreate extends BaseCommand {
   static override examples = ['<%= config.bin %> vm create web --config fixtures/vm/examples/kvm-microvm.json', '<%= config.bin %> vm create old --profile vmware-2006 --config my.json'];
   static override args = vmNameArg;
   static override flags = {
-    ...vmRootFlag,
+    ...vmOpFlags,
     config: Flags.string({ char: 'c', description: 'The VM configuration file (JSON).', required: true }),
     profile: Flags.string({ description: 'The hypervisor profile whose defaults apply: kvm, firecracker, esxi, vmware-2006, xen-pv, virtualbox, hyperv.' }),
   };
@@ -25,7 +26,7 @@ export default class VmCreate extends BaseCommand {
     // Firecracker's memory settings are kept, but ctsim does not model them yet: say so.
     if (cfg.hugePages) this.err(`ctsim vm create: warning: ${flags.config}: "huge_pages": "2M" is kept but not modelled (guest memory is backed by 4 KiB host pages)\n`);
     if (cfg.balloonMib > 0) this.err(`ctsim vm create: warning: ${flags.config}: the balloon of ${cfg.balloonMib} MiB is kept but not modelled (it does not inflate)\n`);
-    const status = applyVmOp(flags.root, { op: 'create', name: args.name, config: toVmConfigDoc(cfg) }, this.config.version);
+    const status = applyVmOp(flags.root, { op: 'create', name: args.name, config: toVmConfigDoc(cfg) }, this.config.version, { limits: guardLimitsFrom(flags) });
     if (status === 0) this.out(`${args.name}\n`);
     process.exitCode = status;
   }

@@ -3,8 +3,9 @@ import { Args } from '@oclif/core';
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaseCommand } from '../base.js';
+import { guardLimitsFrom } from '../../cli/guard-limits.js';
 import { applyVmOp } from '../../cli/vm-session.js';
-import { vmRootFlag } from './common.js';
+import { vmOpFlags } from './common.js';
 import { buildVmImage } from '../../runtime/vm-image.js';
 import { UsageError } from '../../sim/input-error.js';
 
@@ -16,13 +17,14 @@ export default class VmSave extends BaseCommand {
     file: Args.string({ description: 'The file to write.', required: true }),
   };
 
-  static override flags = vmRootFlag;
+  static override flags = vmOpFlags;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(VmSave);
     const file = resolve(args.file);
     let size = 0;
     const status = applyVmOp(flags.root, { op: 'save', name: args.name }, this.config.version, {
+      limits: guardLimitsFrom(flags),
       after: (s, st) => {
         if (st !== 0) return;
         const text = buildVmImage(s.log, s.log.entries.length - 1, args.name, s.host.vms.config(args.name), (id) => s.getBlob(id), this.config.version);
