@@ -16,6 +16,7 @@ import { shellStatus } from '../kernel/proc/wstatus.js';
 import { runOnTerminal, runWithLiveInput, type TerminalAttachment, type TerminalHooks } from '../cli/live-session.js';
 import { Monitor } from '../cli/monitor.js';
 import { HostSession } from '../cli/host-session.js';
+import { DEFAULT_TIME_LIMIT_NS } from '../runtime/host-log.js';
 import { ExplainPresenter } from '../report/explain.js';
 import type { HostOptions } from '../host.js';
 import { resolve as resolvePath } from 'node:path';
@@ -49,7 +50,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     'trace-file': Flags.string({ description: 'Write the trace to this file instead of standard error.' }),
     'trace-format': Flags.string({ description: 'Trace format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ description: 'Print a JSON document with the status, output, seed and simulated time instead of the output itself.' }),
-    'time-limit': Flags.string({ description: 'Stop after this much simulated time (e.g. 10s, 500ms); the status is then 124.', helpGroup: 'LIMIT' }),
+    'time-limit': Flags.string({ description: 'Stop a script after this much simulated time (e.g. 10s, 500ms; default 1h); the status is then 124. An interactive shell has none.', helpGroup: 'LIMIT' }),
     ...guardFlags,
     root: Flags.string({ description: 'Run the script on the host kept in this directory (the one of ctsim oci --root / ctsim run --root), and keep what it does.' }),
   };
@@ -163,6 +164,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       const stdin = process.stdin.isTTY ? '' : readFileSync(0).toString('latin1');
       const applied = session.apply({ atNs: session.startTime(), argv: ['sh', '-c', script, ...shArgs], path: '/bin/sh', cwd: '/root', uploads: [], stdin }, timeLimitNs);
       saved = true;
+      if (applied.ended === 'time-limit' && timeLimitNs === undefined) this.saidTimeLimit();
       return applied.status;
     } finally {
       session.close(this.config.version, saved);
@@ -184,7 +186,8 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     const liveStdin = process.stdin.isTTY === true;
     const stdinText = liveStdin ? undefined : readFileSync(0).toString('latin1');
     if (json || !liveStdin) {
-      const r = host.run(argv, { path: '/bin/sh', stdin: stdinText ?? '', stdout: json ? undefined : out, stderr: json ? undefined : errw, timeLimitNs });
+      const r = host.run(argv, { path: '/bin/sh', stdin: stdinText ?? '', stdout: json ? undefined : out, stderr: json ? undefined : errw, timeLimitNs: timeLimitNs ?? DEFAULT_TIME_LIMIT_NS });
+      if (r.ended === 'time-limit' && timeLimitNs === undefined && !json) this.saidTimeLimit();
       if (json) {
         this.printJson({
           ctsim: this.config.version,
@@ -232,6 +235,12 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       onTerminalInput: (what) => monitor.onTerminalInput(what),
     };
     return shellStatus(await runOnTerminal(host, task, tty, process.stdout, process.stdin, hooks));
+  }
+
+  /** Says why a script given no --time-limit stopped (one given is the user's own: timeout(1) says nothing either). */
+  private saidTimeLimit(): void {
+    this.flushExplain();
+    process.stderr.write(`ctsim sh: stopped: the script was still running after ${DEFAULT_TIME_LIMIT_NS / 3.6e12} h of simulated time (the default --time-limit); give a longer one, e.g. --time-limit 10h\n`);
   }
 
   /** True while a restore replays the session: its trace was shown already. */

@@ -160,7 +160,8 @@ export interface Applied {
 }
 
 /** The time limit of an entry that names none: one hour of simulated time. */
-const DEFAULT_TIME_LIMIT_NS = 3600 * 1e9;
+/** How long a command may run (simulated time) when it gives no limit of its own: an hour. */
+export const DEFAULT_TIME_LIMIT_NS = 3600 * 1e9;
 
 /**
  * Runs one logged command in `host`: waits (idle) until its start time, unpacks its

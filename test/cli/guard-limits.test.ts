@@ -68,6 +68,15 @@ describe('guard limits', () => {
     expect(oci.stderr).toMatch(/--max-memory: expected a size of at least 64M/);
   });
 
+  it('stops a script at its default time limit of 1 h of simulated time, and says so', () => {
+    const r = runBuiltCli(['sh', '-c', 'while :; do sleep 1; done']);
+    expect(r.status).toBe(124);
+    expect(r.stderr).toBe('ctsim sh: stopped: the script was still running after 1 h of simulated time (the default --time-limit); give a longer one, e.g. --time-limit 10h\n');
+    const longer = runBuiltCli(['sh', '--time-limit', '2h', '-c', 'sleep 4000; echo slept']);
+    expect(longer.stdout).toBe('slept\n');
+    expect(longer.status).toBe(0);
+  });
+
   it('takes --max-events none for no limit on events', () => {
     const r = runBuiltCli(['sh', '--max-events', 'none', '--time-limit', '50ms', '-c', 'while :; do :; done']);
     expect(r.status).toBe(124);
