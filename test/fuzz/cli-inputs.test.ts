@@ -1,0 +1,120 @@
+/**
+ * Bad input at the command line (issue 11): mutated files given to the commands that
+ * read them, and odd values for their flags, through the commands themselves — each
+ * run must end with the project's exit codes (0, 2 for usage, 3 for invalid input)
+ * and at most one line on stderr naming the file or flag, never "internal error" (70)
+ * or an escaped exception. Fewer cases than the readers' fuzz (each boots a host);
+ * FUZZ_RUNS scales them too.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli.js';
+import { fuzzRuns, jsonMutants, yamlMutants } from './mutate.js';
+import Sh from '../../src/commands/sh.js';
+import Oci from '../../src/commands/oci.js';
+import LessonList from '../../src/commands/lesson/list.js';
+import VmCreate from '../../src/commands/vm/create.js';
+
+// `ctsim sh` reads a piped standard input (fd 0): give it none.
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((file: unknown, ...rest: unknown[]) => (file === 0 ? Buffer.alloc(0) : (fs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest))) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
+
+const work = mkdtempSync(path.join(tmpdir(), 'ctsim-fuzz-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => {
+  const d = path.join(work, String(n++));
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+
+/** The run ended as ctsim promises: one of `codes`, and an error (if any) in one line naming `names`. */
+function endsCleanly(r: CliRun, codes: number[], names: string): void {
+  const why = `exit ${r.exitCode}\nstderr: ${r.stderr}`;
+  expect(codes, why).toContain(r.exitCode);
+  expect(r.stderr, why).not.toMatch(/internal error|uncaught|\n\s+at /);
+  if (r.exitCode === 2 || r.exitCode === 3) {
+    expect(r.stderr.trim().split('\n')[0], why).toContain(names);
+  }
+  // One line, and for a usage error perhaps the help to read ("See: ctsim sh --help").
+  if (r.exitCode !== 0 && r.exitCode !== 124) expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('See: ctsim ')), why).toHaveLength(1);
+}
+
+const CLI_RUNS = (ci: number): number => Math.max(ci, Math.ceil(fuzzRuns(0) / 20));
+
+describe('commands under mutated files and odd flags', () => {
+  it('ctsim sh --costs FILE: a mutated cost table runs or is refused with exit 3 naming the file', { timeout: 600_000 }, async () => {
+    const seed = readFileSync(path.join(REPO_ROOT, 'fixtures/costs/adams-agesen-2006.json'), 'utf8');
+    await fc.assert(
+      fc.asyncProperty(jsonMutants(seed), async (text) => {
+        const f = path.join(fresh(), 'costs.json');
+        writeFileSync(f, text);
+        endsCleanly(await runCli(Sh, ['--costs', f, '-c', 'echo ok'], 'sh'), [0, 3], f);
+      }),
+      { numRuns: CLI_RUNS(40) },
+    );
+  });
+
+  it('ctsim lesson list --dir DIR: a mutated lesson is listed or refused with exit 3 naming the file', { timeout: 600_000 }, async () => {
+    const seed = readFileSync(path.join(REPO_ROOT, 'lessons/chroot.yaml'), 'utf8');
+    await fc.assert(
+      fc.asyncProperty(yamlMutants(seed), async (text) => {
+        const d = fresh();
+        writeFileSync(path.join(d, 'chroot.yaml'), text);
+        endsCleanly(await runCli(LessonList, ['--dir', d], 'lesson:list'), [0, 3], 'chroot.yaml');
+      }),
+      { numRuns: CLI_RUNS(40) },
+    );
+  });
+
+  it('ctsim vm create --config FILE: a mutated VM config is created, refused with exit 3 naming the file, or refused by the hypervisor (1)', { timeout: 600_000 }, async () => {
+    const seeds = readdirSync(path.join(REPO_ROOT, 'fixtures/vm/examples')).map((f) => readFileSync(path.join(REPO_ROOT, 'fixtures/vm/examples', f), 'utf8'));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...seeds).chain(jsonMutants), async (text) => {
+        const d = fresh();
+        const f = path.join(d, 'vm.json');
+        writeFileSync(f, text);
+        endsCleanly(await runCli(VmCreate, ['--root', path.join(d, 'state'), '--config', f, 'web'], 'vm:create'), [0, 1, 3], f);
+      }),
+      { numRuns: CLI_RUNS(40) },
+    );
+  });
+
+  it('ctsim oci --root DIR list: a damaged host.json is read or reported unusable with exit 3', { timeout: 600_000 }, async () => {
+    const made = fresh();
+    const made1 = await runCli(Sh, ['--root', made, '-c', 'echo hi > /root/f; mkdir -p /srv/www'], 'sh');
+    expect(made1.exitCode).toBe(0);
+    const seed = readFileSync(path.join(made, 'host.json'), 'utf8');
+    await fc.assert(
+      fc.asyncProperty(jsonMutants(seed), async (text) => {
+        const d = fresh();
+        cpSync(made, d, { recursive: true });
+        writeFileSync(path.join(d, 'host.json'), text);
+        endsCleanly(await runCli(Oci, ['--root', d, 'list'], 'oci'), [0, 3], d);
+      }),
+      { numRuns: CLI_RUNS(40) },
+    );
+  });
+
+  it('ctsim sh with odd values for its flags: runs, or a usage error (2) naming the flag', { timeout: 600_000 }, async () => {
+    const odd = fc.oneof(
+      fc.constantFrom('', '0', '-1', '1', '2', '1e3', '1e999', 'NaN', 'Infinity', '4G', '512M', '16M', '1k', '0.5', '1.5s', '10ms', 'none', 'lots', ' ', '-', '--', '9999999999999999999', '2048'),
+      fc.string({ maxLength: 6 }),
+    );
+    const flag = fc.constantFrom('--cpus', '--memory', '--seed', '--swap', '--sched', '--swap-policy', '--time-limit', '--max-events', '--max-memory', '--trace', '--trace-format');
+    await fc.assert(
+      fc.asyncProperty(flag, odd, async (f, v) => {
+        // Bounded in simulated time, unless that is the flag under test (124: a limit stopped it).
+        const bound = f === '--time-limit' ? [] : ['--time-limit', '1s'];
+        endsCleanly(await runCli(Sh, [`${f}=${v}`, ...bound, '-c', 'echo ok'], 'sh'), [0, 2, 124], f);
+      }),
+      { numRuns: CLI_RUNS(60) },
+    );
+  });
+});
