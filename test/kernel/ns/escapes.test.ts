@@ -23,7 +23,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { hostWith } from '../../helpers/programs.js';
+import { forkEachAndWait, hostWith } from '../../helpers/programs.js';
 import { fuzzRuns } from '../../fuzz/mutate.js';
 import * as sys from '../../../src/userland/lib/sys.js';
 import { readFile, writeAll } from '../../../src/userland/lib/io.js';
@@ -196,18 +196,7 @@ function containers(kinds: Kind[], plans: Attack[][], k: () => Kernel, hostAddr:
     const ctl = yield* sys.open('/sys/fs/cgroup/cgroup.subtree_control', O_WRONLY);
     if (typeof ctl !== 'number' || (yield* writeAll(ctl, '+pids')) instanceof SysError) throw new Error('+pids');
     yield* sys.close(ctl);
-    const pids: number[] = [];
-    for (let i = 0; i < kinds.length; i++) {
-      const c = i;
-      const pid = yield* sys.fork(() => container(c));
-      if (typeof pid === 'number') pids.push(pid);
-    }
-    let status = 0;
-    for (const p of pids) {
-      const r = yield* sys.wait4(p);
-      if (r instanceof SysError || r.status !== 0) status = 1;
-    }
-    return status;
+    return yield* forkEachAndWait(kinds.length, container);
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { hostWith } from '../../helpers/programs.js';
+import { forkEachAndWait, hostWith } from '../../helpers/programs.js';
 import * as sys from '../../../src/userland/lib/sys.js';
 import { readFile } from '../../../src/userland/lib/io.js';
 import { SysError } from '../../../src/kernel/errno.js';
@@ -149,18 +149,7 @@ function containers(plans: Step[][], k: () => Kernel, seen: Seen[]) {
   }
 
   return function* main(): Program {
-    const pids: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const c = i;
-      const pid = yield* sys.fork(() => container(c));
-      if (typeof pid === 'number') pids.push(pid);
-    }
-    let status = 0;
-    for (const p of pids) {
-      const r = yield* sys.wait4(p);
-      if (r instanceof SysError || r.status !== 0) status = 1;
-    }
-    return status;
+    return yield* forkEachAndWait(N, container);
   };
 }
 
