@@ -46,7 +46,7 @@ function endsCleanly(r: CliRun, codes: number[], names: string): void {
   if (r.exitCode !== 0 && r.exitCode !== 124) expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('See: ctsim ')), why).toHaveLength(1);
 }
 
-const CLI_RUNS = (ci: number): number => Math.max(ci, Math.ceil(fuzzRuns(0) / 20));
+const CLI_RUNS = (ci: number): number => Math.max(ci, Math.ceil(fuzzRuns(0) / 100));
 
 describe('commands under mutated files and odd flags', () => {
   it('ctsim sh --costs FILE: a mutated cost table runs or is refused with exit 3 naming the file', { timeout: 600_000 }, async () => {
