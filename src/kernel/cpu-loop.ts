@@ -24,7 +24,7 @@ import type { CpuRunState } from './sched/scheduler.js';
 import { BLOCK } from './vfs/file.js';
 import { O_NONBLOCK } from './vfs/types.js';
 import { SYSCALL_TABLE } from './syscalls/dispatch.js';
-import { deliverSignals, hasDeliverableSignal, sendSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
+import { deliverSignals, hasDeliverableSignal, forceFaultSignal, sigreturn, type SignalOutcome } from './proc/task-signal.js';
 import { SIG } from './proc/signals.js';
 import { doExit } from './proc/task-exit.js';
 import { exitedStatus } from './proc/wstatus.js';
@@ -542,9 +542,9 @@ function traceSyscall(k: Kernel, t: Task, req: SyscallRequest, res: unknown): vo
  */
 function crashed(k: Kernel, t: Task, e: unknown): IteratorResult<Op, number | void> {
   k.printk(`ctsim: ${t.comm}[${t.tid}]: internal error in the simulated program: ${e instanceof Error ? e.message : String(e)} (a ctsim bug; please report it)`);
+  // A crash is a fault of the program itself: its handler, if any, is not asked.
   t.sighand.actions[SIG.SIGSEGV] = undefined;
-  t.sigBlocked.delete(SIG.SIGSEGV);
-  sendSignal(k, t, SIG.SIGSEGV);
+  forceFaultSignal(k, t, SIG.SIGSEGV);
   // A zero-length burst: the signal is taken on the way back to user mode.
   return { done: false, value: 0 };
 }

@@ -34,15 +34,16 @@ export function isIgnored(t: Task, sig: number): boolean {
  * `fromInside` is true when the sender is in the target's PID namespace (for the
  * rule that a namespace init only gets signals it has handlers for).
  */
-export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true): void {
+export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true, fault = false): void {
   if (sig === 0 || t.state === TaskState.Zombie || t.state === TaskState.Dead || t.exiting) return;
   const trace = k.engine.trace;
   // An init only receives signals it installed a handler for; from an ancestor
-  // namespace SIGKILL and SIGSTOP are forced (pid_namespaces(7), PID-11/12).
+  // namespace SIGKILL and SIGSTOP are forced (pid_namespaces(7), PID-11/12), and a
+  // fault's signal always is (forceFaultSignal).
   if (t.pidNs.init === t) {
     const act = t.sighand.get(sig);
     const handled = act !== undefined && typeof act.handler === 'function';
-    const forced = !fromInside && (sig === SIG.SIGKILL || sig === SIG.SIGSTOP);
+    const forced = fault || (!fromInside && (sig === SIG.SIGKILL || sig === SIG.SIGSTOP));
     if (!handled && !forced) {
       if (trace.on('signal')) trace.emit('signal', 'drop', { pid: t.tid, sig: signalName(sig), why: 'init without handler' });
       return;
@@ -73,6 +74,22 @@ export function sendSignal(k: Kernel, t: Task, sig: number, fromInside = true): 
     pc.interrupt = true;
     k.machine.sendIpi(k.currentCpu?.cpu ?? null, t.cpu, k.now);
   }
+}
+
+/**
+ * The signal of a fault in `t` itself (SIGSEGV of a bad access, or of a crash):
+ * force_sig_fault — it cannot be blocked or ignored (a blocked or ignored one is reset
+ * to the default action), and with the default action it kills even a PID
+ * namespace's init (force_sig_info_to_task clears SIGNAL_UNKILLABLE), as `kill -SEGV`
+ * from inside does not.
+ */
+export function forceFaultSignal(k: Kernel, t: Task, sig: number): void {
+  const act = t.sighand.actions[sig];
+  if (t.sigBlocked.has(sig) || (act && act.handler === 'ignore')) {
+    t.sighand.actions[sig] = undefined;
+    t.sigBlocked.delete(sig);
+  }
+  sendSignal(k, t, sig, true, true);
 }
 
 /** True when `sig`, delivered to `t`, kills it: SIGKILL, or a default action that terminates (sig_fatal). */

@@ -17,7 +17,7 @@ import { BLOCK, OpenFile } from '../vfs/file.js';
 import { isReg, O_RDONLY } from '../vfs/types.js';
 import { PAGE_SIZE } from '../../hw/physical-memory.js';
 import { SIG } from '../proc/signals.js';
-import { sendSignal } from '../proc/task-signal.js';
+import { forceFaultSignal, sendSignal } from '../proc/task-signal.js';
 import { FaultResult, handleFault, overcommitAllows, removeVmas, unmapRange } from '../mm/vm.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type MappedFile } from '../mm/mm-struct.js';
 import { releaseFile } from '../vfs/file-ops.js';
@@ -171,11 +171,7 @@ function segv(k: Kernel, t: Task, addr: number, write: boolean): void {
       `${t.comm}[${t.tid}]: segfault at ${addr.toString(16)} ip ${px(text?.start ?? 0)} sp ${px(TASK_SIZE - PAGE_SIZE)} error ${code}${where} likely on CPU ${cpu} (core ${cpu}, socket 0)`,
     );
   }
-  if (t.sigBlocked.has(SIG.SIGSEGV) || (act && act.handler === 'ignore')) {
-    t.sighand.actions[SIG.SIGSEGV] = undefined;
-    t.sigBlocked.delete(SIG.SIGSEGV);
-  }
-  sendSignal(k, t, SIG.SIGSEGV);
+  forceFaultSignal(k, t, SIG.SIGSEGV);
 }
 
 /**

@@ -145,6 +145,19 @@ describe('bad addresses', () => {
     );
   });
 
+  test('a fault kills even the init of a PID namespace (force_sig_fault), which kill -SEGV from inside does not', () => {
+    // Checked on Linux 2026-11-28: `unshare -p -f python3 -c "import ctypes; ctypes.string_at(0)"`
+    // exits 139; `unshare -p -f sh -c 'kill -SEGV $$; echo survived'` prints survived.
+    const host = hostWith({
+      *t(): Program {
+        yield* touch(0x1000, 1, true);
+        return 0;
+      },
+    });
+    const r = host.run(['/bin/sh', '-c', 'unshare -p -f /usr/bin/t; echo status=$?; unshare -p -f sh -c "kill -SEGV \\$\\$; echo survived"']);
+    expect(r.stdout).toBe('status=139\nsurvived\n');
+  });
+
   test('writing a read-only mapping is a SIGSEGV; after munmap the range is gone', () => {
     const host = hostWith({
       *ro(): Program {
