@@ -13,9 +13,16 @@
  * It uses a ping socket (SOCK_DGRAM, IPPROTO_ICMP) where net.ipv4.ping_group_range
  * lets the user's group, else a raw socket, which needs CAP_NET_RAW.
  *
+ * -f floods (root only, as any interval under 2 ms: "cannot flood; minimal interval
+ * allowed for user is 2ms"): without -i, the next request goes as soon as the reply to
+ * the last came back, or after 10 ms (MININTERVAL) without one; a "." for each request
+ * and a backspace for each reply ("\bE" for an ICMP error) instead of a line each, and
+ * ", ipg/ewma" (the mean gap between requests, the 1/8 moving average of the rtt) on
+ * the statistics' last line.
+ *
  * Simplification: names come from /etc/hosts only (no DNS); no
- * IPv6, flood, preload, record-route or timestamp options; the identifier is the
- * PID rather than random.
+ * IPv6, preload, record-route or timestamp options; the identifier is the
+ * PID rather than random; a flood's dots are not limited to the terminal's width.
  */
 import * as sys from '../../lib/sys.js';
 import { SysError, STRERROR } from '../../../kernel/errno.js';
@@ -28,6 +35,10 @@ import { errOut, out } from '../../lib/io.js';
 import { readHosts } from '../../lib/hosts.js';
 
 const CLOCK_MONOTONIC = 1;
+/** MINUSERINTERVAL: the shortest interval a user other than root may ask for. */
+const MIN_USER_INTERVAL_US = 2_000;
+/** MININTERVAL: an unlimited flood sends at least this often when no reply comes. */
+const MIN_INTERVAL_US = 10_000;
 /** pr_icmph's words for the ICMP_DEST_UNREACH codes the stack sends. */
 const UNREACH_TEXT: Record<number, string> = {
   0: 'Destination Net Unreachable',
@@ -40,6 +51,9 @@ const UNREACH_TEXT: Record<number, string> = {
 interface Opts {
   count: number;
   intervalUs: number;
+  /** -i was given. */
+  intervalGiven: boolean;
+  flood: boolean;
   lingerUs: number;
   deadlineUs: number;
   quiet: boolean;
@@ -64,7 +78,7 @@ function intArg(v: string, min: number, max: bigint): number | string {
 }
 
 function* parse(argv: readonly string[]): Gen<{ opts: Opts; host: string } | number> {
-  const opts: Opts = { count: Infinity, intervalUs: 1_000_000, lingerUs: 10_000_000, deadlineUs: Infinity, quiet: false, size: 56, ttl: null, numeric: false };
+  const opts: Opts = { count: Infinity, intervalUs: 1_000_000, intervalGiven: false, flood: false, lingerUs: 10_000_000, deadlineUs: Infinity, quiet: false, size: 56, ttl: null, numeric: false };
   let host: string | undefined;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
@@ -74,9 +88,10 @@ function* parse(argv: readonly string[]): Gen<{ opts: Opts; host: string } | num
     }
     for (let j = 1; j < a.length; j++) {
       const c = a[j];
-      if ('qn4'.includes(c)) {
+      if ('qn4f'.includes(c)) {
         if (c === 'q') opts.quiet = true;
         if (c === 'n') opts.numeric = true;
+        if (c === 'f') opts.flood = true;
         continue;
       }
       if ('ciWwst'.includes(c)) {
@@ -97,7 +112,10 @@ function* parse(argv: readonly string[]): Gen<{ opts: Opts; host: string } | num
             return yield* fail(`bad timing interval: ${v}`, 2);
           }
           const us = Math.round(secs * 1_000_000);
-          if (c === 'i') opts.intervalUs = us;
+          if (c === 'i') {
+            opts.intervalUs = us;
+            opts.intervalGiven = true;
+          }
           else if (c === 'W') opts.lingerUs = us;
           else opts.deadlineUs = us;
         }
@@ -157,6 +175,9 @@ export function* pingMain({ argv }: ProgramArgs): Program {
     if (r instanceof SysError) return yield* fail(`cannot set unicast time-to-live: ${STRERROR[r.errno]}`, 2);
   }
   yield* out(`PING ${host} (${formatIpv4(dst)}) ${opts.size}(${opts.size + 28}) bytes of data.\n`);
+  // setup(): a flood without -i has no interval; under 2 ms is for root only.
+  if (opts.flood && !opts.intervalGiven) opts.intervalUs = 0;
+  if (opts.intervalUs < MIN_USER_INTERVAL_US && (yield* sys.getuid()) !== 0) return yield* fail('cannot flood; minimal interval allowed for user is 2ms', 2);
   const pid = (yield* sys.getpid()) as number;
   const ident = pid & 0xffff;
   const nowUs = function* (): Gen<number> {
@@ -169,24 +190,35 @@ export function* pingMain({ argv }: ProgramArgs): Program {
   let errors = 0;
   let lastSend = start;
   let pipe = 0;
-  const rtts: number[] = [];
+  // The rtts' count, sum, sum of squares, least and greatest (iputils' tsum, tsum2, tmin, tmax).
+  let tsum = 0;
+  let tsum2 = 0;
+  let tmin = Infinity;
+  let tmax = 0;
   const timing = opts.size >= 16;
   let nextSend = start;
+  /** The 1/8 moving average of the rtt, times 8 (rts->rtt). */
+  let ewma8 = 0;
+  const dots = opts.flood && !opts.quiet;
   for (;;) {
     const now = yield* nowUs();
     if (now - start >= opts.deadlineUs) break;
-    if (transmitted < opts.count && now >= nextSend) {
+    // An unlimited flood sends when nothing is in flight, or MININTERVAL after the last request.
+    const due = opts.intervalUs === 0 && transmitted > 0 ? (transmitted - received - errors > 0 ? lastSend + MIN_INTERVAL_US : now) : nextSend;
+    if (transmitted < opts.count && now >= due) {
       transmitted++;
-      sentAt.set(transmitted, now);
+      // By the 16-bit icmp_seq the reply carries (it wraps after 65535 requests).
+      sentAt.set(transmitted & 0xffff, now);
       lastSend = now;
       nextSend = start + transmitted * opts.intervalUs;
       pipe = Math.max(pipe, transmitted - received - errors);
       // A failed send counts as transmitted, as in iputils.
-      yield* sys.sendto(fd, { type: ICMP_ECHO, code: 0, id: ident, seq: transmitted & 0xffff, dataLen: opts.size }, 0, to);
+      const sent = yield* sys.sendto(fd, { type: ICMP_ECHO, code: 0, id: ident, seq: transmitted & 0xffff, dataLen: opts.size }, 0, to);
+      if (dots) yield* out(sent instanceof SysError ? 'E' : '.');
       continue;
     }
     if (transmitted >= opts.count && received + errors >= transmitted) break;
-    const until = transmitted < opts.count ? nextSend : Math.min(lastSend + opts.lingerUs, Infinity);
+    const until = transmitted < opts.count ? due : Math.min(lastSend + opts.lingerUs, Infinity);
     const end = Math.min(until, start + opts.deadlineUs);
     if (now >= end) break;
     const ready = yield* sys.poll([{ fd, events: POLLIN }], Math.max(1, Math.ceil((end - now) / 1000)));
@@ -204,8 +236,13 @@ export function* pingMain({ argv }: ProgramArgs): Program {
       sentAt.delete(icmp.seq);
       received++;
       const rtt = at - t0;
-      rtts.push(rtt);
-      if (!opts.quiet) {
+      tsum += rtt;
+      tsum2 += rtt * rtt;
+      if (rtt < tmin) tmin = rtt;
+      if (rtt > tmax) tmax = rtt;
+      ewma8 = ewma8 === 0 ? rtt * 8 : ewma8 + rtt - Math.trunc(ewma8 / 8);
+      if (dots) yield* out('\b \b');
+      else if (!opts.quiet) {
         const from = nameOf(p.src);
         yield* out(`${icmp.dataLen + 8} bytes from ${from}: icmp_seq=${icmp.seq} ttl=${p.ttl}${timing ? ` time=${fmtTime(rtt)} ms` : ''}\n`);
       }
@@ -214,7 +251,8 @@ export function* pingMain({ argv }: ProgramArgs): Program {
       const seq = icmp.quoted.icmp.seq;
       sentAt.delete(seq);
       const what = icmp.type === ICMP_TIME_EXCEEDED ? 'Time to live exceeded' : UNREACH_TEXT[icmp.code] ?? `Dest Unreachable, Bad Code: ${icmp.code}`;
-      if (!opts.quiet) yield* out(`From ${formatIpv4(p.src)} icmp_seq=${seq} ${what}\n`);
+      if (dots) yield* out('\bE');
+      else if (!opts.quiet) yield* out(`From ${formatIpv4(p.src)} icmp_seq=${seq} ${what}\n`);
     }
   }
   const elapsedMs = Math.floor((lastSend - start + 500) / 1000);
@@ -222,19 +260,22 @@ export function* pingMain({ argv }: ProgramArgs): Program {
   if (errors) stats += `, +${errors} errors`;
   const loss = transmitted ? ((transmitted - received) * 100) / transmitted : 0;
   stats += `, ${Number(loss.toPrecision(6))}% packet loss, time ${elapsedMs}ms\n`;
+  // The last line: rtt, pipe and (flooding, or with no interval) ipg/ewma, comma-separated.
+  const last: string[] = [];
   if (received && timing) {
-    const n = rtts.length;
-    const sum = rtts.reduce((a, b) => a + b, 0);
-    const sum2 = rtts.reduce((a, b) => a + b * b, 0);
-    const avg = Math.floor(sum / n);
-    const mdev = Math.floor(Math.sqrt(Math.max(0, Math.floor(sum2 / n) - avg * avg)));
-    stats += `rtt min/avg/max/mdev = ${ms3(Math.min(...rtts))}/${ms3(avg)}/${ms3(Math.max(...rtts))}/${ms3(mdev)} ms`;
-    if (pipe > 1) stats += `, pipe ${pipe}`;
-    stats += '\n';
-  } else {
-    if (pipe > 1) stats += `pipe ${pipe}\n`;
-    else stats += '\n';
+    const avg = Math.floor(tsum / received);
+    // finish()'s order of operations (it avoids rounding small times away), in 64-bit integers.
+    const n = BigInt(received);
+    const tmvar = tsum < 2 ** 31 - 1 ? (BigInt(tsum2) - (BigInt(tsum) * BigInt(tsum)) / n) / n : BigInt(tsum2) / n - BigInt(avg) * BigInt(avg);
+    const mdev = Math.floor(Math.sqrt(Math.max(0, Number(tmvar))));
+    last.push(`rtt min/avg/max/mdev = ${ms3(tmin)}/${ms3(avg)}/${ms3(tmax)}/${ms3(mdev)} ms`);
   }
+  if (pipe > 1) last.push(`pipe ${pipe}`);
+  if (received && (opts.intervalUs === 0 || opts.flood) && transmitted > 1) {
+    const ipg = Math.floor((lastSend - start) / (transmitted - 1));
+    last.push(`ipg/ewma ${ms3(ipg)}/${ms3(Math.trunc(ewma8 / 8))} ms`);
+  }
+  stats += `${last.join(', ')}\n`;
   yield* out(stats);
   return received ? 0 : 1;
 }
