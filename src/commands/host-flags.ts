@@ -4,7 +4,7 @@
  */
 import { Flags } from '@oclif/core';
 import { UsageError } from '../sim/input-error.js';
-import { parseSize } from '../sim/units.js';
+import { MAX_HOST_MEMORY_BYTES, parseSize } from '../sim/units.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import type { HostOptions } from '../host.js';
 import { readJsonFile } from './input-files.js';
@@ -34,6 +34,12 @@ export const hostFlags = {
   }),
 };
 
+/** A --seed value the simulation can take (a non-negative safe integer), or a usage error. */
+export function checkSeed(seed: number, flag = '--seed'): number {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError({ source: flag, expected: `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, found: String(seed) });
+  return seed;
+}
+
 /** Reads and validates a --costs file on top of the defaults. */
 export function loadCostsFile(path: string): LoadedCosts {
   const doc = readJsonFile(path, '--costs', 'a readable cost-table JSON file', 'see fixtures/costs/default.json for the format');
@@ -53,14 +59,14 @@ export function hostOptionsFrom(flags: {
     throw new UsageError({ source: '--cpus', expected: 'a whole number of CPUs from 1 to 1024', found: String(flags.cpus) });
   }
   const memoryBytes = parseSize(flags.memory);
-  if (memoryBytes === null || memoryBytes < 16 * 1024 * 1024) {
-    throw new UsageError({ source: '--memory', expected: 'a size of at least 16M, like 512M or 4G', found: flags.memory });
+  if (memoryBytes === null || memoryBytes < 16 * 1024 * 1024 || memoryBytes > MAX_HOST_MEMORY_BYTES) {
+    throw new UsageError({ source: '--memory', expected: 'a size from 16M to 1T, like 512M or 4G', found: flags.memory });
   }
   const swapBytes = parseSize(flags.swap ?? '0');
   if (swapBytes === null || (swapBytes > 0 && swapBytes < 40 * 1024)) {
     throw new UsageError({ source: '--swap', expected: 'a size of 0 (no swap) or at least 40K, like 512M or 2G', found: String(flags.swap) });
   }
-  if (flags.seed < 0) throw new UsageError({ source: '--seed', expected: 'a non-negative whole number', found: String(flags.seed) });
+  checkSeed(flags.seed);
   return {
     cpus: flags.cpus,
     memoryBytes,

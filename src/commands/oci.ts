@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, join } from 'node:path';
 import { BaseCommand } from './base.js';
 import { InputError, UsageError } from '../sim/input-error.js';
-import { parseDurationNs, parseSize } from '../sim/units.js';
+import { MAX_HOST_MEMORY_BYTES, parseDurationNs, parseSize } from '../sim/units.js';
 import { StateStore, defaultStateDir } from '../cli/state-store.js';
 import { HostSession } from '../cli/host-session.js';
 import { guardLimitsFrom, type GuardFlagValues } from '../cli/guard-limits.js';
@@ -102,7 +102,7 @@ function parseArgs(argv: string[]): Parsed {
     } else if (name === '--cpus' || name === '--seed') {
       const v = value(name);
       const n = Number(v);
-      if (!Number.isInteger(n) || n < (name === '--cpus' ? 1 : 0) || (name === '--cpus' && n > 1024)) {
+      if (!Number.isSafeInteger(n) || n < (name === '--cpus' ? 1 : 0) || (name === '--cpus' && n > 1024)) {
         throw new UsageError({ source: name, expected: name === '--cpus' ? 'a whole number of CPUs from 1 to 1024' : 'a non-negative whole number', found: v });
       }
       if (name === '--cpus') p.host.cpus = n;
@@ -110,7 +110,7 @@ function parseArgs(argv: string[]): Parsed {
     } else if (name === '--memory' || name === '--swap') {
       const v = value(name);
       const n = parseSize(v);
-      if (n === null || (name === '--memory' && n < 16 * 1024 * 1024)) throw new UsageError({ source: name, expected: 'a size like 512M or 4G', found: v });
+      if (n === null || (name === '--memory' && (n < 16 * 1024 * 1024 || n > MAX_HOST_MEMORY_BYTES))) throw new UsageError({ source: name, expected: name === '--memory' ? 'a size from 16M to 1T, like 512M or 4G' : 'a size like 512M or 4G', found: v });
       if (name === '--memory') p.host.memoryBytes = n;
       else p.host.swapBytes = n;
     } else if (name === '--max-events' || name === '--max-memory') {

@@ -8,9 +8,10 @@ import { resolve as resolvePath } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
 import { UsageError } from '../sim/input-error.js';
-import { parseDurationNs, parseSize } from '../sim/units.js';
+import { MAX_HOST_MEMORY_BYTES, parseDurationNs, parseSize } from '../sim/units.js';
 import { HostSession } from '../cli/host-session.js';
 import { guardFlags, guardLimitsFrom } from '../cli/guard-limits.js';
+import { checkSeed } from './host-flags.js';
 import { commandNames, ElfMapper, rootfsEntries } from '../cli/rootfs-import.js';
 import { containerDir, volumeDir, type RunSpec } from '../runtime/docker-run.js';
 import { listImages, loadImage } from '../runtime/images.js';
@@ -76,13 +77,13 @@ Without --root the host lives only for this command; with --root DIR it is the k
     if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
     const hostMemory = parseSize(flags['host-memory']);
     const hostSwap = parseSize(flags['host-swap']);
-    if (hostMemory === null || hostMemory < 16 * 1024 * 1024) throw new UsageError({ source: '--host-memory', expected: 'a size of at least 16M, like 4G', found: flags['host-memory'] });
+    if (hostMemory === null || hostMemory < 16 * 1024 * 1024 || hostMemory > MAX_HOST_MEMORY_BYTES) throw new UsageError({ source: '--host-memory', expected: 'a size from 16M to 1T, like 4G', found: flags['host-memory'] });
     if (hostSwap === null) throw new UsageError({ source: '--host-swap', expected: 'a size like 1G, or 0', found: flags['host-swap'] });
 
     const session = HostSession.open({
       root: flags.root !== undefined ? resolvePath(flags.root) : undefined,
       shape: flags.root !== undefined ? {} : { cpus: flags['host-cpus'], memoryBytes: hostMemory, swapBytes: hostSwap },
-      seed: flags.root !== undefined ? undefined : flags.seed,
+      seed: flags.root !== undefined ? undefined : checkSeed(flags.seed),
       version: this.config.version,
       limits: guardLimitsFrom(flags),
     });

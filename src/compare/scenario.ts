@@ -11,7 +11,8 @@
  * and what was found (InputError: exit 3).
  */
 import type { ValidateFunction } from 'ajv';
-import { compileSchema, parseYamlInput, schemaFailure, type Fail, type SchemaWording } from '../sim/yaml-input.js';
+import { compileSchema, describeValue, parseYamlInput, schemaFailure, type Fail, type SchemaWording } from '../sim/yaml-input.js';
+import { MAX_HOST_MEMORY_BYTES } from '../sim/units.js';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { InputError } from '../sim/input-error.js';
 import { listImages } from '../runtime/images.js';
@@ -180,6 +181,9 @@ function build(d: Doc, fail: Fail, matrixFail: MatrixFail): Scenario {
   const hostNames = unique(d.hosts, 'hosts');
   const instNames = unique(d.instances, 'instances');
   const wlNames = unique(d.workloads, 'workloads');
+  d.hosts.forEach((h, i) => {
+    if (h.memory !== undefined && parseSize(h.memory) > MAX_HOST_MEMORY_BYTES) fail(['hosts', i, 'memory'], 'at most 1TiB (a larger simulated host would exhaust this machine)', describeValue(h.memory));
+  });
   const hosts: ScenarioHost[] = d.hosts.map((h) => ({
     name: h.name as string,
     cpus: (h.cpus as number | undefined) ?? 2,

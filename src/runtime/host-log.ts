@@ -12,6 +12,7 @@
  * This file is pure (no file system): parsing and checking the log, and replaying it
  * into a Host. src/cli/state-store.ts keeps it on disk (atomic writes, a lock).
  */
+import { MAX_HOST_MEMORY_BYTES } from '../sim/units.js';
 import { createHost, type Host, type HostOptions, type KernelSession } from '../host.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
 import { VM_OPS, type VmOp } from '../hypervisor/vm-manager.js';
@@ -113,6 +114,10 @@ export function parseHostLog(text: string): HostLog {
   if (typeof doc.ctsim !== 'string' || !isNat(doc.seed) || !isTime(doc.nowNs) || !isObj(h) || !isNat(h.cpus) || !isNat(h.memoryBytes) || !isNat(h.swapBytes) || !Array.isArray(doc.entries)) {
     throw new HostLogError('the header (ctsim, seed, host, nowNs, entries) is damaged');
   }
+  // A shape no command line could have made (and that would exhaust this machine to boot).
+  if (h.cpus < 1 || h.cpus > 1024 || h.memoryBytes < 16 * 1024 ** 2 || h.memoryBytes > MAX_HOST_MEMORY_BYTES) {
+    throw new HostLogError(`the host's shape (${h.cpus} CPUs, ${h.memoryBytes} bytes of RAM) is damaged: 1 to 1024 CPUs and 16 MiB to 1 TiB of RAM`);
+  }
   doc.entries.forEach((e, i) => {
     const ok =
       isObj(e) &&
@@ -125,6 +130,7 @@ export function parseHostLog(text: string): HostLog {
       isNat(e.status) &&
       Array.isArray(e.uploads) &&
       e.uploads.every((u) => isObj(u) && typeof u.dest === 'string' && typeof u.blob === 'string' && /^[0-9a-f]{64}$/.test(u.blob) && (u.ifMissing === undefined || typeof u.ifMissing === 'boolean'));
+    if (!ok) throw new HostLogError(`entry ${i + 1} is damaged`);
     const x = e as Record<string, unknown>;
     const inputOk =
       (x.input === undefined || (Array.isArray(x.input) && x.input.every((c) => isObj(c) && isTime(c.atNs) && typeof c.bytes === 'string'))) &&
@@ -139,7 +145,7 @@ export function parseHostLog(text: string): HostLog {
         (v.op !== 'create' || isObj(v.config)) &&
         (v.op !== 'exec' || (isStrArray(v.argv) && v.argv.length > 0)) &&
         (v.op !== 'restore' || (typeof v.blob === 'string' && /^[0-9a-f]{64}$/.test(v.blob))));
-    if (!ok || !inputOk || !vmOk) throw new HostLogError(`entry ${i + 1} is damaged`);
+    if (!inputOk || !vmOk) throw new HostLogError(`entry ${i + 1} is damaged`);
     if (i > 0 && (e as unknown as LogEntry).atNs < (doc.entries as LogEntry[])[i - 1].atNs) throw new HostLogError(`entry ${i + 1} goes back in time`);
   });
   return doc as unknown as HostLog;

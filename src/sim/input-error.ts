@@ -38,12 +38,17 @@ export class UsageError extends InputError {
   }
 }
 
-/** One line: `SOURCE[ at PATH]: expected X[, found Y][ (fix: Z)]`. */
+/**
+ * One line: `SOURCE[ at PATH]: expected X[, found Y][ (fix: Z)]`. A control character
+ * that came from the input (a newline in a key) is shown escaped, as JSON would, so
+ * that the error stays one line.
+ */
 export function formatInputError(f: InputErrorFacts): string {
   let s = f.source;
   if (f.path) s += ` at ${f.path}`;
   s += `: expected ${f.expected}`;
   if (f.found !== undefined) s += `, found ${f.found}`;
   if (f.fix) s += ` (fix: ${f.fix})`;
-  return s;
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }

@@ -22,6 +22,13 @@ const SIZE_UNITS: Record<string, number> = {
   tib: 1024 ** 4,
 };
 
+/**
+ * The most RAM a simulated host may have: its page-frame tables cost this machine
+ * about 0.3 bytes per simulated KiB (~300 MB at 1 TiB), and a host far larger would
+ * exhaust it before booting.
+ */
+export const MAX_HOST_MEMORY_BYTES = 1024 ** 4;
+
 /** Bytes for a size like `4G`; null when the text is not a size. */
 export function parseSize(text: string): number | null {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);

@@ -39,7 +39,14 @@ export function parseYamlInput(text: string, source: string): YamlInput {
     const at = lines.linePos(e.pos[0]);
     throw new InputError({ source: `${source}:${at.line}:${at.col}`, expected: 'valid YAML or JSON', found: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
   }
-  const data: unknown = doc.toJS();
+  // Aliases are resolved here: one to no anchor, or a chain of them that would blow up
+  // (the "billion laughs"; the yaml library caps aliases at 100), fails as input.
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    throw new InputError({ source, expected: 'valid YAML or JSON', found: (e as Error).message.split('\n')[0] });
+  }
   // Where a path is in the text: at its key when the last step is a key of a mapping.
   const where = (path: DocPath): string => {
     let node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);

@@ -153,7 +153,7 @@ const READERS: Reader[] = [
   {
     name: 'persisted host state (host.json of --root)',
     seeds: () => {
-      const log = newHostLog('1.0.0', 7, { cpus: 2, memoryBytes: 4 << 30, swapBytes: 0 });
+      const log = newHostLog('1.0.0', 7, { cpus: 2, memoryBytes: 4 * 1024 ** 3, swapBytes: 0 });
       log.nowNs = 9e9;
       log.entries.push(
         { atNs: 0, argv: ['sh', '-c', 'echo hi > /root/f'], path: '/bin/sh', cwd: '/root', stdin: '', status: 0, uploads: [{ dest: '/var/lib/x.tar', blob: 'a'.repeat(64) }] },
@@ -186,4 +186,30 @@ describe('readers under mutated input', () => {
       }
     });
   }
+});
+
+// Cases the long fuzz found (npm run fuzz, 2026-11-28), kept small.
+describe('readers: kept cases the fuzz found', () => {
+  it('a YAML alias to no anchor is an InputError naming the file, not a ReferenceError', () => {
+    expect(() => parseScenario('version: 1\nseed: *a1\n', 's.yaml')).toThrow(new InputError({ source: 's.yaml', expected: 'valid YAML or JSON', found: 'Unresolved alias (the anchor must be set before the alias): a1' }));
+  });
+
+  it('a key with a newline in it is quoted in one line', () => {
+    let msg = '';
+    try {
+      parseVmConfigText('{"boot-source": {"kernel_image_path": "vmlinux"}, "machine-co\\nfig": {}}', 'vm.json');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/^vm\.json/);
+    expect(msg).toContain('machine-co\\nfig');
+    expect(msg).not.toContain('\n');
+  });
+
+  it('host.json: a null entry, or a host shape no command line makes, is damage (HostLogError), not a TypeError', () => {
+    const log = newHostLog('1.0.0', 1, { cpus: 2, memoryBytes: 4 * 1024 ** 3, swapBytes: 0 });
+    expect(() => parseHostLog(JSON.stringify({ ...log, entries: [null] }))).toThrow(new HostLogError('entry 1 is damaged'));
+    expect(() => parseHostLog(JSON.stringify({ ...log, host: { cpus: 2, memoryBytes: Number.MAX_SAFE_INTEGER, swapBytes: 0 } }))).toThrow(HostLogError);
+    expect(() => parseHostLog(JSON.stringify({ ...log, host: { cpus: 0, memoryBytes: 4 * 1024 ** 3, swapBytes: 0 } }))).toThrow(/1 to 1024 CPUs/);
+  });
 });

@@ -10,7 +10,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { compileSchema, parseYamlInput, schemaFailure } from '../../sim/yaml-input.js';
-import { parseSize } from '../../sim/units.js';
+import { MAX_HOST_MEMORY_BYTES, parseSize } from '../../sim/units.js';
 
 /** When a step is done: every condition given must hold (at least one is). */
 export interface LessonCheck {
@@ -127,7 +127,8 @@ export function parseLesson(text: string, source: string, name: string, readSche
     if (v === undefined) continue;
     const bytes = parseSize(v) ?? -1;
     const least = key === 'memory' ? 16 * 1024 ** 2 : 40 * 1024;
-    if (bytes < 0 || (bytes < least && !(key === 'swap' && bytes === 0))) return fail(['host', key], key === 'memory' ? 'a size of at least 16M, like 512M or 4G' : 'a size of 0 or at least 40K, like 1G', `"${v}"`);
+    const tooBig = key === 'memory' && bytes > MAX_HOST_MEMORY_BYTES;
+    if (bytes < 0 || tooBig || (bytes < least && !(key === 'swap' && bytes === 0))) return fail(['host', key], key === 'memory' ? 'a size from 16M to 1T, like 512M or 4G' : 'a size of 0 or at least 40K, like 1G', `"${v}"`);
     if (key === 'memory') host.memoryBytes = bytes;
     else host.swapBytes = bytes;
   }

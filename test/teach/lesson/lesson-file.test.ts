@@ -71,7 +71,7 @@ describe('lesson files', () => {
     expect(lessonError(GOOD.replace(`typed: '^echo two$'`, () => `typed: '(unclosed'`))).toMatch(/^demo\.yaml:17:7 at \$\.steps\[0\]\.check\.typed: expected a JavaScript regular expression, found "\(unclosed" \(.*Unterminated group\)$/);
     expect(lessonError(GOOD.replace(`      sh: 'true'\n`, '      {}\n'))).toMatch(/^demo\.yaml:\d+:\d+ at \$\.steps\[1\]\.check: expected at least 1 key, found a mapping$/);
     expect(lessonError(GOOD.replace('    notice: Done.\n    check:\n      sh', '    notise: Done.\n    check:\n      sh'))).toMatch(/^demo\.yaml:\d+:5 at \$\.steps\[1\]\.notise: expected one of the keys id, say, command, notice, hint, check, found the unknown key "notise"$/);
-    expect(lessonError(GOOD.replace('  memory: 512M', '  memory: lots'))).toBe('demo.yaml:7:3 at $.host.memory: expected a size of at least 16M, like 512M or 4G, found "lots"');
+    expect(lessonError(GOOD.replace('  memory: 512M', '  memory: lots'))).toBe('demo.yaml:7:3 at $.host.memory: expected a size from 16M to 1T, like 512M or 4G, found "lots"');
     expect(lessonError(GOOD, 'other')).toBe('demo.yaml:1:1 at $.name: expected "other", the file\'s name, found "demo" (fix: rename the file or the lesson)');
     expect(lessonError('name: [')).toMatch(/^demo\.yaml:1:\d+: expected valid YAML or JSON, found /);
     expect(lessonError(GOOD.replace('order: 9\n', ''))).toBe('demo.yaml:1:1 at $.order: expected the key "order", found nothing');
