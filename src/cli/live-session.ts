@@ -157,17 +157,20 @@ export async function runWithLiveInput(host: Host, task: Task, input: HostInput,
     ended = true;
     wake?.();
   });
-  const status = await runUntilExit(host, task, pacer, async (ms) => {
-    if (chunks.length === 0 && !ended) await waitOrTimeout((r) => (wake = r), ms);
-    wake = null;
-    pacer.sync();
-    for (const c of chunks.splice(0)) input.push(c.toString('latin1'));
-    if (ended && !input.isEnded) input.end();
-  });
-  stream.removeAllListeners('data');
-  stream.removeAllListeners('end');
-  if ('pause' in stream) (stream as NodeJS.ReadStream).pause();
-  return status;
+  // Let go of the terminal however the run ends (a guard limit throws out of it).
+  try {
+    return await runUntilExit(host, task, pacer, async (ms) => {
+      if (chunks.length === 0 && !ended) await waitOrTimeout((r) => (wake = r), ms);
+      wake = null;
+      pacer.sync();
+      for (const c of chunks.splice(0)) input.push(c.toString('latin1'));
+      if (ended && !input.isEnded) input.end();
+    });
+  } finally {
+    stream.removeAllListeners('data');
+    stream.removeAllListeners('end');
+    if ('pause' in stream) (stream as NodeJS.ReadStream).pause();
+  }
 }
 
 /** A CSI escape sequence (ECMA-48): ESC [ parameters intermediates final byte. */
@@ -442,6 +445,8 @@ export async function runOnTerminal(
   let status = 0;
   pending = '';
   attachNow(cur);
+  // The terminal is let go however the session ends: the shell's exit, or a guard limit thrown out of the run.
+  try {
   for (;;) {
     const mine = cur;
     const { host: h, task: t, tty: tt } = mine;
@@ -478,10 +483,12 @@ export async function runOnTerminal(
     // Restored: the old host is dropped; the new one's loop shows its prompt afresh.
     if (cur === mine) break;
   }
-  exited = true;
-  closing = true;
-  if (pending) out.write(Buffer.from(pending, 'latin1'));
-  (rl as readline.Interface | null)?.close();
-  input.pause();
+  } finally {
+    exited = true;
+    closing = true;
+    if (pending) out.write(Buffer.from(pending, 'latin1'));
+    (rl as readline.Interface | null)?.close();
+    input.pause();
+  }
   return status;
 }
