@@ -221,6 +221,7 @@ export class Engine {
     other.stop = () => this.stop();
     other.advanceTo = (t) => this.advanceTo(t);
     other.runUntil = (t) => this.runUntil(t);
+    other.setGuard = (g) => this.setGuard(g);
   }
 
   /**
