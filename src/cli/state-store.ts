@@ -5,7 +5,7 @@
  * ctsim killed at any point leaves the old state or the new one, never half of one;
  * the lock keeps two ctsim processes from interleaving their commands.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
@@ -100,6 +100,7 @@ export class StateStore {
         try {
           linkSync(mine, this.lockPath);
           this.locked = true;
+          this.sweepLeftovers();
           return;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -141,6 +142,28 @@ export class StateStore {
       }
     } finally {
       rmSync(mine, { force: true });
+    }
+  }
+
+  /**
+   * Removes what a ctsim killed mid-write left (we hold the lock, so no live writer):
+   * a temporary file of writeFileAtomic (`host.json.tmp-PID`, `blobs/ID.tmp-PID`) or a
+   * lock attempt or takeover (`lock.PID`, `lock.stale.PID`) of a process that is gone.
+   */
+  private sweepLeftovers(): void {
+    for (const dir of [this.dir, join(this.dir, 'blobs')]) {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const m = /\.tmp-(\d+)$|^lock\.(?:stale\.)?(\d+)$/.exec(name);
+        if (!m) continue;
+        const pid = Number(m[1] ?? m[2]);
+        if (pid !== process.pid && !pidAlive(pid)) rmSync(join(dir, name), { force: true });
+      }
     }
   }
 
