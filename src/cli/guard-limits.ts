@@ -19,7 +19,7 @@ import { GuardStop, type Guard } from '../sim/guard.js';
 /** The status of a run a guard limit stopped (as timeout(1) and --time-limit). */
 export const GUARD_STATUS = 124;
 
-/** Default --max-events: some minutes of a busy simulation on a small machine. */
+/** Default --max-events: 4 to 20 minutes of a busy simulation on a small machine (yes > /dev/null; a shell loop). */
 export const DEFAULT_MAX_EVENTS = 1_000_000_000;
 
 /** Default --max-memory: 2 GiB, or half this machine's memory when that is less. */
