@@ -42,7 +42,7 @@ Without --root the host lives only for this command; with --root DIR it is the k
     'memory-swap': Flags.string({ description: 'Memory plus swap limit (default: twice --memory, as docker).' }),
     cpus: Flags.string({ description: 'CPUs the container may use, e.g. 0.5 (cpu.max quota per 100 ms period).' }),
     'cpu-shares': Flags.integer({ description: 'Relative CPU weight (cgroup v1 shares; runc turns them into cpu.weight).' }),
-    'pids-limit': Flags.integer({ description: 'At most this many tasks (pids.max).' }),
+    'pids-limit': Flags.integer({ description: 'At most this many tasks (pids.max); 0 or -1 for no limit, as docker.' }),
     hostname: Flags.string({ description: 'The container\'s host name (default: the first 12 digits of its id).' }),
     user: Flags.string({ char: 'u', description: 'UID[:GID] to run as.' }),
     network: Flags.string({ description: 'bridge (the ctsim0 bridge with NAT, the default), none (loopback only) or host.', options: ['bridge', 'none', 'host'], default: 'bridge' }),
@@ -144,11 +144,13 @@ Without --root the host lives only for this command; with --root DIR it is the k
     const publish = (f.publish ?? []).map((p) => {
       const m = /^(\d+):(\d+)(?:\/tcp)?$/.exec(p);
       if (!m) throw new UsageError({ source: '--publish', expected: 'HOSTPORT:CONTAINERPORT (TCP), like 8080:80', found: p });
+      const bad = [m[1], m[2]].find((x) => Number(x) < 1 || Number(x) > 65535);
+      if (bad !== undefined) throw new UsageError({ source: '--publish', expected: 'ports from 1 to 65535', found: `${bad} in ${p}` });
       return { hostPort: Number(m[1]), containerPort: Number(m[2]) };
     });
     const volumes = (f.volume ?? []).map((v) => {
       const parts = v.split(':');
-      if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith('/') || (parts[2] !== undefined && parts[2] !== 'ro' && parts[2] !== 'rw')) {
+      if (parts.length < 2 || parts.length > 3 || parts[0] === '' || !parts[1].startsWith('/') || (parts[2] !== undefined && parts[2] !== 'ro' && parts[2] !== 'rw')) {
         throw new UsageError({ source: '--volume', expected: 'HOSTDIR:CTRDIR[:ro|rw] with an absolute CTRDIR', found: v });
       }
       return { hostPath: resolvePath(parts[0]), containerPath: parts[1], readonly: parts[2] === 'ro' };
@@ -165,7 +167,8 @@ Without --root the host lives only for this command; with --root DIR it is the k
       memorySwapBytes,
       cpus,
       cpuShares: flags['cpu-shares'] as number | undefined,
-      pidsLimit: flags['pids-limit'] as number | undefined,
+      // The Engine API's PidsLimit: 0 or -1 (any value <= 0) is unlimited.
+      pidsLimit: (flags['pids-limit'] as number | undefined) !== undefined && (flags['pids-limit'] as number) > 0 ? (flags['pids-limit'] as number) : undefined,
       hostname: f.hostname,
       user,
       network: (f.network ?? 'bridge') as RunSpec['network'],

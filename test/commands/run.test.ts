@@ -72,6 +72,11 @@ describe('ctsim run', () => {
     expect(r.stderr).toBe('ctsim run: --image: expected an image ctsim ships (alpine, bench, busybox), found nosuch (fix: or use --rootfs DIR)\n');
     expect(ctsim(['run', '-m', '1k', '--', 'true'])).toMatchObject({ status: 2, stderr: "ctsim run: --memory: expected at least 6MB (docker's minimum memory limit), found 1k\n" });
     expect(ctsim(['run', '-p', '80', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --publish: expected HOSTPORT:CONTAINERPORT (TCP), like 8080:80, found 80\n' });
+    // Found by trying odd values (issue 11): a port past 65535 reached iptables, an empty host directory was taken.
+    expect(ctsim(['run', '-p', '99999:80', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --publish: expected ports from 1 to 65535, found 99999 in 99999:80\n' });
+    expect(ctsim(['run', '-v', ':/x', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --volume: expected HOSTDIR:CTRDIR[:ro|rw] with an absolute CTRDIR, found :/x\n' });
+    // docker's PidsLimit 0 (or -1) means no limit.
+    expect(ctsim(['run', '--pids-limit', '0', '--', 'cat', '/sys/fs/cgroup/pids.max'])).toMatchObject({ status: 0, stdout: 'max\n' });
   }, 30_000);
 
   it('a kept host: run -d prints the id, and ctsim oci sees, execs into and deletes the container', () => {
