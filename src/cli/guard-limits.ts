@@ -72,14 +72,20 @@ export function guardLimitsFrom(flags: GuardFlagValues): GuardLimits {
 
 const mib = (n: number): string => `${Math.round(n / 1024 ** 2)} MiB`;
 
+/** What the guard watches: a simulated host's engine, and its kernel's tasks for the message. */
+export interface GuardedHost {
+  engine: Engine;
+  kernel: { tasks: { size: number } };
+}
+
 /**
- * Sets the guard on `engine` for the runs that follow: its event count starts now.
- * `describe` says what the simulated machines hold when it stops ("32768 tasks").
- * `interactive`: a person is at the terminal (and can press ^C), so only memory counts.
+ * Sets the guard on `host`'s engine for the runs that follow: its event count starts
+ * now, and a stop names the tasks on the host. `interactive`: a person is at the
+ * terminal (and can press ^C), so only memory counts.
  */
-export function installGuard(engine: Engine, limits: GuardLimits, opts: { describe?: () => string; interactive?: boolean } = {}): void {
+export function installGuard(host: GuardedHost, limits: GuardLimits, interactive = false): void {
   const guard: Guard = {
-    maxEvents: opts.interactive ? Infinity : limits.maxEvents,
+    maxEvents: interactive ? Infinity : limits.maxEvents,
     check: () => {
       const rss = process.memoryUsage.rss();
       if (rss >= limits.maxMemoryBytes) return { limit: 'memory', message: `ctsim used ${mib(rss)} of this machine's memory (the --max-memory limit is ${mib(limits.maxMemoryBytes)})` };
@@ -90,14 +96,9 @@ export function installGuard(engine: Engine, limits: GuardLimits, opts: { descri
       }
       return null;
     },
-    describe: opts.describe,
+    describe: () => `${host.kernel.tasks.size} tasks on the simulated host`,
   };
-  engine.setGuard(guard);
-}
-
-/** What a guard's message says a host held: its tasks, running, sleeping and zombie. */
-export function tasksOf(host: { kernel: { tasks: { size: number } } }): string {
-  return `${host.kernel.tasks.size} tasks on the simulated host`;
+  host.engine.setGuard(guard);
 }
 
 const simTime = (ns: number): string => (ns >= 1e9 ? `${(ns / 1e9).toFixed(3)} s` : `${(ns / 1e6).toFixed(3)} ms`);

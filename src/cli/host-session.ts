@@ -13,7 +13,7 @@ import { HostInput } from '../kernel/tty/host-stream.js';
 import { shellStatus } from '../kernel/proc/wstatus.js';
 import { runWithLiveInput } from './live-session.js';
 import { GuardStop } from '../sim/guard.js';
-import { guardLimitsFrom, installGuard, tasksOf, type GuardLimits } from './guard-limits.js';
+import { guardLimitsFrom, installGuard, type GuardLimits } from './guard-limits.js';
 
 export interface SessionOptions {
   /** The state directory, or undefined for a host that lives only for this command. */
@@ -46,7 +46,7 @@ export class HostSession {
     this.memBlobs = memBlobs;
     // What was replayed ran before; the guard counts from the new command on.
     this.limits = o.limits ?? guardLimitsFrom({});
-    installGuard(host.engine, this.limits, { interactive: o.interactive, describe: () => tasksOf(host) });
+    installGuard(host, this.limits, o.interactive);
   }
 
   /** Opens (and for a kept host, locks and replays) the host. Call close() when done. */
@@ -145,7 +145,7 @@ export class HostSession {
     prepareEntry(this.host, entry, (id) => (this.store ? this.store.getBlob(id) : this.memBlobs.get(id)!));
     const host = this.host;
     // A person at the terminal can press ^C: only the memory guard stays.
-    installGuard(host.engine, this.limits, { interactive: true, describe: () => tasksOf(host) });
+    installGuard(host, this.limits, true);
     const chunks: InputChunk[] = [];
     let endNs: number | undefined;
     const input = new (class extends HostInput {

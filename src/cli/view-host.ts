@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createHost, type Host, type HostOptions } from '../host.js';
-import { installGuard, tasksOf, type GuardLimits } from './guard-limits.js';
+import { installGuard, type GuardLimits } from './guard-limits.js';
 import { HostSession } from './host-session.js';
 import { StateStore } from './state-store.js';
 import { SETTLE_NS } from '../runtime/host-log.js';
@@ -69,8 +69,7 @@ export function openViewHost(r: ViewHostRequest): ViewHost {
   }
   const host = createHost(r.hostOpts);
   // The setup script runs under the simulator's guard limits; the view after it, watched by a person, only under the memory one.
-  const limits = r.limits;
-  installGuard(host.engine, limits, { describe: () => tasksOf(host) });
+  installGuard(host, r.limits);
   let status = 0;
   let held: string[] | null = null;
   const output = (b: string): void => void (held ? held.push(b) : r.scriptOutput(b));
@@ -79,7 +78,7 @@ export function openViewHost(r: ViewHostRequest): ViewHost {
     // Let the jobs the script left in the background get going (a kept host's commands settle the same way).
     host.engine.runUntil(host.now + SETTLE_NS);
   }
-  installGuard(host.engine, limits, { interactive: true, describe: () => tasksOf(host) });
+  installGuard(host, r.limits, true);
   const holdScriptOutput = (): (() => void) => {
     held = [];
     return () => {

@@ -6,7 +6,7 @@ import { readFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
 import { hostFlags, hostOptionsFrom } from './host-flags.js';
-import { guardFlags, guardLimitsFrom, installGuard, tasksOf, type GuardLimits } from '../cli/guard-limits.js';
+import { guardFlags, guardLimitsFrom, installGuard, type GuardLimits } from '../cli/guard-limits.js';
 import { InputError, UsageError } from '../sim/input-error.js';
 import { parseDurationNs } from '../sim/units.js';
 import { createHost, type Host } from '../host.js';
@@ -130,7 +130,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       const interactive = script === null && process.stdin.isTTY && process.stdout.isTTY && !flags.json;
       // The guard: at a prompt a person can press ^C, so there only memory counts.
       this.limits = limits;
-      installGuard(host.engine, limits, { interactive: script === null, describe: () => tasksOf(host) });
+      installGuard(host, limits, script === null);
       if (interactive) {
         status = await this.interactive(host, hostOpts);
       } else {
@@ -216,7 +216,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     let booted = 0;
     const boot = (): TerminalAttachment => {
       const host = booted++ === 0 ? first : createHost(hostOpts);
-      if (this.limits) installGuard(host.engine, this.limits, { interactive: true, describe: () => tasksOf(host) });
+      if (this.limits) installGuard(host, this.limits, true);
       const tty = host.openTerminal(() => undefined, winsize);
       // A login shell (argv[0] "-sh") reads /etc/profile, as at a Debian console.
       const task = host.spawnOnTerminal(['-sh'], tty, { path: '/bin/sh' });

@@ -10,7 +10,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { InputError, UsageError } from '../../sim/input-error.js';
 import { createHost, type Host } from '../../host.js';
-import { guardFlags, guardLimitsFrom, installGuard, tasksOf } from '../../cli/guard-limits.js';
+import { guardFlags, guardLimitsFrom, installGuard } from '../../cli/guard-limits.js';
 import { runOnTerminal } from '../../cli/live-session.js';
 import { Monitor } from '../../cli/monitor.js';
 import { LessonProgress, PLAIN_STYLE, unknownLesson, type Lesson, type LessonStyle } from '../../teach/lesson/index.js';
@@ -48,7 +48,7 @@ export default class LessonStart extends BaseCommand {
     }
     const limits = guardLimitsFrom({ 'max-memory': flags['max-memory'] });
     const host = bootLessonHost(lesson, lib.dir);
-    installGuard(host.engine, limits, { interactive: true, describe: () => tasksOf(host) });
+    installGuard(host, limits, true);
     const colour = process.env.NO_COLOR === undefined;
     // Simplification: a check is a short-lived process of the same host: it takes a little
     // simulated time and a PID, as if an administrator had looked from another terminal.
