@@ -14,7 +14,9 @@ import { Flags } from '@oclif/core';
 import { UsageError } from '../sim/input-error.js';
 import { parseSize } from '../sim/units.js';
 import type { Engine } from '../sim/engine.js';
-import { GuardStop, type Guard } from '../sim/guard.js';
+import { GuardStop, type Guard, type GuardLimits } from '../sim/guard.js';
+
+export type { GuardLimits } from '../sim/guard.js';
 
 /** The status of a run a guard limit stopped (as timeout(1) and --time-limit). */
 export const GUARD_STATUS = 124;
@@ -41,11 +43,6 @@ export const guardFlags = {
 export interface GuardFlagValues {
   'max-events'?: string;
   'max-memory'?: string;
-}
-
-export interface GuardLimits {
-  maxEvents: number;
-  maxMemoryBytes: number;
 }
 
 /** The limits the flags ask for, with clear usage errors. */
@@ -79,26 +76,34 @@ export interface GuardedHost {
 }
 
 /**
+ * The look at this machine's memory a guard makes: ctsim's resident set against
+ * `maxMemoryBytes`, and V8's heap against node's own limit (past which node dies
+ * without a word, and which may come first). In a worker thread the resident set is
+ * the whole process's and the heap is the thread's.
+ */
+export function memoryCheck(limits: GuardLimits): NonNullable<Guard['check']> {
+  return () => {
+    const rss = process.memoryUsage.rss();
+    if (rss >= limits.maxMemoryBytes) return { limit: 'memory', message: `ctsim used ${mib(rss)} of this machine's memory (the --max-memory limit is ${mib(limits.maxMemoryBytes)})` };
+    const heap = getHeapStatistics();
+    if (heap.used_heap_size >= 0.9 * heap.heap_size_limit) {
+      return { limit: 'memory', message: `ctsim's heap reached ${mib(heap.used_heap_size)}, near node's limit of ${mib(heap.heap_size_limit)} (below the --max-memory limit of ${mib(limits.maxMemoryBytes)})` };
+    }
+    return null;
+  };
+}
+
+/**
  * Sets the guard on `host`'s engine for the runs that follow: its event count starts
  * now, and a stop names the tasks on the host. `interactive`: a person is at the
  * terminal (and can press ^C), so only memory counts.
  */
 export function installGuard(host: GuardedHost, limits: GuardLimits, interactive = false): void {
-  const guard: Guard = {
+  host.engine.setGuard({
     maxEvents: interactive ? Infinity : limits.maxEvents,
-    check: () => {
-      const rss = process.memoryUsage.rss();
-      if (rss >= limits.maxMemoryBytes) return { limit: 'memory', message: `ctsim used ${mib(rss)} of this machine's memory (the --max-memory limit is ${mib(limits.maxMemoryBytes)})` };
-      // node dies without a word past its heap limit, which may come first.
-      const heap = getHeapStatistics();
-      if (heap.used_heap_size >= 0.9 * heap.heap_size_limit) {
-        return { limit: 'memory', message: `ctsim's heap reached ${mib(heap.used_heap_size)}, near node's limit of ${mib(heap.heap_size_limit)} (below the --max-memory limit of ${mib(limits.maxMemoryBytes)})` };
-      }
-      return null;
-    },
+    check: memoryCheck(limits),
     describe: () => `${host.kernel.tasks.size} tasks on the simulated host`,
-  };
-  host.engine.setGuard(guard);
+  });
 }
 
 const simTime = (ns: number): string => (ns >= 1e9 ? `${(ns / 1e9).toFixed(3)} s` : `${(ns / 1e6).toFixed(3)} ms`);
@@ -107,9 +112,10 @@ const simTime = (ns: number): string => (ns >= 1e9 ? `${(ns / 1e9).toFixed(3)} s
 export function guardStopMessage(e: GuardStop): string {
   const what = e.detail ? `, with ${e.detail}` : '';
   const hint =
-    e.limit === 'memory'
+    e.hint ??
+    (e.limit === 'memory'
       ? 'a fork bomb or a memory hog with nothing to limit it? Run it in a container with limits (ctsim run --pids-limit 100 --memory 256m …), or raise --max-memory'
-      : 'an endless loop? Bound the run with --time-limit, or raise --max-events (or --max-events none)';
+      : 'an endless loop? Bound the run with --time-limit, or raise --max-events (or --max-events none)');
   const after = e.afterward ? `; ${e.afterward}` : '';
   return `stopped: ${e.message}, at ${simTime(e.atNs)} of simulated time${what}${after} — ${hint}`;
 }

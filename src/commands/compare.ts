@@ -13,17 +13,21 @@ import { Args, Flags } from '@oclif/core';
 import { UsageError } from '../sim/index.js';
 import { fixturePath } from '../sim/fixtures.js';
 import { parseParamFlag } from '../compare/matrix.js';
-import { parseScenario } from '../compare/scenario.js';
-import { runCompareParallel, runSpread } from '../compare/parallel.js';
-import { makePart, parseShardFlag, shardRuns } from '../compare/shard.js';
-import { planRuns, reportHead } from '../compare/sweep.js';
+import { parseScenario, type Scenario } from '../compare/scenario.js';
+import { runCompareParallel, runSpread, type ParallelOptions } from '../compare/parallel.js';
+import { makePart, parseShardFlag, shardRuns, type Shard } from '../compare/shard.js';
+import { planRuns, reportHead, type SweepOptions } from '../compare/sweep.js';
 import { CompareOutputCommand } from './compare-output.js';
+import { GuardStop } from '../sim/guard.js';
+import { guardFlags, guardLimitsFrom, memoryCheck } from '../cli/guard-limits.js';
 import { readInputFile, readJsonFile } from './input-files.js';
 import { commandNames, packBundle } from '../cli/rootfs-import.js';
 import { defaultPrograms } from '../userland/index.js';
 import type { BundleUpload } from '../compare/instances.js';
 
 const DEFAULT_SCENARIO = 'scenarios/default.yaml';
+const COMPARE_EVENTS_HINT = 'a workload that never ends? Make its script end, or raise --max-events (or --max-events none), which counts per run';
+const COMPARE_MEMORY_HINT = "a workload that forks or allocates without end? Give its container limits in the scenario (limits: { pids: 100, memory: 256MiB }), or raise --max-memory";
 /** The largest seed, as the scenario schema's. */
 const MAX_SEED = 4294967295;
 
@@ -59,6 +63,7 @@ export default class Compare extends CompareOutputCommand {
       description: 'Run only shard I of N — the runs r (0-based, in run order) with r mod N = I−1 — and print a JSON part for `ctsim compare merge` (implies --json; not with --html or --check).',
       helpValue: 'I/N',
     }),
+    ...guardFlags,
   };
 
   async run(): Promise<void> {
@@ -74,7 +79,9 @@ export default class Compare extends CompareOutputCommand {
     const text = readInputFile(file, 'SCENARIO', 'a readable scenario file (YAML or JSON)');
     const scenario = parseScenario(text, args.scenario ?? file, params);
     const dir = path.dirname(file);
+    const limits = guardLimitsFrom(flags);
     const opts = {
+      guard: { limits, check: memoryCheck(limits) },
       ctsim: `ctsim ${this.config.version}`,
       readCosts: (name: string) => readCostTable(name, dir, args.scenario ?? file),
       readBundle: (bundle: string) => readBundle(bundle, dir),
@@ -85,14 +92,26 @@ export default class Compare extends CompareOutputCommand {
     };
     const last = (flags['seed-from'] ?? scenario.seed) + (flags.repeat ?? 1) - 1;
     if (last > MAX_SEED) throw new UsageError({ source: '--seed-from', expected: `seeds up to ${MAX_SEED} (as a scenario's seed)`, found: `seeds up to ${last}`, fix: 'give a smaller --seed-from or --repeat' });
+    try {
+      await this.runPlan(scenario, { name: shown, text }, opts, shard, flags);
+    } catch (e) {
+      // A run that failed (bad input, a guard limit) leaves no progress line under its message.
+      if (opts.progress) process.stderr.write('\r\x1b[2K');
+      if (e instanceof GuardStop) e.hint = e.limit === 'events' ? COMPARE_EVENTS_HINT : COMPARE_MEMORY_HINT;
+      throw e;
+    }
+  }
+
+  /** The scenario's runs (or a shard's part of them), printed as a report (or a JSON part). */
+  private async runPlan(scenario: Scenario, source: { name: string; text: string }, opts: ParallelOptions & SweepOptions, shard: Shard | null, flags: { json?: boolean; html?: string; check?: boolean }): Promise<void> {
     if (shard) {
       const plan = planRuns(scenario, opts);
       const runs = shardRuns(plan.runs, shard);
       const results = await runSpread(runs, plan.repeat, opts);
-      this.printJson(makePart(reportHead(scenario, { name: shown, text }, opts.ctsim, plan, opts), plan, shard, runs, results));
+      this.printJson(makePart(reportHead(scenario, source, opts.ctsim, plan, opts), plan, shard, runs, results));
       return;
     }
-    this.printReport(await runCompareParallel(scenario, { name: shown, text }, opts), flags);
+    this.printReport(await runCompareParallel(scenario, source, opts), flags);
   }
 }
 

@@ -9,12 +9,14 @@
  * When a run fails, no further runs are handed out, the runs already out finish, and
  * the error of the earliest failed run is thrown — the error an in-process run, which
  * stops at the first failure, would have thrown; an InputError crosses the thread as
- * its facts and is thrown again as the same one line.
+ * its facts and is thrown again as the same one line, and so does a GuardStop (a run that
+ * reached a guard limit).
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../sim/fixtures.js';
+import { guardStopFrom } from '../sim/guard.js';
 import { InputError } from '../sim/input-error.js';
 import type { CompareReport, VariantResult } from './report.js';
 import { runInThread, type CompareOptions } from './runner.js';
@@ -23,11 +25,12 @@ import { assembleReport, planRuns, readRunBundles, readRunCosts, reportHead, typ
 import type { RunReply, RunTask, WorkerError, WorkerSetup } from './worker-protocol.js';
 
 /**
- * The compiled worker entry, dist/compare/run-worker.js of the package — also when this
- * code runs from the CLI's bundle (dist/bundle/), which has no run-worker.js beside it.
+ * The compiled worker entry, dist/cli/compare-worker.js of the package (which serves
+ * runs with run-worker.ts) — also when this code runs from the CLI's bundle
+ * (dist/bundle/), which has no worker entry beside it.
  */
 export function runWorkerUrl(): URL {
-  return pathToFileURL(join(packageRoot(), 'dist', 'compare', 'run-worker.js'));
+  return pathToFileURL(join(packageRoot(), 'dist', 'cli', 'compare-worker.js'));
 }
 
 export interface ParallelOptions extends CompareOptions {
@@ -47,7 +50,7 @@ export async function runCompareParallel(s: Scenario, source: { name: string; te
 export async function runSpread(runs: readonly PlannedRun[], repeat: number, opts: ParallelOptions): Promise<VariantResult[]> {
   const jobs = Math.min(Math.max(1, Math.floor(opts.jobs)), runs.length);
   if (jobs <= 1) return runInThread(runs, repeat, opts);
-  const setup: WorkerSetup = { ctsim: opts.ctsim, costs: readRunCosts(runs, opts.readCosts), bundles: readRunBundles(runs, opts.readBundle) };
+  const setup: WorkerSetup = { ctsim: opts.ctsim, costs: readRunCosts(runs, opts.readCosts), bundles: readRunBundles(runs, opts.readBundle), limits: opts.guard?.limits };
   const name = (r: PlannedRun): string => (repeat > 1 ? `${r.label} (seed ${r.seed})` : r.label);
   const results: VariantResult[] = new Array<VariantResult>(runs.length);
   const workers: Worker[] = [];
@@ -98,6 +101,7 @@ export async function runSpread(runs: readonly PlannedRun[], repeat: number, opt
 /** The error a worker reported, as the main thread throws it. */
 function rethrown(e: WorkerError): Error {
   if ('facts' in e) return new InputError(e.facts, e.exitCode);
+  if ('guard' in e) return guardStopFrom(e.guard);
   const err = new Error(e.message);
   err.stack = e.stack;
   return err;

@@ -26,6 +26,7 @@
 import { createHost, type Host, type KernelSession } from '../host.js';
 import { Type1Hypervisor } from '../hypervisor/type1.js';
 import { Engine } from '../sim/engine.js';
+import type { Guard, GuardLimits } from '../sim/guard.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import { readFixtureJson } from '../sim/fixtures.js';
 import { defaultPrograms } from '../userland/index.js';
@@ -61,6 +62,12 @@ export interface CompareOptions {
   readCosts?: (name: string) => unknown;
   /** Reads an OCI bundle a container names (the CLI packs the directory beside the scenario): the archives to unpack in the host. */
   readBundle?: (path: string) => BundleUpload[];
+  /**
+   * The simulator's guard for each run (its engine's limits, counted per run): a run
+   * that reaches one throws a GuardStop. `check` is the CLI edge's look at this
+   * machine's memory.
+   */
+  guard?: { limits: GuardLimits; check?: Guard['check'] };
   /** Told before each step (an instance started, a workload run): steps done so far, of how many, and what comes. */
   progress?: (done: number, total: number, what: string) => void;
 }
@@ -141,6 +148,11 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
   const needsPeer = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_PEER'));
   const needsDisk = s.workloads.some((w) => workloadNeeds(w).includes('CTSIM_DISK'));
   const hosts = new Map<string, HostRun>();
+  const started = new Map<string, Instance>();
+  if (opts.guard) {
+    const tasks = (): number => [...hosts.values()].reduce((n, h) => n + h.os.kernel.tasks.size + (h.lan?.peer.kernel.tasks.size ?? 0), 0) + [...started.values()].reduce((n, i) => n + (i.guest?.tasks.size ?? 0), 0);
+    engine.setGuard({ maxEvents: opts.guard.limits.maxEvents, check: opts.guard.check, describe: () => `${tasks()} tasks on the simulated machines, in run "${v.label}" (seed ${seed})` });
+  }
   s.hosts.forEach((h, i) => {
     const disks = h.disks ?? (needsDisk ? [DEFAULT_DISK_BYTES] : []);
     const machine = { name: i === 0 ? 'host' : h.name, cpus: h.cpus, memoryBytes: h.memoryBytes, costs: loadCosts(h.costs, opts), nics: Math.max(h.nics, needsPeer ? 2 : 1), disks };
@@ -152,7 +164,6 @@ export function runVariant(v: Variant, seed: number, opts: CompareOptions): Vari
     hosts.set(h.name, { spec: h, os, hosted, hv, lan, availableBytes: available, vmAvailableBytes: hv ? hv.machine.memory.freeFrames * PAGE : available, containers: 0, vms: 0 });
   });
   if (needsPeer) for (const h of hosts.values()) must(h.lan!.peer, `dd if=/dev/zero of=/srv/www/bulk-${maxBulk(s)} bs=65536 count=${Math.ceil(maxBulk(s) / 65536)} status=none`);
-  const started = new Map<string, Instance>();
   const pick = (names: string[]): ScenarioInstance[] => picked(s, names);
   const say = (what: string): void => opts.progress?.(0, 0, what);
   const results = new Map<string, WorkloadResult[]>();

@@ -115,10 +115,16 @@ export function parseScenario(text: string, source: string, params: readonly Mat
   const validate = schemaValidator();
   if (!validate(data)) schemaFailure(validate.errors ?? [], data, fail, scenarioWording);
   const d = data as Doc;
-  if (params.length === 0) return build(d, fail, matrixFailures(d.matrix ?? {}, fail, new Set()));
+  const named = { ...d, name: d.name ?? fileStem(source) };
+  if (params.length === 0) return build(named, fail, matrixFailures(d.matrix ?? {}, fail, new Set()));
   const matrix = { ...(d.matrix ?? {}) };
   for (const p of params) matrix[p.key] = p.values;
-  return build({ ...d, matrix }, fail, matrixFailures(matrix, fail, new Set(params.map((p) => p.key))));
+  return build({ ...named, matrix }, fail, matrixFailures(matrix, fail, new Set(params.map((p) => p.key))));
+}
+
+/** A scenario's default name, as the schema says: its file's name ("runs/spin.yaml" → "spin"). */
+function fileStem(source: string): string {
+  return source.split(/[\\/]/).pop()!.replace(/\.(ya?ml|json)$/i, '') || 'scenario';
 }
 
 function schemaValidator(): ValidateFunction {

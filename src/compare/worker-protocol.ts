@@ -5,6 +5,7 @@
  *   main ──WorkerSetup (once)──▶ worker
  *   main ──RunTask──▶ worker ──RunReply──▶ main      (one run at a time, per worker)
  */
+import type { GuardLimits, GuardStopFacts } from '../sim/guard.js';
 import type { InputErrorFacts } from '../sim/input-error.js';
 import type { VariantResult } from './report.js';
 import type { Variant } from './scenario.js';
@@ -16,6 +17,8 @@ export interface WorkerSetup {
   costs: Record<string, unknown>;
   /** The OCI bundles the runs' containers name, packed by the main thread (sweep.ts readRunBundles). */
   bundles: Record<string, BundleUpload[]>;
+  /** The guard limits of each run, when the command sets them (CompareOptions.guard). */
+  limits?: GuardLimits;
 }
 
 export interface RunTask {
@@ -25,7 +28,7 @@ export interface RunTask {
   seed: number;
 }
 
-/** An InputError's facts and exit code, or another error's message and stack. */
-export type WorkerError = { facts: InputErrorFacts; exitCode: 2 | 3 } | { message: string; stack: string };
+/** An InputError's facts and exit code, a GuardStop's facts, or another error's message and stack. */
+export type WorkerError = { facts: InputErrorFacts; exitCode: 2 | 3 } | { guard: GuardStopFacts } | { message: string; stack: string };
 
 export type RunReply = { pos: number; result: VariantResult } | { pos: number; error: WorkerError };

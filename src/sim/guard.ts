@@ -11,7 +11,7 @@
  */
 
 /** How many engine events and CPU actions pass between two looks at a guard. */
-export const GUARD_EVERY = 1 << 16;
+export const GUARD_EVERY = 1 << 13;
 
 /** Which limit stopped the run. */
 export type GuardLimit = 'events' | 'memory';
@@ -27,6 +27,14 @@ export interface Guard {
   describe?: () => string;
 }
 
+/** The limits a command sets (the CLI's --max-events and --max-memory): plain data, so they cross to worker threads. */
+export interface GuardLimits {
+  /** Engine events and CPU actions per run (Infinity: none). */
+  maxEvents: number;
+  /** This machine's memory ctsim may use, bytes; watched by a check the CLI edge supplies. */
+  maxMemoryBytes: number;
+}
+
 /** Thrown out of `Engine.run` when a guard limit is reached; the simulation is abandoned. */
 export class GuardStop extends Error {
   readonly limit: GuardLimit;
@@ -38,6 +46,8 @@ export class GuardStop extends Error {
   readonly detail: string | undefined;
   /** What became of the run's state, when whoever ran it knows (a kept host not saved). */
   afterward: string | undefined;
+  /** What to do about it, when whoever ran it knows better than the default hint (a command without --time-limit). */
+  hint: string | undefined;
 
   constructor(limit: GuardLimit, message: string, events: number, atNs: number, detail?: string) {
     super(message);
@@ -47,4 +57,15 @@ export class GuardStop extends Error {
     this.atNs = atNs;
     this.detail = detail;
   }
+}
+
+/** A GuardStop as plain data (to cross a thread), and back. */
+export type GuardStopFacts = Pick<GuardStop, 'limit' | 'message' | 'events' | 'atNs' | 'detail'>;
+
+export function guardStopFacts(e: GuardStop): GuardStopFacts {
+  return { limit: e.limit, message: e.message, events: e.events, atNs: e.atNs, detail: e.detail };
+}
+
+export function guardStopFrom(f: GuardStopFacts): GuardStop {
+  return new GuardStop(f.limit, f.message, f.events, f.atNs, f.detail);
 }

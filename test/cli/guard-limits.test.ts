@@ -6,7 +6,7 @@
  * errors. Runs the built CLI (npm test builds it first), each command its own process,
  * so that --max-memory measures that process alone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,5 +81,18 @@ describe('guard limits', () => {
     const r = runBuiltCli(['sh', '--max-events', 'none', '--time-limit', '50ms', '-c', 'while :; do :; done']);
     expect(r.status).toBe(124);
     expect(r.stderr).toBe('');
+  });
+
+  it('stops a compare whose script workload never ends, on worker threads too, with a hint for scenarios', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctsim-guard-'));
+    roots.push(dir);
+    const file = path.join(dir, 'spin.yaml');
+    writeFileSync(file, ['version: 1', 'hosts: [{ name: h }]', 'instances:', '  - { name: c, kind: container, host: h }', 'workloads:', "  - { name: spin, kind: script, script: 'while :; do :; done' }", 'phases:', '  - { name: go, start: [c], run: [spin] }', ''].join('\n'));
+    for (const jobs of ['1', '2']) {
+      const r = runBuiltCli(['compare', file, '--repeat', '2', '--jobs', jobs, '--max-events', '1e6']);
+      expect(r.status).toBe(124);
+      expect(r.stderr).toMatch(/^ctsim compare: stopped: the simulation ran 1000000 events and CPU actions \(the --max-events limit\), at [\d.]+ m?s of simulated time, with \d+ tasks on the simulated machines, in run "spin" \(seed 1\) — a workload that never ends\? Make its script end, or raise --max-events .*per run\n$/);
+      expect(r.stdout).toBe('');
+    }
   });
 });

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/compare/scenario.js';
-import { runCompare } from '../../src/compare/runner.js';
+import { runCompare, type CompareOptions } from '../../src/compare/runner.js';
+import { GuardStop, guardStopFacts } from '../../src/sim/guard.js';
 import { runCompareParallel } from '../../src/compare/parallel.js';
 import { describe as describeSample, studentT975 } from '../../src/compare/summary.js';
 import { InputError } from '../../src/sim/input-error.js';
@@ -87,15 +88,15 @@ describe('runCompareParallel', () => {
   });
 
   /** What runCompare and runCompareParallel (two workers) throw for `script` as the second workload. */
-  const errors = async (script: string): Promise<[Error, Error]> => {
+  const errors = async (script: string, more: Pick<CompareOptions, 'guard'> = {}): Promise<[Error, Error]> => {
     const failing = parseScenario(SMALL_SCENARIO.replace('    kind: fork\n    ops: 5', `    kind: script\n    script: ${script}`), 'small.yaml');
     let inThread: unknown;
     try {
-      runCompare(failing, source, { ctsim: 'ctsim test' });
+      runCompare(failing, source, { ctsim: 'ctsim test', ...more });
     } catch (e) {
       inThread = e;
     }
-    const parallel = await runCompareParallel(failing, source, { ctsim: 'ctsim test', jobs: 2, workerUrl: BUILT_WORKER_URL }).catch((e: unknown) => e);
+    const parallel = await runCompareParallel(failing, source, { ctsim: 'ctsim test', jobs: 2, workerUrl: BUILT_WORKER_URL, ...more }).catch((e: unknown) => e);
     return [inThread as Error, parallel as Error];
   };
 
@@ -113,5 +114,23 @@ describe('runCompareParallel', () => {
     expect(inThread).toBeInstanceOf(InputError);
     expect(inThread.message).toMatch(/^workload forks at on host: expected the workload to exit 0, found status 3/);
     expect(parallel.message).toBe(inThread.message);
+  });
+
+  it('a workload that never ends stops at the guard: the same GuardStop, at the same count, in threads as in-process', async () => {
+    const [inThread, parallel] = await errors("'while :; do :; done'", { guard: { limits: { maxEvents: 500_000, maxMemoryBytes: Infinity } } });
+    expect(inThread).toBeInstanceOf(GuardStop);
+    expect(inThread.message).toBe('the simulation ran 500000 events and CPU actions (the --max-events limit)');
+    expect((inThread as GuardStop).detail).toMatch(/^\d+ tasks on the simulated machines, in run "c1.network=bridge" \(seed 7\)$/);
+    expect(parallel).toBeInstanceOf(GuardStop);
+    expect(guardStopFacts(parallel as GuardStop)).toEqual(guardStopFacts(inThread as GuardStop));
+  });
+
+  it("a worker looks at this machine's memory itself (the check cannot cross a thread): a limit below what node uses stops the run", async () => {
+    const [inThread, parallel] = await errors("'true'", { guard: { limits: { maxEvents: Infinity, maxMemoryBytes: 1 }, check: () => ({ limit: 'memory', message: 'over' }) } });
+    expect((inThread as GuardStop).limit).toBe('memory');
+    expect(inThread.message).toBe('over');
+    expect(parallel).toBeInstanceOf(GuardStop);
+    expect((parallel as GuardStop).limit).toBe('memory');
+    expect(parallel.message).toMatch(/^ctsim used \d+ MiB of this machine's memory \(the --max-memory limit is 0 MiB\)$/);
   });
 });

@@ -34,4 +34,4 @@ expect:
 `;
 
 /** The compiled worker entry (npm test builds dist/ before vitest runs), for tests that spread runs over threads. */
-export const BUILT_WORKER_URL = new URL('../../dist/compare/run-worker.js', import.meta.url);
+export const BUILT_WORKER_URL = new URL('../../dist/cli/compare-worker.js', import.meta.url);
