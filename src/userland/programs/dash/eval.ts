@@ -26,6 +26,7 @@ import { K, type Node, type AndOr, type Case, type For, type If, type Loop, type
 import { ExitShell, EV_EXIT, EV_TESTED, SKIPBREAK, SKIPCONT, type Shell, type Gen } from './shell.js';
 import { expandArgs, expandString, casematch, EXP_TILDE } from './expand.js';
 import { evalCommand } from './command.js';
+import { dataUnsettled, settleData } from './memory.js';
 import { redirect, popRedir, pushRedirFrame } from './redirect.js';
 import { runTraps } from './trap.js';
 import { drive, hasDriver } from './call-stack.js';
@@ -45,7 +46,14 @@ export function* evaltree(sh: Shell, node: Node | null, flags: number): Gen<numb
   let errexitApplies = false;
   switch (node.k) {
     case K.Cmd:
-      status = yield* evalCommand(sh, node, flags);
+      try {
+        status = yield* evalCommand(sh, node, flags);
+      } catch (e) {
+        // A word or a value too large for this process (node's string limit) is a malloc that failed.
+        if (e instanceof RangeError && /Invalid string length|Array buffer allocation failed/.test(e.message)) throw yield* sh.error('Out of space');
+        throw e;
+      }
+      if (dataUnsettled(sh)) yield* settleData(sh);
       errexitApplies = true;
       break;
     case K.Pipe:

@@ -11,6 +11,7 @@ import type { Op } from '../../../kernel/proc/program.js';
 import { SysError } from '../../../kernel/errno.js';
 import type { Node } from './ast.js';
 import { VarTable, V_EXPORT } from './vars.js';
+import { newDataHeap, type DataHeap } from './memory.js';
 import type { JobTable } from './jobs.js';
 import type { SavedVar } from './vars.js';
 
@@ -96,6 +97,8 @@ export class Shell {
   arg0 = 'sh';
   params: string[] = [];
   vars = new VarTable();
+  /** The heap that holds the variables' bytes in the simulated memory (memory.ts). */
+  data: DataHeap = newDataHeap();
   funcs = new Map<string, FuncDef>();
   aliases = new Map<string, string>();
   opts: Options = defaultOptions();
@@ -275,6 +278,8 @@ export class Shell {
     c.arg0 = this.arg0;
     c.params = this.params.slice();
     c.vars = this.vars.clone();
+    // The child's address space is a copy of this one, heap included.
+    c.data = { ...this.data };
     c.hookVars();
     c.funcs = new Map(this.funcs);
     c.aliases = new Map(this.aliases);

@@ -21,6 +21,11 @@ export interface Var {
   bucket: number;
 }
 
+/** A variable's bytes as dash stores it: "name=value" and its NUL. */
+function varBytes(name: string, value: string): number {
+  return name.length + value.length + 2;
+}
+
 /** dash's hashvar(): the bucket of a name in a 39-entry table. */
 function bucketOf(name: string): number {
   let h = name.charCodeAt(0) << 4;
@@ -45,6 +50,11 @@ export class VarTable {
   private seq = 0;
   /** The exported environment, rebuilt when an exported variable changes. */
   private envCache: string[] | null = null;
+  /**
+   * The bytes the variables hold as dash keeps them ("name=value\0" each, as
+   * savestr'd): what the shell's data charges to its heap (memory.ts).
+   */
+  bytes = 0;
   /** Called when a variable with a side effect changes (PATH, OPTIND, IFS). */
   onChange: ((name: string) => void) | null = null;
 
@@ -73,12 +83,14 @@ export class VarTable {
     const v = this.map.get(name);
     if (v !== undefined) {
       if (v.flags & V_READONLY) return false;
+      this.bytes += value.length - v.value.length;
       v.value = value;
       const had = v.flags;
       v.flags = (v.flags & ~V_UNSET) | flags;
       if ((had | v.flags) & V_EXPORT) this.envCache = null;
     } else {
       this.map.set(name, { value, flags, seq: this.seq++, bucket: bucketOf(name) });
+      this.bytes += varBytes(name, value);
       if (flags & V_EXPORT) this.envCache = null;
     }
     if (this.onChange !== null && (name === 'PATH' || name === 'OPTIND' || name === 'IFS')) this.onChange(name);
@@ -93,6 +105,7 @@ export class VarTable {
       v.flags |= flags;
     } else {
       this.map.set(name, { value: '', flags: flags | V_UNSET, seq: this.seq++, bucket: bucketOf(name) });
+      this.bytes += varBytes(name, '');
     }
     this.envCache = null;
   }
@@ -104,6 +117,7 @@ export class VarTable {
     if (v === undefined) return true;
     if (v.flags & V_READONLY) return false;
     if (v.flags & V_EXPORT) this.envCache = null;
+    this.bytes -= varBytes(name, v.value);
     this.map.delete(name);
     if (this.onChange !== null && (name === 'PATH' || name === 'OPTIND' || name === 'IFS')) this.onChange(name);
     return true;
@@ -120,8 +134,12 @@ export class VarTable {
     this.own();
     const cur = this.map.get(s.name);
     if ((cur && cur.flags & V_EXPORT) || (s.saved && s.saved.flags & V_EXPORT)) this.envCache = null;
+    if (cur !== undefined) this.bytes -= varBytes(s.name, cur.value);
     if (s.saved === undefined) this.map.delete(s.name);
-    else this.map.set(s.name, s.saved);
+    else {
+      this.map.set(s.name, s.saved);
+      this.bytes += varBytes(s.name, s.saved.value);
+    }
     if (this.onChange !== null && (s.name === 'PATH' || s.name === 'OPTIND' || s.name === 'IFS')) this.onChange(s.name);
   }
 
@@ -153,6 +171,7 @@ export class VarTable {
     t.map = this.map;
     t.shared = this.shared = true;
     t.seq = this.seq;
+    t.bytes = this.bytes;
     t.envCache = this.envCache;
     return t;
   }
