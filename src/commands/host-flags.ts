@@ -4,7 +4,7 @@
  */
 import { Flags } from '@oclif/core';
 import { UsageError } from '../sim/input-error.js';
-import { MAX_HOST_MEMORY_BYTES, parseSize } from '../sim/units.js';
+import { MAX_HOST_MEMORY_BYTES, parseDurationNs, parseSize } from '../sim/units.js';
 import { loadDefaultCosts, parseCostTable, type LoadedCosts } from '../hw/cost-table.js';
 import type { HostOptions } from '../host.js';
 import { readJsonFile } from './input-files.js';
@@ -35,6 +35,35 @@ export const hostFlags = {
 };
 
 /** A --seed value the simulation can take (a non-negative safe integer), or a usage error. */
+/** A simulated host's CPUs from a flag: a whole number from 1 to 1024. */
+export function hostCpusFrom(flag: string, value: number | string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError({ source: flag, expected: 'a whole number of CPUs from 1 to 1024', found: String(value) });
+  return n;
+}
+
+/** A simulated host's RAM from a flag: 16M to 1T (a larger host would exhaust this machine). */
+export function hostMemoryFrom(flag: string, value: string): number {
+  const n = parseSize(value);
+  if (n === null || n < 16 * 1024 * 1024 || n > MAX_HOST_MEMORY_BYTES) throw new UsageError({ source: flag, expected: 'a size from 16M to 1T, like 512M or 4G', found: value });
+  return n;
+}
+
+/** A simulated host's swap from a flag: 0 (none), or 40K (mkswap's least) to 1T. */
+export function hostSwapFrom(flag: string, value: string): number {
+  const n = parseSize(value);
+  if (n === null || (n > 0 && n < 40 * 1024) || n > MAX_HOST_MEMORY_BYTES) throw new UsageError({ source: flag, expected: 'a size of 0 (no swap) or from 40K to 1T, like 512M or 2G', found: value });
+  return n;
+}
+
+/** --time-limit: a simulated duration greater than 0. */
+export function timeLimitFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ns = parseDurationNs(value);
+  if (ns === null || ns <= 0) throw new UsageError({ source: '--time-limit', expected: 'a duration greater than 0, like 10s or 500ms', found: value });
+  return ns;
+}
+
 export function checkSeed(seed: number, flag = '--seed'): number {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError({ source: flag, expected: `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, found: String(seed) });
   return seed;
@@ -55,20 +84,12 @@ export function hostOptionsFrom(flags: {
   swap?: string;
   'swap-policy'?: string;
 }): HostOptions {
-  if (!Number.isInteger(flags.cpus) || flags.cpus < 1 || flags.cpus > 1024) {
-    throw new UsageError({ source: '--cpus', expected: 'a whole number of CPUs from 1 to 1024', found: String(flags.cpus) });
-  }
-  const memoryBytes = parseSize(flags.memory);
-  if (memoryBytes === null || memoryBytes < 16 * 1024 * 1024 || memoryBytes > MAX_HOST_MEMORY_BYTES) {
-    throw new UsageError({ source: '--memory', expected: 'a size from 16M to 1T, like 512M or 4G', found: flags.memory });
-  }
-  const swapBytes = parseSize(flags.swap ?? '0');
-  if (swapBytes === null || (swapBytes > 0 && swapBytes < 40 * 1024)) {
-    throw new UsageError({ source: '--swap', expected: 'a size of 0 (no swap) or at least 40K, like 512M or 2G', found: String(flags.swap) });
-  }
+  const cpus = hostCpusFrom('--cpus', flags.cpus);
+  const memoryBytes = hostMemoryFrom('--memory', flags.memory);
+  const swapBytes = hostSwapFrom('--swap', flags.swap ?? '0');
   checkSeed(flags.seed);
   return {
-    cpus: flags.cpus,
+    cpus,
     memoryBytes,
     seed: flags.seed,
     costs: flags.costs ? loadCostsFile(flags.costs) : undefined,

@@ -8,11 +8,12 @@
  *
  *   ctsim oci [--root DIR] [--after 5s] [--cpus N --memory 4G --seed S] COMMAND [runc options] ARGS…
  */
+import { checkSeed, hostCpusFrom, hostMemoryFrom, hostSwapFrom } from './host-flags.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, join } from 'node:path';
 import { BaseCommand } from './base.js';
 import { InputError, UsageError } from '../sim/input-error.js';
-import { MAX_HOST_MEMORY_BYTES, parseDurationNs, parseSize } from '../sim/units.js';
+import { parseDurationNs } from '../sim/units.js';
 import { StateStore, defaultStateDir } from '../cli/state-store.js';
 import { HostSession } from '../cli/host-session.js';
 import { guardLimitsFrom, type GuardFlagValues } from '../cli/guard-limits.js';
@@ -99,21 +100,13 @@ function parseArgs(argv: string[]): Parsed {
       const ns = parseDurationNs(v);
       if (ns === null || ns < 0) throw new UsageError({ source: '--after', expected: 'a duration like 5s or 200ms', found: v });
       p.afterNs = ns;
-    } else if (name === '--cpus' || name === '--seed') {
+    } else if (name === '--cpus') p.host.cpus = hostCpusFrom(name, value(name));
+    else if (name === '--seed') {
       const v = value(name);
-      const n = Number(v);
-      if (!Number.isSafeInteger(n) || n < (name === '--cpus' ? 1 : 0) || (name === '--cpus' && n > 1024)) {
-        throw new UsageError({ source: name, expected: name === '--cpus' ? 'a whole number of CPUs from 1 to 1024' : 'a non-negative whole number', found: v });
-      }
-      if (name === '--cpus') p.host.cpus = n;
-      else p.host.seed = n;
-    } else if (name === '--memory' || name === '--swap') {
-      const v = value(name);
-      const n = parseSize(v);
-      if (n === null || (name === '--memory' && (n < 16 * 1024 * 1024 || n > MAX_HOST_MEMORY_BYTES))) throw new UsageError({ source: name, expected: name === '--memory' ? 'a size from 16M to 1T, like 512M or 4G' : 'a size like 512M or 4G', found: v });
-      if (name === '--memory') p.host.memoryBytes = n;
-      else p.host.swapBytes = n;
-    } else if (name === '--max-events' || name === '--max-memory') {
+      if (!/^\d+$/.test(v)) throw new UsageError({ source: name, expected: `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, found: v });
+      p.host.seed = checkSeed(Number(v), name);
+    } else if (name === '--memory') p.host.memoryBytes = hostMemoryFrom(name, value(name));
+    else if (name === '--swap') p.host.swapBytes = hostSwapFrom(name, value(name)); else if (name === '--max-events' || name === '--max-memory') {
       p.guard[name === '--max-events' ? 'max-events' : 'max-memory'] = value(name);
     } else if (RUNC_GLOBAL_VALUE.has(name)) {
       p.runcGlobals.push(`${name}=${value(name)}`);

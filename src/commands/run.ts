@@ -8,10 +8,10 @@ import { resolve as resolvePath } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
 import { UsageError } from '../sim/input-error.js';
-import { MAX_HOST_MEMORY_BYTES, parseDurationNs, parseSize } from '../sim/units.js';
+import { parseSize } from '../sim/units.js';
 import { HostSession } from '../cli/host-session.js';
 import { guardFlags, guardLimitsFrom } from '../cli/guard-limits.js';
-import { checkSeed } from './host-flags.js';
+import { checkSeed, hostCpusFrom, hostMemoryFrom, hostSwapFrom, timeLimitFrom } from './host-flags.js';
 import { commandNames, ElfMapper, rootfsEntries } from '../cli/rootfs-import.js';
 import { containerDir, volumeDir, type RunSpec } from '../runtime/docker-run.js';
 import { listImages, loadImage } from '../runtime/images.js';
@@ -54,7 +54,7 @@ Without --root the host lives only for this command; with --root DIR it is the k
     detach: Flags.boolean({ char: 'd', description: 'Start it in the background and print its id (useful with --root).' }),
     interactive: Flags.boolean({ char: 'i', description: 'Keep standard input open: the container reads what you type (or what is piped in). Without -i it reads nothing, as with docker.' }),
     tty: Flags.boolean({ char: 't', description: 'Accepted for docker\'s -it habit; the container\'s streams stay pipes (ctsim gives containers no pseudo-terminal).' }),
-    userns: Flags.boolean({ description: 'Remap users (docker\'s userns-remap): root in the container is uid 100000 on the host.' }),
+    userns: Flags.boolean({ description: 'Remap users (docker\'s userns-remap): root in the container is uid 100000 on the host. docker\'s --userns=host (no remapping) is the default, and accepted.' }),
     root: Flags.string({ description: `Use the host kept in this directory (shared with ctsim oci --root; default: a fresh host). Example: ${defaultStateDir()}` }),
     'print-script': Flags.boolean({ description: 'Print the config.json and the host-side script instead of running them.' }),
     'host-cpus': Flags.integer({ description: 'CPUs of the simulated host (a fresh one).', default: 2, helpGroup: 'HOST' }),
@@ -67,28 +67,31 @@ Without --root the host lives only for this command; with --root DIR it is the k
 
   async run(): Promise<void> {
     // Everything after "--" is the container's command, untouched by flag parsing (its own -p is not ours).
-    const raw = [...this.argv];
+    const raw = userNamespaceFlag([...this.argv]);
     const dashes = raw.indexOf('--');
     const { flags, argv } = await this.parse(Run, dashes >= 0 ? raw.slice(0, dashes) : raw);
     const spec = this.spec(flags, dashes >= 0 ? [...(argv as string[]), ...raw.slice(dashes + 1)] : (argv as string[]));
     const rootfsPath = flags.rootfs !== undefined ? resolvePath(flags.rootfs) : undefined;
     if (rootfsPath !== undefined && !existsSync(rootfsPath)) throw new UsageError({ source: '--rootfs', expected: 'a directory or .tar archive on this machine', found: `${flags.rootfs} (no such file or directory)` });
-    const timeLimitNs = flags['time-limit'] !== undefined ? parseDurationNs(flags['time-limit']) : undefined;
-    if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
-    const hostMemory = parseSize(flags['host-memory']);
-    const hostSwap = parseSize(flags['host-swap']);
-    if (hostMemory === null || hostMemory < 16 * 1024 * 1024 || hostMemory > MAX_HOST_MEMORY_BYTES) throw new UsageError({ source: '--host-memory', expected: 'a size from 16M to 1T, like 4G', found: flags['host-memory'] });
-    if (hostSwap === null) throw new UsageError({ source: '--host-swap', expected: 'a size like 1G, or 0', found: flags['host-swap'] });
+    const timeLimitNs = timeLimitFrom(flags['time-limit']);
+    const hostCpus = hostCpusFrom('--host-cpus', flags['host-cpus']);
+    const hostMemory = hostMemoryFrom('--host-memory', flags['host-memory']);
+    const hostSwap = hostSwapFrom('--host-swap', flags['host-swap']);
 
     const session = HostSession.open({
       root: flags.root !== undefined ? resolvePath(flags.root) : undefined,
-      shape: flags.root !== undefined ? {} : { cpus: flags['host-cpus'], memoryBytes: hostMemory, swapBytes: hostSwap },
+      shape: flags.root !== undefined ? {} : { cpus: hostCpus, memoryBytes: hostMemory, swapBytes: hostSwap },
       seed: flags.root !== undefined ? undefined : checkSeed(flags.seed),
       version: this.config.version,
       limits: guardLimitsFrom(flags),
     });
     let saved = false;
     try {
+      const hostCpus = session.host.kernel.machine.cpus.length;
+      if (spec.cpus !== undefined && (spec.cpus < 0.01 || spec.cpus > hostCpus)) {
+        // docker: "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available".
+        throw new UsageError({ source: '--cpus', expected: `from 0.01 to ${hostCpus}.00, as the host has only ${hostCpus} CPUs`, found: String(spec.cpus), fix: flags.root === undefined ? 'give fewer, or more --host-cpus' : 'give fewer' });
+      }
       const table = defaultPrograms();
       const programs = new Set(table.all().map((s) => s.name));
       const elf = new ElfMapper(commandNames(table));
@@ -130,6 +133,9 @@ Without --root the host lives only for this command; with --root DIR it is the k
     if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) throw new UsageError({ source: '--memory', expected: 'at least 6MB (docker\'s minimum memory limit)', found: f.memory });
     const swapArg = f['memory-swap'];
     const memorySwapBytes = swapArg === '-1' ? -1 : size('memory-swap', swapArg);
+    if (memorySwapBytes !== undefined && memorySwapBytes > 0 && memoryBytes === undefined) {
+      throw new UsageError({ source: '--memory-swap', expected: '--memory with it (docker: "You should always set the Memory limit when using Memoryswap limit")', found: `--memory-swap ${swapArg} alone`, fix: 'add --memory, or use --memory-swap -1' });
+    }
     let cpus: number | undefined;
     if (f.cpus !== undefined) {
       cpus = Number(f.cpus);
@@ -155,7 +161,13 @@ Without --root the host lives only for this command; with --root DIR it is the k
       }
       return { hostPath: resolvePath(parts[0]), containerPath: parts[1], readonly: parts[2] === 'ro' };
     });
-    for (const e of f.env ?? []) if (!/^[^=]+=/.test(e)) throw new UsageError({ source: '--env', expected: 'K=V', found: e });
+    // docker's -e VAR passes VAR from this environment, or nothing when it is not set.
+    const env = (f.env ?? []).flatMap((e) => {
+      if (e === '' || e.startsWith('=')) throw new UsageError({ source: '--env', expected: 'K=V, or K to pass K from this environment', found: e });
+      if (e.includes('=')) return [e];
+      const v = process.env[e];
+      return v === undefined ? [] : [`${e}=${v}`];
+    });
     const image = f.rootfs !== undefined ? undefined : (f.image ?? 'busybox');
     if (image !== undefined && !loadImage(image)) throw new UsageError({ source: '--image', expected: `an image ctsim ships (${listImages().join(', ')})`, found: image, fix: 'or use --rootfs DIR' });
     const name = f.name;
@@ -174,7 +186,7 @@ Without --root the host lives only for this command; with --root DIR it is the k
       network: (f.network ?? 'bridge') as RunSpec['network'],
       publish,
       volumes,
-      env: f.env ?? [],
+      env,
       rm: flags.rm === true,
       detach: flags.detach === true,
       userns: flags.userns === true,
@@ -182,4 +194,18 @@ Without --root the host lives only for this command; with --root DIR it is the k
       workdir: f.workdir,
     };
   }
+}
+
+/**
+ * docker's --userns takes a value: "host" (no remapping, which is ctsim's default) or
+ * nothing. ctsim's --userns is a switch (remap), so `--userns=host` is dropped and any
+ * other value refused — oclif would otherwise take it for the container's command.
+ */
+function userNamespaceFlag(argv: string[]): string[] {
+  const dashes = argv.indexOf('--');
+  return argv.filter((a, i) => {
+    if ((dashes >= 0 && i > dashes) || !a.startsWith('--userns=')) return true;
+    if (a === '--userns=host') return false;
+    throw new UsageError({ source: '--userns', expected: '--userns alone (remap users, as docker\'s userns-remap) or --userns=host (no remapping, the default)', found: a });
+  });
 }

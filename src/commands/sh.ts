@@ -5,10 +5,9 @@
 import { readFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
-import { hostFlags, hostOptionsFrom } from './host-flags.js';
+import { hostFlags, hostOptionsFrom, timeLimitFrom } from './host-flags.js';
 import { guardFlags, guardLimitsFrom, installGuard, type GuardLimits } from '../cli/guard-limits.js';
 import { InputError, UsageError } from '../sim/input-error.js';
-import { parseDurationNs } from '../sim/units.js';
 import { createHost, type Host } from '../host.js';
 import { formatTraceJson, formatTraceText, parseTraceCategories, type TraceRecord } from '../sim/trace.js';
 import { HostInput } from '../kernel/tty/host-stream.js';
@@ -67,8 +66,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     const { flags, argv } = await this.parse(Sh);
     const rest = (argv as string[]).slice();
     const hostOpts = hostOptionsFrom(flags);
-    const timeLimitNs = flags['time-limit'] !== undefined ? parseDurationNs(flags['time-limit']) : undefined;
-    if (timeLimitNs === null) throw new UsageError({ source: '--time-limit', expected: 'a duration like 10s or 500ms', found: flags['time-limit'] });
+    const timeLimitNs = timeLimitFrom(flags['time-limit']);
     const limits = guardLimitsFrom(flags);
 
     let traceOut: WriteStream | null = null;

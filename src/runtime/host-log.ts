@@ -115,8 +115,8 @@ export function parseHostLog(text: string): HostLog {
     throw new HostLogError('the header (ctsim, seed, host, nowNs, entries) is damaged');
   }
   // A shape no command line could have made (and that would exhaust this machine to boot).
-  if (h.cpus < 1 || h.cpus > 1024 || h.memoryBytes < 16 * 1024 ** 2 || h.memoryBytes > MAX_HOST_MEMORY_BYTES) {
-    throw new HostLogError(`the host's shape (${h.cpus} CPUs, ${h.memoryBytes} bytes of RAM) is damaged: 1 to 1024 CPUs and 16 MiB to 1 TiB of RAM`);
+  if (h.cpus < 1 || h.cpus > 1024 || h.memoryBytes < 16 * 1024 ** 2 || h.memoryBytes > MAX_HOST_MEMORY_BYTES || h.swapBytes > MAX_HOST_MEMORY_BYTES) {
+    throw new HostLogError(`the host's shape (${h.cpus} CPUs, ${h.memoryBytes} bytes of RAM, ${h.swapBytes} of swap) is damaged: 1 to 1024 CPUs, 16 MiB to 1 TiB of RAM and at most 1 TiB of swap`);
   }
   doc.entries.forEach((e, i) => {
     const ok =

@@ -79,6 +79,24 @@ describe('ctsim run', () => {
     expect(ctsim(['run', '--pids-limit', '0', '--', 'cat', '/sys/fs/cgroup/pids.max'])).toMatchObject({ status: 0, stdout: 'max\n' });
   }, 30_000);
 
+  it("docker's own checks: CPUs within the host's, --memory-swap with --memory, --userns=host, -e K from this environment", () => {
+    expect(ctsim(['run', '--cpus', '1e9', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --cpus: expected from 0.01 to 2.00, as the host has only 2 CPUs, found 1000000000 (fix: give fewer, or more --host-cpus)\n' });
+    expect(ctsim(['run', '--cpus', '0.001', '--', 'true']).stderr).toMatch(/^ctsim run: --cpus: expected from 0\.01 to 2\.00/);
+    expect(ctsim(['run', '--host-cpus', '4', '--cpus', '3.5', '--', 'cat', '/sys/fs/cgroup/cpu.max'])).toMatchObject({ status: 0, stdout: '350000 100000\n' });
+    expect(ctsim(['run', '--memory-swap', '1g', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --memory-swap: expected --memory with it (docker: "You should always set the Memory limit when using Memoryswap limit"), found --memory-swap 1g alone (fix: add --memory, or use --memory-swap -1)\n' });
+    // docker's --userns takes "host" (no remapping: the default); another value was taken for the command.
+    expect(ctsim(['run', '--userns=host', '--', 'cat', '/proc/self/uid_map'])).toMatchObject({ status: 0, stdout: '         0          0 4294967295\n' });
+    expect(ctsim(['run', '--userns=foo', '--', 'true'])).toMatchObject({ status: 2 });
+    const env = spawnSync(process.execPath, [BIN, 'run', '-e', 'CTSIM_T1', '-e', 'CTSIM_UNSET', '-e', 'B=2', '--', 'env'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CTSIM_T1: 'from-here' } });
+    expect(env.stdout).toContain('CTSIM_T1=from-here\nB=2\n');
+    expect(env.stdout).not.toContain('CTSIM_UNSET');
+    expect(ctsim(['run', '-e', '=x', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --env: expected K=V, or K to pass K from this environment, found =x\n' });
+    // Found by the flag fuzz (issue 11): 0 CPUs was an internal error; a time limit of 0 stopped at once.
+    expect(ctsim(['run', '--host-cpus', '0', '--', 'true'])).toMatchObject({ status: 2, stderr: 'ctsim run: --host-cpus: expected a whole number of CPUs from 1 to 1024, found 0\n' });
+    expect(ctsim(['run', '--host-swap', '2T', '--', 'true']).stderr).toBe('ctsim run: --host-swap: expected a size of 0 (no swap) or from 40K to 1T, like 512M or 2G, found 2T\n');
+    expect(ctsim(['run', '--time-limit', '0', '--', 'true']).stderr).toBe('ctsim run: --time-limit: expected a duration greater than 0, like 10s or 500ms, found 0\n');
+  }, 60_000);
+
   it('a kept host: run -d prints the id, and ctsim oci sees, execs into and deletes the container', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ctsim-runroot-'));
     const d = ctsim(['run', '--root', root, '-d', '--name', 'web', '-p', '8080:80', '--', 'sleep', '1000']);

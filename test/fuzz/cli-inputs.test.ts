@@ -17,6 +17,9 @@ import Sh from '../../src/commands/sh.js';
 import Oci from '../../src/commands/oci.js';
 import LessonList from '../../src/commands/lesson/list.js';
 import VmCreate from '../../src/commands/vm/create.js';
+import VmExec from '../../src/commands/vm/exec.js';
+import VmConsole from '../../src/commands/vm/console.js';
+import Run from '../../src/commands/run.js';
 
 // `ctsim sh` reads a piped standard input (fd 0): give it none.
 vi.mock('node:fs', async (importOriginal) => {
@@ -121,16 +124,72 @@ describe('commands under mutated files and odd flags', () => {
   });
 });
 
+describe('run, oci and vm under odd flag values', () => {
+  const odd = fc.oneof(
+    fc.constantFrom('', '0', '-1', '1', '2', '0.001', '0.5', '1e3', '1e9', '1e999', 'NaN', 'Infinity', '4G', '64m', '6m', '1k', '2T', '1.5s', '0s', 'none', 'host', 'bridge', ' ', '-', '--', 'a/b', 'x'.repeat(70), '9999999999999999999', '80', '0:80', '8080:80', '99999:80', 'A', '=x', 'K=V', '/', 'rel', '0:0', '1000:1000'),
+    fc.string({ maxLength: 8 }),
+  );
+
+  it('ctsim run: runs, a usage error (2) naming the flag, or what docker says for the daemon (125)', { timeout: 600_000 }, async () => {
+    // Not --volume or --rootfs: their values are this machine's paths, copied in.
+    const flag = fc.constantFrom('--cpus', '--memory', '--memory-swap', '--cpu-shares', '--pids-limit', '--hostname', '--user', '--network', '--publish', '--env', '--workdir', '--name', '--image', '--host-cpus', '--host-memory', '--host-swap', '--seed', '--time-limit', '--userns', '--max-events', '--max-memory');
+    await fc.assert(
+      fc.asyncProperty(flag, odd, async (f, v) => {
+        const more = f === '--memory-swap' ? ['--memory', '64m'] : [];
+        const bound = f === '--time-limit' ? [] : ['--time-limit', '1s'];
+        endsCleanly(await runCli(Run, [`${f}=${v}`, ...more, ...bound, '--', 'true'], 'run'), [0, 2, 124, 125], f);
+      }),
+      { numRuns: CLI_RUNS(60) },
+    );
+  });
+
+  it("ctsim oci's global options: a listing, or a usage error (2) naming the option", { timeout: 600_000 }, async () => {
+    const flag = fc.constantFrom('--cpus', '--memory', '--swap', '--seed', '--after', '--max-events', '--max-memory');
+    await fc.assert(
+      fc.asyncProperty(flag, odd, async (f, v) => {
+        endsCleanly(await runCli(Oci, ['--root', fresh(), f, v, 'list'], 'oci'), [0, 2], f);
+      }),
+      { numRuns: CLI_RUNS(40) },
+    );
+  });
+
+  it('ctsim vm: odd names, profiles and limits are usage or input errors, or "no such VM" (1)', { timeout: 600_000 }, async () => {
+    const config = path.join(REPO_ROOT, 'fixtures/vm/examples/firecracker.json');
+    const cases = fc.oneof(
+      odd.map((v) => ({ cmd: VmCreate, id: 'vm:create', args: ['--config', config, v], names: 'NAME' })),
+      odd.map((v) => ({ cmd: VmCreate, id: 'vm:create', args: ['--config', config, '--profile', v, 'web'], names: '--profile' })),
+      odd.map((v) => ({ cmd: VmExec, id: 'vm:exec', args: [v, '--', 'true'], names: v })),
+      odd.map((v) => ({ cmd: VmConsole, id: 'vm:console', args: ['--time-limit', v, 'web'], names: '--time-limit' })),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const r = await runCli(c.cmd, ['--root', fresh(), ...c.args], c.id);
+        endsCleanly(r, [0, 1, 2, 3], c.names === '' ? '' : c.names.split('\n')[0].slice(0, 20));
+      }),
+      { numRuns: CLI_RUNS(40) },
+    );
+  });
+});
+
 // Cases the long fuzz found (npm run fuzz, 2026-11-28).
 describe('commands: kept cases the fuzz found', () => {
   it('a seed or a RAM size past what the simulation takes is a usage error, not an internal error', async () => {
     for (const [flag, value, want] of [
       ['--seed', '9999999999999999999', /--seed: expected a whole number from 0 to 9007199254740991, found 10000000000000000000/],
       ['--memory', '16T', /--memory: expected a size from 16M to 1T, like 512M or 4G, found 16T/],
+      ['--swap', '100T', /--swap: expected a size of 0 \(no swap\) or from 40K to 1T, like 512M or 2G, found 100T/],
     ] as const) {
       const r = await runCli(Sh, [flag, value, '-c', 'true'], 'sh');
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(want);
     }
+  });
+
+  it("ctsim oci's --seed names what was given (it said NaN), and its --swap has the same bounds as sh's", async () => {
+    const seed = await runCli(Oci, ['--root', fresh(), '--seed', '-1', 'list'], 'oci');
+    expect(seed.stderr).toBe('ctsim oci: --seed: expected a whole number from 0 to 9007199254740991, found -1\n');
+    expect(seed.exitCode).toBe(2);
+    const swap = await runCli(Oci, ['--root', fresh(), '--swap', '2T', 'list'], 'oci');
+    expect(swap.stderr).toBe('ctsim oci: --swap: expected a size of 0 (no swap) or from 40K to 1T, like 512M or 2G, found 2T\n');
   });
 });

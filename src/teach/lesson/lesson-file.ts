@@ -127,8 +127,8 @@ export function parseLesson(text: string, source: string, name: string, readSche
     if (v === undefined) continue;
     const bytes = parseSize(v) ?? -1;
     const least = key === 'memory' ? 16 * 1024 ** 2 : 40 * 1024;
-    const tooBig = key === 'memory' && bytes > MAX_HOST_MEMORY_BYTES;
-    if (bytes < 0 || tooBig || (bytes < least && !(key === 'swap' && bytes === 0))) return fail(['host', key], key === 'memory' ? 'a size from 16M to 1T, like 512M or 4G' : 'a size of 0 or at least 40K, like 1G', `"${v}"`);
+    const tooBig = bytes > MAX_HOST_MEMORY_BYTES;
+    if (bytes < 0 || tooBig || (bytes < least && !(key === 'swap' && bytes === 0))) return fail(['host', key], key === 'memory' ? 'a size from 16M to 1T, like 512M or 4G' : 'a size of 0 or from 40K to 1T, like 1G', `"${v}"`);
     if (key === 'memory') host.memoryBytes = bytes;
     else host.swapBytes = bytes;
   }
