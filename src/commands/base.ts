@@ -13,6 +13,17 @@ export abstract class BaseCommand extends Command {
     debug: Flags.boolean({ description: 'Show stack traces for internal errors.', helpGroup: 'GLOBAL' }),
   };
 
+  /**
+   * oclif takes a missing argument from a piped standard input if some arrives within
+   * 10 ms: `cat my.yaml | ctsim compare` would name a scenario file by the YAML's text,
+   * and whether it did would depend on timing. ctsim reads standard input only where a
+   * command says so (a shell's script, a container's input, "-").
+   */
+  override async init(): Promise<void> {
+    for (const arg of Object.values(this.ctor.args ?? {})) arg.ignoreStdin = true;
+    await super.init();
+  }
+
   /** Writes `text` to stdout exactly (no added newline). */
   protected out(text: string): void {
     process.stdout.write(text);
@@ -51,6 +62,8 @@ export abstract class BaseCommand extends Command {
     // oclif's own parse errors (unknown flag, missing argument) are usage errors.
     const oclifExit = error.oclif?.exit;
     if (oclifExit !== undefined) {
+      // The arguments were read, and refused: oclif need not warn (outside production) that they were not.
+      this.parsed = true;
       if (oclifExit === 0) return;
       // Some oclif messages put the reason on a second line ("Parsing --seed\n\tExpected an integer…"),
       // and flag conflicts come under a heading ("The following error occurred:\n  --a cannot also…").
@@ -58,7 +71,8 @@ export abstract class BaseCommand extends Command {
         .split('\n')
         .map((l) => l.trim())
         .filter((l) => l !== '' && !l.startsWith('See more help') && !/^The following errors? occurred:$/.test(l))
-        .join(': ');
+        // "Missing 1 required arg:" / "address  The virtual address…": one colon between them.
+        .reduce((line, l) => (line === '' ? l : `${line}${line.endsWith(':') ? ' ' : ': '}${l}`), '');
       process.stderr.write(`ctsim ${this.typedName}: ${msg}\nSee: ctsim ${this.typedName} --help\n`.replaceAll('ctsim  ', 'ctsim '));
       process.exitCode = 2;
       return;

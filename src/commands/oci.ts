@@ -8,8 +8,9 @@
  *
  *   ctsim oci [--root DIR] [--after 5s] [--cpus N --memory 4G --seed S] COMMAND [runc options] ARGS…
  */
+import { readStdinBytes, readUserFile } from './input-files.js';
 import { checkSeed, hostCpusFrom, hostMemoryFrom, hostSwapFrom } from './host-flags.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, join } from 'node:path';
 import { BaseCommand } from './base.js';
 import { InputError, UsageError } from '../sim/input-error.js';
@@ -244,12 +245,7 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
       if (i >= 0) {
         const inline = args[i].startsWith('--process=');
         const file = inline ? args[i].slice(10) : args[i + 1];
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(file);
-        } catch (e) {
-          throw new InputError({ source: file, expected: 'a readable process.json', found: (e as NodeJS.ErrnoException).code ?? String(e) });
-        }
+        const bytes = readUserFile(file, (code) => new InputError({ source: file, expected: 'a readable process.json', found: code }));
         const dest = '/run/ctsim/exec';
         uploads.push({ dest, blob: session.putBlob(packFile('process.json', bytes)) });
         args = [...args.slice(0, i), '--process', `${dest}/process.json`, ...args.slice(i + (inline ? 1 : 2))];
@@ -259,7 +255,7 @@ Commands, with runc's options: spec, create, start, run, state, list, ps, exec, 
     const attached = (p.command === 'run' || p.command === 'exec') && !optionsOf(args).some((a) => a === '-d' || a === '--detach');
     const entry = { atNs: session.startTime(p.afterNs), argv: ['runc', ...p.runcGlobals, p.command!, ...args], path: '/usr/sbin/runc', cwd: '/', uploads, stdin: '' };
     if (attached && process.stdin.isTTY === true) return await session.applyLive(entry);
-    if (attached) entry.stdin = readFileSync(0).toString('latin1');
+    if (attached) entry.stdin = readStdinBytes("input for the container's process").toString('latin1');
     const applied = session.apply(entry);
     if (applied.ended === 'time-limit') process.stderr.write('ctsim oci: stopped waiting after 1 h of simulated time; the container goes on running (ctsim oci kill / delete -f)\n');
     return applied.status;

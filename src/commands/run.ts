@@ -3,7 +3,8 @@
  * ctsim ships (or a root file system from this machine) on a fresh simulated host (or
  * the kept one with --root), its output printed and its status passed on.
  */
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readStdinBytes } from './input-files.js';
+import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
@@ -110,7 +111,7 @@ Without --root the host lives only for this command; with --root DIR it is the k
         saved = true;
         return;
       }
-      const stdin = flags.interactive && !spec.detach ? readFileSync(0).toString('latin1') : '';
+      const stdin = flags.interactive && !spec.detach ? readStdinBytes("input for the container's command").toString('latin1') : '';
       const applied = session.apply({ ...plan.entry, atNs: session.startTime(), stdin }, timeLimitNs);
       if (applied.ended === 'time-limit') process.stderr.write(`ctsim run: stopped after ${flags['time-limit'] ?? '1h'} of simulated time; the container was still running\n`);
       process.exitCode = applied.status;

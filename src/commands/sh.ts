@@ -2,7 +2,8 @@
  * `ctsim sh`: boot a simulated host and run a shell in it — a script (`-c`), a script
  * file, or, at a terminal, an interactive session that lives until `exit`.
  */
-import { readFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { readStdinBytes, readUserFile } from './input-files.js';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from './base.js';
 import { hostFlags, hostOptionsFrom, timeLimitFrom } from './host-flags.js';
@@ -100,11 +101,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
       shArgs = rest.map(toBytes);
     } else if (rest.length > 0) {
       const file = rest[0];
-      try {
-        script = readFileSync(file).toString('latin1');
-      } catch (e) {
-        throw new InputError({ source: file, expected: 'a readable script file', found: (e as NodeJS.ErrnoException).code ?? String(e), fix: 'check the path, or use -c to give the script inline' });
-      }
+      script = readUserFile(file, (code) => new InputError({ source: file, expected: 'a readable script file', found: code, fix: 'check the path, or use -c to give the script inline' })).toString('latin1');
       shArgs = rest.map(toBytes);
     }
 
@@ -159,7 +156,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
         session.host.engine.trace.addSink(hostOpts.trace.sink);
       }
       this.explainer?.markStart();
-      const stdin = process.stdin.isTTY ? '' : readFileSync(0).toString('latin1');
+      const stdin = process.stdin.isTTY ? '' : readStdinBytes('input for the script').toString('latin1');
       const applied = session.apply({ atNs: session.startTime(), argv: ['sh', '-c', script, ...shArgs], path: '/bin/sh', cwd: '/root', uploads: [], stdin }, timeLimitNs);
       saved = true;
       if (applied.ended === 'time-limit' && timeLimitNs === undefined) this.saidTimeLimit();
@@ -182,7 +179,7 @@ Everything happens inside the simulation: the same script and --seed give byte-i
     };
     // Standard input: all of it up front when it is a file or pipe (reproducible); live from a terminal.
     const liveStdin = process.stdin.isTTY === true;
-    const stdinText = liveStdin ? undefined : readFileSync(0).toString('latin1');
+    const stdinText = liveStdin ? undefined : readStdinBytes('input for the shell').toString('latin1');
     if (json || !liveStdin) {
       const r = host.run(argv, { path: '/bin/sh', stdin: stdinText ?? '', stdout: json ? undefined : out, stderr: json ? undefined : errw, timeLimitNs: timeLimitNs ?? DEFAULT_TIME_LIMIT_NS });
       if (r.ended === 'time-limit' && timeLimitNs === undefined && !json) this.saidTimeLimit();

@@ -43,11 +43,17 @@ export class UsageError extends InputError {
  * that came from the input (a newline in a key) is shown escaped, as JSON would, so
  * that the error stays one line.
  */
+/** What the user gave, shortened when it is long (an argument that was a whole file's text). */
+const MAX_SHOWN = 240;
+function clip(s: string): string {
+  return s.length <= MAX_SHOWN ? s : `${s.slice(0, MAX_SHOWN)}… (${s.length} characters)`;
+}
+
 export function formatInputError(f: InputErrorFacts): string {
-  let s = f.source;
+  let s = clip(f.source);
   if (f.path) s += ` at ${f.path}`;
   s += `: expected ${f.expected}`;
-  if (f.found !== undefined) s += `, found ${f.found}`;
+  if (f.found !== undefined) s += `, found ${clip(f.found)}`;
   if (f.fix) s += ` (fix: ${f.fix})`;
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));

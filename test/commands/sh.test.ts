@@ -14,10 +14,8 @@ import { runCli } from '../helpers/cli.js';
 let stdinText = '';
 
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const readFileSync = ((file: unknown, ...rest: unknown[]) =>
-    file === 0 ? Buffer.from(stdinText, 'utf8') : (fs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest)) as typeof fs.readFileSync;
-  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+  const { fsWithStdin } = await import('../helpers/stdin-mock.js');
+  return fsWithStdin(await importOriginal<typeof import('node:fs')>(), () => stdinText);
 });
 
 afterEach(() => {

@@ -23,9 +23,8 @@ import Run from '../../src/commands/run.js';
 
 // `ctsim sh` reads a piped standard input (fd 0): give it none.
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const readFileSync = ((file: unknown, ...rest: unknown[]) => (file === 0 ? Buffer.alloc(0) : (fs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest))) as typeof fs.readFileSync;
-  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+  const { fsWithStdin } = await import('../helpers/stdin-mock.js');
+  return fsWithStdin(await importOriginal<typeof import('node:fs')>(), () => '');
 });
 
 const work = mkdtempSync(path.join(tmpdir(), 'ctsim-fuzz-cli-'));

@@ -4,12 +4,11 @@
  * single-machine run gives — printed exactly as `ctsim compare` prints it (table,
  * `--json`, `--html FILE`, `--check`). See docs/compare-sweeps.md.
  */
-import { readFileSync } from 'node:fs';
 import { Args } from '@oclif/core';
 import { InputError } from '../../sim/index.js';
 import { mergeParts } from '../../compare/shard.js';
 import { CompareOutputCommand } from '../compare-output.js';
-import { readInputFile } from '../input-files.js';
+import { readInputFile, readStdinBytes } from '../input-files.js';
 
 export default class CompareMerge extends CompareOutputCommand {
   static override summary = 'Merge the JSON parts of a sharded ctsim compare into its report.';
@@ -45,9 +44,5 @@ export default class CompareMerge extends CompareOutputCommand {
 }
 
 function readStdin(): string {
-  try {
-    return readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new InputError({ source: 'standard input', expected: 'a part: JSON from ctsim compare --shard I/N', found: (e as NodeJS.ErrnoException).code ?? String(e) });
-  }
+  return readStdinBytes('a part: JSON from ctsim compare --shard I/N').toString('utf8');
 }

@@ -1,5 +1,5 @@
 /** `ctsim vm console NAME`: attach to a running VM's serial console (ttyS0), as virsh console does. */
-import { readFileSync } from 'node:fs';
+import { readStdinBytes } from '../input-files.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { attachVmConsole, typeLines, withVms, type ConsoleSession } from '../../cli/vm-session.js';
@@ -65,7 +65,7 @@ What is typed is kept in the host's log with the simulated time each key arrived
         process.exitCode = await attachVmConsole(flags.root, args.name, this.config.version, (s) => this.interactive(s, args.name), { limits, interactive: true });
         return;
       }
-      const script = readFileSync(0).toString('latin1');
+      const script = readStdinBytes("input for the guest's console").toString('latin1');
       process.exitCode = await attachVmConsole(flags.root, args.name, this.config.version, async (s) => this.scripted(s, scriptLines(script), limitNs), { limits });
     } catch (e) {
       if (!(e instanceof VmOpError)) throw e;
