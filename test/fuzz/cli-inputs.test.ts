@@ -9,6 +9,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Command } from '@oclif/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli.js';
@@ -20,6 +21,13 @@ import VmCreate from '../../src/commands/vm/create.js';
 import VmExec from '../../src/commands/vm/exec.js';
 import VmConsole from '../../src/commands/vm/console.js';
 import Run from '../../src/commands/run.js';
+import Sched from '../../src/commands/sched.js';
+import MemReplay from '../../src/commands/mem/replay.js';
+import MemTranslate from '../../src/commands/mem/translate.js';
+import Features from '../../src/commands/features.js';
+import NsTree from '../../src/commands/ns/tree.js';
+import CgroupTree from '../../src/commands/cgroup/tree.js';
+import Compare from '../../src/commands/compare.js';
 
 // `ctsim sh` reads a piped standard input (fd 0): give it none.
 vi.mock('node:fs', async (importOriginal) => {
@@ -37,12 +45,14 @@ const fresh = (): string => {
 };
 
 /** The run ended as ctsim promises: one of `codes`, and an error (if any) in one line naming `names`. */
-function endsCleanly(r: CliRun, codes: number[], names: string): void {
+function endsCleanly(r: CliRun, codes: number[], names: string | RegExp): void {
   const why = `exit ${r.exitCode}\nstderr: ${r.stderr}`;
   expect(codes, why).toContain(r.exitCode);
   expect(r.stderr, why).not.toMatch(/internal error|uncaught|\n\s+at /);
   if (r.exitCode === 2 || r.exitCode === 3) {
-    expect(r.stderr.trim().split('\n').filter((l) => !/^ctsim [a-z ]+: warning: /.test(l))[0], why).toContain(names);
+    const line = r.stderr.trim().split('\n').filter((l) => !/^ctsim [a-z ]+: warning: /.test(l))[0];
+    if (typeof names === 'string') expect(line, why).toContain(names);
+    else expect(line, why).toMatch(names);
   }
   // One line (after any warnings), and for a usage error perhaps the help to read ("See: ctsim sh --help").
   if (r.exitCode !== 0 && r.exitCode !== 124) {
@@ -166,6 +176,50 @@ describe('run, oci and vm under odd flag values', () => {
         endsCleanly(r, [0, 1, 2, 3], c.names === '' ? '' : c.names.split('\n')[0].slice(0, 20));
       }),
       { numRuns: CLI_RUNS(40) },
+    );
+  });
+});
+
+describe('the teaching and comparison commands under odd flag values', () => {
+  const odd = fc.oneof(
+    fc.constantFrom('', '0', '-1', '1', '3', '0.5', '1e3', '1e9', '1e999', 'NaN', '4096', '4G', '0x1000', '0xffffffffffffffff', '1,2,3', '1,,2', '-5,0', 'x', ' ', '-', 'fifo', 'rr', 'mlfq', 'lru', 'clock', 'x86', 'ostep', 'pid', 'net', 'cpu', '1/2', '0/2', '3/2', 'a=1', 'host.h.cpus=1,2', 'sh -c true', '/', '9999999999999999999'),
+    fc.string({ maxLength: 8 }),
+  );
+  // A scenario that runs in a moment, for the flags of ctsim compare that get as far as running it.
+  const scenario = path.join(work, 'tiny.yaml');
+  writeFileSync(scenario, 'version: 1\nhosts: [{ name: h }]\ninstances: [{ name: c, kind: container, host: h }]\nworkloads: [{ name: t, kind: script, script: "true" }]\nphases: [{ name: go, start: [c], run: [t] }]\n');
+  /** Each flag with what it needs beside it (a policy, the other geometry flags, a scenario). */
+  const cases: { cmd: Command.Class; id: string; flag: string; args: string[]; names?: RegExp }[] = [
+    ...['--policy', '--jobs', '--seed'].map((flag) => ({ cmd: Sched, id: 'sched', flag, args: [] })),
+    { cmd: Sched, id: 'sched', flag: '--quantum', args: ['--policy', 'rr'] },
+    ...['--queues', '--quanta', '--allotment', '--allotments', '--boost', '--io-time'].map((flag) => ({ cmd: Sched, id: 'sched', flag, args: ['--policy', 'mlfq'] })),
+    { cmd: Sched, id: 'sched', flag: '--tickets', args: ['--policy', 'lottery'] },
+    ...['--nice', '--latency', '--min-granularity'].map((flag) => ({ cmd: Sched, id: 'sched', flag, args: ['--policy', 'cfs'] })),
+    ...['--policy', '--frames', '--trace', '--seed'].map((flag) => ({ cmd: MemReplay, id: 'mem:replay', flag, args: [] })),
+    { cmd: MemReplay, id: 'mem:replay', flag: '--clock-bits', args: ['--policy', 'clock'] },
+    ...['--address', '--arch', '--seed'].map((flag) => ({ cmd: MemTranslate, id: 'mem:translate', flag, args: [] })),
+    ...['--levels', '--page-size', '--address-bits', '--entry-bytes', '--phys-bits'].map((flag) => ({
+      cmd: MemTranslate,
+      id: 'mem:translate',
+      flag,
+      args: ['--levels', '2', '--page-size', '4096', '--address-bits', '32'].filter((_, i, a) => a[i - (i % 2)] !== flag),
+      // A geometry that does not add up may be blamed on any of its flags.
+      names: /--(levels|page-size|address-bits|entry-bytes|phys-bits)/,
+    })),
+    ...['--area', '--level'].map((flag) => ({ cmd: Features, id: 'features', flag, args: [] })),
+    ...['--type', '--command', '--cpus', '--memory', '--seed', '--sched', '--swap', '--swap-policy'].map((flag) => ({ cmd: NsTree, id: 'ns:tree', flag, args: [] })),
+    ...['--command', '--cpus', '--memory', '--seed'].map((flag) => ({ cmd: CgroupTree, id: 'cgroup:tree', flag, args: [] })),
+    ...['--param', '--repeat', '--seed-from', '--jobs', '--shard', '--max-events', '--max-memory'].map((flag) => ({ cmd: Compare, id: 'compare', flag, args: [scenario] })),
+  ];
+
+  it('each flag of sched, mem, features, ns tree, cgroup tree and compare: a result, or a usage error (2) naming the flag', { timeout: 600_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...cases), odd, async (c, v) => {
+        const r = await runCli(c.cmd, [...c.args, `${c.flag}=${v}`], c.id);
+        // 1: a compare claim that does not hold; 3: a file a flag named (--command, --param) that is not one.
+        endsCleanly(r, [0, 1, 2, 3, 124], c.names ?? c.flag);
+      }),
+      { numRuns: CLI_RUNS(80) },
     );
   });
 });
