@@ -54,6 +54,10 @@ export abstract class BaseCommand extends Command {
     }
     // A guard limit of the simulator (src/cli/guard-limits.ts) ended the run.
     if (error instanceof GuardStop) {
+      // A command without --time-limit (oci, most of vm) cannot be told to bound the run that way.
+      if (error.limit === 'events' && error.hint === undefined && this.ctor.flags?.['time-limit'] === undefined) {
+        error.hint = 'an endless loop? Raise --max-events (or --max-events none)';
+      }
       process.stderr.write(`ctsim ${this.typedName}: ${guardStopMessage(error)}\n`);
       if (debug) process.stderr.write(`${error.stack}\n`);
       process.exitCode = GUARD_STATUS;

@@ -95,4 +95,12 @@ describe('guard limits', () => {
       expect(r.stdout).toBe('');
     }
   });
+
+  it('a command without --time-limit does not suggest it: ctsim oci', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctsim-guard-'));
+    roots.push(root);
+    const r = runBuiltCli(['oci', '--root', root, '--max-events', '2', 'list']);
+    expect(r.status).toBe(124);
+    expect(r.stderr).toMatch(/ — an endless loop\? Raise --max-events \(or --max-events none\)\n$/);
+  });
 });

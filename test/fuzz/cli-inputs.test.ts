@@ -156,7 +156,8 @@ describe('run, oci and vm under odd flag values', () => {
     const flag = fc.constantFrom('--cpus', '--memory', '--swap', '--seed', '--after', '--max-events', '--max-memory');
     await fc.assert(
       fc.asyncProperty(flag, odd, async (f, v) => {
-        endsCleanly(await runCli(Oci, ['--root', fresh(), f, v, 'list'], 'oci'), [0, 2], f);
+        // 124: --max-events 2 stops even a listing (its host boots).
+        endsCleanly(await runCli(Oci, ['--root', fresh(), f, v, 'list'], 'oci'), [0, 2, 124], f);
       }),
       { numRuns: CLI_RUNS(40) },
     );
@@ -165,7 +166,8 @@ describe('run, oci and vm under odd flag values', () => {
   it('ctsim vm: odd names, profiles and limits are usage or input errors, or "no such VM" (1)', { timeout: 600_000 }, async () => {
     const config = path.join(REPO_ROOT, 'fixtures/vm/examples/firecracker.json');
     const cases = fc.oneof(
-      odd.map((v) => ({ cmd: VmCreate, id: 'vm:create', args: ['--config', config, v], names: 'NAME' })),
+      // "--" as the name leaves none: oclif's "Missing 1 required arg: name".
+      odd.map((v) => ({ cmd: VmCreate, id: 'vm:create', args: ['--config', config, v], names: /NAME|arg: name/ })),
       odd.map((v) => ({ cmd: VmCreate, id: 'vm:create', args: ['--config', config, '--profile', v, 'web'], names: '--profile' })),
       odd.map((v) => ({ cmd: VmExec, id: 'vm:exec', args: [v, '--', 'true'], names: v })),
       odd.map((v) => ({ cmd: VmConsole, id: 'vm:console', args: ['--time-limit', v, 'web'], names: '--time-limit' })),
@@ -173,7 +175,7 @@ describe('run, oci and vm under odd flag values', () => {
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
         const r = await runCli(c.cmd, ['--root', fresh(), ...c.args], c.id);
-        endsCleanly(r, [0, 1, 2, 3], c.names === '' ? '' : c.names.split('\n')[0].slice(0, 20));
+        endsCleanly(r, [0, 1, 2, 3], typeof c.names === 'string' ? c.names.split('\n')[0].slice(0, 20) : c.names);
       }),
       { numRuns: CLI_RUNS(40) },
     );

@@ -60,12 +60,18 @@ export function* settleData(sh: Shell): Gen<void> {
       d.base = b;
     }
     const got = yield* brk(d.base + want);
-    if (got !== d.base + want) throw yield* sh.error('Out of space');
+    if (got !== d.base + want) {
+      // dash's setvar never happened (malloc failed first); here the value is set, so
+      // leave it uncharged rather than fail again after every command of a shell that goes on.
+      d.high = bytes;
+      throw yield* sh.error('Out of space');
+    }
     if (want > d.charged) yield* touch(d.base + d.charged, want - d.charged, true);
     d.charged = want;
   }
   d.high = DATA_SLACK + want;
-  // Trimmed only when a whole step more than needed is free at the top, so that a
-  // variable that grows and shrinks by a little does not move the break each time.
+  // Trimmed only when two steps or more would be free at the top (and then to fit), so
+  // that a variable that grows and shrinks by a little does not move the break each
+  // time; a last step of 128 KiB stays, as glibc keeps a top below M_TRIM_THRESHOLD.
   d.low = want === 0 ? -1 : DATA_SLACK + want - 2 * DATA_PAD;
 }
