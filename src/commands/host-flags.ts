@@ -37,7 +37,7 @@ export const hostFlags = {
 /** A --seed value the simulation can take (a non-negative safe integer), or a usage error. */
 /** A simulated host's CPUs from a flag: a whole number from 1 to 1024. */
 export function hostCpusFrom(flag: string, value: number | string): number {
-  const n = Number(value);
+  const n = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError({ source: flag, expected: 'a whole number of CPUs from 1 to 1024', found: String(value) });
   return n;
 }

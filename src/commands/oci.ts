@@ -107,7 +107,8 @@ function parseArgs(argv: string[]): Parsed {
       if (!/^\d+$/.test(v)) throw new UsageError({ source: name, expected: `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, found: v });
       p.host.seed = checkSeed(Number(v), name);
     } else if (name === '--memory') p.host.memoryBytes = hostMemoryFrom(name, value(name));
-    else if (name === '--swap') p.host.swapBytes = hostSwapFrom(name, value(name)); else if (name === '--max-events' || name === '--max-memory') {
+    else if (name === '--swap') p.host.swapBytes = hostSwapFrom(name, value(name));
+    else if (name === '--max-events' || name === '--max-memory') {
       p.guard[name === '--max-events' ? 'max-events' : 'max-memory'] = value(name);
     } else if (RUNC_GLOBAL_VALUE.has(name)) {
       p.runcGlobals.push(`${name}=${value(name)}`);
