@@ -23,7 +23,6 @@ function readBounded(fd: number, max: number): Buffer {
     } catch (e) {
       // A non-blocking standard input with nothing yet: wait for it, as readFileSync(0) would.
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
       throw e;
     }
     if (n === 0) break;

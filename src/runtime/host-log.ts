@@ -165,7 +165,6 @@ export interface Applied {
   ended: string;
 }
 
-/** The time limit of an entry that names none: one hour of simulated time. */
 /** How long a command may run (simulated time) when it gives no limit of its own: an hour. */
 export const DEFAULT_TIME_LIMIT_NS = 3600 * 1e9;
 

@@ -38,17 +38,17 @@ export class UsageError extends InputError {
   }
 }
 
-/**
- * One line: `SOURCE[ at PATH]: expected X[, found Y][ (fix: Z)]`. A control character
- * that came from the input (a newline in a key) is shown escaped, as JSON would, so
- * that the error stays one line.
- */
 /** What the user gave, shortened when it is long (an argument that was a whole file's text). */
 const MAX_SHOWN = 240;
 function clip(s: string): string {
   return s.length <= MAX_SHOWN ? s : `${s.slice(0, MAX_SHOWN)}… (${s.length} characters)`;
 }
 
+/**
+ * One line: `SOURCE[ at PATH]: expected X[, found Y][ (fix: Z)]`. A control character
+ * that came from the input (a newline in a key) is shown escaped, as JSON would, so
+ * that the error stays one line; a long source or found value is shortened.
+ */
 export function formatInputError(f: InputErrorFacts): string {
   let s = clip(f.source);
   if (f.path) s += ` at ${f.path}`;
